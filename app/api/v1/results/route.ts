@@ -1,0 +1,9 @@
+import { serverContext } from "../../../../lib/server/context";
+import { handleResultsGet } from "../../../../lib/server/results";
+import { guarded } from "../../../../lib/server/http";
+
+export const dynamic = "force-dynamic";
+
+export function GET(req: Request) {
+  return guarded(async () => handleResultsGet(req, (await serverContext()).db));
+}

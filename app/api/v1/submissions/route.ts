@@ -1,0 +1,12 @@
+import { serverContext } from "../../../../lib/server/context";
+import { handleSubmissionPost } from "../../../../lib/server/submissions";
+import { guarded } from "../../../../lib/server/http";
+
+export const dynamic = "force-dynamic";
+
+export function POST(req: Request) {
+  return guarded(async () => {
+    const { db, limiter } = await serverContext();
+    return handleSubmissionPost(req, { db, limiter });
+  });
+}

@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Tokenwatt",
+  description: "Small language models measured on real devices, and what offloading GenAI from the data center saves.",
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="site-header">
+          <Link href="/" className="brand">
+            Tokenwatt
+          </Link>
+          <nav aria-label="Main">
+            <Link href="/">Results</Link>
+            <a href="/api/v1/results?format=csv">CSV</a>
+            <a href="/api/health">Health</a>
+          </nav>
+        </header>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,80 @@
+import { serverContext } from "../lib/server/context";
+import { listResults } from "../lib/db/queries";
+import { formatBytes, formatNumber } from "../lib/domain/format";
+
+export const dynamic = "force-dynamic";
+
+export default async function ResultsPage() {
+  const { db } = await serverContext();
+  const { results } = await listResults(db, { limit: 200, plausible: "all", format: "json" });
+  return (
+    <>
+      <h1>Measured results</h1>
+      <p className="lede">
+        Every row is one workload of one benchmark session, measured by a Tokenwatt runner on a real device. Mean
+        tokens/s over the repetitions, ± the sample standard deviation. Synthetic weights give a model&apos;s speed and
+        memory, not its answers.
+      </p>
+      {results.length === 0 ? (
+        <div className="empty">
+          <p>No results yet. Measure this machine with <code>npx tokenwatt bench</code>, or point a runner at this server.</p>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption>{results.length} most recent workload results</caption>
+            <thead>
+              <tr>
+                <th scope="col">Model</th>
+                <th scope="col">Quant</th>
+                <th scope="col">Device</th>
+                <th scope="col">Backend</th>
+                <th scope="col">Engine</th>
+                <th scope="col">Workload</th>
+                <th scope="col" className="num">tokens/s</th>
+                <th scope="col" className="num">Runs</th>
+                <th scope="col" className="num">Peak RSS</th>
+                <th scope="col" className="num">Decode J/token</th>
+                <th scope="col">Measured</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    {r.modelName} {r.modelWeights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+                  </td>
+                  <td>{r.modelQuantization}</td>
+                  <td title={r.cpuModel}>
+                    {r.deviceVendor} {r.deviceModel}
+                  </td>
+                  <td>{r.backend}</td>
+                  <td>
+                    {r.engineName} {r.engineVersion}
+                  </td>
+                  <td>
+                    <code>{r.workloadId}</code>
+                  </td>
+                  <td className="num">
+                    {r.status !== "ok" ? (
+                      <span className="badge failed" title={r.error ?? ""}>{r.status}</span>
+                    ) : (
+                      <>
+                        {formatNumber(r.avgTokensPerSec)} ± {formatNumber(r.stddevTokensPerSec)}
+                        {!r.plausible && <span className="badge flagged"> implausible</span>}
+                      </>
+                    )}
+                  </td>
+                  <td className="num">{r.repetitions}</td>
+                  <td className="num">{formatBytes(r.peakRssBytes)}</td>
+                  <td className="num">{r.decodeJPerToken == null ? "unavailable" : formatNumber(r.decodeJPerToken, 3)}</td>
+                  <td>{r.startedAt.toISOString().slice(0, 16).replace("T", " ")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,7 @@
+// Runs once when the Next.js server starts: opens the database (applying migrations) so the
+// first request does not pay for it, and serves the embedded database to the CLI.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startServerServices } = await import("./lib/server/startup");
+  await startServerServices();
+}

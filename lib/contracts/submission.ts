@@ -1,0 +1,234 @@
+/**
+ * The result contract: one submission = one benchmark session of one model on one device with
+ * one engine and backend. Shared by runners (native and browser), the ingest API and the
+ * database layer. Pure zod: no Node or database imports, so the browser runner can use it.
+ *
+ * Units are in the names: `...Ns` nanoseconds, `...Bytes` bytes, `...W` watts, `...J` joules.
+ */
+import { z } from "zod";
+import { parseWorkloadId } from "./workloads";
+
+export const SCHEMA_VERSION = 1 as const;
+
+/** Upper bounds that no real device reaches: values beyond them are input errors. */
+const MAX_BYTES = 2 ** 50; // 1 PiB
+const MAX_DURATION_NS = 24 * 3600 * 1e9; // one day for one repetition
+const MAX_TOKENS = 10_000_000;
+const MAX_POWER_W = 100_000; // a rack, not a phone
+const MAX_ENERGY_J = 1e9;
+
+const text = (max = 200) => z.string().trim().min(1).max(max);
+const optText = (max = 200) => z.string().trim().max(max).nullable().default(null);
+const count = (max: number) => z.int().min(0).max(max);
+const positiveCount = (max: number) => z.int().min(1).max(max);
+const bytes = z.int().min(0).max(MAX_BYTES);
+const nullableBytes = bytes.nullable().default(null);
+const watts = z.number().min(0).max(MAX_POWER_W);
+const joules = z.number().min(0).max(MAX_ENERGY_J);
+
+export const BACKENDS = ["cpu", "cuda", "metal", "vulkan", "webgpu", "wasm"] as const;
+export const backendSchema = z.enum(BACKENDS);
+export type Backend = z.infer<typeof backendSchema>;
+
+export const ENGINES = ["node-llama-cpp", "llama.cpp", "web-llm", "wllama"] as const;
+export const MEASUREMENT_METHODS = ["counter", "sampled", "estimated", "unavailable"] as const;
+export const POWER_SCOPES = ["package", "dram", "gpu", "soc", "wall"] as const;
+export const DEVICE_CLASSES = ["phone", "tablet", "laptop", "desktop", "server", "sbc", "unknown"] as const;
+
+export const gpuSchema = z.object({
+  vendor: text(),
+  model: text(),
+  vramBytes: nullableBytes,
+  driver: optText(),
+});
+
+export const deviceSchema = z.object({
+  vendor: text(),
+  model: text(),
+  deviceClass: z.enum(DEVICE_CLASSES).default("unknown"),
+  os: z.object({ platform: text(50), release: text(100), distro: optText() }),
+  cpu: z.object({
+    vendor: optText(),
+    model: text(),
+    cores: positiveCount(4096),
+    threads: positiveCount(8192),
+    flags: z.array(z.string().max(40)).max(400).default([]),
+  }),
+  ramBytes: bytes.refine((v) => v > 0, "must be positive"),
+  gpus: z.array(gpuSchema).max(16).default([]),
+  /** The backend this submission's measurements used. */
+  backend: backendSchema,
+  battery: z
+    .object({ present: z.boolean(), acConnected: z.boolean().nullable().default(null) })
+    .nullable()
+    .default(null),
+  /** Measured memory bandwidth (copy benchmark), GB/s = 1e9 bytes/s; the roofline's ceiling. */
+  memoryBandwidthGBps: z.number().gt(0).max(100_000).nullable().default(null),
+});
+
+export const engineSchema = z.object({
+  name: z.enum(ENGINES),
+  version: text(100),
+  /** Build identifier: llama.cpp commit, "prebuilt" or "localBuild", web-llm model lib. */
+  build: optText(),
+});
+
+export const modelSchema = z.object({
+  name: text(),
+  family: optText(100),
+  parameterCount: z.int().min(1).max(1e13).nullable().default(null),
+  quantization: text(40),
+  fileBytes: bytes.refine((v) => v > 0, "must be positive"),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits")
+    .nullable()
+    .default(null),
+  /** `synthetic`: random weights of the named model's exact shape (speed and memory only). */
+  weights: z.enum(["real", "synthetic"]),
+  source: optText(500),
+});
+
+export const optionsSchema = z.object({
+  threads: positiveCount(4096).nullable().default(null),
+  gpuLayers: count(10_000).nullable().default(null),
+  batchSize: positiveCount(1 << 20).nullable().default(null),
+  ubatchSize: positiveCount(1 << 20).nullable().default(null),
+  contextSize: positiveCount(1 << 24).nullable().default(null),
+  repetitions: positiveCount(1000),
+  flashAttention: z.boolean().nullable().default(null),
+});
+
+/** One timed repetition. `durationNs` must be positive: a zero duration is a broken clock. */
+export const sampleSchema = z.object({
+  durationNs: z.int().min(1).max(MAX_DURATION_NS),
+  promptTokens: count(MAX_TOKENS),
+  genTokens: count(MAX_TOKENS),
+});
+
+export const powerReadingSchema = z.object({
+  method: z.enum(MEASUREMENT_METHODS),
+  scope: z.enum(POWER_SCOPES),
+  /** e.g. `intel-rapl:0`, `nvidia-smi:0`, `battery:BAT0`, `external:http`. */
+  sensor: text(),
+  /** Window length the reading covers. */
+  durationNs: z.int().min(1).max(MAX_DURATION_NS * 1000),
+  energyJ: joules.nullable().default(null),
+  avgPowerW: watts.nullable().default(null),
+  /** Idle power of the same sensor, measured before the run; subtracted for "above idle". */
+  idlePowerW: watts.nullable().default(null),
+});
+
+export const energyPerTokenSchema = z.object({
+  /** Whole-device (scope) energy per token, J/token. */
+  totalJ: joules.nullable().default(null),
+  /** Energy above the idle baseline per token, J/token. */
+  aboveIdleJ: joules.nullable().default(null),
+});
+
+export const powerTraceSchema = z
+  .object({
+    sensor: text(),
+    scope: z.enum(POWER_SCOPES),
+    /** Milliseconds since the start of the workload's first repetition. */
+    tMs: z.array(z.number().min(0).max(MAX_DURATION_NS / 1e6)).max(20_000),
+    powerW: z.array(watts).max(20_000),
+  })
+  .refine((t) => t.tMs.length === t.powerW.length, {
+    message: "tMs and powerW must have the same length",
+    path: ["powerW"],
+  });
+
+export const memorySchema = z.object({
+  peakRssBytes: nullableBytes,
+  modelBytes: nullableBytes,
+  kvBytes: nullableBytes,
+  vramBytes: nullableBytes,
+});
+
+export const workloadResultSchema = z
+  .object({
+    workloadId: z.string().max(40).refine((id) => parseWorkloadId(id) !== null, "unknown workload id"),
+    nPrompt: count(MAX_TOKENS),
+    nGen: count(MAX_TOKENS),
+    nDepth: count(MAX_TOKENS),
+    /** `ok`: measured; `error`: the engine refused; `crash`: the measuring process died. */
+    status: z.enum(["ok", "error", "crash"]),
+    error: optText(2000),
+    samples: z.array(sampleSchema).max(1000),
+    memory: memorySchema.default({ peakRssBytes: null, modelBytes: null, kvBytes: null, vramBytes: null }),
+    power: z.array(powerReadingSchema).max(16).default([]),
+    prefillEnergyPerToken: energyPerTokenSchema.nullable().default(null),
+    decodeEnergyPerToken: energyPerTokenSchema.nullable().default(null),
+    powerTrace: z.array(powerTraceSchema).max(8).default([]),
+  })
+  .superRefine((w, ctx) => {
+    if (w.status === "ok" && w.samples.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["samples"], message: "an ok workload needs at least one sample" });
+    }
+    if (w.status !== "ok" && !w.error) {
+      ctx.addIssue({ code: "custom", path: ["error"], message: "a failed workload must say why" });
+    }
+    w.samples.forEach((s, i) => {
+      if (s.promptTokens + s.genTokens === 0) {
+        ctx.addIssue({ code: "custom", path: ["samples", i], message: "a sample must process at least one token" });
+      }
+    });
+  });
+
+export const submissionSchema = z
+  .object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    /** Chosen by the runner (UUID); a repeat of the same id is idempotent. */
+    submissionId: z.uuid(),
+    suiteVersion: text(20),
+    startedAt: z.iso.datetime({ offset: true }),
+    finishedAt: z.iso.datetime({ offset: true }),
+    runner: z.object({ name: text(50), version: text(50), commit: optText(64) }),
+    device: deviceSchema,
+    engine: engineSchema,
+    model: modelSchema,
+    options: optionsSchema,
+    /** Idle power per sensor, measured before the run. Empty when no meter exists. */
+    idlePower: z.array(powerReadingSchema).max(16).default([]),
+    workloads: z.array(workloadResultSchema).min(1).max(64),
+  })
+  .superRefine((s, ctx) => {
+    if (Date.parse(s.finishedAt) < Date.parse(s.startedAt)) {
+      ctx.addIssue({ code: "custom", path: ["finishedAt"], message: "must not be before startedAt" });
+    }
+    const seen = new Set<string>();
+    s.workloads.forEach((w, i) => {
+      if (seen.has(w.workloadId)) {
+        ctx.addIssue({ code: "custom", path: ["workloads", i, "workloadId"], message: "duplicate workload id" });
+      }
+      seen.add(w.workloadId);
+    });
+  });
+
+export type Submission = z.infer<typeof submissionSchema>;
+export type SubmissionInput = z.input<typeof submissionSchema>;
+export type WorkloadResult = z.infer<typeof workloadResultSchema>;
+export type PowerReading = z.infer<typeof powerReadingSchema>;
+export type Sample = z.infer<typeof sampleSchema>;
+export type Device = z.infer<typeof deviceSchema>;
+export type ModelInfo = z.infer<typeof modelSchema>;
+export type EngineInfo = z.infer<typeof engineSchema>;
+
+export interface FieldIssue {
+  /** Dotted path into the submission, e.g. `workloads.0.samples.2.durationNs`. */
+  path: string;
+  message: string;
+}
+
+/** Validates unknown input; on failure returns field-level issues (never throws). */
+export function parseSubmission(
+  input: unknown,
+): { ok: true; submission: Submission } | { ok: false; issues: FieldIssue[] } {
+  const r = submissionSchema.safeParse(input);
+  if (r.success) return { ok: true, submission: r.data };
+  return {
+    ok: false,
+    issues: r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * Database client: PostgreSQL through postgres.js when DATABASE_URL is set, otherwise the
+ * embedded PGlite (real Postgres in WASM) in a file-backed directory, TOKENWATT_DATA_DIR
+ * (default ./.tokenwatt). Same schema, same drizzle-kit migrations, same code above the driver.
+ * Migrations are applied when a database is opened.
+ */
+import path from "node:path";
+import fs from "node:fs";
+import { sql } from "drizzle-orm";
+import type { PgDatabase } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Db = PgDatabase<any, typeof schema>;
+
+export interface DbHandle {
+  db: Db;
+  kind: "pglite" | "postgres";
+  /** Where the data lives: a directory for PGlite, the URL without password for Postgres. */
+  location: string;
+  close(): Promise<void>;
+  /** The PGlite instance, for serving it over a socket (embedded database only). */
+  pglite?: import("@electric-sql/pglite").PGlite;
+  /** The connection URL (Postgres only). */
+  url?: string;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string | null;
+  dataDir?: string;
+  /** postgres.js pool size. */
+  maxConnections?: number;
+  migrate?: boolean;
+}
+
+export const MIGRATIONS_DIR = path.join(/* turbopackIgnore: true */ process.cwd(), "drizzle");
+
+export function defaultDataDir(): string {
+  return path.resolve(/* turbopackIgnore: true */ process.env.TOKENWATT_DATA_DIR || ".tokenwatt");
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparseable DATABASE_URL)";
+  }
+}
+
+/** Opens (and migrates) the database described by the options or the environment. */
+export async function openDb(opts: OpenOptions = {}): Promise<DbHandle> {
+  const url = opts.databaseUrl === undefined ? process.env.DATABASE_URL || null : opts.databaseUrl;
+  const handle = url ? await openPostgres(url, opts.maxConnections ?? 10) : await openPglite(opts.dataDir ?? defaultDataDir());
+  if (opts.migrate !== false) {
+    try {
+      await migrate(handle);
+    } catch (e) {
+      await handle.close();
+      throw e;
+    }
+  }
+  return handle;
+}
+
+async function openPostgres(url: string, max: number): Promise<DbHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+  const db = drizzle(client, { schema });
+  return { db, kind: "postgres", location: redact(url), url, close: () => client.end({ timeout: 5 }) };
+}
+
+async function openPglite(dataDir: string): Promise<DbHandle> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const client = await PGlite.create(path.join(dataDir, "pgdata"));
+  const db = drizzle(client, { schema });
+  return { db, kind: "pglite", location: dataDir, pglite: client, close: () => client.close() };
+}
+
+/** Applies drizzle-kit migrations; on Postgres under an advisory lock so that processes starting together do not race. */
+export async function migrate(h: DbHandle): Promise<void> {
+  const config = { migrationsFolder: MIGRATIONS_DIR };
+  if (h.kind === "pglite") {
+    const { migrate: run } = await import("drizzle-orm/pglite/migrator");
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await run(h.db as any, config);
+    return;
+  }
+  // One dedicated connection holds a session advisory lock around the migration.
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
+  const client = postgres(h.url!, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await client`select pg_advisory_lock(727274)`;
+    await run(drizzle(client), config);
+    await client`select pg_advisory_unlock(727274)`;
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+/** Normalizes `db.execute` results: postgres.js returns an array, PGlite `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+const globalForDb = globalThis as unknown as { __tokenwattDb?: Promise<DbHandle> };
+
+/** The process-wide database, opened once (cached on globalThis so dev reloads do not reconnect). */
+export function getDb(): Promise<DbHandle> {
+  if (!globalForDb.__tokenwattDb) {
+    globalForDb.__tokenwattDb = openDb().catch((e) => {
+      globalForDb.__tokenwattDb = undefined;
+      throw e;
+    });
+  }
+  return globalForDb.__tokenwattDb;
+}

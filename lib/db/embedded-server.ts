@@ -1,0 +1,82 @@
+/**
+ * One PGlite data directory belongs to one process. While the server holds the embedded database
+ * it serves it over the Postgres protocol on loopback and writes `server.json` in the data
+ * directory; the CLI then talks to it through postgres.js instead of opening the files itself.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { openDb, type DbHandle, type OpenOptions, defaultDataDir } from "./client";
+
+interface ServerInfo {
+  pid: number;
+  port: number;
+}
+
+function infoPath(dataDir: string) {
+  return path.join(dataDir, "server.json");
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Serves an open PGlite handle on 127.0.0.1 (a free port) and records it for the CLI. */
+export async function serveEmbedded(h: DbHandle): Promise<() => Promise<void>> {
+  if (!h.pglite) throw new Error("serveEmbedded needs the embedded database");
+  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+  const net = await import("node:net");
+  const port = await new Promise<number>((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const server = new PGLiteSocketServer({ db: h.pglite, host: "127.0.0.1", port, maxConnections: 8 });
+  await server.start();
+  const file = infoPath(h.location);
+  const info: ServerInfo = { pid: process.pid, port };
+  fs.writeFileSync(file, JSON.stringify(info));
+  const cleanup = () => {
+    try {
+      const cur = JSON.parse(fs.readFileSync(file, "utf8")) as ServerInfo;
+      if (cur.pid === process.pid) fs.unlinkSync(file);
+    } catch {
+      /* already gone */
+    }
+  };
+  process.once("exit", cleanup);
+  return async () => {
+    cleanup();
+    await server.stop();
+  };
+}
+
+/** The URL of a running server's embedded database, or null when no live server holds it. */
+export function runningEmbeddedUrl(dataDir = defaultDataDir()): string | null {
+  try {
+    const info = JSON.parse(fs.readFileSync(infoPath(dataDir), "utf8")) as ServerInfo;
+    if (info.pid !== process.pid && alive(info.pid)) return `postgres://postgres@127.0.0.1:${info.port}/postgres`;
+  } catch {
+    /* no server */
+  }
+  return null;
+}
+
+/**
+ * Opens the database for a CLI command: DATABASE_URL when set; else the running server's embedded
+ * database over its socket; else the embedded files directly.
+ */
+export async function openDbForCli(opts: OpenOptions = {}): Promise<DbHandle> {
+  if (process.env.DATABASE_URL) return openDb(opts);
+  const url = runningEmbeddedUrl(opts.dataDir);
+  // The server already migrated its database; a single connection keeps statements in order.
+  if (url) return openDb({ ...opts, databaseUrl: url, maxConnections: 1, migrate: false });
+  return openDb({ ...opts, databaseUrl: null });
+}

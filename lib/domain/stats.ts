@@ -1,0 +1,64 @@
+/** Descriptive statistics over repetition samples (pure). */
+
+export function mean(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}
+
+/** Sample standard deviation (n - 1), as llama-bench reports it; 0 for a single sample. */
+export function stddev(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  let s = 0;
+  for (const x of xs) s += (x - m) ** 2;
+  return Math.sqrt(s / (xs.length - 1));
+}
+
+/** Median (average of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Linear-interpolated percentile, p in [0, 100]. */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
+}
+
+export interface SampleLike {
+  durationNs: number;
+  promptTokens: number;
+  genTokens: number;
+}
+
+export interface DerivedStats {
+  avgNs: number;
+  stddevNs: number;
+  /** Mean over repetitions of tokens/s of each repetition (llama-bench `avg_ts`). */
+  avgTokensPerSec: number;
+  stddevTokensPerSec: number;
+  samplesTokensPerSec: number[];
+}
+
+/** llama-bench derivation: tokens/s per repetition = (n_prompt + n_gen) / seconds. */
+export function deriveStats(samples: readonly SampleLike[]): DerivedStats | null {
+  if (samples.length === 0) return null;
+  const ns = samples.map((s) => s.durationNs);
+  const ts = samples.map((s) => ((s.promptTokens + s.genTokens) * 1e9) / s.durationNs);
+  return {
+    avgNs: mean(ns),
+    stddevNs: stddev(ns),
+    avgTokensPerSec: mean(ts),
+    stddevTokensPerSec: stddev(ts),
+    samplesTokensPerSec: ts,
+  };
+}

@@ -1,0 +1,15 @@
+/** Process-wide server dependencies (database, rate limiter), created once. */
+import { getDb } from "../db/client";
+import { loadEnv } from "../env";
+import { createRateLimiter, type RateLimiter } from "./rate-limit";
+
+const g = globalThis as unknown as { __tokenwattLimiter?: RateLimiter };
+
+export async function serverContext() {
+  const handle = await getDb();
+  if (!g.__tokenwattLimiter) {
+    const env = loadEnv();
+    g.__tokenwattLimiter = createRateLimiter(env.TOKENWATT_RATE_LIMIT_PER_MIN, env.TOKENWATT_RATE_LIMIT_BURST);
+  }
+  return { db: handle.db, handle, limiter: g.__tokenwattLimiter };
+}

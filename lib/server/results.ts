@@ -1,0 +1,32 @@
+/** GET /api/v1/results: filters and cursor pagination, JSON or CSV (`format=csv` or Accept: text/csv). */
+import type { Db } from "../db/client";
+import { listResults, RESULT_COLUMNS, resultFiltersSchema } from "../db/queries";
+import { toCsv } from "../domain/csv";
+import { apiError, guarded } from "./http";
+
+export function handleResultsGet(req: Request, db: Db): Promise<Response> {
+  return guarded(async () => {
+    const url = new URL(req.url);
+    const params = Object.fromEntries(url.searchParams);
+    if (!params.format && req.headers.get("accept")?.includes("text/csv")) params.format = "csv";
+    const parsed = resultFiltersSchema.strict().safeParse(params);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({
+        path: i.path.join(".") || String((i as { keys?: string[] }).keys ?? ""),
+        message: i.message,
+      }));
+      return apiError(400, "invalid_query", "invalid query parameters", issues);
+    }
+    const page = await listResults(db, parsed.data);
+    if (parsed.data.format === "csv") {
+      return new Response(toCsv(page.results, RESULT_COLUMNS), {
+        headers: {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": 'attachment; filename="tokenwatt-results.csv"',
+          ...(page.nextCursor ? { "x-next-cursor": String(page.nextCursor) } : {}),
+        },
+      });
+    }
+    return Response.json(page);
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * Submission fixtures for tests and the ingest benchmark. These are test inputs, never shown as
+ * measured results: the device is named "Fixture" so a stray row cannot pass for a real one.
+ */
+import { randomUUID } from "node:crypto";
+import type { SubmissionInput } from "../../lib/contracts/submission";
+
+export const FIXTURE_WORKLOADS = [
+  "pp512",
+  "tg128",
+  "pp512+tg128",
+  "tg128@d4096",
+  "ttft",
+  "pp128",
+  "tg32",
+  "pp128+tg32",
+  "pp1024",
+  "tg256",
+] as const;
+
+function specOf(id: string) {
+  if (id === "ttft") return { nPrompt: 48, nGen: 1, nDepth: 0 };
+  const pp = /pp(\d+)/.exec(id);
+  const tg = /tg(\d+)/.exec(id);
+  const d = /@d(\d+)/.exec(id);
+  return { nPrompt: pp ? Number(pp[1]) : 0, nGen: tg ? Number(tg[1]) : 0, nDepth: d ? Number(d[1]) : 0 };
+}
+
+export function makeSubmission(opts: { workloads?: number; id?: string; deviceModel?: string } = {}): SubmissionInput {
+  const n = opts.workloads ?? 5;
+  const ids = FIXTURE_WORKLOADS.slice(0, n);
+  return {
+    schemaVersion: 1,
+    submissionId: opts.id ?? randomUUID(),
+    suiteVersion: "1",
+    startedAt: "2026-11-28T10:00:00.000Z",
+    finishedAt: "2026-11-28T10:05:00.000Z",
+    runner: { name: "tokenwatt-test", version: "0.0.0-test", commit: null },
+    device: {
+      vendor: "Fixture",
+      model: opts.deviceModel ?? "Test Device",
+      deviceClass: "laptop",
+      os: { platform: "linux", release: "6.1.0", distro: "Debian 12" },
+      cpu: { vendor: "Fixture", model: "Fixture CPU 8-core", cores: 8, threads: 16, flags: ["avx2"] },
+      ramBytes: 16 * 2 ** 30,
+      gpus: [],
+      backend: "cpu",
+      memoryBandwidthGBps: 50,
+    },
+    engine: { name: "node-llama-cpp", version: "3.21.1", build: "prebuilt" },
+    model: {
+      name: "Llama-3.2-1B",
+      family: "llama",
+      parameterCount: 1_235_814_400,
+      quantization: "Q4_0",
+      fileBytes: 770_000_000,
+      sha256: null,
+      weights: "synthetic",
+    },
+    options: { threads: 8, gpuLayers: 0, batchSize: 512, ubatchSize: 512, contextSize: 4096, repetitions: 3 },
+    idlePower: [{ method: "counter", scope: "package", sensor: "intel-rapl:0", durationNs: 2e9, energyJ: 10, avgPowerW: 5 }],
+    workloads: ids.map((id) => {
+      const s = specOf(id);
+      const tokens = s.nPrompt + s.nGen;
+      const decode = s.nPrompt === 0;
+      // decode at 30 tokens/s (below the 50 GB/s / 0.77 GB roofline of 65 tokens/s), prefill at 300
+      const nsPerToken = decode ? 1e9 / 30 : 1e9 / 300;
+      return {
+        workloadId: id,
+        ...s,
+        status: "ok" as const,
+        samples: [0, 1, 2].map((i) => ({
+          durationNs: Math.round(tokens * nsPerToken * (1 + i * 0.01)),
+          promptTokens: s.nPrompt,
+          genTokens: s.nGen,
+        })),
+        memory: { peakRssBytes: 900_000_000, modelBytes: 770_000_000, kvBytes: 134_217_728, vramBytes: null },
+        power: [{ method: "counter" as const, scope: "package" as const, sensor: "intel-rapl:0", durationNs: 4e9, energyJ: 60, avgPowerW: 15, idlePowerW: 5 }],
+        prefillEnergyPerToken: s.nPrompt > 0 ? { totalJ: 0.05, aboveIdleJ: 0.033 } : null,
+        decodeEnergyPerToken: s.nGen > 0 ? { totalJ: 0.5, aboveIdleJ: 0.33 } : null,
+        powerTrace: [{ sensor: "intel-rapl:0", scope: "package" as const, tMs: [0, 100, 200], powerW: [14, 15, 16] }],
+      };
+    }),
+  };
+}
