@@ -54,7 +54,7 @@ export const deviceSchema = z.object({
     threads: positiveCount(8192),
     flags: z.array(z.string().max(40)).max(400).default([]),
   }),
-  ramBytes: bytes.refine((v) => v > 0, "must be positive"),
+  ramBytes: z.int().min(1).max(MAX_BYTES),
   gpus: z.array(gpuSchema).max(16).default([]),
   /** The backend this submission's measurements used. */
   backend: backendSchema,
@@ -78,7 +78,7 @@ export const modelSchema = z.object({
   family: optText(100),
   parameterCount: z.int().min(1).max(1e13).nullable().default(null),
   quantization: text(40),
-  fileBytes: bytes.refine((v) => v > 0, "must be positive"),
+  fileBytes: z.int().min(1).max(MAX_BYTES),
   sha256: z
     .string()
     .regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits")

@@ -72,11 +72,12 @@ async function openPostgres(url: string, max: number): Promise<DbHandle> {
   return { db, kind: "postgres", location: redact(url), url, close: () => client.end({ timeout: 5 }) };
 }
 
+/** `dataDir` ":memory:" gives a throwaway in-memory database (tests). */
 async function openPglite(dataDir: string): Promise<DbHandle> {
-  fs.mkdirSync(dataDir, { recursive: true });
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
-  const client = await PGlite.create(path.join(dataDir, "pgdata"));
+  if (dataDir !== ":memory:") fs.mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir === ":memory:" ? undefined : path.join(dataDir, "pgdata"));
   const db = drizzle(client, { schema });
   return { db, kind: "pglite", location: dataDir, pglite: client, close: () => client.close() };
 }

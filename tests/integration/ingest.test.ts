@@ -1,0 +1,222 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { count, eq } from "drizzle-orm";
+import { createToken, revokeToken } from "../../lib/db/tokens";
+import { powerReadings, powerTraces, submissions, workloadResults, devices, models, engines } from "../../lib/db/schema";
+import { handleSubmissionPost } from "../../lib/server/submissions";
+import { handleResultsGet } from "../../lib/server/results";
+import { createRateLimiter } from "../../lib/server/rate-limit";
+import { makeSubmission } from "../helpers/fixtures";
+import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+
+describe.each(DB_KINDS)("ingest API on %s", (kind) => {
+  let h: TestDb;
+  let token: string;
+  let limiter = createRateLimiter(1e6, 1e6);
+
+  beforeAll(async () => {
+    h = await openTestDb(kind);
+    token = await createToken(h.db, "runner-1");
+  });
+  afterAll(async () => h?.drop());
+  beforeEach(() => {
+    limiter = createRateLimiter(1e6, 1e6);
+  });
+
+  const post = (body: unknown, opts: { auth?: string | null; raw?: string; headers?: Record<string, string> } = {}) =>
+    handleSubmissionPost(
+      new Request("http://test/api/v1/submissions", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(opts.auth === null ? {} : { authorization: `Bearer ${opts.auth ?? token}` }),
+          ...opts.headers,
+        },
+        body: opts.raw ?? JSON.stringify(body),
+      }),
+      { db: h.db, limiter },
+    );
+  const rowCounts = async () => ({
+    submissions: (await h.db.select({ n: count() }).from(submissions))[0]!.n,
+    workloads: (await h.db.select({ n: count() }).from(workloadResults))[0]!.n,
+    readings: (await h.db.select({ n: count() }).from(powerReadings))[0]!.n,
+    traces: (await h.db.select({ n: count() }).from(powerTraces))[0]!.n,
+  });
+
+  it("stores a submission field by field in one go, and a repeat is a duplicate", async () => {
+    const s = makeSubmission({ workloads: 10 });
+    const before = await rowCounts();
+    const r = await post(s);
+    expect(r.status).toBe(201);
+    expect(await r.json()).toMatchObject({ submissionId: s.submissionId, status: "created", plausible: true });
+    const after = await rowCounts();
+    expect(after.submissions - before.submissions).toBe(1);
+    expect(after.workloads - before.workloads).toBe(10);
+    expect(after.readings - before.readings).toBe(11); // idle + one per workload
+    expect(after.traces - before.traces).toBe(10);
+
+    const [sub] = await h.db.select().from(submissions).where(eq(submissions.id, s.submissionId));
+    expect(sub).toMatchObject({ backend: "cpu", runnerVersion: "0.0.0-test", plausible: true, published: false, memoryBandwidthGBps: 50 });
+    const [dev] = await h.db.select().from(devices).where(eq(devices.id, sub!.deviceId));
+    expect(dev).toMatchObject({ vendor: "Fixture", cpuCores: 8, cpuThreads: 16, ramBytes: 16 * 2 ** 30 });
+    const [mod] = await h.db.select().from(models).where(eq(models.id, sub!.modelId));
+    expect(mod).toMatchObject({ name: "Llama-3.2-1B", quantization: "Q4_0", weights: "synthetic", fileBytes: 770_000_000 });
+    const [eng] = await h.db.select().from(engines).where(eq(engines.id, sub!.engineId));
+    expect(eng).toMatchObject({ name: "node-llama-cpp", version: "3.21.1", build: "prebuilt" });
+    const wr = await h.db.select().from(workloadResults).where(eq(workloadResults.submissionId, s.submissionId));
+    const tg = wr.find((w) => w.workloadId === "tg128")!;
+    const expected = s.workloads.find((w) => w.workloadId === "tg128")!;
+    expect(tg.samplesNs).toEqual(expected.samples.map((x) => x.durationNs));
+    expect(tg.samplesGenTokens).toEqual([128, 128, 128]);
+    expect(tg.avgTokensPerSec).toBeCloseTo(
+      expected.samples.reduce((a, x) => a + (128 * 1e9) / x.durationNs, 0) / 3,
+      6,
+    );
+    expect(tg).toMatchObject({ nGen: 128, nPrompt: 0, peakRssBytes: 900_000_000, kvBytes: 134_217_728, decodeJPerToken: 0.5, decodeJPerTokenAboveIdle: 0.33, prefillJPerToken: null, plausible: true });
+    const [trace] = await h.db.select().from(powerTraces).where(eq(powerTraces.workloadResultId, tg.id));
+    expect(trace).toMatchObject({ sensor: "intel-rapl:0", tMs: [0, 100, 200], powerW: [14, 15, 16] });
+
+    const again = await post(s);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ status: "duplicate" });
+    expect(await rowCounts()).toEqual(after);
+  });
+
+  it("answers bad input with 400 and field issues, writing nothing", async () => {
+    const before = await rowCounts();
+    const s = makeSubmission() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    s.workloads[0].samples[0].durationNs = 0;
+    s.workloads[1].memory.peakRssBytes = -5;
+    const r = await post(s);
+    expect(r.status).toBe(400);
+    const body = await r.json();
+    expect(body.error.code).toBe("invalid_submission");
+    expect(body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      "workloads.0.samples.0.durationNs",
+      "workloads.1.memory.peakRssBytes",
+    ]);
+    const bad = await post(null, { raw: '{"schemaVersion": 1, "x": ' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe("invalid_json");
+    // 1e400 parses to Infinity: must be refused, not stored
+    const inf = JSON.stringify(makeSubmission()).replace('"durationNs":', '"durationNs":1e400,"x":');
+    const infR = await post(null, { raw: inf });
+    expect(infR.status).toBe(400);
+    const empty = await post(null, { raw: "" });
+    expect(empty.status).toBe(400);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it("401 without or with an unknown token, 403 for a revoked one", async () => {
+    const before = await rowCounts();
+    const none = await post(makeSubmission(), { auth: null });
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toContain("Bearer");
+    expect((await post(makeSubmission(), { auth: "tw_not_a_real_token" })).status).toBe(401);
+    const t = await createToken(h.db, "to-revoke");
+    expect((await post(makeSubmission(), { auth: t })).status).toBe(201);
+    await revokeToken(h.db, "to-revoke");
+    const revoked = await post(makeSubmission(), { auth: t });
+    expect(revoked.status).toBe(403);
+    expect((await revoked.json()).error.code).toBe("token_revoked");
+    expect((await rowCounts()).submissions).toBe(before.submissions + 1);
+  });
+
+  it("413 for bodies over 1 MB, declared or streamed", async () => {
+    const before = await rowCounts();
+    const big = JSON.stringify({ ...makeSubmission(), padding: "x".repeat(1_100_000) });
+    const declared = await post(null, { raw: big, headers: { "content-length": String(big.length) } });
+    expect(declared.status).toBe(413);
+    const stream = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < 11; i++) c.enqueue(new TextEncoder().encode("x".repeat(100_000)));
+        c.close();
+      },
+    });
+    const streamed = await handleSubmissionPost(
+      new Request("http://test/api/v1/submissions", {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+        body: stream,
+        duplex: "half",
+      } as RequestInit),
+      { db: h.db, limiter },
+    );
+    expect(streamed.status).toBe(413);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it("429 past the per-token rate, with Retry-After", async () => {
+    limiter = createRateLimiter(60, 3);
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await post(makeSubmission())).status);
+    expect(codes).toEqual([201, 201, 201, 429, 429]);
+    const r = await post(makeSubmission());
+    expect(r.headers.get("retry-after")).toMatch(/^\d+$/);
+  });
+
+  it("stores physically implausible results flagged, never as normal results", async () => {
+    const s = makeSubmission() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const smp of s.workloads[1].samples) smp.durationNs = 100_000_000; // tg128 in 0.1 s: 1280 tokens/s on 50 GB/s
+    const r = await post(s);
+    expect(r.status).toBe(201);
+    const body = await r.json();
+    expect(body.plausible).toBe(false);
+    expect(body.flags[0]).toMatchObject({ workloadId: "tg128", code: "exceeds_roofline" });
+    const wr = await h.db.select().from(workloadResults).where(eq(workloadResults.submissionId, s.submissionId));
+    expect(wr.find((w) => w.workloadId === "tg128")!.plausible).toBe(false);
+    expect(wr.find((w) => w.workloadId === "pp512")!.plausible).toBe(true);
+    const [sub] = await h.db.select().from(submissions).where(eq(submissions.id, s.submissionId));
+    expect(sub!.plausible).toBe(false);
+  });
+
+  it("the same submission posted 20 times at once is stored exactly once", async () => {
+    const s = makeSubmission({ workloads: 10, deviceModel: `concurrent-${kind}` });
+    const responses = await Promise.all(Array.from({ length: 20 }, () => post(s)));
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses.filter((x) => x === 201)).toHaveLength(1);
+    expect(statuses.filter((x) => x === 200)).toHaveLength(19);
+    const n = await h.db.select({ n: count() }).from(workloadResults).where(eq(workloadResults.submissionId, s.submissionId));
+    expect(n[0]!.n).toBe(10);
+    const d = await h.db.select({ n: count() }).from(devices).where(eq(devices.model, `concurrent-${kind}`));
+    expect(d[0]!.n).toBe(1);
+  });
+
+  it("read API filters, paginates with a cursor, exports CSV and rejects bad parameters", async () => {
+    const get = (q: string, headers: Record<string, string> = {}) =>
+      handleResultsGet(new Request(`http://test/api/v1/results${q}`, { headers }), h.db);
+    const all = await (await get("?limit=1000")).json();
+    expect(all.results.length).toBeGreaterThan(10);
+    const tg = await (await get("?workload=tg128&backend=cpu&engine=node-llama-cpp&model=Llama-3.2-1B")).json();
+    expect(tg.results.length).toBeGreaterThan(0);
+    expect(tg.results.every((r: { workloadId: string }) => r.workloadId === "tg128")).toBe(true);
+    const implausible = await (await get("?plausible=false")).json();
+    expect(implausible.results.map((r: { workloadId: string }) => r.workloadId)).toEqual(["tg128"]);
+
+    const seen = new Set<number>();
+    let cursor: number | null = null;
+    do {
+      const page: { results: { id: number }[]; nextCursor: number | null } = await (
+        await get(`?limit=7${cursor ? `&cursor=${cursor}` : ""}`)
+      ).json();
+      expect(page.results.length).toBeLessThanOrEqual(7);
+      for (const r of page.results) {
+        expect(seen.has(r.id)).toBe(false);
+        seen.add(r.id);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.size).toBe(all.results.length);
+
+    const csv = await get("?workload=tg128&limit=2", { accept: "text/csv" });
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const lines = (await csv.text()).trim().split("\r\n");
+    expect(lines[0]).toMatch(/^id,submissionId,workloadId,/);
+    expect(lines).toHaveLength(3);
+
+    for (const q of ["?limit=0", "?limit=x", "?backend=tpu", "?cursor=-1", "?unknown=1", "?format=xml"]) {
+      const r = await get(q);
+      expect(r.status, q).toBe(400);
+      expect((await r.json()).error.code).toBe("invalid_query");
+    }
+  });
+});

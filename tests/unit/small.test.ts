@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { toCsv } from "../../lib/domain/csv";
+import { formatBytes, formatNumber } from "../../lib/domain/format";
+import { createRateLimiter } from "../../lib/server/rate-limit";
+import { loadEnv } from "../../lib/env";
+
+describe("csv", () => {
+  it("quotes fields with separators and joins arrays", () => {
+    const csv = toCsv([{ a: 'x,"y"', b: null, c: [1, 2] }], ["a", "b", "c"]);
+    expect(csv).toBe('a,b,c\r\n"x,""y""",,1;2\r\n');
+  });
+});
+
+describe("format", () => {
+  it("never prints NaN", () => {
+    expect(formatNumber(Number.NaN)).toBe("—");
+    expect(formatNumber(null)).toBe("—");
+    expect(formatNumber(1234.56)).toBe("1,234.6");
+    expect(formatBytes(1536)).toBe("1.5 KiB");
+  });
+});
+
+describe("rate limiter", () => {
+  it("allows a burst, then asks to wait, then refills", () => {
+    const rl = createRateLimiter(60, 2); // 1 per second, burst 2
+    expect(rl.take("k", 0)).toBe(0);
+    expect(rl.take("k", 0)).toBe(0);
+    expect(rl.take("k", 0)).toBeGreaterThan(0);
+    expect(rl.take("other", 0)).toBe(0);
+    expect(rl.take("k", 1000)).toBe(0);
+  });
+});
+
+describe("configuration", () => {
+  it("validates the environment with clear messages", () => {
+    expect(loadEnv({}).PORT).toBe(3000);
+    expect(loadEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
+    expect(() => loadEnv({ PORT: "http" })).toThrow(/PORT/);
+    expect(() => loadEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgres/);
+  });
+});
