@@ -4,12 +4,12 @@
  * concurrent repeats wait on the primary key and then see the first one.
  */
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
-import type { Submission, WorkloadResult } from "../contracts/submission";
+import { eq, sql } from "drizzle-orm";
+import type { PowerReading, Submission, WorkloadResult } from "../contracts/submission";
 import { checkSubmission, type Flag } from "../domain/plausibility";
 import { deriveStats } from "../domain/stats";
-import type { Db } from "./client";
-import { devices, engines, models, powerReadings, powerTraces, submissions, workloadResults } from "./schema";
+import { rowsOf, type Db } from "./client";
+import { devices, engines, models } from "./schema";
 
 export interface IngestResult {
   status: "created" | "duplicate";
@@ -81,7 +81,7 @@ export async function ingestSubmission(db: Db, s: Submission, tokenId: number | 
   const mk = modelKey(s.model);
   const ek = engineKey(s.engine);
 
-  const status = await db.transaction(async (tx) => {
+  const write = async (tx: Tx) => {
     const deviceId = await upsertDimension(
       tx,
       cache,
@@ -136,91 +136,97 @@ export async function ingestSubmission(db: Db, s: Submission, tokenId: number | 
       fresh,
     );
 
-    const inserted = await tx
-      .insert(submissions)
-      .values({
-        id: s.submissionId,
-        schemaVersion: s.schemaVersion,
-        suiteVersion: s.suiteVersion,
-        tokenId,
-        deviceId,
-        modelId,
-        engineId,
-        backend: s.device.backend,
-        runnerName: s.runner.name,
-        runnerVersion: s.runner.version,
-        runnerCommit: s.runner.commit,
-        options: s.options,
-        deviceSnapshot: { ...s.device, modelSource: s.model.source },
-        memoryBandwidthGBps: s.device.memoryBandwidthGBps,
-        startedAt: new Date(s.startedAt),
-        finishedAt: new Date(s.finishedAt),
-        plausible: flags.length === 0,
-        flags,
-      })
-      .onConflictDoNothing({ target: submissions.id })
-      .returning({ id: submissions.id });
-    if (inserted.length === 0) return "duplicate" as const;
-
-    const wrRows = await tx
-      .insert(workloadResults)
-      .values(s.workloads.map((w) => workloadRow(w, s, { deviceId, modelId, engineId }, !flaggedWorkloads.has(w.workloadId))))
-      .returning({ id: workloadResults.id, workloadId: workloadResults.workloadId });
-    const wrId = new Map(wrRows.map((r) => [r.workloadId, r.id]));
-
-    const readings = [
-      ...s.idlePower.map((p) => ({ ...p, kind: "idle", workloadResultId: null as number | null })),
-      ...s.workloads.flatMap((w) =>
-        w.power.map((p) => ({ ...p, kind: "workload", workloadResultId: wrId.get(w.workloadId)! })),
-      ),
-    ];
-    if (readings.length > 0) {
-      await tx.insert(powerReadings).values(readings.map((r) => ({ ...r, submissionId: s.submissionId })));
-    }
-    const traces = s.workloads.flatMap((w) =>
-      w.powerTrace.map((t) => ({ ...t, workloadResultId: wrId.get(w.workloadId)! })),
-    );
-    if (traces.length > 0) await tx.insert(powerTraces).values(traces);
-    return "created" as const;
-  });
-
+    return insertSubmissionRows(tx, s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads);
+  };
+  // Known dimensions: the submission is one statement (atomic on its own). New ones: one transaction.
+  const known = [`d:${fp}`, `m:${mk}`, `e:${ek}`].every((k) => cache.has(k));
+  const status = known ? await write(db as unknown as Tx) : await db.transaction((tx) => write(tx));
   for (const [k, v] of fresh) cache.set(k, v);
   return { status, submissionId: s.submissionId, plausible: flags.length === 0, flags };
 }
 
-function workloadRow(
-  w: WorkloadResult,
+/**
+ * Writes the submission, its workload results, power readings and traces in one call of the
+ * `tokenwatt_ingest` function (drizzle/0001_ingest_function.sql): one round trip, with plans
+ * prepared once per connection. Writes nothing when the submission id already exists.
+ */
+async function insertSubmissionRows(
+  tx: Tx,
   s: Submission,
   ids: { deviceId: number; modelId: number; engineId: number },
-  plausible: boolean,
-): typeof workloadResults.$inferInsert {
+  tokenId: number | null,
+  flags: Flag[],
+  flaggedWorkloads: Set<string | null>,
+): Promise<"created" | "duplicate"> {
+  const sub = {
+    id: s.submissionId,
+    schema_version: s.schemaVersion,
+    suite_version: s.suiteVersion,
+    token_id: tokenId,
+    device_id: ids.deviceId,
+    model_id: ids.modelId,
+    engine_id: ids.engineId,
+    backend: s.device.backend,
+    runner_name: s.runner.name,
+    runner_version: s.runner.version,
+    runner_commit: s.runner.commit,
+    options: s.options,
+    device_snapshot: { ...s.device, modelSource: s.model.source },
+    memory_bandwidth_gbps: s.device.memoryBandwidthGBps,
+    started_at: s.startedAt,
+    finished_at: s.finishedAt,
+    plausible: flags.length === 0,
+    flags,
+  };
+  const wr = s.workloads.map((w) => workloadRow(w, !flaggedWorkloads.has(w.workloadId)));
+  const reading = (p: PowerReading, kind: string, workloadId: string | null) => ({
+    workload_id: workloadId,
+    kind,
+    method: p.method,
+    scope: p.scope,
+    sensor: p.sensor,
+    duration_ns: p.durationNs,
+    energy_j: p.energyJ,
+    avg_power_w: p.avgPowerW,
+    idle_power_w: p.idlePowerW,
+  });
+  const readings = [
+    ...s.idlePower.map((p) => reading(p, "idle", null)),
+    ...s.workloads.flatMap((w) => w.power.map((p) => reading(p, "workload", w.workloadId))),
+  ];
+  const traces = s.workloads.flatMap((w) =>
+    w.powerTrace.map((t) => ({ workload_id: w.workloadId, sensor: t.sensor, scope: t.scope, t_ms: t.tMs, power_w: t.powerW })),
+  );
+  const result = await tx.execute(
+    sql`select tokenwatt_ingest(${JSON.stringify(sub)}::jsonb, ${JSON.stringify(wr)}::jsonb, ${JSON.stringify(readings)}::jsonb, ${JSON.stringify(traces)}::jsonb) as created`,
+  );
+  return rowsOf<{ created: boolean }>(result)[0]?.created === true ? "created" : "duplicate";
+}
+
+function workloadRow(w: WorkloadResult, plausible: boolean) {
   const stats = w.status === "ok" ? deriveStats(w.samples) : null;
   return {
-    submissionId: s.submissionId,
-    ...ids,
-    backend: s.device.backend,
-    workloadId: w.workloadId,
-    nPrompt: w.nPrompt,
-    nGen: w.nGen,
-    nDepth: w.nDepth,
+    workload_id: w.workloadId,
+    n_prompt: w.nPrompt,
+    n_gen: w.nGen,
+    n_depth: w.nDepth,
     status: w.status,
     error: w.error,
-    samplesNs: w.samples.map((x) => x.durationNs),
-    samplesPromptTokens: w.samples.map((x) => x.promptTokens),
-    samplesGenTokens: w.samples.map((x) => x.genTokens),
-    avgNs: stats?.avgNs ?? null,
-    stddevNs: stats?.stddevNs ?? null,
-    avgTokensPerSec: stats?.avgTokensPerSec ?? null,
-    stddevTokensPerSec: stats?.stddevTokensPerSec ?? null,
-    peakRssBytes: w.memory.peakRssBytes,
-    modelBytes: w.memory.modelBytes,
-    kvBytes: w.memory.kvBytes,
-    vramBytes: w.memory.vramBytes,
-    prefillJPerToken: w.prefillEnergyPerToken?.totalJ ?? null,
-    prefillJPerTokenAboveIdle: w.prefillEnergyPerToken?.aboveIdleJ ?? null,
-    decodeJPerToken: w.decodeEnergyPerToken?.totalJ ?? null,
-    decodeJPerTokenAboveIdle: w.decodeEnergyPerToken?.aboveIdleJ ?? null,
+    samples_ns: w.samples.map((x) => x.durationNs),
+    samples_prompt_tokens: w.samples.map((x) => x.promptTokens),
+    samples_gen_tokens: w.samples.map((x) => x.genTokens),
+    avg_ns: stats?.avgNs ?? null,
+    stddev_ns: stats?.stddevNs ?? null,
+    avg_ts: stats?.avgTokensPerSec ?? null,
+    stddev_ts: stats?.stddevTokensPerSec ?? null,
+    peak_rss_bytes: w.memory.peakRssBytes,
+    model_bytes: w.memory.modelBytes,
+    kv_bytes: w.memory.kvBytes,
+    vram_bytes: w.memory.vramBytes,
+    prefill_j_per_token: w.prefillEnergyPerToken?.totalJ ?? null,
+    prefill_j_per_token_above_idle: w.prefillEnergyPerToken?.aboveIdleJ ?? null,
+    decode_j_per_token: w.decodeEnergyPerToken?.totalJ ?? null,
+    decode_j_per_token_above_idle: w.decodeEnergyPerToken?.aboveIdleJ ?? null,
     plausible: plausible && w.status === "ok",
   };
 }
-

@@ -3,7 +3,7 @@
  * sha256 is stored, so a leaked database does not leak tokens.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { asc, eq, isNull, and } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { runnerTokens } from "./schema";
 
@@ -65,6 +65,21 @@ export async function revokeToken(db: Db, name: string): Promise<void> {
     : new TokenError("not_found", `no token named "${name}"`);
 }
 
+/** The token lookup runs on every upload: a named prepared statement, built once per database. */
+const authQueries = new WeakMap<Db, ReturnType<typeof buildAuthQuery>>();
+function buildAuthQuery(db: Db) {
+  return db
+    .select({ id: runnerTokens.id, name: runnerTokens.name, role: runnerTokens.role, revokedAt: runnerTokens.revokedAt })
+    .from(runnerTokens)
+    .where(eq(runnerTokens.tokenHash, sql.placeholder("hash")))
+    .prepare("tokenwatt_auth");
+}
+function authQuery(db: Db) {
+  let q = authQueries.get(db);
+  if (!q) authQueries.set(db, (q = buildAuthQuery(db)));
+  return q;
+}
+
 export type AuthResult =
   | { ok: true; tokenId: number; name: string; role: TokenRole }
   | { ok: false; reason: "missing" | "unknown" | "revoked" };
@@ -73,10 +88,7 @@ export type AuthResult =
 export async function authenticate(db: Db, authorization: string | null): Promise<AuthResult> {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
   if (!m) return { ok: false, reason: "missing" };
-  const rows = await db
-    .select({ id: runnerTokens.id, name: runnerTokens.name, role: runnerTokens.role, revokedAt: runnerTokens.revokedAt })
-    .from(runnerTokens)
-    .where(eq(runnerTokens.tokenHash, hashToken(m[1]!)));
+  const rows = await authQuery(db).execute({ hash: hashToken(m[1]!) });
   const row = rows[0];
   if (!row) return { ok: false, reason: "unknown" };
   if (row.revokedAt) return { ok: false, reason: "revoked" };

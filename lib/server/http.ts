@@ -27,7 +27,13 @@ export async function readJson(req: Request, maxBytes: number): Promise<unknown>
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  if (req.body) {
+  if (Number.isFinite(declared)) {
+    // Declared and within the limit: read at once (the runtime enforces the declared length).
+    const buf = new Uint8Array(await req.arrayBuffer());
+    if (buf.byteLength > maxBytes) throw new HttpError(413, "body_too_large", `request body exceeds the limit of ${maxBytes} bytes`);
+    chunks.push(buf);
+    size = buf.byteLength;
+  } else if (req.body) {
     const reader = req.body.getReader();
     for (;;) {
       const { done, value } = await reader.read();

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Production HTTP server: Next.js request handler on PORT, in TOKENWATT_WORKERS processes
+// (node:cluster shares the port). The embedded PGlite database belongs to one process, so it runs
+// one worker; with DATABASE_URL the default is one worker per core, since one Node.js process
+// saturates one core under ingest load.
+import cluster from "node:cluster";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import next from "next";
+import { register } from "tsx/esm/api";
+
+register();
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+process.env.NODE_ENV = "production";
+const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+const { loadEnv } = await import("../lib/env.ts");
+const env = loadEnv();
+const embedded = !env.DATABASE_URL;
+// Default: leave one core to PostgreSQL when it runs on the same machine.
+const workers = env.TOKENWATT_WORKERS ?? (embedded ? 1 : Math.max(1, Math.min(8, os.availableParallelism() - 1)));
+if (embedded && workers > 1) {
+  console.error("TOKENWATT_WORKERS > 1 needs DATABASE_URL: the embedded database belongs to one process.");
+  process.exit(2);
+}
+
+if (workers > 1 && cluster.isPrimary) {
+  console.log(`[tokenwatt] ${workers} workers`);
+  for (let i = 0; i < workers; i++) cluster.fork();
+  let stopping = false;
+  cluster.on("exit", (w, code, signal) => {
+    if (stopping) return;
+    console.error(`[tokenwatt] worker ${w.process.pid} exited (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
+  for (const sig of ["SIGINT", "SIGTERM"]) {
+    process.on(sig, () => {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(sig);
+      setTimeout(() => process.exit(0), 3000).unref();
+      cluster.disconnect(() => process.exit(0));
+    });
+  }
+} else {
+  const app = next({ dev: false, dir: root, port: env.PORT });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  // The ingest endpoint is the one hot path (every runner upload): served here without Next's
+  // router, by the same handler the App Router route (app/api/v1/submissions) uses in `next dev`.
+  const { serveIngest } = await import("../lib/server/node-ingest.ts");
+  const server = http.createServer((req, res) => {
+    if (req.method === "POST" && req.url === "/api/v1/submissions") return void serveIngest(req, res);
+    handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(env.PORT, () => {
+    if (cluster.isPrimary) console.log(`[tokenwatt] listening on http://localhost:${env.PORT}`);
+  });
+  for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.close(() => process.exit(0)));
+}

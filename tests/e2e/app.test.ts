@@ -1,0 +1,84 @@
+import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { makeSubmission } from "../helpers/fixtures";
+import { startServer, type RunningServer } from "../helpers/server";
+import { launchBrowser } from "../helpers/browser";
+
+describe("app end to end (embedded database)", () => {
+  let srv: RunningServer;
+  let browser: Browser;
+  let token: string;
+
+  beforeAll(async () => {
+    srv = await startServer();
+    browser = await launchBrowser();
+    // The CLI talks to the running server's embedded database over its socket.
+    const out = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", "--name", "e2e-runner"], {
+      env: srv.env,
+      encoding: "utf8",
+    });
+    token = out.trim().split("\n").pop()!;
+    expect(token).toMatch(/^tw_[A-Za-z0-9_-]{43}$/);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await srv?.stop();
+  });
+
+  it("health answers 200 with the database kind", async () => {
+    const r = await fetch(`${srv.url}/api/health`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ status: "ok", database: "pglite" });
+  });
+
+  it("shows an empty state before any result", async () => {
+    const page = await browser.newPage();
+    await page.goto(srv.url);
+    await expect(page.getByText("No results yet").isVisible()).resolves.toBe(true);
+    await page.close();
+  });
+
+  it("ingests over HTTP and lists the result on the page", async () => {
+    const s = makeSubmission({ workloads: 3, deviceModel: "E2E Laptop" });
+    const post = () =>
+      fetch(`${srv.url}/api/v1/submissions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(s),
+      });
+    expect((await post()).status).toBe(201);
+    expect((await post()).status).toBe(200);
+    const unauth = await fetch(`${srv.url}/api/v1/submissions`, { method: "POST", body: "{}" });
+    expect(unauth.status).toBe(401);
+    const huge = await fetch(`${srv.url}/api/v1/submissions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: "x".repeat(1_200_000),
+    });
+    expect(huge.status).toBe(413);
+
+    const page = await browser.newPage();
+    await page.goto(srv.url);
+    const rows = page.locator("tbody tr");
+    await expect(rows.count()).resolves.toBe(3);
+    const text = await page.locator("table").innerText();
+    expect(text).toContain("E2E Laptop");
+    expect(text).toContain("tg128");
+    expect(text).toContain("synthetic weights");
+    await page.close();
+
+    const csv = await fetch(`${srv.url}/api/v1/results?format=csv`);
+    expect((await csv.text()).trim().split("\r\n")).toHaveLength(4);
+  });
+
+  it("revoking through the CLI takes effect immediately (403)", async () => {
+    execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "revoke", "e2e-runner"], { env: srv.env });
+    const r = await fetch(`${srv.url}/api/v1/submissions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify(makeSubmission()),
+    });
+    expect(r.status).toBe(403);
+  });
+});
