@@ -1,7 +1,9 @@
 /** The `tokenwatt` CLI: one module per command. Returns the process exit code. */
 import { Command, CommanderError } from "commander";
 import { CliError } from "./errors";
+import { registerBenchCommand } from "./bench";
 import { registerTokenCommands } from "./token";
+import { registerUploadImportCommands } from "./upload-import";
 
 
 export function buildProgram(): Command {
@@ -10,6 +12,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerTokenCommands(program);
+  registerBenchCommand(program);
+  registerUploadImportCommands(program);
   return program;
 }
 

@@ -1,0 +1,177 @@
+/** `tokenwatt bench`: measure the suite on this device with node-llama-cpp and store or upload it. */
+import os from "node:os";
+import path from "node:path";
+import { SingleBar, Presets } from "cli-progress";
+import { Option, type Command } from "commander";
+import { BACKENDS, parseSubmission, type Backend, type Submission } from "../../lib/contracts/submission";
+import { parseWorkloadId, SUITE_QUICK, SUITE_V1, type WorkloadSpec } from "../../lib/contracts/workloads";
+import { defaultDataDir } from "../../lib/db/client";
+import { openDbForCli } from "../../lib/db/embedded-server";
+import { ingestSubmission } from "../../lib/db/ingest";
+import { AbortedError, runSession } from "../bench/session";
+import { ModelError, resolveModel } from "../models/resolve";
+import { render, OUTPUT_FORMATS, type OutputFormat } from "../output/printers";
+import { detectMeters } from "../power";
+import { Outbox, uploadWithRetries } from "../upload/outbox";
+import { CliError } from "./errors";
+
+export interface BenchOptions {
+  model: string;
+  suite: "v1" | "quick";
+  workloads?: string;
+  repetitions: string;
+  threads?: string;
+  gpuLayers?: string;
+  batchSize?: string;
+  ctxSize?: string;
+  backend: Backend | "auto";
+  build: "auto" | "local";
+  output: OutputFormat;
+  server?: string;
+  token?: string;
+  idleSeconds: string;
+  power: boolean;
+  meterUrl?: string;
+  meterCommand?: string;
+  bandwidth: boolean;
+  progress: boolean;
+}
+
+const int = (name: string, v: string | undefined, min: number, max: number): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new CliError(`--${name} must be an integer from ${min} to ${max} (got "${v}")`);
+  return n;
+};
+
+export function parseWorkloads(suite: string, list?: string): WorkloadSpec[] {
+  if (!list) return [...(suite === "quick" ? SUITE_QUICK : SUITE_V1)];
+  const specs = list.split(",").map((id) => id.trim()).filter(Boolean);
+  const bad = specs.filter((id) => !parseWorkloadId(id));
+  if (bad.length || specs.length === 0) throw new CliError(`unknown workload id(s): ${bad.join(", ") || "(none)"}; use llama-bench ids like pp512, tg128, pp512+tg128, tg128@d4096, ttft`);
+  return specs.map((id) => parseWorkloadId(id)!);
+}
+
+/** Validates options, runs the session, prints, then stores or uploads. Returns the exit code. */
+export async function bench(o: BenchOptions, log = (m: string) => process.stderr.write(`${m}\n`)): Promise<{ code: number; submission?: Submission }> {
+  const workloads = parseWorkloads(o.suite, o.workloads);
+  const repetitions = int("repetitions", o.repetitions, 1, 1000)!;
+  const threads = int("threads", o.threads, 1, 4096) ?? Math.max(1, os.availableParallelism());
+  const needCtx = Math.max(...workloads.map((w) => w.nDepth + w.nPrompt + w.nGen + 64));
+  const contextSize = int("ctx-size", o.ctxSize, 64, 1 << 20) ?? Math.max(512, 2 ** Math.ceil(Math.log2(needCtx)));
+  if (contextSize < needCtx) throw new CliError(`--ctx-size ${contextSize} is too small for the workloads (need ${needCtx})`);
+  const idleSeconds = Number(o.idleSeconds);
+  if (!Number.isFinite(idleSeconds) || idleSeconds < 0 || idleSeconds > 600) throw new CliError("--idle-seconds must be from 0 to 600");
+  if (o.server) {
+    try {
+      new URL(o.server);
+    } catch {
+      throw new CliError(`--server must be a URL like http://host:3000 (got "${o.server}")`);
+    }
+    if (!o.token) throw new CliError("--server needs --token (or TOKENWATT_TOKEN)");
+  }
+  const dataDir = defaultDataDir();
+  let model;
+  try {
+    model = await resolveModel(o.model, dataDir);
+  } catch (e) {
+    if (e instanceof ModelError) throw new CliError(e.message);
+    throw e;
+  }
+  const { meters, notes } = await detectMeters({ none: !o.power, meterUrl: o.meterUrl, meterCommand: o.meterCommand });
+  notes.forEach((n) => log(`note: ${n}`));
+  log(`measuring ${model.info.name} ${model.info.quantization} (${model.info.weights} weights) with ${threads} threads: ${workloads.map((w) => w.id).join(", ")}, ${repetitions} repetitions`);
+
+  const controller = new AbortController();
+  const onSigint = () => {
+    log("\ninterrupted: stopping the measurement; nothing will be stored or uploaded");
+    controller.abort();
+  };
+  process.once("SIGINT", onSigint);
+  const bar = o.progress && process.stderr.isTTY ? new SingleBar({ format: " {bar} {value}/{total} repetitions | {workload}", stream: process.stderr }, Presets.shades_classic) : null;
+  bar?.start(workloads.length * repetitions, 0, { workload: "" });
+  let doneReps = 0;
+  let submission: Submission;
+  try {
+    submission = await runSession({
+      model,
+      engine: "node-llama-cpp",
+      llama: { backend: o.backend, threads, contextSize, gpuLayers: int("gpu-layers", o.gpuLayers, 0, 10_000), batchSize: int("batch-size", o.batchSize, 1, 1 << 20), build: o.build },
+      backend: o.backend === "auto" ? "cpu" : o.backend,
+      workloads,
+      repetitions,
+      meters,
+      idleSeconds: meters.length ? idleSeconds : 0,
+      bandwidthGBps: o.bandwidth ? undefined : null,
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.phase === "rep") bar?.update(++doneReps, { workload: e.workloadId });
+        else if (e.phase === "load") bar ? bar.update(doneReps, { workload: `${e.workloadId} (loading)` }) : log(`${e.workloadId}...`);
+        else if (e.phase === "failed") log(`${e.workloadId}: failed`);
+      },
+    });
+  } catch (e) {
+    if (e instanceof AbortedError) return { code: 130 };
+    throw e;
+  } finally {
+    bar?.stop();
+    process.off("SIGINT", onSigint);
+  }
+
+  const checked = parseSubmission(submission);
+  if (!checked.ok) throw new CliError(`internal error: the runner produced an invalid submission: ${JSON.stringify(checked.issues)}`);
+  console.log(render(submission, o.output));
+  const outbox = new Outbox(path.join(dataDir, "outbox"));
+  outbox.put(submission);
+  if (o.server) {
+    const r = await uploadWithRetries(o.server, o.token!, submission);
+    if (r.ok) {
+      outbox.done(submission.submissionId);
+      log(`uploaded ${submission.submissionId} to ${o.server} (${r.status})`);
+    } else {
+      log(`upload failed: ${r.message}. The submission waits in ${outbox.dir}; send it later with \`npx tokenwatt upload --server ${o.server} --token ...\``);
+      return { code: 1, submission };
+    }
+  } else {
+    const h = await openDbForCli();
+    try {
+      const r = await ingestSubmission(h.db, checked.submission, null);
+      outbox.done(submission.submissionId);
+      log(`stored ${r.submissionId} in the ${h.kind} database (${h.location})${r.plausible ? "" : `; flagged: ${r.flags.map((f) => f.message).join("; ")}`}`);
+    } finally {
+      await h.close();
+    }
+  }
+  const failed = submission.workloads.filter((w) => w.status !== "ok").length;
+  if (failed) log(`${failed} workload(s) failed`);
+  return { code: failed ? 1 : 0, submission };
+}
+
+export function registerBenchCommand(program: Command): void {
+  program
+    .command("bench")
+    .description("measure the standard workload suite on this device with node-llama-cpp")
+    .requiredOption("-m, --model <ref>", "a GGUF path, hf:<user>/<repo>/<file>, or synthetic:<shape>:<quant> (e.g. synthetic:llama-3.2-1b:Q4_0)")
+    .addOption(new Option("--suite <name>", "workload suite").choices(["v1", "quick"]).default("v1"))
+    .option("-w, --workloads <ids>", "comma-separated workload ids instead of the suite, e.g. pp512,tg128")
+    .option("-r, --repetitions <n>", "timed repetitions per workload (after one warm-up)", "5")
+    .option("-t, --threads <n>", "threads (default: all cores)")
+    .option("--gpu-layers <n>", "layers offloaded to the GPU (default: all on a GPU backend)")
+    .option("--batch-size <n>", "logical batch size for prompt processing (default 512)")
+    .option("--ctx-size <n>", "context size (default: the smallest power of two the workloads need)")
+    .addOption(new Option("--backend <name>", "compute backend").choices([...BACKENDS.filter((b) => b !== "webgpu" && b !== "wasm"), "auto"]).default("cpu"))
+    .addOption(new Option("--build <kind>", "llama.cpp binary: auto (prebuilt) or local (built on this device: npx node-llama-cpp source download)").choices(["auto", "local"]).default("auto"))
+    .addOption(new Option("-o, --output <format>", "what to print").choices([...OUTPUT_FORMATS]).default("md"))
+    .addOption(new Option("--server <url>", "upload to this Tokenwatt server instead of the local database").env("TOKENWATT_SERVER"))
+    .addOption(new Option("--token <token>", "runner token for --server").env("TOKENWATT_TOKEN"))
+    .option("--idle-seconds <s>", "idle power baseline measured before the run", "3")
+    .option("--no-power", "do not measure power")
+    .option("--meter-url <url>", "external power meter: HTTP endpoint answering JSON watts")
+    .option("--meter-command <cmd>", "external power meter: a command that prints watts")
+    .option("--no-bandwidth", "skip the memory bandwidth benchmark (no roofline)")
+    .option("--no-progress", "no progress bar")
+    .action(async (o: BenchOptions) => {
+      const { code } = await bench(o);
+      if (code !== 0) throw new CliError(code === 130 ? "interrupted" : "some workloads failed or the upload did not complete", code);
+    });
+}

@@ -1,0 +1,191 @@
+/**
+ * Writes a GGUF v3 file of a named model's exact shape and quantization with random weights
+ * (see lib/domain/model-shapes.ts). The tokenizer is a byte-level SentencePiece vocabulary
+ * (<unk>, <s>, </s>, the 256 byte tokens, "▁") padded with unused tokens to the model's vocabulary
+ * size, so text round-trips and the embedding matrices have their real size.
+ */
+import { randomFillSync } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { QUANTS, tensorBytes, tensorSpecs, type ModelShape, type Quant } from "../../lib/domain/model-shapes";
+
+const ALIGN = 32;
+const enum T {
+  U32 = 4,
+  I32 = 5,
+  F32 = 6,
+  BOOL = 7,
+  STRING = 8,
+  ARRAY = 9,
+}
+
+class Writer {
+  private parts: Buffer[] = [];
+  size = 0;
+  push(b: Buffer) {
+    this.parts.push(b);
+    this.size += b.length;
+  }
+  u32(v: number) {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v);
+    this.push(b);
+  }
+  i32(v: number) {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(v);
+    this.push(b);
+  }
+  u64(v: number) {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(v));
+    this.push(b);
+  }
+  f32(v: number) {
+    const b = Buffer.alloc(4);
+    b.writeFloatLE(v);
+    this.push(b);
+  }
+  str(s: string) {
+    const b = Buffer.from(s, "utf8");
+    this.u64(b.length);
+    this.push(b);
+  }
+  kv(key: string, type: T, value: unknown) {
+    this.str(key);
+    this.u32(type);
+    if (type === T.U32) this.u32(value as number);
+    else if (type === T.I32) this.i32(value as number);
+    else if (type === T.F32) this.f32(value as number);
+    else if (type === T.BOOL) this.push(Buffer.from([value ? 1 : 0]));
+    else if (type === T.STRING) this.str(value as string);
+  }
+  arr(key: string, elemType: T, values: readonly (string | number)[]) {
+    this.str(key);
+    this.u32(T.ARRAY);
+    this.u32(elemType);
+    this.u64(values.length);
+    for (const v of values) {
+      if (elemType === T.STRING) this.str(v as string);
+      else if (elemType === T.F32) this.f32(v as number);
+      else this.i32(v as number);
+    }
+  }
+  concat() {
+    return Buffer.concat(this.parts);
+  }
+}
+
+export function syntheticVocabulary(size: number) {
+  const tokens = ["<unk>", "<s>", "</s>"];
+  const types = [2, 3, 3];
+  for (let i = 0; i < 256; i++) {
+    tokens.push(`<0x${i.toString(16).toUpperCase().padStart(2, "0")}>`);
+    types.push(6);
+  }
+  tokens.push("\u2581");
+  types.push(1);
+  if (size < tokens.length) throw new Error(`vocabulary of ${size} is smaller than the ${tokens.length} base tokens`);
+  for (let i = tokens.length; i < size; i++) {
+    tokens.push(`<unused_${i}>`);
+    types.push(5);
+  }
+  return { tokens, types, scores: new Array<number>(size).fill(0) };
+}
+
+/** A reusable block of random, finite weights in the tensor's encoding (1 MiB, whole blocks). */
+function weightPattern(type: "F32" | Quant): Buffer {
+  if (type === "F32") {
+    const b = Buffer.alloc(4096);
+    for (let i = 0; i < 1024; i++) b.writeFloatLE(1, i * 4); // norm weights: 1.0
+    return b;
+  }
+  const q = QUANTS[type];
+  const blocks = Math.floor((1 << 20) / q.blockBytes);
+  const b = Buffer.alloc(blocks * q.blockBytes);
+  randomFillSync(b);
+  if (type === "F16") {
+    // random fp16 values of magnitude 2^-8..2^-7, either sign
+    for (let i = 0; i < b.length; i += 2) b.writeUInt16LE((b.readUInt16LE(i) & 0x83ff) | (0x07 << 10), i);
+    return b;
+  }
+  for (let i = 0; i < blocks; i++) b.writeUInt16LE(0x2000 | (b.readUInt16LE(i * q.blockBytes) & 0xff), i * q.blockBytes); // scale ~0.008
+  return b;
+}
+
+/** Writes the file atomically (temporary name, then rename). Returns its size in bytes. */
+export function writeSyntheticGguf(file: string, shape: ModelShape, quant: Quant): number {
+  const tensors = tensorSpecs(shape, quant);
+  const vocab = syntheticVocabulary(shape.vocabSize);
+  const w = new Writer();
+  const kvs = new Writer();
+  let kvCount = 0;
+  const kv = (k: string, t: T, v: unknown) => (kvs.kv(k, t, v), kvCount++);
+  kv("general.architecture", T.STRING, "llama");
+  kv("general.name", T.STRING, `${shape.name} (synthetic ${quant}, random weights)`);
+  kv("general.file_type", T.U32, QUANTS[quant].fileType);
+  kv("general.alignment", T.U32, ALIGN);
+  kv("llama.context_length", T.U32, shape.contextLength);
+  kv("llama.embedding_length", T.U32, shape.hiddenSize);
+  kv("llama.block_count", T.U32, shape.layers);
+  kv("llama.feed_forward_length", T.U32, shape.ffnSize);
+  kv("llama.attention.head_count", T.U32, shape.heads);
+  kv("llama.attention.head_count_kv", T.U32, shape.kvHeads);
+  kv("llama.attention.layer_norm_rms_epsilon", T.F32, shape.rmsEps);
+  kv("llama.rope.dimension_count", T.U32, shape.hiddenSize / shape.heads);
+  kv("llama.rope.freq_base", T.F32, shape.ropeTheta);
+  kv("llama.vocab_size", T.U32, shape.vocabSize);
+  kv("tokenizer.ggml.model", T.STRING, "llama");
+  kvs.arr("tokenizer.ggml.tokens", T.STRING, vocab.tokens);
+  kvs.arr("tokenizer.ggml.scores", T.F32, vocab.scores);
+  kvs.arr("tokenizer.ggml.token_type", T.I32, vocab.types);
+  kvCount += 3;
+  kv("tokenizer.ggml.unknown_token_id", T.U32, 0);
+  kv("tokenizer.ggml.bos_token_id", T.U32, 1);
+  kv("tokenizer.ggml.eos_token_id", T.U32, 2);
+  kv("tokenizer.ggml.add_bos_token", T.BOOL, true);
+
+  w.push(Buffer.from("GGUF"));
+  w.u32(3);
+  w.u64(tensors.length);
+  w.u64(kvCount);
+  w.push(kvs.concat());
+  let offset = 0;
+  const offsets: number[] = [];
+  for (const t of tensors) {
+    w.str(t.name);
+    w.u32(t.dims.length);
+    for (const d of t.dims) w.u64(d);
+    w.u32(t.type === "F32" ? 0 : QUANTS[t.type].ggmlType);
+    w.u64(offset);
+    offsets.push(offset);
+    offset += Math.ceil(tensorBytes(t) / ALIGN) * ALIGN;
+  }
+  const header = w.concat();
+  const pad = (ALIGN - (header.length % ALIGN)) % ALIGN;
+
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fd = fs.openSync(tmp, "w");
+  try {
+    fs.writeSync(fd, header);
+    fs.writeSync(fd, Buffer.alloc(pad));
+    const patterns = new Map<string, Buffer>();
+    for (const t of tensors) {
+      let p = patterns.get(t.type);
+      if (!p) patterns.set(t.type, (p = weightPattern(t.type)));
+      let left = tensorBytes(t);
+      while (left > 0) {
+        const n = Math.min(left, p.length);
+        fs.writeSync(fd, p, 0, n);
+        left -= n;
+      }
+      const tail = (ALIGN - (tensorBytes(t) % ALIGN)) % ALIGN;
+      if (tail) fs.writeSync(fd, Buffer.alloc(tail));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  return fs.statSync(file).size;
+}

@@ -1,0 +1,80 @@
+/**
+ * One list of fields feeds every printer (markdown, csv, json, jsonl), as in llama-bench.
+ * Rows are per workload; figures derive from the raw samples.
+ */
+import type { Submission } from "../../lib/contracts/submission";
+import { toCsv } from "../../lib/domain/csv";
+import { formatBytes } from "../../lib/domain/format";
+import { decodeEfficiency } from "../../lib/domain/plausibility";
+import { deriveStats } from "../../lib/domain/stats";
+
+export const OUTPUT_FORMATS = ["md", "json", "jsonl", "csv"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export function resultRows(s: Submission) {
+  return s.workloads.map((w) => {
+    const st = deriveStats(w.samples);
+    const decode = w.nPrompt === 0 && w.nGen > 0 && w.workloadId !== "ttft";
+    const eff =
+      decode && st && s.device.memoryBandwidthGBps ? decodeEfficiency(st.avgTokensPerSec, s.model.fileBytes, s.device.memoryBandwidthGBps) : null;
+    const e = w.decodeEnergyPerToken ?? w.prefillEnergyPerToken;
+    return {
+      model: s.model.name,
+      weights: s.model.weights,
+      quant: s.model.quantization,
+      size_bytes: s.model.fileBytes,
+      params: s.model.parameterCount,
+      backend: s.device.backend,
+      threads: s.options.threads,
+      test: w.workloadId,
+      status: w.status,
+      error: w.error,
+      avg_ts: st?.avgTokensPerSec ?? null,
+      stddev_ts: st?.stddevTokensPerSec ?? null,
+      avg_ns: st?.avgNs ?? null,
+      samples_ns: w.samples.map((x) => x.durationNs),
+      peak_rss_bytes: w.memory.peakRssBytes,
+      kv_bytes: w.memory.kvBytes,
+      j_per_token: e?.totalJ ?? null,
+      j_per_token_above_idle: e?.aboveIdleJ ?? null,
+      energy_method: w.power[0]?.method ?? "unavailable",
+      decode_roofline_efficiency: eff,
+      engine: `${s.engine.name} ${s.engine.version}`,
+      build: s.engine.build,
+      cpu: s.device.cpu.model,
+      test_time: s.startedAt,
+    };
+  });
+}
+type Row = ReturnType<typeof resultRows>[number];
+
+const num = (v: number | null, d = 2) => (v == null ? "-" : v.toFixed(d));
+
+export function markdown(s: Submission): string {
+  const rows = resultRows(s);
+  const head = ["model", "quant", "size", "backend", "threads", "test", "t/s", "peak RSS", "J/token", "roofline"];
+  const lines = [`| ${head.join(" | ")} |`, `| ${head.map((h, i) => (i >= 6 ? "---:" : "---")).join(" | ")} |`];
+  for (const r of rows) {
+    const ts = r.status === "ok" ? `${num(r.avg_ts)} ± ${num(r.stddev_ts)}` : `${r.status}: ${r.error ?? ""}`.slice(0, 60);
+    const model = r.weights === "synthetic" ? `${r.model} (synthetic)` : r.model;
+    lines.push(
+      `| ${[model, r.quant, formatBytes(r.size_bytes), r.backend, r.threads ?? "-", r.test, ts, formatBytes(r.peak_rss_bytes), r.j_per_token == null ? "unavailable" : num(r.j_per_token, 3), r.decode_roofline_efficiency == null ? "-" : `${(r.decode_roofline_efficiency * 100).toFixed(0)}%`].join(" | ")} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+export function render(s: Submission, format: OutputFormat): string {
+  switch (format) {
+    case "md":
+      return markdown(s);
+    case "json":
+      return JSON.stringify(s, null, 2);
+    case "jsonl":
+      return resultRows(s)
+        .map((r) => JSON.stringify(r))
+        .join("\n");
+    case "csv":
+      return toCsv(resultRows(s) as unknown as Record<string, unknown>[], Object.keys(resultRows(s)[0] ?? {}) as (keyof Row & string)[]).trimEnd();
+  }
+}
