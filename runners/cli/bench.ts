@@ -53,7 +53,11 @@ export function parseWorkloads(suite: string, list?: string): WorkloadSpec[] {
 }
 
 /** Validates options, runs the session, prints, then stores or uploads. Returns the exit code. */
-export async function bench(o: BenchOptions, log = (m: string) => process.stderr.write(`${m}\n`)): Promise<{ code: number; submission?: Submission }> {
+export async function bench(
+  o: BenchOptions,
+  log = (m: string) => process.stderr.write(`${m}\n`),
+  print = (m: string) => console.log(m),
+): Promise<{ code: number; submission?: Submission }> {
   const workloads = parseWorkloads(o.suite, o.workloads);
   const repetitions = int("repetitions", o.repetitions, 1, 1000)!;
   const threads = int("threads", o.threads, 1, 4096) ?? Math.max(1, os.availableParallelism());
@@ -120,7 +124,7 @@ export async function bench(o: BenchOptions, log = (m: string) => process.stderr
 
   const checked = parseSubmission(submission);
   if (!checked.ok) throw new CliError(`internal error: the runner produced an invalid submission: ${JSON.stringify(checked.issues)}`);
-  console.log(render(submission, o.output));
+  print(render(submission, o.output));
   const outbox = new Outbox(path.join(dataDir, "outbox"));
   outbox.put(submission);
   if (o.server) {

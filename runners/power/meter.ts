@@ -77,7 +77,8 @@ export class SampledMeter implements PowerMeter {
         await sample();
         const durationNs = Number(nowNs() - start);
         const ok = tMs.length >= 2;
-        const energyJ = ok ? integrateJ(tMs, powerW) : null;
+        // Hold the first and last samples to the window's edges so the integral covers all of it.
+        const energyJ = ok ? integrateJ([0, ...tMs, durationNs / 1e6], [powerW[0]!, ...powerW, powerW[powerW.length - 1]!]) : null;
         return {
           reading: {
             method: ok ? "sampled" : "unavailable",

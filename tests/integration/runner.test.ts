@@ -1,0 +1,180 @@
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { readGgufFileInfo } from "node-llama-cpp";
+import { SUITE_QUICK, parseWorkloadId } from "../../lib/contracts/workloads";
+import { parseSubmission } from "../../lib/contracts/submission";
+import { openDb } from "../../lib/db/client";
+import { models, submissions, workloadResults } from "../../lib/db/schema";
+import { createToken } from "../../lib/db/tokens";
+import { MODEL_SHAPES, tensorSpecs } from "../../lib/domain/model-shapes";
+import { createRateLimiter } from "../../lib/server/rate-limit";
+import { handleSubmissionPost } from "../../lib/server/submissions";
+import { bench, type BenchOptions } from "../../runners/cli/bench";
+import { runSession } from "../../runners/bench/session";
+import { writeSyntheticGguf } from "../../runners/models/synthetic-gguf";
+import { flushOutbox, Outbox } from "../../runners/upload/outbox";
+import { openTestDb } from "../helpers/db";
+
+const STORIES = path.resolve("../shared/models/stories260K.gguf");
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-runner-"));
+const oldDataDir = process.env.TOKENWATT_DATA_DIR;
+beforeAll(() => {
+  process.env.TOKENWATT_DATA_DIR = dataDir;
+  delete process.env.DATABASE_URL;
+});
+afterAll(() => {
+  process.env.TOKENWATT_DATA_DIR = oldDataDir;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const opts = (o: Partial<BenchOptions>): BenchOptions => ({
+  model: STORIES,
+  suite: "v1",
+  repetitions: "2",
+  threads: "1",
+  backend: "cpu",
+  build: "auto",
+  output: "json",
+  idleSeconds: "0",
+  power: false,
+  bandwidth: false,
+  progress: false,
+  ...o,
+});
+const quiet = () => {};
+
+describe("synthetic GGUF", () => {
+  it("writes the exact tensor layout of a shape, readable by node-llama-cpp", async () => {
+    for (const quant of ["F16", "Q8_0", "Q4_0"] as const) {
+      const file = path.join(dataDir, `tiny-${quant}.gguf`);
+      writeSyntheticGguf(file, MODEL_SHAPES["tiny-test"]!, quant);
+      const info = await readGgufFileInfo(file, { readTensorInfo: true });
+      const specs = tensorSpecs(MODEL_SHAPES["tiny-test"]!, quant);
+      expect(info.tensorInfo!.map((t) => t.name)).toEqual(specs.map((s) => s.name));
+      expect(info.tensorInfo!.map((t) => t.dimensions.map(Number))).toEqual(specs.map((s) => s.dims));
+      expect((info.metadata as any).llama.embedding_length).toBe(64); // eslint-disable-line @typescript-eslint/no-explicit-any
+    }
+  });
+});
+
+describe("native runner end to end", () => {
+  it("measures the whole v1 suite on stories260K and stores it field by field", async () => {
+    const { code, submission } = await bench(opts({}), quiet, quiet);
+    expect(code).toBe(0);
+    const s = submission!;
+    expect(parseSubmission(s).ok).toBe(true);
+    const h = await openDb({ databaseUrl: null, dataDir });
+    try {
+      const [row] = await h.db.select().from(submissions).where(eq(submissions.id, s.submissionId));
+      expect(row).toMatchObject({ backend: "cpu", runnerName: "tokenwatt-native", suiteVersion: "1", plausible: true });
+      expect(row!.options).toMatchObject({ threads: 1, repetitions: 2 });
+      const [m] = await h.db.select().from(models).where(eq(models.id, row!.modelId));
+      expect(m).toMatchObject({ weights: "real", fileBytes: 1_185_376, sha256: "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d", quantization: "F32" });
+      const wr = await h.db.select().from(workloadResults).where(eq(workloadResults.submissionId, s.submissionId));
+      expect(wr.map((w) => w.workloadId).sort()).toEqual(["pp512", "pp512+tg128", "tg128", "tg128@d4096", "ttft"]);
+      for (const w of wr) {
+        expect(w.status, `${w.workloadId}: ${w.error}`).toBe("ok");
+        expect(w.samplesNs).toHaveLength(2);
+        expect(w.samplesNs.every((ns) => ns > 0)).toBe(true);
+        expect(w.avgTokensPerSec!).toBeGreaterThan(0);
+        expect(w.peakRssBytes!).toBeGreaterThan(10 * 2 ** 20);
+        expect(w.modelBytes!).toBeGreaterThan(1_000_000);
+        const spec = parseWorkloadId(w.workloadId)!;
+        if (w.workloadId !== "ttft") expect(w.samplesGenTokens).toEqual([spec.nGen, spec.nGen]);
+        expect(w.decodeJPerToken).toBeNull(); // no meter here: unavailable, never invented
+      }
+      const deep = wr.find((w) => w.workloadId === "tg128@d4096")!;
+      expect(deep.nDepth).toBe(4096);
+      expect(deep.kvBytes!).toBeGreaterThan(wr.find((w) => w.workloadId === "tg128")!.kvBytes!);
+      const ttft = wr.find((w) => w.workloadId === "ttft")!;
+      expect(ttft.samplesPromptTokens[0]).toBeGreaterThan(10);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("measures a synthetic model and labels its weights synthetic", async () => {
+    const { code, submission } = await bench(opts({ model: "synthetic:tiny-test:Q8_0", suite: "quick" }), quiet, quiet);
+    expect(code).toBe(0);
+    expect(submission!.model).toMatchObject({ name: "Tiny-Test", weights: "synthetic", quantization: "Q8_0", sha256: null });
+    expect(submission!.workloads.map((w) => w.workloadId)).toEqual(SUITE_QUICK.map((w) => w.id));
+    expect(submission!.workloads.every((w) => w.status === "ok")).toBe(true);
+  });
+
+  it("answers bad options with clear errors before measuring", async () => {
+    await expect(bench(opts({ workloads: "pp512,tg" }), quiet)).rejects.toThrow(/unknown workload id\(s\): tg/);
+    await expect(bench(opts({ repetitions: "0" }), quiet)).rejects.toThrow(/--repetitions must be an integer/);
+    await expect(bench(opts({ model: "synthetic:gpt-5:Q4_0" }), quiet)).rejects.toThrow(/unknown shape/);
+    await expect(bench(opts({ model: "/nonexistent.gguf" }), quiet)).rejects.toThrow(/no model file/);
+    await expect(bench(opts({ ctxSize: "128" }), quiet)).rejects.toThrow(/too small/);
+    await expect(bench(opts({ server: "not a url" }), quiet)).rejects.toThrow(/--server must be a URL/);
+  });
+
+  it("a crash or an engine error is a failed workload, not a lost session", async () => {
+    const s = await runSession({
+      model: { path: STORIES, info: { name: "x", family: null, parameterCount: null, quantization: "F32", fileBytes: 1, sha256: null, weights: "real", source: null } },
+      engine: "null",
+      llama: { backend: "cpu", threads: 1, contextSize: 512 },
+      backend: "cpu",
+      workloads: ["pp64", "tg8", "ttft"].map((id) => parseWorkloadId(id)!),
+      repetitions: 2,
+      meters: [],
+      idleSeconds: 0,
+      bandwidthGBps: null,
+      childFaults: { pp64: "crash", tg8: "error" },
+    });
+    expect(s.workloads.map((w) => w.status)).toEqual(["crash", "error", "ok"]);
+    expect(s.workloads[0]!.error).toMatch(/SIGKILL/);
+    expect(s.workloads[1]!.error).toBe("engine error (test)");
+    expect(parseSubmission(s).ok).toBe(true);
+  });
+});
+
+describe("outbox", () => {
+  it("survives a server that is down and delivers exactly once when it is back", async () => {
+    const port = await new Promise<number>((r) => {
+      const s = http.createServer().listen(0, "127.0.0.1", () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => r(p));
+      });
+    });
+    const server = `http://127.0.0.1:${port}`;
+    const outbox = new Outbox(path.join(dataDir, "outbox"));
+    const before = outbox.pending().length;
+    const { code, submission } = await bench(opts({ model: "synthetic:tiny-test:Q8_0", workloads: "pp32,tg8", server, token: "tw_x" }), quiet, quiet);
+    expect(code).toBe(1);
+    expect(outbox.pending().map((p) => p.submission.submissionId)).toContain(submission!.submissionId);
+
+    const db = await openTestDb("pglite");
+    const token = await createToken(db.db, "outbox");
+    const limiter = createRateLimiter(1e6, 1e6);
+    const srv = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const r = await handleSubmissionPost(
+        new Request(`${server}${req.url}`, { method: "POST", headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) }),
+        { db: db.db, limiter },
+      );
+      res.writeHead(r.status, { "content-type": "application/json" }).end(await r.text());
+    });
+    await new Promise<void>((r) => srv.listen(port, "127.0.0.1", r));
+    try {
+      const c1 = await flushOutbox(outbox, server, token, 1);
+      expect(c1.delivered).toBe(before + 1);
+      expect(outbox.pending()).toHaveLength(0);
+      // a retry of the same submission (e.g. after a lost acknowledgement) is a duplicate, not a copy
+      outbox.put(submission!);
+      const c2 = await flushOutbox(outbox, server, token, 1);
+      expect(c2).toMatchObject({ delivered: 0, duplicates: 1 });
+      const rows = await db.db.select().from(submissions).where(eq(submissions.id, submission!.submissionId));
+      expect(rows).toHaveLength(1);
+    } finally {
+      srv.close();
+      await db.drop();
+    }
+  });
+});
