@@ -1,0 +1,83 @@
+/**
+ * `npm run bench:runner`: does the runner slow what it measures? Builds llama-bench from the
+ * llama.cpp source node-llama-cpp ships (scripts/build-llama-bench.sh), then runs llama-bench and
+ * the Tokenwatt runner alternately on the same synthetic Llama-3.2-1B Q4_0 file with the same
+ * threads (mmap off in both), and reports runner/llama-bench ratios for pp512 and tg128, and the
+ * peak memory of each (the runner's overhead beyond llama.cpp's own).
+ *
+ * Env: BENCH_THREADS (default: all cores), BENCH_REPS (default 3), BENCH_ROUNDS (default 2),
+ * BENCH_MODEL (default synthetic:llama-3.2-1b:Q4_0), BENCH_BUILD (auto | local).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import os from "node:os";
+import { parseWorkloadId } from "../lib/contracts/workloads";
+import { defaultDataDir } from "../lib/db/client";
+import { deriveStats, mean } from "../lib/domain/stats";
+import { runSession } from "../runners/bench/session";
+import { resolveModel } from "../runners/models/resolve";
+
+const threads = Number(process.env.BENCH_THREADS || os.availableParallelism());
+const reps = Number(process.env.BENCH_REPS || 3);
+const rounds = Number(process.env.BENCH_ROUNDS || 2);
+const modelRef = process.env.BENCH_MODEL || "synthetic:llama-3.2-1b:Q4_0";
+const build = (process.env.BENCH_BUILD || "auto") as "auto" | "local";
+
+function llamaBench(bin: string, model: string): { pp: number; tg: number; peakRssBytes: number } {
+  const args = ["-m", model, "-t", String(threads), "-p", "512", "-n", "128", "-r", String(reps), "-mmp", "0", "-o", "json"];
+  const r = spawnSync("/usr/bin/time", ["-f", "MAXRSS_KB=%M", bin, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`llama-bench failed: ${r.stderr.slice(-2000)}`);
+  const rows = JSON.parse(r.stdout) as { n_prompt: number; n_gen: number; avg_ts: number }[];
+  const rss = Number(/MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? NaN) * 1024;
+  return { pp: rows.find((x) => x.n_prompt === 512)!.avg_ts, tg: rows.find((x) => x.n_gen === 128)!.avg_ts, peakRssBytes: rss };
+}
+
+async function runner(model: Awaited<ReturnType<typeof resolveModel>>) {
+  const s = await runSession({
+    model,
+    engine: "node-llama-cpp",
+    llama: { backend: "cpu", threads, contextSize: 1024, build },
+    backend: "cpu",
+    workloads: [parseWorkloadId("pp512")!, parseWorkloadId("tg128")!],
+    repetitions: reps,
+    meters: [],
+    idleSeconds: 0,
+    bandwidthGBps: null,
+  });
+  const [pp, tg] = s.workloads;
+  if (pp!.status !== "ok" || tg!.status !== "ok") throw new Error(`runner failed: ${pp!.error ?? tg!.error}`);
+  return {
+    pp: deriveStats(pp!.samples)!.avgTokensPerSec,
+    tg: deriveStats(tg!.samples)!.avgTokensPerSec,
+    peakRssBytes: Math.max(pp!.memory.peakRssBytes ?? 0, tg!.memory.peakRssBytes ?? 0),
+    engine: s.engine.build,
+  };
+}
+
+async function main() {
+  console.error("building llama-bench from node-llama-cpp's bundled llama.cpp source (first time: several minutes)...");
+  const bin = execFileSync("bash", ["scripts/build-llama-bench.sh"], { encoding: "utf8" }).trim().split("\n").pop()!;
+  const model = await resolveModel(modelRef, defaultDataDir());
+  console.error(`model ${model.path} (${(model.info.fileBytes / 2 ** 20).toFixed(0)} MiB), ${threads} threads, ${reps} repetitions, ${rounds} rounds`);
+  const lb: ReturnType<typeof llamaBench>[] = [];
+  const rn: Awaited<ReturnType<typeof runner>>[] = [];
+  for (let i = 0; i < rounds; i++) {
+    lb.push(llamaBench(bin, model.path));
+    rn.push(await runner(model));
+    console.error(`round ${i + 1}: llama-bench pp512 ${lb[i]!.pp.toFixed(1)} tg128 ${lb[i]!.tg.toFixed(1)} | runner pp512 ${rn[i]!.pp.toFixed(1)} tg128 ${rn[i]!.tg.toFixed(1)}`);
+  }
+  const m = (xs: number[]) => mean(xs);
+  const row = (name: string, l: number, r: number) => `| ${name} | ${l.toFixed(1)} | ${r.toFixed(1)} | ${(r / l).toFixed(2)} |`;
+  console.log(`\nRunner vs llama-bench, ${model.info.name} ${model.info.quantization} (synthetic), ${threads} threads, mean of ${rounds} alternating rounds x ${reps} repetitions`);
+  console.log(`engine: ${rn[0]!.engine}\n`);
+  console.log("| test | llama-bench t/s | runner t/s | ratio |\n|---|---:|---:|---:|");
+  console.log(row("pp512", m(lb.map((x) => x.pp)), m(rn.map((x) => x.pp))));
+  console.log(row("tg128", m(lb.map((x) => x.tg)), m(rn.map((x) => x.tg))));
+  const lbRss = Math.max(...lb.map((x) => x.peakRssBytes));
+  const rnRss = Math.max(...rn.map((x) => x.peakRssBytes));
+  console.log(`\npeak RSS: llama-bench ${(lbRss / 2 ** 20).toFixed(0)} MiB, runner's measuring process ${(rnRss / 2 ** 20).toFixed(0)} MiB (overhead ${((rnRss - lbRss) / 2 ** 20).toFixed(0)} MiB)`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
