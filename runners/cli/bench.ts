@@ -55,8 +55,8 @@ export function parseWorkloads(suite: string, list?: string): WorkloadSpec[] {
 /** Validates options, runs the session, prints, then stores or uploads. Returns the exit code. */
 export async function bench(
   o: BenchOptions,
-  log = (m: string) => process.stderr.write(`${m}\n`),
-  print = (m: string) => console.log(m),
+  log: (m: string) => void = (m) => void process.stderr.write(`${m}\n`),
+  print: (m: string) => void = (m) => console.log(m),
 ): Promise<{ code: number; submission?: Submission }> {
   const workloads = parseWorkloads(o.suite, o.workloads);
   const repetitions = int("repetitions", o.repetitions, 1, 1000)!;
