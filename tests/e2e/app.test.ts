@@ -82,3 +82,25 @@ describe("app end to end (embedded database)", () => {
     expect(r.status).toBe(403);
   });
 });
+
+describe("npm start on a fresh machine", () => {
+  it("measures this machine once when the database is empty and shows the measured rows", { timeout: 300_000 }, async () => {
+    const srv = await startServer({ TOKENWATT_FIRST_RUN: "1", TOKENWATT_FIRST_RUN_MODEL: "synthetic:tiny-test:Q8_0" });
+    const browser = await launchBrowser();
+    try {
+      expect(srv.output()).toContain("no results yet: measuring this machine once");
+      const page = await browser.newPage();
+      await page.goto(srv.url);
+      const text = await page.locator("table").innerText();
+      expect(text).toContain("Tiny-Test");
+      expect(text).toContain("synthetic weights");
+      for (const id of ["pp128", "tg32", "pp128+tg32", "ttft"]) expect(text).toContain(id);
+      const api = await (await fetch(`${srv.url}/api/v1/results`)).json();
+      expect(api.results).toHaveLength(4);
+      expect(api.results.every((r: { status: string; avgTokensPerSec: number }) => r.status === "ok" && r.avgTokensPerSec > 0)).toBe(true);
+    } finally {
+      await browser.close();
+      await srv.stop();
+    }
+  });
+});
