@@ -2,7 +2,7 @@
  * `npm run bench:runner`: does the runner slow what it measures? Builds llama-bench from the
  * llama.cpp source node-llama-cpp ships (scripts/build-llama-bench.sh), then runs llama-bench and
  * the Tokenwatt runner alternately on the same synthetic Llama-3.2-1B Q4_0 file with the same
- * threads (mmap off in both), and reports runner/llama-bench ratios for pp512 and tg128, and the
+ * threads (mmap off, flash attention "auto" in both), and reports runner/llama-bench ratios for pp512 and tg128, and the
  * peak memory of each (the runner's overhead beyond llama.cpp's own).
  *
  * Env: BENCH_THREADS (default: all cores), BENCH_REPS (default 3), BENCH_ROUNDS (default 2),
@@ -23,7 +23,7 @@ const modelRef = process.env.BENCH_MODEL || "synthetic:llama-3.2-1b:Q4_0";
 const build = (process.env.BENCH_BUILD || "auto") as "auto" | "local";
 
 function llamaBench(bin: string, model: string): { pp: number; tg: number; peakRssBytes: number } {
-  const args = ["-m", model, "-t", String(threads), "-p", "512", "-n", "128", "-r", String(reps), "-mmp", "0", "-o", "json"];
+  const args = ["-m", model, "-t", String(threads), "-p", "512", "-n", "128", "-r", String(reps), "-mmp", "0", "-fa", "auto", "-o", "json"];
   const r = spawnSync("/usr/bin/time", ["-f", "MAXRSS_KB=%M", bin, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`llama-bench failed: ${r.stderr.slice(-2000)}`);
   const rows = JSON.parse(r.stdout) as { n_prompt: number; n_gen: number; avg_ts: number }[];

@@ -19,6 +19,15 @@ import type { ChildJob, FromChild } from "./protocol";
 
 export const RUNNER_VERSION = "0.1.0";
 
+/**
+ * Environment of the measuring process. node-llama-cpp runs each decode on a libuv pool thread;
+ * with the default pool of 4, consecutive tokens land on different threads, and (with OpenMP)
+ * each becomes the master of its own thread team whose idle workers spin on the same cores. One
+ * pool thread keeps one team: tg128 of Llama-3.2-1B Q4_0 on 2 cores went from ~30-36 to ~40-42
+ * tokens/s (llama-bench: 44-48), see `npm run bench:runner`. The child does nothing else on the pool.
+ */
+export const MEASURING_ENV = { UV_THREADPOOL_SIZE: "1" } as const;
+
 export interface SessionOptions {
   model: { path: string; info: ModelInfo };
   engine: "node-llama-cpp" | "null";
@@ -56,7 +65,10 @@ interface ChildOutcome {
 
 function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = fork(path.join(import.meta.dirname, "child-entry.mjs"), [], { stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    const child: ChildProcess = fork(path.join(import.meta.dirname, "child-entry.mjs"), [], {
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      env: { ...process.env, ...MEASURING_ENV },
+    });
     let stderr = "";
     child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-2000)));
     let closeWindow: (() => Promise<MeterResult[]>) | null = null;
@@ -174,7 +186,8 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
       ubatchSize: null,
       contextSize: opts.llama.contextSize,
       repetitions: opts.repetitions,
-      flashAttention: opts.llama.flashAttention ?? false,
+      // "auto" is recorded as null: llama.cpp decides per device.
+      flashAttention: typeof opts.llama.flashAttention === "boolean" ? opts.llama.flashAttention : null,
     },
     idlePower: idleWithPower,
     workloads,

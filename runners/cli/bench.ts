@@ -26,6 +26,7 @@ export interface BenchOptions {
   ctxSize?: string;
   backend: Backend | "auto";
   build: "auto" | "local";
+  flashAttention?: "auto" | "on" | "off";
   output: OutputFormat;
   server?: string;
   token?: string;
@@ -100,7 +101,7 @@ export async function bench(
     submission = await runSession({
       model,
       engine: "node-llama-cpp",
-      llama: { backend: o.backend, threads, contextSize, gpuLayers: int("gpu-layers", o.gpuLayers, 0, 10_000), batchSize: int("batch-size", o.batchSize, 1, 1 << 20), build: o.build },
+      llama: { backend: o.backend, threads, contextSize, gpuLayers: int("gpu-layers", o.gpuLayers, 0, 10_000), batchSize: int("batch-size", o.batchSize, 1, 1 << 20), build: o.build, flashAttention: o.flashAttention === "on" ? true : o.flashAttention === "off" ? false : "auto" },
       backend: o.backend === "auto" ? "cpu" : o.backend,
       workloads,
       repetitions,
@@ -165,6 +166,7 @@ export function registerBenchCommand(program: Command): void {
     .option("--ctx-size <n>", "context size (default: the smallest power of two the workloads need)")
     .addOption(new Option("--backend <name>", "compute backend").choices([...BACKENDS.filter((b) => b !== "webgpu" && b !== "wasm"), "auto"]).default("cpu"))
     .addOption(new Option("--build <kind>", "llama.cpp binary: auto (prebuilt) or local (built on this device: npx node-llama-cpp source download)").choices(["auto", "local"]).default("auto"))
+    .addOption(new Option("--flash-attention <mode>", "flash attention (llama.cpp's default: auto)").choices(["auto", "on", "off"]).default("auto"))
     .addOption(new Option("-o, --output <format>", "what to print").choices([...OUTPUT_FORMATS]).default("md"))
     .addOption(new Option("--server <url>", "upload to this Tokenwatt server instead of the local database").env("TOKENWATT_SERVER"))
     .addOption(new Option("--token <token>", "runner token for --server").env("TOKENWATT_TOKEN"))

@@ -26,7 +26,8 @@ export interface LlamaEngineOptions {
   gpuLayers?: number;
   batchSize?: number;
   contextSize: number;
-  flashAttention?: boolean;
+  /** Default "auto", as llama.cpp and llama-bench (on for CPU in this release). */
+  flashAttention?: boolean | "auto";
   /** `local`: the build made on this device from node-llama-cpp's bundled llama.cpp source. */
   build?: "auto" | "local";
 }
@@ -80,7 +81,7 @@ export class NodeLlamaCppEngine implements InferenceEngine {
       contextSize: o.contextSize,
       batchSize: o.batchSize ?? Math.min(512, o.contextSize),
       threads: { ideal: o.threads, min: o.threads },
-      flashAttention: o.flashAttention ?? false,
+      flashAttention: o.flashAttention ?? "auto",
     });
     let vram: number | null = null;
     if (llama.gpu) vram = (await llama.getVramState()).used;

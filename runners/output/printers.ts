@@ -74,7 +74,9 @@ export function render(s: Submission, format: OutputFormat): string {
       return resultRows(s)
         .map((r) => JSON.stringify(r))
         .join("\n");
-    case "csv":
-      return toCsv(resultRows(s) as unknown as Record<string, unknown>[], Object.keys(resultRows(s)[0] ?? {}) as (keyof Row & string)[]).trimEnd();
+    case "csv": {
+      const rows = resultRows(s);
+      return toCsv(rows, Object.keys(rows[0] ?? {}) as (keyof Row & string)[]).trimEnd();
+    }
   }
 }
