@@ -58,6 +58,8 @@ export const deviceSchema = z.object({
   gpus: z.array(gpuSchema).max(16).default([]),
   /** The backend this submission's measurements used. */
   backend: backendSchema,
+  /** Backends that load on this device (probed by the runner). */
+  availableBackends: z.array(backendSchema).max(BACKENDS.length).default([]),
   battery: z
     .object({ present: z.boolean(), acConnected: z.boolean().nullable().default(null) })
     .nullable()

@@ -11,6 +11,7 @@ import { SCHEMA_VERSION } from "../../lib/contracts/submission";
 import { SUITE_VERSION, type WorkloadSpec } from "../../lib/contracts/workloads";
 import { energyPerToken } from "../../lib/domain/energy";
 import { measureBandwidthGBps } from "../device/bandwidth";
+import { workingBackends } from "../device/backends";
 import { probeDevice } from "../device/probe";
 import type { LlamaEngineOptions } from "../engine/node-llama-cpp";
 import { beginAll, measureIdle, withIdle } from "../power";
@@ -125,7 +126,8 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
 export async function runSession(opts: SessionOptions): Promise<Submission> {
   const startedAt = new Date().toISOString();
   const bandwidth = opts.bandwidthGBps === undefined ? await measureBandwidthGBps() : opts.bandwidthGBps;
-  const device = await probeDevice(opts.backend, bandwidth == null ? null : Math.round(bandwidth * 100) / 100);
+  const backends = opts.engine === "node-llama-cpp" ? await workingBackends() : [];
+  const device = await probeDevice(opts.backend, bandwidth == null ? null : Math.round(bandwidth * 100) / 100, backends);
   const idle = await measureIdle(opts.meters, opts.idleSeconds);
   const idleWithPower: PowerReading[] = idle.map((r) => ({ ...r, idlePowerW: r.avgPowerW }));
   const workloads: WorkloadResult[] = [];

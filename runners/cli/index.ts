@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError } from "./errors";
 import { registerBenchCommand } from "./bench";
+import { registerProbeCommand } from "./probe";
 import { registerTokenCommands } from "./token";
 import { registerUploadImportCommands } from "./upload-import";
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerTokenCommands(program);
   registerBenchCommand(program);
+  registerProbeCommand(program);
   registerUploadImportCommands(program);
   return program;
 }

@@ -4,7 +4,7 @@ import si from "systeminformation";
 import type { Backend, Device } from "../../lib/contracts/submission";
 import { batteryState } from "../power/battery";
 
-export async function probeDevice(backend: Backend, memoryBandwidthGBps: number | null): Promise<Device> {
+export async function probeDevice(backend: Backend, memoryBandwidthGBps: number | null, availableBackends: Backend[] = []): Promise<Device> {
   const [system, cpu, flags, mem, osInfo, graphics] = await Promise.all([
     si.system(),
     si.cpu(),
@@ -47,6 +47,7 @@ export async function probeDevice(backend: Backend, memoryBandwidthGBps: number 
         driver: g.driverVersion || null,
       })),
     backend,
+    availableBackends,
     battery: battery.present ? battery : null,
     memoryBandwidthGBps,
   };
