@@ -1,0 +1,54 @@
+/**
+ * Every default of the TCO model, with its low / base / high range and its source. Figures from
+ * literature are "reported"; values derived from them say how; estimates are marked "estimate".
+ * Copied from the project's reference notes (Tirias, Uptime, IEA, EcoLogits, ML.ENERGY, Ember, EIA,
+ * NVIDIA, our own H200 run); the product never reads those notes at run time.
+ */
+
+export type AssumptionKind = "reported" | "derived" | "estimate" | "measured";
+
+export interface Assumption {
+  key: string;
+  label: string;
+  unit: string;
+  low: number;
+  base: number;
+  high: number;
+  /** Hard bounds any input must respect (a share is 0..1). */
+  min: number;
+  max: number;
+  kind: AssumptionKind;
+  source: string;
+  group: "executive" | "advanced";
+}
+
+const a = (x: Assumption) => x;
+
+export const ASSUMPTIONS = {
+  offloadShare: a({ key: "offloadShare", label: "Share of GenAI inference moved off the data center", unit: "fraction", low: 0.1, base: 0.2, high: 0.3, min: 0, max: 1, kind: "reported", source: "Tirias Research GenAI Forecast and TCO Model (Forbes, 2023): 20% on-device and hybrid by 2028", group: "executive" }),
+  onDeviceFraction: a({ key: "onDeviceFraction", label: "Of the offloaded work, share fully on-device (rest hybrid)", unit: "fraction", low: 0.5, base: 0.7, high: 0.9, min: 0, max: 1, kind: "estimate", source: "Estimate: hybrid keeps some steps in the cloud", group: "advanced" }),
+  hybridDcFraction: a({ key: "hybridDcFraction", label: "Of hybrid work, share still run in the data center", unit: "fraction", low: 0.2, base: 0.4, high: 0.6, min: 0, max: 1, kind: "estimate", source: "Estimate", group: "advanced" }),
+  cloudFallbackRate: a({ key: "cloudFallbackRate", label: "On-device requests that fall back to the cloud", unit: "fraction", low: 0.02, base: 0.05, high: 0.15, min: 0, max: 1, kind: "estimate", source: "Estimate: hard prompts escalate to a larger cloud model", group: "advanced" }),
+  dcCostUsd: a({ key: "dcCostUsd", label: "GenAI data-center cost in the base year", unit: "USD/year", low: 60e9, base: 76e9, high: 90e9, min: 0, max: 1e13, kind: "reported", source: "Tirias Research (Forbes, 2023): more than $76B projected for 2028", group: "executive" }),
+  dcPowerMw: a({ key: "dcPowerMw", label: "GenAI data-center power in the base year", unit: "MW", low: 3000, base: 4000, high: 5000, min: 0, max: 1e6, kind: "derived", source: "Derived from Tirias: 800 MW saved at 20% offload implies 4.0 GW", group: "executive" }),
+  dcItJPerToken: a({ key: "dcItJPerToken", label: "Data-center IT energy per token (GPU + server)", unit: "J/token", low: 0.05, base: 0.27, high: 2.4, min: 1e-4, max: 1e3, kind: "reported", source: "ML.ENERGY v3 (Llama-3.1-8B, H100, batch 64): 0.12 J/token GPU-only; EcoLogits: 1-8B models ~0.29-0.32 J/token incl. server and PUE 1.2 (0.27 IT); 70B ~2.4. Our H200 run: 0.035-9 J/token from batch 256 to 1", group: "executive" }),
+  pue: a({ key: "pue", label: "Power usage effectiveness (facility / IT)", unit: "ratio", low: 1.1, base: 1.2, high: 1.58, min: 1, max: 3, kind: "reported", source: "Google 1.10 (2023), AWS ~1.14, Azure ~1.20 (EcoLogits); industry average 1.56-1.58 (Uptime Institute)", group: "advanced" }),
+  peakToAverage: a({ key: "peakToAverage", label: "Provisioned / average data-center power", unit: "ratio", low: 1.2, base: 1.5, high: 2, min: 1, max: 10, kind: "estimate", source: "Estimate: capacity is built for peak load", group: "advanced" }),
+  capexUsdPerMw: a({ key: "capexUsdPerMw", label: "Server hardware per MW of IT capacity", unit: "USD/MW", low: 25e6, base: 35e6, high: 45e6, min: 0, max: 1e9, kind: "estimate", source: "Estimate: a DGX H100 (10.2 kW, NVIDIA datasheet) at ~$350k", group: "advanced" }),
+  facilityUsdPerMwYear: a({ key: "facilityUsdPerMwYear", label: "Facility cost per MW per year (building, cooling, amortized)", unit: "USD/MW/year", low: 1e6, base: 1.5e6, high: 2e6, min: 0, max: 1e9, kind: "estimate", source: "Estimate (VERIFY)", group: "advanced" }),
+  hardwareLifeYears: a({ key: "hardwareLifeYears", label: "Server hardware life", unit: "years", low: 3, base: 4, high: 5, min: 1, max: 20, kind: "reported", source: "3-year life in EcoLogits / BoaviztAPI; 4-6 years in hyperscaler accounting", group: "advanced" }),
+  discountRate: a({ key: "discountRate", label: "Cost of capital", unit: "fraction/year", low: 0.05, base: 0.08, high: 0.12, min: 0, max: 1, kind: "estimate", source: "Estimate", group: "advanced" }),
+  dcElectricityUsdPerKwh: a({ key: "dcElectricityUsdPerKwh", label: "Data-center electricity price", unit: "USD/kWh", low: 0.06, base: 0.08, high: 0.12, min: 0, max: 2, kind: "reported", source: "EIA: US industrial ~8 cents/kWh (VERIFY)", group: "executive" }),
+  opsFraction: a({ key: "opsFraction", label: "Operations as a share of hardware and facility cost", unit: "fraction", low: 0.1, base: 0.15, high: 0.25, min: 0, max: 2, kind: "estimate", source: "Estimate", group: "advanced" }),
+  deviceJPerToken: a({ key: "deviceJPerToken", label: "Device energy per token (battery side)", unit: "J/token", low: 0.26, base: 0.93, high: 2.92, min: 1e-4, max: 1e3, kind: "reported", source: "Galaxy S25 Ultra llama.cpp 4-bit: Qwen2.5-1.5B 0.93, Llama-3.1-8B 2.92 J/token (eziyoo/LLMs-on-Devices); RTX 4050 laptop Qwen2.5-1.5B 0.26 J/token (arXiv 2603.23640). Replaced by measured results where available", group: "executive" }),
+  chargingEfficiency: a({ key: "chargingEfficiency", label: "Wall-to-battery charging efficiency", unit: "fraction", low: 0.75, base: 0.85, high: 0.9, min: 0.05, max: 1, kind: "estimate", source: "Estimate", group: "advanced" }),
+  dcGridGPerKwh: a({ key: "dcGridGPerKwh", label: "Carbon intensity of data-center electricity", unit: "gCO2/kWh", low: 200, base: 369, high: 481, min: 0, max: 2000, kind: "reported", source: "Ember 2023 via OWID: US 369, world 481, EU-27 ~244 gCO2/kWh", group: "executive" }),
+  deviceGridGPerKwh: a({ key: "deviceGridGPerKwh", label: "Carbon intensity of users' electricity", unit: "gCO2/kWh", low: 244, base: 481, high: 600, min: 0, max: 2000, kind: "reported", source: "Ember 2023 via OWID: world 481, EU-27 ~244 gCO2/kWh", group: "executive" }),
+  dcEmbodiedTPerMwYear: a({ key: "dcEmbodiedTPerMwYear", label: "Embodied carbon of DC hardware per provisioned MW per year", unit: "tCO2e/MW/year", low: 150, base: 244, high: 300, min: 0, max: 1e5, kind: "derived", source: "Derived: 8-GPU server ~5,700 kg + 8 x H100 164-273 kg (EcoLogits/BoaviztAPI), 10.2 kW, 3-year life", group: "advanced" }),
+  wueLPerKwh: a({ key: "wueLPerKwh", label: "On-site water use per kWh of IT energy (WUE)", unit: "L/kWh", low: 0.13, base: 0.36, high: 0.99, min: 0, max: 20, kind: "reported", source: "AWS 0.13, Azure 0.569, Google 0.99 L/kWh (EcoLogits); US average ~0.36 (LBNL 2024, VERIFY)", group: "advanced" }),
+  generationWaterLPerKwh: a({ key: "generationWaterLPerKwh", label: "Water consumed generating electricity", unit: "L/kWh", low: 3.13, base: 3.91, high: 4.5, min: 0, max: 50, kind: "reported", source: "EcoLogits electricity mixes (WRI method): US 3.13, world 3.91 L/kWh", group: "advanced" }),
+  demandGrowth: a({ key: "demandGrowth", label: "Annual growth of GenAI demand after the base year", unit: "fraction/year", low: 0.2, base: 0.5, high: 1.0, min: -0.9, max: 100, kind: "estimate", source: "Estimate; Tirias' own 2025 correction: 667T tokens used vs 20T forecast for 2024", group: "advanced" }),
+} as const;
+
+export type AssumptionKey = keyof typeof ASSUMPTIONS;
+export const ASSUMPTION_KEYS = Object.keys(ASSUMPTIONS) as AssumptionKey[];

@@ -1,0 +1,59 @@
+/**
+ * Validation and URL encoding of TCO inputs: every field is checked against its bounds (shares in
+ * 0..1, finite, no absurd magnitudes), errors are reported per field, and a shared URL carries only
+ * the inputs that differ from the defaults.
+ */
+import { z } from "zod";
+import { ASSUMPTIONS, ASSUMPTION_KEYS } from "./assumptions";
+import { defaultInputs, type TcoInputs } from "./model";
+
+const num = (min: number, max: number, label: string) =>
+  z.coerce
+    .number({ error: `${label}: enter a number` })
+    .refine(Number.isFinite, `${label}: enter a finite number`)
+    .refine((v) => v >= min && v <= max, `${label}: must be between ${min} and ${max}`);
+
+export const inputsSchema = z.object({
+  ...Object.fromEntries(ASSUMPTION_KEYS.map((k) => [k, num(ASSUMPTIONS[k].min, ASSUMPTIONS[k].max, ASSUMPTIONS[k].label)])),
+  mode: z.enum(["topDown", "bottomUp"], { error: "mode must be topDown or bottomUp" }),
+  baseYear: num(2020, 2050, "Base year").pipe(z.number().int("Base year: a whole year")),
+  year: num(2020, 2060, "Year").pipe(z.number().int("Year: a whole year")),
+  users: num(0, 1e11, "Users"),
+  queriesPerUserPerDay: num(0, 1e5, "Queries per user per day"),
+  tokensPerQuery: num(0, 1e7, "Tokens per query"),
+});
+
+export type FieldErrors = Partial<Record<keyof TcoInputs, string>>;
+
+export function validateInputs(raw: Record<string, unknown>): { ok: true; inputs: TcoInputs } | { ok: false; errors: FieldErrors } {
+  const r = inputsSchema.safeParse(raw);
+  const errors: FieldErrors = {};
+  for (const issue of r.success ? [] : r.error.issues) {
+    const k = String(issue.path[0] ?? "") as keyof TcoInputs;
+    errors[k] ??= issue.message;
+  }
+  // Cross-field check, reported even when other fields are wrong too.
+  const year = Number(raw.year);
+  const baseYear = Number(raw.baseYear);
+  if (!errors.year && !errors.baseYear && year < baseYear) errors.year = "Year: must not be before the base year";
+  if (r.success && Object.keys(errors).length === 0) return { ok: true, inputs: r.data as TcoInputs };
+  return { ok: false, errors };
+}
+
+/** Inputs from URL parameters over the defaults; unknown parameters are reported, not ignored. */
+export function inputsFromSearchParams(params: URLSearchParams, base: TcoInputs = defaultInputs()) {
+  const raw: Record<string, unknown> = { ...base };
+  const unknown: string[] = [];
+  for (const [k, v] of params) {
+    if (k in base) raw[k] = v;
+    else if (k !== "preset" && k !== "scenario") unknown.push(k);
+  }
+  const r = validateInputs(raw);
+  return { ...r, unknown };
+}
+
+export function inputsToSearchParams(i: TcoInputs, base: TcoInputs = defaultInputs()): URLSearchParams {
+  const p = new URLSearchParams();
+  for (const k of Object.keys(i) as (keyof TcoInputs)[]) if (i[k] !== base[k]) p.set(k, String(i[k]));
+  return p;
+}
