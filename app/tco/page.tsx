@@ -1,0 +1,54 @@
+import { serverContext } from "../../lib/server/context";
+import { loadScenario } from "../../lib/db/scenarios";
+import { measuredDecodeJPerToken } from "../../lib/db/measured-energy";
+import { inputsFromSearchParams, validateInputs } from "../../lib/tco/inputs";
+import { defaultInputs } from "../../lib/tco/model";
+import { bottomUpPreset, tiriasPreset } from "../../lib/tco/presets";
+import { TcoApp } from "./tco-app";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Offload what-if · Tokenwatt" };
+
+export default async function TcoPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp = await searchParams;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(sp)) if (typeof v === "string") params.set(k, v);
+  const { db } = await serverContext();
+  const measured = await measuredDecodeJPerToken(db);
+  const notices: string[] = [];
+
+  let base = params.get("preset") === "bottomUp" ? bottomUpPreset(measured?.jPerToken ?? null) : params.get("preset") === "tirias2028" ? tiriasPreset() : defaultInputs();
+  let scenarioName: string | null = null;
+  const scenarioId = params.get("scenario");
+  if (scenarioId) {
+    const s = await loadScenario(db, scenarioId);
+    const v = s ? validateInputs(s.inputs as Record<string, unknown>) : null;
+    if (s && v?.ok) {
+      base = v.inputs;
+      scenarioName = s.name;
+    } else notices.push(`Scenario "${scenarioId}" was not found or is no longer valid; showing the defaults.`);
+  }
+  const fromUrl = inputsFromSearchParams(params, base);
+  if (fromUrl.unknown.length) notices.push(`Ignored unknown parameters: ${fromUrl.unknown.join(", ")}.`);
+  // A malformed shared URL keeps the raw values in the form, with a message on each bad field.
+  const raw: Record<string, string> = Object.fromEntries(Object.entries(base).map(([k, v]) => [k, String(v)]));
+  for (const [k, v] of params) if (k in base) raw[k] = v;
+
+  return (
+    <>
+      <h1>Offload what-if: data center to devices</h1>
+      <p className="lede">
+        What moving a share of GenAI inference onto phones and laptops does to data-center cost, power, energy, carbon and
+        water, and what it adds on the devices. Data-center-only and net (system-wide) results side by side: offload can
+        raise total energy when the cloud model it replaces is small and well batched.
+      </p>
+      {scenarioName && <p className="notice">Scenario: {scenarioName}</p>}
+      {notices.map((n) => (
+        <p key={n} className="notice" role="status">
+          {n}
+        </p>
+      ))}
+      <TcoApp initialRaw={raw} baseInputs={base} measured={measured} />
+    </>
+  );
+}

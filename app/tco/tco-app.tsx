@@ -1,0 +1,305 @@
+"use client";
+
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { ASSUMPTIONS, type AssumptionKey } from "../../lib/tco/assumptions";
+import { inputsToSearchParams, validateInputs } from "../../lib/tco/inputs";
+import { breakEvenDeviceJPerToken, defaultInputs, evaluate, trajectory, type TcoInputs } from "../../lib/tco/model";
+import { bottomUpPreset, tiriasPreset } from "../../lib/tco/presets";
+import { monteCarlo, tornado } from "../../lib/tco/uncertainty";
+import { toCsv } from "../../lib/domain/csv";
+
+type Raw = Record<string, string>;
+const EXEC: AssumptionKey[] = ["offloadShare", "dcCostUsd", "dcPowerMw", "dcItJPerToken", "deviceJPerToken", "dcElectricityUsdPerKwh", "dcGridGPerKwh", "deviceGridGPerKwh"];
+const DEMAND_LABELS = { users: "Users (bottom-up)", queriesPerUserPerDay: "Queries per user per day (bottom-up)", tokensPerQuery: "Tokens per query (bottom-up)", baseYear: "Base year of the baseline" } as const;
+const ADVANCED = (Object.keys(ASSUMPTIONS) as AssumptionKey[]).filter((k) => !EXEC.includes(k));
+
+const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toLocaleString("en-US", { maximumFractionDigits: digits }) : "—");
+const usd = (v: number) => (Math.abs(v) >= 1e9 ? `$${fmt(v / 1e9, 2)}B` : `$${fmt(v / 1e6, 1)}M`);
+const mwh = (v: number) => (Math.abs(v) >= 1e6 ? `${fmt(v / 1e6, 2)} TWh` : `${fmt(v / 1e3, 1)} GWh`);
+const tons = (v: number) => `${fmt(v / 1e6, 2)} MtCO2e`;
+const m3 = (v: number) => `${fmt(v / 1e6, 2)} million m³`;
+
+const rawOf = (i: TcoInputs): Raw => Object.fromEntries(Object.entries(i).map(([k, v]) => [k, String(v)]));
+
+export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; baseInputs: TcoInputs; measured: { jPerToken: number; runs: number } | null }) {
+  const [raw, setRaw] = useState<Raw>(initialRaw);
+  const validation = useMemo(() => validateInputs(raw), [raw]);
+  const lastValid = useRef<TcoInputs>(validation.ok ? validation.inputs : baseInputs);
+  if (validation.ok) lastValid.current = validation.inputs;
+  const inputs = lastValid.current;
+  const errors = validation.ok ? {} : validation.errors;
+  const [saved, setSaved] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!validation.ok) return;
+    const q = inputsToSearchParams(validation.inputs).toString();
+    window.history.replaceState(null, "", q ? `/tco?${q}` : "/tco");
+  }, [validation]);
+
+  const result = useMemo(() => evaluate(inputs), [inputs]);
+  const years = useMemo(() => trajectory(inputs, inputs.year + 7), [inputs]);
+  const deferred = useDeferredValue(inputs);
+  const mc = useMemo(() => monteCarlo(deferred, 10_000, 1), [deferred]);
+  const bars = useMemo(() => tornado(deferred, "netEnergySavedMwh"), [deferred]);
+  const breakEven = useMemo(() => breakEvenDeviceJPerToken(inputs), [inputs]);
+
+  const set = (k: string, v: string) => setRaw((r) => ({ ...r, [k]: v }));
+  const applyPreset = (i: TcoInputs) => setRaw(rawOf(i));
+
+  const field = (k: AssumptionKey) => {
+    const a = ASSUMPTIONS[k];
+    const id = `in-${k}`;
+    return (
+      <div className="field" key={k}>
+        <label htmlFor={id}>
+          {a.label} <span className="unit">({a.unit})</span>
+        </label>
+        {a.unit === "fraction" ? (
+          <div className="slider">
+            <input id={id} type="range" min={a.min} max={a.max} step={0.01} value={Number(raw[k]) || 0} onChange={(e) => set(k, e.target.value)} aria-describedby={`${id}-err`} />
+            <input aria-label={`${a.label} (value)`} type="number" step="any" value={raw[k] ?? ""} onChange={(e) => set(k, e.target.value)} />
+          </div>
+        ) : (
+          <input id={id} type="number" step="any" value={raw[k] ?? ""} onChange={(e) => set(k, e.target.value)} aria-describedby={`${id}-err`} aria-invalid={Boolean(errors[k])} />
+        )}
+        {errors[k] && (
+          <p className="field-error" id={`${id}-err`} role="alert">
+            {errors[k]}
+          </p>
+        )}
+      </div>
+    );
+  };
+
+  const exportCsv = () => {
+    const rows = years.map((r) => ({
+      year: r.year,
+      dc_cost_avoided_usd: r.dc.costAvoidedLongRunUsd,
+      dc_energy_avoided_mwh: r.dc.energyAvoidedMwh,
+      dc_power_avoided_mw: r.dc.avgPowerAvoidedMw,
+      device_energy_added_mwh: r.device.energyAddedMwh,
+      net_energy_saved_mwh: r.net.energySavedMwh,
+      net_carbon_saved_t: r.net.carbonSavedT,
+      net_water_saved_m3: r.net.waterSavedM3,
+    }));
+    const blob = new Blob([toCsv(rows, Object.keys(rows[0]!) as (keyof (typeof rows)[number] & string)[])], { type: "text/csv" });
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = "tokenwatt-tco.csv";
+    a.click();
+  };
+
+  const save = async () => {
+    const name = window.prompt("Name this scenario", `Offload ${fmt(inputs.offloadShare * 100, 0)}% in ${inputs.year}`);
+    if (!name) return;
+    const r = await fetch("/api/v1/scenarios", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, inputs }) });
+    const body = await r.json();
+    setSaved(r.ok ? `${window.location.origin}${body.url}` : `Not saved: ${body.error?.message ?? r.status}`);
+  };
+
+  // GWh below 1 TWh so that axis ticks stay readable.
+  const big = Math.max(result.dc.energyAvoidedMwh, result.device.energyAddedMwh) >= 1e6;
+  const eUnit = big ? "TWh" : "GWh";
+  const eDiv = big ? 1e6 : 1e3;
+  const energyBars = [
+    { name: "Data center avoided", energy: result.dc.energyAvoidedMwh / eDiv },
+    { name: "Devices added", energy: -result.device.energyAddedMwh / eDiv },
+    { name: "Net saved", energy: result.net.energySavedMwh / eDiv },
+  ];
+
+  return (
+    <div className="tco">
+      <div className="toolbar no-print">
+        <button onClick={() => applyPreset(tiriasPreset())}>Preset: Tirias 2028</button>
+        <button onClick={() => applyPreset(bottomUpPreset(measured?.jPerToken ?? null))}>Preset: bottom-up{measured ? " (measured devices)" : ""}</button>
+        <button onClick={() => applyPreset(defaultInputs())}>Reset</button>
+        <button onClick={save}>Save scenario</button>
+        <button onClick={exportCsv}>Export CSV</button>
+        <button onClick={() => window.print()}>Print report</button>
+      </div>
+      {saved && (
+        <p className="notice" role="status">
+          Shareable link: <a href={saved}>{saved}</a>
+        </p>
+      )}
+      {!validation.ok && (
+        <p className="field-error" role="alert">
+          Some inputs are invalid; the results below use the last valid values.
+        </p>
+      )}
+      <div className="tco-grid">
+        <section aria-labelledby="inputs-h" className="panel">
+          <h2 id="inputs-h">Inputs</h2>
+          <div className="field">
+            <label htmlFor="in-mode">Demand</label>
+            <select id="in-mode" value={raw.mode} onChange={(e) => set("mode", e.target.value)}>
+              <option value="topDown">Top-down: DC cost and power baseline</option>
+              <option value="bottomUp">Bottom-up: users x queries x tokens</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="in-year">Year</label>
+            <input id="in-year" type="number" value={raw.year ?? ""} onChange={(e) => set("year", e.target.value)} aria-invalid={Boolean(errors.year)} />
+            {errors.year && <p className="field-error" role="alert">{errors.year}</p>}
+          </div>
+          {EXEC.filter((k) => inputs.mode === "topDown" || (k !== "dcCostUsd" && k !== "dcPowerMw")).map(field)}
+          {inputs.mode === "bottomUp" &&
+            (["users", "queriesPerUserPerDay", "tokensPerQuery"] as const).map((k) => (
+              <div className="field" key={k}>
+                <label htmlFor={`in-${k}`}>{DEMAND_LABELS[k]}</label>
+                <input id={`in-${k}`} type="number" step="any" value={raw[k] ?? ""} onChange={(e) => set(k, e.target.value)} aria-invalid={Boolean(errors[k])} />
+                {errors[k] && <p className="field-error" role="alert">{errors[k]}</p>}
+              </div>
+            ))}
+          <p className="hint">
+            Device energy: {measured ? `median of ${measured.runs} measured decode results is ${fmt(measured.jPerToken, 3)} J/token (bottom-up preset uses it)` : "no measured device energy yet (no power meter on the runs stored here): the default is the reported phone figure"}.
+          </p>
+          {/* Opens by itself when one of its fields is invalid, so every message is visible. */}
+          <details open={[...ADVANCED, "users", "queriesPerUserPerDay", "tokensPerQuery", "baseYear"].some((k) => (errors as Record<string, string>)[k]) || undefined}>
+            <summary>Advanced (engineers)</summary>
+            {(inputs.mode === "topDown" ? (["users", "queriesPerUserPerDay", "tokensPerQuery", "baseYear"] as const) : (["baseYear"] as const)).map((k) => (
+              <div className="field" key={k}>
+                <label htmlFor={`in-${k}`}>{DEMAND_LABELS[k]}</label>
+                <input id={`in-${k}`} type="number" step="any" value={raw[k] ?? ""} onChange={(e) => set(k, e.target.value)} />
+                {errors[k] && <p className="field-error" role="alert">{errors[k]}</p>}
+              </div>
+            ))}
+            {ADVANCED.map(field)}
+          </details>
+        </section>
+
+        <section aria-labelledby="results-h" className="panel">
+          <h2 id="results-h">Results for {inputs.year}</h2>
+          <table className="compare" data-testid="results">
+            <caption>Data-center-only versus net (system-wide), per year</caption>
+            <thead>
+              <tr>
+                <th scope="col">Measure</th>
+                <th scope="col" className="num">Data center only</th>
+                <th scope="col" className="num">Net (DC minus devices)</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <th scope="row">Cost avoided (long run / short run)</th>
+                <td className="num" data-testid="cost">{usd(result.dc.costAvoidedLongRunUsd)} / {usd(result.dc.costAvoidedShortRunUsd)}</td>
+                <td className="num">device cost not modelled</td>
+              </tr>
+              <tr>
+                <th scope="row">Average power avoided</th>
+                <td className="num" data-testid="power">{fmt(result.dc.avgPowerAvoidedMw, 0)} MW (provisioned {fmt(result.dc.provisionedAvoidedMw, 0)} MW)</td>
+                <td className="num">{fmt(result.dc.avgPowerAvoidedMw - result.device.avgPowerAddedMw, 0)} MW</td>
+              </tr>
+              <tr>
+                <th scope="row">Energy saved</th>
+                <td className="num">{mwh(result.dc.energyAvoidedMwh)}</td>
+                <td className={`num ${result.net.energySavedMwh < 0 ? "negative" : ""}`} data-testid="net-energy">{mwh(result.net.energySavedMwh)}</td>
+              </tr>
+              <tr>
+                <th scope="row">Carbon saved</th>
+                <td className="num">{tons(result.dc.carbonAvoidedT)}</td>
+                <td className={`num ${result.net.carbonSavedT < 0 ? "negative" : ""}`}>{tons(result.net.carbonSavedT)}</td>
+              </tr>
+              <tr>
+                <th scope="row">Water saved</th>
+                <td className="num">{m3(result.dc.waterAvoidedM3)}</td>
+                <td className="num">{m3(result.net.waterSavedM3)}</td>
+              </tr>
+            </tbody>
+          </table>
+          <p>
+            Break-even device energy: <strong>{breakEven == null ? "—" : `${fmt(breakEven, 3)} J/token`}</strong> at the wall-side of
+            the battery; above it, offload raises total energy. The sign of the net effect does not depend on the offload share
+            in this model (both sides scale with it).
+          </p>
+          <p data-testid="mc">
+            Monte Carlo, 10,000 draws (triangular low/chosen/high): net energy saved P10 {mwh(mc.netEnergySavedMwh.p10)}, P50{" "}
+            {mwh(mc.netEnergySavedMwh.p50)}, P90 {mwh(mc.netEnergySavedMwh.p90)}; DC cost avoided P10 {usd(mc.dcCostAvoidedUsd.p10)}, P50{" "}
+            {usd(mc.dcCostAvoidedUsd.p50)}, P90 {usd(mc.dcCostAvoidedUsd.p90)}.
+          </p>
+
+          <h3>Data-center cost avoided by year</h3>
+          <div className="chart" role="img" aria-label="Bar chart of data-center cost avoided by year, in billions of dollars">
+            <ResponsiveContainer width="100%" height={240}>
+              <BarChart data={years.map((r) => ({ year: r.year, costB: r.dc.costAvoidedLongRunUsd / 1e9 }))}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis dataKey="year" />
+                <YAxis unit=" $B" width={70} />
+                <Tooltip formatter={(v) => `$${fmt(Number(v), 2)}B`} />
+                <Bar dataKey="costB" name="DC cost avoided" fill="#0b5cad" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+
+          <h3>Energy: data center versus devices ({inputs.year})</h3>
+          <div className="chart" role="img" aria-label={`Bar chart of data-center energy avoided, device energy added and net energy saved, in ${eUnit}`}>
+            <ResponsiveContainer width="100%" height={220}>
+              <BarChart data={energyBars}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis dataKey="name" />
+                <YAxis unit={` ${eUnit}`} width={80} tickFormatter={(v) => fmt(Number(v), 2)} />
+                <Tooltip formatter={(v) => `${fmt(Number(v), 3)} ${eUnit}`} />
+                <ReferenceLine y={0} stroke="#14181f" />
+                <Bar dataKey="energy" name={`${eUnit} per year`} fill="#2a7f62" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+
+          <h3>What moves net energy the most (tornado)</h3>
+          <div className="chart" role="img" aria-label="Tornado chart: change in net energy saved when each input goes to its low or high end">
+            <ResponsiveContainer width="100%" height={40 + bars.length * 30}>
+              <BarChart layout="vertical" data={bars.map((b) => ({ name: ASSUMPTIONS[b.key].label.slice(0, 38), low: (b.atLow - result.net.energySavedMwh) / 1e6, high: (b.atHigh - result.net.energySavedMwh) / 1e6 }))} stackOffset="sign">
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis type="number" unit=" TWh" />
+                <YAxis type="category" dataKey="name" width={230} tick={{ fontSize: 11 }} />
+                <Tooltip formatter={(v) => `${fmt(Number(v), 3)} TWh`} />
+                <Legend />
+                <ReferenceLine x={0} stroke="#14181f" />
+                <Bar dataKey="low" name="input at low end" fill="#b5532a" stackId="s" isAnimationActive={false} />
+                <Bar dataKey="high" name="input at high end" fill="#0b5cad" stackId="s" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+        </section>
+      </div>
+
+      <section aria-labelledby="assumptions-h">
+        <h2 id="assumptions-h">Assumptions and sources</h2>
+        <div className="table-wrap">
+          <table className="assumptions">
+            <thead>
+              <tr>
+                <th scope="col">Input</th>
+                <th scope="col" className="num">Value</th>
+                <th scope="col">Unit</th>
+                <th scope="col" className="num">Low – high</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Source</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(Object.keys(ASSUMPTIONS) as AssumptionKey[]).map((k) => {
+                const a = ASSUMPTIONS[k];
+                return (
+                  <tr key={k}>
+                    <td>{a.label}</td>
+                    <td className="num">{fmt(inputs[k], 4)}</td>
+                    <td>{a.unit}</td>
+                    <td className="num">
+                      {fmt(a.low, 4)} – {fmt(a.high, 4)}
+                    </td>
+                    <td>
+                      <span className={`badge ${a.kind}`}>{a.kind}</span>
+                    </td>
+                    <td className="source">{a.source}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { startServer, type RunningServer } from "../helpers/server";
+import { launchBrowser } from "../helpers/browser";
+
+describe("TCO what-if page", () => {
+  let srv: RunningServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    srv = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await srv?.stop();
+  });
+
+  it("reproduces the Tirias preset, and a slider changes numbers, charts and the URL", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${srv.url}/tco?preset=tirias2028`);
+    await expect(page.getByTestId("cost").innerText()).resolves.toContain("$15.2B");
+    await expect(page.getByTestId("power").innerText()).resolves.toMatch(/^800 MW/);
+    const bars = page.locator(".recharts-bar-rectangle");
+    await page.waitForFunction(() => document.querySelectorAll(".recharts-bar-rectangle").length > 0);
+    const pathsBefore = await page.locator(".chart").first().innerHTML();
+    const mcBefore = await page.getByTestId("mc").innerText();
+
+    const slider = page.locator("#in-offloadShare");
+    await slider.focus();
+    for (let k = 0; k < 10; k++) await page.keyboard.press("ArrowRight"); // +0.10
+    await expect(page.getByTestId("power").innerText()).resolves.toMatch(/^1,200 MW/);
+    await expect(page.getByTestId("cost").innerText()).resolves.toContain("$22.8B");
+    await page.waitForFunction((before) => document.querySelector("[data-testid=mc]")!.textContent !== before, mcBefore);
+    expect(await page.locator(".chart").first().innerHTML()).not.toBe(pathsBefore);
+    expect(await bars.count()).toBeGreaterThan(3);
+    expect(page.url()).toContain("offloadShare=0.3");
+    await page.close();
+  });
+
+  it("bad input gets a message on the field and never a NaN on screen", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${srv.url}/tco?offloadShare=1.5&pue=abc&year=2020`);
+    const text = await page.locator("main").innerText();
+    expect(text).toContain("must be between 0 and 1");
+    expect(text).toMatch(/Power usage effectiveness.*enter a number/s);
+    expect(text).not.toMatch(/NaN|Infinity/);
+    await page.fill("#in-dcPowerMw", "-5");
+    await expect(page.locator(".field-error").first().isVisible()).resolves.toBe(true);
+    expect(await page.locator("main").innerText()).not.toMatch(/NaN/);
+    await page.close();
+  });
+
+  it("saves a scenario that loads from its shareable URL, and refuses invalid ones", async () => {
+    const bad = await fetch(`${srv.url}/api/v1/scenarios`, { method: "POST", body: JSON.stringify({ name: "x", inputs: { offloadShare: 2 } }) });
+    expect(bad.status).toBe(400);
+    const page = await browser.newPage();
+    await page.goto(`${srv.url}/tco?preset=tirias2028&offloadShare=0.25`);
+    page.once("dialog", (d) => d.accept("Board deck 2028"));
+    await page.getByRole("button", { name: "Save scenario" }).click();
+    const link = page.locator(".notice a");
+    await link.waitFor();
+    const url = await link.getAttribute("href");
+    expect(url).toMatch(/\/tco\?scenario=[0-9a-f-]{36}$/);
+    const page2 = await browser.newPage();
+    await page2.goto(url!);
+    await expect(page2.locator("main").innerText()).resolves.toContain("Scenario: Board deck 2028");
+    await expect(page2.getByTestId("power").innerText()).resolves.toMatch(/^1,000 MW/);
+    await page.close();
+    await page2.close();
+  });
+});
