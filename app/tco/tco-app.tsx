@@ -8,6 +8,49 @@ import { breakEvenDeviceJPerToken, defaultInputs, evaluate, trajectory, type Tco
 import { bottomUpPreset, tiriasPreset } from "../../lib/tco/presets";
 import { monteCarlo, tornado } from "../../lib/tco/uncertainty";
 import { toCsv } from "../../lib/domain/csv";
+import { CLOUD_MODELS, itJPerToken, type CloudModelKey } from "../../lib/tco/dc-energy";
+
+/** Derives the DC energy per token input from the cloud model and its serving batch size. */
+function DcEnergyHelper({ onUse }: { onUse: (jPerToken: number) => void }) {
+  const [model, setModel] = useState<CloudModelKey>("phi-3-mini-3.8b");
+  const [batch, setBatch] = useState("64");
+  const [overhead, setOverhead] = useState("1.4");
+  const b = Number(batch);
+  const o = Number(overhead);
+  const ok = Number.isFinite(b) && b >= 1 && b <= 4096 && Number.isFinite(o) && o >= 1 && o <= 3;
+  const j = ok ? itJPerToken(model, b, o) : null;
+  return (
+    <fieldset className="helper">
+      <legend>Cloud model size and batching</legend>
+      <div className="field">
+        <label htmlFor="dc-model">Cloud model it replaces</label>
+        <select id="dc-model" value={model} onChange={(e) => setModel(e.target.value as CloudModelKey)}>
+          {Object.entries(CLOUD_MODELS).map(([k, m]) => (
+            <option key={k} value={k}>
+              {m.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="dc-batch">Serving batch size (1 to 4096)</label>
+        <input id="dc-batch" type="number" value={batch} onChange={(e) => setBatch(e.target.value)} aria-invalid={!ok} />
+      </div>
+      <div className="field">
+        <label htmlFor="dc-overhead">Server overhead over GPU power (1 to 3)</label>
+        <input id="dc-overhead" type="number" step="0.05" value={overhead} onChange={(e) => setOverhead(e.target.value)} aria-invalid={!ok} />
+      </div>
+      {ok ? (
+        <button type="button" onClick={() => onUse(Number(j!.toPrecision(3)))}>
+          Use {Number(j!.toPrecision(3))} J/token (IT)
+        </button>
+      ) : (
+        <p className="field-error" role="alert">Batch must be 1 to 4096 and overhead 1 to 3.</p>
+      )}
+      <p className="hint">{CLOUD_MODELS[model].source}; log-log interpolation between measured batch sizes.</p>
+    </fieldset>
+  );
+}
 
 type Raw = Record<string, string>;
 const EXEC: AssumptionKey[] = ["offloadShare", "dcCostUsd", "dcPowerMw", "dcItJPerToken", "deviceJPerToken", "dcElectricityUsdPerKwh", "dcGridGPerKwh", "deviceGridGPerKwh"];
@@ -143,6 +186,7 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
             <input id="in-year" type="number" value={raw.year ?? ""} onChange={(e) => set("year", e.target.value)} aria-invalid={Boolean(errors.year)} />
             {errors.year && <p className="field-error" role="alert">{errors.year}</p>}
           </div>
+          <DcEnergyHelper onUse={(j) => set("dcItJPerToken", String(j))} />
           {EXEC.filter((k) => inputs.mode === "topDown" || (k !== "dcCostUsd" && k !== "dcPowerMw")).map(field)}
           {inputs.mode === "bottomUp" &&
             (["users", "queriesPerUserPerDay", "tokensPerQuery"] as const).map((k) => (

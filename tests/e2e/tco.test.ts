@@ -69,3 +69,26 @@ describe("TCO what-if page", () => {
     await page2.close();
   });
 });
+
+describe("TCO: DC energy from batch size", () => {
+  it("derives J/token from the cloud model and batch, and can make net energy negative", async () => {
+    const srv = await startServer();
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${srv.url}/tco`);
+      await page.selectOption("#dc-model", "llama-3.2-1b");
+      await page.fill("#dc-batch", "256");
+      await page.fill("#dc-overhead", "1.4");
+      await page.getByRole("button", { name: /Use 0\.049 J\/token/ }).click();
+      await expect(page.inputValue("#in-dcItJPerToken")).resolves.toBe("0.049");
+      // a small, well-batched cloud model: moving its work to phones raises total energy
+      await expect(page.getByTestId("net-energy").getAttribute("class")).resolves.toContain("negative");
+      await page.fill("#dc-batch", "0");
+      await expect(page.locator("fieldset.helper .field-error").isVisible()).resolves.toBe(true);
+    } finally {
+      await browser.close();
+      await srv.stop();
+    }
+  });
+});

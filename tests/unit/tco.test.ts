@@ -140,3 +140,15 @@ describe("TCO inputs", () => {
     expect(bad.unknown).toEqual(["bogus"]);
   });
 });
+
+import { gpuJPerToken, itJPerToken } from "../../lib/tco/dc-energy";
+describe("DC energy per token from batch size", () => {
+  it("hits the measured points and interpolates log-log between them", () => {
+    expect(gpuJPerToken("phi-3-mini-3.8b", 1)).toBe(9.07);
+    expect(gpuJPerToken("phi-3-mini-3.8b", 64)).toBe(0.187);
+    expect(gpuJPerToken("phi-3-mini-3.8b", 1000)).toBe(0.122);
+    // geometric midpoint of batch 64 and 256 is 128: geometric mean of 0.187 and 0.122
+    expect(gpuJPerToken("phi-3-mini-3.8b", 128)).toBeCloseTo(Math.sqrt(0.187 * 0.122), 9);
+    expect(itJPerToken("llama-3.2-1b", 256, 1.4)).toBeCloseTo(0.049, 9);
+  });
+});

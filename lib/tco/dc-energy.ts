@@ -1,0 +1,58 @@
+/**
+ * Data-center energy per token from the serving batch size (pure). The GPU energy per token falls by
+ * two orders of magnitude from batch 1 to 256; the model must say which batch it assumes. Reference
+ * points: our own run on one NVIDIA H200 (random bf16 weights of the named shape, prompt 128,
+ * generate 128, NVML energy counter, idle included; Hugging Face eager generate, so conservative).
+ * Between points: log-log interpolation; beyond them: the nearest point.
+ */
+
+export interface CloudModelCurve {
+  label: string;
+  /** [batch size, GPU J/token] measured. */
+  points: [number, number][];
+  source: string;
+}
+
+export const CLOUD_MODELS = {
+  "llama-3.2-1b": {
+    label: "Llama-3.2-1B class (small)",
+    points: [
+      [1, 7.04],
+      [256, 0.035],
+    ],
+    source: "Measured by Tokenwatt on one H200 (700 W limit), HF eager generate, NVML energy counter",
+  },
+  "phi-3-mini-3.8b": {
+    label: "Phi-3-mini 3.8B class",
+    points: [
+      [1, 9.07],
+      [8, 1.08],
+      [64, 0.187],
+      [256, 0.122],
+    ],
+    source: "Measured by Tokenwatt on one H200 (700 W limit), HF eager generate, NVML energy counter",
+  },
+} as const satisfies Record<string, CloudModelCurve>;
+export type CloudModelKey = keyof typeof CLOUD_MODELS;
+
+export function gpuJPerToken(model: CloudModelKey, batch: number): number {
+  const pts = CLOUD_MODELS[model].points as readonly (readonly [number, number])[];
+  if (batch <= pts[0]![0]) return pts[0]![1];
+  for (let k = 1; k < pts.length; k++) {
+    const [b0, j0] = pts[k - 1]!;
+    const [b1, j1] = pts[k]!;
+    if (batch <= b1) {
+      const t = (Math.log(batch) - Math.log(b0)) / (Math.log(b1) - Math.log(b0));
+      return Math.exp(Math.log(j0) + t * (Math.log(j1) - Math.log(j0)));
+    }
+  }
+  return pts[pts.length - 1]![1];
+}
+
+/**
+ * IT energy per token (GPU + the rest of the server): GPU J/token x server overhead factor (CPU,
+ * memory, network, fans; ~1.3-1.5 of GPU power for an 8-GPU server: DGX H100 10.2 kW for 8 x 700 W).
+ */
+export function itJPerToken(model: CloudModelKey, batch: number, serverOverhead: number): number {
+  return gpuJPerToken(model, batch) * serverOverhead;
+}
