@@ -6,14 +6,19 @@ export const dynamic = "force-dynamic";
 
 export default async function ResultsPage() {
   const { db } = await serverContext();
-  const { results } = await listResults(db, { limit: 200, plausible: "all", format: "json" });
+  // The owner's dashboard: private (unpublished) results too, unless this server is public.
+  const isPublic = process.env.TOKENWATT_PUBLIC === "1";
+  const { results } = await listResults(db, { limit: 200, plausible: "all", format: "json" }, !isPublic);
   return (
     <>
       <h1>Measured results</h1>
       <p className="lede">
         Every row is one workload of one benchmark session, measured by a Tokenwatt runner on a real device. Mean
         tokens/s over the repetitions, ± the sample standard deviation. Synthetic weights give a model&apos;s speed and
-        memory, not its answers.
+        memory, not its answers.{" "}
+        {isPublic
+          ? "Published results only."
+          : "This is the owner's dashboard: private (unpublished) results are listed too. The public leaderboard shows published ones."}
       </p>
       {results.length === 0 ? (
         <div className="empty">
@@ -68,7 +73,9 @@ export default async function ResultsPage() {
                   <td className="num">{r.repetitions}</td>
                   <td className="num">{formatBytes(r.peakRssBytes)}</td>
                   <td className="num">{r.decodeJPerToken == null ? "unavailable" : formatNumber(r.decodeJPerToken, 3)}</td>
-                  <td>{r.startedAt.toISOString().slice(0, 16).replace("T", " ")}</td>
+                  <td>
+                    {r.startedAt.toISOString().slice(0, 16).replace("T", " ")} {!r.published && <span className="badge">private</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>

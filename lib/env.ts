@@ -15,6 +15,8 @@ const envSchema = z.object({
   /** Ingest requests per minute per token, and the burst allowed above that rate. */
   TOKENWATT_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(600),
   TOKENWATT_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
+  /** "1": a public server; the results page lists published results only. */
+  TOKENWATT_PUBLIC: z.enum(["0", "1"]).default("0"),
   /** Server processes; default 1 on the embedded database, one per core with DATABASE_URL. */
   TOKENWATT_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
 });

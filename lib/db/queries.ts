@@ -55,8 +55,10 @@ export const RESULT_COLUMNS = [
   "startedAt",
 ] as const;
 
-export async function listResults(db: Db, f: ResultFilters) {
+/** `includePrivate`: also unpublished results (admin tokens and the owner's local dashboard). */
+export async function listResults(db: Db, f: ResultFilters, includePrivate = false) {
   const where: SQL[] = [];
+  if (!includePrivate) where.push(eq(workloadResults.published, true));
   if (f.model) where.push(eq(models.name, f.model));
   if (f.device) where.push(eq(workloadResults.deviceId, f.device));
   if (f.backend) where.push(eq(workloadResults.backend, f.backend));

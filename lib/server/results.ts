@@ -1,7 +1,11 @@
-/** GET /api/v1/results: filters and cursor pagination, JSON or CSV (`format=csv` or Accept: text/csv). */
+/**
+ * GET /api/v1/results: filters and cursor pagination, JSON or CSV (`format=csv` or Accept: text/csv).
+ * Results are private until published: without an admin token only published results are listed.
+ */
 import type { Db } from "../db/client";
 import { listResults, RESULT_COLUMNS, resultFiltersSchema } from "../db/queries";
 import { toCsv } from "../domain/csv";
+import { authenticate } from "../db/tokens";
 import { apiError, guarded } from "./http";
 
 export function handleResultsGet(req: Request, db: Db): Promise<Response> {
@@ -17,7 +21,9 @@ export function handleResultsGet(req: Request, db: Db): Promise<Response> {
       }));
       return apiError(400, "invalid_query", "invalid query parameters", issues);
     }
-    const page = await listResults(db, parsed.data);
+    const auth = req.headers.get("authorization") ? await authenticate(db, req.headers.get("authorization")) : null;
+    if (auth && !auth.ok) return apiError(auth.reason === "revoked" ? 403 : 401, "unauthorized", "unknown or revoked token");
+    const page = await listResults(db, parsed.data, auth?.ok === true && auth.role === "admin");
     if (parsed.data.format === "csv") {
       return new Response(toCsv(page.results, RESULT_COLUMNS), {
         headers: {

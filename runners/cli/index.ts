@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { CliError } from "./errors";
 import { registerBenchCommand } from "./bench";
 import { registerProbeCommand } from "./probe";
+import { registerPublishCommand } from "./publish";
 import { registerTokenCommands } from "./token";
 import { registerUploadImportCommands } from "./upload-import";
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerTokenCommands(program);
   registerBenchCommand(program);
   registerProbeCommand(program);
+  registerPublishCommand(program);
   registerUploadImportCommands(program);
   return program;
 }

@@ -68,7 +68,14 @@ describe("app end to end (embedded database)", () => {
     expect(text).toContain("synthetic weights");
     await page.close();
 
-    const csv = await fetch(`${srv.url}/api/v1/results?format=csv`);
+    // private until published: the anonymous API lists nothing, an admin sees the 3 rows
+    const anon = await fetch(`${srv.url}/api/v1/results?format=csv`);
+    expect((await anon.text()).trim().split("\r\n")).toHaveLength(1);
+    const admin = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", "--name", "e2e-admin", "--role", "admin"], { env: srv.env, encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .pop()!;
+    const csv = await fetch(`${srv.url}/api/v1/results?format=csv`, { headers: { authorization: `Bearer ${admin}` } });
     expect((await csv.text()).trim().split("\r\n")).toHaveLength(4);
   });
 
@@ -95,8 +102,13 @@ describe("npm start on a fresh machine", () => {
       expect(text).toContain("Tiny-Test");
       expect(text).toContain("synthetic weights");
       for (const id of ["pp128", "tg32", "pp128+tg32", "ttft"]) expect(text).toContain(id);
+      execFileSync(process.execPath, ["bin/tokenwatt.mjs", "publish", "--all"], { env: srv.env });
       const api = await (await fetch(`${srv.url}/api/v1/results`)).json();
       expect(api.results).toHaveLength(4);
+      await page.goto(`${srv.url}/leaderboard?pp=pp128&tg=tg32`);
+      const board = await page.getByTestId("leaderboard").innerText();
+      expect(board).toContain("Tiny-Test");
+      expect(board).toContain("synthetic weights");
       expect(api.results.every((r: { status: string; avgTokensPerSec: number }) => r.status === "ok" && r.avgTokensPerSec > 0)).toBe(true);
     } finally {
       await browser.close();

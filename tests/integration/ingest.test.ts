@@ -182,8 +182,13 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
   });
 
   it("read API filters, paginates with a cursor, exports CSV and rejects bad parameters", async () => {
+    const admin = await createToken(h.db, "reader-admin", "admin");
+    // results are private until published: anonymous readers see none of these
+    const anon = await (await handleResultsGet(new Request("http://test/api/v1/results"), h.db)).json();
+    expect(anon.results).toEqual([]);
+    expect((await handleResultsGet(new Request("http://test/api/v1/results", { headers: { authorization: "Bearer tw_unknown" } }), h.db)).status).toBe(401);
     const get = (q: string, headers: Record<string, string> = {}) =>
-      handleResultsGet(new Request(`http://test/api/v1/results${q}`, { headers }), h.db);
+      handleResultsGet(new Request(`http://test/api/v1/results${q}`, { headers: { authorization: `Bearer ${admin}`, ...headers } }), h.db);
     const all = await (await get("?limit=1000")).json();
     expect(all.results.length).toBeGreaterThan(10);
     const tg = await (await get("?workload=tg128&backend=cpu&engine=node-llama-cpp&model=Llama-3.2-1B")).json();

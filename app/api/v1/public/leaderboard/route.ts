@@ -1,0 +1,9 @@
+import { serverContext } from "../../../../../lib/server/context";
+import { guarded } from "../../../../../lib/server/http";
+import { handleLeaderboardGet } from "../../../../../lib/server/public-leaderboard";
+
+export const dynamic = "force-dynamic";
+
+export function GET(req: Request) {
+  return guarded(async () => handleLeaderboardGet(req, (await serverContext()).db));
+}

@@ -1,0 +1,185 @@
+import Link from "next/link";
+import { serverContext } from "../../lib/server/context";
+import { leaderboard, leaderboardFacets, leaderboardQuerySchema, SIZE_CLASSES, type LeaderboardQuery } from "../../lib/db/leaderboard";
+import { formatBytes, formatNumber } from "../../lib/domain/format";
+import { REPORTED_RESULTS } from "../../lib/domain/reported";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Leaderboard · Tokenwatt" };
+
+const COLUMNS: { key: LeaderboardQuery["sort"]; label: string }[] = [
+  { key: "pp_ts", label: "Prompt t/s" },
+  { key: "tg_ts", label: "Generation t/s" },
+  { key: "ttft_ms", label: "TTFT ms" },
+  { key: "prefill_j_per_token", label: "Prefill J/token" },
+  { key: "decode_j_per_token", label: "Decode J/token" },
+  { key: "tokens_per_joule", label: "Tokens per J" },
+  { key: "peak_rss_bytes", label: "Peak memory" },
+  { key: "roofline_efficiency", label: "Decode roofline" },
+  { key: "runs", label: "Runs" },
+];
+
+export default async function LeaderboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => typeof v === "string" && v !== "")) as Record<string, string>;
+  const parsed = leaderboardQuerySchema.safeParse(sp);
+  const { db } = await serverContext();
+  const facets = await leaderboardFacets(db);
+  const q = parsed.success ? parsed.data : leaderboardQuerySchema.parse({});
+  const rows = await leaderboard(db, q);
+  const href = (patch: Record<string, string>) => `/leaderboard?${new URLSearchParams({ ...sp, ...patch }).toString()}`;
+  const select = (name: keyof typeof facets | "size", label: string, options: readonly string[]) => (
+    <label className="filter">
+      {label}
+      <select name={name} defaultValue={sp[name] ?? ""}>
+        <option value="">all</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  const spread = (p25: unknown, p75: unknown) => (p25 == null || p75 == null ? "" : ` (${formatNumber(Number(p25))}–${formatNumber(Number(p75))})`);
+
+  return (
+    <>
+      <h1>Leaderboard</h1>
+      <p className="lede">
+        Published, plausible measurements only: one row per device, model, quantization, engine version and backend, with the
+        median across runs and the interquartile range in parentheses. Different engine versions are separate rows.
+      </p>
+      {!parsed.success && (
+        <p className="field-error" role="alert">
+          Some filters were not understood ({parsed.error.issues.map((i) => i.path.join(".") || i.message).join(", ")}); showing the
+          default board.
+        </p>
+      )}
+      <form className="filters" method="get" action="/leaderboard">
+        {select("model", "Model", facets.model)}
+        {select("family", "Family", facets.family)}
+        {select("size", "Size", Object.keys(SIZE_CLASSES))}
+        {select("quant", "Quantization", facets.quant)}
+        {select("deviceClass", "Device class", facets.deviceClass)}
+        {select("vendor", "Vendor", facets.vendor)}
+        {select("backend", "Backend", facets.backend)}
+        {select("engine", "Engine", facets.engine)}
+        {select("engineVersion", "Engine version", facets.engineVersion)}
+        <label className="filter">
+          Prompt workload
+          <select name="pp" defaultValue={q.pp}>
+            {[...new Set(["pp512", ...facets.workload.filter((w) => w.startsWith("pp") && !w.includes("+"))])].map((w) => (
+              <option key={w}>{w}</option>
+            ))}
+          </select>
+        </label>
+        <label className="filter">
+          Generation workload
+          <select name="tg" defaultValue={q.tg}>
+            {[...new Set(["tg128", ...facets.workload.filter((w) => w.startsWith("tg"))])].map((w) => (
+              <option key={w}>{w}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Apply</button>
+        <a href={`/api/v1/public/leaderboard?${new URLSearchParams({ ...sp, format: "csv" })}`}>CSV</a>
+        <a href={`/api/v1/public/leaderboard?${new URLSearchParams(sp)}`}>JSON</a>
+      </form>
+      {rows.length === 0 ? (
+        <div className="empty">
+          <p>No published results match. Results are private until a publisher publishes them (<code>npx tokenwatt publish</code>).</p>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table data-testid="leaderboard">
+            <caption>
+              {rows.length} rows; {q.pp} and {q.tg}; sorted by {COLUMNS.find((c) => c.key === q.sort)?.label} ({q.dir === "desc" ? "high to low" : "low to high"})
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Device</th>
+                <th scope="col">Model</th>
+                <th scope="col">Quant</th>
+                <th scope="col">Engine</th>
+                <th scope="col">Backend</th>
+                {COLUMNS.map((c) => (
+                  <th key={c.key} scope="col" className="num" aria-sort={q.sort === c.key ? (q.dir === "desc" ? "descending" : "ascending") : "none"}>
+                    <Link href={href({ sort: c.key, dir: q.sort === c.key && q.dir === "desc" ? "asc" : "desc" })}>
+                      {c.label}
+                      {q.sort === c.key ? (q.dir === "desc" ? " ▼" : " ▲") : ""}
+                    </Link>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={`${r.deviceId}-${r.modelId}-${r.engineName}-${r.engineVersion}-${r.backend}`}>
+                  <td title={String(r.cpuModel ?? "")}>
+                    {r.deviceVendor} {r.deviceModel}
+                  </td>
+                  <td>
+                    {r.modelName} {r.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+                  </td>
+                  <td>{r.quantization}</td>
+                  <td>
+                    {r.engineName} {r.engineVersion}
+                  </td>
+                  <td>{r.backend}</td>
+                  <td className="num">
+                    {formatNumber(r.ppTokensPerSec as number | null)}
+                    <span className="spread">{spread(r.ppP25, r.ppP75)}</span>
+                  </td>
+                  <td className="num">
+                    {formatNumber(r.tgTokensPerSec as number | null)}
+                    <span className="spread">{spread(r.tgP25, r.tgP75)}</span>
+                  </td>
+                  <td className="num">{formatNumber(r.ttftMs as number | null)}</td>
+                  <td className="num">{r.prefillJPerToken == null ? "unavailable" : formatNumber(Number(r.prefillJPerToken), 3)}</td>
+                  <td className="num">{r.decodeJPerToken == null ? "unavailable" : formatNumber(Number(r.decodeJPerToken), 3)}</td>
+                  <td className="num">{formatNumber(r.tokensPerJoule as number | null, 2)}</td>
+                  <td className="num">{formatBytes(r.peakRssBytes as number | null)}</td>
+                  <td className="num">{r.rooflineEfficiency == null ? "—" : `${formatNumber(Number(r.rooflineEfficiency) * 100, 0)}%`}</td>
+                  <td className="num">{r.runs}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>Reported results (literature, not ranked)</h2>
+      <div className="table-wrap">
+        <table data-testid="reported">
+          <caption>Figures published by others, labelled reported with their source; never mixed into the measured ranking.</caption>
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">Model</th>
+              <th scope="col">Quant</th>
+              <th scope="col" className="num">Decode t/s</th>
+              <th scope="col" className="num">J/token</th>
+              <th scope="col">Note</th>
+              <th scope="col">Source</th>
+            </tr>
+          </thead>
+          <tbody>
+            {REPORTED_RESULTS.map((r) => (
+              <tr key={`${r.device}-${r.model}`}>
+                <td>
+                  {r.device} <span className="badge reported">reported</span>
+                </td>
+                <td>{r.model}</td>
+                <td>{r.quantization}</td>
+                <td className="num">{r.decodeTokensPerSec == null ? "—" : formatNumber(r.decodeTokensPerSec)}</td>
+                <td className="num">{r.decodeJPerToken == null ? "—" : formatNumber(r.decodeJPerToken, 2)}</td>
+                <td className="source">{r.note}</td>
+                <td className="source">{r.source}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

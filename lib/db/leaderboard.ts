@@ -1,0 +1,186 @@
+/**
+ * Publishing and the public leaderboard. Results are private until a publisher publishes them; the
+ * leaderboard reads the `leaderboard_cells` materialized view (published, plausible, ok results
+ * only; drizzle/0002), refreshed after every publish or hide. Different engine versions are
+ * different rows, never averaged together.
+ */
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { BACKENDS, DEVICE_CLASSES } from "../contracts/submission";
+import { parseWorkloadId } from "../contracts/workloads";
+import { rowsOf, type Db } from "./client";
+import { devices, submissions, workloadResults } from "./schema";
+
+export async function refreshLeaderboard(db: Db): Promise<void> {
+  await db.execute(sql`refresh materialized view concurrently leaderboard_cells`);
+}
+
+export interface PublishTarget {
+  submissionIds?: string[];
+  deviceIds?: number[];
+  /** Every plausible submission not yet published (a local user publishing their own machine). */
+  allPlausible?: boolean;
+}
+
+/** Publishes (or hides) runs and devices; returns how many submissions changed. */
+export async function setPublished(db: Db, target: PublishTarget, published: boolean): Promise<{ submissions: number }> {
+  const conds: SQL[] = [];
+  if (target.submissionIds?.length) conds.push(inArray(submissions.id, target.submissionIds));
+  if (target.deviceIds?.length) conds.push(inArray(submissions.deviceId, target.deviceIds));
+  if (target.allPlausible) conds.push(eq(submissions.plausible, true));
+  if (conds.length === 0) return { submissions: 0 };
+  const changed = await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(submissions)
+      .set({ published })
+      .where(and(sql`(${sql.join(conds, sql` or `)})`, eq(submissions.published, !published)))
+      .returning({ id: submissions.id });
+    const ids = rows.map((r) => r.id);
+    if (ids.length) await tx.update(workloadResults).set({ published }).where(inArray(workloadResults.submissionId, ids));
+    if (target.deviceIds?.length) await tx.update(devices).set({ published }).where(inArray(devices.id, target.deviceIds));
+    return ids.length;
+  });
+  await refreshLeaderboard(db);
+  return { submissions: changed };
+}
+
+export const SIZE_CLASSES = { "<1B": [0, 1e9], "1-3B": [1e9, 3e9], "3-8B": [3e9, 8e9], ">8B": [8e9, 1e15] } as const;
+export const SORTABLE = ["pp_ts", "tg_ts", "ttft_ms", "decode_j_per_token", "prefill_j_per_token", "tokens_per_joule", "peak_rss_bytes", "roofline_efficiency", "runs"] as const;
+
+const workloadParam = (dflt: string) =>
+  z
+    .string()
+    .default(dflt)
+    .refine((v) => parseWorkloadId(v) !== null, "not a workload id (e.g. pp512, tg128)");
+
+export const leaderboardQuerySchema = z
+  .object({
+    pp: workloadParam("pp512"),
+    tg: workloadParam("tg128"),
+    model: z.string().trim().max(200).optional(),
+    family: z.string().trim().max(100).optional(),
+    size: z.enum(Object.keys(SIZE_CLASSES) as [keyof typeof SIZE_CLASSES]).optional(),
+    quant: z.string().trim().max(40).optional(),
+    deviceClass: z.enum(DEVICE_CLASSES).optional(),
+    vendor: z.string().trim().max(200).optional(),
+    backend: z.enum(BACKENDS).optional(),
+    engine: z.string().trim().max(100).optional(),
+    engineVersion: z.string().trim().max(100).optional(),
+    sort: z.enum(SORTABLE).default("tg_ts"),
+    dir: z.enum(["asc", "desc"]).default("desc"),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    format: z.enum(["json", "csv"]).default("json"),
+  })
+  .strict();
+export type LeaderboardQuery = z.infer<typeof leaderboardQuerySchema>;
+
+/** Columns of a leaderboard row: the documented public export schema (version 1). */
+export const LEADERBOARD_COLUMNS = [
+  "deviceId",
+  "deviceVendor",
+  "deviceModel",
+  "deviceClass",
+  "cpuModel",
+  "modelId",
+  "modelName",
+  "modelFamily",
+  "parameterCount",
+  "quantization",
+  "weights",
+  "engineName",
+  "engineVersion",
+  "backend",
+  "ppWorkload",
+  "ppTokensPerSec",
+  "ppP25",
+  "ppP75",
+  "tgWorkload",
+  "tgTokensPerSec",
+  "tgP25",
+  "tgP75",
+  "ttftMs",
+  "prefillJPerToken",
+  "decodeJPerToken",
+  "tokensPerJoule",
+  "peakRssBytes",
+  "rooflineEfficiency",
+  "runs",
+  "lastRunAt",
+] as const;
+
+export type LeaderboardRow = Record<(typeof LEADERBOARD_COLUMNS)[number], string | number | null>;
+
+export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<LeaderboardRow[]> {
+  const where: SQL[] = [sql`true`];
+  if (q.model) where.push(sql`m.name = ${q.model}`);
+  if (q.family) where.push(sql`m.family = ${q.family}`);
+  if (q.size) {
+    const [lo, hi] = SIZE_CLASSES[q.size];
+    where.push(sql`m.parameter_count >= ${lo} and m.parameter_count < ${hi}`);
+  }
+  if (q.quant) where.push(sql`m.quantization = ${q.quant}`);
+  if (q.deviceClass) where.push(sql`d.device_class = ${q.deviceClass}`);
+  if (q.vendor) where.push(sql`d.vendor = ${q.vendor}`);
+  if (q.backend) where.push(sql`c.backend = ${q.backend}`);
+  if (q.engine) where.push(sql`e.name = ${q.engine}`);
+  if (q.engineVersion) where.push(sql`e.version = ${q.engineVersion}`);
+  const order = sql.raw(`${q.sort} ${q.dir} nulls last, runs desc`);
+  const result = await db.execute(sql`
+    with cells as (
+      select device_id, model_id, engine_id, backend,
+        max(median_ts) filter (where workload_id = ${q.pp}) as pp_ts,
+        max(p25_ts) filter (where workload_id = ${q.pp}) as pp_p25,
+        max(p75_ts) filter (where workload_id = ${q.pp}) as pp_p75,
+        max(median_ts) filter (where workload_id = ${q.tg}) as tg_ts,
+        max(p25_ts) filter (where workload_id = ${q.tg}) as tg_p25,
+        max(p75_ts) filter (where workload_id = ${q.tg}) as tg_p75,
+        max(median_ns) filter (where workload_id = 'ttft') / 1e6 as ttft_ms,
+        max(median_prefill_j_per_token) filter (where workload_id = ${q.pp}) as prefill_j_per_token,
+        max(median_decode_j_per_token) filter (where workload_id = ${q.tg}) as decode_j_per_token,
+        max(median_roofline_efficiency) filter (where workload_id = ${q.tg}) as roofline_efficiency,
+        max(median_peak_rss_bytes) as peak_rss_bytes,
+        max(runs) as runs,
+        max(last_run_at) as last_run_at
+      from leaderboard_cells
+      where workload_id in (${q.pp}, ${q.tg}, 'ttft')
+      group by device_id, model_id, engine_id, backend
+    )
+    select c.device_id as "deviceId", d.vendor as "deviceVendor", d.model as "deviceModel", d.device_class as "deviceClass",
+      d.cpu_model as "cpuModel", c.model_id as "modelId", m.name as "modelName", m.family as "modelFamily",
+      m.parameter_count::float8 as "parameterCount", m.quantization, m.weights, e.name as "engineName", e.version as "engineVersion",
+      c.backend, ${q.pp}::text as "ppWorkload", c.pp_ts as "ppTokensPerSec", c.pp_p25 as "ppP25", c.pp_p75 as "ppP75",
+      ${q.tg}::text as "tgWorkload", c.tg_ts as "tgTokensPerSec", c.tg_p25 as "tgP25", c.tg_p75 as "tgP75", c.ttft_ms as "ttftMs",
+      c.prefill_j_per_token as "prefillJPerToken", c.decode_j_per_token as "decodeJPerToken",
+      case when c.decode_j_per_token > 0 then 1 / c.decode_j_per_token end as "tokensPerJoule",
+      c.peak_rss_bytes::float8 as "peakRssBytes", c.roofline_efficiency as "rooflineEfficiency", c.runs,
+      c.last_run_at as "lastRunAt"
+    from (select *, case when decode_j_per_token > 0 then 1 / decode_j_per_token end as tokens_per_joule from cells) c
+    join devices d on d.id = c.device_id
+    join models m on m.id = c.model_id
+    join engines e on e.id = c.engine_id
+    where ${sql.join(where, sql` and `)} and (c.pp_ts is not null or c.tg_ts is not null)
+    order by ${order}
+    limit ${q.limit}`);
+  return rowsOf<LeaderboardRow>(result).map((r) => ({ ...r, lastRunAt: r.lastRunAt == null ? null : new Date(r.lastRunAt as string).toISOString() }));
+}
+
+/** Distinct values for the filter menus (from the published board only). */
+export async function leaderboardFacets(db: Db) {
+  const r = await db.execute(sql`
+    select distinct m.name as model, m.family, m.quantization as quant, d.device_class as "deviceClass", d.vendor, c.backend,
+      e.name as engine, e.version as "engineVersion", c.workload_id as workload
+    from leaderboard_cells c join models m on m.id = c.model_id join devices d on d.id = c.device_id join engines e on e.id = c.engine_id`);
+  const rows = rowsOf<Record<string, string | null>>(r);
+  const uniq = (k: string) => [...new Set(rows.map((x) => x[k]).filter((v): v is string => !!v))].sort();
+  return {
+    model: uniq("model"),
+    family: uniq("family"),
+    quant: uniq("quant"),
+    deviceClass: uniq("deviceClass"),
+    vendor: uniq("vendor"),
+    backend: uniq("backend"),
+    engine: uniq("engine"),
+    engineVersion: uniq("engineVersion"),
+    workload: uniq("workload"),
+  };
+}

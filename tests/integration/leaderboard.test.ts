@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ingestSubmission } from "../../lib/db/ingest";
+import { leaderboard, leaderboardQuerySchema, setPublished } from "../../lib/db/leaderboard";
+import { createToken } from "../../lib/db/tokens";
+import { parseSubmission, type Submission } from "../../lib/contracts/submission";
+import { handlePublishPost } from "../../lib/server/publish";
+import { handleLeaderboardGet } from "../../lib/server/public-leaderboard";
+import { makeSubmission } from "../helpers/fixtures";
+import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+
+function sub(mutate: (s: any) => void = () => {}): Submission { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const s = structuredClone(makeSubmission({ workloads: 5 }));
+  mutate(s);
+  const r = parseSubmission(s);
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.submission;
+}
+const tgScale = (k: number) => (s: any) => { for (const smp of s.workloads[1].samples) smp.durationNs = Math.round(smp.durationNs / k); }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
+  let h: TestDb;
+  const ids: Record<string, string> = {};
+  beforeAll(async () => {
+    h = await openTestDb(kind);
+    // three runs of one device/model/engine (tg 30, 33, 36 t/s), one of another engine version,
+    // one unpublished, one implausible
+    for (const [name, m] of [
+      ["a1", tgScale(1)],
+      ["a2", tgScale(1.1)],
+      ["a3", tgScale(1.2)],
+      ["v2", (s: any) => { s.engine.version = "3.22.0"; }], // eslint-disable-line @typescript-eslint/no-explicit-any
+      ["private", (s: any) => { s.device.model = "Private Laptop"; }], // eslint-disable-line @typescript-eslint/no-explicit-any
+      ["implausible", (s: any) => { s.device.model = "Cheater"; tgScale(20)(s); }], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ] as const) {
+      const s = sub(m);
+      ids[name] = s.submissionId;
+      await ingestSubmission(h.db, s, null);
+    }
+  });
+  afterAll(async () => h?.drop());
+  const q = (p: Record<string, string> = {}) => leaderboardQuerySchema.parse(p);
+
+  it("is empty until something is published", async () => {
+    expect(await leaderboard(h.db, q())).toEqual([]);
+  });
+
+  it("shows published plausible runs only: median and spread across runs, engine versions apart", async () => {
+    const r = await setPublished(h.db, { submissionIds: [ids.a1!, ids.a2!, ids.a3!, ids.v2!, ids.implausible!] }, true);
+    expect(r.submissions).toBe(5);
+    const rows = await leaderboard(h.db, q());
+    expect(rows.map((x) => x.engineVersion).sort()).toEqual(["3.21.1", "3.22.0"]);
+    expect(rows.some((x) => x.deviceModel === "Cheater" || x.deviceModel === "Private Laptop")).toBe(false);
+    const main = rows.find((x) => x.engineVersion === "3.21.1")!;
+    expect(main.runs).toBe(3);
+    // tg128 fixture at ~29.7 t/s scaled by 1, 1.1, 1.2: the median is the middle run
+    const v2 = rows.find((x) => x.engineVersion === "3.22.0")!;
+    expect(Number(main.tgTokensPerSec)).toBeCloseTo(Number(v2.tgTokensPerSec) * 1.1, 1);
+    expect(Number(main.tgP25)).toBeLessThan(Number(main.tgP75));
+    expect(Number(main.decodeJPerToken)).toBe(0.5);
+    expect(Number(main.tokensPerJoule)).toBe(2);
+    expect(Number(main.ttftMs)).toBeGreaterThan(0);
+    expect(Number(main.rooflineEfficiency)).toBeGreaterThan(0);
+  });
+
+  it("filters, sorts and hides", async () => {
+    expect(await leaderboard(h.db, q({ engineVersion: "3.22.0" }))).toHaveLength(1);
+    expect(await leaderboard(h.db, q({ backend: "cuda" }))).toHaveLength(0);
+    expect(await leaderboard(h.db, q({ size: "1-3B" }))).toHaveLength(2);
+    expect(await leaderboard(h.db, q({ size: "<1B" }))).toHaveLength(0);
+    const asc = await leaderboard(h.db, q({ sort: "tg_ts", dir: "asc" }));
+    expect(Number(asc[0]!.tgTokensPerSec)).toBeLessThanOrEqual(Number(asc[1]!.tgTokensPerSec));
+    await setPublished(h.db, { submissionIds: [ids.v2!] }, false);
+    expect(await leaderboard(h.db, q())).toHaveLength(1);
+  });
+
+  it("publish API needs an admin token; the public API validates and exports CSV", async () => {
+    const runner = await createToken(h.db, `runner-${kind}`);
+    const admin = await createToken(h.db, `admin-${kind}`, "admin");
+    const post = (token: string | null, body: unknown) =>
+      handlePublishPost(new Request("http://t/api/v1/admin/publish", { method: "POST", headers: token ? { authorization: `Bearer ${token}` } : {}, body: JSON.stringify(body) }), h.db);
+    expect((await post(null, { published: true, allPlausible: true })).status).toBe(401);
+    expect((await post(runner, { published: true, allPlausible: true })).status).toBe(403);
+    expect((await post(admin, { published: true })).status).toBe(400);
+    expect((await post(admin, { published: true, submissionIds: ["nope"] })).status).toBe(400);
+    const ok = await post(admin, { published: true, deviceIds: [1] });
+    expect(ok.status).toBe(200);
+    const get = (qs: string) => handleLeaderboardGet(new Request(`http://t/api/v1/public/leaderboard${qs}`), h.db);
+    const json = await (await get("")).json();
+    expect(json.schemaVersion).toBe(1);
+    expect(json.rows.length).toBeGreaterThan(0);
+    const csv = await (await get("?format=csv")).text();
+    expect(csv.split("\r\n")[0]).toMatch(/^deviceId,deviceVendor,deviceModel,/);
+    for (const bad of ["?sort=bogus", "?pp=pp", "?limit=0", "?size=huge", "?x=1"]) expect((await get(bad)).status, bad).toBe(400);
+  });
+});
