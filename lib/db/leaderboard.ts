@@ -13,6 +13,8 @@ import { devices, submissions, workloadResults } from "./schema";
 
 export async function refreshLeaderboard(db: Db): Promise<void> {
   await db.execute(sql`refresh materialized view concurrently leaderboard_cells`);
+  await db.execute(sql`refresh materialized view concurrently leaderboard_rows`);
+  await db.execute(sql`refresh materialized view concurrently leaderboard_facets`);
 }
 
 export interface PublishTarget {
@@ -47,16 +49,16 @@ export async function setPublished(db: Db, target: PublishTarget, published: boo
 export const SIZE_CLASSES = { "<1B": [0, 1e9], "1-3B": [1e9, 3e9], "3-8B": [3e9, 8e9], ">8B": [8e9, 1e15] } as const;
 export const SORTABLE = ["pp_ts", "tg_ts", "ttft_ms", "decode_j_per_token", "prefill_j_per_token", "tokens_per_joule", "peak_rss_bytes", "roofline_efficiency", "runs"] as const;
 
-const workloadParam = (dflt: string) =>
+const workloadParam = (dflt: string, kind: "pp" | "tg") =>
   z
     .string()
     .default(dflt)
-    .refine((v) => parseWorkloadId(v) !== null, "not a workload id (e.g. pp512, tg128)");
+    .refine((v) => new RegExp(`^${kind}\\d{1,6}$`).test(v) && parseWorkloadId(v) !== null, `a ${kind} workload id, e.g. ${dflt}`);
 
 export const leaderboardQuerySchema = z
   .object({
-    pp: workloadParam("pp512"),
-    tg: workloadParam("tg128"),
+    pp: workloadParam("pp512", "pp"),
+    tg: workloadParam("tg128", "tg"),
     model: z.string().trim().max(200).optional(),
     family: z.string().trim().max(100).optional(),
     size: z.enum(Object.keys(SIZE_CLASSES) as [keyof typeof SIZE_CLASSES]).optional(),
@@ -124,41 +126,20 @@ export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<Leaderbo
   if (q.backend) where.push(sql`c.backend = ${q.backend}`);
   if (q.engine) where.push(sql`e.name = ${q.engine}`);
   if (q.engineVersion) where.push(sql`e.version = ${q.engineVersion}`);
-  const order = sql.raw(`${q.sort} ${q.dir} nulls last, runs desc`);
+  const order = sql.raw(`c.${q.sort} ${q.dir} nulls last, c.runs desc`);
   const result = await db.execute(sql`
-    with cells as (
-      select device_id, model_id, engine_id, backend,
-        max(median_ts) filter (where workload_id = ${q.pp}) as pp_ts,
-        max(p25_ts) filter (where workload_id = ${q.pp}) as pp_p25,
-        max(p75_ts) filter (where workload_id = ${q.pp}) as pp_p75,
-        max(median_ts) filter (where workload_id = ${q.tg}) as tg_ts,
-        max(p25_ts) filter (where workload_id = ${q.tg}) as tg_p25,
-        max(p75_ts) filter (where workload_id = ${q.tg}) as tg_p75,
-        max(median_ns) filter (where workload_id = 'ttft') / 1e6 as ttft_ms,
-        max(median_prefill_j_per_token) filter (where workload_id = ${q.pp}) as prefill_j_per_token,
-        max(median_decode_j_per_token) filter (where workload_id = ${q.tg}) as decode_j_per_token,
-        max(median_roofline_efficiency) filter (where workload_id = ${q.tg}) as roofline_efficiency,
-        max(median_peak_rss_bytes) as peak_rss_bytes,
-        max(runs) as runs,
-        max(last_run_at) as last_run_at
-      from leaderboard_cells
-      where workload_id in (${q.pp}, ${q.tg}, 'ttft')
-      group by device_id, model_id, engine_id, backend
-    )
     select c.device_id as "deviceId", d.vendor as "deviceVendor", d.model as "deviceModel", d.device_class as "deviceClass",
       d.cpu_model as "cpuModel", c.model_id as "modelId", m.name as "modelName", m.family as "modelFamily",
       m.parameter_count::float8 as "parameterCount", m.quantization, m.weights, e.name as "engineName", e.version as "engineVersion",
-      c.backend, ${q.pp}::text as "ppWorkload", c.pp_ts as "ppTokensPerSec", c.pp_p25 as "ppP25", c.pp_p75 as "ppP75",
-      ${q.tg}::text as "tgWorkload", c.tg_ts as "tgTokensPerSec", c.tg_p25 as "tgP25", c.tg_p75 as "tgP75", c.ttft_ms as "ttftMs",
-      c.prefill_j_per_token as "prefillJPerToken", c.decode_j_per_token as "decodeJPerToken",
-      case when c.decode_j_per_token > 0 then 1 / c.decode_j_per_token end as "tokensPerJoule",
-      c.peak_rss_bytes::float8 as "peakRssBytes", c.roofline_efficiency as "rooflineEfficiency", c.runs,
-      c.last_run_at as "lastRunAt"
-    from (select *, case when decode_j_per_token > 0 then 1 / decode_j_per_token end as tokens_per_joule from cells) c
+      c.backend, c.pp_workload as "ppWorkload", c.pp_ts as "ppTokensPerSec", c.pp_p25 as "ppP25", c.pp_p75 as "ppP75",
+      c.tg_workload as "tgWorkload", c.tg_ts as "tgTokensPerSec", c.tg_p25 as "tgP25", c.tg_p75 as "tgP75", c.ttft_ms as "ttftMs",
+      c.prefill_j_per_token as "prefillJPerToken", c.decode_j_per_token as "decodeJPerToken", c.tokens_per_joule as "tokensPerJoule",
+      c.peak_rss_bytes::float8 as "peakRssBytes", c.roofline_efficiency as "rooflineEfficiency", c.runs, c.last_run_at as "lastRunAt"
+    from leaderboard_rows c
     join devices d on d.id = c.device_id
     join models m on m.id = c.model_id
     join engines e on e.id = c.engine_id
-    where ${sql.join(where, sql` and `)} and (c.pp_ts is not null or c.tg_ts is not null)
+    where c.pp_workload = ${q.pp} and c.tg_workload = ${q.tg} and ${sql.join(where, sql` and `)}
     order by ${order}
     limit ${q.limit}`);
   return rowsOf<LeaderboardRow>(result).map((r) => ({ ...r, lastRunAt: r.lastRunAt == null ? null : new Date(r.lastRunAt as string).toISOString() }));
@@ -166,21 +147,17 @@ export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<Leaderbo
 
 /** Distinct values for the filter menus (from the published board only). */
 export async function leaderboardFacets(db: Db) {
-  const r = await db.execute(sql`
-    select distinct m.name as model, m.family, m.quantization as quant, d.device_class as "deviceClass", d.vendor, c.backend,
-      e.name as engine, e.version as "engineVersion", c.workload_id as workload
-    from leaderboard_cells c join models m on m.id = c.model_id join devices d on d.id = c.device_id join engines e on e.id = c.engine_id`);
-  const rows = rowsOf<Record<string, string | null>>(r);
-  const uniq = (k: string) => [...new Set(rows.map((x) => x[k]).filter((v): v is string => !!v))].sort();
+  const rows = rowsOf<{ facet: string; value: string }>(await db.execute(sql`select facet, value from leaderboard_facets order by facet, value`));
+  const of = (k: string) => rows.filter((r) => r.facet === k).map((r) => r.value);
   return {
-    model: uniq("model"),
-    family: uniq("family"),
-    quant: uniq("quant"),
-    deviceClass: uniq("deviceClass"),
-    vendor: uniq("vendor"),
-    backend: uniq("backend"),
-    engine: uniq("engine"),
-    engineVersion: uniq("engineVersion"),
-    workload: uniq("workload"),
+    model: of("model"),
+    family: of("family"),
+    quant: of("quant"),
+    deviceClass: of("deviceClass"),
+    vendor: of("vendor"),
+    backend: of("backend"),
+    engine: of("engine"),
+    engineVersion: of("engineVersion"),
+    workload: of("workload"),
   };
 }
