@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { serverContext } from "../lib/server/context";
 import { listResults } from "../lib/db/queries";
 import { formatBytes, formatNumber } from "../lib/domain/format";
@@ -51,14 +52,18 @@ export default async function ResultsPage() {
                   </td>
                   <td>{r.modelQuantization}</td>
                   <td title={r.cpuModel}>
-                    {r.deviceVendor} {r.deviceModel}
+                    <Link href={`/devices/${r.deviceId}`}>
+                      {r.deviceVendor} {r.deviceModel}
+                    </Link>
                   </td>
                   <td>{r.backend}</td>
                   <td>
                     {r.engineName} {r.engineVersion}
                   </td>
                   <td>
-                    <code>{r.workloadId}</code>
+                    <Link href={`/runs/${r.submissionId}`}>
+                      <code>{r.workloadId}</code>
+                    </Link>
                   </td>
                   <td className="num">
                     {r.status !== "ok" ? (

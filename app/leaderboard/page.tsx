@@ -116,7 +116,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
               {rows.map((r) => (
                 <tr key={`${r.deviceId}-${r.modelId}-${r.engineName}-${r.engineVersion}-${r.backend}`}>
                   <td title={String(r.cpuModel ?? "")}>
-                    {r.deviceVendor} {r.deviceModel}
+                    <Link href={`/devices/${r.deviceId}`}>
+                      {r.deviceVendor} {r.deviceModel}
+                    </Link>
                   </td>
                   <td>
                     {r.modelName} {r.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}

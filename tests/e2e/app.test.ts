@@ -109,6 +109,23 @@ describe("npm start on a fresh machine", () => {
       const board = await page.getByTestId("leaderboard").innerText();
       expect(board).toContain("Tiny-Test");
       expect(board).toContain("synthetic weights");
+
+      const { deviceId, submissionId } = api.results[0];
+      await page.goto(`${srv.url}/runs/${submissionId}`);
+      const run = await page.locator("main").innerText();
+      expect(run).toContain("plausible");
+      expect(run).toContain("Raw samples");
+      expect(run).toMatch(/Idle power\s+unavailable/);
+      await page.goto(`${srv.url}/devices/${deviceId}`);
+      expect(await page.locator("main table tbody tr").count()).toBe(1);
+      await page.goto(`${srv.url}/compare?devices=${deviceId}`);
+      expect(await page.locator(".recharts-bar-rectangle").count()).toBeGreaterThan(0);
+      await page.goto(`${srv.url}/compare?devices=abc`);
+      expect(await page.locator("main").innerText()).toContain("1 to 4 device ids");
+      expect((await page.goto(`${srv.url}/runs/not-a-run`))!.status()).toBe(404);
+      const badge = await fetch(`${srv.url}/api/v1/public/badge/device/${deviceId}`);
+      expect(badge.headers.get("content-type")).toContain("image/svg+xml");
+      expect(await badge.text()).toMatch(/tg\d+|no published result/);
       expect(api.results.every((r: { status: string; avgTokensPerSec: number }) => r.status === "ok" && r.avgTokensPerSec > 0)).toBe(true);
     } finally {
       await browser.close();

@@ -1,0 +1,9 @@
+import { serverContext } from "../../../../../../../lib/server/context";
+import { guarded } from "../../../../../../../lib/server/http";
+import { deviceBadge } from "../../../../../../../lib/server/badge";
+
+export const dynamic = "force-dynamic";
+
+export function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
+  return guarded(async () => deviceBadge((await serverContext()).db, (await params).id));
+}

@@ -1,0 +1,115 @@
+import Link from "next/link";
+import { z } from "zod";
+import { serverContext } from "../../lib/server/context";
+import { compareDevices } from "../../lib/db/runs";
+import { formatNumber } from "../../lib/domain/format";
+import { GroupedBars, MemoryScatter } from "../components/charts";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Compare hardware · Tokenwatt" };
+
+const querySchema = z.object({
+  devices: z
+    .string()
+    .regex(/^\d+(,\d+){0,3}$/, "devices: 1 to 4 device ids separated by commas")
+    .transform((s) => [...new Set(s.split(",").map(Number))]),
+  model: z.string().trim().min(1).max(200).optional(),
+});
+
+export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp = await searchParams;
+  const parsed = querySchema.safeParse({ devices: typeof sp.devices === "string" ? sp.devices : "", model: typeof sp.model === "string" && sp.model ? sp.model : undefined });
+  if (!parsed.success) {
+    return (
+      <>
+        <h1>Compare hardware</h1>
+        <p className="field-error" role="alert">
+          {parsed.error.issues[0]?.message}. Example: <code>/compare?devices=1,2</code>. Pick devices from the <Link href="/leaderboard">leaderboard</Link>.
+        </p>
+      </>
+    );
+  }
+  const { db } = await serverContext();
+  const all = await compareDevices(db, parsed.data.devices);
+  const models = [...new Set(all.map((c) => c.modelName))];
+  // Default model: the one measured on the most selected devices.
+  const model =
+    parsed.data.model ??
+    models.sort((a, b) => new Set(all.filter((c) => c.modelName === b).map((c) => c.deviceId)).size - new Set(all.filter((c) => c.modelName === a).map((c) => c.deviceId)).size)[0];
+  const cells = all.filter((c) => c.modelName === model);
+  const names = [...new Set(cells.map((c) => c.deviceName))];
+  const byWorkload = (pick: (c: (typeof cells)[number]) => number | null, ids?: string[]) =>
+    [...new Set(cells.map((c) => c.workloadId))]
+      .filter((w) => !ids || ids.includes(w))
+      .map((w) => ({ category: w, ...Object.fromEntries(names.map((n) => [n, pick(cells.find((c) => c.workloadId === w && c.deviceName === n)!) ?? null])) }));
+  const val = (f: (c: (typeof cells)[number]) => number | null) => (c: (typeof cells)[number] | undefined) => (c ? f(c) : null);
+  return (
+    <>
+      <h1>Compare hardware</h1>
+      <p className="lede">
+        Published, plausible results of {parsed.data.devices.length} device(s) for {model ?? "—"}. Model:{" "}
+        {models.map((m) => (
+          <Link key={m} href={`/compare?devices=${parsed.data.devices.join(",")}&model=${encodeURIComponent(m)}`} aria-current={m === model ? "true" : undefined}>
+            {m}{" "}
+          </Link>
+        ))}
+      </p>
+      {cells.length === 0 ? (
+        <div className="empty">
+          <p>No published results for these devices.</p>
+        </div>
+      ) : (
+        <>
+          <h2>Throughput by workload (tokens/s, median)</h2>
+          <GroupedBars data={byWorkload(val((c) => c.medianTs))} series={names} unit=" t/s" label="Grouped bar chart of tokens per second by workload, one bar per device" />
+          <h2>Generation against context depth</h2>
+          <GroupedBars data={byWorkload(val((c) => c.medianTs), ["tg128", "tg128@d4096"])} series={names} unit=" t/s" label="tg128 at depth 0 and 4096, one bar per device" />
+          <h2>Energy per token (J, median)</h2>
+          <GroupedBars
+            data={byWorkload(val((c) => c.decodeJPerToken ?? c.prefillJPerToken)).filter((r) => names.some((n) => r[n as keyof typeof r] != null))}
+            series={names}
+            unit=" J"
+            label="Energy per token by workload, one bar per device"
+          />
+          <h2>Decode roofline efficiency</h2>
+          <GroupedBars
+            data={byWorkload(val((c) => (c.rooflineEfficiency == null ? null : c.rooflineEfficiency * 100)), cells.filter((c) => /^tg\d+/.test(c.workloadId)).map((c) => c.workloadId))}
+            series={names}
+            unit=" %"
+            label="Share of measured memory bandwidth reached when decoding, one bar per device"
+          />
+          <h2>Peak memory against model size (all models)</h2>
+          <MemoryScatter
+            points={all.filter((c) => c.peakRssBytes != null).map((c) => ({ series: c.deviceName, fileMiB: Math.round(c.fileBytes / 2 ** 20), peakMiB: Math.round(c.peakRssBytes! / 2 ** 20) }))}
+            label="Scatter of peak memory against model file size, one colour per device"
+          />
+          <div className="table-wrap">
+            <table>
+              <caption>The numbers behind the charts</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Device</th>
+                  <th scope="col">Workload</th>
+                  <th scope="col" className="num">tokens/s</th>
+                  <th scope="col" className="num">J/token</th>
+                  <th scope="col" className="num">Runs</th>
+                </tr>
+              </thead>
+              <tbody>
+                {cells.map((c) => (
+                  <tr key={`${c.deviceId}-${c.workloadId}`}>
+                    <td>{c.deviceName}</td>
+                    <td>{c.workloadId}</td>
+                    <td className="num">{formatNumber(c.medianTs)}</td>
+                    <td className="num">{formatNumber(c.decodeJPerToken ?? c.prefillJPerToken, 3)}</td>
+                    <td className="num">{c.runs}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from "recharts";
+
+const COLORS = ["#0b5cad", "#b5532a", "#2a7f62", "#7a3fb0"];
+
+/** Power over time of one workload's timed repetitions. */
+export function PowerTraceChart({ tMs, powerW, label }: { tMs: number[]; powerW: number[]; label: string }) {
+  const data = tMs.map((t, k) => ({ s: t / 1000, w: powerW[k] }));
+  return (
+    <div className="chart" role="img" aria-label={`Line chart of power in watts over time for ${label}`}>
+      <ResponsiveContainer width="100%" height={200}>
+        <LineChart data={data}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="s" type="number" unit=" s" domain={["dataMin", "dataMax"]} tickFormatter={(v) => Number(v).toFixed(1)} />
+          <YAxis unit=" W" width={60} />
+          <Tooltip formatter={(v) => `${Number(v).toFixed(1)} W`} labelFormatter={(v) => `${Number(v).toFixed(2)} s`} />
+          <Line dataKey="w" name="power" stroke="#b5532a" dot={false} isAnimationActive={false} />
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** Grouped bars: one group per category, one bar per series (devices). */
+export function GroupedBars({ data, series, unit, label }: { data: Record<string, string | number | null>[]; series: string[]; unit: string; label: string }) {
+  return (
+    <div className="chart" role="img" aria-label={label}>
+      <ResponsiveContainer width="100%" height={260}>
+        <BarChart data={data}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="category" />
+          <YAxis unit={unit} width={80} />
+          <Tooltip />
+          <Legend />
+          {series.map((s, k) => (
+            <Bar key={s} dataKey={s} fill={COLORS[k % COLORS.length]} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** Peak memory against model file size, one colour per device. */
+export function MemoryScatter({ points, label }: { points: { series: string; fileMiB: number; peakMiB: number }[]; label: string }) {
+  const series = [...new Set(points.map((p) => p.series))];
+  return (
+    <div className="chart" role="img" aria-label={label}>
+      <ResponsiveContainer width="100%" height={260}>
+        <ScatterChart>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="fileMiB" type="number" name="model file" unit=" MiB" />
+          <YAxis dataKey="peakMiB" type="number" name="peak memory" unit=" MiB" width={90} />
+          <ZAxis range={[60, 60]} />
+          <Tooltip />
+          <Legend />
+          {series.map((s, k) => (
+            <Scatter key={s} name={s} data={points.filter((p) => p.series === s)} fill={COLORS[k % COLORS.length]} isAnimationActive={false} />
+          ))}
+        </ScatterChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { serverContext } from "../../../lib/server/context";
+import { getDevice } from "../../../lib/db/runs";
+import { formatBytes } from "../../../lib/domain/format";
+
+export const dynamic = "force-dynamic";
+
+export default async function DevicePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const n = Number(id);
+  if (!Number.isInteger(n) || n < 1) notFound();
+  const { db } = await serverContext();
+  const r = await getDevice(db, n);
+  if (!r) notFound();
+  const d = r.device;
+  const gpus = (d.gpus as { vendor: string; model: string; vramBytes: number | null }[]) ?? [];
+  return (
+    <>
+      <h1>
+        {d.vendor} {d.model}
+      </h1>
+      <p className="lede">
+        {d.deviceClass}; {d.cpuModel} ({d.cpuCores} cores, {d.cpuThreads} threads); {formatBytes(d.ramBytes)} RAM;{" "}
+        {gpus.length ? gpus.map((g) => `${g.vendor} ${g.model} ${formatBytes(g.vramBytes)}`).join(", ") : "no GPU"}; {d.osPlatform} {d.osRelease}.{" "}
+        <Link href={`/compare?devices=${d.id}`}>Compare with other devices</Link> ·{" "}
+        <a href={`/api/v1/public/badge/device/${d.id}`}>Badge (SVG)</a>
+      </p>
+      <div className="table-wrap">
+        <table>
+          <caption>{r.runs.length} runs</caption>
+          <thead>
+            <tr>
+              <th scope="col">Run</th>
+              <th scope="col">Model</th>
+              <th scope="col">Engine</th>
+              <th scope="col">Backend</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.runs.map((x) => (
+              <tr key={x.id}>
+                <td>
+                  <Link href={`/runs/${x.id}`}>{x.startedAt.toISOString().slice(0, 16).replace("T", " ")}</Link>
+                </td>
+                <td>
+                  {x.modelName} {x.quantization} {x.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+                </td>
+                <td>
+                  {x.engineName} {x.engineVersion}
+                </td>
+                <td>{x.backend}</td>
+                <td>
+                  {x.published ? "published" : "private"}
+                  {!x.plausible && <span className="badge flagged"> implausible</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

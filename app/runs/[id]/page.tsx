@@ -1,0 +1,121 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { serverContext } from "../../../lib/server/context";
+import { getRun } from "../../../lib/db/runs";
+import { formatBytes, formatNumber } from "../../../lib/domain/format";
+import { PowerTraceChart } from "../../components/charts";
+
+export const dynamic = "force-dynamic";
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const { db } = await serverContext();
+  const run = await getRun(db, id);
+  if (!run) notFound();
+  const { sub, device, model, engine } = run;
+  const flags = (sub.flags as { workloadId: string | null; message: string }[]) ?? [];
+  const idle = run.readings.filter((r) => r.kind === "idle");
+  return (
+    <>
+      <h1>
+        Run {sub.id.slice(0, 8)} <span className={`badge ${sub.plausible ? "reported" : "flagged"}`}>{sub.plausible ? "plausible" : "flagged implausible"}</span>{" "}
+        {!sub.published && <span className="badge">private</span>}
+      </h1>
+      <p className="lede">
+        {model.name} {model.quantization} ({model.weights} weights) on <Link href={`/devices/${device.id}`}>{device.vendor} {device.model}</Link>, {engine.name}{" "}
+        {engine.version}, backend {sub.backend}. Started {sub.startedAt.toISOString()}.
+      </p>
+      {flags.length > 0 && (
+        <ul className="field-error" aria-label="Plausibility flags">
+          {flags.map((f, k) => (
+            <li key={k}>
+              {f.workloadId ?? "run"}: {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Provenance</h2>
+      <dl className="facts">
+        <dt>CPU</dt>
+        <dd>
+          {device.cpuModel} ({device.cpuCores} cores, {device.cpuThreads} threads)
+        </dd>
+        <dt>Memory</dt>
+        <dd>{formatBytes(device.ramBytes)}</dd>
+        <dt>OS</dt>
+        <dd>
+          {device.osPlatform} {device.osRelease} {device.osDistro ?? ""}
+        </dd>
+        <dt>Engine build</dt>
+        <dd>{engine.build ?? "—"}</dd>
+        <dt>Runner</dt>
+        <dd>
+          {sub.runnerName} {sub.runnerVersion} {sub.runnerCommit ?? ""}
+        </dd>
+        <dt>Options</dt>
+        <dd>
+          <code>{JSON.stringify(sub.options)}</code>
+        </dd>
+        <dt>Memory bandwidth</dt>
+        <dd>{sub.memoryBandwidthGBps == null ? "not measured" : `${formatNumber(sub.memoryBandwidthGBps)} GB/s (copy benchmark)`}</dd>
+        <dt>Model file</dt>
+        <dd>
+          {formatBytes(model.fileBytes)}, sha256 {model.sha256 ?? "— (synthetic or unknown)"}
+        </dd>
+        <dt>Idle power</dt>
+        <dd>{idle.length ? idle.map((r) => `${r.sensor}: ${formatNumber(r.avgPowerW)} W (${r.method}, ${r.scope})`).join("; ") : "unavailable (no power meter)"}</dd>
+      </dl>
+      <h2>Workloads</h2>
+      {run.workloads.map((w) => {
+        const readings = run.readings.filter((r) => r.workloadResultId === w.id);
+        const traces = run.traces.filter((t) => t.workloadResultId === w.id);
+        return (
+          <section key={w.id} className="panel workload" aria-labelledby={`w-${w.id}`}>
+            <h3 id={`w-${w.id}`}>
+              <code>{w.workloadId}</code> {w.status !== "ok" && <span className="badge failed">{w.status}: {w.error}</span>}{" "}
+              {w.status === "ok" && !w.plausible && <span className="badge flagged">implausible</span>}
+            </h3>
+            <p>
+              {formatNumber(w.avgTokensPerSec)} ± {formatNumber(w.stddevTokensPerSec)} tokens/s; peak RSS {formatBytes(w.peakRssBytes)}; KV{" "}
+              {formatBytes(w.kvBytes)}; energy per token: prefill {w.prefillJPerToken == null ? "unavailable" : `${formatNumber(w.prefillJPerToken, 3)} J`},
+              decode {w.decodeJPerToken == null ? "unavailable" : `${formatNumber(w.decodeJPerToken, 3)} J`}
+              {w.decodeJPerTokenAboveIdle != null && ` (${formatNumber(w.decodeJPerTokenAboveIdle, 3)} J above idle)`}.
+            </p>
+            <table>
+              <caption>Raw samples</caption>
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col" className="num">Duration (ns)</th>
+                  <th scope="col" className="num">Prompt tokens</th>
+                  <th scope="col" className="num">Generated tokens</th>
+                  <th scope="col" className="num">tokens/s</th>
+                </tr>
+              </thead>
+              <tbody>
+                {w.samplesNs.map((ns, k) => (
+                  <tr key={k}>
+                    <td>{k + 1}</td>
+                    <td className="num">{ns.toLocaleString("en-US")}</td>
+                    <td className="num">{w.samplesPromptTokens[k]}</td>
+                    <td className="num">{w.samplesGenTokens[k]}</td>
+                    <td className="num">{formatNumber(((w.samplesPromptTokens[k]! + w.samplesGenTokens[k]!) * 1e9) / ns)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {readings.length > 0 && (
+              <p>
+                Power:{" "}
+                {readings.map((r) => `${r.sensor} ${r.scope}: ${r.energyJ == null ? "unavailable" : `${formatNumber(r.energyJ, 2)} J`}, ${formatNumber(r.avgPowerW)} W avg (${r.method})`).join("; ")}
+              </p>
+            )}
+            {traces.map((t) => (
+              <PowerTraceChart key={t.id} tMs={t.tMs} powerW={t.powerW} label={`${w.workloadId} (${t.sensor})`} />
+            ))}
+          </section>
+        );
+      })}
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+/** Run, device and comparison reads for the dashboard pages. */
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { rowsOf, type Db } from "./client";
+import { devices, engines, models, powerReadings, powerTraces, submissions, workloadResults } from "./schema";
+
+/** Whether unpublished data may be shown: the owner's dashboard, unless the server is public. */
+export const showPrivate = () => process.env.TOKENWATT_PUBLIC !== "1";
+
+export async function getRun(db: Db, id: string) {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  const [s] = await db
+    .select({ sub: submissions, device: devices, model: models, engine: engines })
+    .from(submissions)
+    .innerJoin(devices, eq(devices.id, submissions.deviceId))
+    .innerJoin(models, eq(models.id, submissions.modelId))
+    .innerJoin(engines, eq(engines.id, submissions.engineId))
+    .where(eq(submissions.id, id));
+  if (!s || (!s.sub.published && !showPrivate())) return null;
+  const workloads = await db.select().from(workloadResults).where(eq(workloadResults.submissionId, id)).orderBy(asc(workloadResults.id));
+  const wrIds = workloads.map((w) => w.id);
+  const readings = await db.select().from(powerReadings).where(eq(powerReadings.submissionId, id)).orderBy(asc(powerReadings.id));
+  const traces = wrIds.length ? await db.select().from(powerTraces).where(inArray(powerTraces.workloadResultId, wrIds)) : [];
+  return { ...s, workloads, readings, traces };
+}
+
+export async function getDevice(db: Db, id: number) {
+  const [d] = await db.select().from(devices).where(eq(devices.id, id));
+  if (!d) return null;
+  const runs = await db
+    .select({
+      id: submissions.id,
+      startedAt: submissions.startedAt,
+      backend: submissions.backend,
+      plausible: submissions.plausible,
+      published: submissions.published,
+      modelName: models.name,
+      quantization: models.quantization,
+      weights: models.weights,
+      engineName: engines.name,
+      engineVersion: engines.version,
+    })
+    .from(submissions)
+    .innerJoin(models, eq(models.id, submissions.modelId))
+    .innerJoin(engines, eq(engines.id, submissions.engineId))
+    .where(and(eq(submissions.deviceId, id), showPrivate() ? sql`true` : eq(submissions.published, true)))
+    .orderBy(desc(submissions.startedAt))
+    .limit(200);
+  if (runs.length === 0 && !d.published && !showPrivate()) return null;
+  return { device: d, runs };
+}
+
+export interface CompareCell {
+  deviceId: number;
+  deviceName: string;
+  modelName: string;
+  quantization: string;
+  fileBytes: number;
+  workloadId: string;
+  medianTs: number | null;
+  decodeJPerToken: number | null;
+  prefillJPerToken: number | null;
+  peakRssBytes: number | null;
+  rooflineEfficiency: number | null;
+  runs: number;
+}
+
+/** Published cells of 2-4 devices, optionally for one model, for side-by-side charts. */
+export async function compareDevices(db: Db, deviceIds: number[], modelName?: string): Promise<CompareCell[]> {
+  const r = await db.execute(sql`
+    select c.device_id as "deviceId", d.vendor || ' ' || d.model as "deviceName", m.name as "modelName", m.quantization,
+      m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId", c.median_ts as "medianTs",
+      c.median_decode_j_per_token as "decodeJPerToken", c.median_prefill_j_per_token as "prefillJPerToken",
+      c.median_peak_rss_bytes::float8 as "peakRssBytes", c.median_roofline_efficiency as "rooflineEfficiency", c.runs
+    from leaderboard_cells c join devices d on d.id = c.device_id join models m on m.id = c.model_id
+    where c.device_id in (${sql.join(deviceIds.map((x) => sql`${x}`), sql`, `)})
+      ${modelName ? sql`and m.name = ${modelName}` : sql``}
+    order by c.device_id, c.workload_id`);
+  return rowsOf<CompareCell>(r);
+}
