@@ -25,9 +25,16 @@ WITH pp AS (SELECT DISTINCT workload_id FROM leaderboard_cells WHERE workload_id
        JOIN pairs p ON c.workload_id IN (p.pp_workload, p.tg_workload, 'ttft')
        GROUP BY c.device_id, c.model_id, c.engine_id, c.backend, p.pp_workload, p.tg_workload
      )
-SELECT *, CASE WHEN decode_j_per_token > 0 THEN 1 / decode_j_per_token END AS tokens_per_joule
-FROM pivot
-WHERE pp_ts IS NOT NULL OR tg_ts IS NOT NULL;
+-- Device, model and engine columns are copied in so that filters and sorting read one table.
+SELECT p.*, CASE WHEN p.decode_j_per_token > 0 THEN 1 / p.decode_j_per_token END AS tokens_per_joule,
+  d.vendor AS device_vendor, d.model AS device_model, d.device_class, d.cpu_model,
+  m.name AS model_name, m.family AS model_family, m.parameter_count, m.quantization, m.weights,
+  e.name AS engine_name, e.version AS engine_version
+FROM pivot p
+JOIN devices d ON d.id = p.device_id
+JOIN models m ON m.id = p.model_id
+JOIN engines e ON e.id = p.engine_id
+WHERE p.pp_ts IS NOT NULL OR p.tg_ts IS NOT NULL;
 --> statement-breakpoint
 CREATE UNIQUE INDEX leaderboard_rows_key ON leaderboard_rows (device_id, model_id, engine_id, backend, pp_workload, tg_workload);
 --> statement-breakpoint
@@ -35,16 +42,15 @@ CREATE INDEX leaderboard_rows_pair_tg ON leaderboard_rows (pp_workload, tg_workl
 --> statement-breakpoint
 -- Distinct values for the filter menus, a few hundred rows.
 CREATE MATERIALIZED VIEW leaderboard_facets AS
-WITH ids AS (SELECT DISTINCT device_id, model_id, engine_id, backend FROM leaderboard_rows)
 SELECT DISTINCT facet, value FROM (
-  SELECT 'model' AS facet, m.name AS value FROM ids JOIN models m ON m.id = ids.model_id
-  UNION ALL SELECT 'family', m.family FROM ids JOIN models m ON m.id = ids.model_id
-  UNION ALL SELECT 'quant', m.quantization FROM ids JOIN models m ON m.id = ids.model_id
-  UNION ALL SELECT 'deviceClass', d.device_class FROM ids JOIN devices d ON d.id = ids.device_id
-  UNION ALL SELECT 'vendor', d.vendor FROM ids JOIN devices d ON d.id = ids.device_id
-  UNION ALL SELECT 'backend', ids.backend FROM ids
-  UNION ALL SELECT 'engine', e.name FROM ids JOIN engines e ON e.id = ids.engine_id
-  UNION ALL SELECT 'engineVersion', e.version FROM ids JOIN engines e ON e.id = ids.engine_id
+  SELECT 'model' AS facet, model_name AS value FROM leaderboard_rows
+  UNION ALL SELECT 'family', model_family FROM leaderboard_rows
+  UNION ALL SELECT 'quant', quantization FROM leaderboard_rows
+  UNION ALL SELECT 'deviceClass', device_class FROM leaderboard_rows
+  UNION ALL SELECT 'vendor', device_vendor FROM leaderboard_rows
+  UNION ALL SELECT 'backend', backend FROM leaderboard_rows
+  UNION ALL SELECT 'engine', engine_name FROM leaderboard_rows
+  UNION ALL SELECT 'engineVersion', engine_version FROM leaderboard_rows
   UNION ALL SELECT 'workload', workload_id FROM (SELECT DISTINCT workload_id FROM leaderboard_cells) w
 ) f
 WHERE value IS NOT NULL;

@@ -4,7 +4,7 @@
  * Fills a fresh database with SYNTHETIC LOAD DATA (devices named "LOAD TEST", never shipped as
  * content; the database is dropped afterwards): 10 workload results per submission, all published
  * and plausible, at 10,000 and at 1,000,000 workload results. Refreshes the leaderboard view, then
- * times the leaderboard queries (default board, filtered, sorted) and the facet query on the server
+ * times the leaderboard queries (default board, filtered, sorted), the facet and compare queries on the server
  * (p50/p95 over repeated runs), and the rendered /leaderboard page over HTTP.
  *
  * Env: BENCH_SIZES (default "10000,1000000"), TEST_DATABASE_URL (admin URL).
@@ -12,6 +12,7 @@
 import { sql } from "drizzle-orm";
 import { openDb, rowsOf, type DbHandle } from "../lib/db/client";
 import { leaderboard, leaderboardFacets, leaderboardQuerySchema, refreshLeaderboard } from "../lib/db/leaderboard";
+import { compareDevices } from "../lib/db/runs";
 import { percentile } from "../lib/domain/stats";
 import { createPostgresDatabase } from "../tests/helpers/db";
 import { startServer } from "../tests/helpers/server";
@@ -82,6 +83,7 @@ async function main() {
         "leaderboard, filtered (backend+size+quant)": await timeIt(() => leaderboard(h.db, q({ backend: "cuda", size: "1-3B", quant: "Q4_0" }))),
         "leaderboard, sorted by decode J/token": await timeIt(() => leaderboard(h.db, q({ sort: "decode_j_per_token", dir: "asc" }))),
         "facets": await timeIt(() => leaderboardFacets(h.db)),
+        "compare 4 devices": await timeIt(() => compareDevices(h.db, [1, 2, 3, 4])),
       };
       await h.close();
       const srv = await startServer({ DATABASE_URL: dbase.url });

@@ -114,31 +114,28 @@ export type LeaderboardRow = Record<(typeof LEADERBOARD_COLUMNS)[number], string
 
 export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<LeaderboardRow[]> {
   const where: SQL[] = [sql`true`];
-  if (q.model) where.push(sql`m.name = ${q.model}`);
-  if (q.family) where.push(sql`m.family = ${q.family}`);
+  if (q.model) where.push(sql`c.model_name = ${q.model}`);
+  if (q.family) where.push(sql`c.model_family = ${q.family}`);
   if (q.size) {
     const [lo, hi] = SIZE_CLASSES[q.size];
-    where.push(sql`m.parameter_count >= ${lo} and m.parameter_count < ${hi}`);
+    where.push(sql`c.parameter_count >= ${lo} and c.parameter_count < ${hi}`);
   }
-  if (q.quant) where.push(sql`m.quantization = ${q.quant}`);
-  if (q.deviceClass) where.push(sql`d.device_class = ${q.deviceClass}`);
-  if (q.vendor) where.push(sql`d.vendor = ${q.vendor}`);
+  if (q.quant) where.push(sql`c.quantization = ${q.quant}`);
+  if (q.deviceClass) where.push(sql`c.device_class = ${q.deviceClass}`);
+  if (q.vendor) where.push(sql`c.device_vendor = ${q.vendor}`);
   if (q.backend) where.push(sql`c.backend = ${q.backend}`);
-  if (q.engine) where.push(sql`e.name = ${q.engine}`);
-  if (q.engineVersion) where.push(sql`e.version = ${q.engineVersion}`);
+  if (q.engine) where.push(sql`c.engine_name = ${q.engine}`);
+  if (q.engineVersion) where.push(sql`c.engine_version = ${q.engineVersion}`);
   const order = sql.raw(`c.${q.sort} ${q.dir} nulls last, c.runs desc`);
   const result = await db.execute(sql`
-    select c.device_id as "deviceId", d.vendor as "deviceVendor", d.model as "deviceModel", d.device_class as "deviceClass",
-      d.cpu_model as "cpuModel", c.model_id as "modelId", m.name as "modelName", m.family as "modelFamily",
-      m.parameter_count::float8 as "parameterCount", m.quantization, m.weights, e.name as "engineName", e.version as "engineVersion",
+    select c.device_id as "deviceId", c.device_vendor as "deviceVendor", c.device_model as "deviceModel", c.device_class as "deviceClass",
+      c.cpu_model as "cpuModel", c.model_id as "modelId", c.model_name as "modelName", c.model_family as "modelFamily",
+      c.parameter_count::float8 as "parameterCount", c.quantization, c.weights, c.engine_name as "engineName", c.engine_version as "engineVersion",
       c.backend, c.pp_workload as "ppWorkload", c.pp_ts as "ppTokensPerSec", c.pp_p25 as "ppP25", c.pp_p75 as "ppP75",
       c.tg_workload as "tgWorkload", c.tg_ts as "tgTokensPerSec", c.tg_p25 as "tgP25", c.tg_p75 as "tgP75", c.ttft_ms as "ttftMs",
       c.prefill_j_per_token as "prefillJPerToken", c.decode_j_per_token as "decodeJPerToken", c.tokens_per_joule as "tokensPerJoule",
       c.peak_rss_bytes::float8 as "peakRssBytes", c.roofline_efficiency as "rooflineEfficiency", c.runs, c.last_run_at as "lastRunAt"
     from leaderboard_rows c
-    join devices d on d.id = c.device_id
-    join models m on m.id = c.model_id
-    join engines e on e.id = c.engine_id
     where c.pp_workload = ${q.pp} and c.tg_workload = ${q.tg} and ${sql.join(where, sql` and `)}
     order by ${order}
     limit ${q.limit}`);

@@ -4,6 +4,7 @@ import { CliError } from "./errors";
 import { registerBenchCommand } from "./bench";
 import { registerProbeCommand } from "./probe";
 import { registerPublishCommand } from "./publish";
+import { registerSnapshotCommand } from "./snapshot";
 import { registerTokenCommands } from "./token";
 import { registerUploadImportCommands } from "./upload-import";
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerBenchCommand(program);
   registerProbeCommand(program);
   registerPublishCommand(program);
+  registerSnapshotCommand(program);
   registerUploadImportCommands(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { makeSubmission } from "../helpers/fixtures";
@@ -109,6 +110,13 @@ describe("npm start on a fresh machine", () => {
       const board = await page.getByTestId("leaderboard").innerText();
       expect(board).toContain("Tiny-Test");
       expect(board).toContain("synthetic weights");
+
+      const snapDir = `${srv.dataDir}/snapshot`;
+      execFileSync(process.execPath, ["bin/tokenwatt.mjs", "snapshot", "--out", snapDir, "--pp", "pp128", "--tg", "tg32"], { env: srv.env });
+      const snap = JSON.parse(readFileSync(`${snapDir}/leaderboard.json`, "utf8"));
+      expect(snap.schemaVersion).toBe(1);
+      expect(snap.rows).toHaveLength(1);
+      expect(readFileSync(`${snapDir}/index.html`, "utf8")).toContain("Tiny-Test (synthetic weights)");
 
       const { deviceId, submissionId } = api.results[0];
       await page.goto(`${srv.url}/runs/${submissionId}`);

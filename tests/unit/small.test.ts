@@ -39,3 +39,18 @@ describe("configuration", () => {
     expect(() => loadEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgres/);
   });
 });
+
+import { snapshotHtml } from "../../lib/domain/snapshot-html";
+describe("static snapshot", () => {
+  it("escapes every value and labels synthetic weights", () => {
+    const html = snapshotHtml(
+      [{ deviceVendor: "<script>", deviceModel: "X", modelName: "M", quantization: "Q4_0", weights: "synthetic", engineName: "e", engineVersion: "1", backend: "cpu", ppTokensPerSec: 100, tgTokensPerSec: null, ttftMs: 5, decodeJPerToken: null, runs: 2 }],
+      { generatedAt: "2026-11-28T00:00:00Z", pp: "pp512", tg: "tg128" },
+    );
+    expect(html).not.toContain("<script>");
+    expect(html).toContain("&#60;script&#62;");
+    expect(html).toContain("(synthetic weights)");
+    expect(html).toContain("unavailable");
+    expect(html).not.toMatch(/NaN/);
+  });
+});
