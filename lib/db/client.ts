@@ -72,14 +72,78 @@ async function openPostgres(url: string, max: number): Promise<DbHandle> {
   return { db, kind: "postgres", location: redact(url), url, close: () => client.end({ timeout: 5 }) };
 }
 
+export class DatabaseBusyError extends Error {
+  constructor(readonly pid: number) {
+    super(`the embedded database is in use by process ${pid}`);
+    this.name = "DatabaseBusyError";
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * One PGlite data directory belongs to one process: a lock file with the owner's pid, created
+ * exclusively; a lock left by a dead process is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lock = path.join(dataDir, "pglite.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+      const release = () => {
+        try {
+          if (fs.readFileSync(lock, "utf8") === String(process.pid)) fs.unlinkSync(lock);
+        } catch {
+          /* gone */
+        }
+      };
+      process.once("exit", release);
+      return release;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const owner = Number(fs.readFileSync(lock, "utf8"));
+      if (owner === process.pid) throw new DatabaseBusyError(owner);
+      if (Number.isInteger(owner) && owner > 0 && pidAlive(owner)) throw new DatabaseBusyError(owner);
+      fs.rmSync(lock, { force: true }); // stale
+    }
+  }
+  throw new Error(`could not lock ${dataDir}`);
+}
+
 /** `dataDir` ":memory:" gives a throwaway in-memory database (tests). */
 async function openPglite(dataDir: string): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
-  if (dataDir !== ":memory:") fs.mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir === ":memory:" ? undefined : path.join(dataDir, "pgdata"));
+  let release = () => {};
+  if (dataDir !== ":memory:") {
+    fs.mkdirSync(dataDir, { recursive: true });
+    release = lockDataDir(dataDir);
+  }
+  let client: import("@electric-sql/pglite").PGlite;
+  try {
+    client = await PGlite.create(dataDir === ":memory:" ? undefined : path.join(dataDir, "pgdata"));
+  } catch (e) {
+    release();
+    throw e;
+  }
   const db = drizzle(client, { schema });
-  return { db, kind: "pglite", location: dataDir, pglite: client, close: () => client.close() };
+  return {
+    db,
+    kind: "pglite",
+    location: dataDir,
+    pglite: client,
+    close: async () => {
+      await client.close();
+      release();
+    },
+  };
 }
 
 /** Applies drizzle-kit migrations; on Postgres under an advisory lock so that processes starting together do not race. */

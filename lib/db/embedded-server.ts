@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { openDb, type DbHandle, type OpenOptions, defaultDataDir } from "./client";
+import { DatabaseBusyError, openDb, type DbHandle, type OpenOptions, defaultDataDir } from "./client";
 
 interface ServerInfo {
   pid: number;
@@ -73,10 +73,22 @@ export function runningEmbeddedUrl(dataDir = defaultDataDir()): string | null {
  * Opens the database for a CLI command: DATABASE_URL when set; else the running server's embedded
  * database over its socket; else the embedded files directly.
  */
-export async function openDbForCli(opts: OpenOptions = {}): Promise<DbHandle> {
+export async function openDbForCli(opts: OpenOptions = {}, waitMs = 60_000): Promise<DbHandle> {
   if (process.env.DATABASE_URL) return openDb(opts);
-  const url = runningEmbeddedUrl(opts.dataDir);
-  // The server already migrated its database; a single connection keeps statements in order.
-  if (url) return openDb({ ...opts, databaseUrl: url, maxConnections: 1, migrate: false });
-  return openDb({ ...opts, databaseUrl: null });
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const url = runningEmbeddedUrl(opts.dataDir);
+    // The server already migrated its database; a single connection keeps statements in order.
+    if (url) return openDb({ ...opts, databaseUrl: url, maxConnections: 1, migrate: false });
+    try {
+      return await openDb({ ...opts, databaseUrl: null });
+    } catch (e) {
+      // Another process holds the files (a server starting up): wait for it to share them.
+      if (!(e instanceof DatabaseBusyError) || Date.now() > deadline) {
+        if (e instanceof DatabaseBusyError) throw new Error(`${e.message} and is not shared; stop it or set DATABASE_URL`);
+        throw e;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }

@@ -1,11 +1,21 @@
 /** Server start: open and migrate the database; share the embedded one with the CLI. */
-import { getDb } from "../db/client";
+import { DatabaseBusyError, getDb } from "../db/client";
 import { serveEmbedded } from "../db/embedded-server";
 import { loadEnv } from "../env";
 
 export async function startServerServices(): Promise<void> {
   loadEnv();
-  const h = await getDb();
+  // A CLI command may hold the embedded database for a moment: wait for it rather than fail.
+  let h;
+  for (let waited = 0; ; waited += 250) {
+    try {
+      h = await getDb();
+      break;
+    } catch (e) {
+      if (!(e instanceof DatabaseBusyError) || waited > 60_000) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
   console.log(`[tokenwatt] database: ${h.kind} (${h.location})`);
   if (h.kind === "pglite") {
     try {
