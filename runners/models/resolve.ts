@@ -83,11 +83,23 @@ export async function resolveModel(ref: string, dataDir: string): Promise<Resolv
   }
   if (ref.startsWith("hf:") || ref.startsWith("https://")) {
     const { resolveModelFile } = await import("node-llama-cpp");
+    const directory = path.join(dataDir, "models");
     let file: string;
     try {
-      file = await resolveModelFile(ref, { directory: path.join(dataDir, "models"), cli: false });
-    } catch (e) {
-      throw new ModelError(`could not resolve ${ref}: ${(e as Error).message}`);
+      // Already downloaded: resolved offline, without touching the network.
+      file = await resolveModelFile(ref, { directory, download: false, cli: false });
+    } catch {
+      const host = ref.startsWith("hf:") ? "https://huggingface.co" : new URL(ref).origin;
+      const reachable = await fetch(host, { method: "HEAD", signal: AbortSignal.timeout(10_000) }).then(
+        () => true,
+        () => false,
+      );
+      if (!reachable) throw new ModelError(`${ref} is not in ${directory} and ${host} cannot be reached: download it on a connected machine, or give a local path`);
+      try {
+        file = await resolveModelFile(ref, { directory, cli: process.stderr.isTTY });
+      } catch (e) {
+        throw new ModelError(`could not download ${ref}: ${(e as Error).message}`);
+      }
     }
     return { path: file, info: await describeGguf(file, "real", ref) };
   }

@@ -181,3 +181,23 @@ describe("outbox", () => {
     }
   });
 });
+
+describe("hf: models", () => {
+  it("resolves an hf: URI from the models directory offline, and fails fast and clearly when it is missing", async () => {
+    const { resolveModelFile } = await import("node-llama-cpp");
+    const { resolveModel } = await import("../../runners/models/resolve");
+    const uri = "hf:ggml-org/models/tinyllamas/stories260K.gguf";
+    const dir = path.join(dataDir, "models");
+    // node-llama-cpp names the file it would download; put the real file there, as a finished download
+    const expected = await resolveModelFile(uri, { directory: dir, download: false, cli: false }).catch((e: Error) => /found at "([^"]+)"/.exec(e.message)?.[1]);
+    expect(expected).toBeTruthy();
+    fs.mkdirSync(path.dirname(expected!), { recursive: true });
+    fs.copyFileSync(STORIES, expected!);
+    const r = await resolveModel(uri, dataDir);
+    expect(r.path).toBe(expected);
+    expect(r.info).toMatchObject({ weights: "real", source: uri, sha256: "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d" });
+    const t0 = Date.now();
+    await expect(resolveModel("hf:nobody/nothing/missing.gguf", dataDir)).rejects.toThrow(/cannot be reached|could not download/);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  }, 60_000);
+});
