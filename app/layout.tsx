@@ -19,7 +19,6 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/">Results</Link>
             <Link href="/leaderboard">Leaderboard</Link>
             <Link href="/tco">Offload what-if</Link>
-            <a href="/api/v1/results?format=csv">CSV</a>
             <a href="/api/health">Health</a>
           </nav>
         </header>

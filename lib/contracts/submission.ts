@@ -223,6 +223,16 @@ export interface FieldIssue {
   message: string;
 }
 
+/**
+ * Zod issues as field-level issues: dotted paths; an unrecognized key reports the key names.
+ */
+export function toFieldIssues(issues: readonly z.core.$ZodIssue[]): FieldIssue[] {
+  return issues.map((i) => ({
+    path: i.path.map(String).join(".") || ("keys" in i && Array.isArray(i.keys) ? i.keys.join(",") : ""),
+    message: i.message,
+  }));
+}
+
 /** Validates unknown input; on failure returns field-level issues (never throws). */
 export function parseSubmission(
   input: unknown,
@@ -231,6 +241,6 @@ export function parseSubmission(
   if (r.success) return { ok: true, submission: r.data };
   return {
     ok: false,
-    issues: r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+    issues: toFieldIssues(r.error.issues),
   };
 }

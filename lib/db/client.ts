@@ -79,7 +79,8 @@ export class DatabaseBusyError extends Error {
   }
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process exists (EPERM: it exists but belongs to another user). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { DatabaseBusyError, openDb, type DbHandle, type OpenOptions, defaultDataDir } from "./client";
+import { DatabaseBusyError, openDb, pidAlive, type DbHandle, type OpenOptions, defaultDataDir } from "./client";
 
 interface ServerInfo {
   pid: number;
@@ -14,15 +14,6 @@ interface ServerInfo {
 
 function infoPath(dataDir: string) {
   return path.join(dataDir, "server.json");
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Serves an open PGlite handle on 127.0.0.1 (a free port) and records it for the CLI. */
@@ -62,7 +53,7 @@ export async function serveEmbedded(h: DbHandle): Promise<() => Promise<void>> {
 export function runningEmbeddedUrl(dataDir = defaultDataDir()): string | null {
   try {
     const info = JSON.parse(fs.readFileSync(infoPath(dataDir), "utf8")) as ServerInfo;
-    if (info.pid !== process.pid && alive(info.pid)) return `postgres://postgres@127.0.0.1:${info.port}/postgres`;
+    if (info.pid !== process.pid && pidAlive(info.pid)) return `postgres://postgres@127.0.0.1:${info.port}/postgres`;
   } catch {
     /* no server */
   }

@@ -2,12 +2,13 @@
 import type { Db } from "../db/client";
 import { leaderboard, LEADERBOARD_COLUMNS, leaderboardQuerySchema } from "../db/leaderboard";
 import { toCsv } from "../domain/csv";
+import { toFieldIssues } from "../contracts/submission";
 import { apiError, guarded } from "./http";
 
 export function handleLeaderboardGet(req: Request, db: Db): Promise<Response> {
   return guarded(async () => {
     const q = leaderboardQuerySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-    if (!q.success) return apiError(400, "invalid_query", "invalid query parameters", q.error.issues.map((i) => ({ path: i.path.join(".") || String((i as { keys?: string[] }).keys ?? ""), message: i.message })));
+    if (!q.success) return apiError(400, "invalid_query", "invalid query parameters", toFieldIssues(q.error.issues));
     const rows = await leaderboard(db, q.data);
     if (q.data.format === "csv") {
       return new Response(toCsv(rows, LEADERBOARD_COLUMNS), {

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { setPublished } from "../db/leaderboard";
 import { authenticate } from "../db/tokens";
+import { toFieldIssues } from "../contracts/submission";
 import { apiError, guarded, readJson } from "./http";
 
 const bodySchema = z
@@ -24,7 +25,7 @@ export function handlePublishPost(req: Request, db: Db): Promise<Response> {
     if (!auth.ok) return apiError(auth.reason === "revoked" ? 403 : 401, auth.reason === "revoked" ? "token_revoked" : "unauthorized", "an admin token is required");
     if (auth.role !== "admin") return apiError(403, "forbidden", "publishing needs an admin token (token create --role admin)");
     const body = bodySchema.safeParse(await readJson(req, 1_000_000));
-    if (!body.success) return apiError(400, "invalid_request", "invalid publish request", body.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+    if (!body.success) return apiError(400, "invalid_request", "invalid publish request", toFieldIssues(body.error.issues));
     const { published, ...target } = body.data;
     const r = await setPublished(db, target, published);
     return Response.json({ published, changedSubmissions: r.submissions });

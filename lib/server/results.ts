@@ -6,6 +6,7 @@ import type { Db } from "../db/client";
 import { listResults, RESULT_COLUMNS, resultFiltersSchema } from "../db/queries";
 import { toCsv } from "../domain/csv";
 import { authenticate } from "../db/tokens";
+import { toFieldIssues } from "../contracts/submission";
 import { apiError, guarded } from "./http";
 
 export function handleResultsGet(req: Request, db: Db): Promise<Response> {
@@ -15,10 +16,7 @@ export function handleResultsGet(req: Request, db: Db): Promise<Response> {
     if (!params.format && req.headers.get("accept")?.includes("text/csv")) params.format = "csv";
     const parsed = resultFiltersSchema.strict().safeParse(params);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({
-        path: i.path.join(".") || String((i as { keys?: string[] }).keys ?? ""),
-        message: i.message,
-      }));
+      const issues = toFieldIssues(parsed.error.issues);
       return apiError(400, "invalid_query", "invalid query parameters", issues);
     }
     const auth = req.headers.get("authorization") ? await authenticate(db, req.headers.get("authorization")) : null;

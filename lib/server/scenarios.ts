@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { saveScenario } from "../db/scenarios";
 import { validateInputs } from "../tco/inputs";
+import { toFieldIssues } from "../contracts/submission";
 import { apiError, guarded, readJson } from "./http";
 
 const bodySchema = z.object({ name: z.string().trim().min(1, "name: give the scenario a name").max(200), inputs: z.record(z.string(), z.unknown()) });
@@ -11,7 +12,7 @@ export function handleScenarioPost(req: Request, db: Db): Promise<Response> {
   return guarded(async () => {
     const body = bodySchema.safeParse(await readJson(req, 100_000));
     if (!body.success) {
-      return apiError(400, "invalid_scenario", "invalid scenario", body.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+      return apiError(400, "invalid_scenario", "invalid scenario", toFieldIssues(body.error.issues));
     }
     const v = validateInputs(body.data.inputs);
     if (!v.ok) {

@@ -3,6 +3,7 @@ import { toCsv } from "../../lib/domain/csv";
 import { formatBytes, formatNumber } from "../../lib/domain/format";
 import { createRateLimiter } from "../../lib/server/rate-limit";
 import { loadEnv } from "../../lib/env";
+import { snapshotHtml } from "../../lib/domain/snapshot-html";
 
 describe("csv", () => {
   it("quotes fields with separators and joins arrays", () => {
@@ -40,7 +41,6 @@ describe("configuration", () => {
   });
 });
 
-import { snapshotHtml } from "../../lib/domain/snapshot-html";
 describe("static snapshot", () => {
   it("escapes every value and labels synthetic weights", () => {
     const html = snapshotHtml(

@@ -5,6 +5,7 @@ import { inputsFromSearchParams, inputsToSearchParams, validateInputs } from "..
 import { breakEvenDeviceJPerToken, breakEvenOffloadShare, capitalRecoveryFactor, defaultInputs, effectiveDcShare, evaluate, trajectory, type TcoInputs } from "../../lib/tco/model";
 import { tiriasPreset } from "../../lib/tco/presets";
 import { monteCarlo, tornado, triangular } from "../../lib/tco/uncertainty";
+import { gpuJPerToken, itJPerToken } from "../../lib/tco/dc-energy";
 
 const simpleBottomUp = (): TcoInputs => ({
   ...defaultInputs(),
@@ -141,7 +142,6 @@ describe("TCO inputs", () => {
   });
 });
 
-import { gpuJPerToken, itJPerToken } from "../../lib/tco/dc-energy";
 describe("DC energy per token from batch size", () => {
   it("hits the measured points and interpolates log-log between them", () => {
     expect(gpuJPerToken("phi-3-mini-3.8b", 1)).toBe(9.07);
