@@ -19,6 +19,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/">Results</Link>
             <Link href="/leaderboard">Leaderboard</Link>
             <Link href="/tco">Offload what-if</Link>
+            <Link href="/run">Benchmark this browser</Link>
             <a href="/api/health">Health</a>
           </nav>
         </header>

@@ -1,0 +1,109 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { probeWebGpu, runWebGpuBench, type WebGpuBench, type WebGpuProbe } from "../../lib/browser/webgpu-bench";
+
+const fmt = (v: number | null, d = 2) => (v == null || !Number.isFinite(v) ? "—" : v.toFixed(d));
+
+export function BrowserRunner() {
+  const [probe, setProbe] = useState<WebGpuProbe | null>(null);
+  const [adapter, setAdapter] = useState<GPUAdapter | null>(null);
+  const [bench, setBench] = useState<WebGpuBench | null>(null);
+  const [state, setState] = useState<"probing" | "ready" | "running" | "done" | "error">("probing");
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    probeWebGpu()
+      .then((r) => {
+        setProbe(r.probe);
+        setAdapter(r.adapter);
+        setState("ready");
+      })
+      .catch((e: Error) => {
+        setError(`WebGPU probe failed: ${e.message}`);
+        setState("error");
+      });
+  }, []);
+
+  const run = async () => {
+    if (!adapter) return;
+    setState("running");
+    setError(null);
+    try {
+      setBench(await runWebGpuBench(adapter));
+      setState("done");
+    } catch (e) {
+      setError(`The micro-benchmarks failed: ${(e as Error).message}`);
+      setState("error");
+    }
+  };
+
+  if (!probe) return <p role="status">{error ?? "Probing WebGPU…"}</p>;
+  return (
+    <div>
+      <section className="panel" aria-labelledby="probe-h">
+        <h2 id="probe-h">This device</h2>
+        <dl className="facts" data-testid="probe">
+          <dt>WebGPU</dt>
+          <dd>{probe.available ? "available" : <span className="field-error">{probe.reason}</span>}</dd>
+          {probe.adapter && (
+            <>
+              <dt>Adapter</dt>
+              <dd>
+                {[probe.adapter.vendor, probe.adapter.architecture, probe.adapter.device, probe.adapter.description].filter(Boolean).join(" · ") || "unnamed"}
+                {probe.adapter.isFallbackAdapter && " (software fallback adapter: figures describe the CPU emulation, not a GPU)"}
+              </dd>
+              <dt>Features</dt>
+              <dd>{probe.features.join(", ") || "none"}</dd>
+              <dt>Limits</dt>
+              <dd>
+                {Object.entries(probe.limits)
+                  .map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`)
+                  .join("; ")}
+              </dd>
+            </>
+          )}
+          <dt>CPU threads</dt>
+          <dd>{probe.hints.hardwareConcurrency ?? "not reported"}</dd>
+          <dt>Device memory</dt>
+          <dd>{probe.hints.deviceMemoryGiB == null ? "not reported" : `${probe.hints.deviceMemoryGiB} GiB or more (browser-rounded)`}</dd>
+          <dt>User agent</dt>
+          <dd>{probe.hints.userAgent}</dd>
+        </dl>
+      </section>
+      {probe.available && (
+        <section className="panel" aria-labelledby="bench-h">
+          <h2 id="bench-h">Roofline micro-benchmarks</h2>
+          <button onClick={run} disabled={state === "running"}>
+            {state === "running" ? "Measuring…" : "Measure bandwidth and matrix throughput"}
+          </button>
+          {bench && (
+            <table data-testid="bench">
+              <caption>Measured in this browser, now</caption>
+              <tbody>
+                <tr>
+                  <th scope="row">Copy bandwidth (read + write)</th>
+                  <td className="num" data-testid="bandwidth">{fmt(bench.copyBandwidthGBps)} GB/s</td>
+                </tr>
+                <tr>
+                  <th scope="row">Matrix multiply, f32</th>
+                  <td className="num" data-testid="gflops">{fmt(bench.matmulF32GFlops)} GFLOP/s</td>
+                </tr>
+                <tr>
+                  <th scope="row">Matrix multiply, f16</th>
+                  <td className="num">{bench.matmulF16GFlops == null ? "not measured" : `${fmt(bench.matmulF16GFlops)} GFLOP/s`}</td>
+                </tr>
+              </tbody>
+            </table>
+          )}
+          {bench?.f16Note && <p className="hint" data-testid="f16-note">{bench.f16Note}</p>}
+        </section>
+      )}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
