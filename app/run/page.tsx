@@ -8,7 +8,8 @@ export default function RunPage() {
       <h1>Benchmark this device in the browser</h1>
       <p className="lede">
         Probes WebGPU (adapter, limits, features such as shader-f16) and measures this device&apos;s roofline: memory copy
-        bandwidth and matrix throughput. Nothing leaves this page until you choose to upload.
+        bandwidth and matrix throughput. The figures stay in this page: the LLM workloads and uploads from the browser
+        are not built yet.
       </p>
       <BrowserRunner />
     </>
