@@ -202,3 +202,18 @@ export const tcoScenarios = pgTable("tco_scenarios", {
   modelVersion: text("model_version").notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * Pairing codes let a browser (a phone on the LAN) upload one submission without a long-lived
+ * secret: the dashboard shows a short code and its QR code; the code expires after a few minutes
+ * and is consumed by the first successful upload. Only the sha256 of the code is stored.
+ */
+export const pairingCodes = pgTable("pairing_codes", {
+  id: serial("id").primaryKey(),
+  codeHash: text("code_hash").notNull().unique(),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+  /** The submission the code delivered; null until used. */
+  submissionId: uuid("submission_id").references(() => submissions.id, { onDelete: "set null" }),
+});
