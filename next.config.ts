@@ -15,6 +15,19 @@ const nextConfig: NextConfig = {
     "pg-boss",
   ],
   poweredByHeader: false,
+  // The browser runner needs cross-origin isolation for WebAssembly threads (wllama runs one
+  // thread without it); everything /run loads is same-origin.
+  async headers() {
+    return [
+      {
+        source: "/run",
+        headers: [
+          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+          { key: "Cross-Origin-Embedder-Policy", value: "require-corp" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -18,6 +18,10 @@ const envSchema = z.object({
   /** "1": a public server; the results page lists published results only. */
   TOKENWATT_PUBLIC: z.enum(["0", "1"]).default("0"),
   /** Server processes; default 1 on the embedded database, one per core with DATABASE_URL. */
+  /** Extra directories (separated by ":") whose GGUF files the browser runner may load. */
+  TOKENWATT_MODELS_DIR: z.string().default(""),
+  /** Where the browser runner finds web-llm artifacts; default: this server's /api/v1/browser/webllm. */
+  TOKENWATT_WEBLLM_BASE_URL: z.union([z.url(), z.literal("")]).default(""),
   TOKENWATT_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
 });
 

@@ -2,10 +2,11 @@
 
 import { useEffect, useState } from "react";
 import { probeWebGpu, runWebGpuBench, type WebGpuBench, type WebGpuProbe } from "../../lib/browser/webgpu-bench";
+import { SuiteRunner } from "./suite-runner";
 
 const fmt = (v: number | null, d = 2) => (v == null || !Number.isFinite(v) ? "—" : v.toFixed(d));
 
-export function BrowserRunner() {
+export function BrowserRunner({ webLlmBaseUrl, ownerMode }: { webLlmBaseUrl: string; ownerMode: boolean }) {
   const [probe, setProbe] = useState<WebGpuProbe | null>(null);
   const [adapter, setAdapter] = useState<GPUAdapter | null>(null);
   const [bench, setBench] = useState<WebGpuBench | null>(null);
@@ -71,6 +72,7 @@ export function BrowserRunner() {
           <dd>{probe.hints.userAgent}</dd>
         </dl>
       </section>
+      <SuiteRunner probe={probe} webLlmBaseUrl={webLlmBaseUrl} ownerMode={ownerMode} />
       {probe.available && (
         <section className="panel" aria-labelledby="bench-h">
           <h2 id="bench-h">Roofline micro-benchmarks</h2>

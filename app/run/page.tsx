@@ -1,17 +1,22 @@
+import { showPrivate } from "../../lib/db/runs";
+import { loadEnv } from "../../lib/env";
 import { BrowserRunner } from "./browser-runner";
+import { PairPanel } from "./pair-panel";
 
 export const metadata = { title: "Benchmark this browser · Tokenwatt" };
+export const dynamic = "force-dynamic";
 
 export default function RunPage() {
+  const ownerMode = showPrivate();
   return (
     <>
       <h1>Benchmark this device in the browser</h1>
       <p className="lede">
-        Probes WebGPU (adapter, limits, features such as shader-f16) and measures this device&apos;s roofline: memory copy
-        bandwidth and matrix throughput. The figures stay in this page: the LLM workloads and uploads from the browser
-        are not built yet.
+        Runs the suite&apos;s LLM workloads (the same ids as the native runner) with llama.cpp in WebAssembly (wllama) on a GGUF file this
+        server hosts, or with web-llm on WebGPU; probes WebGPU and measures this device&apos;s roofline. Results upload with a pairing code.
       </p>
-      <BrowserRunner />
+      <BrowserRunner webLlmBaseUrl={loadEnv().TOKENWATT_WEBLLM_BASE_URL} ownerMode={ownerMode} />
+      {ownerMode && <PairPanel />}
     </>
   );
 }

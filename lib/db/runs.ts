@@ -77,3 +77,43 @@ export async function compareDevices(db: Db, deviceIds: number[], modelName?: st
     order by c.device_id, c.workload_id`);
   return rowsOf<CompareCell>(r);
 }
+
+export interface NativeBrowserRow {
+  modelName: string;
+  quantization: string;
+  weights: string;
+  workloadId: string;
+  native: { medianTs: number; engines: string; runs: number } | null;
+  browser: { medianTs: number; engines: string; runs: number } | null;
+  /** browser / native tokens per second: the browser's cost (below 1 = slower in the browser). */
+  ratio: number | null;
+}
+
+/**
+ * For one device: the same model and workload measured natively and in a browser (wasm/webgpu),
+ * medians of tokens/s over successful results, side by side.
+ */
+export async function nativeVsBrowser(db: Db, deviceId: number): Promise<NativeBrowserRow[]> {
+  const r = await db.execute(sql`
+    select m.name as "modelName", m.quantization, m.weights, wr.workload_id as "workloadId",
+      (wr.backend in ('wasm', 'webgpu')) as browser,
+      string_agg(distinct e.name || ' ' || wr.backend, ', ') as engines,
+      percentile_cont(0.5) within group (order by wr.avg_ts) as "medianTs",
+      count(*)::int as runs
+    from workload_results wr join models m on m.id = wr.model_id join engines e on e.id = wr.engine_id
+    where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.avg_ts is not null
+      ${showPrivate() ? sql`` : sql`and wr.published and wr.plausible`}
+    group by 1, 2, 3, 4, 5`);
+  const cells = rowsOf<{ modelName: string; quantization: string; weights: string; workloadId: string; browser: boolean; engines: string; medianTs: number; runs: number }>(r);
+  const rows = new Map<string, NativeBrowserRow>();
+  for (const c of cells) {
+    const key = `${c.modelName}|${c.quantization}|${c.weights}|${c.workloadId}`;
+    const row = rows.get(key) ?? { modelName: c.modelName, quantization: c.quantization, weights: c.weights, workloadId: c.workloadId, native: null, browser: null, ratio: null };
+    row[c.browser ? "browser" : "native"] = { medianTs: Number(c.medianTs), engines: c.engines, runs: c.runs };
+    rows.set(key, row);
+  }
+  return [...rows.values()]
+    .filter((x) => x.native && x.browser)
+    .map((x) => ({ ...x, ratio: x.browser!.medianTs / x.native!.medianTs }))
+    .sort((a, b) => a.modelName.localeCompare(b.modelName) || a.workloadId.localeCompare(b.workloadId));
+}

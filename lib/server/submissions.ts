@@ -2,10 +2,14 @@
  * POST /api/v1/submissions, independent of Next so tests can call it with a plain Request:
  * authenticate (401 none/unknown, 403 revoked), rate-limit per token (429), read at most 1 MB (413),
  * validate (400 with field issues), ingest in one transaction (201 created, 200 duplicate).
+ *
+ * A browser without a runner token sends `Authorization: Pairing <code>` instead: a code from the
+ * dashboard, valid for minutes and for one submission (see lib/db/pairing.ts).
  */
 import { parseSubmission } from "../contracts/submission";
 import type { Db } from "../db/client";
 import { ingestSubmission } from "../db/ingest";
+import { attachPairingSubmission, claimPairingCode, releasePairingCode } from "../db/pairing";
 import { authenticate } from "../db/tokens";
 import { MAX_BODY_BYTES } from "../env";
 import { apiError, guarded, readJson } from "./http";
@@ -19,6 +23,8 @@ export interface IngestDeps {
 
 export function handleSubmissionPost(req: Request, deps: IngestDeps): Promise<Response> {
   return guarded(async () => {
+    const pairing = /^Pairing\s+(\S[^\r\n]{0,40})$/i.exec(req.headers.get("authorization") ?? "");
+    if (pairing) return pairedUpload(req, deps, pairing[1]!.trim());
     const auth = await authenticate(deps.db, req.headers.get("authorization"));
     if (!auth.ok) {
       if (auth.reason === "revoked") return apiError(403, "token_revoked", "this runner token has been revoked");
@@ -49,4 +55,36 @@ export function handleSubmissionPost(req: Request, deps: IngestDeps): Promise<Re
       { status: r.status === "created" ? 201 : 200 },
     );
   });
+}
+
+const PAIRING_REFUSALS = {
+  malformed: "a pairing code has 8 letters and digits, like ABCD-EF23",
+  unknown: "unknown pairing code; create a new one on the dashboard's Run page",
+  expired: "this pairing code has expired; create a new one on the dashboard's Run page",
+  used: "this pairing code has already delivered a submission; codes work once",
+} as const;
+
+async function pairedUpload(req: Request, deps: IngestDeps, code: string): Promise<Response> {
+  // One bucket for all paired uploads: guessing codes at this rate is hopeless (31^8 codes).
+  const wait = deps.limiter.take("pairing");
+  if (wait > 0) return apiError(429, "rate_limited", `too many paired uploads; retry in ${wait} s`, undefined, { "retry-after": String(wait) });
+  const body = await readJson(req, deps.maxBodyBytes ?? MAX_BODY_BYTES);
+  const parsed = parseSubmission(body);
+  if (!parsed.ok) {
+    return apiError(400, "invalid_submission", `the submission has ${parsed.issues.length} invalid field(s)`, parsed.issues);
+  }
+  const claim = await claimPairingCode(deps.db, code);
+  if (!claim.ok) return apiError(401, `pairing_${claim.reason}`, PAIRING_REFUSALS[claim.reason]);
+  let r;
+  try {
+    r = await ingestSubmission(deps.db, parsed.submission, null);
+  } catch (e) {
+    await releasePairingCode(deps.db, claim.id).catch(() => {});
+    throw e;
+  }
+  await attachPairingSubmission(deps.db, claim.id, r.submissionId);
+  return Response.json(
+    { submissionId: r.submissionId, status: r.status, plausible: r.plausible, flags: r.flags },
+    { status: r.status === "created" ? 201 : 200 },
+  );
 }

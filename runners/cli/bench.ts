@@ -1,18 +1,15 @@
 /** `tokenwatt bench`: measure the suite on this device with node-llama-cpp and store or upload it. */
 import os from "node:os";
-import path from "node:path";
 import { SingleBar, Presets } from "cli-progress";
 import { Option, type Command } from "commander";
 import { BACKENDS, parseSubmission, type Backend, type Submission } from "../../lib/contracts/submission";
 import { parseWorkloadId, SUITE_QUICK, SUITE_V1, type WorkloadSpec } from "../../lib/contracts/workloads";
 import { defaultDataDir } from "../../lib/db/client";
-import { openDbForCli } from "../../lib/db/embedded-server";
-import { ingestSubmission } from "../../lib/db/ingest";
 import { AbortedError, runSession } from "../bench/session";
 import { ModelError, resolveModel } from "../models/resolve";
 import { render, OUTPUT_FORMATS, type OutputFormat } from "../output/printers";
 import { detectMeters } from "../power";
-import { Outbox, uploadWithRetries } from "../upload/outbox";
+import { checkDestination, deliver } from "./deliver";
 import { CliError } from "./errors";
 
 export interface BenchOptions {
@@ -67,14 +64,7 @@ export async function bench(
   if (contextSize < needCtx) throw new CliError(`--ctx-size ${contextSize} is too small for the workloads (need ${needCtx})`);
   const idleSeconds = Number(o.idleSeconds);
   if (!Number.isFinite(idleSeconds) || idleSeconds < 0 || idleSeconds > 600) throw new CliError("--idle-seconds must be from 0 to 600");
-  if (o.server) {
-    try {
-      new URL(o.server);
-    } catch {
-      throw new CliError(`--server must be a URL like http://host:3000 (got "${o.server}")`);
-    }
-    if (!o.token) throw new CliError("--server needs --token (or TOKENWATT_TOKEN)");
-  }
+  checkDestination(o);
   const dataDir = defaultDataDir();
   let model;
   try {
@@ -126,27 +116,7 @@ export async function bench(
   const checked = parseSubmission(submission);
   if (!checked.ok) throw new CliError(`internal error: the runner produced an invalid submission: ${JSON.stringify(checked.issues)}`);
   print(render(submission, o.output));
-  const outbox = new Outbox(path.join(dataDir, "outbox"));
-  outbox.put(submission);
-  if (o.server) {
-    const r = await uploadWithRetries(o.server, o.token!, submission);
-    if (r.ok) {
-      outbox.done(submission.submissionId);
-      log(`uploaded ${submission.submissionId} to ${o.server} (${r.status})`);
-    } else {
-      log(`upload failed: ${r.message}. The submission waits in ${outbox.dir}; send it later with \`npx tokenwatt upload --server ${o.server} --token ...\``);
-      return { code: 1, submission };
-    }
-  } else {
-    const h = await openDbForCli();
-    try {
-      const r = await ingestSubmission(h.db, checked.submission, null);
-      outbox.done(submission.submissionId);
-      log(`stored ${r.submissionId} in the ${h.kind} database (${h.location})${r.plausible ? "" : `; flagged: ${r.flags.map((f) => f.message).join("; ")}`}`);
-    } finally {
-      await h.close();
-    }
-  }
+  if (!(await deliver(checked.submission, o, log))) return { code: 1, submission };
   const failed = submission.workloads.filter((w) => w.status !== "ok").length;
   if (failed) log(`${failed} workload(s) failed`);
   return { code: failed ? 1 : 0, submission };

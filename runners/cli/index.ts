@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError } from "./errors";
 import { registerBenchCommand } from "./bench";
+import { registerBenchBrowserCommand } from "./bench-browser";
 import { registerProbeCommand } from "./probe";
 import { registerPublishCommand } from "./publish";
 import { registerSnapshotCommand } from "./snapshot";
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerTokenCommands(program);
   registerBenchCommand(program);
+  registerBenchBrowserCommand(program);
   registerProbeCommand(program);
   registerPublishCommand(program);
   registerSnapshotCommand(program);

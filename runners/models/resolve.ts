@@ -30,7 +30,7 @@ async function sha256File(file: string): Promise<string> {
 
 const FILE_TYPES: Record<number, string> = { 0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1", 10: "Q2_K", 12: "Q3_K_M", 14: "Q4_K_S", 15: "Q4_K_M", 16: "Q5_K_S", 17: "Q5_K_M", 18: "Q6_K", 32: "BF16" };
 
-async function describeGguf(file: string, weights: "real" | "synthetic", source: string): Promise<ModelInfo> {
+export async function describeGguf(file: string, weights: "real" | "synthetic", source: string): Promise<ModelInfo> {
   const { readGgufFileInfo } = await import("node-llama-cpp");
   let info;
   try {

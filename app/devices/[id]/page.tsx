@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { serverContext } from "../../../lib/server/context";
-import { getDevice } from "../../../lib/db/runs";
+import { getDevice, nativeVsBrowser } from "../../../lib/db/runs";
 import { formatBytes } from "../../../lib/domain/format";
 
 export const dynamic = "force-dynamic";
@@ -13,6 +13,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
   const { db } = await serverContext();
   const r = await getDevice(db, n);
   if (!r) notFound();
+  const nvb = await nativeVsBrowser(db, n);
   const d = r.device;
   const gpus = (d.gpus as { vendor: string; model: string; vramBytes: number | null }[]) ?? [];
   return (
@@ -26,6 +27,39 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
         <Link href={`/compare?devices=${d.id}`}>Compare with other devices</Link> ·{" "}
         <a href={`/api/v1/public/badge/device/${d.id}`}>Badge (SVG)</a>
       </p>
+      {nvb.length > 0 && (
+        <div className="table-wrap">
+          <table data-testid="native-vs-browser">
+            <caption>Native vs browser on this device: the same model and workload, median tokens/s (the browser&apos;s cost)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Model</th>
+                <th scope="col">Workload</th>
+                <th scope="col" className="num">Native t/s</th>
+                <th scope="col" className="num">Browser t/s</th>
+                <th scope="col" className="num">Browser / native</th>
+              </tr>
+            </thead>
+            <tbody>
+              {nvb.map((x) => (
+                <tr key={`${x.modelName}|${x.quantization}|${x.workloadId}`}>
+                  <td>
+                    {x.modelName} {x.quantization} {x.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+                  </td>
+                  <td>{x.workloadId}</td>
+                  <td className="num" title={x.native!.engines}>
+                    {x.native!.medianTs.toFixed(1)} <span className="hint">{x.native!.engines}</span>
+                  </td>
+                  <td className="num" title={x.browser!.engines}>
+                    {x.browser!.medianTs.toFixed(1)} <span className="hint">{x.browser!.engines}</span>
+                  </td>
+                  <td className="num">{x.ratio!.toFixed(2)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       <div className="table-wrap">
         <table>
           <caption>{r.runs.length} runs</caption>

@@ -1,0 +1,9 @@
+import { guarded } from "../../../../../../lib/server/http";
+import { handleWebLlmFile } from "../../../../../../lib/server/browser-models";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(req: Request, ctx: { params: Promise<{ path: string[] }> }) {
+  const { path } = await ctx.params;
+  return guarded(async () => handleWebLlmFile(req, path));
+}

@@ -1,0 +1,9 @@
+import { serverContext } from "../../../../lib/server/context";
+import { guarded } from "../../../../lib/server/http";
+import { handlePairingCreate } from "../../../../lib/server/pairing";
+
+export const dynamic = "force-dynamic";
+
+export function POST(req: Request) {
+  return guarded(async () => handlePairingCreate(req, (await serverContext()).db));
+}

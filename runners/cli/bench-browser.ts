@@ -1,0 +1,164 @@
+/**
+ * `tokenwatt bench-browser`: drives a browser (system Chromium by default) through the dashboard's
+ * /run page, which measures the suite with wllama (WASM) or web-llm (WebGPU); collects the page's
+ * submission and stores or uploads it like `bench`. The page gets this machine's native device
+ * probe, so browser and native results land on the same device for comparison.
+ */
+import { Option, type Command } from "commander";
+import { parseSubmission, type Submission } from "../../lib/contracts/submission";
+import { defaultDataDir } from "../../lib/db/client";
+import { probeDevice } from "../device/probe";
+import { ModelError, resolveModel } from "../models/resolve";
+import { render, OUTPUT_FORMATS, type OutputFormat } from "../output/printers";
+import { checkDestination, deliver } from "./deliver";
+import { CliError } from "./errors";
+
+export interface BenchBrowserOptions {
+  url: string;
+  engine: "wllama" | "web-llm";
+  model?: string;
+  webllmModel: string;
+  webllmBase?: string;
+  suite: "quick" | "v1";
+  repetitions: string;
+  threads?: string;
+  browser: string;
+  headed: boolean;
+  nativeDevice: boolean;
+  timeout: string;
+  output: OutputFormat;
+  server?: string;
+  token?: string;
+}
+
+interface CatalogModel {
+  id: string;
+  fileName: string;
+  info: { name: string; quantization: string };
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  let r: Response;
+  try {
+    r = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+  } catch (e) {
+    throw new CliError(`cannot reach ${url} (${(e as Error).cause ?? (e as Error).message}): start the dashboard with \`npm start\`, or pass --url`);
+  }
+  if (!r.ok) throw new CliError(`${url} answered HTTP ${r.status}; is --url a Tokenwatt dashboard?`);
+  return (await r.json()) as T;
+}
+
+/** Finds the catalog entry for -m: a catalog id, a file name, "name quant", or a synthetic:... spec. */
+export async function pickModel(base: string, ref: string | undefined): Promise<CatalogModel> {
+  if (ref?.startsWith("synthetic:")) {
+    // Written into this machine's data directory, which a local dashboard serves.
+    try {
+      await resolveModel(ref, defaultDataDir());
+    } catch (e) {
+      if (e instanceof ModelError) throw new CliError(e.message);
+      throw e;
+    }
+  }
+  const { models } = await getJson<{ models: CatalogModel[] }>(`${base}/api/v1/browser/models`);
+  if (!models.length) throw new CliError(`${base} offers no GGUF models to browsers (it serves its data dir's models/ and TOKENWATT_MODELS_DIR)`);
+  if (!ref) return models[0]!;
+  const want = ref.startsWith("synthetic:") ? ref.split(":").slice(1).join("-").toLowerCase() + ".gguf" : ref.toLowerCase();
+  const m = models.find((x) => x.id === ref || x.fileName.toLowerCase() === want || `${x.info.name} ${x.info.quantization}`.toLowerCase() === want || x.info.name.toLowerCase() === want);
+  if (!m) throw new CliError(`${base} does not offer "${ref}"; it offers: ${models.map((x) => x.fileName).join(", ")}`);
+  return m;
+}
+
+export async function benchBrowser(o: BenchBrowserOptions, log: (m: string) => void = (m) => void process.stderr.write(`${m}\n`), print: (m: string) => void = console.log): Promise<{ code: number; submission?: Submission }> {
+  let base: string;
+  try {
+    base = new URL(o.url).origin;
+  } catch {
+    throw new CliError(`--url must be the dashboard's URL, like http://localhost:3000 (got "${o.url}")`);
+  }
+  const reps = Number(o.repetitions);
+  if (!Number.isInteger(reps) || reps < 1 || reps > 100) throw new CliError("--repetitions must be an integer from 1 to 100");
+  if (o.threads !== undefined && !/^\d{1,3}$/.test(o.threads)) throw new CliError("--threads must be an integer from 1 to 256");
+  const timeoutS = Number(o.timeout);
+  if (!Number.isFinite(timeoutS) || timeoutS < 10) throw new CliError("--timeout must be at least 10 seconds");
+  checkDestination(o);
+  await getJson(`${base}/api/health`);
+
+  const q = new URLSearchParams({ auto: "1", engine: o.engine, suite: o.suite, reps: String(reps) });
+  if (o.threads) q.set("threads", o.threads);
+  if (o.engine === "wllama") {
+    const m = await pickModel(base, o.model);
+    q.set("model", m.id);
+    log(`measuring ${m.info.name} ${m.info.quantization} with wllama in ${o.browser}`);
+  } else {
+    q.set("webllmModel", o.webllmModel);
+    if (o.webllmBase) q.set("webllmBase", o.webllmBase);
+    log(`measuring ${o.webllmModel} with web-llm in ${o.browser}`);
+  }
+  const device = o.nativeDevice ? await probeDevice("wasm", null, ["cpu", "wasm"]) : null;
+
+  const { chromium } = await import("playwright-core");
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: o.browser,
+      headless: !o.headed,
+      args: ["--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--enable-unsafe-webgpu"],
+    });
+  } catch (e) {
+    throw new CliError(`cannot start the browser at ${o.browser}: ${(e as Error).message.split("\n")[0]} (apt-get install chromium, or pass --browser PATH)`);
+  }
+  let submission: Submission;
+  try {
+    const page = await browser.newPage();
+    if (device) await page.addInitScript(`window.__TOKENWATT_DEVICE__ = ${JSON.stringify(device)};`);
+    await page.goto(`${base}/run?${q}`);
+    let last = "";
+    const deadline = Date.now() + timeoutS * 1000;
+    for (;;) {
+      const st = (await page.evaluate("window.__tokenwatt ?? null")) as { status: string; submission: Submission | null; error: string | null } | null;
+      if (st?.status === "done" && st.submission) {
+        submission = st.submission;
+        break;
+      }
+      if (st?.status === "error") throw new CliError(`the browser run failed: ${st.error}`);
+      const progress = (await page.locator("[data-testid=suite-progress]").textContent({ timeout: 100 }).catch(() => null)) ?? "";
+      if (progress && progress !== last) log(`  ${(last = progress)}`);
+      if (Date.now() > deadline) throw new CliError(`the browser run did not finish within ${timeoutS} s (last: ${last || "nothing"})`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await browser.close();
+  }
+  const checked = parseSubmission(submission);
+  if (!checked.ok) throw new CliError(`the page produced an invalid submission: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
+  print(render(checked.submission, o.output));
+  if (!(await deliver(checked.submission, o, log))) return { code: 1, submission: checked.submission };
+  const failed = checked.submission.workloads.filter((w) => w.status !== "ok").length;
+  if (failed) log(`${failed} workload(s) failed`);
+  return { code: failed ? 1 : 0, submission: checked.submission };
+}
+
+export function registerBenchBrowserCommand(program: Command): void {
+  program
+    .command("bench-browser")
+    .description("measure the suite inside a browser (wllama on WASM, or web-llm on WebGPU) through the dashboard's /run page")
+    .option("--url <url>", "the Tokenwatt dashboard serving /run", "http://localhost:3000")
+    .addOption(new Option("--engine <name>", "browser engine").choices(["wllama", "web-llm"]).default("wllama"))
+    .option("-m, --model <ref>", "wllama: a model the dashboard offers (file name, \"name quant\", id) or synthetic:<shape>:<quant>")
+    .option("--webllm-model <id>", "web-llm: a model id of web-llm's prebuilt list", "SmolLM2-135M-Instruct-q0f32-MLC")
+    .option("--webllm-base <url>", "web-llm: base URL of the model artifacts (default: the dashboard's)")
+    .addOption(new Option("--suite <name>", "workload suite").choices(["quick", "v1"]).default("quick"))
+    .option("-r, --repetitions <n>", "timed repetitions per workload", "3")
+    .option("-t, --threads <n>", "wllama threads (default: the browser's hardwareConcurrency)")
+    .addOption(new Option("--browser <path>", "browser executable (Chromium-based)").env("TOKENWATT_BROWSER").default("/usr/bin/chromium"))
+    .option("--headed", "show the browser window")
+    .option("--no-native-device", "describe the device as the browser sees it instead of with the native probe")
+    .option("--timeout <s>", "give up after this many seconds", "1800")
+    .addOption(new Option("-o, --output <format>", "what to print").choices([...OUTPUT_FORMATS]).default("md"))
+    .addOption(new Option("--server <url>", "upload to this Tokenwatt server instead of the local database").env("TOKENWATT_SERVER"))
+    .addOption(new Option("--token <token>", "runner token for --server").env("TOKENWATT_TOKEN"))
+    .action(async (o: BenchBrowserOptions) => {
+      const { code } = await benchBrowser(o);
+      if (code !== 0) throw new CliError("some workloads failed or the upload did not complete", code);
+    });
+}
