@@ -45,6 +45,21 @@ export function BrowserRunner({ webLlmBaseUrl, ownerMode }: { webLlmBaseUrl: str
       <section className="panel" aria-labelledby="probe-h">
         <h2 id="probe-h">This device</h2>
         <dl className="facts" data-testid="probe">
+          {typeof window !== "undefined" && !window.isSecureContext && (
+            <>
+              <dt>Secure context</dt>
+              <dd className="field-error" data-testid="insecure">
+                no: this page was opened over plain HTTP on a network address, so the browser withholds WebGPU and WebAssembly threads
+                (wllama still runs, on one thread). Serve the dashboard over HTTPS (a reverse proxy) to measure those.
+              </dd>
+            </>
+          )}
+          {typeof window !== "undefined" && window.isSecureContext && !window.crossOriginIsolated && (
+            <>
+              <dt>Threads</dt>
+              <dd className="field-error">this page is not cross-origin isolated: wllama runs on one thread</dd>
+            </>
+          )}
           <dt>WebGPU</dt>
           <dd>{probe.available ? "available" : <span className="field-error">{probe.reason}</span>}</dd>
           {probe.adapter && (

@@ -2,10 +2,10 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { Device, Submission } from "../../lib/contracts/submission";
-import { SUITE_QUICK, SUITE_V1 } from "../../lib/contracts/workloads";
+import { parseWorkloadId, SUITE_QUICK, SUITE_V1, type WorkloadSpec } from "../../lib/contracts/workloads";
 import type { BrowserEngine } from "../../lib/browser/engine";
 import { BrowserSuite, type SuiteProgress } from "../../lib/browser/suite";
-import { browserDevice, buildBrowserSubmission, userAgentInfo } from "../../lib/browser/submission";
+import { browserDevice, buildBrowserSubmission, newSubmissionId, userAgentInfo } from "../../lib/browser/submission";
 import type { WebGpuProbe } from "../../lib/browser/webgpu-bench";
 import { UploadPanel } from "./upload-panel";
 
@@ -66,7 +66,13 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
     const nThreads = Number(threads);
     if (!Number.isInteger(nReps) || nReps < 1 || nReps > 100) return setState({ status: "error", submission: null, error: "repetitions must be a whole number from 1 to 100" });
     if (!Number.isInteger(nThreads) || nThreads < 1 || nThreads > 256) return setState({ status: "error", submission: null, error: "threads must be a whole number from 1 to 256" });
-    const workloads = suite === "v1" ? SUITE_V1 : SUITE_QUICK;
+    // ?workloads=pp512,tg128 (as `bench -w`) overrides the suite.
+    const custom = params.get("workloads")?.split(",").map((id) => id.trim()).filter(Boolean);
+    const parsed = custom?.map((id) => parseWorkloadId(id));
+    if (custom && (custom.length === 0 || parsed!.some((w) => !w))) {
+      return setState({ status: "error", submission: null, error: `unknown workload id(s) in ?workloads=: ${custom.filter((id) => !parseWorkloadId(id)).join(", ") || "(none)"}` });
+    }
+    const workloads: readonly WorkloadSpec[] = parsed ? (parsed as WorkloadSpec[]) : suite === "v1" ? SUITE_V1 : SUITE_QUICK;
     const contextSize = Math.max(512, 2 ** Math.ceil(Math.log2(Math.max(...workloads.map((w) => w.nDepth + w.nPrompt + w.nGen + 64)))));
     setState({ status: "running", submission: null, error: null });
     const startedAt = new Date().toISOString();
@@ -108,7 +114,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
         ? { ...injected, backend, availableBackends: [...new Set([...injected.availableBackends, ...available])] }
         : browserDevice(probe, await userAgentInfo(), backend, available);
       const submission = buildBrowserSubmission({
-        submissionId: crypto.randomUUID(),
+        submissionId: newSubmissionId(),
         startedAt,
         finishedAt: new Date().toISOString(),
         device,

@@ -31,8 +31,11 @@ function ggufFiles(dir: string, depth = 0): string[] {
   }
   return entries.flatMap((e) => {
     const p = path.join(dir, e.name);
-    if (e.isDirectory() && depth < MAX_DEPTH) return ggufFiles(p, depth + 1);
-    return e.isFile() && e.name.endsWith(".gguf") ? [p] : [];
+    // Symbolic links are followed: a models directory often links files kept elsewhere.
+    const st = e.isSymbolicLink() ? fs.statSync(p, { throwIfNoEntry: false }) : e;
+    if (!st) return [];
+    if (st.isDirectory() && depth < MAX_DEPTH) return ggufFiles(p, depth + 1);
+    return st.isFile() && e.name.endsWith(".gguf") ? [p] : [];
   });
 }
 

@@ -10,6 +10,7 @@ import { defaultDataDir } from "../../lib/db/client";
 import { probeDevice } from "../device/probe";
 import { ModelError, resolveModel } from "../models/resolve";
 import { render, OUTPUT_FORMATS, type OutputFormat } from "../output/printers";
+import { parseWorkloads } from "./bench";
 import { checkDestination, deliver } from "./deliver";
 import { CliError } from "./errors";
 
@@ -20,6 +21,7 @@ export interface BenchBrowserOptions {
   webllmModel: string;
   webllmBase?: string;
   suite: "quick" | "v1";
+  workloads?: string;
   repetitions: string;
   threads?: string;
   browser: string;
@@ -85,6 +87,7 @@ export async function benchBrowser(o: BenchBrowserOptions, log: (m: string) => v
 
   const q = new URLSearchParams({ auto: "1", engine: o.engine, suite: o.suite, reps: String(reps) });
   if (o.threads) q.set("threads", o.threads);
+  if (o.workloads) q.set("workloads", parseWorkloads(o.suite, o.workloads).map((w) => w.id).join(","));
   if (o.engine === "wllama") {
     const m = await pickModel(base, o.model);
     q.set("model", m.id);
@@ -148,6 +151,7 @@ export function registerBenchBrowserCommand(program: Command): void {
     .option("--webllm-model <id>", "web-llm: a model id of web-llm's prebuilt list", "SmolLM2-135M-Instruct-q0f32-MLC")
     .option("--webllm-base <url>", "web-llm: base URL of the model artifacts (default: the dashboard's)")
     .addOption(new Option("--suite <name>", "workload suite").choices(["quick", "v1"]).default("quick"))
+    .option("-w, --workloads <ids>", "comma-separated workload ids instead of the suite, e.g. pp512,tg128")
     .option("-r, --repetitions <n>", "timed repetitions per workload", "3")
     .option("-t, --threads <n>", "wllama threads (default: the browser's hardwareConcurrency)")
     .addOption(new Option("--browser <path>", "browser executable (Chromium-based)").env("TOKENWATT_BROWSER").default("/usr/bin/chromium"))

@@ -1,11 +1,18 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../helpers/server";
-import { launchBrowser } from "../helpers/browser";
+import { CHROMIUM_PATH, launchBrowser } from "../helpers/browser";
+
+const run = promisify(execFile);
+const MODELS = path.resolve("../shared/models");
 
 describe("browser runner page (/run)", () => {
   let srv: RunningServer;
   beforeAll(async () => {
-    srv = await startServer();
+    srv = await startServer({ TOKENWATT_MODELS_DIR: MODELS });
   });
   afterAll(async () => srv?.stop());
 
@@ -47,4 +54,101 @@ describe("browser runner page (/run)", () => {
       await browser.close();
     }
   });
+
+  it("runs the suite with wllama on stories260K, uploads with a pairing code from the QR panel, once", async () => {
+    const browser = await launchBrowser(["--enable-unsafe-webgpu"]);
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${srv.url}/run?auto=1&reps=2&threads=2&workloads=pp64,tg16,ttft`);
+      await page.getByTestId("suite-results").waitFor({ timeout: 90_000 });
+      const rows = await page.locator("[data-testid=suite-results] tbody tr").allInnerTexts();
+      expect(rows.map((r) => r.split("\t")[0])).toEqual(["pp64", "tg16", "ttft"]);
+      for (const r of rows) {
+        const [, status, tps, reps] = r.split("\t");
+        expect(status).toBe("ok");
+        expect(Number(tps)).toBeGreaterThan(0);
+        expect(reps).toBe("2");
+      }
+      const st = (await page.evaluate("window.__tokenwatt")) as { submission: { engine: { name: string }; device: { backend: string }; options: { threads: number } } };
+      expect(st.submission).toMatchObject({ engine: { name: "wllama" }, device: { backend: "wasm" }, options: { threads: 2 } });
+
+      await page.getByRole("button", { name: "Show a pairing code" }).click();
+      const code = (await page.getByTestId("pair-code").innerText()).trim();
+      expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+      expect(await page.locator("[data-testid=pairing] svg").count()).toBe(1);
+      await page.getByLabel("Pairing code").fill(code);
+      await page.getByRole("button", { name: "Upload these results" }).click();
+      await page.getByTestId("upload-ok").waitFor();
+      await page.getByRole("link", { name: "view the run" }).click();
+      await page.waitForURL(/\/runs\//);
+      const runText = await page.locator("main").innerText();
+      expect(runText).toContain("wllama");
+      expect(runText).toContain("stories260K");
+
+      // The same code a second time: refused, nothing stored.
+      const again = (await page.evaluate(
+        `fetch("/api/v1/submissions", { method: "POST", headers: { "content-type": "application/json", authorization: "Pairing ${code}" }, body: JSON.stringify({ ...window.__tokenwatt?.submission, submissionId: crypto.randomUUID() }) }).then(async (r) => [r.status, (await r.json()).error?.code])`,
+      )) as [number, string];
+      expect(again).toEqual([401, "pairing_used"]);
+    } finally {
+      await browser.close();
+    }
+  }, 150_000);
+
+  it("bench-browser measures through the page and lands beside the native run on the same device", async () => {
+    const env = { ...process.env, TOKENWATT_DATA_DIR: srv.dataDir, DATABASE_URL: "", CHROMIUM_PATH };
+    const common = ["-w", "pp64,tg16", "-r", "2", "-t", "2"];
+    await run(process.execPath, ["bin/tokenwatt.mjs", "bench", "-m", path.join(MODELS, "stories260K.gguf"), ...common, "--no-power", "--no-bandwidth", "--no-progress"], { env });
+    const b = await run(process.execPath, ["bin/tokenwatt.mjs", "bench-browser", "--url", srv.url, "-m", "stories260K.gguf", ...common, "--browser", CHROMIUM_PATH], { env });
+    expect(b.stdout).toMatch(/\| stories260K \| F32 .* \| wasm \| 2 \| pp64 \|/);
+    expect(b.stderr).toMatch(/stored [0-9a-f-]{36} in the postgres database/);
+
+    const home = await (await fetch(`${srv.url}/`)).text();
+    const ids = [...new Set([...home.matchAll(/href="\/devices\/(\d+)"/g)].map((m) => m[1]))];
+    const pages = await Promise.all(ids.map(async (id) => (await fetch(`${srv.url}/devices/${id}`)).text()));
+    const page = pages.find((p) => p.includes('data-testid="native-vs-browser"'));
+    expect(page, "a device page with native and browser results").toBeDefined();
+    expect(page).toContain("node-llama-cpp cpu");
+    expect(page).toContain("wllama wasm");
+    const ratios = [...page!.matchAll(/<td class="num">(\d+\.\d\d)<\/td><\/tr>/g)].map((m) => Number(m[1]));
+    expect(ratios).toHaveLength(2);
+    for (const r of ratios) expect(r).toBeGreaterThan(0);
+  }, 180_000);
+
+  it("bench-browser says clearly what is wrong with its input", async () => {
+    const env = { ...process.env, TOKENWATT_DATA_DIR: srv.dataDir, DATABASE_URL: "" };
+    const fail = (args: string[]) => run(process.execPath, ["bin/tokenwatt.mjs", "bench-browser", ...args], { env }).then(() => "", (e: { stderr: string }) => e.stderr);
+    expect(await fail(["--url", "http://127.0.0.1:9"])).toMatch(/cannot reach http:\/\/127.0.0.1:9\/api\/health/);
+    expect(await fail(["--url", srv.url, "-m", "nope.gguf"])).toMatch(/does not offer "nope.gguf"; it offers: stories260K.gguf/);
+    expect(await fail(["--url", srv.url, "-w", "pp0"])).toMatch(/unknown workload id/);
+    expect(await fail(["--url", srv.url, "--browser", "/nonexistent/chrome"])).toMatch(/cannot start the browser at \/nonexistent\/chrome/);
+  }, 60_000);
+
+  it("web-llm: says when a model needs shader-f16, when artifacts cannot be reached, and when they do not load", async () => {
+    const browser = await launchBrowser(["--enable-unsafe-webgpu"]);
+    const error = async (q: string) => {
+      const page = await browser.newPage();
+      await page.goto(`${srv.url}/run?engine=web-llm&auto=1&reps=1&${q}`);
+      await page.getByTestId("suite-error").waitFor({ timeout: 60_000 });
+      const t = await page.getByTestId("suite-error").innerText();
+      await page.close();
+      return t;
+    };
+    try {
+      expect(await error("webllmModel=SmolLM2-135M-Instruct-q0f16-MLC")).toMatch(/needs the WebGPU feature shader-f16, which this adapter lacks/);
+      expect(await error("webllmModel=SmolLM2-135M-Instruct-q0f32-MLC")).toMatch(/artifacts cannot be reached: .*\/api\/v1\/browser\/webllm\/SmolLM2-135M-Instruct-q0f32-MLC\/resolve\/main\/mlc-chat-config.json answered HTTP 404/);
+      expect(await error("webllmModel=NoSuchModel-MLC")).toMatch(/not a model id web-llm 0.2.86 knows/);
+      // Artifacts in place but not a real model: the real loading path runs and fails with a clear message.
+      const id = "SmolLM2-135M-Instruct-q0f32-MLC";
+      const dir = path.join(srv.dataDir, "webllm", id, "resolve", "main");
+      fs.mkdirSync(dir, { recursive: true });
+      fs.mkdirSync(path.join(srv.dataDir, "webllm", "libs"), { recursive: true });
+      fs.writeFileSync(path.join(dir, "mlc-chat-config.json"), JSON.stringify({ model_type: "llama", conv_template: { name: "chatml" }, tokenizer_files: ["tokenizer.json"], context_window_size: 2048 }));
+      fs.writeFileSync(path.join(dir, "tensor-cache.json"), JSON.stringify({ records: [{ dataPath: "params_shard_0.bin", nbytes: 1024, records: [] }] }));
+      fs.writeFileSync(path.join(srv.dataDir, "webllm", "libs", "SmolLM2-135M-Instruct-q0f32_cs1k-webgpu.wasm"), "not wasm");
+      expect(await error(`webllmModel=${id}`)).toMatch(/web-llm could not load SmolLM2-135M-Instruct-q0f32-MLC: /);
+    } finally {
+      await browser.close();
+    }
+  }, 180_000);
 });

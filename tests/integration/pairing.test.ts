@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { count, eq } from "drizzle-orm";
+import { claimPairingCode, createPairingCode } from "../../lib/db/pairing";
+import { pairingCodes, submissions } from "../../lib/db/schema";
+import { handleSubmissionPost } from "../../lib/server/submissions";
+import { handlePairingCreate } from "../../lib/server/pairing";
+import { hashToken } from "../../lib/db/tokens";
+import { createRateLimiter } from "../../lib/server/rate-limit";
+import { makeSubmission } from "../helpers/fixtures";
+import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+
+describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
+  let h: TestDb;
+  const limiter = createRateLimiter(1e6, 1e6);
+  beforeAll(async () => {
+    h = await openTestDb(kind);
+  });
+  afterAll(async () => h?.drop());
+
+  const post = (body: unknown, code: string) =>
+    handleSubmissionPost(
+      new Request("http://test/api/v1/submissions", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Pairing ${code}` },
+        body: JSON.stringify(body),
+      }),
+      { db: h.db, limiter },
+    );
+  const stored = async () => (await h.db.select({ n: count() }).from(submissions))[0]!.n;
+
+  it("a code delivers exactly one submission; a second upload with it is refused", async () => {
+    const { code, expiresAt } = await createPairingCode(h.db);
+    expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    expect(expiresAt.getTime() - Date.now()).toBeGreaterThan(590_000);
+    const first = makeSubmission({ workloads: 2 });
+    const r1 = await post(first, code.toLowerCase()); // typed on a phone: case and dash do not matter
+    expect(r1.status).toBe(201);
+    const [row] = await h.db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, hashToken(code.replace("-", ""))));
+    expect(row).toMatchObject({ submissionId: first.submissionId });
+    expect(row!.usedAt).not.toBeNull();
+    const before = await stored();
+    const r2 = await post(makeSubmission({ workloads: 2 }), code);
+    expect(r2.status).toBe(401);
+    expect((await r2.json()).error.code).toBe("pairing_used");
+    expect(await stored()).toBe(before);
+  });
+
+  it("an invalid submission does not use up the code", async () => {
+    const { code } = await createPairingCode(h.db);
+    const bad = { ...makeSubmission({ workloads: 1 }), schemaVersion: 99 };
+    const r = await post(bad, code);
+    expect(r.status).toBe(400);
+    expect((await r.json()).error.code).toBe("invalid_submission");
+    expect((await post(makeSubmission({ workloads: 1 }), code)).status).toBe(201);
+  });
+
+  it("refuses expired, unknown and malformed codes, and stores nothing", async () => {
+    const { code } = await createPairingCode(h.db, 60);
+    await h.db.update(pairingCodes).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(pairingCodes.codeHash, hashToken(code.replace("-", ""))));
+    const before = await stored();
+    for (const [c, expected] of [
+      [code, "pairing_expired"],
+      ["ZZZZ-ZZZZ", "pairing_unknown"],
+      ["nope", "pairing_malformed"],
+    ] as const) {
+      const r = await post(makeSubmission({ workloads: 1 }), c);
+      expect(r.status).toBe(401);
+      expect((await r.json()).error.code).toBe(expected);
+    }
+    expect(await stored()).toBe(before);
+  });
+
+  it("only one of two simultaneous claims wins", async () => {
+    const { code } = await createPairingCode(h.db);
+    const claims = await Promise.all([claimPairingCode(h.db, code), claimPairingCode(h.db, code), claimPairingCode(h.db, code)]);
+    expect(claims.filter((c) => c.ok)).toHaveLength(1);
+    expect(claims.filter((c) => !c.ok).map((c) => !c.ok && c.reason)).toEqual(["used", "used"]);
+  });
+
+  it("creates codes with a QR code on the owner's dashboard, and needs an admin token on a public server", async () => {
+    const r = await handlePairingCreate(new Request("http://localhost:3000/api/v1/pairing-codes", { method: "POST" }), h.db);
+    expect(r.status).toBe(201);
+    const j = await r.json();
+    expect(j.qrSvg).toMatch(/^<svg/);
+    expect(j.runUrl).toMatch(new RegExp(`/run\\?pair=${j.code}$`));
+    const bad = await handlePairingCreate(
+      new Request("http://localhost:3000/api/v1/pairing-codes", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ttlSeconds: 5 }) }),
+      h.db,
+    );
+    expect(bad.status).toBe(400);
+    process.env.TOKENWATT_PUBLIC = "1";
+    try {
+      const pub = await handlePairingCreate(new Request("http://x/api/v1/pairing-codes", { method: "POST" }), h.db);
+      expect(pub.status).toBe(401);
+    } finally {
+      delete process.env.TOKENWATT_PUBLIC;
+    }
+  });
+});
