@@ -79,17 +79,18 @@ describe("browser runner page (/run)", () => {
       await page.getByLabel("Pairing code").fill(code);
       await page.getByRole("button", { name: "Upload these results" }).click();
       await page.getByTestId("upload-ok").waitFor();
-      await page.getByRole("link", { name: "view the run" }).click();
-      await page.waitForURL(/\/runs\//);
-      const runText = await page.locator("main").innerText();
-      expect(runText).toContain("wllama");
-      expect(runText).toContain("stories260K");
 
       // The same code a second time: refused, nothing stored.
       const again = (await page.evaluate(
         `fetch("/api/v1/submissions", { method: "POST", headers: { "content-type": "application/json", authorization: "Pairing ${code}" }, body: JSON.stringify({ ...window.__tokenwatt?.submission, submissionId: crypto.randomUUID() }) }).then(async (r) => [r.status, (await r.json()).error?.code])`,
       )) as [number, string];
       expect(again).toEqual([401, "pairing_used"]);
+
+      await page.getByRole("link", { name: "view the run" }).click();
+      await page.waitForURL(/\/runs\//);
+      const runText = await page.locator("main").innerText();
+      expect(runText).toContain("wllama");
+      expect(runText).toContain("stories260K");
     } finally {
       await browser.close();
     }
