@@ -77,6 +77,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
     setState({ status: "running", submission: null, error: null });
     const startedAt = new Date().toISOString();
     let eng: BrowserEngine | null = null;
+    let open: () => Promise<BrowserEngine>;
     try {
       let model: Submission["model"];
       if (engine === "wllama") {
@@ -85,27 +86,35 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
         model = m.info;
         const { WllamaEngine } = await import("../../lib/browser/wllama-engine");
         setProgress(`downloading ${m.fileName}…`);
-        eng = await WllamaEngine.create({
+        open = () => WllamaEngine.create({
           wasmUrl: "/api/v1/browser/wllama.wasm",
           modelUrl: `/api/v1/browser/models/${m.id}`,
           threads: nThreads,
           contextSize,
           onLoadProgress: (l, t) => setProgress(`downloading ${m.fileName}: ${t ? Math.round((100 * l) / t) : Math.round(l / 2 ** 20)}${t ? "%" : " MiB"}`),
         });
+        eng = await open();
       } else {
         if (!probe.available) throw new Error(`web-llm needs WebGPU: ${probe.reason}`);
         const { preflightWebLlm, WebLlmEngine } = await import("../../lib/browser/webllm-engine");
         const target = { modelId: webLlmModel.trim(), baseUrl: baseUrl.trim().replace(/\/+$/, "") };
         const pre = await preflightWebLlm(target, probe.features);
         model = pre.info;
-        eng = await WebLlmEngine.create(target, pre.modelLibFile, contextSize, (text) => setProgress(text));
+        open = () => WebLlmEngine.create(target, pre.modelLibFile, contextSize, (text) => setProgress(text));
+        eng = await open();
       }
-      const runner = new BrowserSuite(eng, model.fileBytes);
+      let runner = new BrowserSuite(eng, model.fileBytes);
       const results = [];
       for (const w of workloads) {
-        results.push(
-          await runner.run(w, nReps, (p: SuiteProgress) => setProgress(`${p.workloadId}: ${p.phase === "rep" ? `repetition ${p.done}/${p.total}` : p.phase}`)),
-        );
+        const r = await runner.run(w, nReps, (p: SuiteProgress) => setProgress(`${p.workloadId}: ${p.phase === "rep" ? `repetition ${p.done}/${p.total}` : p.phase}`));
+        results.push(r);
+        if (r.status === "crash" && w !== workloads.at(-1)) {
+          // As the native runner's child process per workload: a crash costs one workload, not the session.
+          setProgress("the engine crashed: loading it again");
+          await eng.dispose().catch(() => {});
+          eng = await open();
+          runner = new BrowserSuite(eng, model.fileBytes);
+        }
       }
       const injected = window.__TOKENWATT_DEVICE__;
       const backend = eng.backend;

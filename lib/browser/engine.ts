@@ -35,3 +35,11 @@ export class BrowserBenchError extends Error {
     this.name = "BrowserBenchError";
   }
 }
+
+/**
+ * A WebAssembly engine that aborted (out of memory, a trap, an exception inside the module) is
+ * dead: the workload is a `crash`, and the runner loads a fresh engine for the next one.
+ */
+export function isEngineCrash(message: string): boolean {
+  return /crashed|abort|RuntimeError|unreachable|Invalid typed array length|out of memory/i.test(message);
+}

@@ -7,11 +7,12 @@
  *   tgN@dD     decode time of N tokens after a D-token prompt (the prefill is not timed)
  *   ttft       wall clock of the canonical chat prompt and one token, as the page sees it
  * Prompts of N tokens are calibrated against the engine's own count (prompt-text.ts); samples keep
- * the count the engine reports. Failures are data: a workload the engine refuses is `error`.
+ * the count the engine reports. Failures are data: a workload the engine refuses is `error`; one
+ * during which the engine died is `crash` (the caller loads a fresh engine for the next workload).
  */
 import type { Sample, WorkloadResult } from "../contracts/submission";
 import { TTFT_PROMPT, type WorkloadSpec } from "../contracts/workloads";
-import type { BrowserEngine } from "./engine";
+import { isEngineCrash, type BrowserEngine } from "./engine";
 import { calibratePrompt } from "./prompt-text";
 
 export interface SuiteProgress {
@@ -27,7 +28,7 @@ export class BrowserSuite {
   private readonly prompts = new Map<number, Promise<{ text: string; tokens: number }>>();
 
   constructor(
-    private readonly engine: BrowserEngine,
+    readonly engine: BrowserEngine,
     private readonly modelBytes: number | null,
   ) {}
 
@@ -96,7 +97,8 @@ export class BrowserSuite {
       return { ...base, nPrompt, status: "ok", error: null, samples };
     } catch (e) {
       onProgress?.({ workloadId: w.id, phase: "failed", done: 0, total: repetitions });
-      return { ...base, status: "error", error: (e as Error).message.slice(0, 2000) || "the engine failed", samples: [] };
+      const message = (e as Error).message.slice(0, 2000) || "the engine failed";
+      return { ...base, status: isEngineCrash(message) ? "crash" : "error", error: message, samples: [] };
     }
   }
 }

@@ -95,8 +95,8 @@ describe("browser suite harness", () => {
     expect(small.error).toMatch(/context of 520 tokens/);
     const depthPp = await new BrowserSuite(new FakeEngine(), null).run(w("pp64@d512"), 1);
     expect(depthPp.error).toMatch(/depth/);
-    const broken = await new BrowserSuite(new FakeEngine(2048, "out of memory"), null).run(w("tg8"), 1);
-    expect(broken).toMatchObject({ status: "error", error: "out of memory" });
+    const broken = await new BrowserSuite(new FakeEngine(2048, "the engine refused"), null).run(w("tg8"), 1);
+    expect(broken).toMatchObject({ status: "error", error: "the engine refused" });
   });
 
   it("builds a submission the ingest contract accepts", async () => {
@@ -164,5 +164,15 @@ describe("submission ids", () => {
     const ids = new Set(Array.from({ length: 1000 }, () => newSubmissionId()));
     expect(ids.size).toBe(1000);
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe("engine crashes", () => {
+  it("a workload during which the wasm module died is a crash, a refusal an error", async () => {
+    const w = parseWorkloadId("tg8")!;
+    const crashed = await new BrowserSuite(new FakeEngine(2048, "RuntimeError: Aborted(OOM)"), null).run(w, 1);
+    expect(crashed.status).toBe("crash");
+    const refused = await new BrowserSuite(new FakeEngine(2048, "the prompt is too long"), null).run(w, 1);
+    expect(refused.status).toBe("error");
   });
 });
