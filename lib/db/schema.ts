@@ -75,7 +75,7 @@ export const runnerTokens = pgTable("runner_tokens", {
   name: text("name").notNull().unique(),
   /** sha256 hex of the token; the token itself is shown once and never stored. */
   tokenHash: text("token_hash").notNull().unique(),
-  /** `runner` submits results; `admin` also publishes. */
+  /** `runner` submits results; `admin` also publishes; `agent` is bound to one agent (see agents). */
   role: text("role").notNull().default("runner"),
   createdAt: createdAt(),
   revokedAt: timestamp("revoked_at", { withTimezone: true }),
@@ -217,3 +217,81 @@ export const pairingCodes = pgTable("pairing_codes", {
   /** The submission the code delivered; null until used. */
   submissionId: uuid("submission_id").references(() => submissions.id, { onDelete: "set null" }),
 });
+
+/**
+ * Fleet agents (`tokenwatt agent`): one row per agent token. An agent token is bound to the agent
+ * it registered (token_id unique) and so to one device (fingerprint, as lib/db/ingest.ts computes
+ * it): ingest refuses that token's submissions for any other device. `queue` is the agent's own
+ * pg-boss queue: the agent pulls only from it, so it sees only its own jobs.
+ */
+export const agents = pgTable("agents", {
+  id: serial("id").primaryKey(),
+  tokenId: integer("token_id")
+    .notNull()
+    .unique()
+    .references(() => runnerTokens.id),
+  name: text("name").notNull(),
+  deviceFingerprint: text("device_fingerprint").notNull(),
+  deviceClass: text("device_class").notNull(),
+  /** The device as the agent probed it at registration (lib/contracts Device). */
+  device: jsonb("device").notNull(),
+  version: text("version").notNull(),
+  /** The agent's pg-boss queue. */
+  queue: text("queue")
+    .notNull()
+    .generatedAlwaysAs(sql`'tw-agent-' || "id"::text`),
+  /** `idle` | `busy` | `stopped` (said goodbye). Online = not stopped and seen within the timeout. */
+  status: text("status").notNull().default("idle"),
+  currentJobId: uuid("current_job_id"),
+  registeredAt: timestamp("registered_at", { withTimezone: true }).notNull().defaultNow(),
+  // Not indexed on purpose: every heartbeat updates it, and an unindexed column keeps those
+  // updates HOT (no index writes).
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One request to measure a suite on a set of agents: fanned out to one job per matching agent. */
+export const agentBatches = pgTable("agent_batches", {
+  id: uuid("id").primaryKey(),
+  /** `{ kind: "agent", agentId } | { kind: "class", deviceClass } | { kind: "all" }` */
+  target: jsonb("target").notNull(),
+  /** The job request (lib/contracts/agents.ts JobRequest). */
+  request: jsonb("request").notNull(),
+  jobCount: integer("job_count").notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * Job metadata beside pg-boss's own job row (same id): written in the same transaction as the
+ * pg-boss operation, kept after pg-boss archives its rows, and indexed for the dashboard.
+ * `state`: queued | running | completed | failed | abandoned.
+ */
+export const agentJobs = pgTable(
+  "agent_jobs",
+  {
+    id: uuid("id").primaryKey(),
+    batchId: uuid("batch_id")
+      .notNull()
+      .references(() => agentBatches.id),
+    agentId: integer("agent_id")
+      .notNull()
+      .references(() => agents.id),
+    request: jsonb("request").notNull(),
+    state: text("state").notNull().default("queued"),
+    /** Last progress the agent reported (workload, repetitions done), see lib/contracts/agents.ts. */
+    progress: jsonb("progress"),
+    error: text("error"),
+    /** The one stored result of this job; unique, so a submission completes at most one job. */
+    submissionId: uuid("submission_id")
+      .unique()
+      .references(() => submissions.id, { onDelete: "set null" }),
+    queuedAt: timestamp("queued_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    // A batch runs at most once per agent.
+    uniqueIndex("agent_jobs_batch_agent_idx").on(t.batchId, t.agentId),
+    index("agent_jobs_agent_state_idx").on(t.agentId, t.state),
+    index("agent_jobs_state_idx").on(t.state, t.queuedAt),
+  ],
+);

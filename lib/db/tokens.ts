@@ -8,7 +8,8 @@ import type { Db } from "./client";
 import { runnerTokens } from "./schema";
 
 export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const TOKEN_ROLES = ["runner", "admin"] as const;
+/** `runner` submits results; `admin` also publishes and queues jobs; `agent` runs `tokenwatt agent` for one device. */
+export const TOKEN_ROLES = ["runner", "admin", "agent"] as const;
 export type TokenRole = (typeof TOKEN_ROLES)[number];
 
 export class TokenError extends Error {

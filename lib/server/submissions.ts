@@ -5,10 +5,12 @@
  *
  * A browser without a runner token sends `Authorization: Pairing <code>` instead: a code from the
  * dashboard, valid for minutes and for one submission (see lib/db/pairing.ts).
+ * An agent token submits only for the device its agent registered (403 otherwise).
  */
 import { parseSubmission } from "../contracts/submission";
 import type { Db } from "../db/client";
-import { ingestSubmission } from "../db/ingest";
+import { agentForToken } from "../db/agents";
+import { deviceFingerprint, ingestSubmission } from "../db/ingest";
 import { attachPairingSubmission, claimPairingCode, releasePairingCode } from "../db/pairing";
 import { authenticate } from "../db/tokens";
 import { MAX_BODY_BYTES } from "../env";
@@ -48,6 +50,13 @@ export function handleSubmissionPost(req: Request, deps: IngestDeps): Promise<Re
     const parsed = parseSubmission(body);
     if (!parsed.ok) {
       return apiError(400, "invalid_submission", `the submission has ${parsed.issues.length} invalid field(s)`, parsed.issues);
+    }
+    if (auth.role === "agent") {
+      const agent = await agentForToken(deps.db, auth.tokenId);
+      if (!agent) return apiError(403, "agent_not_registered", "this agent token has no registered agent; start `tokenwatt agent` with it first");
+      if (deviceFingerprint(parsed.submission.device) !== agent.deviceFingerprint) {
+        return apiError(403, "device_mismatch", "an agent token submits results only for the device its agent registered");
+      }
     }
     const r = await ingestSubmission(deps.db, parsed.submission, auth.tokenId);
     return Response.json(

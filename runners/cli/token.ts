@@ -24,7 +24,7 @@ export function registerTokenCommands(program: Command): void {
     .command("create")
     .description("create a token; it is printed once, on the last line, and stored only as a hash")
     .requiredOption("--name <name>", "a unique name, e.g. the runner's host name")
-    .option("--role <role>", `runner or admin (admin may also publish)`, "runner")
+    .option("--role <role>", `runner, admin (may also publish and queue jobs) or agent (for \`tokenwatt agent\`, bound to one device)`, "runner")
     .action(async (opts: { name: string; role: string }) => {
       if (!TOKEN_ROLES.includes(opts.role as TokenRole)) throw new CliError(`--role must be one of ${TOKEN_ROLES.join(", ")}`);
       await withDb(async (h) => {

@@ -1,0 +1,110 @@
+/**
+ * The agent protocol: what the server and `tokenwatt agent` exchange (register, heartbeat, jobs).
+ * Pure zod, shared by the CLI, the API handlers and the dashboard.
+ *
+ * Times: `...S` seconds. A job request names what to measure; the agent measures it with the same
+ * harness as `tokenwatt bench` and uploads one submission per job.
+ */
+import { z } from "zod";
+import { DEVICE_CLASSES, deviceSchema } from "./submission";
+import { parseWorkloadId } from "./workloads";
+
+/** What one job measures. */
+export const jobRequestSchema = z
+  .object({
+    /** A model reference as `tokenwatt bench -m` takes it: a GGUF path on the agent, hf:..., synthetic:shape:quant. */
+    model: z.string().trim().min(1).max(500),
+    suite: z.enum(["v1", "quick"]).default("quick"),
+    /** Workload ids instead of the suite, e.g. ["pp512", "tg128"]. */
+    workloads: z
+      .array(z.string().max(40).refine((id) => parseWorkloadId(id) !== null, "unknown workload id"))
+      .min(1)
+      .max(64)
+      .nullable()
+      .default(null),
+    repetitions: z.int().min(1).max(100).default(3),
+    /** Null: all cores of the device. */
+    threads: z.int().min(1).max(4096).nullable().default(null),
+    /** The job fails when it runs longer than this (the agent may be hung); pg-boss expires it a little later. */
+    timeoutS: z.int().min(10).max(12 * 3600).default(3600),
+  })
+  .strict();
+export type JobRequest = z.infer<typeof jobRequestSchema>;
+export type JobRequestInput = z.input<typeof jobRequestSchema>;
+
+export const jobTargetSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("agent"), agentId: z.int().min(1) }).strict(),
+  z.object({ kind: z.literal("class"), deviceClass: z.enum(DEVICE_CLASSES) }).strict(),
+  z.object({ kind: z.literal("all") }).strict(),
+]);
+export type JobTarget = z.infer<typeof jobTargetSchema>;
+
+/** POST /api/v1/agents/jobs (admin): queue a suite for one agent, a device class or all agents. */
+export const enqueueBodySchema = z.object({ target: jobTargetSchema, request: jobRequestSchema }).strict();
+
+export const registerBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    version: z.string().trim().min(1).max(50),
+    device: deviceSchema,
+    /** The job the agent still holds from before a restart (it will complete or abandon it); null: none. */
+    currentJobId: z.uuid().nullable().default(null),
+  })
+  .strict();
+export type RegisterBody = z.input<typeof registerBodySchema>;
+
+export const jobProgressSchema = z
+  .object({
+    workloadId: z.string().max(40),
+    /** 0-based index of the workload in the job, and how many there are. */
+    workloadIndex: z.int().min(0).max(64),
+    workloads: z.int().min(1).max(64),
+    repetitionsDone: z.int().min(0).max(1000),
+    repetitions: z.int().min(1).max(1000),
+    phase: z.enum(["load", "rep", "done", "failed", "upload"]),
+  })
+  .strict();
+export type JobProgress = z.infer<typeof jobProgressSchema>;
+
+export const heartbeatBodySchema = z
+  .object({
+    status: z.enum(["idle", "busy", "stopped"]),
+    jobId: z.uuid().nullable().default(null),
+    progress: jobProgressSchema.nullable().default(null),
+  })
+  .strict();
+export type HeartbeatBody = z.input<typeof heartbeatBodySchema>;
+
+export const completeBodySchema = z.object({ submissionId: z.uuid() }).strict();
+
+export const failBodySchema = z
+  .object({
+    reason: z.string().trim().min(1).max(2000),
+    /** true: the agent stopped (SIGINT/SIGTERM, restart) rather than the measurement failing. */
+    abandoned: z.boolean().default(false),
+  })
+  .strict();
+
+export const JOB_STATES = ["queued", "running", "completed", "failed", "abandoned"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** A job as the agent receives it from POST /api/v1/agents/jobs/next. */
+export interface AgentJob {
+  id: string;
+  batchId: string;
+  request: JobRequest;
+}
+
+/** Answer of POST /api/v1/agents/register. */
+export interface RegisterResponse {
+  agentId: number;
+  /** The server fails a running job of an agent silent for longer than this. */
+  agentTimeoutS: number;
+}
+
+/** Answer of POST /api/v1/agents/heartbeat: whether the job the agent reported still runs on the server. */
+export interface HeartbeatResponse {
+  ok: true;
+  /** null when no job was reported; false when the server no longer considers it running (failed by timeout). */
+  jobRunning: boolean | null;
+}

@@ -1,0 +1,163 @@
+/**
+ * Agent jobs on pg-boss, on both databases: fan-out, at most once per agent, only one's own jobs,
+ * complete/fail rules, lost agents, and the agent scope of ingest.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq, sql } from "drizzle-orm";
+import { jobRequestSchema } from "../../lib/contracts/agents";
+import { parseSubmission, type Device } from "../../lib/contracts/submission";
+import { rowsOf } from "../../lib/db/client";
+import { AgentJobError, claimNextJob, completeJob, enqueueJobs, failJob, reapJobs } from "../../lib/db/agent-jobs";
+import { listAgents, recordHeartbeat, registerAgent, type AgentIdentity } from "../../lib/db/agents";
+import { ingestSubmission } from "../../lib/db/ingest";
+import { openJobQueue, type JobQueue } from "../../lib/db/job-queue";
+import { agentJobs, agents } from "../../lib/db/schema";
+import { authenticate, createToken } from "../../lib/db/tokens";
+import { createRateLimiter } from "../../lib/server/rate-limit";
+import { handleSubmissionPost } from "../../lib/server/submissions";
+import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+import { makeSubmission } from "../helpers/fixtures";
+
+const request = jobRequestSchema.parse({ model: "synthetic:tiny-test:Q8_0", workloads: ["pp16", "tg4"], repetitions: 1 });
+
+function deviceOf(model: string, deviceClass: Device["deviceClass"] = "laptop"): Device {
+  const s = parseSubmission(makeSubmission({ deviceModel: model }));
+  if (!s.ok) throw new Error("bad fixture");
+  return { ...s.submission.device, deviceClass };
+}
+
+describe.each(DB_KINDS)("agent jobs on %s", (kind) => {
+  let db: TestDb;
+  let q: JobQueue;
+  const fleet: { agent: AgentIdentity; token: string; model: string }[] = [];
+
+  beforeAll(async () => {
+    db = await openTestDb(kind);
+    q = await openJobQueue(db, { supervise: false });
+    for (const [i, cls] of (["laptop", "laptop", "phone"] as const).entries()) {
+      const token = await createToken(db.db, `agent-${i}`, "agent");
+      const auth = await authenticate(db.db, `Bearer ${token}`);
+      if (!auth.ok) throw new Error("auth");
+      const model = `Agent Device ${i}`;
+      const { agent } = await registerAgent(q, auth.tokenId, { name: `a${i}`, version: "test", device: deviceOf(model, cls), currentJobId: null });
+      fleet.push({ agent, token, model });
+    }
+  });
+  afterAll(async () => {
+    await q?.close();
+    await db?.drop();
+  });
+
+  const upload = async (i: number) => {
+    const s = parseSubmission(makeSubmission({ deviceModel: fleet[i]!.model }));
+    if (!s.ok) throw new Error("fixture");
+    await ingestSubmission(db.db, s.submission, fleet[i]!.agent.tokenId);
+    return s.submission.submissionId;
+  };
+
+  it("registers once per token: a restart keeps the agent and its queue", async () => {
+    const again = await registerAgent(q, fleet[0]!.agent.tokenId, { name: "a0", version: "test2", device: deviceOf("Agent Device 0"), currentJobId: null });
+    expect(again.agent).toEqual(fleet[0]!.agent);
+    expect(again.orphanJobId).toBeNull();
+    const rows = await db.db.select().from(agents);
+    expect(rows).toHaveLength(3);
+    expect(rows.find((r) => r.id === fleet[0]!.agent.id)!.version).toBe("test2");
+    expect(new Set(rows.map((r) => r.queue)).size).toBe(3);
+  });
+
+  it("fans a class out to one job per agent; each agent pulls its own job exactly once", async () => {
+    const { batchId, jobs } = await enqueueJobs(q, { kind: "class", deviceClass: "laptop" }, request);
+    expect(jobs.map((j) => j.agentId).sort()).toEqual([fleet[0]!.agent.id, fleet[1]!.agent.id].sort());
+    // the phone gets nothing
+    expect(await claimNextJob(q, fleet[2]!.agent)).toBeNull();
+    // the same agent polling twice at once gets the job once
+    const [a, b] = await Promise.all([claimNextJob(q, fleet[0]!.agent), claimNextJob(q, fleet[0]!.agent)]);
+    const got = [a, b].filter(Boolean);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ batchId, request });
+    expect(got[0]!.id).toBe(jobs.find((j) => j.agentId === fleet[0]!.agent.id)!.id);
+    expect(await claimNextJob(q, fleet[0]!.agent)).toBeNull();
+
+    // another agent cannot complete or fail it
+    await expect(completeJob(q, fleet[1]!.agent, got[0]!.id, await upload(1))).rejects.toMatchObject({ code: "not_your_job", status: 403 });
+    await expect(failJob(q, fleet[1]!.agent, got[0]!.id, "x", false)).rejects.toMatchObject({ code: "not_your_job" });
+    // completing needs the submission stored, uploaded by this agent
+    await expect(completeJob(q, fleet[0]!.agent, got[0]!.id, "00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({ code: "submission_missing" });
+    await expect(completeJob(q, fleet[0]!.agent, got[0]!.id, await upload(1))).rejects.toMatchObject({ code: "not_your_submission" });
+    const sub = await upload(0);
+    expect(await completeJob(q, fleet[0]!.agent, got[0]!.id, sub)).toEqual({ status: "completed" });
+    // a retried completion (lost acknowledgement) is a duplicate, not a second result
+    expect(await completeJob(q, fleet[0]!.agent, got[0]!.id, sub)).toEqual({ status: "duplicate" });
+
+    const boss = await q.boss.getJobById(fleet[0]!.agent.queue, got[0]!.id);
+    expect(boss?.state).toBe("completed");
+    const [row] = await db.db.select().from(agentJobs).where(eq(agentJobs.id, got[0]!.id));
+    expect(row).toMatchObject({ state: "completed", submissionId: sub });
+    // the same submission cannot complete a second job
+    const j1 = await claimNextJob(q, fleet[1]!.agent);
+    await expect(completeJob(q, fleet[1]!.agent, j1!.id, sub)).rejects.toBeInstanceOf(AgentJobError);
+    expect(await failJob(q, fleet[1]!.agent, j1!.id, "engine crashed", false)).toEqual({ state: "failed" });
+    expect((await q.boss.getJobById(fleet[1]!.agent.queue, j1!.id))?.state).toBe("failed");
+    await expect(completeJob(q, fleet[1]!.agent, j1!.id, await upload(1))).rejects.toMatchObject({ code: "not_running" });
+  });
+
+  it("heartbeats record progress; a silent agent's job is failed by the reaper, not re-run", async () => {
+    const { jobs } = await enqueueJobs(q, { kind: "agent", agentId: fleet[2]!.agent.id }, request);
+    const job = await claimNextJob(q, fleet[2]!.agent);
+    expect(job!.id).toBe(jobs[0]!.id);
+    const progress = { workloadId: "pp16", workloadIndex: 0, workloads: 2, repetitionsDone: 1, repetitions: 1, phase: "rep" as const };
+    expect(await recordHeartbeat(q, fleet[2]!.agent.id, "busy", job!.id, progress)).toEqual({ jobRunning: true });
+    const listed = (await listAgents(db.db, 60)).find((a) => a.id === fleet[2]!.agent.id)!;
+    expect(listed).toMatchObject({ online: true, currentJobId: job!.id, progress });
+
+    // a fresh heartbeat: nothing to reap
+    expect(await reapJobs(q, 60)).toEqual([]);
+    await db.db.execute(sql`update agents set last_seen_at = now() - interval '120 seconds' where id = ${fleet[2]!.agent.id}`);
+    const reaped = await reapJobs(q, 60);
+    expect(reaped).toEqual([{ id: job!.id, agentId: fleet[2]!.agent.id, reason: expect.stringMatching(/agent lost/) }]);
+    expect((await q.boss.getJobById(fleet[2]!.agent.queue, job!.id))?.state).toBe("failed");
+    // the agent comes back: its heartbeat learns the job no longer runs; it is not handed out again
+    expect(await recordHeartbeat(q, fleet[2]!.agent.id, "busy", job!.id, progress)).toEqual({ jobRunning: false });
+    expect(await claimNextJob(q, fleet[2]!.agent)).toBeNull();
+    expect((await listAgents(db.db, 60)).find((a) => a.id === fleet[2]!.agent.id)!.currentJobId).toBeNull();
+  });
+
+  it("a restarted agent that no longer holds its job gets it abandoned at registration", async () => {
+    await enqueueJobs(q, { kind: "agent", agentId: fleet[1]!.agent.id }, request);
+    const job = await claimNextJob(q, fleet[1]!.agent);
+    const { orphanJobId } = await registerAgent(q, fleet[1]!.agent.tokenId, { name: "a1", version: "test", device: deviceOf("Agent Device 1"), currentJobId: null });
+    expect(orphanJobId).toBe(job!.id);
+    // ...and the one it does hold is kept
+    await enqueueJobs(q, { kind: "agent", agentId: fleet[0]!.agent.id }, request);
+    const held = await claimNextJob(q, fleet[0]!.agent);
+    const r = await registerAgent(q, fleet[0]!.agent.tokenId, { name: "a0", version: "test", device: deviceOf("Agent Device 0"), currentJobId: held!.id });
+    expect(r.orphanJobId).toBeNull();
+    expect(await failJob(q, fleet[0]!.agent, held!.id, "stopped by SIGTERM", true)).toEqual({ state: "abandoned" });
+  });
+
+  it("enqueueing for nobody is an error, and 'all' reaches every agent", async () => {
+    await expect(enqueueJobs(q, { kind: "class", deviceClass: "server" }, request)).rejects.toMatchObject({ code: "no_agents", status: 404 });
+    const { batchId, jobs } = await enqueueJobs(q, { kind: "all" }, request);
+    expect(jobs).toHaveLength(3);
+    const counts = rowsOf<{ n: number }>(await db.db.execute(sql`select count(*)::int as n from pgboss.job where state = 'created' and data->>'batchId' = ${batchId}`));
+    expect(counts[0]!.n).toBe(3);
+  });
+
+  it("ingest refuses an agent token's submission for another device (403), and before registration", async () => {
+    const limiter = createRateLimiter(1e6, 1e6);
+    const post = (token: string, body: unknown) =>
+      handleSubmissionPost(new Request("http://x/api/v1/submissions", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }), { db: db.db, limiter });
+    const own = await post(fleet[0]!.token, makeSubmission({ deviceModel: fleet[0]!.model }));
+    expect(own.status).toBe(201);
+    const other = await post(fleet[0]!.token, makeSubmission({ deviceModel: fleet[1]!.model }));
+    expect(other.status).toBe(403);
+    expect(await other.json()).toMatchObject({ error: { code: "device_mismatch" } });
+    const unregistered = await createToken(db.db, `agent-new-${kind}`, "agent");
+    const r = await post(unregistered, makeSubmission({ deviceModel: "anything" }));
+    expect(r.status).toBe(403);
+    expect(await r.json()).toMatchObject({ error: { code: "agent_not_registered" } });
+    // runner tokens keep working for any device
+    const runner = await createToken(db.db, `runner-${kind}`);
+    expect((await post(runner, makeSubmission({ deviceModel: "whatever" }))).status).toBe(201);
+  });
+});
