@@ -23,6 +23,8 @@ const envSchema = z.object({
   /** Where the browser runner finds web-llm artifacts; default: this server's /api/v1/browser/webllm. */
   TOKENWATT_WEBLLM_BASE_URL: z.union([z.url(), z.literal("")]).default(""),
   TOKENWATT_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Seconds without a heartbeat after which an agent is offline and its running job is failed. */
+  TOKENWATT_AGENT_TIMEOUT_S: z.coerce.number().int().min(5).max(86_400).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -48,8 +48,11 @@ if (workers > 1 && cluster.isPrimary) {
   // The ingest endpoint is the one hot path (every runner upload): served here without Next's
   // router, by the same handler the App Router route (app/api/v1/submissions) uses in `next dev`.
   const { serveIngest } = await import("../lib/server/node-ingest.ts");
+  // The agent API too: heartbeats and polls of a whole fleet (lib/server/node-agents.ts).
+  const { serveAgents } = await import("../lib/server/node-agents.ts");
   const server = http.createServer((req, res) => {
     if (req.method === "POST" && req.url === "/api/v1/submissions") return void serveIngest(req, res);
+    if (req.url === "/api/v1/agents" || req.url?.startsWith("/api/v1/agents/")) return void serveAgents(req, res);
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

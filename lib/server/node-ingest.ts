@@ -9,7 +9,7 @@ import { serverContext } from "./context";
 import { apiError } from "./http";
 import { handleSubmissionPost } from "./submissions";
 
-function toRequest(req: IncomingMessage): Request {
+export function toRequest(req: IncomingMessage): Request {
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
     if (typeof v === "string") headers.set(k, v);
@@ -23,7 +23,7 @@ function toRequest(req: IncomingMessage): Request {
   } as RequestInit);
 }
 
-async function send(res: ServerResponse, r: Response): Promise<void> {
+export async function send(res: ServerResponse, r: Response): Promise<void> {
   res.statusCode = r.status;
   r.headers.forEach((v, k) => res.setHeader(k, v));
   res.end(Buffer.from(await r.arrayBuffer()));

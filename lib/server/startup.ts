@@ -2,9 +2,10 @@
 import { DatabaseBusyError, getDb } from "../db/client";
 import { serveEmbedded } from "../db/embedded-server";
 import { loadEnv } from "../env";
+import { startAgentReaper } from "./agent-reaper";
 
 export async function startServerServices(): Promise<void> {
-  loadEnv();
+  const env = loadEnv();
   // A CLI command may hold the embedded database for a moment: wait for it rather than fail.
   let h;
   for (let waited = 0; ; waited += 250) {
@@ -24,4 +25,6 @@ export async function startServerServices(): Promise<void> {
       console.warn("[tokenwatt] could not share the embedded database with the CLI:", (e as Error).message);
     }
   }
+  // Agents: pg-boss starts with the first agent request; the reaper fails jobs of silent agents.
+  startAgentReaper(env.TOKENWATT_AGENT_TIMEOUT_S);
 }

@@ -50,6 +50,12 @@ export function parseWorkloads(suite: string, list?: string): WorkloadSpec[] {
   return specs.map((id) => parseWorkloadId(id)!);
 }
 
+/** Context size the workloads need (depth + prompt + generation + 64), and the default: the next power of two, at least 512. */
+export function contextSizeFor(workloads: readonly WorkloadSpec[]): { need: number; default: number } {
+  const need = Math.max(...workloads.map((w) => w.nDepth + w.nPrompt + w.nGen + 64));
+  return { need, default: Math.max(512, 2 ** Math.ceil(Math.log2(need))) };
+}
+
 /** Validates options, runs the session, prints, then stores or uploads. Returns the exit code. */
 export async function bench(
   o: BenchOptions,
@@ -59,8 +65,9 @@ export async function bench(
   const workloads = parseWorkloads(o.suite, o.workloads);
   const repetitions = int("repetitions", o.repetitions, 1, 1000)!;
   const threads = int("threads", o.threads, 1, 4096) ?? Math.max(1, os.availableParallelism());
-  const needCtx = Math.max(...workloads.map((w) => w.nDepth + w.nPrompt + w.nGen + 64));
-  const contextSize = int("ctx-size", o.ctxSize, 64, 1 << 20) ?? Math.max(512, 2 ** Math.ceil(Math.log2(needCtx)));
+  const ctx = contextSizeFor(workloads);
+  const needCtx = ctx.need;
+  const contextSize = int("ctx-size", o.ctxSize, 64, 1 << 20) ?? ctx.default;
   if (contextSize < needCtx) throw new CliError(`--ctx-size ${contextSize} is too small for the workloads (need ${needCtx})`);
   const idleSeconds = Number(o.idleSeconds);
   if (!Number.isFinite(idleSeconds) || idleSeconds < 0 || idleSeconds > 600) throw new CliError("--idle-seconds must be from 0 to 600");

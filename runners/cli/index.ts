@@ -1,6 +1,7 @@
 /** The `tokenwatt` CLI: one module per command. Returns the process exit code. */
 import { Command, CommanderError } from "commander";
 import { CliError } from "./errors";
+import { registerAgentCommand } from "./agent";
 import { registerBenchCommand } from "./bench";
 import { registerBenchBrowserCommand } from "./bench-browser";
 import { registerProbeCommand } from "./probe";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerPublishCommand(program);
   registerSnapshotCommand(program);
   registerUploadImportCommands(program);
+  registerAgentCommand(program);
   return program;
 }
 

@@ -1,0 +1,47 @@
+/**
+ * The agent's measurement of a job with the native runner: the same session as `tokenwatt bench`
+ * (one child process per workload, meters, bandwidth), reporting progress as the agent protocol
+ * describes it.
+ */
+import os from "node:os";
+import type { JobProgress } from "../../lib/contracts/agents";
+import { runSession } from "../bench/session";
+import { contextSizeFor, parseWorkloads } from "../cli/bench";
+import { resolveModel } from "../models/resolve";
+import { detectMeters } from "../power";
+import type { Measure } from "./agent";
+
+export interface NativeMeasureOptions {
+  dataDir: string;
+  power: boolean;
+  bandwidth: boolean;
+  log(message: string): void;
+}
+
+export function nativeMeasure(o: NativeMeasureOptions): Measure {
+  return async (req, { signal, onProgress }) => {
+    const workloads = parseWorkloads(req.suite, req.workloads?.join(","));
+    const model = await resolveModel(req.model, o.dataDir);
+    const { meters, notes } = await detectMeters({ none: !o.power });
+    notes.forEach((n) => o.log(`note: ${n}`));
+    const ids = workloads.map((w) => w.id);
+    let p: JobProgress = { workloadId: ids[0]!, workloadIndex: 0, workloads: ids.length, repetitionsDone: 0, repetitions: req.repetitions, phase: "load" };
+    return runSession({
+      model,
+      engine: "node-llama-cpp",
+      llama: { backend: "cpu", threads: req.threads ?? Math.max(1, os.availableParallelism()), contextSize: contextSizeFor(workloads).default },
+      backend: "cpu",
+      workloads,
+      repetitions: req.repetitions,
+      meters,
+      idleSeconds: meters.length ? 3 : 0,
+      bandwidthGBps: o.bandwidth ? undefined : null,
+      signal,
+      onProgress: (e) => {
+        const workloadIndex = Math.max(0, ids.indexOf(e.workloadId));
+        p = { ...p, workloadId: e.workloadId, workloadIndex, phase: e.phase, repetitionsDone: e.phase === "load" ? 0 : e.phase === "rep" ? (e.done ?? 0) : p.repetitionsDone };
+        onProgress(p);
+      },
+    });
+  };
+}
