@@ -20,6 +20,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/leaderboard">Leaderboard</Link>
             <Link href="/tco">Offload what-if</Link>
             <Link href="/run">Benchmark this browser</Link>
+            <Link href="/agents">Agents</Link>
             <a href="/api/health">Health</a>
           </nav>
         </header>

@@ -51,8 +51,11 @@ export interface EnqueueResult {
 export async function enqueueJobs(q: JobQueue, target: JobTarget, request: JobRequest): Promise<EnqueueResult> {
   return q.tx(async (exec) => {
     const where =
-      target.kind === "agent" ? ["id = $1", [target.agentId]] : target.kind === "class" ? ["device_class = $1", [target.deviceClass]] : ["true", []];
-    const found = (await exec.executeSql(`select id, queue from agents where ${where[0]} order by id`, where[1] as unknown[])).rows as {
+      target.kind === "agent" ? ["a.id = $1", [target.agentId]] : target.kind === "class" ? ["a.device_class = $1", [target.deviceClass]] : ["true", []];
+    // Only agents whose queue exists: one still registering (its queue being created) is left out.
+    const found = (
+      await exec.executeSql(`select a.id, a.queue from agents a join pgboss.queue q on q.name = a.queue where ${where[0]} order by a.id`, where[1] as unknown[])
+    ).rows as {
       id: number;
       queue: string;
     }[];
@@ -82,6 +85,9 @@ export async function enqueueJobs(q: JobQueue, target: JobTarget, request: JobRe
       })),
       { db: exec },
     );
+    // pg-boss's insert silently skips a job whose queue is missing: never leave metadata without its job.
+    const inserted = (await exec.executeSql(`select count(*)::int as n from pgboss.job where id = any($1::uuid[])`, [jobs.map((j) => j.id)])).rows[0] as { n: number };
+    if (inserted.n !== jobs.length) throw new Error(`pg-boss stored ${inserted.n} of ${jobs.length} jobs; nothing was queued`);
     return { batchId, jobs: jobs.map(({ id, agentId }) => ({ id, agentId })) };
   });
 }

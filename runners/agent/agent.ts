@@ -46,7 +46,7 @@ export interface AgentOptions {
 export class Agent {
   private readonly stopController = new AbortController();
   private stopReason = "";
-  private current: { job: AgentJob; progress: JobProgress | null; measuring: AbortController } | null = null;
+  private current: { job: AgentJob; progress: JobProgress | null; measuring: AbortController; measured: boolean } | null = null;
   private unreachableSince: number | null = null;
   /** Set by stop(): how long delivery and telling the server may still take. */
   private grace: AbortSignal | null = null;
@@ -143,7 +143,7 @@ export class Agent {
     try {
       const r = await this.o.client.heartbeat({ status: cur ? "busy" : "idle", jobId: cur?.job.id ?? null, progress: cur?.progress ?? null });
       this.reachable();
-      if (cur && r.jobRunning === false && this.current === cur && !cur.measuring.signal.aborted) {
+      if (cur && r.jobRunning === false && this.current === cur && !cur.measured && !cur.measuring.signal.aborted) {
         this.o.log(`the server no longer runs job ${cur.job.id} (failed while this agent was unreachable?): stopping its measurement`);
         cur.measuring.abort();
       }
@@ -157,7 +157,7 @@ export class Agent {
     const r = job.request;
     this.o.log(`job ${job.id}: ${r.model}, ${r.workloads?.join(",") ?? `suite ${r.suite}`}, ${r.repetitions} repetitions`);
     this.o.state.write({ job: { id: job.id, submissionId: null } });
-    const cur = { job, progress: null as JobProgress | null, measuring: new AbortController() };
+    const cur = { job, progress: null as JobProgress | null, measuring: new AbortController(), measured: false };
     this.current = cur;
     let submission: Submission;
     try {
@@ -174,6 +174,7 @@ export class Agent {
       if (e instanceof AbortedError || cur.measuring.signal.aborted) return this.abandon(job);
       return this.failJob(job.id, `measurement failed: ${(e as Error).message}`);
     }
+    cur.measured = true;
     this.o.outbox.put(submission);
     this.o.state.write({ job: { id: job.id, submissionId: submission.submissionId } });
     cur.progress = cur.progress ? { ...cur.progress, phase: "upload" } : null;

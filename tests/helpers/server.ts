@@ -24,8 +24,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** `extraEnv.PORT` keeps a given port (a server restarted at the same address). */
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort();
+  const port = extraEnv.PORT ? Number(extraEnv.PORT) : await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tokenwatt-e2e-"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -1,0 +1,50 @@
+"use server";
+/**
+ * Queue a suite from the dashboard. The owner's dashboard acts directly; a public server
+ * (TOKENWATT_PUBLIC=1) needs an admin token in the form, as the API does.
+ */
+import { revalidatePath } from "next/cache";
+import { enqueueBodySchema } from "../../lib/contracts/agents";
+import { toFieldIssues } from "../../lib/contracts/submission";
+import { AgentJobError, enqueueJobs } from "../../lib/db/agent-jobs";
+import { authenticate } from "../../lib/db/tokens";
+import { agentContext } from "../../lib/server/context";
+
+export interface EnqueueFormState {
+  message: string | null;
+  ok: boolean;
+  errors: Record<string, string>;
+}
+
+const text = (f: FormData, k: string) => {
+  const v = f.get(k);
+  return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
+};
+const num = (f: FormData, k: string) => (text(f, k) === undefined ? undefined : Number(text(f, k)));
+
+export async function enqueueAction(_prev: EnqueueFormState, f: FormData): Promise<EnqueueFormState> {
+  const { db, queue } = await agentContext();
+  if (process.env.TOKENWATT_PUBLIC === "1") {
+    const auth = await authenticate(db, `Bearer ${text(f, "adminToken") ?? ""}`);
+    if (!auth.ok || auth.role !== "admin") return { ok: false, message: "This server is public: queueing needs an admin token.", errors: { adminToken: "an admin token is required" } };
+  }
+  const kind = text(f, "targetKind");
+  const target = kind === "agent" ? { kind, agentId: num(f, "agentId") } : kind === "class" ? { kind, deviceClass: text(f, "deviceClass") } : { kind };
+  const workloads = text(f, "workloads")?.split(",").map((w) => w.trim()).filter(Boolean);
+  const parsed = enqueueBodySchema.safeParse({
+    target,
+    request: { model: text(f, "model"), suite: text(f, "suite"), workloads: workloads?.length ? workloads : null, repetitions: num(f, "repetitions"), threads: num(f, "threads") ?? null, timeoutS: num(f, "timeoutS") },
+  });
+  if (!parsed.success) {
+    const errors = Object.fromEntries(toFieldIssues(parsed.error.issues).map((i) => [i.path.split(".").pop() || "form", i.message]));
+    return { ok: false, message: "Some fields are not valid.", errors };
+  }
+  try {
+    const r = await enqueueJobs(queue, parsed.data.target, parsed.data.request);
+    revalidatePath("/agents");
+    return { ok: true, message: `Queued ${r.jobs.length} job(s), batch ${r.batchId.slice(0, 8)}.`, errors: {} };
+  } catch (e) {
+    if (e instanceof AgentJobError) return { ok: false, message: e.message, errors: {} };
+    throw e;
+  }
+}

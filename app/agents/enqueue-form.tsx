@@ -1,0 +1,81 @@
+"use client";
+import { useActionState } from "react";
+import { enqueueAction, type EnqueueFormState } from "./actions";
+
+const initial: EnqueueFormState = { message: null, ok: false, errors: {} };
+
+export function EnqueueForm({ agents, deviceClasses, needsToken }: { agents: { id: number; name: string }[]; deviceClasses: string[]; needsToken: boolean }) {
+  const [state, action, pending] = useActionState(enqueueAction, initial);
+  const field = (name: string, label: string, input: React.ReactNode, hint?: string) => (
+    <div className="field">
+      <label htmlFor={`q-${name}`}>{label}</label>
+      {input}
+      {hint && <span className="hint">{hint}</span>}
+      {state.errors[name] && (
+        <p className="field-error" role="alert">
+          {state.errors[name]}
+        </p>
+      )}
+    </div>
+  );
+  return (
+    <form action={action} className="panel" aria-label="Queue a suite">
+      <h2>Queue a suite</h2>
+      {field(
+        "targetKind",
+        "For",
+        <select id="q-targetKind" name="targetKind" defaultValue="all">
+          <option value="all">all agents</option>
+          <option value="class">a device class</option>
+          <option value="agent">one agent</option>
+        </select>,
+      )}
+      {field(
+        "agentId",
+        "Agent (when one agent)",
+        <select id="q-agentId" name="agentId" defaultValue="">
+          <option value="">-</option>
+          {agents.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name} (#{a.id})
+            </option>
+          ))}
+        </select>,
+      )}
+      {field(
+        "deviceClass",
+        "Device class (when a class)",
+        <select id="q-deviceClass" name="deviceClass" defaultValue="">
+          <option value="">-</option>
+          {deviceClasses.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>,
+      )}
+      {field("model", "Model", <input id="q-model" name="model" required placeholder="synthetic:llama-3.2-1b:Q4_0" aria-invalid={!!state.errors.model} />, "as tokenwatt bench -m takes it, resolved on each agent")}
+      {field(
+        "suite",
+        "Suite",
+        <select id="q-suite" name="suite" defaultValue="quick">
+          <option value="quick">quick</option>
+          <option value="v1">v1</option>
+        </select>,
+      )}
+      {field("workloads", "Workloads (instead of the suite)", <input id="q-workloads" name="workloads" placeholder="pp512,tg128" aria-invalid={!!state.errors.workloads} />)}
+      {field("repetitions", "Repetitions", <input id="q-repetitions" name="repetitions" type="number" min={1} max={100} defaultValue={3} />)}
+      {field("threads", "Threads", <input id="q-threads" name="threads" type="number" min={1} placeholder="all cores" />)}
+      {field("timeoutS", "Timeout (s)", <input id="q-timeoutS" name="timeoutS" type="number" min={10} defaultValue={3600} />, "a job running longer is marked failed")}
+      {needsToken && field("adminToken", "Admin token", <input id="q-adminToken" name="adminToken" type="password" autoComplete="off" aria-invalid={!!state.errors.adminToken} />)}
+      <button type="submit" disabled={pending}>
+        {pending ? "Queueing…" : "Queue"}
+      </button>
+      {state.message && (
+        <p className={state.ok ? "notice" : "field-error"} role={state.ok ? "status" : "alert"}>
+          {state.message}
+        </p>
+      )}
+    </form>
+  );
+}
