@@ -94,7 +94,8 @@ export class Agent {
     } finally {
       this.stopController.abort();
       await beats;
-      await this.o.client.heartbeat({ status: "stopped", jobId: null, progress: null }).catch(() => {});
+      // Goodbye, best effort: a stop must not wait on a server that is away.
+      await Promise.race([this.o.client.heartbeat({ status: "stopped", jobId: null, progress: null }).catch(() => {}), sleep(2000)]);
     }
     return 0;
   }
@@ -157,6 +158,7 @@ export class Agent {
     const r = job.request;
     this.o.log(`job ${job.id}: ${r.model}, ${r.workloads?.join(",") ?? `suite ${r.suite}`}, ${r.repetitions} repetitions`);
     this.o.state.write({ job: { id: job.id, submissionId: null } });
+    if (this.stopping) return this.abandon(job); // stopped while the server was handing it out
     const cur = { job, progress: null as JobProgress | null, measuring: new AbortController(), measured: false };
     this.current = cur;
     let submission: Submission;

@@ -108,6 +108,10 @@ describe("agent lifecycle (real PostgreSQL, production server, stories260K)", ()
     expect(agentLog).toMatch(new RegExp(`job ${jobId} completed with submission ${done!.submissionId}`));
     const [after] = await h.db.select().from(agents).where(eq(agents.id, a.id));
     expect(after!.lastSeenAt.getTime()).toBeGreaterThan(running!.startedAt!.getTime());
+    // the dashboard lists the agent online and the suite done
+    const html = (await (await fetch(`${srv.url}/agents`)).text()).replace(/<!-- -->/g, "");
+    expect(html).toMatch(/1 agents, 1 online/);
+    expect(html).toMatch(/1 jobs: 1 completed/);
   });
 
   it("SIGTERM during a measurement abandons the job, tells the server, and exits 0", async () => {
@@ -122,5 +126,8 @@ describe("agent lifecycle (real PostgreSQL, production server, stories260K)", ()
     const [after] = await h.db.select().from(agents).where(eq(agents.id, a!.id));
     expect(after).toMatchObject({ status: "stopped", currentJobId: null });
     expect(await h.db.select().from(submissions)).toHaveLength(1);
+    const html = (await (await fetch(`${srv!.url}/agents`)).text()).replace(/<!-- -->/g, "");
+    expect(html).toMatch(/1 agents, 0 online/);
+    expect(html).toMatch(/abandoned/);
   });
 });
