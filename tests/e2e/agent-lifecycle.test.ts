@@ -82,9 +82,10 @@ describe("agent lifecycle (real PostgreSQL, production server, stories260K)", ()
   const log = () => `agent log:\n${agentLog}\nserver log:\n${srv?.output().slice(-3000) ?? ""}`;
 
   it("runs a job across a server restart and stores its result exactly once", async () => {
-    const a = await until("registration", async () => (await h.db.select().from(agents))[0], 90_000, log);
+    await until("registration", async () => /registered as agent/.test(agentLog), 90_000, log);
+    const [a] = await h.db.select().from(agents);
     expect(a).toMatchObject({ name: "e2e-agent", status: "idle" });
-    const jobId = await enqueue(a.id, { model: STORIES, workloads: ["pp64", "tg16", "pp64+tg16", "ttft"], repetitions: 2, threads: 1 });
+    const jobId = await enqueue(a!.id, { model: STORIES, workloads: ["pp64", "tg16", "pp64+tg16", "ttft"], repetitions: 2, threads: 1 });
     // the agent pulled it and reports progress through heartbeats
     const running = await until("progress", async () => ((await job(jobId))?.progress ? job(jobId) : null), 90_000, log);
     expect(running).toMatchObject({ state: "running", progress: { workloads: 4, repetitions: 2 } });
@@ -106,7 +107,7 @@ describe("agent lifecycle (real PostgreSQL, production server, stories260K)", ()
     expect(fs.readdirSync(outbox).filter((f) => f.endsWith(".json"))).toEqual([]);
     expect(agentLog).toMatch(/server reachable again/);
     expect(agentLog).toMatch(new RegExp(`job ${jobId} completed with submission ${done!.submissionId}`));
-    const [after] = await h.db.select().from(agents).where(eq(agents.id, a.id));
+    const [after] = await h.db.select().from(agents).where(eq(agents.id, a!.id));
     expect(after!.lastSeenAt.getTime()).toBeGreaterThan(running!.startedAt!.getTime());
     // the dashboard lists the agent online and the suite done
     const html = (await (await fetch(`${srv.url}/agents`)).text()).replace(/<!-- -->/g, "");

@@ -86,7 +86,9 @@ describe.each(DB_KINDS)("agent over HTTP on %s", (kind) => {
     // A slow null measurement (1 ms per generated token, 4 x 200 tokens): the server is stopped while it runs.
     const agent = makeAgent("fleet-a", token, nullMeasure(device("fleet-a"), 0.01, 1));
     const running = agent.run();
-    const a = await until("registration", async () => (await db.db.select().from(agents)).find((r) => r.name === "fleet-a"));
+    // registered = the server answered (its queue exists), not just the row written
+    await until("registration", async () => logs.some((l) => l.startsWith("fleet-a: registered as agent")));
+    const a = (await db.db.select().from(agents)).find((r) => r.name === "fleet-a")!;
     const request = jobRequestSchema.parse({ model: "null", workloads: ["tg200", "pp64+tg200"], repetitions: 1 });
     const { jobs } = await enqueueJobs(q, { kind: "agent", agentId: a.id }, request);
     const jobId = jobs[0]!.id;
@@ -118,7 +120,9 @@ describe.each(DB_KINDS)("agent over HTTP on %s", (kind) => {
     const token = await createToken(db.db, "fleet-b", "agent");
     const agent = makeAgent("fleet-b", token, nullMeasure(device("fleet-b"), 0.01, 5));
     const running = agent.run();
-    const b = await until("registration", async () => (await db.db.select().from(agents)).find((r) => r.name === "fleet-b"));
+    // registered = the server answered (its queue exists), not just the row written
+    await until("registration", async () => logs.some((l) => l.startsWith("fleet-b: registered as agent")));
+    const b = (await db.db.select().from(agents)).find((r) => r.name === "fleet-b")!;
     const { jobs } = await enqueueJobs(q, { kind: "agent", agentId: b.id }, jobRequestSchema.parse({ model: "null", workloads: ["tg500"], repetitions: 3 }));
     await until("progress", async () => (await jobRow(jobs[0]!.id))?.progress);
     agent.stop("SIGTERM");
