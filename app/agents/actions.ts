@@ -14,6 +14,8 @@ export interface EnqueueFormState {
   message: string | null;
   ok: boolean;
   errors: Record<string, string>;
+  /** What was submitted: React resets the form after an action, to these values (never the token). */
+  values: Record<string, string>;
 }
 
 const text = (f: FormData, k: string) => {
@@ -24,9 +26,12 @@ const num = (f: FormData, k: string) => (text(f, k) === undefined ? undefined : 
 
 export async function enqueueAction(_prev: EnqueueFormState, f: FormData): Promise<EnqueueFormState> {
   const { db, queue } = await agentContext();
+  const values = Object.fromEntries(
+    ["targetKind", "agentId", "deviceClass", "model", "suite", "workloads", "repetitions", "threads", "timeoutS"].map((k) => [k, text(f, k) ?? ""]),
+  );
   if (process.env.TOKENWATT_PUBLIC === "1") {
     const auth = await authenticate(db, `Bearer ${text(f, "adminToken") ?? ""}`);
-    if (!auth.ok || auth.role !== "admin") return { ok: false, message: "This server is public: queueing needs an admin token.", errors: { adminToken: "an admin token is required" } };
+    if (!auth.ok || auth.role !== "admin") return { ok: false, message: "This server is public: queueing needs an admin token.", errors: { adminToken: "an admin token is required" }, values };
   }
   const kind = text(f, "targetKind");
   const target = kind === "agent" ? { kind, agentId: num(f, "agentId") } : kind === "class" ? { kind, deviceClass: text(f, "deviceClass") } : { kind };
@@ -36,15 +41,16 @@ export async function enqueueAction(_prev: EnqueueFormState, f: FormData): Promi
     request: { model: text(f, "model"), suite: text(f, "suite"), workloads: workloads?.length ? workloads : null, repetitions: num(f, "repetitions"), threads: num(f, "threads") ?? null, timeoutS: num(f, "timeoutS") },
   });
   if (!parsed.success) {
-    const errors = Object.fromEntries(toFieldIssues(parsed.error.issues).map((i) => [i.path.split(".").pop() || "form", i.message]));
-    return { ok: false, message: "Some fields are not valid.", errors };
+    // "request.workloads.1" -> the form's "workloads" field
+    const errors = Object.fromEntries(toFieldIssues(parsed.error.issues).map((i) => [i.path.split(".")[1] || i.path || "form", i.message]));
+    return { ok: false, message: "Some fields are not valid.", errors, values };
   }
   try {
     const r = await enqueueJobs(queue, parsed.data.target, parsed.data.request);
     revalidatePath("/agents");
-    return { ok: true, message: `Queued ${r.jobs.length} job(s), batch ${r.batchId.slice(0, 8)}.`, errors: {} };
+    return { ok: true, message: `Queued ${r.jobs.length} job(s), batch ${r.batchId.slice(0, 8)}.`, errors: {}, values };
   } catch (e) {
-    if (e instanceof AgentJobError) return { ok: false, message: e.message, errors: {} };
+    if (e instanceof AgentJobError) return { ok: false, message: e.message, errors: {}, values };
     throw e;
   }
 }

@@ -2,10 +2,11 @@
 import { useActionState } from "react";
 import { enqueueAction, type EnqueueFormState } from "./actions";
 
-const initial: EnqueueFormState = { message: null, ok: false, errors: {} };
+const initial: EnqueueFormState = { message: null, ok: false, errors: {}, values: {} };
 
 export function EnqueueForm({ agents, deviceClasses, needsToken }: { agents: { id: number; name: string }[]; deviceClasses: string[]; needsToken: boolean }) {
   const [state, action, pending] = useActionState(enqueueAction, initial);
+  const v = (k: string, d = "") => state.values[k] || d;
   const field = (name: string, label: string, input: React.ReactNode, hint?: string) => (
     <div className="field">
       <label htmlFor={`q-${name}`}>{label}</label>
@@ -24,7 +25,7 @@ export function EnqueueForm({ agents, deviceClasses, needsToken }: { agents: { i
       {field(
         "targetKind",
         "For",
-        <select id="q-targetKind" name="targetKind" defaultValue="all">
+        <select id="q-targetKind" name="targetKind" defaultValue={v("targetKind", "all")}>
           <option value="all">all agents</option>
           <option value="class">a device class</option>
           <option value="agent">one agent</option>
@@ -33,7 +34,7 @@ export function EnqueueForm({ agents, deviceClasses, needsToken }: { agents: { i
       {field(
         "agentId",
         "Agent (when one agent)",
-        <select id="q-agentId" name="agentId" defaultValue="">
+        <select id="q-agentId" name="agentId" defaultValue={v("agentId")}>
           <option value="">-</option>
           {agents.map((a) => (
             <option key={a.id} value={a.id}>
@@ -45,7 +46,7 @@ export function EnqueueForm({ agents, deviceClasses, needsToken }: { agents: { i
       {field(
         "deviceClass",
         "Device class (when a class)",
-        <select id="q-deviceClass" name="deviceClass" defaultValue="">
+        <select id="q-deviceClass" name="deviceClass" defaultValue={v("deviceClass")}>
           <option value="">-</option>
           {deviceClasses.map((c) => (
             <option key={c} value={c}>
@@ -54,19 +55,19 @@ export function EnqueueForm({ agents, deviceClasses, needsToken }: { agents: { i
           ))}
         </select>,
       )}
-      {field("model", "Model", <input id="q-model" name="model" required placeholder="synthetic:llama-3.2-1b:Q4_0" aria-invalid={!!state.errors.model} />, "as tokenwatt bench -m takes it, resolved on each agent")}
+      {field("model", "Model", <input id="q-model" name="model" required defaultValue={v("model")} placeholder="synthetic:llama-3.2-1b:Q4_0" aria-invalid={!!state.errors.model} />, "as tokenwatt bench -m takes it, resolved on each agent")}
       {field(
         "suite",
         "Suite",
-        <select id="q-suite" name="suite" defaultValue="quick">
+        <select id="q-suite" name="suite" defaultValue={v("suite", "quick")}>
           <option value="quick">quick</option>
           <option value="v1">v1</option>
         </select>,
       )}
-      {field("workloads", "Workloads (instead of the suite)", <input id="q-workloads" name="workloads" placeholder="pp512,tg128" aria-invalid={!!state.errors.workloads} />)}
-      {field("repetitions", "Repetitions", <input id="q-repetitions" name="repetitions" type="number" min={1} max={100} defaultValue={3} />)}
-      {field("threads", "Threads", <input id="q-threads" name="threads" type="number" min={1} placeholder="all cores" />)}
-      {field("timeoutS", "Timeout (s)", <input id="q-timeoutS" name="timeoutS" type="number" min={10} defaultValue={3600} />, "a job running longer is marked failed")}
+      {field("workloads", "Workloads (instead of the suite)", <input id="q-workloads" name="workloads" defaultValue={v("workloads")} placeholder="pp512,tg128" aria-invalid={!!state.errors.workloads} />)}
+      {field("repetitions", "Repetitions", <input id="q-repetitions" name="repetitions" type="number" min={1} max={100} defaultValue={v("repetitions", "3")} />)}
+      {field("threads", "Threads", <input id="q-threads" name="threads" type="number" min={1} defaultValue={v("threads")} placeholder="all cores" />)}
+      {field("timeoutS", "Timeout (s)", <input id="q-timeoutS" name="timeoutS" type="number" min={10} defaultValue={v("timeoutS", "3600")} />, "a job running longer is marked failed")}
       {needsToken && field("adminToken", "Admin token", <input id="q-adminToken" name="adminToken" type="password" autoComplete="off" aria-invalid={!!state.errors.adminToken} />)}
       <button type="submit" disabled={pending}>
         {pending ? "Queueing…" : "Queue"}

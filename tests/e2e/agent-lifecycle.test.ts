@@ -17,6 +17,7 @@ import { eq } from "drizzle-orm";
 import { openDb, type DbHandle } from "../../lib/db/client";
 import { agentJobs, agents, submissions, workloadResults } from "../../lib/db/schema";
 import { createToken } from "../../lib/db/tokens";
+import { launchBrowser } from "../helpers/browser";
 import { createPostgresDatabase } from "../helpers/db";
 import { freePort, startServer, type RunningServer } from "../helpers/server";
 
@@ -130,5 +131,27 @@ describe("agent lifecycle (real PostgreSQL, production server, stories260K)", ()
     const html = (await (await fetch(`${srv!.url}/agents`)).text()).replace(/<!-- -->/g, "");
     expect(html).toMatch(/1 agents, 0 online/);
     expect(html).toMatch(/abandoned/);
+  });
+
+  it("the dashboard's form queues a suite for one agent, and answers bad input with field errors", async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${srv!.url}/agents`);
+      await page.selectOption("#q-targetKind", "agent");
+      await page.selectOption("#q-agentId", { label: "e2e-agent (#1)" });
+      await page.fill("#q-model", STORIES);
+      await page.fill("#q-workloads", "pp64,tg");
+      await page.click("button[type=submit]");
+      await page.getByText("unknown workload id").waitFor();
+      await page.fill("#q-workloads", "pp64");
+      await page.click("button[type=submit]");
+      await page.getByText(/Queued 1 job\(s\)/).waitFor();
+      const queued = await h.db.select().from(agentJobs).where(eq(agentJobs.state, "queued"));
+      expect(queued).toHaveLength(1);
+      expect(queued[0]!.request).toMatchObject({ model: STORIES, workloads: ["pp64"], repetitions: 3 });
+    } finally {
+      await browser.close();
+    }
   });
 });
