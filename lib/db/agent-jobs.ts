@@ -102,6 +102,11 @@ async function failInBoss(q: JobQueue, exec: SqlExecutor, rows: { id: string; qu
  * when it registers again, or failed by reapJobs when it falls silent.)
  */
 export async function claimNextJob(q: JobQueue, agent: AgentIdentity): Promise<AgentJob | null> {
+  // An agent polls only when it holds no job: a job still running for it was handed out in a
+  // reply the agent never got (lost, timed out). Hand the same job back instead of orphaning it.
+  const held = await q.exec.executeSql(`select id, batch_id, request from agent_jobs where agent_id = $1 and state = 'running' order by started_at limit 1`, [agent.id]);
+  const h = held.rows[0] as { id: string; batch_id: string; request: JobRequest | string } | undefined;
+  if (h) return { id: h.id, batchId: h.batch_id, request: typeof h.request === "string" ? (JSON.parse(h.request) as JobRequest) : h.request };
   // Most polls find nothing: one indexed read, no transaction, no pg-boss round trips.
   const pending = await q.exec.executeSql(`select 1 from agent_jobs where agent_id = $1 and state = 'queued' limit 1`, [agent.id]);
   if (pending.rows.length === 0) return null;

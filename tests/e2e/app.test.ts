@@ -127,6 +127,8 @@ describe("npm start on a fresh machine", () => {
       await page.goto(`${srv.url}/devices/${deviceId}`);
       expect(await page.locator("main table tbody tr").count()).toBe(1);
       await page.goto(`${srv.url}/compare?devices=${deviceId}`);
+      // recharts draws after hydration: wait for the first bar instead of counting at once
+      await page.locator(".recharts-bar-rectangle").first().waitFor({ timeout: 30_000 });
       expect(await page.locator(".recharts-bar-rectangle").count()).toBeGreaterThan(0);
       await page.goto(`${srv.url}/compare?devices=abc`);
       expect(await page.locator("main").innerText()).toContain("1 to 4 device ids");
