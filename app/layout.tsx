@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { showPrivate } from "../lib/db/runs";
 import Link from "next/link";
 import "./globals.css";
 
@@ -20,7 +21,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/leaderboard">Leaderboard</Link>
             <Link href="/tco">Offload what-if</Link>
             <Link href="/run">Benchmark this browser</Link>
-            <Link href="/agents">Agents</Link>
+            {showPrivate() && <Link href="/agents">Agents</Link>}
             <a href="/api/health">Health</a>
           </nav>
         </header>

@@ -20,7 +20,9 @@ export function EnqueueForm({ agents, deviceClasses, needsToken }: { agents: { i
     </div>
   );
   return (
-    <form action={action} className="panel" aria-label="Queue a suite">
+    // Remounted after every answer: React resets a form after its action, and a <select> would
+    // fall back to its first-render value ("all agents"), not to what was submitted.
+    <form key={JSON.stringify(state)} action={action} className="panel" aria-label="Queue a suite">
       <h2>Queue a suite</h2>
       {field(
         "targetKind",

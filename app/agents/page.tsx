@@ -1,4 +1,6 @@
+import { notFound } from "next/navigation";
 import { agentDeviceClasses, listAgents } from "../../lib/db/agents";
+import { showPrivate } from "../../lib/db/runs";
 import { listBatches, listJobFailures } from "../../lib/db/agent-views";
 import { agentContext } from "../../lib/server/context";
 import { EnqueueForm } from "./enqueue-form";
@@ -13,6 +15,9 @@ const ago = (d: Date) => {
 const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "-");
 
 export default async function AgentsPage() {
+  // The fleet (host names, hardware, model paths, failures) is the owner's: a public server does
+  // not show it; jobs are queued there through the API with an admin token.
+  if (!showPrivate()) notFound();
   const { db, agentTimeoutS } = await agentContext();
   const [agents, batches, failures, classes] = await Promise.all([listAgents(db, agentTimeoutS), listBatches(db), listJobFailures(db), agentDeviceClasses(db)]);
   const online = agents.filter((a) => a.online).length;
@@ -24,7 +29,7 @@ export default async function AgentsPage() {
         An agent is online while it sends heartbeats; after {agentTimeoutS} s of silence it is offline and its running job is marked failed.
       </p>
       <div className="tco-grid">
-        <EnqueueForm agents={agents.map((a) => ({ id: a.id, name: a.name }))} deviceClasses={classes} needsToken={process.env.TOKENWATT_PUBLIC === "1"} />
+        <EnqueueForm agents={agents.map((a) => ({ id: a.id, name: a.name }))} deviceClasses={classes} needsToken={false} />
         <div>
           {agents.length === 0 ? (
             <div className="empty">

@@ -204,7 +204,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
             <input name="threads" inputMode="numeric" value={threads} onChange={(e) => setThreads(e.target.value)} size={4} />
           </label>
         )}
-        <button type="submit" disabled={state.status === "running" || models === null}>
+        <button type="submit" disabled={state.status === "running" || (engine === "wllama" && models === null)}>
           {state.status === "running" ? "Measuring…" : "Run the suite"}
         </button>
       </form>

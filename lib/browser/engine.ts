@@ -10,9 +10,11 @@ export interface CompletionTiming {
   promptTokens: number;
   /** Prefill time of those tokens, ms. */
   promptMs: number;
-  /** Tokens generated. */
+  /** Tokens generated. The first is sampled from the prompt's logits (part of the prefill). */
   genTokens: number;
-  /** Decode time of those tokens, ms. */
+  /** Decode steps after the first token (genTokens - 1): what genMs times. */
+  decodes: number;
+  /** Time of those decode steps, ms. */
   genMs: number;
   /** Wall-clock time of the whole request as the page saw it, ms. */
   wallMs: number;

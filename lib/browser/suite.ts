@@ -2,9 +2,10 @@
  * The browser harness: the suite's workloads (same ids as native) through a BrowserEngine, with a
  * warm-up and raw samples per repetition. Each workload maps to one completion request:
  *   ppN        prefill time of an N-token prompt (engine's prefill timing)
- *   tgN        decode time of N tokens after a one-character prompt (engine's decode timing)
- *   ppN+tgM    prefill + decode of one request
- *   tgN@dD     decode time of N tokens after a D-token prompt (the prefill is not timed)
+ *   tgN        time of N decode steps after a one-character prompt (engine's decode timing; the
+ *              request asks for N + 1 tokens because the first comes out of the prefill)
+ *   ppN+tgM    prefill + M decode steps of one request
+ *   tgN@dD     time of N decode steps after a D-token prompt (the prefill is not timed)
  *   ttft       wall clock of the canonical chat prompt and one token, as the page sees it
  * Prompts of N tokens are calibrated against the engine's own count (prompt-text.ts); samples keep
  * the count the engine reports. Failures are data: a workload the engine refuses is `error`; one
@@ -45,7 +46,7 @@ export class BrowserSuite {
   /** Why the browser runner cannot measure `w`, or null. */
   unsupported(w: WorkloadSpec): string | null {
     if (w.nDepth > 0 && w.nPrompt > 0) return "prompt processing at depth is not measurable through a completion API";
-    const need = w.nDepth + w.nPrompt + w.nGen + 8;
+    const need = w.nDepth + w.nPrompt + w.nGen + 9;
     if (need > this.engine.contextSize) return `needs a context of ${need} tokens; the engine was loaded with ${this.engine.contextSize}`;
     return null;
   }
@@ -58,13 +59,13 @@ export class BrowserSuite {
     }
     if (w.nPrompt > 0) {
       const { text } = await this.prompt(w.nPrompt);
-      const t = await e.complete(text, Math.max(1, w.nGen));
+      const t = await e.complete(text, w.nGen + 1);
       if (w.nGen === 0) return { durationNs: ms2ns(t.promptMs), promptTokens: t.promptTokens, genTokens: 0 };
-      return { durationNs: ms2ns(t.promptMs + t.genMs), promptTokens: t.promptTokens, genTokens: t.genTokens };
+      return { durationNs: ms2ns(t.promptMs + t.genMs), promptTokens: t.promptTokens, genTokens: t.decodes };
     }
     const text = w.nDepth > 0 ? (await this.prompt(w.nDepth)).text : "a";
-    const t = await e.complete(text, w.nGen);
-    return { durationNs: ms2ns(t.genMs), promptTokens: 0, genTokens: t.genTokens };
+    const t = await e.complete(text, w.nGen + 1);
+    return { durationNs: ms2ns(t.genMs), promptTokens: 0, genTokens: t.decodes };
   }
 
   async run(w: WorkloadSpec, repetitions: number, onProgress?: (p: SuiteProgress) => void): Promise<WorkloadResult> {

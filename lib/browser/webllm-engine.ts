@@ -119,12 +119,15 @@ export class WebLlmEngine implements BrowserEngine {
     const wallMs = performance.now() - t0;
     const u = r.usage as (typeof r.usage & { extra?: UsageExtra }) | undefined;
     if (!u?.extra) throw new BrowserBenchError("web-llm returned no usage statistics");
-    // web-llm reports rates; its prefill and decode times follow from its own token counts.
+    // web-llm reports rates; its prefill and decode times follow from its own counts. Its decode
+    // rate counts decode steps (forward + sample); the first token comes out of the prefill.
+    const decodes = Math.max(0, u.completion_tokens - 1);
     return {
       promptTokens: u.prompt_tokens,
       promptMs: u.extra.prefill_tokens_per_s > 0 ? (u.prompt_tokens / u.extra.prefill_tokens_per_s) * 1000 : 0,
       genTokens: u.completion_tokens,
-      genMs: u.extra.decode_tokens_per_s > 0 ? (u.completion_tokens / u.extra.decode_tokens_per_s) * 1000 : 0,
+      decodes,
+      genMs: u.extra.decode_tokens_per_s > 0 ? (decodes / u.extra.decode_tokens_per_s) * 1000 : 0,
       wallMs,
     };
   }

@@ -70,7 +70,9 @@ export class WllamaEngine implements BrowserEngine {
     const wallMs = performance.now() - t0;
     const t = r.timings;
     if (!t) throw new BrowserBenchError("wllama returned no timings");
-    return { promptTokens: t.prompt_n, promptMs: t.prompt_ms, genTokens: t.predicted_n, genMs: t.predicted_ms, wallMs };
+    // llama-server starts its generation clock after sampling the first token from the prompt's
+    // logits (1 token -> predicted_ms ~0): predicted_ms times predicted_n - 1 decode steps.
+    return { promptTokens: t.prompt_n, promptMs: t.prompt_ms, genTokens: t.predicted_n, decodes: Math.max(0, t.predicted_n - 1), genMs: t.predicted_ms, wallMs };
   }
 
   async dispose() {

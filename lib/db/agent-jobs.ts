@@ -52,9 +52,14 @@ export async function enqueueJobs(q: JobQueue, target: JobTarget, request: JobRe
   return q.tx(async (exec) => {
     const where =
       target.kind === "agent" ? ["a.id = $1", [target.agentId]] : target.kind === "class" ? ["a.device_class = $1", [target.deviceClass]] : ["true", []];
-    // Only agents whose queue exists: one still registering (its queue being created) is left out.
+    // Only agents whose queue exists (one still registering is left out) and whose token is not
+    // revoked (it could never pull the job).
     const found = (
-      await exec.executeSql(`select a.id, a.queue from agents a join pgboss.queue q on q.name = a.queue where ${where[0]} order by a.id`, where[1] as unknown[])
+      await exec.executeSql(
+        `select a.id, a.queue from agents a join pgboss.queue q on q.name = a.queue join runner_tokens t on t.id = a.token_id
+         where t.revoked_at is null and ${where[0]} order by a.id`,
+        where[1] as unknown[],
+      )
     ).rows as {
       id: number;
       queue: string;

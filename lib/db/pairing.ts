@@ -4,7 +4,7 @@
  * UPDATE, so two uploads racing with the same code cannot both win.
  */
 import { randomInt } from "node:crypto";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { pairingCodes } from "./schema";
 import { hashToken } from "./tokens";
@@ -31,14 +31,19 @@ export async function createPairingCode(db: Db, ttlS = DEFAULT_PAIRING_TTL_S): P
   if (!Number.isInteger(ttlS) || ttlS < 10 || ttlS > 86_400) throw new RangeError("pairing code lifetime must be 10 s to 24 h");
   const code = Array.from({ length: PAIRING_CODE_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join("");
   const expiresAt = new Date(Date.now() + ttlS * 1000);
+  // Codes that expired unused a day ago are of no use to anyone: the table stays small.
+  await db.delete(pairingCodes).where(and(isNull(pairingCodes.usedAt), lt(pairingCodes.expiresAt, sql`now() - interval '1 day'`)));
   await db.insert(pairingCodes).values({ codeHash: hashToken(code), expiresAt });
   return { code: formatPairingCode(code), expiresAt };
 }
 
-export type PairingClaim = { ok: true; id: number } | { ok: false; reason: "malformed" | "unknown" | "expired" | "used" };
+export type PairingClaim = { ok: true; id: number; delivered?: boolean } | { ok: false; reason: "malformed" | "unknown" | "expired" | "used" };
 
-/** Marks the code used if it is valid now; the caller releases it if the upload then fails. */
-export async function claimPairingCode(db: Db, input: string): Promise<PairingClaim> {
+/**
+ * Marks the code used if it is valid now; the caller releases it if the upload then fails. A code
+ * already used for this very submission answers `delivered` (a retry after a lost answer).
+ */
+export async function claimPairingCode(db: Db, input: string, submissionId?: string): Promise<PairingClaim> {
   const code = normalizePairingCode(input);
   if (!code) return { ok: false, reason: "malformed" };
   const hash = hashToken(code);
@@ -50,6 +55,7 @@ export async function claimPairingCode(db: Db, input: string): Promise<PairingCl
   if (won[0]) return { ok: true, id: won[0].id };
   const row = (await db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, hash)))[0];
   if (!row) return { ok: false, reason: "unknown" };
+  if (row.usedAt && submissionId && row.submissionId === submissionId) return { ok: true, id: row.id, delivered: true };
   return { ok: false, reason: row.usedAt ? "used" : "expired" };
 }
 

@@ -83,20 +83,23 @@ export interface NativeBrowserRow {
   quantization: string;
   weights: string;
   workloadId: string;
-  native: { medianTs: number; engines: string; runs: number } | null;
-  browser: { medianTs: number; engines: string; runs: number } | null;
+  /** `cpu` vs `wasm` (the same processor), or `gpu` (cuda, metal, vulkan) vs `webgpu`. */
+  pair: "cpu-wasm" | "gpu-webgpu";
+  native: { medianTs: number; engines: string; runs: number };
+  browser: { medianTs: number; engines: string; runs: number };
   /** browser / native tokens per second: the browser's cost (below 1 = slower in the browser). */
-  ratio: number | null;
+  ratio: number;
 }
 
 /**
- * For one device: the same model and workload measured natively and in a browser (wasm/webgpu),
- * medians of tokens/s over successful results, side by side.
+ * For one device: the same model and workload measured natively and in a browser, medians of
+ * tokens/s over successful results, paired by processor: CPU with WebAssembly, a GPU backend with
+ * WebGPU.
  */
 export async function nativeVsBrowser(db: Db, deviceId: number): Promise<NativeBrowserRow[]> {
   const r = await db.execute(sql`
     select m.name as "modelName", m.quantization, m.weights, wr.workload_id as "workloadId",
-      (wr.backend in ('wasm', 'webgpu')) as browser,
+      case when wr.backend in ('cpu', 'wasm', 'webgpu') then wr.backend else 'gpu' end as side,
       string_agg(distinct e.name || ' ' || wr.backend, ', ') as engines,
       percentile_cont(0.5) within group (order by wr.avg_ts) as "medianTs",
       count(*)::int as runs
@@ -104,16 +107,18 @@ export async function nativeVsBrowser(db: Db, deviceId: number): Promise<NativeB
     where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.avg_ts is not null
       ${showPrivate() ? sql`` : sql`and wr.published and wr.plausible`}
     group by 1, 2, 3, 4, 5`);
-  const cells = rowsOf<{ modelName: string; quantization: string; weights: string; workloadId: string; browser: boolean; engines: string; medianTs: number; runs: number }>(r);
-  const rows = new Map<string, NativeBrowserRow>();
-  for (const c of cells) {
-    const key = `${c.modelName}|${c.quantization}|${c.weights}|${c.workloadId}`;
-    const row = rows.get(key) ?? { modelName: c.modelName, quantization: c.quantization, weights: c.weights, workloadId: c.workloadId, native: null, browser: null, ratio: null };
-    row[c.browser ? "browser" : "native"] = { medianTs: Number(c.medianTs), engines: c.engines, runs: c.runs };
-    rows.set(key, row);
+  type Cell = { modelName: string; quantization: string; weights: string; workloadId: string; side: string; engines: string; medianTs: number; runs: number };
+  const cells = rowsOf<Cell>(r);
+  const key = (c: Cell, side: string) => `${c.modelName}|${c.quantization}|${c.weights}|${c.workloadId}|${side}`;
+  const bySide = new Map(cells.map((c) => [key(c, c.side), c]));
+  const out: NativeBrowserRow[] = [];
+  for (const [nativeSide, browserSide, pair] of [["cpu", "wasm", "cpu-wasm"], ["gpu", "webgpu", "gpu-webgpu"]] as const) {
+    for (const b of cells.filter((c) => c.side === browserSide)) {
+      const n = bySide.get(key(b, nativeSide));
+      if (!n) continue;
+      const side = (c: Cell) => ({ medianTs: Number(c.medianTs), engines: c.engines, runs: c.runs });
+      out.push({ modelName: b.modelName, quantization: b.quantization, weights: b.weights, workloadId: b.workloadId, pair, native: side(n), browser: side(b), ratio: Number(b.medianTs) / Number(n.medianTs) });
+    }
   }
-  return [...rows.values()]
-    .filter((x) => x.native && x.browser)
-    .map((x) => ({ ...x, ratio: x.browser!.medianTs / x.native!.medianTs }))
-    .sort((a, b) => a.modelName.localeCompare(b.modelName) || a.workloadId.localeCompare(b.workloadId));
+  return out.sort((a, b) => a.modelName.localeCompare(b.modelName) || a.pair.localeCompare(b.pair) || a.workloadId.localeCompare(b.workloadId));
 }

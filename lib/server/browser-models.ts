@@ -44,14 +44,21 @@ export function modelRoots(env = loadEnv()): string[] {
   return [path.join(defaultDataDir(), "models"), ...extra].map((d) => path.resolve(d));
 }
 
-// Describing a real GGUF reads its header and hashes it: once per file version.
-const described = new Map<string, { stamp: string; model: BrowserModel }>();
+// Describing a real GGUF reads its header and hashes it: once per file version, and concurrent
+// first requests share the one description in progress.
+const described = new Map<string, { stamp: string; model: Promise<BrowserModel | null> }>();
 
-async function describe(file: string, dataModels: string): Promise<BrowserModel | null> {
+function describe(file: string, dataModels: string): Promise<BrowserModel | null> {
   const st = fs.statSync(file);
   const stamp = `${st.size}:${st.mtimeMs}`;
   const hit = described.get(file);
   if (hit?.stamp === stamp) return hit.model;
+  const model = describeNow(file, dataModels, st.size);
+  described.set(file, { stamp, model });
+  return model;
+}
+
+async function describeNow(file: string, dataModels: string, size: number): Promise<BrowserModel | null> {
   let info: ModelInfo;
   const synthetic = path.dirname(file) === path.join(dataModels, "synthetic") && /^(.+)-([A-Z0-9_]+)\.gguf$/.exec(path.basename(file));
   try {
@@ -59,9 +66,7 @@ async function describe(file: string, dataModels: string): Promise<BrowserModel 
   } catch {
     return null; // not a readable GGUF (a partial download): not offered
   }
-  const model = { id: createHash("sha256").update(file).digest("hex").slice(0, 16), fileName: path.basename(file), fileBytes: st.size, info };
-  described.set(file, { stamp, model });
-  return model;
+  return { id: createHash("sha256").update(file).digest("hex").slice(0, 16), fileName: path.basename(file), fileBytes: size, info };
 }
 
 export async function listBrowserModels(roots = modelRoots()): Promise<(BrowserModel & { path: string })[]> {

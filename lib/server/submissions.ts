@@ -82,13 +82,15 @@ async function pairedUpload(req: Request, deps: IngestDeps, code: string): Promi
   if (!parsed.ok) {
     return apiError(400, "invalid_submission", `the submission has ${parsed.issues.length} invalid field(s)`, parsed.issues);
   }
-  const claim = await claimPairingCode(deps.db, code);
+  const claim = await claimPairingCode(deps.db, code, parsed.submission.submissionId);
   if (!claim.ok) return apiError(401, `pairing_${claim.reason}`, PAIRING_REFUSALS[claim.reason]);
   let r;
   try {
+    // A code already used for this very submission (the phone never got the first answer): ingest
+    // is idempotent on the submission id and answers "duplicate".
     r = await ingestSubmission(deps.db, parsed.submission, null);
   } catch (e) {
-    await releasePairingCode(deps.db, claim.id).catch(() => {});
+    if (!claim.delivered) await releasePairingCode(deps.db, claim.id).catch(() => {});
     throw e;
   }
   await attachPairingSubmission(deps.db, claim.id, r.submissionId);

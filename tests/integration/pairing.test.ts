@@ -38,6 +38,10 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
     const [row] = await h.db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, hashToken(code.replace("-", ""))));
     expect(row).toMatchObject({ submissionId: first.submissionId });
     expect(row!.usedAt).not.toBeNull();
+    // the phone retries the same submission (it never got the answer): a duplicate, not an error
+    const retry = await post(first, code);
+    expect(retry.status).toBe(200);
+    expect((await retry.json()).status).toBe("duplicate");
     const before = await stored();
     const r2 = await post(makeSubmission({ workloads: 2 }), code);
     expect(r2.status).toBe(401);
@@ -52,6 +56,14 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
     expect(r.status).toBe(400);
     expect((await r.json()).error.code).toBe("invalid_submission");
     expect((await post(makeSubmission({ workloads: 1 }), code)).status).toBe(201);
+  });
+
+  it("removes codes that expired unused more than a day ago when it creates one", async () => {
+    const { code } = await createPairingCode(h.db);
+    const hash = hashToken(code.replace("-", ""));
+    await h.db.update(pairingCodes).set({ expiresAt: new Date(Date.now() - 2 * 86_400_000) }).where(eq(pairingCodes.codeHash, hash));
+    await createPairingCode(h.db);
+    expect(await h.db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, hash))).toEqual([]);
   });
 
   it("refuses expired, unknown and malformed codes, and stores nothing", async () => {

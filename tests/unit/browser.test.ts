@@ -28,7 +28,9 @@ class FakeEngine implements BrowserEngine {
     if (this.fail) throw new Error(this.fail);
     const promptTokens = tokensOf(prompt);
     // 1 ms per prompt token, 10 ms per generated token, 5 ms of overhead in the wall clock
-    return { promptTokens, promptMs: promptTokens, genTokens: maxTokens, genMs: 10 * maxTokens, wallMs: promptTokens + 10 * maxTokens + 5 };
+    // the first token comes out of the prefill; each further token is one 10 ms decode step
+    const decodes = maxTokens - 1;
+    return { promptTokens, promptMs: promptTokens, genTokens: maxTokens, decodes, genMs: 10 * decodes, wallMs: promptTokens + 10 * decodes + 5 };
   }
   async dispose() {}
 }
@@ -75,9 +77,11 @@ describe("browser suite harness", () => {
     expect(tg.samples[0]).toEqual({ durationNs: 320e6, promptTokens: 0, genTokens: 32 });
     const both = await suite.run(w("pp128+tg32"), 1);
     expect(both.samples[0]!.durationNs).toBe((both.samples[0]!.promptTokens + 320) * 1e6);
+    // tgN asks for N + 1 tokens: N timed decode steps
+    expect(e.calls.filter((c) => c.prompt === "a").every((c) => c.maxTokens === 33)).toBe(true);
     const ttft = await suite.run(w("ttft"), 1);
     const n = tokensOf(TTFT_PROMPT);
-    expect(ttft.samples[0]).toEqual({ durationNs: (n + 10 + 5) * 1e6, promptTokens: n, genTokens: 1 });
+    expect(ttft.samples[0]).toEqual({ durationNs: (n + 5) * 1e6, promptTokens: n, genTokens: 1 });
     expect(ttft.nPrompt).toBe(n);
   });
 
@@ -92,7 +96,7 @@ describe("browser suite harness", () => {
   it("reports what it cannot measure, and engine failures, as error workloads", async () => {
     const small = await new BrowserSuite(new FakeEngine(256), null).run(w("pp512"), 1);
     expect(small).toMatchObject({ status: "error", samples: [] });
-    expect(small.error).toMatch(/context of 520 tokens/);
+    expect(small.error).toMatch(/context of 521 tokens/);
     const depthPp = await new BrowserSuite(new FakeEngine(), null).run(w("pp64@d512"), 1);
     expect(depthPp.error).toMatch(/depth/);
     const broken = await new BrowserSuite(new FakeEngine(2048, "the engine refused"), null).run(w("tg8"), 1);

@@ -30,7 +30,10 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
       {nvb.length > 0 && (
         <div className="table-wrap">
           <table data-testid="native-vs-browser">
-            <caption>Native vs browser on this device: the same model and workload, median tokens/s (the browser&apos;s cost)</caption>
+            <caption>
+              Native vs browser on this device: the same model and workload, median tokens/s (the browser&apos;s cost); CPU paired with
+              WebAssembly, GPU backends with WebGPU
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Model</th>
@@ -42,18 +45,18 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
             </thead>
             <tbody>
               {nvb.map((x) => (
-                <tr key={`${x.modelName}|${x.quantization}|${x.workloadId}`}>
+                <tr key={`${x.modelName}|${x.quantization}|${x.pair}|${x.workloadId}`}>
                   <td>
                     {x.modelName} {x.quantization} {x.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
                   </td>
                   <td>{x.workloadId}</td>
-                  <td className="num" title={x.native!.engines}>
-                    {x.native!.medianTs.toFixed(1)} <span className="hint">{x.native!.engines}</span>
+                  <td className="num" title={x.native.engines}>
+                    {x.native.medianTs.toFixed(1)} <span className="hint">{x.native.engines}</span>
                   </td>
-                  <td className="num" title={x.browser!.engines}>
-                    {x.browser!.medianTs.toFixed(1)} <span className="hint">{x.browser!.engines}</span>
+                  <td className="num" title={x.browser.engines}>
+                    {x.browser.medianTs.toFixed(1)} <span className="hint">{x.browser.engines}</span>
                   </td>
-                  <td className="num">{x.ratio!.toFixed(2)}</td>
+                  <td className="num">{x.ratio.toFixed(2)}</td>
                 </tr>
               ))}
             </tbody>
