@@ -1,5 +1,5 @@
 import { notFound } from "next/navigation";
-import { agentDeviceClasses, listAgents } from "../../lib/db/agents";
+import { agentDeviceClasses, countAgents, listAgents } from "../../lib/db/agents";
 import { showPrivate } from "../../lib/db/runs";
 import { listBatches, listJobFailures } from "../../lib/db/agent-views";
 import { agentContext } from "../../lib/server/context";
@@ -19,8 +19,13 @@ export default async function AgentsPage() {
   // not show it; jobs are queued there through the API with an admin token.
   if (!showPrivate()) notFound();
   const { db, agentTimeoutS } = await agentContext();
-  const [agents, batches, failures, classes] = await Promise.all([listAgents(db, agentTimeoutS), listBatches(db), listJobFailures(db), agentDeviceClasses(db)]);
-  const online = agents.filter((a) => a.online).length;
+  const [agents, totals, batches, failures, classes] = await Promise.all([
+    listAgents(db, agentTimeoutS),
+    countAgents(db, agentTimeoutS),
+    listBatches(db),
+    listJobFailures(db),
+    agentDeviceClasses(db),
+  ]);
   return (
     <>
       <h1>Agents</h1>
@@ -39,7 +44,7 @@ export default async function AgentsPage() {
             <div className="table-wrap">
               <table>
                 <caption>
-                  {agents.length} agents, {online} online
+                  {totals.total} agents, {totals.online} online{totals.total > agents.length ? ` (the ${agents.length} seen last are listed)` : ""}
                 </caption>
                 <thead>
                   <tr>

@@ -118,6 +118,17 @@ export interface AgentRow {
   failedJobs: number;
 }
 
+/** Fleet totals, counted in full (the list below is capped). */
+export async function countAgents(db: Db, timeoutS: number): Promise<{ total: number; online: number }> {
+  const r = rowsOf<{ total: number; online: number }>(
+    await db.execute(sql`
+      select count(*)::int as total,
+        count(*) filter (where status <> 'stopped' and last_seen_at > now() - make_interval(secs => ${timeoutS}::int))::int as online
+      from agents`),
+  );
+  return r[0] ?? { total: 0, online: 0 };
+}
+
 /** Agents for the dashboard: online = not stopped and seen within `timeoutS`. */
 export async function listAgents(db: Db, timeoutS: number, limit = 500): Promise<AgentRow[]> {
   const rows = await db.execute(sql`
