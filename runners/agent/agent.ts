@@ -260,8 +260,15 @@ export class Agent {
       this.o.log(`job ${jobId} completed with submission ${submissionId}${r.status === "duplicate" ? " (already recorded)" : ""}`);
       this.o.onJobDone?.(jobId, "completed");
     } catch (e) {
-      // 409: the server failed the job meanwhile (agent timeout); the result itself is stored.
-      this.o.log(`job ${jobId}: ${(e as Error).message}; submission ${submissionId} is stored on the server`);
+      const code = e instanceof AgentApiError ? e.code : "";
+      // not_running / already_completed: the server failed the job meanwhile (agent timeout) after
+      // the upload, so the result itself is stored. Other refusals mean it is not linked to the job.
+      const stored = code === "not_running" || code === "already_completed";
+      this.o.log(
+        stored
+          ? `job ${jobId}: ${(e as Error).message}; submission ${submissionId} is stored on the server`
+          : `job ${jobId}: the server refused to complete it (${(e as Error).message}); submission ${submissionId} is not linked to the job`,
+      );
       this.o.onJobDone?.(jobId, "failed");
     }
     this.o.state.write({ job: null });

@@ -1,5 +1,6 @@
 /** `tokenwatt agent`: a long-running fleet agent (runners/agent/agent.ts) for this device. */
 import os from "node:os";
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { defaultDataDir } from "../../lib/db/client";
@@ -52,6 +53,9 @@ export function registerAgentCommand(program: Command): void {
       }
       const log = (m: string) => process.stderr.write(`[agent ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
       const dataDir = defaultDataDir();
+      // One directory per agent (server + token): its outbox is not flushed by `tokenwatt upload`
+      // with another token, and two agents on one machine keep separate state.
+      const agentDir = path.join(dataDir, "agents", createHash("sha256").update(`${o.server}\n${o.token}`).digest("hex").slice(0, 16));
       const agent = new Agent({
         client: new AgentClient(o.server, o.token),
         token: o.token,
@@ -59,8 +63,8 @@ export function registerAgentCommand(program: Command): void {
         version: RUNNER_VERSION,
         probe: async () => probeDevice("cpu", null, await workingBackends()),
         measure: nativeMeasure({ dataDir, power: o.power, bandwidth: o.bandwidth, log }),
-        outbox: new Outbox(path.join(dataDir, "outbox")),
-        state: new AgentStateFile(path.join(dataDir, "agent-state.json")),
+        outbox: new Outbox(path.join(agentDir, "outbox")),
+        state: new AgentStateFile(path.join(agentDir, "state.json")),
         pollIntervalMs: seconds("poll-interval", o.pollInterval, 0.2, 3600) * 1000,
         heartbeatIntervalMs: seconds("heartbeat-interval", o.heartbeatInterval, 0.2, 3600) * 1000,
         backoff: { baseMs: 500, maxMs: seconds("max-backoff", o.maxBackoff, 0.5, 3600) * 1000 },

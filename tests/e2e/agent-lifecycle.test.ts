@@ -94,8 +94,23 @@ describe("agent lifecycle (real PostgreSQL, production server, stories260K)", ()
     // the server stops mid-job...
     await srv!.stop();
     srv = null;
-    const outbox = path.join(agentDir, "outbox");
-    await until("the measured result waiting in the outbox", async () => fs.existsSync(outbox) && fs.readdirSync(outbox).some((f) => f.endsWith(".json")), 120_000, log);
+    // the agent's own directory: $TOKENWATT_DATA_DIR/agents/<hash of server and token>/outbox
+    const agentsDir = path.join(agentDir, "agents");
+    const outboxOf = () => {
+      const [d] = fs.existsSync(agentsDir) ? fs.readdirSync(agentsDir) : [];
+      return d ? path.join(agentsDir, d, "outbox") : null;
+    };
+    await until(
+      "the measured result waiting in the outbox",
+      async () => {
+        const o = outboxOf();
+        return !!o && fs.existsSync(o) && fs.readdirSync(o).some((f) => f.endsWith(".json"));
+      },
+      120_000,
+      log,
+    );
+    expect(fs.readdirSync(agentsDir)).toHaveLength(1);
+    const outbox = outboxOf()!;
     // ...and starts again at the same address
     srv = await startServer(serverEnv());
     const done = await until("completion", async () => ((await job(jobId))?.state === "completed" ? job(jobId) : null), 120_000, log);
