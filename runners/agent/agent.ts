@@ -44,6 +44,7 @@ export interface AgentOptions {
 }
 
 export class Agent {
+  private registeredDevice: Device | null = null;
   private readonly stopController = new AbortController();
   private stopReason = "";
   private current: { job: AgentJob; progress: JobProgress | null; measuring: AbortController; measured: boolean } | null = null;
@@ -71,6 +72,7 @@ export class Agent {
   /** Runs until stopped (or one job with `once`). Returns the exit code. */
   async run(): Promise<number> {
     const device = await this.o.probe();
+    this.registeredDevice = device;
     const held = this.o.state.read().job;
     const reg = await this.retry("register", () =>
       this.o.client.register({ name: this.o.name, version: this.o.version, device, currentJobId: held?.id ?? null }),
@@ -177,6 +179,13 @@ export class Agent {
       return this.failJob(job.id, `measurement failed: ${(e as Error).message}`);
     }
     cur.measured = true;
+    // The session probes the device again; a field that reads differently now (a GPU query that
+    // failed once) would change the fingerprint and get the result refused. The hardware is the
+    // registered device; what the run measured (backend, bandwidth, battery) is kept.
+    if (this.registeredDevice) {
+      const d = submission.device;
+      submission = { ...submission, device: { ...this.registeredDevice, backend: d.backend, availableBackends: d.availableBackends, battery: d.battery, memoryBandwidthGBps: d.memoryBandwidthGBps } };
+    }
     this.o.outbox.put(submission);
     this.o.state.write({ job: { id: job.id, submissionId: submission.submissionId } });
     cur.progress = cur.progress ? { ...cur.progress, phase: "upload" } : null;
