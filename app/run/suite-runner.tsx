@@ -168,6 +168,8 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
           <label>
             Model (GGUF served by this server)
             <select name="model" value={modelId} onChange={(e) => setModelId(e.target.value)}>
+              {models === null && <option value="">loading this server&apos;s models…</option>}
+              {models?.length === 0 && <option value="">none: this server offers no GGUF file</option>}
               {models?.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.info.name} {m.info.quantization} ({m.info.weights}, {(m.fileBytes / 2 ** 20).toFixed(1)} MiB)
