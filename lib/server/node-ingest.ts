@@ -32,7 +32,7 @@ export async function send(res: ServerResponse, r: Response): Promise<void> {
 export async function serveIngest(req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const { db, limiter } = await serverContext();
-    await send(res, await handleSubmissionPost(toRequest(req), { db, limiter }));
+    await send(res, await handleSubmissionPost(toRequest(req), { db, limiter, clientIp: req.socket.remoteAddress }));
   } catch (e) {
     console.error("[tokenwatt] ingest failed:", e);
     if (!res.headersSent) await send(res, apiError(500, "internal", "internal server error; the request was not applied"));

@@ -21,6 +21,8 @@ export interface IngestDeps {
   db: Db;
   limiter: RateLimiter;
   maxBodyBytes?: number;
+  /** The client's address, for rate-limiting paired (tokenless) uploads per client. */
+  clientIp?: string;
 }
 
 export function handleSubmissionPost(req: Request, deps: IngestDeps): Promise<Response> {
@@ -74,8 +76,9 @@ const PAIRING_REFUSALS = {
 } as const;
 
 async function pairedUpload(req: Request, deps: IngestDeps, code: string): Promise<Response> {
-  // One bucket for all paired uploads: guessing codes at this rate is hopeless (31^8 codes).
-  const wait = deps.limiter.take("pairing");
+  // One bucket per client address: guessing codes at this rate is hopeless (31^8 codes), and one
+  // client cannot use up the uploads of every phone.
+  const wait = deps.limiter.take(`pairing:${deps.clientIp ?? "unknown"}`);
   if (wait > 0) return apiError(429, "rate_limited", `too many paired uploads; retry in ${wait} s`, undefined, { "retry-after": String(wait) });
   const body = await readJson(req, deps.maxBodyBytes ?? MAX_BODY_BYTES);
   const parsed = parseSubmission(body);

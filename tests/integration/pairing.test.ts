@@ -82,6 +82,20 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
     expect(await stored()).toBe(before);
   });
 
+  it("rate-limits paired uploads per client, so one client cannot block the others", async () => {
+    const tight = createRateLimiter(1, 2);
+    const send = async (ip: string) => {
+      const { code } = await createPairingCode(h.db);
+      const r = await handleSubmissionPost(
+        new Request("http://test/api/v1/submissions", { method: "POST", headers: { "content-type": "application/json", authorization: `Pairing ${code}` }, body: JSON.stringify(makeSubmission({ workloads: 1 })) }),
+        { db: h.db, limiter: tight, clientIp: ip },
+      );
+      return r.status;
+    };
+    expect([await send("10.0.0.1"), await send("10.0.0.1"), await send("10.0.0.1")]).toEqual([201, 201, 429]);
+    expect(await send("10.0.0.2")).toBe(201);
+  });
+
   it("only one of two simultaneous claims wins", async () => {
     const { code } = await createPairingCode(h.db);
     const claims = await Promise.all([claimPairingCode(h.db, code), claimPairingCode(h.db, code), claimPairingCode(h.db, code)]);
