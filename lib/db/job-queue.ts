@@ -72,6 +72,14 @@ export async function openJobQueue(h: DbHandle, opts: JobQueueOptions = {}): Pro
     exec = { executeSql: (text, values) => pool.query(text, values ? nulls(values) : undefined) };
     tx = async (fn) => {
       const client = await pool.connect();
+      // A checked-out client whose connection dies between queries (PostgreSQL restarted, the
+      // database dropped) emits 'error' on itself: without a listener that would end the process.
+      let broken: Error | undefined;
+      const onError = (e: Error) => {
+        broken = e;
+        console.error("[tokenwatt] job queue connection lost in a transaction:", e.message);
+      };
+      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const r = await fn({ executeSql: (text, values) => client.query(text, values ? nulls(values) : undefined) });
@@ -81,7 +89,8 @@ export async function openJobQueue(h: DbHandle, opts: JobQueueOptions = {}): Pro
         await client.query("ROLLBACK").catch(() => {});
         throw e;
       } finally {
-        client.release();
+        client.off("error", onError);
+        client.release(broken);
       }
     };
     end = () => pool.end();

@@ -69,6 +69,11 @@ function mapError(e: unknown): Response {
   if (e instanceof BodyError) return apiError(400, "invalid_request", e.message, e.issues);
   if (e instanceof AgentJobError) return apiError(e.status, e.code, e.message);
   if (e instanceof HttpError) return apiError(e.status, e.code, e.message);
+  // Queueing for many agents locks every agent's pg-boss partition in one transaction; with
+  // PostgreSQL's default lock table that runs out near a thousand agents (docs/scale.md).
+  if ((e as { code?: string }).code === "53200") {
+    return apiError(503, "lock_table_full", "PostgreSQL ran out of lock slots (out of shared memory): nothing was queued. Raise max_locks_per_transaction (docs/scale.md) or queue for fewer agents at once", undefined, { "retry-after": "60" });
+  }
   throw e;
 }
 
