@@ -55,8 +55,9 @@ export function browserDevice(probe: WebGpuProbe, ua: UaInfo, backend: "wasm" | 
     os: { platform: ua.platform.toLowerCase(), release: ua.platformVersion ?? "unknown", distro: null },
     // Browsers expose neither the CPU model nor the physical core count.
     cpu: { vendor: null, model: `${ua.architecture ?? "unknown"} CPU (not exposed to the browser)`, cores: threads, threads, flags: [] },
-    // navigator.deviceMemory is a rounded lower bound (GiB); Safari and Firefox do not expose it.
-    ramBytes: Math.max(1, Math.round((probe.hints.deviceMemoryGiB ?? 0) * 2 ** 30)),
+    // Unknown: navigator.deviceMemory is rounded down to a power of two and capped at 8 GiB (and
+    // missing in Safari and Firefox), so it is shown on /run as a hint but not stored as the RAM.
+    ramBytes: null,
     gpus: a && backend === "webgpu" ? [{ vendor: a.vendor || "unknown", model: a.description || a.architecture || "WebGPU adapter", vramBytes: null, driver: null }] : [],
     backend,
     availableBackends,

@@ -54,7 +54,8 @@ export const deviceSchema = z.object({
     threads: positiveCount(8192),
     flags: z.array(z.string().max(40)).max(400).default([]),
   }),
-  ramBytes: z.int().min(1).max(MAX_BYTES),
+  /** Installed memory; null where the runner cannot know it (browsers expose at most a rounded, capped hint). */
+  ramBytes: z.int().min(1).max(MAX_BYTES).nullable(),
   gpus: z.array(gpuSchema).max(16).default([]),
   /** The backend this submission's measurements used. */
   backend: backendSchema,

@@ -40,7 +40,8 @@ export const devices = pgTable("devices", {
   cpuModel: text("cpu_model").notNull(),
   cpuCores: integer("cpu_cores").notNull(),
   cpuThreads: integer("cpu_threads").notNull(),
-  ramBytes: big("ram_bytes").notNull(),
+  /** Null when the runner cannot know it (a browser: navigator.deviceMemory is rounded and capped). */
+  ramBytes: big("ram_bytes"),
   gpus: jsonb("gpus").notNull(),
   published: boolean("published").notNull().default(false),
   createdAt: createdAt(),

@@ -126,3 +126,13 @@ describe("submission contract", () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe("device memory", () => {
+  it("may be unknown (null, as a browser reports it) but not zero or negative", () => {
+    const s = makeSubmission({ workloads: 1 });
+    expect(parseSubmission({ ...s, device: { ...s.device, ramBytes: null } }).ok).toBe(true);
+    expect(parseSubmission({ ...s, device: { ...s.device, ramBytes: 0 } }).ok).toBe(false);
+    const { ramBytes: _omitted, ...noRam } = s.device;
+    expect(parseSubmission({ ...s, device: noRam }).ok).toBe(false);
+  });
+});

@@ -22,7 +22,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
         {d.vendor} {d.model}
       </h1>
       <p className="lede">
-        {d.deviceClass}; {d.cpuModel} ({d.cpuCores} cores, {d.cpuThreads} threads); {formatBytes(d.ramBytes)} RAM;{" "}
+        {d.deviceClass}; {d.cpuModel} ({d.cpuCores} cores, {d.cpuThreads} threads); {d.ramBytes == null ? "RAM not reported" : `${formatBytes(d.ramBytes)} RAM`};{" "}
         {gpus.length ? gpus.map((g) => `${g.vendor} ${g.model} ${formatBytes(g.vramBytes)}`).join(", ") : "no GPU"}; {d.osPlatform} {d.osRelease}.{" "}
         <Link href={`/compare?devices=${d.id}`}>Compare with other devices</Link> ·{" "}
         <a href={`/api/v1/public/badge/device/${d.id}`}>Badge (SVG)</a>

@@ -41,7 +41,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           {device.cpuModel} ({device.cpuCores} cores, {device.cpuThreads} threads)
         </dd>
         <dt>Memory</dt>
-        <dd>{formatBytes(device.ramBytes)}</dd>
+        <dd>{device.ramBytes == null ? "not reported (a browser cannot know it)" : formatBytes(device.ramBytes)}</dd>
         <dt>OS</dt>
         <dd>
           {device.osPlatform} {device.osRelease} {device.osDistro ?? ""}

@@ -1,0 +1,1 @@
+ALTER TABLE "devices" ALTER COLUMN "ram_bytes" DROP NOT NULL;
