@@ -46,14 +46,16 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
   const [progress, setProgress] = useState<string | null>(null);
   const [state, setState] = useState<PageState>({ status: "idle", submission: null, error: null });
   const started = useRef(false);
+  // A public server opens its model catalog to a browser holding a live pairing code.
+  const pairQuery = params.get("pair") ? `?pair=${encodeURIComponent(params.get("pair")!)}` : "";
 
   useEffect(() => {
     window.__tokenwatt = state;
   }, [state]);
 
   useEffect(() => {
-    fetch("/api/v1/browser/models")
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+    fetch(`/api/v1/browser/models${pairQuery}`)
+      .then(async (r) => (r.ok ? r.json() : Promise.reject(new Error((await r.json().catch(() => null))?.error?.message ?? `HTTP ${r.status}`))))
       .then((j: { models: CatalogModel[] }) => {
         setModels(j.models);
         setModelId((cur) => j.models.find((m) => m.id === cur || m.fileName === cur)?.id ?? j.models[0]?.id ?? "");
@@ -88,7 +90,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
         setProgress(`downloading ${m.fileName}…`);
         open = () => WllamaEngine.create({
           wasmUrl: "/api/v1/browser/wllama.wasm",
-          modelUrl: `/api/v1/browser/models/${m.id}`,
+          modelUrl: `/api/v1/browser/models/${m.id}${pairQuery}`,
           threads: nThreads,
           contextSize,
           onLoadProgress: (l, t) => setProgress(`downloading ${m.fileName}: ${t ? Math.round((100 * l) / t) : Math.round(l / 2 ** 20)}${t ? "%" : " MiB"}`),

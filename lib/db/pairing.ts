@@ -67,3 +67,14 @@ export async function releasePairingCode(db: Db, id: number): Promise<void> {
 export async function attachPairingSubmission(db: Db, id: number, submissionId: string): Promise<void> {
   await db.update(pairingCodes).set({ submissionId }).where(eq(pairingCodes.id, id));
 }
+
+/** Whether a code could still deliver a submission (unused, unexpired), without using it. */
+export async function pairingCodeOpen(db: Db, input: string): Promise<boolean> {
+  const code = normalizePairingCode(input);
+  if (!code) return false;
+  const rows = await db
+    .select({ id: pairingCodes.id })
+    .from(pairingCodes)
+    .where(and(eq(pairingCodes.codeHash, hashToken(code)), isNull(pairingCodes.usedAt), gt(pairingCodes.expiresAt, sql`now()`)));
+  return rows.length > 0;
+}

@@ -8,7 +8,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { ModelInfo } from "../contracts/submission";
-import { defaultDataDir } from "../db/client";
+import { defaultDataDir, type Db } from "../db/client";
+import { pairingCodeOpen } from "../db/pairing";
+import { showPrivate } from "../db/runs";
+import { authenticate } from "../db/tokens";
 import { loadEnv } from "../env";
 import { describeGguf, resolveModel } from "../../runners/models/resolve";
 import { apiError } from "./http";
@@ -82,6 +85,18 @@ export async function listBrowserModels(roots = modelRoots()): Promise<(BrowserM
     }
   }
   return out.sort((a, b) => a.fileBytes - b.fileBytes);
+}
+
+/**
+ * On the owner's dashboard the catalog is open (like its results). On a public server it is open
+ * to a browser holding a live pairing code (`?pair=`) or a token, not to anyone who asks.
+ */
+export async function catalogRefusal(req: Request, db: Db): Promise<Response | null> {
+  if (showPrivate()) return null;
+  if (req.headers.get("authorization") && (await authenticate(db, req.headers.get("authorization"))).ok) return null;
+  const pair = new URL(req.url).searchParams.get("pair");
+  if (pair && (await pairingCodeOpen(db, pair))) return null;
+  return apiError(401, "pairing_required", "on this public server, the model catalog needs a live pairing code (?pair=CODE) or a token");
 }
 
 export async function handleBrowserModelList(): Promise<Response> {

@@ -39,19 +39,20 @@ interface CatalogModel {
   info: { name: string; quantization: string };
 }
 
-async function getJson<T>(url: string): Promise<T> {
+async function getJson<T>(url: string, token?: string): Promise<T> {
   let r: Response;
   try {
-    r = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+    r = await fetch(url, { signal: AbortSignal.timeout(15_000), headers: token ? { authorization: `Bearer ${token}` } : {} });
   } catch (e) {
     throw new CliError(`cannot reach ${url} (${(e as Error).cause ?? (e as Error).message}): start the dashboard with \`npm start\`, or pass --url`);
   }
+  if (r.status === 401) throw new CliError(`${url} needs a token on this public server: pass --token`);
   if (!r.ok) throw new CliError(`${url} answered HTTP ${r.status}; is --url a Tokenwatt dashboard?`);
   return (await r.json()) as T;
 }
 
 /** Finds the catalog entry for -m: a catalog id, a file name, "name quant", or a synthetic:... spec. */
-export async function pickModel(base: string, ref: string | undefined): Promise<CatalogModel> {
+export async function pickModel(base: string, ref: string | undefined, token?: string): Promise<CatalogModel> {
   if (ref?.startsWith("synthetic:")) {
     // Written into this machine's data directory, which a local dashboard serves.
     try {
@@ -61,7 +62,7 @@ export async function pickModel(base: string, ref: string | undefined): Promise<
       throw e;
     }
   }
-  const { models } = await getJson<{ models: CatalogModel[] }>(`${base}/api/v1/browser/models`);
+  const { models } = await getJson<{ models: CatalogModel[] }>(`${base}/api/v1/browser/models`, token);
   if (!models.length) throw new CliError(`${base} offers no GGUF models to browsers (it serves its data dir's models/ and TOKENWATT_MODELS_DIR)`);
   if (!ref) return models[0]!;
   const want = ref.startsWith("synthetic:") ? ref.split(":").slice(1).join("-").toLowerCase() + ".gguf" : ref.toLowerCase();
@@ -89,7 +90,7 @@ export async function benchBrowser(o: BenchBrowserOptions, log: (m: string) => v
   if (o.threads) q.set("threads", o.threads);
   if (o.workloads) q.set("workloads", parseWorkloads(o.suite, o.workloads).map((w) => w.id).join(","));
   if (o.engine === "wllama") {
-    const m = await pickModel(base, o.model);
+    const m = await pickModel(base, o.model, o.token);
     q.set("model", m.id);
     log(`measuring ${m.info.name} ${m.info.quantization} with wllama in ${o.browser}`);
   } else {
@@ -114,6 +115,12 @@ export async function benchBrowser(o: BenchBrowserOptions, log: (m: string) => v
   try {
     const page = await browser.newPage();
     if (device) await page.addInitScript(`window.__TOKENWATT_DEVICE__ = ${JSON.stringify(device)};`);
+    if (o.token) {
+      // A public dashboard serves its model catalog to token holders: the token goes to that
+      // origin only, never to a web-llm artifact host elsewhere.
+      const token = o.token;
+      await page.route(`${base}/api/v1/browser/**`, (route) => route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${token}` } }));
+    }
     await page.goto(`${base}/run?${q}`);
     let last = "";
     const deadline = Date.now() + timeoutS * 1000;

@@ -4,6 +4,8 @@ import { claimPairingCode, createPairingCode } from "../../lib/db/pairing";
 import { pairingCodes, submissions } from "../../lib/db/schema";
 import { handleSubmissionPost } from "../../lib/server/submissions";
 import { handlePairingCreate } from "../../lib/server/pairing";
+import { catalogRefusal } from "../../lib/server/browser-models";
+import { createToken } from "../../lib/db/tokens";
 import { hashToken } from "../../lib/db/tokens";
 import { createRateLimiter } from "../../lib/server/rate-limit";
 import { makeSubmission } from "../helpers/fixtures";
@@ -94,6 +96,28 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
     };
     expect([await send("10.0.0.1"), await send("10.0.0.1"), await send("10.0.0.1")]).toEqual([201, 201, 429]);
     expect(await send("10.0.0.2")).toBe(201);
+  });
+
+  it("opens the model catalog of a public server to a live pairing code or a token only", async () => {
+    const req = (q = "", auth?: string) => new Request(`http://x/api/v1/browser/models${q}`, { headers: auth ? { authorization: auth } : {} });
+    expect(await catalogRefusal(req(), h.db)).toBeNull(); // the owner's dashboard: open
+    process.env.TOKENWATT_PUBLIC = "1";
+    try {
+      const refused = await catalogRefusal(req(), h.db);
+      expect(refused?.status).toBe(401);
+      expect((await refused!.json()).error.code).toBe("pairing_required");
+      const { code } = await createPairingCode(h.db);
+      expect(await catalogRefusal(req(`?pair=${code}`), h.db)).toBeNull();
+      expect((await catalogRefusal(req("?pair=ZZZZ-ZZZZ"), h.db))?.status).toBe(401);
+      const token = await createToken(h.db, `catalog-${kind}`);
+      expect(await catalogRefusal(req("", `Bearer ${token}`), h.db)).toBeNull();
+      expect((await catalogRefusal(req("", "Bearer nope"), h.db))?.status).toBe(401);
+      // a used code no longer opens it
+      expect((await post(makeSubmission({ workloads: 1 }), code)).status).toBe(201);
+      expect((await catalogRefusal(req(`?pair=${code}`), h.db))?.status).toBe(401);
+    } finally {
+      delete process.env.TOKENWATT_PUBLIC;
+    }
   });
 
   it("only one of two simultaneous claims wins", async () => {

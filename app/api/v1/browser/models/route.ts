@@ -1,8 +1,9 @@
+import { serverContext } from "../../../../../lib/server/context";
 import { guarded } from "../../../../../lib/server/http";
-import { handleBrowserModelList } from "../../../../../lib/server/browser-models";
+import { catalogRefusal, handleBrowserModelList } from "../../../../../lib/server/browser-models";
 
 export const dynamic = "force-dynamic";
 
-export function GET() {
-  return guarded(handleBrowserModelList);
+export function GET(req: Request) {
+  return guarded(async () => (await catalogRefusal(req, (await serverContext()).db)) ?? handleBrowserModelList());
 }

@@ -1,9 +1,10 @@
+import { serverContext } from "../../../../../../lib/server/context";
 import { guarded } from "../../../../../../lib/server/http";
-import { handleBrowserModelFile } from "../../../../../../lib/server/browser-models";
+import { catalogRefusal, handleBrowserModelFile } from "../../../../../../lib/server/browser-models";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
   const { id } = await ctx.params;
-  return guarded(() => handleBrowserModelFile(req, id));
+  return guarded(async () => (await catalogRefusal(req, (await serverContext()).db)) ?? handleBrowserModelFile(req, id));
 }
