@@ -46,6 +46,14 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
   const [progress, setProgress] = useState<string | null>(null);
   const [state, setState] = useState<PageState>({ status: "idle", submission: null, error: null });
   const started = useRef(false);
+  // A link that names an engine, suite or model this page cannot honour is refused, not guessed.
+  const urlError = useRef<string | null>(
+    params.has("engine") && !["wllama", "web-llm"].includes(params.get("engine")!)
+      ? `unknown engine "${params.get("engine")}" in the link: wllama or web-llm`
+      : params.has("suite") && !["quick", "v1"].includes(params.get("suite")!)
+        ? `unknown suite "${params.get("suite")}" in the link: quick or v1`
+        : null,
+  );
   // A public server opens its model catalog to a browser holding a live pairing code.
   const pairQuery = params.get("pair") ? `?pair=${encodeURIComponent(params.get("pair")!)}` : "";
 
@@ -57,8 +65,15 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
     fetch(`/api/v1/browser/models${pairQuery}`)
       .then(async (r) => (r.ok ? r.json() : Promise.reject(new Error((await r.json().catch(() => null))?.error?.message ?? `HTTP ${r.status}`))))
       .then((j: { models: CatalogModel[] }) => {
+        const asked = params.get("model");
+        const found = asked ? j.models.find((m) => m.id === asked || m.fileName === asked) : undefined;
+        if (asked && !found && params.get("engine") !== "web-llm") {
+          // Measuring another model than the link names would be worse than measuring none.
+          urlError.current = `this server does not offer the model "${asked}"; it offers: ${j.models.map((m) => m.fileName).join(", ") || "none"}`;
+        }
+        if (urlError.current) setState({ status: "error", submission: null, error: urlError.current });
         setModels(j.models);
-        setModelId((cur) => j.models.find((m) => m.id === cur || m.fileName === cur)?.id ?? j.models[0]?.id ?? "");
+        setModelId(found?.id ?? j.models[0]?.id ?? "");
       })
       .catch((e: Error) => setState({ status: "error", submission: null, error: `cannot list this server's models: ${e.message}` }));
   }, []);
@@ -147,7 +162,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
   };
 
   useEffect(() => {
-    if (params.get("auto") === "1" && models && !started.current) {
+    if (params.get("auto") === "1" && models && !started.current && !urlError.current) {
       started.current = true;
       void run();
     }

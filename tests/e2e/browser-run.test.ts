@@ -116,6 +116,27 @@ describe("browser runner page (/run)", () => {
     for (const r of ratios) expect(r).toBeGreaterThan(0);
   }, 180_000);
 
+  it("refuses a /run link that names a model, suite or engine it cannot honour, and measures nothing", async () => {
+    const browser = await launchBrowser();
+    try {
+      for (const [q, msg] of [
+        ["model=nope.gguf", /does not offer the model "nope.gguf"; it offers: stories260K.gguf/],
+        ["suite=v9", /unknown suite "v9"/],
+        ["engine=onnx", /unknown engine "onnx"/],
+      ] as const) {
+        const page = await browser.newPage();
+        await page.goto(`${srv.url}/run?auto=1&reps=1&${q}`);
+        await page.getByTestId("suite-error").waitFor({ timeout: 30_000 });
+        expect(await page.getByTestId("suite-error").innerText()).toMatch(msg);
+        expect(await page.getByTestId("suite-progress").count()).toBe(0);
+        expect(await page.evaluate("window.__tokenwatt?.status")).toBe("error");
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
   it("bench-browser says clearly what is wrong with its input", async () => {
     const env = { ...process.env, TOKENWATT_DATA_DIR: srv.dataDir, DATABASE_URL: "" };
     const fail = (args: string[]) => run(process.execPath, ["bin/tokenwatt.mjs", "bench-browser", ...args], { env }).then(() => "", (e: { stderr: string }) => e.stderr);
