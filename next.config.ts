@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { loadEnv } from "./lib/env";
+import { loadEnv } from "./lib/server/env";
 
 // Fail at start, with a clear message, on a bad configuration.
 loadEnv();

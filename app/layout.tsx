@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { showPrivate } from "../lib/db/runs";
+import { showPrivate } from "../lib/server/read/runs";
 import Link from "next/link";
 import "./globals.css";
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { serverContext } from "../lib/server/context";
-import { listResults } from "../lib/db/queries";
-import { formatBytes, formatNumber } from "../lib/domain/format";
+import { listResults } from "../lib/server/read/results";
+import { formatBytes, formatNumber } from "../lib/core/present/format";
 
 export const dynamic = "force-dynamic";
 

@@ -11,9 +11,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseWorkloadId } from "../lib/contracts/workloads";
-import { deriveStats } from "../lib/domain/stats";
-import { runSession } from "../runners/bench/session";
+import { parseWorkloadId } from "../lib/core/contracts/workloads";
+import { deriveStats } from "../lib/core/measure/stats";
+import { runSession } from "../runners/native/session";
 import { benchBrowser } from "../runners/cli/bench-browser";
 import { resolveModel } from "../runners/models/resolve";
 import { startServer } from "../tests/helpers/server";

@@ -10,10 +10,10 @@
  * Env: BENCH_SIZES (default "10000,1000000"), TEST_DATABASE_URL (admin URL).
  */
 import { sql } from "drizzle-orm";
-import { openDb, rowsOf, type DbHandle } from "../lib/db/client";
-import { leaderboard, leaderboardFacets, leaderboardQuerySchema, refreshLeaderboard } from "../lib/db/leaderboard";
-import { compareDevices } from "../lib/db/runs";
-import { percentile } from "../lib/domain/stats";
+import { openDb, rowsOf, type DbHandle } from "../lib/server/db/client";
+import { leaderboard, leaderboardFacets, leaderboardQuerySchema, refreshLeaderboard } from "../lib/server/read/leaderboard";
+import { compareDevices } from "../lib/server/read/runs";
+import { percentile } from "../lib/core/measure/stats";
 import { createPostgresDatabase } from "../tests/helpers/db";
 import { startServer } from "../tests/helpers/server";
 

@@ -10,10 +10,10 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import os from "node:os";
-import { parseWorkloadId } from "../lib/contracts/workloads";
-import { defaultDataDir } from "../lib/db/client";
-import { deriveStats, mean } from "../lib/domain/stats";
-import { runSession } from "../runners/bench/session";
+import { parseWorkloadId } from "../lib/core/contracts/workloads";
+import { defaultDataDir } from "../lib/server/db/client";
+import { deriveStats, mean } from "../lib/core/measure/stats";
+import { runSession } from "../runners/native/session";
 import { resolveModel } from "../runners/models/resolve";
 
 const threads = Number(process.env.BENCH_THREADS || os.availableParallelism());

@@ -4,9 +4,9 @@
  * several runs each. Targets: evaluation < 1 ms, Monte Carlo < 250 ms in the browser.
  */
 import { build } from "esbuild";
-import { defaultInputs, evaluate } from "../lib/tco/model";
-import { monteCarlo } from "../lib/tco/uncertainty";
-import { median } from "../lib/domain/stats";
+import { defaultInputs, evaluate } from "../lib/core/tco/model";
+import { monteCarlo } from "../lib/core/tco/uncertainty";
+import { median } from "../lib/core/measure/stats";
 import { launchBrowser } from "../tests/helpers/browser";
 
 function time(fn: () => void, n: number): number {
@@ -28,7 +28,7 @@ async function main() {
   const mcNodeMs = time(() => monteCarlo(i, 10_000, 1), 5);
 
   const bundle = await build({
-    stdin: { contents: `import { monteCarlo } from "./lib/tco/uncertainty"; import { defaultInputs } from "./lib/tco/model"; window.tw = { monteCarlo, defaultInputs };`, resolveDir: process.cwd(), loader: "ts" },
+    stdin: { contents: `import { monteCarlo } from "./lib/core/tco/uncertainty"; import { defaultInputs } from "./lib/core/tco/model"; window.tw = { monteCarlo, defaultInputs };`, resolveDir: process.cwd(), loader: "ts" },
     bundle: true,
     format: "iife",
     write: false,

@@ -14,7 +14,7 @@ register();
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 process.env.NODE_ENV = "production";
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
-const { loadEnv } = await import("../lib/env.ts");
+const { loadEnv } = await import("../lib/server/env.ts");
 const env = loadEnv();
 const embedded = !env.DATABASE_URL;
 // Default: leave one core to PostgreSQL when it runs on the same machine.
@@ -47,9 +47,9 @@ if (workers > 1 && cluster.isPrimary) {
   await app.prepare();
   // The ingest endpoint is the one hot path (every runner upload): served here without Next's
   // router, by the same handler the App Router route (app/api/v1/submissions) uses in `next dev`.
-  const { serveIngest } = await import("../lib/server/node-ingest.ts");
+  const { serveIngest } = await import("../lib/server/http/node.ts");
   // The agent API too: heartbeats and polls of a whole fleet (lib/server/node-agents.ts).
-  const { serveAgents } = await import("../lib/server/node-agents.ts");
+  const { serveAgents } = await import("../lib/server/http/node-agents.ts");
   const server = http.createServer((req, res) => {
     if (req.method === "POST" && req.url === "/api/v1/submissions") return void serveIngest(req, res);
     if (req.url === "/api/v1/agents" || req.url?.startsWith("/api/v1/agents/")) return void serveAgents(req, res);

@@ -11,7 +11,7 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 process.chdir(root);
 
-const { loadEnv } = await import("../lib/env.ts");
+const { loadEnv } = await import("../lib/server/env.ts");
 let env;
 try {
   env = loadEnv();
@@ -45,7 +45,7 @@ if (stale) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const { firstRun } = await import("../runners/first-run.ts");
+const { firstRun } = await import("../bin/first-run.ts");
 await firstRun();
 
 console.log(`[tokenwatt] serving on http://localhost:${env.PORT}`);

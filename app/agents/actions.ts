@@ -4,10 +4,10 @@
  * (TOKENWATT_PUBLIC=1) needs an admin token in the form, as the API does.
  */
 import { revalidatePath } from "next/cache";
-import { enqueueBodySchema } from "../../lib/contracts/agents";
-import { toFieldIssues } from "../../lib/contracts/submission";
-import { AgentJobError, enqueueJobs } from "../../lib/db/agent-jobs";
-import { authenticate } from "../../lib/db/tokens";
+import { enqueueBodySchema } from "../../lib/core/contracts/agents";
+import { toFieldIssues } from "../../lib/core/contracts/submission";
+import { AgentJobError, enqueueJobs } from "../../lib/server/fleet/jobs";
+import { authenticate } from "../../lib/server/store/tokens";
 import { agentContext } from "../../lib/server/context";
 
 export interface EnqueueFormState {

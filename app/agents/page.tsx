@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
-import { agentDeviceClasses, countAgents, listAgents } from "../../lib/db/agents";
-import { showPrivate } from "../../lib/db/runs";
-import { listBatches, listJobFailures } from "../../lib/db/agent-views";
+import { agentDeviceClasses, countAgents, listAgents } from "../../lib/server/fleet/agents";
+import { showPrivate } from "../../lib/server/read/runs";
+import { listBatches, listJobFailures } from "../../lib/server/read/agents";
 import { agentContext } from "../../lib/server/context";
 import { EnqueueForm } from "./enqueue-form";
 

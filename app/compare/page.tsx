@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { z } from "zod";
 import { serverContext } from "../../lib/server/context";
-import { compareDevices } from "../../lib/db/runs";
-import { formatNumber } from "../../lib/domain/format";
+import { compareDevices } from "../../lib/server/read/runs";
+import { formatNumber } from "../../lib/core/present/format";
 import { GroupedBars, MemoryScatter } from "../components/charts";
 
 export const dynamic = "force-dynamic";

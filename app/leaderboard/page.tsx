@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { serverContext } from "../../lib/server/context";
-import { leaderboard, leaderboardFacets, leaderboardQuerySchema, SIZE_CLASSES, type LeaderboardQuery } from "../../lib/db/leaderboard";
-import { formatBytes, formatNumber } from "../../lib/domain/format";
-import { REPORTED_RESULTS } from "../../lib/domain/reported";
+import { leaderboard, leaderboardFacets, leaderboardQuerySchema, SIZE_CLASSES, type LeaderboardQuery } from "../../lib/server/read/leaderboard";
+import { formatBytes, formatNumber } from "../../lib/core/present/format";
+import { REPORTED_RESULTS } from "../../lib/core/present/reported";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Leaderboard · Tokenwatt" };

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { probeWebGpu, runWebGpuBench, type WebGpuBench, type WebGpuProbe } from "../../lib/browser/webgpu-bench";
+import { probeWebGpu, runWebGpuBench, type WebGpuBench, type WebGpuProbe } from "../../runners/browser/webgpu-bench";
 import { SuiteRunner } from "./suite-runner";
 
 const fmt = (v: number | null, d = 2) => (v == null || !Number.isFinite(v) ? "—" : v.toFixed(d));

@@ -1,5 +1,5 @@
-import { showPrivate } from "../../lib/db/runs";
-import { loadEnv } from "../../lib/env";
+import { showPrivate } from "../../lib/server/read/runs";
+import { loadEnv } from "../../lib/server/env";
 import { BrowserRunner } from "./browser-runner";
 import { PairPanel } from "./pair-panel";
 

@@ -1,12 +1,12 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import type { Device, Submission } from "../../lib/contracts/submission";
-import { parseWorkloadId, SUITE_QUICK, SUITE_V1, type WorkloadSpec } from "../../lib/contracts/workloads";
-import type { BrowserEngine } from "../../lib/browser/engine";
-import { BrowserSuite, type SuiteProgress } from "../../lib/browser/suite";
-import { browserDevice, buildBrowserSubmission, newSubmissionId, userAgentInfo } from "../../lib/browser/submission";
-import type { WebGpuProbe } from "../../lib/browser/webgpu-bench";
+import type { Device, Submission } from "../../lib/core/contracts/submission";
+import { parseWorkloadId, SUITE_QUICK, SUITE_V1, type WorkloadSpec } from "../../lib/core/contracts/workloads";
+import type { BrowserEngine } from "../../runners/browser/engine";
+import { BrowserSuite, type SuiteProgress } from "../../runners/browser/suite";
+import { browserDevice, buildBrowserSubmission, newSubmissionId, userAgentInfo } from "../../runners/browser/submission";
+import type { WebGpuProbe } from "../../runners/browser/webgpu-bench";
 import { UploadPanel } from "./upload-panel";
 
 interface CatalogModel {
@@ -101,7 +101,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
         const m = models?.find((x) => x.id === modelId);
         if (!m) throw new Error(models?.length ? "choose a model" : "this server offers no GGUF models: run `npx tokenwatt bench -m synthetic:smollm2-135m:Q8_0` once, or set TOKENWATT_MODELS_DIR");
         model = m.info;
-        const { WllamaEngine } = await import("../../lib/browser/wllama-engine");
+        const { WllamaEngine } = await import("../../runners/browser/wllama-engine");
         setProgress(`downloading ${m.fileName}…`);
         open = () => WllamaEngine.create({
           wasmUrl: "/api/v1/browser/wllama.wasm",
@@ -113,7 +113,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
         eng = await open();
       } else {
         if (!probe.available) throw new Error(`web-llm needs WebGPU: ${probe.reason}`);
-        const { preflightWebLlm, WebLlmEngine } = await import("../../lib/browser/webllm-engine");
+        const { preflightWebLlm, WebLlmEngine } = await import("../../runners/browser/webllm-engine");
         const target = { modelId: webLlmModel.trim(), baseUrl: baseUrl.trim().replace(/\/+$/, "") };
         const pre = await preflightWebLlm(target, probe.features);
         model = pre.info;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { Submission } from "../../lib/contracts/submission";
+import type { Submission } from "../../lib/core/contracts/submission";
 
 type Outcome = { ok: true; submissionId: string; status: string; plausible: boolean } | { ok: false; message: string };
 

@@ -1,9 +1,9 @@
 import { serverContext } from "../../lib/server/context";
-import { loadScenario } from "../../lib/db/scenarios";
-import { measuredDecodeJPerToken } from "../../lib/db/measured-energy";
-import { inputsFromSearchParams, validateInputs } from "../../lib/tco/inputs";
-import { defaultInputs } from "../../lib/tco/model";
-import { bottomUpPreset, tiriasPreset } from "../../lib/tco/presets";
+import { loadScenario } from "../../lib/server/store/scenarios";
+import { measuredDecodeJPerToken } from "../../lib/server/read/measured-energy";
+import { inputsFromSearchParams, validateInputs } from "../../lib/core/tco/inputs";
+import { defaultInputs } from "../../lib/core/tco/model";
+import { bottomUpPreset, tiriasPreset } from "../../lib/core/tco/presets";
 import { TcoApp } from "./tco-app";
 
 export const dynamic = "force-dynamic";

@@ -2,13 +2,13 @@
 
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { ASSUMPTIONS, type AssumptionKey } from "../../lib/tco/assumptions";
-import { inputsToSearchParams, validateInputs } from "../../lib/tco/inputs";
-import { breakEvenDeviceJPerToken, defaultInputs, evaluate, trajectory, type TcoInputs } from "../../lib/tco/model";
-import { bottomUpPreset, tiriasPreset } from "../../lib/tco/presets";
-import { monteCarlo, tornado } from "../../lib/tco/uncertainty";
-import { toCsv } from "../../lib/domain/csv";
-import { CLOUD_MODELS, itJPerToken, type CloudModelKey } from "../../lib/tco/dc-energy";
+import { ASSUMPTIONS, type AssumptionKey } from "../../lib/core/tco/assumptions";
+import { inputsToSearchParams, validateInputs } from "../../lib/core/tco/inputs";
+import { breakEvenDeviceJPerToken, defaultInputs, evaluate, trajectory, type TcoInputs } from "../../lib/core/tco/model";
+import { bottomUpPreset, tiriasPreset } from "../../lib/core/tco/presets";
+import { monteCarlo, tornado } from "../../lib/core/tco/uncertainty";
+import { toCsv } from "../../lib/core/present/csv";
+import { CLOUD_MODELS, itJPerToken, type CloudModelKey } from "../../lib/core/tco/dc-energy";
 
 /** Derives the DC energy per token input from the cloud model and its serving batch size. */
 function DcEnergyHelper({ onUse }: { onUse: (jPerToken: number) => void }) {

@@ -1,8 +1,8 @@
 /** Process-wide server dependencies (database, rate limiter), created once. */
-import { getDb } from "../db/client";
-import { getJobQueue } from "../db/job-queue";
-import { loadEnv } from "../env";
-import { createRateLimiter, type RateLimiter } from "./rate-limit";
+import { getDb } from "./db/client";
+import { getJobQueue } from "./fleet/job-queue";
+import { loadEnv } from "./env";
+import { createRateLimiter, type RateLimiter } from "./http/rate-limit";
 
 const g = globalThis as unknown as { __tokenwattLimiter?: RateLimiter };
 

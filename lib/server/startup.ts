@@ -1,8 +1,8 @@
 /** Server start: open and migrate the database; share the embedded one with the CLI. */
-import { DatabaseBusyError, getDb } from "../db/client";
-import { serveEmbedded } from "../db/embedded-server";
-import { loadEnv } from "../env";
-import { startAgentReaper } from "./agent-reaper";
+import { DatabaseBusyError, getDb } from "./db/client";
+import { serveEmbedded } from "./db/embedded-server";
+import { loadEnv } from "./env";
+import { startAgentReaper } from "./fleet/reaper";
 
 export async function startServerServices(): Promise<void> {
   const env = loadEnv();

@@ -12,9 +12,9 @@
  * Measurement and device probe are injected: the CLI passes the native runner, the fleet
  * simulation (scripts/bench-agents.ts) a null engine.
  */
-import type { AgentJob, JobProgress, JobRequest } from "../../lib/contracts/agents";
-import type { Device, Submission } from "../../lib/contracts/submission";
-import { AbortedError } from "../bench/session";
+import type { AgentJob, JobProgress, JobRequest } from "../../lib/core/contracts/agents";
+import type { Device, Submission } from "../../lib/core/contracts/submission";
+import { AbortedError } from "../native/session";
 import { uploadOnce, type Outbox } from "../upload/outbox";
 import { backoffDelayMs, jitteredMs, sleep, type BackoffOptions } from "./backoff";
 import { AgentApiError, type AgentClient } from "./client";

@@ -2,7 +2,7 @@
  * HTTP client of the agent API (lib/server/agents.ts). Network errors, 5xx and 429 are
  * `retryable`; other refusals are not (a revoked token, another agent's job).
  */
-import type { AgentJob, HeartbeatBody, HeartbeatResponse, RegisterBody, RegisterResponse } from "../../lib/contracts/agents";
+import type { AgentJob, HeartbeatBody, HeartbeatResponse, RegisterBody, RegisterResponse } from "../../lib/core/contracts/agents";
 
 export class AgentApiError extends Error {
   constructor(

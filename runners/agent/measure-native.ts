@@ -4,11 +4,11 @@
  * describes it.
  */
 import os from "node:os";
-import type { JobProgress } from "../../lib/contracts/agents";
-import { runSession } from "../bench/session";
+import type { JobProgress } from "../../lib/core/contracts/agents";
+import { runSession } from "../native/session";
 import { contextSizeFor, parseWorkloads } from "../cli/bench";
 import { resolveModel } from "../models/resolve";
-import { detectMeters } from "../power";
+import { detectMeters } from "../native/power";
 import type { Measure } from "./agent";
 
 export interface NativeMeasureOptions {

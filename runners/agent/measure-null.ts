@@ -4,13 +4,13 @@
  * simulated agents fit in one process). Its submissions say engine "null-engine": never results.
  */
 import { randomUUID } from "node:crypto";
-import type { JobProgress } from "../../lib/contracts/agents";
-import { SCHEMA_VERSION, type Device, type Submission } from "../../lib/contracts/submission";
-import { SUITE_VERSION } from "../../lib/contracts/workloads";
-import { runWorkload } from "../bench/harness";
-import { AbortedError, RUNNER_VERSION } from "../bench/session";
+import type { JobProgress } from "../../lib/core/contracts/agents";
+import { SCHEMA_VERSION, type Device, type Submission } from "../../lib/core/contracts/submission";
+import { SUITE_VERSION } from "../../lib/core/contracts/workloads";
+import { runWorkload } from "../native/harness";
+import { AbortedError, RUNNER_VERSION } from "../native/session";
 import { parseWorkloads } from "../cli/bench";
-import { NullEngine } from "../engine/null-engine";
+import { NullEngine } from "../native/engine/null-engine";
 import type { Measure } from "./agent";
 
 export function nullMeasure(device: Device, msPerPromptToken = 0.01, msPerGenToken = 1): Measure {

@@ -3,14 +3,14 @@ import os from "node:os";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { Option, type Command } from "commander";
-import { defaultDataDir } from "../../lib/db/client";
+import { defaultDataDir } from "../../lib/server/db/client";
 import { Agent } from "../agent/agent";
 import { AgentApiError, AgentClient } from "../agent/client";
 import { nativeMeasure } from "../agent/measure-native";
 import { AgentStateFile } from "../agent/state";
-import { probeDevice } from "../device/probe";
-import { RUNNER_VERSION } from "../bench/session";
-import { workingBackends } from "../device/backends";
+import { probeDevice } from "../native/device/probe";
+import { RUNNER_VERSION } from "../native/session";
+import { workingBackends } from "../native/device/backends";
 import { Outbox } from "../upload/outbox";
 import { CliError } from "./errors";
 

@@ -5,9 +5,9 @@
  * probe, so browser and native results land on the same device for comparison.
  */
 import { Option, type Command } from "commander";
-import { parseSubmission, type Submission } from "../../lib/contracts/submission";
-import { defaultDataDir } from "../../lib/db/client";
-import { probeDevice } from "../device/probe";
+import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
+import { defaultDataDir } from "../../lib/server/db/client";
+import { probeDevice } from "../native/device/probe";
 import { ModelError, resolveModel } from "../models/resolve";
 import { render, OUTPUT_FORMATS, type OutputFormat } from "../output/printers";
 import { parseWorkloads } from "./bench";

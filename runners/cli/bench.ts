@@ -2,13 +2,13 @@
 import os from "node:os";
 import { SingleBar, Presets } from "cli-progress";
 import { Option, type Command } from "commander";
-import { BACKENDS, parseSubmission, type Backend, type Submission } from "../../lib/contracts/submission";
-import { parseWorkloadId, SUITE_QUICK, SUITE_V1, type WorkloadSpec } from "../../lib/contracts/workloads";
-import { defaultDataDir } from "../../lib/db/client";
-import { AbortedError, runSession } from "../bench/session";
+import { BACKENDS, parseSubmission, type Backend, type Submission } from "../../lib/core/contracts/submission";
+import { parseWorkloadId, SUITE_QUICK, SUITE_V1, type WorkloadSpec } from "../../lib/core/contracts/workloads";
+import { defaultDataDir } from "../../lib/server/db/client";
+import { AbortedError, runSession } from "../native/session";
 import { ModelError, resolveModel } from "../models/resolve";
 import { render, OUTPUT_FORMATS, type OutputFormat } from "../output/printers";
-import { detectMeters } from "../power";
+import { detectMeters } from "../native/power";
 import { checkDestination, deliver } from "./deliver";
 import { CliError } from "./errors";
 

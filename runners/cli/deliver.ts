@@ -4,10 +4,10 @@
  * `bench-browser`.
  */
 import path from "node:path";
-import type { Submission } from "../../lib/contracts/submission";
-import { defaultDataDir } from "../../lib/db/client";
-import { openDbForCli } from "../../lib/db/embedded-server";
-import { ingestSubmission } from "../../lib/db/ingest";
+import type { Submission } from "../../lib/core/contracts/submission";
+import { defaultDataDir } from "../../lib/server/db/client";
+import { openDbForCli } from "../../lib/server/db/embedded-server";
+import { ingestSubmission } from "../../lib/server/store/ingest";
 import { Outbox, uploadWithRetries } from "../upload/outbox";
 import { CliError } from "./errors";
 

@@ -1,9 +1,9 @@
 /** `tokenwatt probe`: what the runner would record about this device, without measuring a model. */
 import type { Command } from "commander";
-import { measureBandwidthGBps } from "../device/bandwidth";
-import { workingBackends } from "../device/backends";
-import { probeDevice } from "../device/probe";
-import { detectMeters } from "../power";
+import { measureBandwidthGBps } from "../native/device/bandwidth";
+import { workingBackends } from "../native/device/backends";
+import { probeDevice } from "../native/device/probe";
+import { detectMeters } from "../native/power";
 
 export function registerProbeCommand(program: Command): void {
   program

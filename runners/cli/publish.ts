@@ -1,7 +1,7 @@
 /** `tokenwatt publish`: publish (or hide with --hide) runs and devices on the public leaderboard. */
 import type { Command } from "commander";
-import { openDbForCli } from "../../lib/db/embedded-server";
-import { setPublished } from "../../lib/db/leaderboard";
+import { openDbForCli } from "../../lib/server/db/embedded-server";
+import { setPublished } from "../../lib/server/read/leaderboard";
 import { CliError } from "./errors";
 
 const collect = (v: string, prev: string[]) => [...prev, v];

@@ -2,10 +2,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { openDbForCli } from "../../lib/db/embedded-server";
-import { leaderboard, LEADERBOARD_COLUMNS, leaderboardQuerySchema } from "../../lib/db/leaderboard";
-import { toCsv } from "../../lib/domain/csv";
-import { snapshotHtml } from "../../lib/domain/snapshot-html";
+import { openDbForCli } from "../../lib/server/db/embedded-server";
+import { leaderboard, LEADERBOARD_COLUMNS, leaderboardQuerySchema } from "../../lib/server/read/leaderboard";
+import { toCsv } from "../../lib/core/present/csv";
+import { snapshotHtml } from "../../lib/core/present/snapshot-html";
 import { CliError } from "./errors";
 
 export function registerSnapshotCommand(program: Command): void {

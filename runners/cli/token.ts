@@ -1,8 +1,8 @@
 /** `tokenwatt token create|list|revoke`: runner tokens for the ingest API. */
 import type { Command } from "commander";
-import { openDbForCli } from "../../lib/db/embedded-server";
-import { createToken, listTokens, revokeToken, TOKEN_ROLES, TokenError, type TokenRole } from "../../lib/db/tokens";
-import type { DbHandle } from "../../lib/db/client";
+import { openDbForCli } from "../../lib/server/db/embedded-server";
+import { createToken, listTokens, revokeToken, TOKEN_ROLES, TokenError, type TokenRole } from "../../lib/server/store/tokens";
+import type { DbHandle } from "../../lib/server/db/client";
 import { CliError } from "./errors";
 
 async function withDb<T>(fn: (h: DbHandle) => Promise<T>): Promise<T> {

@@ -2,11 +2,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
-import { parseSubmission } from "../../lib/contracts/submission";
-import { defaultDataDir } from "../../lib/db/client";
-import { openDbForCli } from "../../lib/db/embedded-server";
-import { ingestSubmission } from "../../lib/db/ingest";
-import { probeDevice } from "../device/probe";
+import { parseSubmission } from "../../lib/core/contracts/submission";
+import { defaultDataDir } from "../../lib/server/db/client";
+import { openDbForCli } from "../../lib/server/db/embedded-server";
+import { ingestSubmission } from "../../lib/server/store/ingest";
+import { probeDevice } from "../native/device/probe";
 import { ImportError, llamaBenchToSubmissions, parseLlamaBench } from "../import/llama-bench";
 import { flushOutbox, Outbox } from "../upload/outbox";
 import { CliError } from "./errors";

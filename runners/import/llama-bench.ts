@@ -5,9 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Backend, Device, Submission, WorkloadResult } from "../../lib/contracts/submission";
-import { SCHEMA_VERSION } from "../../lib/contracts/submission";
-import { SUITE_VERSION, workloadId } from "../../lib/contracts/workloads";
+import type { Backend, Device, Submission, WorkloadResult } from "../../lib/core/contracts/submission";
+import { SCHEMA_VERSION } from "../../lib/core/contracts/submission";
+import { SUITE_VERSION, workloadId } from "../../lib/core/contracts/workloads";
 
 const row = z
   .object({

@@ -6,8 +6,8 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { ModelInfo } from "../../lib/contracts/submission";
-import { MODEL_SHAPES, parameterCount, parseSyntheticUri } from "../../lib/domain/model-shapes";
+import type { ModelInfo } from "../../lib/core/contracts/submission";
+import { MODEL_SHAPES, parameterCount, parseSyntheticUri } from "../../lib/core/measure/model-shapes";
 import { writeSyntheticGguf } from "./synthetic-gguf";
 
 export class ModelError extends Error {

@@ -1,13 +1,13 @@
 /**
  * Writes a GGUF v3 file of a named model's exact shape and quantization with random weights
- * (see lib/domain/model-shapes.ts). The tokenizer is a byte-level SentencePiece vocabulary
+ * (see lib/core/measure/model-shapes.ts). The tokenizer is a byte-level SentencePiece vocabulary
  * (<unk>, <s>, </s>, the 256 byte tokens, "▁") padded with unused tokens to the model's vocabulary
  * size, so text round-trips and the embedding matrices have their real size.
  */
 import { randomFillSync } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { QUANTS, tensorBytes, tensorSpecs, type ModelShape, type Quant } from "../../lib/domain/model-shapes";
+import { QUANTS, tensorBytes, tensorSpecs, type ModelShape, type Quant } from "../../lib/core/measure/model-shapes";
 
 const ALIGN = 32;
 const enum T {

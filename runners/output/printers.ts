@@ -2,11 +2,11 @@
  * One list of fields feeds every printer (markdown, csv, json, jsonl), as in llama-bench.
  * Rows are per workload; figures derive from the raw samples.
  */
-import type { Submission } from "../../lib/contracts/submission";
-import { toCsv } from "../../lib/domain/csv";
-import { formatBytes } from "../../lib/domain/format";
-import { decodeEfficiency } from "../../lib/domain/plausibility";
-import { deriveStats } from "../../lib/domain/stats";
+import type { Submission } from "../../lib/core/contracts/submission";
+import { toCsv } from "../../lib/core/present/csv";
+import { formatBytes } from "../../lib/core/present/format";
+import { decodeEfficiency } from "../../lib/core/measure/plausibility";
+import { deriveStats } from "../../lib/core/measure/stats";
 
 export const OUTPUT_FORMATS = ["md", "json", "jsonl", "csv"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Submission } from "../../lib/contracts/submission";
+import type { Submission } from "../../lib/core/contracts/submission";
 
 export class Outbox {
   constructor(readonly dir: string) {}

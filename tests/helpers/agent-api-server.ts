@@ -5,13 +5,13 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Db } from "../../lib/db/client";
-import type { JobQueue } from "../../lib/db/job-queue";
-import { routeAgentRequest } from "../../lib/server/agents";
-import { apiError } from "../../lib/server/http";
-import { send, toRequest } from "../../lib/server/node-ingest";
-import { createRateLimiter } from "../../lib/server/rate-limit";
-import { handleSubmissionPost } from "../../lib/server/submissions";
+import type { Db } from "../../lib/server/db/client";
+import type { JobQueue } from "../../lib/server/fleet/job-queue";
+import { routeAgentRequest } from "../../lib/server/api/agents";
+import { apiError } from "../../lib/server/http/http";
+import { send, toRequest } from "../../lib/server/http/node";
+import { createRateLimiter } from "../../lib/server/http/rate-limit";
+import { handleSubmissionPost } from "../../lib/server/api/submissions";
 
 export async function startAgentApiServer(db: Db, queue: JobQueue, agentTimeoutS = 60, port = 0) {
   const limiter = createRateLimiter(1e9, 1e9);

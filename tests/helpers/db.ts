@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { openDb, type DbHandle } from "../../lib/db/client";
+import { openDb, type DbHandle } from "../../lib/server/db/client";
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 export const DB_KINDS = ["pglite", "postgres"] as const;

@@ -3,7 +3,7 @@
  * measured results: the device is named "Fixture" so a stray row cannot pass for a real one.
  */
 import { randomUUID } from "node:crypto";
-import type { SubmissionInput } from "../../lib/contracts/submission";
+import type { SubmissionInput } from "../../lib/core/contracts/submission";
 
 export const FIXTURE_WORKLOADS = [
   "pp512",

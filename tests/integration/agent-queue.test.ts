@@ -4,17 +4,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { jobRequestSchema } from "../../lib/contracts/agents";
-import { parseSubmission, type Device } from "../../lib/contracts/submission";
-import { rowsOf } from "../../lib/db/client";
-import { AgentJobError, claimNextJob, completeJob, enqueueJobs, failJob, reapJobs } from "../../lib/db/agent-jobs";
-import { listAgents, recordHeartbeat, registerAgent, type AgentIdentity } from "../../lib/db/agents";
-import { ingestSubmission } from "../../lib/db/ingest";
-import { openJobQueue, type JobQueue } from "../../lib/db/job-queue";
-import { agentJobs, agents } from "../../lib/db/schema";
-import { authenticate, createToken } from "../../lib/db/tokens";
-import { createRateLimiter } from "../../lib/server/rate-limit";
-import { handleSubmissionPost } from "../../lib/server/submissions";
+import { jobRequestSchema } from "../../lib/core/contracts/agents";
+import { parseSubmission, type Device } from "../../lib/core/contracts/submission";
+import { rowsOf } from "../../lib/server/db/client";
+import { AgentJobError, claimNextJob, completeJob, enqueueJobs, failJob, reapJobs } from "../../lib/server/fleet/jobs";
+import { listAgents, recordHeartbeat, registerAgent, type AgentIdentity } from "../../lib/server/fleet/agents";
+import { ingestSubmission } from "../../lib/server/store/ingest";
+import { openJobQueue, type JobQueue } from "../../lib/server/fleet/job-queue";
+import { agentJobs, agents } from "../../lib/server/db/schema";
+import { authenticate, createToken } from "../../lib/server/store/tokens";
+import { createRateLimiter } from "../../lib/server/http/rate-limit";
+import { handleSubmissionPost } from "../../lib/server/api/submissions";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { makeSubmission } from "../helpers/fixtures";
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
-import { createToken, revokeToken } from "../../lib/db/tokens";
-import { powerReadings, powerTraces, submissions, workloadResults, devices, models, engines } from "../../lib/db/schema";
-import { handleSubmissionPost } from "../../lib/server/submissions";
-import { handleResultsGet } from "../../lib/server/results";
-import { createRateLimiter } from "../../lib/server/rate-limit";
+import { createToken, revokeToken } from "../../lib/server/store/tokens";
+import { powerReadings, powerTraces, submissions, workloadResults, devices, models, engines } from "../../lib/server/db/schema";
+import { handleSubmissionPost } from "../../lib/server/api/submissions";
+import { handleResultsGet } from "../../lib/server/api/results";
+import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ingestSubmission } from "../../lib/db/ingest";
-import { leaderboard, leaderboardQuerySchema, setPublished } from "../../lib/db/leaderboard";
-import { createToken } from "../../lib/db/tokens";
-import { parseSubmission, type Submission } from "../../lib/contracts/submission";
-import { handlePublishPost } from "../../lib/server/publish";
-import { handleLeaderboardGet } from "../../lib/server/public-leaderboard";
+import { ingestSubmission } from "../../lib/server/store/ingest";
+import { leaderboard, leaderboardQuerySchema, setPublished } from "../../lib/server/read/leaderboard";
+import { createToken } from "../../lib/server/store/tokens";
+import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
+import { handlePublishPost } from "../../lib/server/api/publish";
+import { handleLeaderboardGet } from "../../lib/server/api/public-leaderboard";
 import { makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
-import { claimPairingCode, createPairingCode } from "../../lib/db/pairing";
-import { pairingCodes, submissions } from "../../lib/db/schema";
-import { handleSubmissionPost } from "../../lib/server/submissions";
-import { handlePairingCreate } from "../../lib/server/pairing";
-import { catalogRefusal } from "../../lib/server/browser-models";
-import { createToken } from "../../lib/db/tokens";
-import { hashToken } from "../../lib/db/tokens";
-import { createRateLimiter } from "../../lib/server/rate-limit";
+import { claimPairingCode, createPairingCode } from "../../lib/server/store/pairing";
+import { pairingCodes, submissions } from "../../lib/server/db/schema";
+import { handleSubmissionPost } from "../../lib/server/api/submissions";
+import { handlePairingCreate } from "../../lib/server/api/pairing";
+import { catalogRefusal } from "../../lib/server/catalog/browser-models";
+import { createToken } from "../../lib/server/store/tokens";
+import { hashToken } from "../../lib/server/store/tokens";
+import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jobProgressSchema, jobRequestSchema, enqueueBodySchema } from "../../lib/contracts/agents";
+import { jobProgressSchema, jobRequestSchema, enqueueBodySchema } from "../../lib/core/contracts/agents";
 import { backoffDelayMs, jitteredMs, sleep } from "../../runners/agent/backoff";
 
 describe("agent backoff", () => {

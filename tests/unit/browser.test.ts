@@ -1,15 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseSubmission } from "../../lib/contracts/submission";
-import { parseWorkloadId, TTFT_PROMPT } from "../../lib/contracts/workloads";
-import type { BrowserEngine, CompletionTiming } from "../../lib/browser/engine";
-import { calibratePrompt, promptText } from "../../lib/browser/prompt-text";
-import { BrowserSuite } from "../../lib/browser/suite";
-import { buildBrowserSubmission, browserDevice } from "../../lib/browser/submission";
-import { needsShaderF16, webLlmUrls } from "../../lib/browser/webllm-engine";
-import type { WebGpuProbe } from "../../lib/browser/webgpu-bench";
-import { formatPairingCode, normalizePairingCode } from "../../lib/db/pairing";
-import { phoneOrigin } from "../../lib/server/pairing";
+import { parseSubmission } from "../../lib/core/contracts/submission";
+import { parseWorkloadId, TTFT_PROMPT } from "../../lib/core/contracts/workloads";
+import type { BrowserEngine, CompletionTiming } from "../../runners/browser/engine";
+import { calibratePrompt, promptText } from "../../runners/browser/prompt-text";
+import { BrowserSuite } from "../../runners/browser/suite";
+import { buildBrowserSubmission, browserDevice } from "../../runners/browser/submission";
+import { needsShaderF16, webLlmUrls } from "../../runners/browser/webllm-engine";
+import type { WebGpuProbe } from "../../runners/browser/webgpu-bench";
+import { formatPairingCode, normalizePairingCode } from "../../lib/server/store/pairing";
+import { phoneOrigin } from "../../lib/server/api/pairing";
 
 /** Tokenizes like a BPE would, roughly: BOS + one token per 3 characters and per space. */
 const tokensOf = (text: string) => 1 + Math.ceil(text.replace(/ /g, "").length / 3) + (text.match(/ /g)?.length ?? 0);
@@ -164,7 +164,7 @@ describe("pairing codes", () => {
 
 describe("submission ids", () => {
   it("are v4 UUIDs without crypto.randomUUID", async () => {
-    const { newSubmissionId } = await import("../../lib/browser/submission");
+    const { newSubmissionId } = await import("../../runners/browser/submission");
     const ids = new Set(Array.from({ length: 1000 }, () => newSubmissionId()));
     expect(ids.size).toBe(1000);
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseSubmission } from "../../lib/contracts/submission";
+import { parseSubmission } from "../../lib/core/contracts/submission";
 import { makeSubmission } from "../helpers/fixtures";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseSubmission } from "../../lib/contracts/submission";
-import { checkSubmission, decodeEfficiency, rooflineTokensPerSec } from "../../lib/domain/plausibility";
+import { parseSubmission } from "../../lib/core/contracts/submission";
+import { checkSubmission, decodeEfficiency, rooflineTokensPerSec } from "../../lib/core/measure/plausibility";
 import { makeSubmission } from "../helpers/fixtures";
 
 function parsed(mutate: (s: any) => void = () => {}) { // eslint-disable-line @typescript-eslint/no-explicit-any

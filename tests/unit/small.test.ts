@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { toCsv } from "../../lib/domain/csv";
-import { formatBytes, formatNumber } from "../../lib/domain/format";
-import { createRateLimiter } from "../../lib/server/rate-limit";
-import { loadEnv } from "../../lib/env";
-import { snapshotHtml } from "../../lib/domain/snapshot-html";
+import { toCsv } from "../../lib/core/present/csv";
+import { formatBytes, formatNumber } from "../../lib/core/present/format";
+import { createRateLimiter } from "../../lib/server/http/rate-limit";
+import { loadEnv } from "../../lib/server/env";
+import { snapshotHtml } from "../../lib/core/present/snapshot-html";
 
 describe("csv", () => {
   it("quotes fields with separators and joins arrays", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { deriveStats, mean, median, percentile, stddev } from "../../lib/domain/stats";
+import { deriveStats, mean, median, percentile, stddev } from "../../lib/core/measure/stats";
 
 describe("statistics", () => {
   it("computes hand-checked values", () => {

@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ASSUMPTIONS, ASSUMPTION_KEYS } from "../../lib/tco/assumptions";
-import { inputsFromSearchParams, inputsToSearchParams, validateInputs } from "../../lib/tco/inputs";
-import { breakEvenDeviceJPerToken, breakEvenOffloadShare, capitalRecoveryFactor, defaultInputs, effectiveDcShare, evaluate, trajectory, type TcoInputs } from "../../lib/tco/model";
-import { tiriasPreset } from "../../lib/tco/presets";
-import { monteCarlo, tornado, triangular } from "../../lib/tco/uncertainty";
-import { gpuJPerToken, itJPerToken } from "../../lib/tco/dc-energy";
+import { ASSUMPTIONS, ASSUMPTION_KEYS } from "../../lib/core/tco/assumptions";
+import { inputsFromSearchParams, inputsToSearchParams, validateInputs } from "../../lib/core/tco/inputs";
+import { breakEvenDeviceJPerToken, breakEvenOffloadShare, capitalRecoveryFactor, defaultInputs, effectiveDcShare, evaluate, trajectory, type TcoInputs } from "../../lib/core/tco/model";
+import { tiriasPreset } from "../../lib/core/tco/presets";
+import { monteCarlo, tornado, triangular } from "../../lib/core/tco/uncertainty";
+import { gpuJPerToken, itJPerToken } from "../../lib/core/tco/dc-energy";
 
 const simpleBottomUp = (): TcoInputs => ({
   ...defaultInputs(),

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseWorkloadId, SUITE_V1, workloadId } from "../../lib/contracts/workloads";
+import { parseWorkloadId, SUITE_V1, workloadId } from "../../lib/core/contracts/workloads";
 
 describe("workload ids", () => {
   it("parses llama-bench ids", () => {

@@ -1,5 +1,5 @@
 import { serverContext } from "../../../lib/server/context";
-import { ping } from "../../../lib/db/queries";
+import { ping } from "../../../lib/server/read/results";
 
 export const dynamic = "force-dynamic";
 

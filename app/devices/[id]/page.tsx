@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { serverContext } from "../../../lib/server/context";
-import { getDevice, nativeVsBrowser } from "../../../lib/db/runs";
-import { formatBytes } from "../../../lib/domain/format";
+import { getDevice, nativeVsBrowser } from "../../../lib/server/read/runs";
+import { formatBytes } from "../../../lib/core/present/format";
 
 export const dynamic = "force-dynamic";
 

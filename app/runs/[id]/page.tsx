@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { serverContext } from "../../../lib/server/context";
-import { getRun } from "../../../lib/db/runs";
-import { formatBytes, formatNumber } from "../../../lib/domain/format";
+import { getRun } from "../../../lib/server/read/runs";
+import { formatBytes, formatNumber } from "../../../lib/core/present/format";
 import { PowerTraceChart } from "../../components/charts";
 
 export const dynamic = "force-dynamic";

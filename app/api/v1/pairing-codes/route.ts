@@ -1,6 +1,6 @@
 import { serverContext } from "../../../../lib/server/context";
-import { guarded } from "../../../../lib/server/http";
-import { handlePairingCreate } from "../../../../lib/server/pairing";
+import { guarded } from "../../../../lib/server/http/http";
+import { handlePairingCreate } from "../../../../lib/server/api/pairing";
 
 export const dynamic = "force-dynamic";
 

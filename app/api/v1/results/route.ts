@@ -1,6 +1,6 @@
 import { serverContext } from "../../../../lib/server/context";
-import { handleResultsGet } from "../../../../lib/server/results";
-import { guarded } from "../../../../lib/server/http";
+import { handleResultsGet } from "../../../../lib/server/api/results";
+import { guarded } from "../../../../lib/server/http/http";
 
 export const dynamic = "force-dynamic";
 

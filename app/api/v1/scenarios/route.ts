@@ -1,6 +1,6 @@
 import { serverContext } from "../../../../lib/server/context";
-import { guarded } from "../../../../lib/server/http";
-import { handleScenarioPost } from "../../../../lib/server/scenarios";
+import { guarded } from "../../../../lib/server/http/http";
+import { handleScenarioPost } from "../../../../lib/server/api/scenarios";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { serverContext } from "../../../../lib/server/context";
-import { handleSubmissionPost } from "../../../../lib/server/submissions";
-import { guarded } from "../../../../lib/server/http";
+import { handleSubmissionPost } from "../../../../lib/server/api/submissions";
+import { guarded } from "../../../../lib/server/http/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { serverContext } from "../../../../../lib/server/context";
-import { guarded } from "../../../../../lib/server/http";
-import { handlePublishPost } from "../../../../../lib/server/publish";
+import { guarded } from "../../../../../lib/server/http/http";
+import { handlePublishPost } from "../../../../../lib/server/api/publish";
 
 export const dynamic = "force-dynamic";
 

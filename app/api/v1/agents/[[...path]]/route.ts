@@ -1,8 +1,8 @@
 // The agent API (lib/server/agents.ts) under `next dev`; the production server serves these paths
 // directly (lib/server/node-agents.ts).
-import { routeAgentRequest } from "../../../../../lib/server/agents";
+import { routeAgentRequest } from "../../../../../lib/server/api/agents";
 import { agentContext } from "../../../../../lib/server/context";
-import { apiError, guarded } from "../../../../../lib/server/http";
+import { apiError, guarded } from "../../../../../lib/server/http/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
-import { guarded } from "../../../../../lib/server/http";
-import { serveFile, wllamaWasmPath } from "../../../../../lib/server/browser-models";
+import { guarded } from "../../../../../lib/server/http/http";
+import { serveFile, wllamaWasmPath } from "../../../../../lib/server/catalog/browser-models";
 
 export const dynamic = "force-dynamic";
 

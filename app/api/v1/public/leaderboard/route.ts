@@ -1,6 +1,6 @@
 import { serverContext } from "../../../../../lib/server/context";
-import { guarded } from "../../../../../lib/server/http";
-import { handleLeaderboardGet } from "../../../../../lib/server/public-leaderboard";
+import { guarded } from "../../../../../lib/server/http/http";
+import { handleLeaderboardGet } from "../../../../../lib/server/api/public-leaderboard";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { serverContext } from "../../../../../../lib/server/context";
-import { guarded } from "../../../../../../lib/server/http";
-import { catalogRefusal, handleBrowserModelFile } from "../../../../../../lib/server/browser-models";
+import { guarded } from "../../../../../../lib/server/http/http";
+import { catalogRefusal, handleBrowserModelFile } from "../../../../../../lib/server/catalog/browser-models";
 
 export const dynamic = "force-dynamic";
 

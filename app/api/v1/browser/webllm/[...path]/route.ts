@@ -1,5 +1,5 @@
-import { guarded } from "../../../../../../lib/server/http";
-import { handleWebLlmFile } from "../../../../../../lib/server/browser-models";
+import { guarded } from "../../../../../../lib/server/http/http";
+import { handleWebLlmFile } from "../../../../../../lib/server/catalog/browser-models";
 
 export const dynamic = "force-dynamic";
 

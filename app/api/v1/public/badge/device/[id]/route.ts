@@ -1,6 +1,6 @@
 import { serverContext } from "../../../../../../../lib/server/context";
-import { guarded } from "../../../../../../../lib/server/http";
-import { deviceBadge } from "../../../../../../../lib/server/badge";
+import { guarded } from "../../../../../../../lib/server/http/http";
+import { deviceBadge } from "../../../../../../../lib/server/api/badge";
 
 export const dynamic = "force-dynamic";
 

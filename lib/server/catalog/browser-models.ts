@@ -1,0 +1,153 @@
+/**
+ * The GGUF files this server offers to browser runners (wllama): the models directory of the data
+ * dir (synthetic models the native runner wrote, hub downloads) and TOKENWATT_MODELS_DIR. Files
+ * are served by catalog id only, so no request can name a path.
+ */
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import type { ModelInfo } from "../../core/contracts/submission";
+import { defaultDataDir, type Db } from "../db/client";
+import { pairingCodeOpen } from "../store/pairing";
+import { showPrivate } from "../read/runs";
+import { authenticate } from "../store/tokens";
+import { loadEnv } from "../env";
+import { describeGguf, resolveModel } from "../../../runners/models/resolve";
+import { apiError } from "../http/http";
+
+export interface BrowserModel {
+  /** Opaque id: the first 16 hex digits of sha256(absolute path). */
+  id: string;
+  fileName: string;
+  fileBytes: number;
+  info: ModelInfo;
+}
+
+const MAX_DEPTH = 3;
+function ggufFiles(dir: string, depth = 0): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => {
+    const p = path.join(dir, e.name);
+    // Symbolic links are followed: a models directory often links files kept elsewhere.
+    const st = e.isSymbolicLink() ? fs.statSync(p, { throwIfNoEntry: false }) : e;
+    if (!st) return [];
+    if (st.isDirectory() && depth < MAX_DEPTH) return ggufFiles(p, depth + 1);
+    return st.isFile() && e.name.endsWith(".gguf") ? [p] : [];
+  });
+}
+
+export function modelRoots(env = loadEnv()): string[] {
+  const extra = env.TOKENWATT_MODELS_DIR.split(":").filter(Boolean);
+  return [path.join(defaultDataDir(), "models"), ...extra].map((d) => path.resolve(d));
+}
+
+// Describing a real GGUF reads its header and hashes it: once per file version, and concurrent
+// first requests share the one description in progress.
+const described = new Map<string, { stamp: string; model: Promise<BrowserModel | null> }>();
+
+function describe(file: string, dataModels: string): Promise<BrowserModel | null> {
+  const st = fs.statSync(file);
+  const stamp = `${st.size}:${st.mtimeMs}`;
+  const hit = described.get(file);
+  if (hit?.stamp === stamp) return hit.model;
+  const model = describeNow(file, dataModels, st.size);
+  described.set(file, { stamp, model });
+  return model;
+}
+
+async function describeNow(file: string, dataModels: string, size: number): Promise<BrowserModel | null> {
+  let info: ModelInfo;
+  const synthetic = path.dirname(file) === path.join(dataModels, "synthetic") && /^(.+)-([A-Z0-9_]+)\.gguf$/.exec(path.basename(file));
+  try {
+    info = synthetic ? (await resolveModel(`synthetic:${synthetic[1]}:${synthetic[2]}`, path.dirname(dataModels))).info : await describeGguf(file, "real", path.basename(file));
+  } catch {
+    return null; // not a readable GGUF (a partial download): not offered
+  }
+  return { id: createHash("sha256").update(file).digest("hex").slice(0, 16), fileName: path.basename(file), fileBytes: size, info };
+}
+
+export async function listBrowserModels(roots = modelRoots()): Promise<(BrowserModel & { path: string })[]> {
+  const seen = new Set<string>();
+  const out: (BrowserModel & { path: string })[] = [];
+  for (const root of roots) {
+    for (const f of ggufFiles(root)) {
+      const real = fs.realpathSync(f);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      const m = await describe(real, roots[0]!);
+      if (m) out.push({ ...m, path: real });
+    }
+  }
+  return out.sort((a, b) => a.fileBytes - b.fileBytes);
+}
+
+/**
+ * On the owner's dashboard the catalog is open (like its results). On a public server it is open
+ * to a browser holding a live pairing code (`?pair=`) or a token, not to anyone who asks.
+ */
+export async function catalogRefusal(req: Request, db: Db): Promise<Response | null> {
+  if (showPrivate()) return null;
+  if (req.headers.get("authorization") && (await authenticate(db, req.headers.get("authorization"))).ok) return null;
+  const pair = new URL(req.url).searchParams.get("pair");
+  if (pair && (await pairingCodeOpen(db, pair))) return null;
+  return apiError(401, "pairing_required", "on this public server, the model catalog needs a live pairing code (?pair=CODE) or a token");
+}
+
+export async function handleBrowserModelList(): Promise<Response> {
+  const models = (await listBrowserModels()).map(({ path: _p, ...m }) => m);
+  return Response.json({ models }, { headers: { "cache-control": "no-store" } });
+}
+
+/** Streams a file with a validator, so a browser that has it revalidates instead of downloading. */
+export function serveFile(req: Request, file: string, contentType: string): Response {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return apiError(404, "not_found", "file not found");
+  }
+  const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+  const headers = {
+    "content-type": contentType,
+    etag,
+    "cache-control": "private, no-cache",
+    // The /run page is cross-origin isolated (for wasm threads): same-origin resources only.
+    "cross-origin-resource-policy": "same-origin",
+  };
+  if (req.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
+  return new Response(Readable.toWeb(fs.createReadStream(file)) as ReadableStream, {
+    headers: { ...headers, "content-length": String(st.size) },
+  });
+}
+
+export async function handleBrowserModelFile(req: Request, id: string): Promise<Response> {
+  if (!/^[0-9a-f]{16}$/.test(id)) return apiError(400, "invalid_id", "model ids are 16 hex digits (see /api/v1/browser/models)");
+  const m = (await listBrowserModels()).find((x) => x.id === id);
+  if (!m) return apiError(404, "unknown_model", `no model with id ${id} on this server (see /api/v1/browser/models)`);
+  return serveFile(req, m.path, "application/octet-stream");
+}
+
+/** wllama's WebAssembly build, from the installed package. */
+export function wllamaWasmPath(): string {
+  return path.join(process.cwd(), "node_modules", "@wllama", "wllama", "esm", "wasm", "wllama.wasm");
+}
+
+/** web-llm artifacts hosted by this server: TOKENWATT_DATA_DIR/webllm/<path>. */
+export function handleWebLlmFile(req: Request, parts: string[]): Response {
+  const root = path.resolve(defaultDataDir(), "webllm");
+  const file = path.resolve(root, ...parts);
+  if (!file.startsWith(root + path.sep) || parts.some((p) => p === ".." || p.includes("\0"))) {
+    return apiError(400, "invalid_path", "invalid artifact path");
+  }
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    return apiError(404, "not_found", `no web-llm artifact ${parts.join("/")} in ${root}`);
+  }
+  const type = file.endsWith(".wasm") ? "application/wasm" : file.endsWith(".json") ? "application/json" : "application/octet-stream";
+  return serveFile(req, file, type);
+}

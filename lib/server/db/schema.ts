@@ -1,0 +1,298 @@
+/**
+ * Postgres schema (drizzle). One place; migrations are generated from it by drizzle-kit into
+ * drizzle/ and applied at start on PGlite and on PostgreSQL alike.
+ *
+ * Workload results carry denormalized device/model/engine ids and backend so that leaderboard
+ * queries filter and group on one indexed table.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const big = (name: string) => bigint(name, { mode: "number" });
+
+export const devices = pgTable("devices", {
+  id: serial("id").primaryKey(),
+  /** sha256 of the identifying fields: the same hardware and OS maps to one row. */
+  fingerprint: text("fingerprint").notNull().unique(),
+  vendor: text("vendor").notNull(),
+  model: text("model").notNull(),
+  deviceClass: text("device_class").notNull(),
+  osPlatform: text("os_platform").notNull(),
+  osRelease: text("os_release").notNull(),
+  osDistro: text("os_distro"),
+  cpuVendor: text("cpu_vendor"),
+  cpuModel: text("cpu_model").notNull(),
+  cpuCores: integer("cpu_cores").notNull(),
+  cpuThreads: integer("cpu_threads").notNull(),
+  /** Null when the runner cannot know it (a browser: navigator.deviceMemory is rounded and capped). */
+  ramBytes: big("ram_bytes"),
+  gpus: jsonb("gpus").notNull(),
+  published: boolean("published").notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const models = pgTable("models", {
+  id: serial("id").primaryKey(),
+  /** name|quantization|fileBytes|sha256|weights */
+  key: text("key").notNull().unique(),
+  name: text("name").notNull(),
+  family: text("family"),
+  parameterCount: big("parameter_count"),
+  quantization: text("quantization").notNull(),
+  fileBytes: big("file_bytes").notNull(),
+  sha256: text("sha256"),
+  weights: text("weights").notNull(),
+  createdAt: createdAt(),
+});
+
+export const engines = pgTable("engines", {
+  id: serial("id").primaryKey(),
+  /** name|version|build */
+  key: text("key").notNull().unique(),
+  name: text("name").notNull(),
+  version: text("version").notNull(),
+  build: text("build"),
+  createdAt: createdAt(),
+});
+
+export const runnerTokens = pgTable("runner_tokens", {
+  id: serial("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  /** sha256 hex of the token; the token itself is shown once and never stored. */
+  tokenHash: text("token_hash").notNull().unique(),
+  /** `runner` submits results; `admin` also publishes; `agent` is bound to one agent (see agents). */
+  role: text("role").notNull().default("runner"),
+  createdAt: createdAt(),
+  revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+});
+
+export const submissions = pgTable(
+  "submissions",
+  {
+    id: uuid("id").primaryKey(),
+    schemaVersion: integer("schema_version").notNull(),
+    suiteVersion: text("suite_version").notNull(),
+    tokenId: integer("token_id").references(() => runnerTokens.id),
+    deviceId: integer("device_id").notNull().references(() => devices.id),
+    modelId: integer("model_id").notNull().references(() => models.id),
+    engineId: integer("engine_id").notNull().references(() => engines.id),
+    backend: text("backend").notNull(),
+    runnerName: text("runner_name").notNull(),
+    runnerVersion: text("runner_version").notNull(),
+    runnerCommit: text("runner_commit"),
+    options: jsonb("options").notNull(),
+    /** Provenance of the device at run time (battery, flags, bandwidth), as submitted. */
+    deviceSnapshot: jsonb("device_snapshot").notNull(),
+    memoryBandwidthGBps: real("memory_bandwidth_gbps"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }).notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    plausible: boolean("plausible").notNull(),
+    flags: jsonb("flags").notNull().default(sql`'[]'::jsonb`),
+    published: boolean("published").notNull().default(false),
+  },
+  (t) => [
+    index("submissions_device_idx").on(t.deviceId),
+    index("submissions_model_idx").on(t.modelId),
+    index("submissions_received_idx").on(t.receivedAt),
+  ],
+);
+
+export const workloadResults = pgTable(
+  "workload_results",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    submissionId: uuid("submission_id")
+      .notNull()
+      .references(() => submissions.id, { onDelete: "cascade" }),
+    deviceId: integer("device_id").notNull(),
+    modelId: integer("model_id").notNull(),
+    engineId: integer("engine_id").notNull(),
+    backend: text("backend").notNull(),
+    workloadId: text("workload_id").notNull(),
+    nPrompt: integer("n_prompt").notNull(),
+    nGen: integer("n_gen").notNull(),
+    nDepth: integer("n_depth").notNull(),
+    status: text("status").notNull(),
+    error: text("error"),
+    samplesNs: big("samples_ns").array().notNull(),
+    samplesPromptTokens: integer("samples_prompt_tokens").array().notNull(),
+    samplesGenTokens: integer("samples_gen_tokens").array().notNull(),
+    /** Derived on ingest from the samples, never taken from the client. */
+    avgNs: doublePrecision("avg_ns"),
+    stddevNs: doublePrecision("stddev_ns"),
+    avgTokensPerSec: doublePrecision("avg_ts"),
+    stddevTokensPerSec: doublePrecision("stddev_ts"),
+    peakRssBytes: big("peak_rss_bytes"),
+    modelBytes: big("model_bytes"),
+    kvBytes: big("kv_bytes"),
+    vramBytes: big("vram_bytes"),
+    prefillJPerToken: doublePrecision("prefill_j_per_token"),
+    prefillJPerTokenAboveIdle: doublePrecision("prefill_j_per_token_above_idle"),
+    decodeJPerToken: doublePrecision("decode_j_per_token"),
+    decodeJPerTokenAboveIdle: doublePrecision("decode_j_per_token_above_idle"),
+    plausible: boolean("plausible").notNull(),
+    published: boolean("published").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("wr_submission_idx").on(t.submissionId),
+    index("wr_board_idx").on(t.workloadId, t.modelId, t.deviceId, t.engineId, t.backend),
+    index("wr_device_idx").on(t.deviceId, t.workloadId),
+    index("wr_public_idx").on(t.workloadId, t.modelId).where(sql`${t.published} and ${t.plausible}`),
+  ],
+);
+
+export const powerReadings = pgTable(
+  "power_readings",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    submissionId: uuid("submission_id")
+      .notNull()
+      .references(() => submissions.id, { onDelete: "cascade" }),
+    /** Null for the idle baseline of the submission. */
+    workloadResultId: big("workload_result_id").references(() => workloadResults.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(), // "idle" | "workload"
+    method: text("method").notNull(),
+    scope: text("scope").notNull(),
+    sensor: text("sensor").notNull(),
+    durationNs: big("duration_ns").notNull(),
+    energyJ: doublePrecision("energy_j"),
+    avgPowerW: doublePrecision("avg_power_w"),
+    idlePowerW: doublePrecision("idle_power_w"),
+  },
+  (t) => [index("pr_submission_idx").on(t.submissionId), index("pr_workload_idx").on(t.workloadResultId)],
+);
+
+export const powerTraces = pgTable(
+  "power_traces",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    workloadResultId: big("workload_result_id")
+      .notNull()
+      .references(() => workloadResults.id, { onDelete: "cascade" }),
+    sensor: text("sensor").notNull(),
+    scope: text("scope").notNull(),
+    tMs: real("t_ms").array().notNull(),
+    powerW: real("power_w").array().notNull(),
+  },
+  (t) => [index("pt_workload_idx").on(t.workloadResultId)],
+);
+
+export const tcoScenarios = pgTable("tco_scenarios", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  inputs: jsonb("inputs").notNull(),
+  modelVersion: text("model_version").notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * Pairing codes let a browser (a phone on the LAN) upload one submission without a long-lived
+ * secret: the dashboard shows a short code and its QR code; the code expires after a few minutes
+ * and is consumed by the first successful upload. Only the sha256 of the code is stored.
+ */
+export const pairingCodes = pgTable("pairing_codes", {
+  id: serial("id").primaryKey(),
+  codeHash: text("code_hash").notNull().unique(),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+  /** The submission the code delivered; null until used. */
+  submissionId: uuid("submission_id").references(() => submissions.id, { onDelete: "set null" }),
+});
+
+/**
+ * Fleet agents (`tokenwatt agent`): one row per agent token. An agent token is bound to the agent
+ * it registered (token_id unique) and so to one device (fingerprint, as lib/server/store/ingest.ts computes
+ * it): ingest refuses that token's submissions for any other device. `queue` is the agent's own
+ * pg-boss queue: the agent pulls only from it, so it sees only its own jobs.
+ */
+export const agents = pgTable("agents", {
+  id: serial("id").primaryKey(),
+  tokenId: integer("token_id")
+    .notNull()
+    .unique()
+    .references(() => runnerTokens.id),
+  name: text("name").notNull(),
+  deviceFingerprint: text("device_fingerprint").notNull(),
+  deviceClass: text("device_class").notNull(),
+  /** The device as the agent probed it at registration (lib/core/contracts Device). */
+  device: jsonb("device").notNull(),
+  version: text("version").notNull(),
+  /** The agent's pg-boss queue. */
+  queue: text("queue")
+    .notNull()
+    .generatedAlwaysAs(sql`'tw-agent-' || "id"::text`),
+  /** `idle` | `busy` | `stopped` (said goodbye). Online = not stopped and seen within the timeout. */
+  status: text("status").notNull().default("idle"),
+  currentJobId: uuid("current_job_id"),
+  registeredAt: timestamp("registered_at", { withTimezone: true }).notNull().defaultNow(),
+  // Not indexed on purpose: every heartbeat updates it, and an unindexed column keeps those
+  // updates HOT (no index writes).
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One request to measure a suite on a set of agents: fanned out to one job per matching agent. */
+export const agentBatches = pgTable("agent_batches", {
+  id: uuid("id").primaryKey(),
+  /** `{ kind: "agent", agentId } | { kind: "class", deviceClass } | { kind: "all" }` */
+  target: jsonb("target").notNull(),
+  /** The job request (lib/core/contracts/agents.ts JobRequest). */
+  request: jsonb("request").notNull(),
+  jobCount: integer("job_count").notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * Job metadata beside pg-boss's own job row (same id): written in the same transaction as the
+ * pg-boss operation, kept after pg-boss archives its rows, and indexed for the dashboard.
+ * `state`: queued | running | completed | failed | abandoned.
+ */
+export const agentJobs = pgTable(
+  "agent_jobs",
+  {
+    id: uuid("id").primaryKey(),
+    batchId: uuid("batch_id")
+      .notNull()
+      .references(() => agentBatches.id),
+    agentId: integer("agent_id")
+      .notNull()
+      .references(() => agents.id),
+    request: jsonb("request").notNull(),
+    state: text("state").notNull().default("queued"),
+    /** Last progress the agent reported (workload, repetitions done), see lib/core/contracts/agents.ts. */
+    progress: jsonb("progress"),
+    error: text("error"),
+    /** The one stored result of this job; unique, so a submission completes at most one job. */
+    submissionId: uuid("submission_id")
+      .unique()
+      .references(() => submissions.id, { onDelete: "set null" }),
+    queuedAt: timestamp("queued_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    // A batch runs at most once per agent.
+    uniqueIndex("agent_jobs_batch_agent_idx").on(t.batchId, t.agentId),
+    index("agent_jobs_agent_state_idx").on(t.agentId, t.state),
+    index("agent_jobs_state_idx").on(t.state, t.queuedAt),
+  ],
+);

@@ -1,0 +1,31 @@
+/**
+ * Fails the running jobs of agents that fell silent (and jobs past their timeout), every quarter
+ * of the agent timeout, in each server process (reapJobs is safe to run concurrently).
+ */
+import { sql } from "drizzle-orm";
+import { reapJobs } from "./jobs";
+import { rowsOf } from "../db/client";
+import { agentContext, serverContext } from "../context";
+
+export function startAgentReaper(agentTimeoutS: number): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      // A server without agents never starts pg-boss (on the embedded database its schema setup
+      // would hold the one PGlite connection for a moment).
+      const { db } = await serverContext();
+      if (rowsOf(await db.execute(sql`select 1 from agents limit 1`)).length === 0) return;
+      const { queue } = await agentContext();
+      for (const r of await reapJobs(queue, agentTimeoutS)) console.warn(`[tokenwatt] job ${r.id} of agent ${r.agentId} failed: ${r.reason}`);
+    } catch (e) {
+      console.error("[tokenwatt] agent reaper:", (e as Error).message);
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(tick, Math.max(1, agentTimeoutS / 4) * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

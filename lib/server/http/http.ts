@@ -1,0 +1,67 @@
+/**
+ * HTTP helpers shared by route handlers: the error shape `{ error: { code, message, issues? } }`
+ * and a body reader that stops at a size limit instead of buffering whatever a client sends.
+ */
+import type { FieldIssue } from "../../core/contracts/submission";
+
+export function apiError(status: number, code: string, message: string, issues?: FieldIssue[], headers?: HeadersInit): Response {
+  return Response.json({ error: { code, message, ...(issues ? { issues } : {}) } }, { status, headers });
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+/** Reads and parses a JSON body of at most `maxBytes`; throws HttpError 413 / 400. */
+export async function readJson(req: Request, maxBytes: number): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    throw new HttpError(413, "body_too_large", `request body is ${declared} bytes; the limit is ${maxBytes}`);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (Number.isFinite(declared)) {
+    // Declared and within the limit: read at once (the runtime enforces the declared length).
+    const buf = new Uint8Array(await req.arrayBuffer());
+    if (buf.byteLength > maxBytes) throw new HttpError(413, "body_too_large", `request body exceeds the limit of ${maxBytes} bytes`);
+    chunks.push(buf);
+    size = buf.byteLength;
+  } else if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw new HttpError(413, "body_too_large", `request body exceeds the limit of ${maxBytes} bytes`);
+      }
+      chunks.push(value);
+    }
+  }
+  if (size === 0) throw new HttpError(400, "empty_body", "request body is empty; send a JSON submission");
+  const text = Buffer.concat(chunks).toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new HttpError(400, "invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Runs a handler and turns any unexpected exception into a 500 without a stack trace. */
+export async function guarded(fn: () => Promise<Response>): Promise<Response> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof HttpError) return apiError(e.status, e.code, e.message);
+    console.error("[tokenwatt] unhandled error in route handler:", e);
+    return apiError(500, "internal", "internal server error; the request was not applied");
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Publishing and the public leaderboard. Results are private until a publisher publishes them; the
+ * leaderboard reads the `leaderboard_cells` materialized view (published, plausible, ok results
+ * only; drizzle/0002), refreshed after every publish or hide. Different engine versions are
+ * different rows, never averaged together.
+ */
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { BACKENDS, DEVICE_CLASSES } from "../../core/contracts/submission";
+import { parseWorkloadId } from "../../core/contracts/workloads";
+import { rowsOf, type Db } from "../db/client";
+import { devices, submissions, workloadResults } from "../db/schema";
+
+export async function refreshLeaderboard(db: Db): Promise<void> {
+  await db.execute(sql`refresh materialized view concurrently leaderboard_cells`);
+  await db.execute(sql`refresh materialized view concurrently leaderboard_rows`);
+  await db.execute(sql`refresh materialized view concurrently leaderboard_facets`);
+}
+
+export interface PublishTarget {
+  submissionIds?: string[];
+  deviceIds?: number[];
+  /** Every plausible submission not yet published (a local user publishing their own machine). */
+  allPlausible?: boolean;
+}
+
+/** Publishes (or hides) runs and devices; returns how many submissions changed. */
+export async function setPublished(db: Db, target: PublishTarget, published: boolean): Promise<{ submissions: number }> {
+  const conds: SQL[] = [];
+  if (target.submissionIds?.length) conds.push(inArray(submissions.id, target.submissionIds));
+  if (target.deviceIds?.length) conds.push(inArray(submissions.deviceId, target.deviceIds));
+  if (target.allPlausible) conds.push(eq(submissions.plausible, true));
+  if (conds.length === 0) return { submissions: 0 };
+  const changed = await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(submissions)
+      .set({ published })
+      .where(and(sql`(${sql.join(conds, sql` or `)})`, eq(submissions.published, !published)))
+      .returning({ id: submissions.id });
+    const ids = rows.map((r) => r.id);
+    if (ids.length) await tx.update(workloadResults).set({ published }).where(inArray(workloadResults.submissionId, ids));
+    if (target.deviceIds?.length) await tx.update(devices).set({ published }).where(inArray(devices.id, target.deviceIds));
+    return ids.length;
+  });
+  await refreshLeaderboard(db);
+  return { submissions: changed };
+}
+
+export const SIZE_CLASSES = { "<1B": [0, 1e9], "1-3B": [1e9, 3e9], "3-8B": [3e9, 8e9], ">8B": [8e9, 1e15] } as const;
+export const SORTABLE = ["pp_ts", "tg_ts", "ttft_ms", "decode_j_per_token", "prefill_j_per_token", "tokens_per_joule", "peak_rss_bytes", "roofline_efficiency", "runs"] as const;
+
+const workloadParam = (dflt: string, kind: "pp" | "tg") =>
+  z
+    .string()
+    .default(dflt)
+    .refine((v) => new RegExp(`^${kind}\\d{1,6}$`).test(v) && parseWorkloadId(v) !== null, `a ${kind} workload id, e.g. ${dflt}`);
+
+export const leaderboardQuerySchema = z
+  .object({
+    pp: workloadParam("pp512", "pp"),
+    tg: workloadParam("tg128", "tg"),
+    model: z.string().trim().max(200).optional(),
+    family: z.string().trim().max(100).optional(),
+    size: z.enum(Object.keys(SIZE_CLASSES) as [keyof typeof SIZE_CLASSES]).optional(),
+    quant: z.string().trim().max(40).optional(),
+    deviceClass: z.enum(DEVICE_CLASSES).optional(),
+    vendor: z.string().trim().max(200).optional(),
+    backend: z.enum(BACKENDS).optional(),
+    engine: z.string().trim().max(100).optional(),
+    engineVersion: z.string().trim().max(100).optional(),
+    sort: z.enum(SORTABLE).default("tg_ts"),
+    dir: z.enum(["asc", "desc"]).default("desc"),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    format: z.enum(["json", "csv"]).default("json"),
+  })
+  .strict();
+export type LeaderboardQuery = z.infer<typeof leaderboardQuerySchema>;
+
+/** Columns of a leaderboard row: the documented public export schema (version 1). */
+export const LEADERBOARD_COLUMNS = [
+  "deviceId",
+  "deviceVendor",
+  "deviceModel",
+  "deviceClass",
+  "cpuModel",
+  "modelId",
+  "modelName",
+  "modelFamily",
+  "parameterCount",
+  "quantization",
+  "weights",
+  "engineName",
+  "engineVersion",
+  "backend",
+  "ppWorkload",
+  "ppTokensPerSec",
+  "ppP25",
+  "ppP75",
+  "tgWorkload",
+  "tgTokensPerSec",
+  "tgP25",
+  "tgP75",
+  "ttftMs",
+  "prefillJPerToken",
+  "decodeJPerToken",
+  "tokensPerJoule",
+  "peakRssBytes",
+  "rooflineEfficiency",
+  "runs",
+  "lastRunAt",
+] as const;
+
+export type LeaderboardRow = Record<(typeof LEADERBOARD_COLUMNS)[number], string | number | null>;
+
+export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<LeaderboardRow[]> {
+  const where: SQL[] = [sql`true`];
+  if (q.model) where.push(sql`c.model_name = ${q.model}`);
+  if (q.family) where.push(sql`c.model_family = ${q.family}`);
+  if (q.size) {
+    const [lo, hi] = SIZE_CLASSES[q.size];
+    where.push(sql`c.parameter_count >= ${lo} and c.parameter_count < ${hi}`);
+  }
+  if (q.quant) where.push(sql`c.quantization = ${q.quant}`);
+  if (q.deviceClass) where.push(sql`c.device_class = ${q.deviceClass}`);
+  if (q.vendor) where.push(sql`c.device_vendor = ${q.vendor}`);
+  if (q.backend) where.push(sql`c.backend = ${q.backend}`);
+  if (q.engine) where.push(sql`c.engine_name = ${q.engine}`);
+  if (q.engineVersion) where.push(sql`c.engine_version = ${q.engineVersion}`);
+  const order = sql.raw(`c.${q.sort} ${q.dir} nulls last, c.runs desc`);
+  const result = await db.execute(sql`
+    select c.device_id as "deviceId", c.device_vendor as "deviceVendor", c.device_model as "deviceModel", c.device_class as "deviceClass",
+      c.cpu_model as "cpuModel", c.model_id as "modelId", c.model_name as "modelName", c.model_family as "modelFamily",
+      c.parameter_count::float8 as "parameterCount", c.quantization, c.weights, c.engine_name as "engineName", c.engine_version as "engineVersion",
+      c.backend, c.pp_workload as "ppWorkload", c.pp_ts as "ppTokensPerSec", c.pp_p25 as "ppP25", c.pp_p75 as "ppP75",
+      c.tg_workload as "tgWorkload", c.tg_ts as "tgTokensPerSec", c.tg_p25 as "tgP25", c.tg_p75 as "tgP75", c.ttft_ms as "ttftMs",
+      c.prefill_j_per_token as "prefillJPerToken", c.decode_j_per_token as "decodeJPerToken", c.tokens_per_joule as "tokensPerJoule",
+      c.peak_rss_bytes::float8 as "peakRssBytes", c.roofline_efficiency as "rooflineEfficiency", c.runs, c.last_run_at as "lastRunAt"
+    from leaderboard_rows c
+    where c.pp_workload = ${q.pp} and c.tg_workload = ${q.tg} and ${sql.join(where, sql` and `)}
+    order by ${order}
+    limit ${q.limit}`);
+  return rowsOf<LeaderboardRow>(result).map((r) => ({ ...r, lastRunAt: r.lastRunAt == null ? null : new Date(r.lastRunAt as string).toISOString() }));
+}
+
+/** Distinct values for the filter menus (from the published board only). */
+export async function leaderboardFacets(db: Db) {
+  const rows = rowsOf<{ facet: string; value: string }>(await db.execute(sql`select facet, value from leaderboard_facets order by facet, value`));
+  const of = (k: string) => rows.filter((r) => r.facet === k).map((r) => r.value);
+  return {
+    model: of("model"),
+    family: of("family"),
+    quant: of("quant"),
+    deviceClass: of("deviceClass"),
+    vendor: of("vendor"),
+    backend: of("backend"),
+    engine: of("engine"),
+    engineVersion: of("engineVersion"),
+    workload: of("workload"),
+  };
+}

@@ -1,0 +1,125 @@
+/** Read queries used by the API and pages. */
+import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { BACKENDS, ENGINES } from "../../core/contracts/submission";
+import type { Db } from "../db/client";
+import { devices, engines, models, submissions, workloadResults } from "../db/schema";
+
+export const resultFiltersSchema = z.object({
+  model: z.string().trim().min(1).max(200).optional(),
+  device: z.coerce.number().int().min(1).optional(),
+  backend: z.enum(BACKENDS).optional(),
+  engine: z.enum(ENGINES).optional(),
+  workload: z.string().trim().min(1).max(40).optional(),
+  plausible: z.enum(["true", "false", "all"]).default("all"),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.coerce.number().int().min(1).optional(),
+  format: z.enum(["json", "csv"]).default("json"),
+});
+export type ResultFilters = z.infer<typeof resultFiltersSchema>;
+
+/** Columns of a result row, in CSV order: a stable, documented export schema. */
+export const RESULT_COLUMNS = [
+  "id",
+  "submissionId",
+  "workloadId",
+  "nPrompt",
+  "nGen",
+  "nDepth",
+  "status",
+  "avgTokensPerSec",
+  "stddevTokensPerSec",
+  "avgNs",
+  "stddevNs",
+  "repetitions",
+  "modelName",
+  "modelQuantization",
+  "modelWeights",
+  "modelFileBytes",
+  "deviceId",
+  "deviceVendor",
+  "deviceModel",
+  "cpuModel",
+  "backend",
+  "engineName",
+  "engineVersion",
+  "engineBuild",
+  "peakRssBytes",
+  "kvBytes",
+  "prefillJPerToken",
+  "decodeJPerToken",
+  "prefillJPerTokenAboveIdle",
+  "decodeJPerTokenAboveIdle",
+  "plausible",
+  "published",
+  "startedAt",
+] as const;
+
+/** `includePrivate`: also unpublished results (admin tokens and the owner's local dashboard). */
+export async function listResults(db: Db, f: ResultFilters, includePrivate = false) {
+  const where: SQL[] = [];
+  if (!includePrivate) where.push(eq(workloadResults.published, true));
+  if (f.model) where.push(eq(models.name, f.model));
+  if (f.device) where.push(eq(workloadResults.deviceId, f.device));
+  if (f.backend) where.push(eq(workloadResults.backend, f.backend));
+  if (f.engine) where.push(eq(engines.name, f.engine));
+  if (f.workload) where.push(eq(workloadResults.workloadId, f.workload));
+  if (f.plausible !== "all") where.push(eq(workloadResults.plausible, f.plausible === "true"));
+  if (f.cursor) where.push(lt(workloadResults.id, f.cursor));
+  const rows = await db
+    .select({
+      id: workloadResults.id,
+      submissionId: workloadResults.submissionId,
+      workloadId: workloadResults.workloadId,
+      nPrompt: workloadResults.nPrompt,
+      nGen: workloadResults.nGen,
+      nDepth: workloadResults.nDepth,
+      status: workloadResults.status,
+      error: workloadResults.error,
+      avgTokensPerSec: workloadResults.avgTokensPerSec,
+      stddevTokensPerSec: workloadResults.stddevTokensPerSec,
+      avgNs: workloadResults.avgNs,
+      stddevNs: workloadResults.stddevNs,
+      repetitions: sql<number>`cardinality(${workloadResults.samplesNs})`.mapWith(Number),
+      samplesNs: workloadResults.samplesNs,
+      modelName: models.name,
+      modelQuantization: models.quantization,
+      modelWeights: models.weights,
+      modelFileBytes: models.fileBytes,
+      deviceId: workloadResults.deviceId,
+      deviceVendor: devices.vendor,
+      deviceModel: devices.model,
+      cpuModel: devices.cpuModel,
+      backend: workloadResults.backend,
+      engineName: engines.name,
+      engineVersion: engines.version,
+      engineBuild: engines.build,
+      peakRssBytes: workloadResults.peakRssBytes,
+      kvBytes: workloadResults.kvBytes,
+      prefillJPerToken: workloadResults.prefillJPerToken,
+      decodeJPerToken: workloadResults.decodeJPerToken,
+      prefillJPerTokenAboveIdle: workloadResults.prefillJPerTokenAboveIdle,
+      decodeJPerTokenAboveIdle: workloadResults.decodeJPerTokenAboveIdle,
+      plausible: workloadResults.plausible,
+      published: workloadResults.published,
+      startedAt: submissions.startedAt,
+    })
+    .from(workloadResults)
+    .innerJoin(models, eq(models.id, workloadResults.modelId))
+    .innerJoin(devices, eq(devices.id, workloadResults.deviceId))
+    .innerJoin(engines, eq(engines.id, workloadResults.engineId))
+    .innerJoin(submissions, eq(submissions.id, workloadResults.submissionId))
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(workloadResults.id))
+    .limit(f.limit + 1);
+  const hasMore = rows.length > f.limit;
+  const page = hasMore ? rows.slice(0, f.limit) : rows;
+  return { results: page, nextCursor: hasMore ? page[page.length - 1]!.id : null };
+}
+
+export type ResultRow = Awaited<ReturnType<typeof listResults>>["results"][number];
+
+/** Cheap reachability check for /api/health. */
+export async function ping(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
+}

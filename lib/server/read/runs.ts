@@ -1,0 +1,124 @@
+/** Run, device and comparison reads for the dashboard pages. */
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { rowsOf, type Db } from "../db/client";
+import { devices, engines, models, powerReadings, powerTraces, submissions, workloadResults } from "../db/schema";
+
+/** Whether unpublished data may be shown: the owner's dashboard, unless the server is public. */
+export const showPrivate = () => process.env.TOKENWATT_PUBLIC !== "1";
+
+export async function getRun(db: Db, id: string) {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  const [s] = await db
+    .select({ sub: submissions, device: devices, model: models, engine: engines })
+    .from(submissions)
+    .innerJoin(devices, eq(devices.id, submissions.deviceId))
+    .innerJoin(models, eq(models.id, submissions.modelId))
+    .innerJoin(engines, eq(engines.id, submissions.engineId))
+    .where(eq(submissions.id, id));
+  if (!s || (!s.sub.published && !showPrivate())) return null;
+  const workloads = await db.select().from(workloadResults).where(eq(workloadResults.submissionId, id)).orderBy(asc(workloadResults.id));
+  const wrIds = workloads.map((w) => w.id);
+  const readings = await db.select().from(powerReadings).where(eq(powerReadings.submissionId, id)).orderBy(asc(powerReadings.id));
+  const traces = wrIds.length ? await db.select().from(powerTraces).where(inArray(powerTraces.workloadResultId, wrIds)) : [];
+  return { ...s, workloads, readings, traces };
+}
+
+export async function getDevice(db: Db, id: number) {
+  const [d] = await db.select().from(devices).where(eq(devices.id, id));
+  if (!d) return null;
+  const runs = await db
+    .select({
+      id: submissions.id,
+      startedAt: submissions.startedAt,
+      backend: submissions.backend,
+      plausible: submissions.plausible,
+      published: submissions.published,
+      modelName: models.name,
+      quantization: models.quantization,
+      weights: models.weights,
+      engineName: engines.name,
+      engineVersion: engines.version,
+    })
+    .from(submissions)
+    .innerJoin(models, eq(models.id, submissions.modelId))
+    .innerJoin(engines, eq(engines.id, submissions.engineId))
+    .where(and(eq(submissions.deviceId, id), showPrivate() ? sql`true` : eq(submissions.published, true)))
+    .orderBy(desc(submissions.startedAt))
+    .limit(200);
+  if (runs.length === 0 && !d.published && !showPrivate()) return null;
+  return { device: d, runs };
+}
+
+export interface CompareCell {
+  deviceId: number;
+  deviceName: string;
+  modelName: string;
+  quantization: string;
+  fileBytes: number;
+  workloadId: string;
+  medianTs: number | null;
+  decodeJPerToken: number | null;
+  prefillJPerToken: number | null;
+  peakRssBytes: number | null;
+  rooflineEfficiency: number | null;
+  runs: number;
+}
+
+/** Published cells of 2-4 devices, optionally for one model, for side-by-side charts. */
+export async function compareDevices(db: Db, deviceIds: number[], modelName?: string): Promise<CompareCell[]> {
+  const r = await db.execute(sql`
+    select c.device_id as "deviceId", d.vendor || ' ' || d.model as "deviceName", m.name as "modelName", m.quantization,
+      m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId", c.median_ts as "medianTs",
+      c.median_decode_j_per_token as "decodeJPerToken", c.median_prefill_j_per_token as "prefillJPerToken",
+      c.median_peak_rss_bytes::float8 as "peakRssBytes", c.median_roofline_efficiency as "rooflineEfficiency", c.runs
+    from leaderboard_cells c join devices d on d.id = c.device_id join models m on m.id = c.model_id
+    where c.device_id in (${sql.join(deviceIds.map((x) => sql`${x}`), sql`, `)})
+      ${modelName ? sql`and m.name = ${modelName}` : sql``}
+    order by c.device_id, c.workload_id`);
+  return rowsOf<CompareCell>(r);
+}
+
+export interface NativeBrowserRow {
+  modelName: string;
+  quantization: string;
+  weights: string;
+  workloadId: string;
+  /** `cpu` vs `wasm` (the same processor), or `gpu` (cuda, metal, vulkan) vs `webgpu`. */
+  pair: "cpu-wasm" | "gpu-webgpu";
+  native: { medianTs: number; engines: string; runs: number };
+  browser: { medianTs: number; engines: string; runs: number };
+  /** browser / native tokens per second: the browser's cost (below 1 = slower in the browser). */
+  ratio: number;
+}
+
+/**
+ * For one device: the same model and workload measured natively and in a browser, medians of
+ * tokens/s over successful results, paired by processor: CPU with WebAssembly, a GPU backend with
+ * WebGPU.
+ */
+export async function nativeVsBrowser(db: Db, deviceId: number): Promise<NativeBrowserRow[]> {
+  const r = await db.execute(sql`
+    select m.name as "modelName", m.quantization, m.weights, wr.workload_id as "workloadId",
+      case when wr.backend in ('cpu', 'wasm', 'webgpu') then wr.backend else 'gpu' end as side,
+      string_agg(distinct e.name || ' ' || wr.backend, ', ') as engines,
+      percentile_cont(0.5) within group (order by wr.avg_ts) as "medianTs",
+      count(*)::int as runs
+    from workload_results wr join models m on m.id = wr.model_id join engines e on e.id = wr.engine_id
+    where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.avg_ts is not null
+      ${showPrivate() ? sql`` : sql`and wr.published and wr.plausible`}
+    group by 1, 2, 3, 4, 5`);
+  type Cell = { modelName: string; quantization: string; weights: string; workloadId: string; side: string; engines: string; medianTs: number; runs: number };
+  const cells = rowsOf<Cell>(r);
+  const key = (c: Cell, side: string) => `${c.modelName}|${c.quantization}|${c.weights}|${c.workloadId}|${side}`;
+  const bySide = new Map(cells.map((c) => [key(c, c.side), c]));
+  const out: NativeBrowserRow[] = [];
+  for (const [nativeSide, browserSide, pair] of [["cpu", "wasm", "cpu-wasm"], ["gpu", "webgpu", "gpu-webgpu"]] as const) {
+    for (const b of cells.filter((c) => c.side === browserSide)) {
+      const n = bySide.get(key(b, nativeSide));
+      if (!n) continue;
+      const side = (c: Cell) => ({ medianTs: Number(c.medianTs), engines: c.engines, runs: c.runs });
+      out.push({ modelName: b.modelName, quantization: b.quantization, weights: b.weights, workloadId: b.workloadId, pair, native: side(n), browser: side(b), ratio: Number(b.medianTs) / Number(n.medianTs) });
+    }
+  }
+  return out.sort((a, b) => a.modelName.localeCompare(b.modelName) || a.pair.localeCompare(b.pair) || a.workloadId.localeCompare(b.workloadId));
+}

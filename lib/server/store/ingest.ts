@@ -1,0 +1,232 @@
+/**
+ * Ingest: one validated submission → rows, in one transaction, idempotent on the submission id.
+ * A repeat of the same id (a runner retrying) is answered as a duplicate and writes nothing new;
+ * concurrent repeats wait on the primary key and then see the first one.
+ */
+import { createHash } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import type { PowerReading, Submission, WorkloadResult } from "../../core/contracts/submission";
+import { checkSubmission, type Flag } from "../../core/measure/plausibility";
+import { deriveStats } from "../../core/measure/stats";
+import { rowsOf, type Db } from "../db/client";
+import { devices, engines, models } from "../db/schema";
+
+export interface IngestResult {
+  status: "created" | "duplicate";
+  submissionId: string;
+  plausible: boolean;
+  flags: Flag[];
+}
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export function deviceFingerprint(d: Submission["device"]): string {
+  const identity = [
+    d.vendor,
+    d.model,
+    d.os.platform,
+    d.os.release,
+    d.cpu.model,
+    d.cpu.cores,
+    d.cpu.threads,
+    d.ramBytes,
+    ...d.gpus.map((g) => `${g.vendor}/${g.model}/${g.vramBytes ?? ""}`),
+  ].join("|");
+  return createHash("sha256").update(identity).digest("hex");
+}
+
+export function modelKey(m: Submission["model"]): string {
+  return [m.name, m.quantization, m.fileBytes, m.sha256 ?? "", m.weights].join("|");
+}
+
+export function engineKey(e: Submission["engine"]): string {
+  return [e.name, e.version, e.build ?? ""].join("|");
+}
+
+/**
+ * Dimension ids already committed, per process: skips three round trips per submission once a
+ * device/model/engine is known. Filled only after commit so a rolled-back row is never cached.
+ */
+const dimensionCaches = new WeakMap<Db, Map<string, number>>();
+function cacheOf(db: Db): Map<string, number> {
+  let c = dimensionCaches.get(db);
+  if (!c) dimensionCaches.set(db, (c = new Map()));
+  return c;
+}
+
+async function upsertDimension(
+  tx: Tx,
+  dimensionCache: Map<string, number>,
+  cacheKey: string,
+  insert: () => Promise<{ id: number }[]>,
+  select: () => Promise<{ id: number }[]>,
+  fresh: Map<string, number>,
+): Promise<number> {
+  const cached = dimensionCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  // DO NOTHING (not DO UPDATE) so that concurrent submissions of one device do not queue on a row lock.
+  const inserted = await insert();
+  const id = inserted[0]?.id ?? (await select())[0]?.id;
+  if (id === undefined) throw new Error(`could not resolve ${cacheKey}`);
+  fresh.set(cacheKey, id);
+  return id;
+}
+
+export async function ingestSubmission(db: Db, s: Submission, tokenId: number | null): Promise<IngestResult> {
+  const flags = checkSubmission(s);
+  const flaggedWorkloads = new Set(flags.map((f) => f.workloadId));
+  const fresh = new Map<string, number>();
+  const cache = cacheOf(db);
+  const fp = deviceFingerprint(s.device);
+  const mk = modelKey(s.model);
+  const ek = engineKey(s.engine);
+
+  const write = async (tx: Tx) => {
+    const deviceId = await upsertDimension(
+      tx,
+      cache,
+      `d:${fp}`,
+      () =>
+        tx
+          .insert(devices)
+          .values({
+            fingerprint: fp,
+            vendor: s.device.vendor,
+            model: s.device.model,
+            deviceClass: s.device.deviceClass,
+            osPlatform: s.device.os.platform,
+            osRelease: s.device.os.release,
+            osDistro: s.device.os.distro,
+            cpuVendor: s.device.cpu.vendor,
+            cpuModel: s.device.cpu.model,
+            cpuCores: s.device.cpu.cores,
+            cpuThreads: s.device.cpu.threads,
+            ramBytes: s.device.ramBytes,
+            gpus: s.device.gpus,
+          })
+          .onConflictDoNothing({ target: devices.fingerprint })
+          .returning({ id: devices.id }),
+      () => tx.select({ id: devices.id }).from(devices).where(eq(devices.fingerprint, fp)),
+      fresh,
+    );
+    const modelId = await upsertDimension(
+      tx,
+      cache,
+      `m:${mk}`,
+      () =>
+        tx
+          .insert(models)
+          .values({ key: mk, ...s.model, source: undefined } as typeof models.$inferInsert)
+          .onConflictDoNothing({ target: models.key })
+          .returning({ id: models.id }),
+      () => tx.select({ id: models.id }).from(models).where(eq(models.key, mk)),
+      fresh,
+    );
+    const engineId = await upsertDimension(
+      tx,
+      cache,
+      `e:${ek}`,
+      () =>
+        tx
+          .insert(engines)
+          .values({ key: ek, name: s.engine.name, version: s.engine.version, build: s.engine.build })
+          .onConflictDoNothing({ target: engines.key })
+          .returning({ id: engines.id }),
+      () => tx.select({ id: engines.id }).from(engines).where(eq(engines.key, ek)),
+      fresh,
+    );
+
+    return insertSubmissionRows(tx, s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads);
+  };
+  // Known dimensions: the submission is one statement (atomic on its own). New ones: one transaction.
+  const known = [`d:${fp}`, `m:${mk}`, `e:${ek}`].every((k) => cache.has(k));
+  const status = known ? await write(db as unknown as Tx) : await db.transaction((tx) => write(tx));
+  for (const [k, v] of fresh) cache.set(k, v);
+  return { status, submissionId: s.submissionId, plausible: flags.length === 0, flags };
+}
+
+/**
+ * Writes the submission, its workload results, power readings and traces in one call of the
+ * `tokenwatt_ingest` function (drizzle/0001_ingest_function.sql): one round trip, with plans
+ * prepared once per connection. Writes nothing when the submission id already exists.
+ */
+async function insertSubmissionRows(
+  tx: Tx,
+  s: Submission,
+  ids: { deviceId: number; modelId: number; engineId: number },
+  tokenId: number | null,
+  flags: Flag[],
+  flaggedWorkloads: Set<string | null>,
+): Promise<"created" | "duplicate"> {
+  const sub = {
+    id: s.submissionId,
+    schema_version: s.schemaVersion,
+    suite_version: s.suiteVersion,
+    token_id: tokenId,
+    device_id: ids.deviceId,
+    model_id: ids.modelId,
+    engine_id: ids.engineId,
+    backend: s.device.backend,
+    runner_name: s.runner.name,
+    runner_version: s.runner.version,
+    runner_commit: s.runner.commit,
+    options: s.options,
+    device_snapshot: { ...s.device, modelSource: s.model.source },
+    memory_bandwidth_gbps: s.device.memoryBandwidthGBps,
+    started_at: s.startedAt,
+    finished_at: s.finishedAt,
+    plausible: flags.length === 0,
+    flags,
+  };
+  const wr = s.workloads.map((w) => workloadRow(w, !flaggedWorkloads.has(w.workloadId)));
+  const reading = (p: PowerReading, kind: string, workloadId: string | null) => ({
+    workload_id: workloadId,
+    kind,
+    method: p.method,
+    scope: p.scope,
+    sensor: p.sensor,
+    duration_ns: p.durationNs,
+    energy_j: p.energyJ,
+    avg_power_w: p.avgPowerW,
+    idle_power_w: p.idlePowerW,
+  });
+  const readings = [
+    ...s.idlePower.map((p) => reading(p, "idle", null)),
+    ...s.workloads.flatMap((w) => w.power.map((p) => reading(p, "workload", w.workloadId))),
+  ];
+  const traces = s.workloads.flatMap((w) =>
+    w.powerTrace.map((t) => ({ workload_id: w.workloadId, sensor: t.sensor, scope: t.scope, t_ms: t.tMs, power_w: t.powerW })),
+  );
+  const result = await tx.execute(
+    sql`select tokenwatt_ingest(${JSON.stringify(sub)}::jsonb, ${JSON.stringify(wr)}::jsonb, ${JSON.stringify(readings)}::jsonb, ${JSON.stringify(traces)}::jsonb) as created`,
+  );
+  return rowsOf<{ created: boolean }>(result)[0]?.created === true ? "created" : "duplicate";
+}
+
+function workloadRow(w: WorkloadResult, plausible: boolean) {
+  const stats = w.status === "ok" ? deriveStats(w.samples) : null;
+  return {
+    workload_id: w.workloadId,
+    n_prompt: w.nPrompt,
+    n_gen: w.nGen,
+    n_depth: w.nDepth,
+    status: w.status,
+    error: w.error,
+    samples_ns: w.samples.map((x) => x.durationNs),
+    samples_prompt_tokens: w.samples.map((x) => x.promptTokens),
+    samples_gen_tokens: w.samples.map((x) => x.genTokens),
+    avg_ns: stats?.avgNs ?? null,
+    stddev_ns: stats?.stddevNs ?? null,
+    avg_ts: stats?.avgTokensPerSec ?? null,
+    stddev_ts: stats?.stddevTokensPerSec ?? null,
+    peak_rss_bytes: w.memory.peakRssBytes,
+    model_bytes: w.memory.modelBytes,
+    kv_bytes: w.memory.kvBytes,
+    vram_bytes: w.memory.vramBytes,
+    prefill_j_per_token: w.prefillEnergyPerToken?.totalJ ?? null,
+    prefill_j_per_token_above_idle: w.prefillEnergyPerToken?.aboveIdleJ ?? null,
+    decode_j_per_token: w.decodeEnergyPerToken?.totalJ ?? null,
+    decode_j_per_token_above_idle: w.decodeEnergyPerToken?.aboveIdleJ ?? null,
+    plausible: plausible && w.status === "ok",
+  };
+}

@@ -1,5 +1,0 @@
-// Entry of the measuring child process: TypeScript through tsx's loader, then runners/bench/child.ts.
-import { register } from "tsx/esm/api";
-
-register();
-await import("./child.ts");

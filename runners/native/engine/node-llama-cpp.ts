@@ -1,0 +1,134 @@
+/**
+ * node-llama-cpp (llama.cpp) engine. Prompt tokens are pseudo-random ids from the vocabulary, as
+ * llama-bench uses; generation samples every token from the logits (greedy), with end-of-generation
+ * banned so that `tgN` always decodes N tokens.
+ */
+import {
+  getLlama,
+  LlamaLogLevel,
+  TokenBias,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaModel,
+  type Token,
+} from "node-llama-cpp";
+import type { Backend, EngineInfo } from "../../../lib/core/contracts/submission";
+import type { EngineMemory, InferenceEngine } from "./types";
+
+export const NODE_LLAMA_CPP_VERSION = "3.21.1";
+
+export interface LlamaEngineOptions {
+  modelPath: string;
+  /** cpu, or a GPU backend; "auto" lets node-llama-cpp pick the best that works. */
+  backend: Backend | "auto";
+  threads: number;
+  gpuLayers?: number;
+  batchSize?: number;
+  contextSize: number;
+  /** Default "auto", as llama.cpp and llama-bench (on for CPU in this release). */
+  flashAttention?: boolean | "auto";
+  /** `local`: the build made on this device from node-llama-cpp's bundled llama.cpp source. */
+  build?: "auto" | "local";
+}
+
+export async function loadLlama(o: Pick<LlamaEngineOptions, "backend" | "build" | "threads">): Promise<Llama> {
+  const gpu = o.backend === "cpu" ? false : o.backend === "auto" ? "auto" : (o.backend as "cuda" | "vulkan" | "metal");
+  if (o.build === "local") {
+    const llama = await getLlama("lastBuild", { logLevel: LlamaLogLevel.error, usePrebuiltBinaries: false });
+    return llama;
+  }
+  return getLlama({ gpu, build: "never", logLevel: LlamaLogLevel.error, maxThreads: o.threads });
+}
+
+/** A deterministic pseudo-random generator (LCG), so runs evaluate the same token ids. */
+function lcg(seed: number) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
+}
+
+export class NodeLlamaCppEngine implements InferenceEngine {
+  readonly info: EngineInfo;
+  private readonly rand = lcg(42);
+  private readonly tokenBias: TokenBias;
+  private readonly vocabSize: number;
+
+  private constructor(
+    private readonly llama: Llama,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    private readonly sequence: LlamaContextSequence,
+    private vramUsed: number | null,
+  ) {
+    this.info = {
+      name: "node-llama-cpp",
+      version: NODE_LLAMA_CPP_VERSION,
+      build: `${llama.buildType}; llama.cpp ${llama.llamaCppRelease.release}; ${llama.gpu || "cpu"}`,
+    };
+    this.tokenBias = new TokenBias(model.tokenizer);
+    for (const t of [model.tokens.eos, model.tokens.eot].filter((x): x is Token => x != null)) {
+      this.tokenBias.set(t, "never");
+    }
+    const embd = model.fileInfo.tensorInfo?.find((t) => t.name === "token_embd.weight");
+    this.vocabSize = Number(embd?.dimensions[1] ?? model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length ?? 256);
+  }
+
+  static async create(o: LlamaEngineOptions): Promise<NodeLlamaCppEngine> {
+    const llama = await loadLlama(o);
+    // Without mmap: llama.cpp repacks Q4_0 for AVX beside the mapping, doubling memory with mmap.
+    const model = await llama.loadModel({ modelPath: o.modelPath, useMmap: false, gpuLayers: o.gpuLayers ?? (llama.gpu ? "max" : 0) });
+    const context = await model.createContext({
+      contextSize: o.contextSize,
+      batchSize: o.batchSize ?? Math.min(512, o.contextSize),
+      threads: { ideal: o.threads, min: o.threads },
+      flashAttention: o.flashAttention ?? "auto",
+    });
+    let vram: number | null = null;
+    if (llama.gpu) vram = (await llama.getVramState()).used;
+    return new NodeLlamaCppEngine(llama, model, context, context.getSequence(), vram);
+  }
+
+  private promptTokens(n: number): Token[] {
+    // Skip the first ids (special tokens) as llama-bench effectively does with random ids.
+    const lo = Math.min(3, this.vocabSize - 1);
+    return Array.from({ length: n }, () => (lo + (this.rand() % (this.vocabSize - lo))) as Token);
+  }
+
+  async reset() {
+    await this.sequence.clearHistory();
+  }
+
+  async prefill(n: number) {
+    await this.sequence.evaluateWithoutGeneratingNewTokens(this.promptTokens(n));
+  }
+
+  async generate(n: number) {
+    let count = 0;
+    const start = this.promptTokens(1);
+    for await (const _ of this.sequence.evaluate(start, { temperature: 0, tokenBias: this.tokenBias, yieldEogToken: true })) {
+      if (++count >= n) break;
+    }
+    return count;
+  }
+
+  async firstToken(prompt: string) {
+    const tokens = this.model.tokenize(prompt, false);
+    const withBos = this.model.tokens.bos != null ? [this.model.tokens.bos, ...tokens] : tokens;
+    for await (const _ of this.sequence.evaluate(withBos, { temperature: 0, tokenBias: this.tokenBias, yieldEogToken: true })) break;
+    return withBos.length;
+  }
+
+  memory(): EngineMemory {
+    return { modelBytes: this.model.size, kvBytes: this.context.stateSize, vramBytes: this.vramUsed };
+  }
+
+  async refreshVram() {
+    if (this.llama.gpu) this.vramUsed = (await this.llama.getVramState()).used;
+  }
+
+  async dispose() {
+    await this.context.dispose();
+    await this.model.dispose();
+    await this.llama.dispose();
+  }
+}

@@ -1,0 +1,26 @@
+/** Messages between the runner and the child process that measures one workload. */
+import type { Sample } from "../../lib/core/contracts/submission";
+import type { WorkloadSpec } from "../../lib/core/contracts/workloads";
+import type { LlamaEngineOptions } from "./engine/node-llama-cpp";
+import type { EngineMemory } from "./engine/types";
+
+export interface ChildJob {
+  engine: "node-llama-cpp" | "null";
+  llama?: LlamaEngineOptions;
+  /** NullEngine timing, ms per token (tests). */
+  nullMsPerToken?: { prompt: number; gen: number };
+  workload: WorkloadSpec;
+  repetitions: number;
+  /** Test hook: the child crashes (exit 1) or aborts (SIGKILL itself) after loading. */
+  failWith?: "crash" | "error";
+}
+
+export type ToChild = { type: "run"; job: ChildJob } | { type: "go" };
+
+export type FromChild =
+  | { type: "loaded"; engine: import("../../lib/core/contracts/submission").EngineInfo }
+  | { type: "timed-start" }
+  | { type: "rep"; done: number; total: number }
+  | { type: "timed-end" }
+  | { type: "result"; samples: Sample[]; memory: EngineMemory; peakRssBytes: number }
+  | { type: "error"; message: string };
