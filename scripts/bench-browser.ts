@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseWorkloadId } from "../lib/core/contracts/workloads";
 import { deriveStats } from "../lib/core/measure/stats";
+import { probeDevice } from "../runners/native/device/probe";
 import { runSession } from "../runners/native/session";
 import { benchBrowser } from "../runners/cli/bench-browser";
 import { resolveModel } from "../runners/models/resolve";
@@ -43,6 +44,7 @@ try {
     const tps: Record<string, { native: number[]; browser: number[] }> = Object.fromEntries(workloadIds.map((w) => [w, { native: [], browser: [] }]));
     for (let round = 1; round <= rounds; round++) {
       const native = await runSession({
+        device: await probeDevice("cpu", null, ["cpu"]),
         model,
         engine: "node-llama-cpp",
         llama: { backend: "cpu", threads, contextSize: 1024, build: "auto", flashAttention: "auto" },

@@ -13,6 +13,7 @@ import os from "node:os";
 import { parseWorkloadId } from "../lib/core/contracts/workloads";
 import { defaultDataDir } from "../lib/server/db/client";
 import { deriveStats, mean } from "../lib/core/measure/stats";
+import { probeDevice } from "../runners/native/device/probe";
 import { runSession } from "../runners/native/session";
 import { resolveModel } from "../runners/models/resolve";
 
@@ -33,6 +34,7 @@ function llamaBench(bin: string, model: string): { pp: number; tg: number; peakR
 
 async function runner(model: Awaited<ReturnType<typeof resolveModel>>) {
   const s = await runSession({
+    device: await probeDevice("cpu", null, ["cpu"]),
     model,
     engine: "node-llama-cpp",
     llama: { backend: "cpu", threads, contextSize: 1024, build },

@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { enqueueAction, type EnqueueFormState } from "./actions";
+import { SUITE_NAMES, SUITES } from "../../lib/core/contracts/workloads";
 
 const initial: EnqueueFormState = { message: null, ok: false, errors: {}, values: {} };
 
@@ -62,8 +63,11 @@ export function EnqueueForm({ agents, deviceClasses, needsToken }: { agents: { i
         "suite",
         "Suite",
         <select id="q-suite" name="suite" defaultValue={v("suite", "quick")}>
-          <option value="quick">quick</option>
-          <option value="v1">v1</option>
+          {SUITE_NAMES.map((name) => (
+            <option key={name} value={name}>
+              {name} ({SUITES[name].map((w) => w.id).join(", ")})
+            </option>
+          ))}
         </select>,
       )}
       {field("workloads", "Workloads (instead of the suite)", <input id="q-workloads" name="workloads" defaultValue={v("workloads")} placeholder="pp512,tg128" aria-invalid={!!state.errors.workloads} />)}

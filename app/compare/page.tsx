@@ -3,6 +3,7 @@ import { z } from "zod";
 import { serverContext } from "../../lib/server/context";
 import { compareDevices } from "../../lib/server/read/runs";
 import { formatNumber } from "../../lib/core/present/format";
+import { workloadPhase } from "../../lib/core/contracts/workloads";
 import { GroupedBars, MemoryScatter } from "../components/charts";
 
 export const dynamic = "force-dynamic";
@@ -73,7 +74,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
           />
           <h2>Decode roofline efficiency</h2>
           <GroupedBars
-            data={byWorkload(val((c) => (c.rooflineEfficiency == null ? null : c.rooflineEfficiency * 100)), cells.filter((c) => /^tg\d+/.test(c.workloadId)).map((c) => c.workloadId))}
+            data={byWorkload(val((c) => (c.rooflineEfficiency == null ? null : c.rooflineEfficiency * 100)), cells.filter((c) => workloadPhase(c.workloadId) === "decode").map((c) => c.workloadId))}
             series={names}
             unit=" %"
             label="Share of measured memory bandwidth reached when decoding, one bar per device"

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { serverContext } from "../../lib/server/context";
 import { leaderboard, leaderboardFacets, leaderboardQuerySchema, SIZE_CLASSES, type LeaderboardQuery } from "../../lib/server/read/leaderboard";
 import { formatBytes, formatNumber } from "../../lib/core/present/format";
+import { isLeaderboardWorkload } from "../../lib/core/contracts/workloads";
 import { REPORTED_RESULTS } from "../../lib/core/present/reported";
 
 export const dynamic = "force-dynamic";
@@ -68,7 +69,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <label className="filter">
           Prompt workload
           <select name="pp" defaultValue={q.pp}>
-            {[...new Set(["pp512", ...facets.workload.filter((w) => w.startsWith("pp") && !w.includes("+"))])].map((w) => (
+            {[...new Set(["pp512", ...facets.workload.filter((w) => isLeaderboardWorkload(w, "pp"))])].map((w) => (
               <option key={w}>{w}</option>
             ))}
           </select>
@@ -76,7 +77,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <label className="filter">
           Generation workload
           <select name="tg" defaultValue={q.tg}>
-            {[...new Set(["tg128", ...facets.workload.filter((w) => w.startsWith("tg"))])].map((w) => (
+            {[...new Set(["tg128", ...facets.workload.filter((w) => isLeaderboardWorkload(w, "tg"))])].map((w) => (
               <option key={w}>{w}</option>
             ))}
           </select>

@@ -20,7 +20,8 @@ import { backoffDelayMs, jitteredMs, sleep, type BackoffOptions } from "./backof
 import { AgentApiError, type AgentClient } from "./client";
 import type { AgentStateFile } from "./state";
 
-export type Measure = (request: JobRequest, ctx: { signal: AbortSignal; onProgress(p: JobProgress): void }) => Promise<Submission>;
+/** Measures one job on `device`, the device this agent registered (its results are refused for any other). */
+export type Measure = (request: JobRequest, ctx: { device: Device; signal: AbortSignal; onProgress(p: JobProgress): void }) => Promise<Submission>;
 
 export interface AgentOptions {
   client: AgentClient;
@@ -166,6 +167,7 @@ export class Agent {
     let submission: Submission;
     try {
       submission = await this.o.measure(r, {
+        device: this.registeredDevice!,
         signal: cur.measuring.signal,
         onProgress: (p) => {
           cur.progress = p;
@@ -179,13 +181,6 @@ export class Agent {
       return this.failJob(job.id, `measurement failed: ${(e as Error).message}`);
     }
     cur.measured = true;
-    // The session probes the device again; a field that reads differently now (a GPU query that
-    // failed once) would change the fingerprint and get the result refused. The hardware is the
-    // registered device; what the run measured (backend, bandwidth, battery) is kept.
-    if (this.registeredDevice) {
-      const d = submission.device;
-      submission = { ...submission, device: { ...this.registeredDevice, backend: d.backend, availableBackends: d.availableBackends, battery: d.battery, memoryBandwidthGBps: d.memoryBandwidthGBps } };
-    }
     this.o.outbox.put(submission);
     this.o.state.write({ job: { id: job.id, submissionId: submission.submissionId } });
     cur.progress = cur.progress ? { ...cur.progress, phase: "upload" } : null;

@@ -6,7 +6,7 @@
 import os from "node:os";
 import type { JobProgress } from "../../lib/core/contracts/agents";
 import { runSession } from "../native/session";
-import { contextSizeFor, parseWorkloads } from "../cli/bench";
+import { contextSizeFor, resolveWorkloads } from "../../lib/core/contracts/workloads";
 import { resolveModel } from "../models/resolve";
 import { detectMeters } from "../native/power";
 import type { Measure } from "./agent";
@@ -19,14 +19,15 @@ export interface NativeMeasureOptions {
 }
 
 export function nativeMeasure(o: NativeMeasureOptions): Measure {
-  return async (req, { signal, onProgress }) => {
-    const workloads = parseWorkloads(req.suite, req.workloads?.join(","));
+  return async (req, { device, signal, onProgress }) => {
+    const workloads = resolveWorkloads(req.suite, req.workloads);
     const model = await resolveModel(req.model, o.dataDir);
     const { meters, notes } = await detectMeters({ none: !o.power });
     notes.forEach((n) => o.log(`note: ${n}`));
     const ids = workloads.map((w) => w.id);
     let p: JobProgress = { workloadId: ids[0]!, workloadIndex: 0, workloads: ids.length, repetitionsDone: 0, repetitions: req.repetitions, phase: "load" };
     return runSession({
+      device,
       model,
       engine: "node-llama-cpp",
       llama: { backend: "cpu", threads: req.threads ?? Math.max(1, os.availableParallelism()), contextSize: contextSizeFor(workloads).default },

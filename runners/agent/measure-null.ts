@@ -5,20 +5,21 @@
  */
 import { randomUUID } from "node:crypto";
 import type { JobProgress } from "../../lib/core/contracts/agents";
-import { SCHEMA_VERSION, type Device, type Submission } from "../../lib/core/contracts/submission";
-import { SUITE_VERSION } from "../../lib/core/contracts/workloads";
+import type { Device, WorkloadResult } from "../../lib/core/contracts/submission";
+import { resolveWorkloads } from "../../lib/core/contracts/workloads";
+import { buildSubmission, workloadResult } from "../../lib/core/measure/build-submission";
 import { runWorkload } from "../native/harness";
-import { AbortedError, RUNNER_VERSION } from "../native/session";
-import { parseWorkloads } from "../cli/bench";
+import { AbortedError } from "../native/session";
 import { NullEngine } from "../native/engine/null-engine";
 import type { Measure } from "./agent";
 
-export function nullMeasure(device: Device, msPerPromptToken = 0.01, msPerGenToken = 1): Measure {
-  return async (req, { signal, onProgress }) => {
+/** `device` overrides the registered device the agent hands over (a simulation describes its own). */
+export function nullMeasure(device: Device | null = null, msPerPromptToken = 0.01, msPerGenToken = 1): Measure {
+  return async (req, { device: registered, signal, onProgress }) => {
     const startedAt = new Date().toISOString();
-    const workloads = parseWorkloads(req.suite, req.workloads?.join(","));
+    const workloads = resolveWorkloads(req.suite, req.workloads);
     const engine = new NullEngine(msPerPromptToken, msPerGenToken);
-    const results: Submission["workloads"] = [];
+    const results: WorkloadResult[] = [];
     for (const [i, w] of workloads.entries()) {
       if (signal.aborted) throw new AbortedError();
       const p: JobProgress = { workloadId: w.id, workloadIndex: i, workloads: workloads.length, repetitionsDone: 0, repetitions: req.repetitions, phase: "load" };
@@ -29,35 +30,19 @@ export function nullMeasure(device: Device, msPerPromptToken = 0.01, msPerGenTok
         runWorkload(engine, w, req.repetitions, { onRepetition: (done) => !signal.aborted && onProgress({ ...p, repetitionsDone: done, phase: "rep" }) }),
         aborted,
       ]);
-      results.push({
-        workloadId: w.id,
-        nPrompt: w.nPrompt,
-        nGen: w.nGen,
-        nDepth: w.nDepth,
-        status: "ok",
-        error: null,
-        samples,
-        memory: { peakRssBytes: null, modelBytes: 0, kvBytes, vramBytes: null },
-        power: [],
-        prefillEnergyPerToken: null,
-        decodeEnergyPerToken: null,
-        powerTrace: [],
-      });
+      results.push(workloadResult(w, { status: "ok", samples }, { memory: { modelBytes: 0, kvBytes } }));
       onProgress({ ...p, repetitionsDone: req.repetitions, phase: "done" });
     }
-    return {
-      schemaVersion: SCHEMA_VERSION,
+    return buildSubmission({
       submissionId: randomUUID(),
-      suiteVersion: SUITE_VERSION,
+      runner: { name: "tokenwatt-agent-sim" },
       startedAt,
       finishedAt: new Date().toISOString(),
-      runner: { name: "tokenwatt-agent-sim", version: RUNNER_VERSION, commit: null },
-      device,
+      device: device ?? registered,
       engine: engine.info,
       model: { name: "null", family: null, parameterCount: null, quantization: "none", fileBytes: 1, sha256: null, weights: "synthetic", source: req.model },
-      options: { threads: 1, gpuLayers: 0, batchSize: null, ubatchSize: null, contextSize: 512, repetitions: req.repetitions, flashAttention: null },
-      idlePower: [],
+      options: { threads: 1, gpuLayers: 0, contextSize: 512, repetitions: req.repetitions },
       workloads: results,
-    };
+    });
   };
 }

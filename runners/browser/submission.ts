@@ -3,11 +3,9 @@
  * (user agent, client hints, WebGPU adapter), or, under `tokenwatt bench-browser`, the native
  * runner's probe of the same machine, so native and browser results land on one device.
  */
-import { SCHEMA_VERSION, type Device, type EngineInfo, type ModelInfo, type Submission, type WorkloadResult } from "../../lib/core/contracts/submission";
-import { SUITE_VERSION } from "../../lib/core/contracts/workloads";
+import type { Device, EngineInfo, ModelInfo, Submission, WorkloadResult } from "../../lib/core/contracts/submission";
+import { buildSubmission } from "../../lib/core/measure/build-submission";
 import type { WebGpuProbe } from "./webgpu-bench";
-
-export const BROWSER_RUNNER = { name: "tokenwatt-browser", version: "0.1.0", commit: null };
 
 /** A v4 UUID; crypto.randomUUID exists only in secure contexts (a phone on http://LAN has none). */
 export function newSubmissionId(): string {
@@ -80,18 +78,15 @@ export interface BrowserRunParts {
 }
 
 export function buildBrowserSubmission(p: BrowserRunParts): Submission {
-  return {
-    schemaVersion: SCHEMA_VERSION,
+  return buildSubmission({
     submissionId: p.submissionId,
-    suiteVersion: SUITE_VERSION,
+    runner: { name: "tokenwatt-browser" },
     startedAt: p.startedAt,
     finishedAt: p.finishedAt,
-    runner: BROWSER_RUNNER,
     device: p.device,
     engine: p.engine,
     model: p.model,
-    options: { threads: p.threads, gpuLayers: null, batchSize: null, ubatchSize: null, contextSize: p.contextSize, repetitions: p.repetitions, flashAttention: null },
-    idlePower: [],
+    options: { threads: p.threads, contextSize: p.contextSize, repetitions: p.repetitions },
     workloads: p.workloads,
-  };
+  });
 }

@@ -13,6 +13,7 @@
  */
 import type { Sample, WorkloadResult } from "../../lib/core/contracts/submission";
 import { TTFT_PROMPT, type WorkloadSpec } from "../../lib/core/contracts/workloads";
+import { workloadResult } from "../../lib/core/measure/build-submission";
 import { isEngineCrash, type BrowserEngine } from "./engine";
 import { calibratePrompt } from "./prompt-text";
 
@@ -69,21 +70,11 @@ export class BrowserSuite {
   }
 
   async run(w: WorkloadSpec, repetitions: number, onProgress?: (p: SuiteProgress) => void): Promise<WorkloadResult> {
-    const base = {
-      workloadId: w.id,
-      nPrompt: w.nPrompt,
-      nGen: w.nGen,
-      nDepth: w.nDepth,
-      memory: { peakRssBytes: null, modelBytes: this.modelBytes, kvBytes: null, vramBytes: null },
-      power: [],
-      prefillEnergyPerToken: null,
-      decodeEnergyPerToken: null,
-      powerTrace: [],
-    };
+    const measured = { memory: { modelBytes: this.modelBytes } };
     const why = this.unsupported(w);
     if (why) {
       onProgress?.({ workloadId: w.id, phase: "failed", done: 0, total: repetitions });
-      return { ...base, status: "error", error: why, samples: [] };
+      return workloadResult(w, { status: "error", error: why }, measured);
     }
     try {
       onProgress?.({ workloadId: w.id, phase: "warmup", done: 0, total: repetitions });
@@ -93,13 +84,11 @@ export class BrowserSuite {
         samples.push(await this.once(w));
         onProgress?.({ workloadId: w.id, phase: "rep", done: i + 1, total: repetitions });
       }
-      // ttft's prompt length depends on the tokenizer: store the engine's count, as native does.
-      const nPrompt = w.kind === "ttft" ? (samples[0]?.promptTokens ?? w.nPrompt) : w.nPrompt;
-      return { ...base, nPrompt, status: "ok", error: null, samples };
+      return workloadResult(w, { status: "ok", samples }, measured);
     } catch (e) {
       onProgress?.({ workloadId: w.id, phase: "failed", done: 0, total: repetitions });
       const message = (e as Error).message.slice(0, 2000) || "the engine failed";
-      return { ...base, status: isEngineCrash(message) ? "crash" : "error", error: message, samples: [] };
+      return workloadResult(w, { status: isEngineCrash(message) ? "crash" : "error", error: message }, measured);
     }
   }
 }

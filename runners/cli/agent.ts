@@ -8,9 +8,8 @@ import { Agent } from "../agent/agent";
 import { AgentApiError, AgentClient } from "../agent/client";
 import { nativeMeasure } from "../agent/measure-native";
 import { AgentStateFile } from "../agent/state";
-import { probeDevice } from "../native/device/probe";
-import { RUNNER_VERSION } from "../native/session";
-import { workingBackends } from "../native/device/backends";
+import { probeThisDevice } from "../native/device/probe";
+import { TOKENWATT_VERSION } from "../../lib/core/measure/build-submission";
 import { Outbox } from "../upload/outbox";
 import { CliError } from "./errors";
 
@@ -60,8 +59,8 @@ export function registerAgentCommand(program: Command): void {
         client: new AgentClient(o.server, o.token),
         token: o.token,
         name: o.name,
-        version: RUNNER_VERSION,
-        probe: async () => probeDevice("cpu", null, await workingBackends()),
+        version: TOKENWATT_VERSION,
+        probe: () => probeThisDevice(),
         measure: nativeMeasure({ dataDir, power: o.power, bandwidth: o.bandwidth, log }),
         outbox: new Outbox(path.join(agentDir, "outbox")),
         state: new AgentStateFile(path.join(agentDir, "state.json")),

@@ -10,7 +10,8 @@ import { defaultDataDir } from "../../lib/server/db/client";
 import { probeDevice } from "../native/device/probe";
 import { ModelError, resolveModel } from "../models/resolve";
 import { render, OUTPUT_FORMATS, type OutputFormat } from "../output/printers";
-import { parseWorkloads } from "./bench";
+import { cliWorkloads } from "./bench";
+import { SUITE_NAMES, type SuiteName } from "../../lib/core/contracts/workloads";
 import { checkDestination, deliver } from "./deliver";
 import { CliError } from "./errors";
 
@@ -20,7 +21,7 @@ export interface BenchBrowserOptions {
   model?: string;
   webllmModel: string;
   webllmBase?: string;
-  suite: "quick" | "v1";
+  suite: SuiteName;
   workloads?: string;
   repetitions: string;
   threads?: string;
@@ -88,7 +89,7 @@ export async function benchBrowser(o: BenchBrowserOptions, log: (m: string) => v
 
   const q = new URLSearchParams({ auto: "1", engine: o.engine, suite: o.suite, reps: String(reps) });
   if (o.threads) q.set("threads", o.threads);
-  if (o.workloads) q.set("workloads", parseWorkloads(o.suite, o.workloads).map((w) => w.id).join(","));
+  if (o.workloads) q.set("workloads", cliWorkloads(o.suite, o.workloads).map((w) => w.id).join(","));
   if (o.engine === "wllama") {
     const m = await pickModel(base, o.model, o.token);
     q.set("model", m.id);
@@ -157,7 +158,7 @@ export function registerBenchBrowserCommand(program: Command): void {
     .option("-m, --model <ref>", "wllama: a model the dashboard offers (file name, \"name quant\", id) or synthetic:<shape>:<quant>")
     .option("--webllm-model <id>", "web-llm: a model id of web-llm's prebuilt list", "SmolLM2-135M-Instruct-q0f32-MLC")
     .option("--webllm-base <url>", "web-llm: base URL of the model artifacts (default: the dashboard's)")
-    .addOption(new Option("--suite <name>", "workload suite").choices(["quick", "v1"]).default("quick"))
+    .addOption(new Option("--suite <name>", "workload suite").choices(SUITE_NAMES).default("quick"))
     .option("-w, --workloads <ids>", "comma-separated workload ids instead of the suite, e.g. pp512,tg128")
     .option("-r, --repetitions <n>", "timed repetitions per workload", "3")
     .option("-t, --threads <n>", "wllama threads (default: the browser's hardwareConcurrency)")

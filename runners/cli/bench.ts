@@ -3,18 +3,19 @@ import os from "node:os";
 import { SingleBar, Presets } from "cli-progress";
 import { Option, type Command } from "commander";
 import { BACKENDS, parseSubmission, type Backend, type Submission } from "../../lib/core/contracts/submission";
-import { parseWorkloadId, SUITE_QUICK, SUITE_V1, type WorkloadSpec } from "../../lib/core/contracts/workloads";
+import { contextSizeFor, resolveWorkloads, SUITE_NAMES, WorkloadListError, type SuiteName, type WorkloadSpec } from "../../lib/core/contracts/workloads";
 import { defaultDataDir } from "../../lib/server/db/client";
 import { AbortedError, runSession } from "../native/session";
 import { ModelError, resolveModel } from "../models/resolve";
 import { render, OUTPUT_FORMATS, type OutputFormat } from "../output/printers";
 import { detectMeters } from "../native/power";
+import { probeThisDevice } from "../native/device/probe";
 import { checkDestination, deliver } from "./deliver";
 import { CliError } from "./errors";
 
 export interface BenchOptions {
   model: string;
-  suite: "v1" | "quick";
+  suite: SuiteName;
   workloads?: string;
   repetitions: string;
   threads?: string;
@@ -42,18 +43,14 @@ const int = (name: string, v: string | undefined, min: number, max: number): num
   return n;
 };
 
-export function parseWorkloads(suite: string, list?: string): WorkloadSpec[] {
-  if (!list) return [...(suite === "quick" ? SUITE_QUICK : SUITE_V1)];
-  const specs = list.split(",").map((id) => id.trim()).filter(Boolean);
-  const bad = specs.filter((id) => !parseWorkloadId(id));
-  if (bad.length || specs.length === 0) throw new CliError(`unknown workload id(s): ${bad.join(", ") || "(none)"}; use llama-bench ids like pp512, tg128, pp512+tg128, tg128@d4096, ttft`);
-  return specs.map((id) => parseWorkloadId(id)!);
-}
-
-/** Context size the workloads need (depth + prompt + generation + 64), and the default: the next power of two, at least 512. */
-export function contextSizeFor(workloads: readonly WorkloadSpec[]): { need: number; default: number } {
-  const need = Math.max(...workloads.map((w) => w.nDepth + w.nPrompt + w.nGen + 64));
-  return { need, default: Math.max(512, 2 ** Math.ceil(Math.log2(need))) };
+/** The suite's workloads, or the -w list; a bad id is a CliError. */
+export function cliWorkloads(suite: SuiteName, list?: string): WorkloadSpec[] {
+  try {
+    return resolveWorkloads(suite, list);
+  } catch (e) {
+    if (e instanceof WorkloadListError) throw new CliError(e.message);
+    throw e;
+  }
 }
 
 /** Validates options, runs the session, prints, then stores or uploads. Returns the exit code. */
@@ -62,7 +59,7 @@ export async function bench(
   log: (m: string) => void = (m) => void process.stderr.write(`${m}\n`),
   print: (m: string) => void = (m) => console.log(m),
 ): Promise<{ code: number; submission?: Submission }> {
-  const workloads = parseWorkloads(o.suite, o.workloads);
+  const workloads = cliWorkloads(o.suite, o.workloads);
   const repetitions = int("repetitions", o.repetitions, 1, 1000)!;
   const threads = int("threads", o.threads, 1, 4096) ?? Math.max(1, os.availableParallelism());
   const ctx = contextSizeFor(workloads);
@@ -96,6 +93,7 @@ export async function bench(
   let submission: Submission;
   try {
     submission = await runSession({
+      device: await probeThisDevice(),
       model,
       engine: "node-llama-cpp",
       llama: { backend: o.backend, threads, contextSize, gpuLayers: int("gpu-layers", o.gpuLayers, 0, 10_000), batchSize: int("batch-size", o.batchSize, 1, 1 << 20), build: o.build, flashAttention: o.flashAttention === "on" ? true : o.flashAttention === "off" ? false : "auto" },
@@ -134,7 +132,7 @@ export function registerBenchCommand(program: Command): void {
     .command("bench")
     .description("measure the standard workload suite on this device with node-llama-cpp")
     .requiredOption("-m, --model <ref>", "a GGUF path, hf:<user>/<repo>/<file>, or synthetic:<shape>:<quant> (e.g. synthetic:llama-3.2-1b:Q4_0)")
-    .addOption(new Option("--suite <name>", "workload suite").choices(["v1", "quick"]).default("v1"))
+    .addOption(new Option("--suite <name>", "workload suite").choices(SUITE_NAMES).default("v1"))
     .option("-w, --workloads <ids>", "comma-separated workload ids instead of the suite, e.g. pp512,tg128")
     .option("-r, --repetitions <n>", "timed repetitions per workload (after one warm-up)", "5")
     .option("-t, --threads <n>", "threads (default: all cores)")

@@ -5,9 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Backend, Device, Submission, WorkloadResult } from "../../lib/core/contracts/submission";
-import { SCHEMA_VERSION } from "../../lib/core/contracts/submission";
-import { SUITE_VERSION, workloadId } from "../../lib/core/contracts/workloads";
+import type { Backend, Device, Submission } from "../../lib/core/contracts/submission";
+import { parseWorkloadId, workloadId } from "../../lib/core/contracts/workloads";
+import { buildSubmission, workloadResult } from "../../lib/core/measure/build-submission";
 
 const row = z
   .object({
@@ -76,28 +76,19 @@ export function llamaBenchToSubmissions(rows: LlamaBenchRow[], device: (backend:
     const first = g[0]!;
     const times = g.map((r) => r.test_time).sort();
     const quant = first.model_type.split(/\s+/).pop() || "unknown";
-    const workloads: WorkloadResult[] = g.map((r) => ({
-      workloadId: workloadId(r.n_prompt, r.n_gen, r.n_depth),
-      nPrompt: r.n_prompt,
-      nGen: r.n_gen,
-      nDepth: r.n_depth,
-      status: "ok",
-      error: null,
-      samples: r.samples_ns.map((ns) => ({ durationNs: ns, promptTokens: r.n_prompt, genTokens: r.n_gen })),
-      memory: { peakRssBytes: null, modelBytes: r.model_size, kvBytes: null, vramBytes: null },
-      power: [],
-      prefillEnergyPerToken: null,
-      decodeEnergyPerToken: null,
-      powerTrace: [],
-    }));
+    const workloads = g.map((r) => {
+      const id = workloadId(r.n_prompt, r.n_gen, r.n_depth);
+      const spec = parseWorkloadId(id);
+      if (!spec) throw new ImportError(`a row with n_prompt ${r.n_prompt}, n_gen ${r.n_gen}, n_depth ${r.n_depth} is not a workload Tokenwatt knows (${id || "no tokens"})`);
+      const samples = r.samples_ns.map((ns) => ({ durationNs: ns, promptTokens: r.n_prompt, genTokens: r.n_gen }));
+      return workloadResult(spec, { status: "ok", samples }, { memory: { modelBytes: r.model_size } });
+    });
     const backend = backendOf(first.backends);
-    return {
-      schemaVersion: SCHEMA_VERSION,
+    return buildSubmission({
       submissionId: uuidFrom(JSON.stringify(g)),
-      suiteVersion: SUITE_VERSION,
+      runner: { name: "llama-bench-import" },
       startedAt: new Date(times[0]!).toISOString(),
       finishedAt: new Date(times[times.length - 1]!).toISOString(),
-      runner: { name: "llama-bench-import", version: "0.1.0", commit: null },
       device: device(backend, first.cpu_info),
       engine: { name: "llama.cpp", version: first.build_number != null ? `b${first.build_number}` : first.build_commit, build: first.build_commit },
       model: {
@@ -115,12 +106,10 @@ export function llamaBenchToSubmissions(rows: LlamaBenchRow[], device: (backend:
         gpuLayers: first.n_gpu_layers ?? null,
         batchSize: first.n_batch ?? null,
         ubatchSize: first.n_ubatch ?? null,
-        contextSize: null,
         repetitions: first.samples_ns.length,
         flashAttention: first.flash_attn == null ? null : Boolean(first.flash_attn),
       },
-      idlePower: [],
       workloads,
-    } satisfies Submission;
+    });
   });
 }

@@ -1,24 +1,24 @@
 /**
- * One benchmark session: probe the device, measure memory bandwidth and idle power, then each
- * workload in its own child process with power meter windows around its timed repetitions, and
- * assemble the submission (lib/core/contracts). Nothing is uploaded or stored here.
+ * One benchmark session on a device the caller describes (LoadGen's StartTest is handed its system
+ * under test): measure memory bandwidth and idle power, then each workload in its own child
+ * process with power meter windows around its timed repetitions, and assemble the submission with
+ * the one builder (lib/core/measure/build-submission.ts). Nothing is uploaded or stored here.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import type { Backend, EngineInfo, ModelInfo, PowerReading, Submission, WorkloadResult } from "../../lib/core/contracts/submission";
-import { SCHEMA_VERSION } from "../../lib/core/contracts/submission";
-import { SUITE_VERSION, type WorkloadSpec } from "../../lib/core/contracts/workloads";
+import type { Backend, Device, EngineInfo, ModelInfo, PowerReading, Submission, WorkloadResult } from "../../lib/core/contracts/submission";
+import type { WorkloadSpec } from "../../lib/core/contracts/workloads";
+import { buildSubmission, workloadResult } from "../../lib/core/measure/build-submission";
 import { energyPerToken } from "../../lib/core/measure/energy";
+import { childProcessEnv } from "../env";
+import { runnerCommit } from "../provenance";
 import { measureBandwidthGBps } from "./device/bandwidth";
-import { workingBackends } from "./device/backends";
-import { probeDevice } from "./device/probe";
+import { batteryState } from "./power/battery";
 import type { LlamaEngineOptions } from "./engine/node-llama-cpp";
 import { beginAll, measureIdle, withIdle } from "./power";
 import type { MeterResult, PowerMeter } from "./power/meter";
 import type { ChildJob, FromChild } from "./protocol";
-
-export const RUNNER_VERSION = "0.1.0";
 
 /**
  * Environment of the measuring process. node-llama-cpp runs each decode on a libuv pool thread;
@@ -30,6 +30,12 @@ export const RUNNER_VERSION = "0.1.0";
 export const MEASURING_ENV = { UV_THREADPOOL_SIZE: "1" } as const;
 
 export interface SessionOptions {
+  /**
+   * The device under test, as the caller probed it (`tokenwatt bench`) or registered it (an agent):
+   * its hardware fields are recorded as given. The session sets the backend, the bandwidth it
+   * measured and the battery state at the time of the run.
+   */
+  device: Device;
   model: { path: string; info: ModelInfo };
   engine: "node-llama-cpp" | "null";
   llama: Omit<LlamaEngineOptions, "modelPath">;
@@ -40,7 +46,6 @@ export interface SessionOptions {
   idleSeconds: number;
   /** Skip the bandwidth benchmark (tests); null leaves the roofline unknown. */
   bandwidthGBps?: number | null;
-  runnerCommit?: string | null;
   /** Test hooks passed to the child of one workload. */
   childFaults?: Record<string, ChildJob["failWith"]>;
   nullMsPerToken?: ChildJob["nullMsPerToken"];
@@ -68,7 +73,7 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
   return new Promise((resolve, reject) => {
     const child: ChildProcess = fork(path.join(import.meta.dirname, "child-entry.mjs"), [], {
       stdio: ["ignore", "ignore", "pipe", "ipc"],
-      env: { ...process.env, ...MEASURING_ENV },
+      env: childProcessEnv(MEASURING_ENV),
     });
     let stderr = "";
     child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-2000)));
@@ -126,8 +131,13 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
 export async function runSession(opts: SessionOptions): Promise<Submission> {
   const startedAt = new Date().toISOString();
   const bandwidth = opts.bandwidthGBps === undefined ? await measureBandwidthGBps() : opts.bandwidthGBps;
-  const backends = opts.engine === "node-llama-cpp" ? await workingBackends() : [];
-  const device = await probeDevice(opts.backend, bandwidth == null ? null : Math.round(bandwidth * 100) / 100, backends);
+  const battery = batteryState();
+  const device: Device = {
+    ...opts.device,
+    backend: opts.backend,
+    memoryBandwidthGBps: bandwidth == null ? null : Math.round(bandwidth * 100) / 100,
+    battery: battery.present ? battery : null,
+  };
   const idle = await measureIdle(opts.meters, opts.idleSeconds);
   const idleWithPower: PowerReading[] = idle.map((r) => ({ ...r, idlePowerW: r.avgPowerW }));
   const workloads: WorkloadResult[] = [];
@@ -151,33 +161,21 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
     );
     const promptTokens = out.samples.reduce((a, s) => a + s.promptTokens, 0);
     const genTokens = out.samples.reduce((a, s) => a + s.genTokens, 0);
-    const perToken = energyPerToken(readings, promptTokens + genTokens);
-    workloads.push({
-      workloadId: w.id,
-      nPrompt: w.kind === "ttft" ? (out.samples[0]?.promptTokens ?? w.nPrompt) : w.nPrompt,
-      nGen: w.nGen,
-      nDepth: w.nDepth,
-      status: out.status,
-      error: out.error,
-      samples: out.samples,
-      memory: out.memory,
-      power: readings,
-      // Per-token energy is attributed to prefill or decode only for workloads that do one of them.
-      prefillEnergyPerToken: w.kind === "throughput" && w.nGen === 0 ? perToken : null,
-      decodeEnergyPerToken: w.kind === "throughput" && w.nPrompt === 0 ? perToken : null,
-      powerTrace: out.meterResults.flatMap((r) =>
-        r.trace ? [{ sensor: r.reading.sensor, scope: r.reading.scope, tMs: r.trace.tMs.slice(0, 20_000), powerW: r.trace.powerW.slice(0, 20_000) }] : [],
-      ),
-    });
+    workloads.push(
+      workloadResult(w, out.status === "ok" ? { status: "ok", samples: out.samples } : { status: out.status, error: out.error ?? "the workload failed" }, {
+        memory: out.memory,
+        power: readings,
+        energyPerToken: energyPerToken(readings, promptTokens + genTokens),
+        powerTrace: out.meterResults.flatMap((r) => (r.trace ? [{ sensor: r.reading.sensor, scope: r.reading.scope, tMs: r.trace.tMs, powerW: r.trace.powerW }] : [])),
+      }),
+    );
     opts.onProgress?.({ workloadId: w.id, phase: out.status === "ok" ? "done" : "failed" });
   }
-  return {
-    schemaVersion: SCHEMA_VERSION,
+  return buildSubmission({
     submissionId: randomUUID(),
-    suiteVersion: SUITE_VERSION,
+    runner: { name: "tokenwatt-native", commit: runnerCommit() },
     startedAt,
     finishedAt: new Date().toISOString(),
-    runner: { name: "tokenwatt-native", version: RUNNER_VERSION, commit: opts.runnerCommit ?? null },
     device,
     engine: engineInfo ?? { name: "node-llama-cpp", version: "unknown", build: null },
     model: opts.model.info,
@@ -185,7 +183,6 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
       threads: opts.llama.threads,
       gpuLayers: opts.llama.gpuLayers ?? (opts.backend === "cpu" ? 0 : null),
       batchSize: opts.llama.batchSize ?? null,
-      ubatchSize: null,
       contextSize: opts.llama.contextSize,
       repetitions: opts.repetitions,
       // "auto" is recorded as null: llama.cpp decides per device.
@@ -193,5 +190,5 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
     },
     idlePower: idleWithPower,
     workloads,
-  };
+  });
 }

@@ -7,6 +7,7 @@ import { toCsv } from "../../lib/core/present/csv";
 import { formatBytes } from "../../lib/core/present/format";
 import { decodeEfficiency } from "../../lib/core/measure/plausibility";
 import { deriveStats } from "../../lib/core/measure/stats";
+import { workloadPhase } from "../../lib/core/contracts/workloads";
 
 export const OUTPUT_FORMATS = ["md", "json", "jsonl", "csv"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -14,7 +15,7 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export function resultRows(s: Submission) {
   return s.workloads.map((w) => {
     const st = deriveStats(w.samples);
-    const decode = w.nPrompt === 0 && w.nGen > 0 && w.workloadId !== "ttft";
+    const decode = workloadPhase(w.workloadId) === "decode";
     const eff =
       decode && st && s.device.memoryBandwidthGBps ? decodeEfficiency(st.avgTokensPerSec, s.model.fileBytes, s.device.memoryBandwidthGBps) : null;
     const e = w.decodeEnergyPerToken ?? w.prefillEnergyPerToken;

@@ -83,7 +83,7 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
 
   it("answers bad input with 400 and field issues, writing nothing", async () => {
     const before = await rowCounts();
-    const s = makeSubmission() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const s = makeSubmission() as any;
     s.workloads[0].samples[0].durationNs = 0;
     s.workloads[1].memory.peakRssBytes = -5;
     const r = await post(s);
@@ -155,7 +155,7 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
   });
 
   it("stores physically implausible results flagged, never as normal results", async () => {
-    const s = makeSubmission() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const s = makeSubmission() as any;
     for (const smp of s.workloads[1].samples) smp.durationNs = 100_000_000; // tg128 in 0.1 s: 1280 tokens/s on 50 GB/s
     const r = await post(s);
     expect(r.status).toBe(201);

@@ -8,14 +8,14 @@ import { handleLeaderboardGet } from "../../lib/server/api/public-leaderboard";
 import { makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 
-function sub(mutate: (s: any) => void = () => {}): Submission { // eslint-disable-line @typescript-eslint/no-explicit-any
+function sub(mutate: (s: any) => void = () => {}): Submission {
   const s = structuredClone(makeSubmission({ workloads: 5 }));
   mutate(s);
   const r = parseSubmission(s);
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   return r.submission;
 }
-const tgScale = (k: number) => (s: any) => { for (const smp of s.workloads[1].samples) smp.durationNs = Math.round(smp.durationNs / k); }; // eslint-disable-line @typescript-eslint/no-explicit-any
+const tgScale = (k: number) => (s: any) => { for (const smp of s.workloads[1].samples) smp.durationNs = Math.round(smp.durationNs / k); };
 
 describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
   let h: TestDb;
@@ -28,9 +28,9 @@ describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
       ["a1", tgScale(1)],
       ["a2", tgScale(1.1)],
       ["a3", tgScale(1.2)],
-      ["v2", (s: any) => { s.engine.version = "3.22.0"; }], // eslint-disable-line @typescript-eslint/no-explicit-any
-      ["private", (s: any) => { s.device.model = "Private Laptop"; }], // eslint-disable-line @typescript-eslint/no-explicit-any
-      ["implausible", (s: any) => { s.device.model = "Cheater"; tgScale(20)(s); }], // eslint-disable-line @typescript-eslint/no-explicit-any
+      ["v2", (s: any) => { s.engine.version = "3.22.0"; }],
+      ["private", (s: any) => { s.device.model = "Private Laptop"; }],
+      ["implausible", (s: any) => { s.device.model = "Cheater"; tgScale(20)(s); }],
     ] as const) {
       const s = sub(m);
       ids[name] = s.submissionId;

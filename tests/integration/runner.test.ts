@@ -14,6 +14,7 @@ import { MODEL_SHAPES, tensorSpecs } from "../../lib/core/measure/model-shapes";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { handleSubmissionPost } from "../../lib/server/api/submissions";
 import { bench, type BenchOptions } from "../../runners/cli/bench";
+import { probeDevice } from "../../runners/native/device/probe";
 import { runSession } from "../../runners/native/session";
 import { writeSyntheticGguf } from "../../runners/models/synthetic-gguf";
 import { flushOutbox, Outbox } from "../../runners/upload/outbox";
@@ -59,7 +60,7 @@ describe("synthetic GGUF", () => {
       const specs = tensorSpecs(MODEL_SHAPES["tiny-test"]!, quant);
       expect(info.tensorInfo!.map((t) => t.name)).toEqual(specs.map((s) => s.name));
       expect(info.tensorInfo!.map((t) => t.dimensions.map(Number))).toEqual(specs.map((s) => s.dims));
-      expect((info.metadata as any).llama.embedding_length).toBe(64); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect((info.metadata as any).llama.embedding_length).toBe(64);
     }
   });
 });
@@ -119,6 +120,7 @@ describe("native runner end to end", () => {
 
   it("a crash or an engine error is a failed workload, not a lost session", async () => {
     const s = await runSession({
+      device: await probeDevice("cpu", null, ["cpu"]),
       model: { path: STORIES, info: { name: "x", family: null, parameterCount: null, quantization: "F32", fileBytes: 1, sha256: null, weights: "real", source: null } },
       engine: "null",
       llama: { backend: "cpu", threads: 1, contextSize: 512 },

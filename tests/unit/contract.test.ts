@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { makeSubmission } from "../helpers/fixtures";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 const clone = (): Json => structuredClone(makeSubmission({ workloads: 5 })) as Json;
 
 describe("submission contract", () => {

@@ -3,7 +3,7 @@ import { parseSubmission } from "../../lib/core/contracts/submission";
 import { checkSubmission, decodeEfficiency, rooflineTokensPerSec } from "../../lib/core/measure/plausibility";
 import { makeSubmission } from "../helpers/fixtures";
 
-function parsed(mutate: (s: any) => void = () => {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
+function parsed(mutate: (s: any) => void = () => {}) {
   const s = structuredClone(makeSubmission({ workloads: 5 }));
   mutate(s);
   const r = parseSubmission(s);

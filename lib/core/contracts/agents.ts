@@ -7,14 +7,14 @@
  */
 import { z } from "zod";
 import { DEVICE_CLASSES, deviceSchema } from "./submission";
-import { parseWorkloadId } from "./workloads";
+import { parseWorkloadId, SUITE_NAMES } from "./workloads";
 
 /** What one job measures. */
 export const jobRequestSchema = z
   .object({
     /** A model reference as `tokenwatt bench -m` takes it: a GGUF path on the agent, hf:..., synthetic:shape:quant. */
     model: z.string().trim().min(1).max(500),
-    suite: z.enum(["v1", "quick"]).default("quick"),
+    suite: z.enum(SUITE_NAMES).default("quick"),
     /** Workload ids instead of the suite, e.g. ["pp512", "tg128"]. */
     workloads: z
       .array(z.string().max(40).refine((id) => parseWorkloadId(id) !== null, "unknown workload id"))

@@ -16,6 +16,8 @@ const MAX_DURATION_NS = 24 * 3600 * 1e9; // one day for one repetition
 const MAX_TOKENS = 10_000_000;
 const MAX_POWER_W = 100_000; // a rack, not a phone
 const MAX_ENERGY_J = 1e9;
+/** Points kept per power trace; a runner keeps the first ones of a longer trace. */
+export const MAX_TRACE_POINTS = 20_000;
 
 const text = (max = 200) => z.string().trim().min(1).max(max);
 const optText = (max = 200) => z.string().trim().max(max).nullable().default(null);
@@ -134,8 +136,8 @@ export const powerTraceSchema = z
     sensor: text(),
     scope: z.enum(POWER_SCOPES),
     /** Milliseconds since the start of the workload's first repetition. */
-    tMs: z.array(z.number().min(0).max(MAX_DURATION_NS / 1e6)).max(20_000),
-    powerW: z.array(watts).max(20_000),
+    tMs: z.array(z.number().min(0).max(MAX_DURATION_NS / 1e6)).max(MAX_TRACE_POINTS),
+    powerW: z.array(watts).max(MAX_TRACE_POINTS),
   })
   .refine((t) => t.tMs.length === t.powerW.length, {
     message: "tMs and powerW must have the same length",

@@ -21,13 +21,22 @@ export interface WorkloadSpec {
   nDepth: number;
   /** `ttft` times the prompt plus one sampled token; others time the whole run. */
   kind: "throughput" | "ttft";
+  /**
+   * What the timed part does, the one answer to "is this a decode workload?": `prefill` (ppN),
+   * `decode` (tgN, tgN@dD), `mixed` (ppN+tgM) or `ttft`. Per-token energy is attributed to prefill
+   * or decode only for workloads of that phase; the leaderboard's generation column takes decode.
+   */
+  phase: WorkloadPhase;
 }
+
+export const WORKLOAD_PHASES = ["prefill", "decode", "mixed", "ttft"] as const;
+export type WorkloadPhase = (typeof WORKLOAD_PHASES)[number];
 
 const ID_PATTERN = /^(?:pp(\d{1,6}))?(\+)?(?:tg(\d{1,6}))?(?:@d(\d{1,7}))?$/;
 
 /** Parses a llama-bench id (`pp512`, `tg128`, `pp512+tg128`, `tg128@d4096`, `ttft`). */
 export function parseWorkloadId(id: string): WorkloadSpec | null {
-  if (id === "ttft") return { id, nPrompt: TTFT_PROMPT_TOKENS, nGen: 1, nDepth: 0, kind: "ttft" };
+  if (id === "ttft") return { id, nPrompt: TTFT_PROMPT_TOKENS, nGen: 1, nDepth: 0, kind: "ttft", phase: "ttft" };
   const m = ID_PATTERN.exec(id);
   if (!m) return null;
   const [, pp, plus, tg, depth] = m;
@@ -37,7 +46,8 @@ export function parseWorkloadId(id: string): WorkloadSpec | null {
   const nPrompt = pp ? Number(pp) : 0;
   const nGen = tg ? Number(tg) : 0;
   if ((pp && nPrompt === 0) || (tg && nGen === 0)) return null;
-  return { id, nPrompt, nGen, nDepth: depth ? Number(depth) : 0, kind: "throughput" };
+  const phase: WorkloadPhase = nGen === 0 ? "prefill" : nPrompt === 0 ? "decode" : "mixed";
+  return { id, nPrompt, nGen, nDepth: depth ? Number(depth) : 0, kind: "throughput", phase };
 }
 
 /** Formats the id of a workload the way llama-bench names it. */
@@ -55,16 +65,65 @@ export const TTFT_PROMPT =
 /** Nominal prompt length of `ttft`, before tokenization (the stored result has the real count). */
 export const TTFT_PROMPT_TOKENS = 48;
 
-/** Suite v1, in the order runners execute it. */
-export const SUITE_V1: readonly WorkloadSpec[] = [
-  "pp512",
-  "tg128",
-  "pp512+tg128",
-  "tg128@d4096",
-  "ttft",
-].map((id) => parseWorkloadId(id) as WorkloadSpec);
+/** The phase of a workload id (null for an id that does not parse). */
+export function workloadPhase(id: string): WorkloadPhase | null {
+  return parseWorkloadId(id)?.phase ?? null;
+}
 
-/** A quicker suite for first runs and CI: the same kinds, smaller sizes. */
-export const SUITE_QUICK: readonly WorkloadSpec[] = ["pp128", "tg32", "pp128+tg32", "ttft"].map(
-  (id) => parseWorkloadId(id) as WorkloadSpec,
-);
+const specs = (ids: string[]): readonly WorkloadSpec[] => ids.map((id) => parseWorkloadId(id) as WorkloadSpec);
+
+/**
+ * The suites, in the order runners execute them: `v1` is the standard suite; `quick` has the
+ * same kinds at smaller sizes, for first runs and CI. Every suite menu and flag lists these keys.
+ */
+export const SUITES = {
+  v1: specs(["pp512", "tg128", "pp512+tg128", "tg128@d4096", "ttft"]),
+  quick: specs(["pp128", "tg32", "pp128+tg32", "ttft"]),
+} as const;
+export type SuiteName = keyof typeof SUITES;
+export const SUITE_NAMES = Object.keys(SUITES) as [SuiteName, ...SuiteName[]];
+export const SUITE_V1 = SUITES.v1;
+export const SUITE_QUICK = SUITES.quick;
+
+export function isSuiteName(s: string): s is SuiteName {
+  return Object.hasOwn(SUITES, s);
+}
+
+export class WorkloadListError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkloadListError";
+  }
+}
+
+/**
+ * The workloads of a run: a comma-separated id list (as `bench -w` or `?workloads=` take it)
+ * overrides the suite. Throws WorkloadListError naming the ids that do not parse.
+ */
+export function resolveWorkloads(suite: SuiteName, list?: string | readonly string[] | null): WorkloadSpec[] {
+  if (list == null || (typeof list === "string" && list.trim() === "")) return [...SUITES[suite]];
+  const ids = (typeof list === "string" ? list.split(",") : [...list]).map((id) => id.trim()).filter(Boolean);
+  const bad = ids.filter((id) => !parseWorkloadId(id));
+  if (bad.length || ids.length === 0) {
+    throw new WorkloadListError(`unknown workload id(s): ${bad.join(", ") || "(none)"}; use llama-bench ids like pp512, tg128, pp512+tg128, tg128@d4096, ttft`);
+  }
+  return ids.map((id) => parseWorkloadId(id)!);
+}
+
+/** Context tokens kept free beyond what a workload evaluates (BOS, chat template, sampler look-ahead). */
+export const CONTEXT_HEADROOM_TOKENS = 64;
+
+/** Context size the workloads need (depth + prompt + generation + headroom), and the default: the next power of two, at least 512. */
+export function contextSizeFor(workloads: readonly WorkloadSpec[]): { need: number; default: number } {
+  const need = Math.max(...workloads.map((w) => w.nDepth + w.nPrompt + w.nGen + CONTEXT_HEADROOM_TOKENS));
+  return { need, default: Math.max(512, 2 ** Math.ceil(Math.log2(need))) };
+}
+
+/**
+ * Whether a workload can be a leaderboard column: a plain prompt (`ppN`) or generation (`tgN`)
+ * workload at depth 0. The leaderboard_rows view (drizzle/0003) pairs exactly these.
+ */
+export function isLeaderboardWorkload(id: string, column: "pp" | "tg"): boolean {
+  const w = parseWorkloadId(id);
+  return !!w && w.nDepth === 0 && w.phase === (column === "pp" ? "prefill" : "decode");
+}

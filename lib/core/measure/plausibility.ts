@@ -5,6 +5,7 @@
  * ranked as a normal result.
  */
 import type { Submission, WorkloadResult } from "../contracts/submission";
+import { workloadPhase } from "../contracts/workloads";
 import { deriveStats } from "./stats";
 
 /** Weights this large cannot be served from CPU caches, so DRAM/VRAM bandwidth bounds decode. */
@@ -46,7 +47,7 @@ export function checkWorkload(w: WorkloadResult, modelBytes: number, bandwidthGB
       break;
     }
   }
-  const decodeOnly = w.nPrompt === 0 && w.nGen > 0;
+  const decodeOnly = workloadPhase(w.workloadId) === "decode";
   const ceiling = decodeOnly ? MAX_DECODE_TOKENS_PER_SEC : MAX_PREFILL_TOKENS_PER_SEC;
   if (stats.avgTokensPerSec > ceiling) {
     flags.push({

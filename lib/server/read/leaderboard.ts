@@ -7,7 +7,7 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { BACKENDS, DEVICE_CLASSES } from "../../core/contracts/submission";
-import { parseWorkloadId } from "../../core/contracts/workloads";
+import { isLeaderboardWorkload } from "../../core/contracts/workloads";
 import { rowsOf, type Db } from "../db/client";
 import { devices, submissions, workloadResults } from "../db/schema";
 
@@ -53,7 +53,7 @@ const workloadParam = (dflt: string, kind: "pp" | "tg") =>
   z
     .string()
     .default(dflt)
-    .refine((v) => new RegExp(`^${kind}\\d{1,6}$`).test(v) && parseWorkloadId(v) !== null, `a ${kind} workload id, e.g. ${dflt}`);
+    .refine((v) => isLeaderboardWorkload(v, kind), `a ${kind} workload id at depth 0, e.g. ${dflt}`);
 
 export const leaderboardQuerySchema = z
   .object({

@@ -3,6 +3,7 @@ import os from "node:os";
 import si from "systeminformation";
 import type { Backend, Device } from "../../../lib/core/contracts/submission";
 import { batteryState } from "../power/battery";
+import { workingBackends } from "./backends";
 
 export async function probeDevice(backend: Backend, memoryBandwidthGBps: number | null, availableBackends: Backend[] = []): Promise<Device> {
   const [system, cpu, flags, mem, osInfo, graphics] = await Promise.all([
@@ -51,4 +52,9 @@ export async function probeDevice(backend: Backend, memoryBandwidthGBps: number 
     battery: battery.present ? battery : null,
     memoryBandwidthGBps,
   };
+}
+
+/** This machine as `tokenwatt bench` and `tokenwatt agent` record it: the backends that really load here. */
+export async function probeThisDevice(backend: Backend = "cpu"): Promise<Device> {
+  return probeDevice(backend, null, await workingBackends());
 }

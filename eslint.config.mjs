@@ -1,0 +1,62 @@
+// Lint is the architecture test: the import zones below are the "never" arrows of the layout
+// (README, "Layout"). lib/core is pure and browser-safe; lib/server and runners never import each
+// other; only bin/ (the composition root) and app/ see both sides.
+import comments from "@eslint-community/eslint-plugin-eslint-comments/configs";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+import importX from "eslint-plugin-import-x";
+import reactHooks from "eslint-plugin-react-hooks";
+import tseslint from "typescript-eslint";
+
+const zone = (target, from, message) => ({ target, from, message });
+
+/** Packages that need Node, a database or a framework: never in lib/core. */
+const NOT_IN_CORE = [
+  "node:*", "fs", "path", "os", "crypto", "child_process", "http", "net", "stream",
+  "next", "next/*", "react", "react-dom", "drizzle-orm", "drizzle-orm/*", "postgres", "pg", "pg-boss",
+  "@electric-sql/*", "node-llama-cpp", "systeminformation", "commander", "cli-progress", "playwright-core",
+];
+
+export default tseslint.config(
+  { ignores: ["node_modules/", ".next/", ".tokenwatt/", "drizzle/meta/", "next-env.d.ts", "out/", "tmp/"] },
+  { linterOptions: { reportUnusedDisableDirectives: "error" } },
+  ...tseslint.configs.recommended,
+  comments.recommended,
+  {
+    files: ["**/*.{ts,tsx,mjs}"],
+    plugins: { "import-x": importX, "react-hooks": reactHooks },
+    settings: { "import-x/resolver-next": [createTypeScriptImportResolver({ project: "./tsconfig.json" })] },
+    rules: {
+      // Every disable says why: `// eslint-disable-next-line rule -- reason`.
+      "@eslint-community/eslint-comments/require-description": ["error", { ignore: [] }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "react-hooks/rules-of-hooks": "error",
+      "react-hooks/exhaustive-deps": "warn",
+      "import-x/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            zone("./lib/core", ["./lib/server", "./runners", "./app", "./bin", "./scripts", "./tests"], "lib/core is pure and shared: it imports nothing from the other sides"),
+            zone("./lib/server", ["./runners", "./app", "./bin"], "lib/server never imports the device side (runners/); bin/ wires them together"),
+            zone("./runners", ["./lib/server", "./app", "./bin"], "runners/ reaches a server over HTTP only; bin/ injects what it needs (a SubmissionSink, admin operations)"),
+          ],
+        },
+      ],
+      // The environment is parsed once, by lib/server/env.ts (server) and runners/env.ts (device side).
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "read settings from lib/server/env.ts or runners/env.ts (parsed once, validated)" }],
+    },
+  },
+  {
+    files: ["lib/core/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group: NOT_IN_CORE, message: "lib/core runs in browsers too: no Node, database or framework imports" }] }] },
+  },
+  {
+    // Where the environment is read (and passed on to child processes), and the tools around the app.
+    files: ["lib/server/env.ts", "runners/env.ts", "scripts/**", "tests/**", "instrumentation.ts", "*.config.*"],
+    rules: { "no-restricted-properties": "off" },
+  },
+  {
+    files: ["tests/**"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
+);

@@ -1,0 +1,92 @@
+/**
+ * The one builder of a Submission and its WorkloadResults, used by every producer: the native
+ * runner, the browser runner, the agent's null engine and the llama-bench import. The defaults a
+ * producer leaves out (no memory figures, no power, no energy per token, no trace) are stated here
+ * once; the result is checked against the contract by whoever sends or stores it.
+ */
+import { version as PACKAGE_VERSION } from "../../../package.json";
+import {
+  SCHEMA_VERSION,
+  type Device,
+  type EngineInfo,
+  type ModelInfo,
+  type PowerReading,
+  type Sample,
+  type Submission,
+  type WorkloadResult,
+} from "../contracts/submission";
+import { MAX_TRACE_POINTS } from "../contracts/submission";
+import { SUITE_VERSION, type WorkloadSpec } from "../contracts/workloads";
+
+/** Tokenwatt's own version (package.json), recorded as `runner.version` by every producer. */
+export const TOKENWATT_VERSION: string = PACKAGE_VERSION;
+
+export const RUNNER_NAMES = ["tokenwatt-native", "tokenwatt-browser", "tokenwatt-agent-sim", "llama-bench-import"] as const;
+export type RunnerName = (typeof RUNNER_NAMES)[number];
+
+export const NO_MEMORY: WorkloadResult["memory"] = { peakRssBytes: null, modelBytes: null, kvBytes: null, vramBytes: null };
+
+/** How one workload ended. `error`/`crash` carry the reason and no samples. */
+export type WorkloadOutcome =
+  | { status: "ok"; samples: Sample[] }
+  | { status: "error" | "crash"; error: string; samples?: Sample[] };
+
+/** What a producer measured beyond the samples; anything left out is "not measured" (null or empty). */
+export interface WorkloadMeasured {
+  memory?: Partial<WorkloadResult["memory"]>;
+  power?: PowerReading[];
+  /** J/token over the whole workload; attributed to prefill or decode by the workload's phase only. */
+  energyPerToken?: WorkloadResult["decodeEnergyPerToken"];
+  powerTrace?: WorkloadResult["powerTrace"];
+}
+
+export function workloadResult(spec: WorkloadSpec, outcome: WorkloadOutcome, measured: WorkloadMeasured = {}): WorkloadResult {
+  const samples = outcome.status === "ok" ? outcome.samples : [];
+  const e = measured.energyPerToken ?? null;
+  return {
+    workloadId: spec.id,
+    // ttft's prompt length depends on the tokenizer: the engine's count is stored, not the nominal one.
+    nPrompt: spec.phase === "ttft" ? (samples[0]?.promptTokens ?? spec.nPrompt) : spec.nPrompt,
+    nGen: spec.nGen,
+    nDepth: spec.nDepth,
+    status: outcome.status,
+    error: outcome.status === "ok" ? null : outcome.error,
+    samples,
+    memory: { ...NO_MEMORY, ...measured.memory },
+    power: measured.power ?? [],
+    prefillEnergyPerToken: spec.phase === "prefill" ? e : null,
+    decodeEnergyPerToken: spec.phase === "decode" ? e : null,
+    powerTrace: (measured.powerTrace ?? []).map((t) => ({ ...t, tMs: t.tMs.slice(0, MAX_TRACE_POINTS), powerW: t.powerW.slice(0, MAX_TRACE_POINTS) })),
+  };
+}
+
+export interface SubmissionParts {
+  submissionId: string;
+  runner: { name: RunnerName; commit?: string | null };
+  startedAt: string;
+  finishedAt: string;
+  device: Device;
+  engine: EngineInfo;
+  model: ModelInfo;
+  /** Run options; what is left out was not set (llama.cpp's default applies). */
+  options: Partial<Submission["options"]> & { repetitions: number };
+  idlePower?: PowerReading[];
+  workloads: WorkloadResult[];
+}
+
+export function buildSubmission(p: SubmissionParts): Submission {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    submissionId: p.submissionId,
+    suiteVersion: SUITE_VERSION,
+    startedAt: p.startedAt,
+    finishedAt: p.finishedAt,
+    runner: { name: p.runner.name, version: TOKENWATT_VERSION, commit: p.runner.commit ?? null },
+    device: p.device,
+    engine: p.engine,
+    model: p.model,
+    options: { threads: null, gpuLayers: null, batchSize: null, ubatchSize: null, contextSize: null, flashAttention: null, ...p.options },
+    idlePower: p.idlePower ?? [],
+    workloads: p.workloads,
+  };
+}

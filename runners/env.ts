@@ -1,0 +1,40 @@
+/**
+ * The device side's settings, parsed once (zod) from the environment: the only place under
+ * runners/ that reads process.env. (Commander reads TOKENWATT_SERVER, TOKENWATT_TOKEN and
+ * TOKENWATT_BROWSER as the defaults of their flags, and says so in --help.)
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const schema = z.object({
+  /** The runner's data folder: outbox, models, agent state; a running server's address and owner credential. */
+  TOKENWATT_DATA_DIR: z.string().min(1).optional(),
+  /** "0": `npm start` does not measure this machine on an empty database. */
+  TOKENWATT_FIRST_RUN: z.enum(["0", "1"]).default("1"),
+  /** The model of that first measurement. */
+  TOKENWATT_FIRST_RUN_MODEL: z.string().trim().min(1).default("synthetic:smollm2-135m:Q8_0"),
+});
+export type RunnerEnv = z.infer<typeof schema>;
+
+let cached: RunnerEnv | null = null;
+
+export function runnerEnv(): RunnerEnv {
+  if (cached) return cached;
+  const r = schema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== "")));
+  if (!r.success) throw new Error(`Invalid Tokenwatt configuration:\n${r.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  return (cached = r.data);
+}
+
+/**
+ * The data folder: TOKENWATT_DATA_DIR (relative to the working directory), else `.tokenwatt` in the
+ * project, where `npm start` keeps it, whatever folder `npx tokenwatt` runs from.
+ */
+export function dataDir(): string {
+  const d = runnerEnv().TOKENWATT_DATA_DIR;
+  return d ? path.resolve(d) : path.resolve(import.meta.dirname, "..", ".tokenwatt");
+}
+
+/** The environment a measuring child process starts with: this one, plus `extra`. */
+export function childProcessEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}
