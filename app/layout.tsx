@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { showPrivate } from "../lib/server/read/runs";
 import Link from "next/link";
 import "./globals.css";
+import { isPublic } from "../lib/server/env";
 
 export const metadata: Metadata = {
   title: "Tokenwatt",
@@ -21,7 +21,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/leaderboard">Leaderboard</Link>
             <Link href="/tco">Offload what-if</Link>
             <Link href="/run">Benchmark this browser</Link>
-            {showPrivate() && <Link href="/agents">Agents</Link>}
+            {!isPublic() && <Link href="/agents">Agents</Link>}
             <a href="/api/health">Health</a>
           </nav>
         </header>

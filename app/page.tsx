@@ -2,14 +2,15 @@ import Link from "next/link";
 import { serverContext } from "../lib/server/context";
 import { listResults } from "../lib/server/read/results";
 import { formatBytes, formatNumber } from "../lib/core/present/format";
+import { isPublic } from "../lib/server/env";
 
 export const dynamic = "force-dynamic";
 
 export default async function ResultsPage() {
   const { db } = await serverContext();
   // The owner's dashboard: private (unpublished) results too, unless this server is public.
-  const isPublic = process.env.TOKENWATT_PUBLIC === "1";
-  const { results } = await listResults(db, { limit: 200, plausible: "all", format: "json" }, !isPublic);
+  const publicServer = isPublic();
+  const { results } = await listResults(db, { limit: 200, plausible: "all", format: "json" }, !publicServer);
   return (
     <>
       <h1>Measured results</h1>
@@ -17,7 +18,7 @@ export default async function ResultsPage() {
         Every row is one workload of one benchmark session, measured by a Tokenwatt runner on a real device. Mean
         tokens/s over the repetitions, ± the sample standard deviation. Synthetic weights give a model&apos;s speed and
         memory, not its answers.{" "}
-        {isPublic
+        {publicServer
           ? "Published results only."
           : "This is the owner's dashboard: private (unpublished) results are listed too. The public leaderboard shows published ones."}
       </p>

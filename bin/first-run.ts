@@ -4,36 +4,28 @@
  * The model is SmolLM2-135M's exact shape with random weights (no download needed; labelled
  * synthetic), or TOKENWATT_FIRST_RUN_MODEL. TOKENWATT_FIRST_RUN=0 turns it off.
  */
-import { count } from "drizzle-orm";
-import { openDbForCli } from "../lib/server/db/embedded-server";
-import { workloadResults } from "../lib/server/db/schema";
 import { bench } from "../runners/cli/bench";
+import { runnerEnv } from "../runners/env";
+import { cliDeps, openOwnerAdmin } from "./cli";
 
-export async function firstRun(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function firstRun(): Promise<void> {
+  const env = runnerEnv();
   if (env.TOKENWATT_FIRST_RUN === "0") return;
-  const h = await openDbForCli();
-  let n: number;
+  const ops = await openOwnerAdmin();
+  let measured: boolean;
   try {
-    n = (await h.db.select({ n: count() }).from(workloadResults))[0]!.n;
+    measured = await ops.hasResults();
   } finally {
-    await h.close();
+    await ops.close();
   }
-  if (n > 0) return;
-  const model = env.TOKENWATT_FIRST_RUN_MODEL || "synthetic:smollm2-135m:Q8_0";
+  if (measured) return;
+  const model = env.TOKENWATT_FIRST_RUN_MODEL;
   console.log(`[tokenwatt] no results yet: measuring this machine once (${model}, quick suite; TOKENWATT_FIRST_RUN=0 skips this)`);
   try {
-    const { code } = await bench({
-      model,
-      suite: "quick",
-      repetitions: "3",
-      backend: "cpu",
-      build: "auto",
-      output: "md",
-      idleSeconds: "2",
-      power: true,
-      bandwidth: true,
-      progress: false,
-    });
+    const { code } = await bench(
+      { model, suite: "quick", repetitions: "3", backend: "cpu", build: "auto", output: "md", idleSeconds: "2", power: true, bandwidth: true, progress: false },
+      cliDeps,
+    );
     if (code !== 0) console.warn("[tokenwatt] the first measurement had failures; see the table above");
   } catch (e) {
     console.warn(`[tokenwatt] first measurement failed: ${(e as Error).message}; the server starts anyway`);

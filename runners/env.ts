@@ -38,3 +38,8 @@ export function dataDir(): string {
 export function childProcessEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, ...extra };
 }
+
+/** Tests that change process.env between cases call this; the CLI never does. */
+export function resetRunnerEnvForTests(): void {
+  cached = null;
+}

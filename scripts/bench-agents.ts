@@ -28,7 +28,7 @@ import { AgentClient } from "../runners/agent/client";
 import { nullMeasure } from "../runners/agent/measure-null";
 import { AgentStateFile } from "../runners/agent/state";
 import { Outbox } from "../runners/upload/outbox";
-import { startAgentApiServer } from "../tests/helpers/agent-api-server";
+import { startTestApiServer } from "../tests/helpers/api";
 import { createPostgresDatabase } from "../tests/helpers/db";
 import { makeSubmission } from "../tests/helpers/fixtures";
 
@@ -43,7 +43,7 @@ function arg(name: string, def: number): number {
 async function serve(url: string) {
   const h = await openDb({ databaseUrl: url, maxConnections: 10 });
   const queue = await openJobQueue(h, { maxConnections: 10 });
-  const api = await startAgentApiServer(h.db, queue, 60);
+  const api = await startTestApiServer(h.db, queue, 60);
   const reaper = setInterval(() => void reapJobs(queue, 60).catch((e) => console.error("reaper:", e.message)), 15_000);
   console.log(`LISTENING ${api.url}`);
   process.on("SIGTERM", async () => {
@@ -93,8 +93,14 @@ async function main() {
     const apiUrl = await new Promise<string>((resolve, reject) => {
       const t = setInterval(() => {
         const m = /LISTENING (\S+)/.exec(serverOut);
-        if (m) (clearInterval(t), resolve(m[1]!));
-        if (server!.exitCode !== null) (clearInterval(t), reject(new Error("the server exited")));
+        if (m) {
+          clearInterval(t);
+          resolve(m[1]!);
+        }
+        if (server!.exitCode !== null) {
+          clearInterval(t);
+          reject(new Error("the server exited"));
+        }
       }, 50);
     });
 

@@ -15,6 +15,7 @@ import { parseWorkloadId } from "../lib/core/contracts/workloads";
 import { deriveStats } from "../lib/core/measure/stats";
 import { probeDevice } from "../runners/native/device/probe";
 import { runSession } from "../runners/native/session";
+import { cliDeps } from "../bin/cli";
 import { benchBrowser } from "../runners/cli/bench-browser";
 import { resolveModel } from "../runners/models/resolve";
 import { startServer } from "../tests/helpers/server";
@@ -57,6 +58,7 @@ try {
       });
       const { submission: browser } = await benchBrowser(
         { url: server.url, engine: "wllama", model: path.basename(model.path), webllmModel: "", suite: "quick", workloads: workloadIds.join(","), repetitions: String(reps), threads: String(threads), browser: "/usr/bin/chromium", headed: false, nativeDevice: true, timeout: "1800", output: "json" },
+        cliDeps,
         () => {},
         () => {},
       );

@@ -11,7 +11,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import os from "node:os";
 import { parseWorkloadId } from "../lib/core/contracts/workloads";
-import { defaultDataDir } from "../lib/server/db/client";
+import { dataDir as runnerDataDir } from "../runners/env";
 import { deriveStats, mean } from "../lib/core/measure/stats";
 import { probeDevice } from "../runners/native/device/probe";
 import { runSession } from "../runners/native/session";
@@ -58,7 +58,7 @@ async function runner(model: Awaited<ReturnType<typeof resolveModel>>) {
 async function main() {
   console.error("building llama-bench from node-llama-cpp's bundled llama.cpp source (first time: several minutes)...");
   const bin = execFileSync("bash", ["scripts/build-llama-bench.sh"], { encoding: "utf8" }).trim().split("\n").pop()!;
-  const model = await resolveModel(modelRef, defaultDataDir());
+  const model = await resolveModel(modelRef, runnerDataDir());
   console.error(`model ${model.path} (${(model.info.fileBytes / 2 ** 20).toFixed(0)} MiB), ${threads} threads, ${reps} repetitions, ${rounds} rounds`);
   const lb: ReturnType<typeof llamaBench>[] = [];
   const rn: Awaited<ReturnType<typeof runner>>[] = [];

@@ -14,11 +14,13 @@ register();
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 process.env.NODE_ENV = "production";
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
-const { loadEnv } = await import("../lib/server/env.ts");
-const env = loadEnv();
+const { serverEnv } = await import("../lib/server/env.ts");
+const env = serverEnv();
 const embedded = !env.DATABASE_URL;
-// Default: leave one core to PostgreSQL when it runs on the same machine.
-const workers = env.TOKENWATT_WORKERS ?? (embedded ? 1 : Math.max(1, Math.min(8, os.availableParallelism() - 1)));
+// Default: one process per core (one saturates a core under ingest load), leaving one core to a
+// PostgreSQL on the same machine, and at most 8 (each holds its own connection pool).
+const MAX_DEFAULT_WORKERS = 8;
+const workers = env.TOKENWATT_WORKERS ?? (embedded ? 1 : Math.max(1, Math.min(MAX_DEFAULT_WORKERS, os.availableParallelism() - 1)));
 if (embedded && workers > 1) {
   console.error("TOKENWATT_WORKERS > 1 needs DATABASE_URL: the embedded database belongs to one process.");
   process.exit(2);
@@ -45,18 +47,20 @@ if (workers > 1 && cluster.isPrimary) {
   const app = next({ dev: false, dir: root, port: env.PORT });
   const handle = app.getRequestHandler();
   await app.prepare();
-  // The ingest endpoint is the one hot path (every runner upload): served here without Next's
-  // router, by the same handler the App Router route (app/api/v1/submissions) uses in `next dev`.
-  const { serveIngest } = await import("../lib/server/http/node.ts");
-  // The agent API too: heartbeats and polls of a whole fleet (lib/server/node-agents.ts).
-  const { serveAgents } = await import("../lib/server/http/node-agents.ts");
+  // The API (every /api path, ingest and agent polls among them) is served by the route table
+  // without Next's router: one dispatcher for every transport, and the client's socket address.
+  const { serveApi } = await import("../lib/server/http/node.ts");
+  const { isApiPath } = await import("../lib/server/http/routes.ts");
+  const { serverDeps } = await import("../lib/server/context.ts");
+  const { announceServer } = await import("../lib/server/startup.ts");
   const server = http.createServer((req, res) => {
-    if (req.method === "POST" && req.url === "/api/v1/submissions") return void serveIngest(req, res);
-    if (req.url === "/api/v1/agents" || req.url?.startsWith("/api/v1/agents/")) return void serveAgents(req, res);
+    const pathname = (req.url ?? "/").split("?")[0];
+    if (isApiPath(pathname)) return void serveApi(req, res, serverDeps);
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
   server.listen(env.PORT, () => {
+    announceServer(env.PORT);
     if (cluster.isPrimary) console.log(`[tokenwatt] listening on http://localhost:${env.PORT}`);
   });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.close(() => process.exit(0)));

@@ -9,6 +9,7 @@ import { toFieldIssues } from "../../lib/core/contracts/submission";
 import { AgentJobError, enqueueJobs } from "../../lib/server/fleet/jobs";
 import { authenticate } from "../../lib/server/store/tokens";
 import { agentContext } from "../../lib/server/context";
+import { isPublic } from "../../lib/server/env";
 
 export interface EnqueueFormState {
   message: string | null;
@@ -29,7 +30,7 @@ export async function enqueueAction(_prev: EnqueueFormState, f: FormData): Promi
   const values = Object.fromEntries(
     ["targetKind", "agentId", "deviceClass", "model", "suite", "workloads", "repetitions", "threads", "timeoutS"].map((k) => [k, text(f, k) ?? ""]),
   );
-  if (process.env.TOKENWATT_PUBLIC === "1") {
+  if (isPublic()) {
     const auth = await authenticate(db, `Bearer ${text(f, "adminToken") ?? ""}`);
     if (!auth.ok || auth.role !== "admin") return { ok: false, message: "This server is public: queueing needs an admin token.", errors: { adminToken: "an admin token is required" }, values };
   }

@@ -1,9 +1,9 @@
 import { notFound } from "next/navigation";
 import { agentDeviceClasses, countAgents, listAgents } from "../../lib/server/fleet/agents";
-import { showPrivate } from "../../lib/server/read/runs";
 import { listBatches, listJobFailures } from "../../lib/server/read/agents";
 import { agentContext } from "../../lib/server/context";
 import { EnqueueForm } from "./enqueue-form";
+import { isPublic } from "../../lib/server/env";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Agents · Tokenwatt" };
@@ -17,7 +17,7 @@ const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", 
 export default async function AgentsPage() {
   // The fleet (host names, hardware, model paths, failures) is the owner's: a public server does
   // not show it; jobs are queued there through the API with an admin token.
-  if (!showPrivate()) notFound();
+  if (isPublic()) notFound();
   const { db, agentTimeoutS } = await agentContext();
   const [agents, totals, batches, failures, classes] = await Promise.all([
     listAgents(db, agentTimeoutS),

@@ -1,5 +1,4 @@
-import { showPrivate } from "../../lib/server/read/runs";
-import { loadEnv } from "../../lib/server/env";
+import { isPublic, serverEnv } from "../../lib/server/env";
 import { BrowserRunner } from "./browser-runner";
 import { PairPanel } from "./pair-panel";
 
@@ -7,7 +6,7 @@ export const metadata = { title: "Benchmark this browser · Tokenwatt" };
 export const dynamic = "force-dynamic";
 
 export default function RunPage() {
-  const ownerMode = showPrivate();
+  const ownerMode = !isPublic();
   return (
     <>
       <h1>Benchmark this device in the browser</h1>
@@ -15,7 +14,7 @@ export default function RunPage() {
         Runs the suite&apos;s LLM workloads (the same ids as the native runner) with llama.cpp in WebAssembly (wllama) on a GGUF file this
         server hosts, or with web-llm on WebGPU; probes WebGPU and measures this device&apos;s roofline. Results upload with a pairing code.
       </p>
-      <BrowserRunner webLlmBaseUrl={loadEnv().TOKENWATT_WEBLLM_BASE_URL} ownerMode={ownerMode} />
+      <BrowserRunner webLlmBaseUrl={serverEnv().TOKENWATT_WEBLLM_BASE_URL} ownerMode={ownerMode} />
       {ownerMode && <PairPanel />}
     </>
   );

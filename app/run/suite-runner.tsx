@@ -1,11 +1,11 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import type { Device, Submission } from "../../lib/core/contracts/submission";
-import { parseWorkloadId, SUITE_QUICK, SUITE_V1, type WorkloadSpec } from "../../lib/core/contracts/workloads";
-import type { BrowserEngine } from "../../runners/browser/engine";
-import { BrowserSuite, type SuiteProgress } from "../../runners/browser/suite";
-import { browserDevice, buildBrowserSubmission, newSubmissionId, userAgentInfo } from "../../runners/browser/submission";
+import type { Submission } from "../../lib/core/contracts/submission";
+import { isSuiteName, resolveWorkloads, SUITE_NAMES, SUITES, WorkloadListError, type SuiteName } from "../../lib/core/contracts/workloads";
+import { deriveStats } from "../../lib/core/measure/stats";
+import { PAGE_STATE_GLOBAL, INJECTED_DEVICE_GLOBAL, type PageState } from "../../runners/browser/bridge";
+import { runBrowserSession, type EngineTarget } from "../../runners/browser/session";
 import type { WebGpuProbe } from "../../runners/browser/webgpu-bench";
 import { UploadPanel } from "./upload-panel";
 
@@ -16,23 +16,6 @@ interface CatalogModel {
   info: Submission["model"];
 }
 
-/** What `tokenwatt bench-browser` reads from the page. */
-export interface PageState {
-  status: "idle" | "running" | "done" | "error";
-  submission: Submission | null;
-  error: string | null;
-}
-
-declare global {
-  interface Window {
-    __tokenwatt?: PageState;
-    /** Injected by `tokenwatt bench-browser`: the native probe of this machine. */
-    __TOKENWATT_DEVICE__?: Device;
-  }
-}
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
 export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpuProbe; webLlmBaseUrl: string; ownerMode: boolean }) {
   const params = typeof window === "undefined" ? new URLSearchParams() : new URLSearchParams(window.location.search);
   const [models, setModels] = useState<CatalogModel[] | null>(null);
@@ -40,7 +23,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
   const [modelId, setModelId] = useState(params.get("model") ?? "");
   const [webLlmModel, setWebLlmModel] = useState(params.get("webllmModel") ?? "SmolLM2-135M-Instruct-q0f32-MLC");
   const [baseUrl, setBaseUrl] = useState(params.get("webllmBase") ?? (webLlmBaseUrl || `${typeof window === "undefined" ? "" : window.location.origin}/api/v1/browser/webllm`));
-  const [suite, setSuite] = useState(params.get("suite") === "v1" ? "v1" : "quick");
+  const [suite, setSuite] = useState<SuiteName>(params.get("suite") === "v1" ? "v1" : "quick");
   const [reps, setReps] = useState(params.get("reps") ?? "3");
   const [threads, setThreads] = useState(params.get("threads") ?? String(probe.hints.hardwareConcurrency ?? 1));
   const [progress, setProgress] = useState<string | null>(null);
@@ -50,15 +33,15 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
   const urlError = useRef<string | null>(
     params.has("engine") && !["wllama", "web-llm"].includes(params.get("engine")!)
       ? `unknown engine "${params.get("engine")}" in the link: wllama or web-llm`
-      : params.has("suite") && !["quick", "v1"].includes(params.get("suite")!)
-        ? `unknown suite "${params.get("suite")}" in the link: quick or v1`
+      : params.has("suite") && !isSuiteName(params.get("suite")!)
+        ? `unknown suite "${params.get("suite")}" in the link: ${SUITE_NAMES.join(" or ")}`
         : null,
   );
   // A public server opens its model catalog to a browser holding a live pairing code.
   const pairQuery = params.get("pair") ? `?pair=${encodeURIComponent(params.get("pair")!)}` : "";
 
   useEffect(() => {
-    window.__tokenwatt = state;
+    window[PAGE_STATE_GLOBAL] = state;
   }, [state]);
 
   useEffect(() => {
@@ -76,6 +59,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
         setModelId(found?.id ?? j.models[0]?.id ?? "");
       })
       .catch((e: Error) => setState({ status: "error", submission: null, error: `cannot list this server's models: ${e.message}` }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the catalog is fetched once, for the link the page was opened with
   }, []);
 
   const run = async () => {
@@ -84,80 +68,29 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
     if (!Number.isInteger(nReps) || nReps < 1 || nReps > 100) return setState({ status: "error", submission: null, error: "repetitions must be a whole number from 1 to 100" });
     if (!Number.isInteger(nThreads) || nThreads < 1 || nThreads > 256) return setState({ status: "error", submission: null, error: "threads must be a whole number from 1 to 256" });
     // ?workloads=pp512,tg128 (as `bench -w`) overrides the suite.
-    const custom = params.get("workloads")?.split(",").map((id) => id.trim()).filter(Boolean);
-    const parsed = custom?.map((id) => parseWorkloadId(id));
-    if (custom && (custom.length === 0 || parsed!.some((w) => !w))) {
-      return setState({ status: "error", submission: null, error: `unknown workload id(s) in ?workloads=: ${custom.filter((id) => !parseWorkloadId(id)).join(", ") || "(none)"}` });
-    }
-    const workloads: readonly WorkloadSpec[] = parsed ? (parsed as WorkloadSpec[]) : suite === "v1" ? SUITE_V1 : SUITE_QUICK;
-    const contextSize = Math.max(512, 2 ** Math.ceil(Math.log2(Math.max(...workloads.map((w) => w.nDepth + w.nPrompt + w.nGen + 64)))));
-    setState({ status: "running", submission: null, error: null });
-    const startedAt = new Date().toISOString();
-    let eng: BrowserEngine | null = null;
-    let open: () => Promise<BrowserEngine>;
+    let workloads;
     try {
-      let model: Submission["model"];
+      workloads = resolveWorkloads(suite, params.get("workloads"));
+    } catch (e) {
+      if (e instanceof WorkloadListError) return setState({ status: "error", submission: null, error: `in ?workloads=: ${e.message}` });
+      throw e;
+    }
+    setState({ status: "running", submission: null, error: null });
+    try {
+      let target: EngineTarget;
       if (engine === "wllama") {
         const m = models?.find((x) => x.id === modelId);
         if (!m) throw new Error(models?.length ? "choose a model" : "this server offers no GGUF models: run `npx tokenwatt bench -m synthetic:smollm2-135m:Q8_0` once, or set TOKENWATT_MODELS_DIR");
-        model = m.info;
-        const { WllamaEngine } = await import("../../runners/browser/wllama-engine");
-        setProgress(`downloading ${m.fileName}…`);
-        open = () => WllamaEngine.create({
-          wasmUrl: "/api/v1/browser/wllama.wasm",
-          modelUrl: `/api/v1/browser/models/${m.id}${pairQuery}`,
-          threads: nThreads,
-          contextSize,
-          onLoadProgress: (l, t) => setProgress(`downloading ${m.fileName}: ${t ? Math.round((100 * l) / t) : Math.round(l / 2 ** 20)}${t ? "%" : " MiB"}`),
-        });
-        eng = await open();
+        target = { engine, model: m.info, fileName: m.fileName, modelUrl: `/api/v1/browser/models/${m.id}${pairQuery}`, wasmUrl: "/api/v1/browser/wllama.wasm", threads: nThreads };
       } else {
-        if (!probe.available) throw new Error(`web-llm needs WebGPU: ${probe.reason}`);
-        const { preflightWebLlm, WebLlmEngine } = await import("../../runners/browser/webllm-engine");
-        const target = { modelId: webLlmModel.trim(), baseUrl: baseUrl.trim().replace(/\/+$/, "") };
-        const pre = await preflightWebLlm(target, probe.features);
-        model = pre.info;
-        open = () => WebLlmEngine.create(target, pre.modelLibFile, contextSize, (text) => setProgress(text));
-        eng = await open();
+        target = { engine: "web-llm", modelId: webLlmModel, baseUrl };
       }
-      let runner = new BrowserSuite(eng, model.fileBytes);
-      const results = [];
-      for (const w of workloads) {
-        const r = await runner.run(w, nReps, (p: SuiteProgress) => setProgress(`${p.workloadId}: ${p.phase === "rep" ? `repetition ${p.done}/${p.total}` : p.phase}`));
-        results.push(r);
-        if (r.status === "crash" && w !== workloads.at(-1)) {
-          // As the native runner's child process per workload: a crash costs one workload, not the session.
-          setProgress("the engine crashed: loading it again");
-          await eng.dispose().catch(() => {});
-          eng = await open();
-          runner = new BrowserSuite(eng, model.fileBytes);
-        }
-      }
-      const injected = window.__TOKENWATT_DEVICE__;
-      const backend = eng.backend;
-      const available: ("wasm" | "webgpu")[] = probe.available ? ["wasm", "webgpu"] : ["wasm"];
-      const device = injected
-        ? { ...injected, backend, availableBackends: [...new Set([...injected.availableBackends, ...available])] }
-        : browserDevice(probe, await userAgentInfo(), backend, available);
-      const submission = buildBrowserSubmission({
-        submissionId: newSubmissionId(),
-        startedAt,
-        finishedAt: new Date().toISOString(),
-        device,
-        engine: eng.info,
-        model,
-        threads: eng.threads,
-        contextSize,
-        repetitions: nReps,
-        workloads: results,
-      });
+      const submission = await runBrowserSession({ target, workloads, repetitions: nReps, probe, injectedDevice: window[INJECTED_DEVICE_GLOBAL], onProgress: setProgress });
       setProgress(null);
       setState({ status: "done", submission, error: null });
     } catch (e) {
       setProgress(null);
       setState({ status: "error", submission: null, error: (e as Error).message });
-    } finally {
-      await eng?.dispose().catch(() => {});
     }
   };
 
@@ -166,7 +99,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
       started.current = true;
       void run();
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- starts once, when the catalog has loaded
   }, [models]);
 
   const s = state.submission;
@@ -208,9 +141,12 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
         )}
         <label>
           Suite
-          <select name="suite" value={suite} onChange={(e) => setSuite(e.target.value)}>
-            <option value="quick">quick ({SUITE_QUICK.map((w) => w.id).join(", ")})</option>
-            <option value="v1">v1 ({SUITE_V1.map((w) => w.id).join(", ")})</option>
+          <select name="suite" value={suite} onChange={(e) => setSuite(e.target.value as SuiteName)}>
+            {SUITE_NAMES.map((name) => (
+              <option key={name} value={name}>
+                {name} ({SUITES[name].map((w) => w.id).join(", ")})
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -259,7 +195,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
                 <tr key={w.workloadId}>
                   <th scope="row">{w.workloadId}</th>
                   <td>{w.status === "ok" ? "ok" : <span className="field-error">{w.error}</span>}</td>
-                  <td className="num">{w.samples.length ? mean(w.samples.map((x) => ((x.promptTokens + x.genTokens) * 1e9) / x.durationNs)).toFixed(1) : "—"}</td>
+                  <td className="num">{deriveStats(w.samples)?.avgTokensPerSec.toFixed(1) ?? "—"}</td>
                   <td className="num">{w.samples.length}</td>
                 </tr>
               ))}

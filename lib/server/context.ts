@@ -1,7 +1,8 @@
 /** Process-wide server dependencies (database, rate limiter), created once. */
 import { getDb } from "./db/client";
 import { getJobQueue } from "./fleet/job-queue";
-import { loadEnv } from "./env";
+import { serverEnv } from "./env";
+import type { ServerDeps } from "./http/deps";
 import { createRateLimiter, type RateLimiter } from "./http/rate-limit";
 
 const g = globalThis as unknown as { __tokenwattLimiter?: RateLimiter };
@@ -9,7 +10,7 @@ const g = globalThis as unknown as { __tokenwattLimiter?: RateLimiter };
 export async function serverContext() {
   const handle = await getDb();
   if (!g.__tokenwattLimiter) {
-    const env = loadEnv();
+    const env = serverEnv();
     g.__tokenwattLimiter = createRateLimiter(env.TOKENWATT_RATE_LIMIT_PER_MIN, env.TOKENWATT_RATE_LIMIT_BURST);
   }
   return { db: handle.db, handle, limiter: g.__tokenwattLimiter };
@@ -19,5 +20,11 @@ export async function serverContext() {
 export async function agentContext() {
   const { db, handle } = await serverContext();
   const queue = await getJobQueue(Promise.resolve(handle));
-  return { db, queue, agentTimeoutS: loadEnv().TOKENWATT_AGENT_TIMEOUT_S };
+  return { db, queue, agentTimeoutS: serverEnv().TOKENWATT_AGENT_TIMEOUT_S };
+}
+
+/** The route table's dependencies in this process: pg-boss starts with the first request that needs it. */
+export async function serverDeps(): Promise<ServerDeps> {
+  const { db, handle, limiter } = await serverContext();
+  return { db, dbKind: handle.kind, limiter, queue: () => getJobQueue(Promise.resolve(handle)), agentTimeoutS: serverEnv().TOKENWATT_AGENT_TIMEOUT_S };
 }

@@ -1,7 +1,10 @@
 /**
  * Server configuration, validated once (zod) so a bad setting fails at start with a clear
- * message instead of misbehaving later. Imported by next.config.ts.
+ * message instead of misbehaving later: `serverEnv()` parses process.env on first use and every
+ * server module reads its settings from it (next.config.ts calls it at start). The only place
+ * under lib/server that reads process.env.
  */
+import path from "node:path";
 import { z } from "zod";
 
 const envSchema = z.object({
@@ -17,11 +20,11 @@ const envSchema = z.object({
   TOKENWATT_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
   /** "1": a public server; the results page lists published results only. */
   TOKENWATT_PUBLIC: z.enum(["0", "1"]).default("0"),
-  /** Server processes; default 1 on the embedded database, one per core with DATABASE_URL. */
   /** Extra directories (separated by ":") whose GGUF files the browser runner may load. */
   TOKENWATT_MODELS_DIR: z.string().default(""),
   /** Where the browser runner finds web-llm artifacts; default: this server's /api/v1/browser/webllm. */
   TOKENWATT_WEBLLM_BASE_URL: z.union([z.url(), z.literal("")]).default(""),
+  /** Server processes; default 1 on the embedded database, one per core with DATABASE_URL. */
   TOKENWATT_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   /** Seconds without a heartbeat after which an agent is offline and its running job is failed. */
   TOKENWATT_AGENT_TIMEOUT_S: z.coerce.number().int().min(5).max(86_400).default(60),
@@ -38,5 +41,34 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   return r.data;
 }
 
-/** Largest accepted submission body (bytes). */
-export const MAX_BODY_BYTES = 1_000_000;
+let cached: Env | null = null;
+
+/** The server's configuration, parsed once per process. */
+export function serverEnv(): Env {
+  return (cached ??= loadEnv());
+}
+
+/** A public server shows published results only and needs admin tokens for what the owner's dashboard does freely. */
+export function isPublic(): boolean {
+  return serverEnv().TOKENWATT_PUBLIC === "1";
+}
+
+/** The data directory (embedded database, models, web-llm artifacts, owner credential), absolute. */
+export function serverDataDir(): string {
+  return path.resolve(/* turbopackIgnore: true */ serverEnv().TOKENWATT_DATA_DIR);
+}
+
+/** Largest accepted request bodies, bytes. */
+export const BODY_LIMITS = {
+  submissionBytes: 1_000_000,
+  agentBytes: 200_000,
+  publishBytes: 1_000_000,
+  scenarioBytes: 100_000,
+  pairingBytes: 10_000,
+  adminBytes: 10_000,
+} as const;
+
+/** Tests that change process.env between cases call this; a server never does. */
+export function resetServerEnvForTests(): void {
+  cached = null;
+}

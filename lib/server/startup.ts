@@ -1,11 +1,14 @@
-/** Server start: open and migrate the database; share the embedded one with the CLI. */
+/**
+ * Server start: open and migrate the database, make the data directory private and its owner
+ * credential ready, say where this server listens (for the owner's CLI), start the agent reaper.
+ */
+import { ensureOwnerCredential, writeServerInfo } from "./admin/owner";
 import { DatabaseBusyError, getDb } from "./db/client";
-import { serveEmbedded } from "./db/embedded-server";
-import { loadEnv } from "./env";
+import { serverDataDir, serverEnv } from "./env";
 import { startAgentReaper } from "./fleet/reaper";
 
 export async function startServerServices(): Promise<void> {
-  const env = loadEnv();
+  const env = serverEnv();
   // A CLI command may hold the embedded database for a moment: wait for it rather than fail.
   let h;
   for (let waited = 0; ; waited += 250) {
@@ -18,13 +21,13 @@ export async function startServerServices(): Promise<void> {
     }
   }
   console.log(`[tokenwatt] database: ${h.kind} (${h.location})`);
-  if (h.kind === "pglite") {
-    try {
-      await serveEmbedded(h);
-    } catch (e) {
-      console.warn("[tokenwatt] could not share the embedded database with the CLI:", (e as Error).message);
-    }
-  }
+  ensureOwnerCredential(serverDataDir());
+  announceServer(env.PORT);
   // Agents: pg-boss starts with the first agent request; the reaper fails jobs of silent agents.
   startAgentReaper(env.TOKENWATT_AGENT_TIMEOUT_S);
+}
+
+/** Tells the owner's CLI where this server listens (server.json in the data directory, 0600). */
+export function announceServer(port: number): void {
+  writeServerInfo(serverDataDir(), `http://127.0.0.1:${port}`);
 }

@@ -7,6 +7,7 @@
  */
 import type { ModelInfo } from "../../lib/core/contracts/submission";
 import { BrowserBenchError, type BrowserEngine, type CompletionTiming } from "./engine";
+import type { MLCEngineInterface } from "@mlc-ai/web-llm";
 
 export const WEBLLM_VERSION = "0.2.86";
 
@@ -86,7 +87,7 @@ export class WebLlmEngine implements BrowserEngine {
   readonly info = { name: "web-llm" as const, version: WEBLLM_VERSION, build: null as string | null };
 
   private constructor(
-    private readonly engine: import("@mlc-ai/web-llm").MLCEngineInterface,
+    private readonly engine: MLCEngineInterface,
     readonly contextSize: number,
     modelLibFile: string,
   ) {

@@ -3,7 +3,7 @@ import os from "node:os";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { Option, type Command } from "commander";
-import { defaultDataDir } from "../../lib/server/db/client";
+import { dataDir as runnerDataDir } from "../env";
 import { Agent } from "../agent/agent";
 import { AgentApiError, AgentClient } from "../agent/client";
 import { nativeMeasure } from "../agent/measure-native";
@@ -11,7 +11,7 @@ import { AgentStateFile } from "../agent/state";
 import { probeThisDevice } from "../native/device/probe";
 import { TOKENWATT_VERSION } from "../../lib/core/measure/build-submission";
 import { Outbox } from "../upload/outbox";
-import { CliError } from "./errors";
+import { CliError } from "../../lib/core/cli-error";
 
 interface AgentCliOptions {
   server: string;
@@ -51,7 +51,7 @@ export function registerAgentCommand(program: Command): void {
         throw new CliError(`--server must be a URL like http://host:3000 (got "${o.server}")`);
       }
       const log = (m: string) => process.stderr.write(`[agent ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
-      const dataDir = defaultDataDir();
+      const dataDir = runnerDataDir();
       // One directory per agent (server + token): its outbox is not flushed by `tokenwatt upload`
       // with another token, and two agents on one machine keep separate state.
       const agentDir = path.join(dataDir, "agents", createHash("sha256").update(`${o.server}\n${o.token}`).digest("hex").slice(0, 16));

@@ -6,14 +6,15 @@
  */
 import { Option, type Command } from "commander";
 import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
-import { defaultDataDir } from "../../lib/server/db/client";
+import { dataDir as runnerDataDir } from "../env";
 import { probeDevice } from "../native/device/probe";
 import { ModelError, resolveModel } from "../models/resolve";
 import { render, OUTPUT_FORMATS, type OutputFormat } from "../output/printers";
 import { cliWorkloads } from "./bench";
 import { SUITE_NAMES, type SuiteName } from "../../lib/core/contracts/workloads";
-import { checkDestination, deliver } from "./deliver";
-import { CliError } from "./errors";
+import { checkDestination, deliver, type CliDeps } from "./deliver";
+import { CliError } from "../../lib/core/cli-error";
+import { INJECTED_DEVICE_GLOBAL, PAGE_STATE_GLOBAL, type PageState } from "../browser/bridge";
 
 export interface BenchBrowserOptions {
   url: string;
@@ -57,7 +58,7 @@ export async function pickModel(base: string, ref: string | undefined, token?: s
   if (ref?.startsWith("synthetic:")) {
     // Written into this machine's data directory, which a local dashboard serves.
     try {
-      await resolveModel(ref, defaultDataDir());
+      await resolveModel(ref, runnerDataDir());
     } catch (e) {
       if (e instanceof ModelError) throw new CliError(e.message);
       throw e;
@@ -72,7 +73,7 @@ export async function pickModel(base: string, ref: string | undefined, token?: s
   return m;
 }
 
-export async function benchBrowser(o: BenchBrowserOptions, log: (m: string) => void = (m) => void process.stderr.write(`${m}\n`), print: (m: string) => void = console.log): Promise<{ code: number; submission?: Submission }> {
+export async function benchBrowser(o: BenchBrowserOptions, deps: CliDeps, log: (m: string) => void = (m) => void process.stderr.write(`${m}\n`), print: (m: string) => void = console.log): Promise<{ code: number; submission?: Submission }> {
   let base: string;
   try {
     base = new URL(o.url).origin;
@@ -115,7 +116,7 @@ export async function benchBrowser(o: BenchBrowserOptions, log: (m: string) => v
   let submission: Submission;
   try {
     const page = await browser.newPage();
-    if (device) await page.addInitScript(`window.__TOKENWATT_DEVICE__ = ${JSON.stringify(device)};`);
+    if (device) await page.addInitScript(`window.${INJECTED_DEVICE_GLOBAL} = ${JSON.stringify(device)};`);
     if (o.token) {
       // A public dashboard serves its model catalog to token holders: the token goes to that
       // origin only, never to a web-llm artifact host elsewhere.
@@ -126,7 +127,7 @@ export async function benchBrowser(o: BenchBrowserOptions, log: (m: string) => v
     let last = "";
     const deadline = Date.now() + timeoutS * 1000;
     for (;;) {
-      const st = (await page.evaluate("window.__tokenwatt ?? null")) as { status: string; submission: Submission | null; error: string | null } | null;
+      const st = (await page.evaluate(`window.${PAGE_STATE_GLOBAL} ?? null`)) as PageState | null;
       if (st?.status === "done" && st.submission) {
         submission = st.submission;
         break;
@@ -143,13 +144,13 @@ export async function benchBrowser(o: BenchBrowserOptions, log: (m: string) => v
   const checked = parseSubmission(submission);
   if (!checked.ok) throw new CliError(`the page produced an invalid submission: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
   print(render(checked.submission, o.output));
-  if (!(await deliver(checked.submission, o, log))) return { code: 1, submission: checked.submission };
+  if (!(await deliver(checked.submission, o, deps, log))) return { code: 1, submission: checked.submission };
   const failed = checked.submission.workloads.filter((w) => w.status !== "ok").length;
   if (failed) log(`${failed} workload(s) failed`);
   return { code: failed ? 1 : 0, submission: checked.submission };
 }
 
-export function registerBenchBrowserCommand(program: Command): void {
+export function registerBenchBrowserCommand(program: Command, deps: CliDeps): void {
   program
     .command("bench-browser")
     .description("measure the suite inside a browser (wllama on WASM, or web-llm on WebGPU) through the dashboard's /run page")
@@ -170,7 +171,7 @@ export function registerBenchBrowserCommand(program: Command): void {
     .addOption(new Option("--server <url>", "upload to this Tokenwatt server instead of the local database").env("TOKENWATT_SERVER"))
     .addOption(new Option("--token <token>", "runner token for --server").env("TOKENWATT_TOKEN"))
     .action(async (o: BenchBrowserOptions) => {
-      const { code } = await benchBrowser(o);
+      const { code } = await benchBrowser(o, deps);
       if (code !== 0) throw new CliError("some workloads failed or the upload did not complete", code);
     });
 }

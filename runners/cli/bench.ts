@@ -4,14 +4,14 @@ import { SingleBar, Presets } from "cli-progress";
 import { Option, type Command } from "commander";
 import { BACKENDS, parseSubmission, type Backend, type Submission } from "../../lib/core/contracts/submission";
 import { contextSizeFor, resolveWorkloads, SUITE_NAMES, WorkloadListError, type SuiteName, type WorkloadSpec } from "../../lib/core/contracts/workloads";
-import { defaultDataDir } from "../../lib/server/db/client";
+import { dataDir as runnerDataDir } from "../env";
 import { AbortedError, runSession } from "../native/session";
 import { ModelError, resolveModel } from "../models/resolve";
 import { render, OUTPUT_FORMATS, type OutputFormat } from "../output/printers";
 import { detectMeters } from "../native/power";
 import { probeThisDevice } from "../native/device/probe";
-import { checkDestination, deliver } from "./deliver";
-import { CliError } from "./errors";
+import { checkDestination, deliver, type CliDeps } from "./deliver";
+import { CliError } from "../../lib/core/cli-error";
 
 export interface BenchOptions {
   model: string;
@@ -56,6 +56,7 @@ export function cliWorkloads(suite: SuiteName, list?: string): WorkloadSpec[] {
 /** Validates options, runs the session, prints, then stores or uploads. Returns the exit code. */
 export async function bench(
   o: BenchOptions,
+  deps: CliDeps,
   log: (m: string) => void = (m) => void process.stderr.write(`${m}\n`),
   print: (m: string) => void = (m) => console.log(m),
 ): Promise<{ code: number; submission?: Submission }> {
@@ -69,7 +70,7 @@ export async function bench(
   const idleSeconds = Number(o.idleSeconds);
   if (!Number.isFinite(idleSeconds) || idleSeconds < 0 || idleSeconds > 600) throw new CliError("--idle-seconds must be from 0 to 600");
   checkDestination(o);
-  const dataDir = defaultDataDir();
+  const dataDir = runnerDataDir();
   let model;
   try {
     model = await resolveModel(o.model, dataDir);
@@ -106,7 +107,10 @@ export async function bench(
       signal: controller.signal,
       onProgress: (e) => {
         if (e.phase === "rep") bar?.update(++doneReps, { workload: e.workloadId });
-        else if (e.phase === "load") bar ? bar.update(doneReps, { workload: `${e.workloadId} (loading)` }) : log(`${e.workloadId}...`);
+        else if (e.phase === "load") {
+          if (bar) bar.update(doneReps, { workload: `${e.workloadId} (loading)` });
+          else log(`${e.workloadId}...`);
+        }
         else if (e.phase === "failed") log(`${e.workloadId}: failed`);
       },
     });
@@ -121,13 +125,13 @@ export async function bench(
   const checked = parseSubmission(submission);
   if (!checked.ok) throw new CliError(`internal error: the runner produced an invalid submission: ${JSON.stringify(checked.issues)}`);
   print(render(submission, o.output));
-  if (!(await deliver(checked.submission, o, log))) return { code: 1, submission };
+  if (!(await deliver(checked.submission, o, deps, log))) return { code: 1, submission };
   const failed = submission.workloads.filter((w) => w.status !== "ok").length;
   if (failed) log(`${failed} workload(s) failed`);
   return { code: failed ? 1 : 0, submission };
 }
 
-export function registerBenchCommand(program: Command): void {
+export function registerBenchCommand(program: Command, deps: CliDeps): void {
   program
     .command("bench")
     .description("measure the standard workload suite on this device with node-llama-cpp")
@@ -152,7 +156,7 @@ export function registerBenchCommand(program: Command): void {
     .option("--no-bandwidth", "skip the memory bandwidth benchmark (no roofline)")
     .option("--no-progress", "no progress bar")
     .action(async (o: BenchOptions) => {
-      const { code } = await bench(o);
+      const { code } = await bench(o, deps);
       if (code !== 0) throw new CliError(code === 130 ? "interrupted" : "some workloads failed or the upload did not complete", code);
     });
 }

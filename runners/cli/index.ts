@@ -1,35 +1,38 @@
-/** The `tokenwatt` CLI: one module per command. Returns the process exit code. */
+/**
+ * The device side of the `tokenwatt` CLI: one module per command (bench, bench-browser, probe,
+ * upload, import, agent) and the error handling of the whole program. bin/cli.ts composes it with
+ * the owner's admin commands (lib/server/admin) and hands it what it needs (CliDeps).
+ */
 import { Command, CommanderError } from "commander";
-import { CliError } from "./errors";
+import { CliError } from "../../lib/core/cli-error";
+import { TOKENWATT_VERSION } from "../../lib/core/measure/build-submission";
 import { registerAgentCommand } from "./agent";
 import { registerBenchCommand } from "./bench";
 import { registerBenchBrowserCommand } from "./bench-browser";
+import type { CliDeps } from "./deliver";
 import { registerProbeCommand } from "./probe";
-import { registerPublishCommand } from "./publish";
-import { registerSnapshotCommand } from "./snapshot";
-import { registerTokenCommands } from "./token";
 import { registerUploadImportCommands } from "./upload-import";
 
-
-export function buildProgram(): Command {
-  const program = new Command("tokenwatt")
+export function newProgram(): Command {
+  return new Command("tokenwatt")
     .description("Measure small language models on real devices; model what offloading GenAI inference saves.")
+    .version(TOKENWATT_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  registerTokenCommands(program);
-  registerBenchCommand(program);
-  registerBenchBrowserCommand(program);
-  registerProbeCommand(program);
-  registerPublishCommand(program);
-  registerSnapshotCommand(program);
-  registerUploadImportCommands(program);
-  registerAgentCommand(program);
-  return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export function registerDeviceCommands(program: Command, deps: CliDeps): void {
+  registerBenchCommand(program, deps);
+  registerBenchBrowserCommand(program, deps);
+  registerProbeCommand(program);
+  registerUploadImportCommands(program, deps);
+  registerAgentCommand(program);
+}
+
+/** Runs the program; returns the process exit code. */
+export async function run(program: Command, argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;

@@ -1,17 +1,14 @@
 /** `tokenwatt upload` (send the outbox) and `tokenwatt import llama-bench FILE`. */
 import fs from "node:fs";
-import path from "node:path";
 import { Option, type Command } from "commander";
 import { parseSubmission } from "../../lib/core/contracts/submission";
-import { defaultDataDir } from "../../lib/server/db/client";
-import { openDbForCli } from "../../lib/server/db/embedded-server";
-import { ingestSubmission } from "../../lib/server/store/ingest";
 import { probeDevice } from "../native/device/probe";
 import { ImportError, llamaBenchToSubmissions, parseLlamaBench } from "../import/llama-bench";
-import { flushOutbox, Outbox } from "../upload/outbox";
-import { CliError } from "./errors";
+import { flushOutbox } from "../upload/outbox";
+import { outbox as defaultOutbox, storeLocally, type CliDeps } from "./deliver";
+import { CliError } from "../../lib/core/cli-error";
 
-export function registerUploadImportCommands(program: Command): void {
+export function registerUploadImportCommands(program: Command, deps: CliDeps): void {
   program
     .command("upload")
     .description("send the submissions waiting in the outbox (those a server could not take) to a server")
@@ -21,7 +18,7 @@ export function registerUploadImportCommands(program: Command): void {
     .action(async (o: { server: string; token: string; attempts: string }) => {
       const attempts = Number(o.attempts);
       if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100) throw new CliError("--attempts must be an integer from 1 to 100");
-      const outbox = new Outbox(path.join(defaultDataDir(), "outbox"));
+      const outbox = defaultOutbox();
       const n = outbox.pending().length;
       if (n === 0) {
         console.log("the outbox is empty: nothing to upload");
@@ -59,23 +56,20 @@ export function registerUploadImportCommands(program: Command): void {
       const checked = subs.map((s) => parseSubmission(s));
       const bad = checked.findIndex((c) => !c.ok);
       if (bad >= 0) throw new CliError(`${file}: group ${bad + 1} is not a valid submission: ${JSON.stringify((checked[bad] as { issues: unknown }).issues)}`);
-      const outbox = new Outbox(path.join(defaultDataDir(), "outbox"));
+      const outbox = defaultOutbox();
+      const valid = checked.flatMap((c) => (c.ok ? [c.submission] : []));
+      valid.forEach((s) => outbox.put(s));
       if (o.server) {
         if (!o.token) throw new CliError("--server needs --token");
-        subs.forEach((s) => outbox.put(s));
         const c = await flushOutbox(outbox, o.server, o.token, 4, (m) => console.error(m));
         console.log(`${subs.length} submission(s): ${c.delivered} created, ${c.duplicates} already there, ${c.failed} waiting in the outbox`);
         return;
       }
-      const h = await openDbForCli();
-      try {
-        for (const c of checked) {
-          if (!c.ok) continue;
-          const r = await ingestSubmission(h.db, c.submission, null);
-          console.log(`${r.submissionId}: ${r.status} (${c.submission.model.name}, ${c.submission.workloads.length} workloads)`);
-        }
-      } finally {
-        await h.close();
-      }
+      const results = await storeLocally(valid, deps, (m) => console.error(m));
+      valid.forEach((s, i) => {
+        const r = results[i]!;
+        if (r.ok) console.log(`${s.submissionId}: ${r.status} (${s.model.name}, ${s.workloads.length} workloads)`);
+      });
+      if (results.some((r) => !r.ok)) throw new CliError("some submissions were not stored; they wait in the outbox", 1);
     });
 }

@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { ModelInfo } from "../../lib/core/contracts/submission";
-import { MODEL_SHAPES, parameterCount, parseSyntheticUri } from "../../lib/core/measure/model-shapes";
+import { modelInfoFromGguf, syntheticFileName, syntheticModelInfo, type GgufHeader } from "../../lib/core/measure/model-info";
+import { MODEL_SHAPES, parseSyntheticUri } from "../../lib/core/measure/model-shapes";
 import { writeSyntheticGguf } from "./synthetic-gguf";
 
 export class ModelError extends Error {
@@ -28,8 +29,6 @@ async function sha256File(file: string): Promise<string> {
   return h.digest("hex");
 }
 
-const FILE_TYPES: Record<number, string> = { 0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1", 10: "Q2_K", 12: "Q3_K_M", 14: "Q4_K_S", 15: "Q4_K_M", 16: "Q5_K_S", 17: "Q5_K_M", 18: "Q6_K", 32: "BF16" };
-
 export async function describeGguf(file: string, weights: "real" | "synthetic", source: string): Promise<ModelInfo> {
   const { readGgufFileInfo } = await import("node-llama-cpp");
   let info;
@@ -38,48 +37,17 @@ export async function describeGguf(file: string, weights: "real" | "synthetic", 
   } catch (e) {
     throw new ModelError(`${file} is not a readable GGUF file: ${(e as Error).message}`);
   }
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const general: any = info.metadata.general ?? {};
-  const params = (info.fullTensorInfo ?? info.tensorInfo ?? []).reduce((a, t) => a + t.dimensions.reduce((x: number, y) => x * Number(y), 1), 0);
-  const fileType = general.file_type as number | undefined;
-  // Without general.file_type, name the quantization after the most common matrix tensor type.
-  const counts = new Map<number, number>();
-  for (const t of info.tensorInfo ?? []) if (t.dimensions.length === 2) counts.set(t.ggmlType, (counts.get(t.ggmlType) ?? 0) + 1);
-  const majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const GGML_TYPES: Record<number, string> = { 0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 6: "Q5_0", 7: "Q5_1", 8: "Q8_0", 10: "Q2_K", 11: "Q3_K", 12: "Q4_K", 13: "Q5_K", 14: "Q6_K", 30: "BF16" };
-  const generic = !general.name || general.name === general.architecture;
-  return {
-    name: generic ? path.basename(file, ".gguf") : String(general.name),
-    family: String(general.architecture ?? "") || null,
-    parameterCount: params > 0 ? params : null,
-    quantization:
-      fileType != null ? (FILE_TYPES[fileType] ?? `ftype${fileType}`) : majority != null ? (GGML_TYPES[majority] ?? `type${majority}`) : "unknown",
-    fileBytes: fs.statSync(file).size,
-    sha256: await sha256File(file),
-    weights,
-    source,
-  };
+  const header = { general: (info.metadata.general ?? {}) as GgufHeader["general"], tensors: info.fullTensorInfo ?? info.tensorInfo ?? [] };
+  return modelInfoFromGguf(header, { baseName: path.basename(file, ".gguf"), bytes: fs.statSync(file).size, sha256: await sha256File(file) }, weights, source);
 }
 
 export async function resolveModel(ref: string, dataDir: string): Promise<ResolvedModel> {
   if (ref.startsWith("synthetic:")) {
     const p = parseSyntheticUri(ref);
     if ("error" in p) throw new ModelError(p.error);
-    const file = path.join(dataDir, "models", "synthetic", `${p.key}-${p.quant}.gguf`);
+    const file = path.join(dataDir, "models", "synthetic", syntheticFileName(ref)!);
     if (!fs.existsSync(file)) writeSyntheticGguf(file, p.shape, p.quant);
-    return {
-      path: file,
-      info: {
-        name: p.shape.name,
-        family: p.shape.family,
-        parameterCount: parameterCount(p.shape),
-        quantization: p.quant,
-        fileBytes: fs.statSync(file).size,
-        sha256: null, // random weights: the hash identifies nothing
-        weights: "synthetic",
-        source: ref,
-      },
-    };
+    return { path: file, info: syntheticModelInfo(ref, fs.statSync(file).size) as ModelInfo };
   }
   if (ref.startsWith("hf:") || ref.startsWith("https://")) {
     const { resolveModelFile } = await import("node-llama-cpp");

@@ -3,6 +3,7 @@ import type { Sample } from "../../lib/core/contracts/submission";
 import type { WorkloadSpec } from "../../lib/core/contracts/workloads";
 import type { LlamaEngineOptions } from "./engine/node-llama-cpp";
 import type { EngineMemory } from "./engine/types";
+import type { EngineInfo } from "../../lib/core/contracts/submission";
 
 export interface ChildJob {
   engine: "node-llama-cpp" | "null";
@@ -18,7 +19,7 @@ export interface ChildJob {
 export type ToChild = { type: "run"; job: ChildJob } | { type: "go" };
 
 export type FromChild =
-  | { type: "loaded"; engine: import("../../lib/core/contracts/submission").EngineInfo }
+  | { type: "loaded"; engine: EngineInfo }
   | { type: "timed-start" }
   | { type: "rep"; done: number; total: number }
   | { type: "timed-end" }

@@ -89,7 +89,8 @@ export async function flushOutbox(outbox: Outbox, server: string, token: string,
     const r = await uploadWithRetries(server, token, submission, attempts);
     if (r.ok) {
       outbox.done(submission.submissionId);
-      r.status === "created" ? counts.delivered++ : counts.duplicates++;
+      if (r.status === "created") counts.delivered++;
+      else counts.duplicates++;
       log(`${submission.submissionId}: ${r.status}`);
     } else if (!r.retryable && !/^40[13]/.test(r.message)) {
       outbox.reject(submission.submissionId, r.message);

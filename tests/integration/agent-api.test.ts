@@ -20,7 +20,7 @@ import { AgentClient } from "../../runners/agent/client";
 import { nullMeasure } from "../../runners/agent/measure-null";
 import { AgentStateFile } from "../../runners/agent/state";
 import { Outbox } from "../../runners/upload/outbox";
-import { startAgentApiServer } from "../helpers/agent-api-server";
+import { startTestApiServer } from "../helpers/api";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { makeSubmission } from "../helpers/fixtures";
 
@@ -44,14 +44,14 @@ async function until<T>(what: string, check: () => Promise<T | undefined | null 
 describe.each(DB_KINDS)("agent over HTTP on %s", (kind) => {
   let db: TestDb;
   let q: JobQueue;
-  let api: Awaited<ReturnType<typeof startAgentApiServer>>;
+  let api: Awaited<ReturnType<typeof startTestApiServer>>;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-agent-api-"));
   const logs: string[] = [];
 
   beforeAll(async () => {
     db = await openTestDb(kind);
     q = await openJobQueue(db, { supervise: false });
-    api = await startAgentApiServer(db.db, q);
+    api = await startTestApiServer(db.db, q);
   });
   afterAll(async () => {
     await api?.close();
@@ -100,7 +100,7 @@ describe.each(DB_KINDS)("agent over HTTP on %s", (kind) => {
     await until("the result in the outbox, the server being down", async () => fs.existsSync(outboxDir) && fs.readdirSync(outboxDir).some((f) => f.endsWith(".json")));
     expect((await jobRow(jobId))!.state).toBe("running");
     // ...and comes back on the same address
-    api = await startAgentApiServer(db.db, q, 60, port);
+    api = await startTestApiServer(db.db, q, 60, port);
     const done = await until("completion", async () => ((await jobRow(jobId))?.state === "completed" ? jobRow(jobId) : null));
     agent.stop("test");
     await running;

@@ -14,9 +14,9 @@ import { openJobQueue, type JobQueue } from "../../lib/server/fleet/job-queue";
 import { agentJobs, agents } from "../../lib/server/db/schema";
 import { authenticate, createToken } from "../../lib/server/store/tokens";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
-import { handleSubmissionPost } from "../../lib/server/api/submissions";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { makeSubmission } from "../helpers/fixtures";
+import { callApi } from "../helpers/api";
 
 const request = jobRequestSchema.parse({ model: "synthetic:tiny-test:Q8_0", workloads: ["pp16", "tg4"], repetitions: 1 });
 
@@ -148,7 +148,7 @@ describe.each(DB_KINDS)("agent jobs on %s", (kind) => {
   it("ingest refuses an agent token's submission for another device (403), and before registration", async () => {
     const limiter = createRateLimiter(1e6, 1e6);
     const post = (token: string, body: unknown) =>
-      handleSubmissionPost(new Request("http://x/api/v1/submissions", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }), { db: db.db, limiter });
+      callApi(new Request("http://x/api/v1/submissions", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }), db.db, { limiter });
     const own = await post(fleet[0]!.token, makeSubmission({ deviceModel: fleet[0]!.model }));
     expect(own.status).toBe(201);
     const other = await post(fleet[0]!.token, makeSubmission({ deviceModel: fleet[1]!.model }));

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
 import { createToken, revokeToken } from "../../lib/server/store/tokens";
 import { powerReadings, powerTraces, submissions, workloadResults, devices, models, engines } from "../../lib/server/db/schema";
-import { handleSubmissionPost } from "../../lib/server/api/submissions";
-import { handleResultsGet } from "../../lib/server/api/results";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+import { callApi } from "../helpers/api";
 
 describe.each(DB_KINDS)("ingest API on %s", (kind) => {
   let h: TestDb;
@@ -23,7 +22,7 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
   });
 
   const post = (body: unknown, opts: { auth?: string | null; raw?: string; headers?: Record<string, string> } = {}) =>
-    handleSubmissionPost(
+    callApi(
       new Request("http://test/api/v1/submissions", {
         method: "POST",
         headers: {
@@ -33,7 +32,7 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
         },
         body: opts.raw ?? JSON.stringify(body),
       }),
-      { db: h.db, limiter },
+      h.db, { limiter },
     );
   const rowCounts = async () => ({
     submissions: (await h.db.select({ n: count() }).from(submissions))[0]!.n,
@@ -132,14 +131,14 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
         c.close();
       },
     });
-    const streamed = await handleSubmissionPost(
+    const streamed = await callApi(
       new Request("http://test/api/v1/submissions", {
         method: "POST",
         headers: { authorization: `Bearer ${token}` },
         body: stream,
         duplex: "half",
       } as RequestInit),
-      { db: h.db, limiter },
+      h.db, { limiter },
     );
     expect(streamed.status).toBe(413);
     expect(await rowCounts()).toEqual(before);
@@ -184,11 +183,11 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
   it("read API filters, paginates with a cursor, exports CSV and rejects bad parameters", async () => {
     const admin = await createToken(h.db, "reader-admin", "admin");
     // results are private until published: anonymous readers see none of these
-    const anon = await (await handleResultsGet(new Request("http://test/api/v1/results"), h.db)).json();
+    const anon = await (await callApi(new Request("http://test/api/v1/results"), h.db)).json();
     expect(anon.results).toEqual([]);
-    expect((await handleResultsGet(new Request("http://test/api/v1/results", { headers: { authorization: "Bearer tw_unknown" } }), h.db)).status).toBe(401);
+    expect((await callApi(new Request("http://test/api/v1/results", { headers: { authorization: "Bearer tw_unknown" } }), h.db)).status).toBe(401);
     const get = (q: string, headers: Record<string, string> = {}) =>
-      handleResultsGet(new Request(`http://test/api/v1/results${q}`, { headers: { authorization: `Bearer ${admin}`, ...headers } }), h.db);
+      callApi(new Request(`http://test/api/v1/results${q}`, { headers: { authorization: `Bearer ${admin}`, ...headers } }), h.db);
     const all = await (await get("?limit=1000")).json();
     expect(all.results.length).toBeGreaterThan(10);
     const tg = await (await get("?workload=tg128&backend=cpu&engine=node-llama-cpp&model=Llama-3.2-1B")).json();

@@ -3,10 +3,9 @@ import { ingestSubmission } from "../../lib/server/store/ingest";
 import { leaderboard, leaderboardQuerySchema, setPublished } from "../../lib/server/read/leaderboard";
 import { createToken } from "../../lib/server/store/tokens";
 import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
-import { handlePublishPost } from "../../lib/server/api/publish";
-import { handleLeaderboardGet } from "../../lib/server/api/public-leaderboard";
 import { makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+import { callApi } from "../helpers/api";
 
 function sub(mutate: (s: any) => void = () => {}): Submission {
   const s = structuredClone(makeSubmission({ workloads: 5 }));
@@ -77,14 +76,14 @@ describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
     const runner = await createToken(h.db, `runner-${kind}`);
     const admin = await createToken(h.db, `admin-${kind}`, "admin");
     const post = (token: string | null, body: unknown) =>
-      handlePublishPost(new Request("http://t/api/v1/admin/publish", { method: "POST", headers: token ? { authorization: `Bearer ${token}` } : {}, body: JSON.stringify(body) }), h.db);
+      callApi(new Request("http://t/api/v1/admin/publish", { method: "POST", headers: token ? { authorization: `Bearer ${token}` } : {}, body: JSON.stringify(body) }), h.db);
     expect((await post(null, { published: true, allPlausible: true })).status).toBe(401);
     expect((await post(runner, { published: true, allPlausible: true })).status).toBe(403);
     expect((await post(admin, { published: true })).status).toBe(400);
     expect((await post(admin, { published: true, submissionIds: ["nope"] })).status).toBe(400);
     const ok = await post(admin, { published: true, deviceIds: [1] });
     expect(ok.status).toBe(200);
-    const get = (qs: string) => handleLeaderboardGet(new Request(`http://t/api/v1/public/leaderboard${qs}`), h.db);
+    const get = (qs: string) => callApi(new Request(`http://t/api/v1/public/leaderboard${qs}`), h.db);
     const json = await (await get("")).json();
     expect(json.schemaVersion).toBe(1);
     expect(json.rows.length).toBeGreaterThan(0);

@@ -12,19 +12,24 @@ import { models, submissions, workloadResults } from "../../lib/server/db/schema
 import { createToken } from "../../lib/server/store/tokens";
 import { MODEL_SHAPES, tensorSpecs } from "../../lib/core/measure/model-shapes";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
-import { handleSubmissionPost } from "../../lib/server/api/submissions";
 import { bench, type BenchOptions } from "../../runners/cli/bench";
 import { probeDevice } from "../../runners/native/device/probe";
 import { runSession } from "../../runners/native/session";
 import { writeSyntheticGguf } from "../../runners/models/synthetic-gguf";
 import { flushOutbox, Outbox } from "../../runners/upload/outbox";
+import { cliDeps } from "../../bin/cli";
+import { resetRunnerEnvForTests } from "../../runners/env";
+import { resetServerEnvForTests } from "../../lib/server/env";
 import { openTestDb } from "../helpers/db";
+import { callApi } from "../helpers/api";
 
 const STORIES = path.resolve("../shared/models/stories260K.gguf");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-runner-"));
 const oldDataDir = process.env.TOKENWATT_DATA_DIR;
 beforeAll(() => {
   process.env.TOKENWATT_DATA_DIR = dataDir;
+  resetRunnerEnvForTests();
+  resetServerEnvForTests();
   delete process.env.DATABASE_URL;
 });
 afterAll(() => {
@@ -67,7 +72,7 @@ describe("synthetic GGUF", () => {
 
 describe("native runner end to end", () => {
   it("measures the whole v1 suite on stories260K and stores it field by field", async () => {
-    const { code, submission } = await bench(opts({}), quiet, quiet);
+    const { code, submission } = await bench(opts({}), cliDeps, quiet, quiet);
     expect(code).toBe(0);
     const s = submission!;
     expect(parseSubmission(s).ok).toBe(true);
@@ -102,7 +107,7 @@ describe("native runner end to end", () => {
   });
 
   it("measures a synthetic model and labels its weights synthetic", async () => {
-    const { code, submission } = await bench(opts({ model: "synthetic:tiny-test:Q8_0", suite: "quick" }), quiet, quiet);
+    const { code, submission } = await bench(opts({ model: "synthetic:tiny-test:Q8_0", suite: "quick" }), cliDeps, quiet, quiet);
     expect(code).toBe(0);
     expect(submission!.model).toMatchObject({ name: "Tiny-Test", weights: "synthetic", quantization: "Q8_0", sha256: null });
     expect(submission!.workloads.map((w) => w.workloadId)).toEqual(SUITE_QUICK.map((w) => w.id));
@@ -110,12 +115,12 @@ describe("native runner end to end", () => {
   });
 
   it("answers bad options with clear errors before measuring", async () => {
-    await expect(bench(opts({ workloads: "pp512,tg" }), quiet)).rejects.toThrow(/unknown workload id\(s\): tg/);
-    await expect(bench(opts({ repetitions: "0" }), quiet)).rejects.toThrow(/--repetitions must be an integer/);
-    await expect(bench(opts({ model: "synthetic:gpt-5:Q4_0" }), quiet)).rejects.toThrow(/unknown shape/);
-    await expect(bench(opts({ model: "/nonexistent.gguf" }), quiet)).rejects.toThrow(/no model file/);
-    await expect(bench(opts({ ctxSize: "128" }), quiet)).rejects.toThrow(/too small/);
-    await expect(bench(opts({ server: "not a url" }), quiet)).rejects.toThrow(/--server must be a URL/);
+    await expect(bench(opts({ workloads: "pp512,tg" }), cliDeps, quiet)).rejects.toThrow(/unknown workload id\(s\): tg/);
+    await expect(bench(opts({ repetitions: "0" }), cliDeps, quiet)).rejects.toThrow(/--repetitions must be an integer/);
+    await expect(bench(opts({ model: "synthetic:gpt-5:Q4_0" }), cliDeps, quiet)).rejects.toThrow(/unknown shape/);
+    await expect(bench(opts({ model: "/nonexistent.gguf" }), cliDeps, quiet)).rejects.toThrow(/no model file/);
+    await expect(bench(opts({ ctxSize: "128" }), cliDeps, quiet)).rejects.toThrow(/too small/);
+    await expect(bench(opts({ server: "not a url" }), cliDeps, quiet)).rejects.toThrow(/--server must be a URL/);
   });
 
   it("a crash or an engine error is a failed workload, not a lost session", async () => {
@@ -150,7 +155,7 @@ describe("outbox", () => {
     const server = `http://127.0.0.1:${port}`;
     const outbox = new Outbox(path.join(dataDir, "outbox"));
     const before = outbox.pending().length;
-    const { code, submission } = await bench(opts({ model: "synthetic:tiny-test:Q8_0", workloads: "pp32,tg8", server, token: "tw_x" }), quiet, quiet);
+    const { code, submission } = await bench(opts({ model: "synthetic:tiny-test:Q8_0", workloads: "pp32,tg8", server, token: "tw_x" }), cliDeps, quiet, quiet);
     expect(code).toBe(1);
     expect(outbox.pending().map((p) => p.submission.submissionId)).toContain(submission!.submissionId);
 
@@ -160,9 +165,9 @@ describe("outbox", () => {
     const srv = http.createServer(async (req, res) => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
-      const r = await handleSubmissionPost(
+      const r = await callApi(
         new Request(`${server}${req.url}`, { method: "POST", headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) }),
-        { db: db.db, limiter },
+        db.db, { limiter },
       );
       res.writeHead(r.status, { "content-type": "application/json" }).end(await r.text());
     });

@@ -6,12 +6,11 @@
 import os from "node:os";
 import QRCode from "qrcode";
 import { z } from "zod";
-import { toFieldIssues } from "../../core/contracts/submission";
-import type { Db } from "../db/client";
 import { createPairingCode, DEFAULT_PAIRING_TTL_S } from "../store/pairing";
-import { showPrivate } from "../read/runs";
-import { authenticate } from "../store/tokens";
-import { apiError, guarded, readJson } from "../http/http";
+import { withToken } from "../http/auth";
+import { readBody } from "../http/body";
+import type { Handler, ServerDeps } from "../http/deps";
+import { isPublic, BODY_LIMITS } from "../env";
 
 const bodySchema = z.object({ ttlSeconds: z.int().min(10).max(86_400).optional() }).strict();
 
@@ -32,25 +31,15 @@ export function phoneOrigin(requestUrl: string, lan = lanAddresses()): { origin:
   return { origin: u.origin, loopbackOnly: true };
 }
 
-export function handlePairingCreate(req: Request, db: Db): Promise<Response> {
-  return guarded(async () => {
-    if (!showPrivate()) {
-      const auth = await authenticate(db, req.headers.get("authorization"));
-      if (!auth.ok || auth.role !== "admin") {
-        return apiError(auth.ok ? 403 : 401, "admin_required", "on a public server, pairing codes need an admin token");
-      }
-    }
-    const raw = req.headers.get("content-length") === "0" || !req.body ? {} : await readJson(req, 10_000);
-    const body = bodySchema.safeParse(raw);
-    if (!body.success) return apiError(400, "invalid_request", "invalid pairing request", toFieldIssues(body.error.issues));
-    const ttl = body.data.ttlSeconds ?? DEFAULT_PAIRING_TTL_S;
-    const { code, expiresAt } = await createPairingCode(db, ttl);
-    const { origin, loopbackOnly } = phoneOrigin(req.url);
-    const runUrl = `${origin}/run?pair=${code}`;
-    const qrSvg = await QRCode.toString(runUrl, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
-    return Response.json(
-      { code, expiresAt: expiresAt.toISOString(), ttlSeconds: ttl, runUrl, qrSvg, loopbackOnly },
-      { status: 201, headers: { "cache-control": "no-store" } },
-    );
-  });
+/** On the owner's dashboard anyone who can open it may create a code; a public server needs an admin token. */
+export const postPairingCode: Handler = (req, deps) => (isPublic() ? withToken(req, deps.db, ["admin"], () => createCode(req, deps)) : createCode(req, deps));
+
+async function createCode(req: Request, deps: ServerDeps): Promise<Response> {
+  const body = await readBody(req, bodySchema, BODY_LIMITS.pairingBytes, true);
+  const ttl = body.ttlSeconds ?? DEFAULT_PAIRING_TTL_S;
+  const { code, expiresAt } = await createPairingCode(deps.db, ttl);
+  const { origin, loopbackOnly } = phoneOrigin(req.url);
+  const runUrl = `${origin}/run?pair=${code}`;
+  const qrSvg = await QRCode.toString(runUrl, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+  return Response.json({ code, expiresAt: expiresAt.toISOString(), ttlSeconds: ttl, runUrl, qrSvg, loopbackOnly }, { status: 201, headers: { "cache-control": "no-store" } });
 }

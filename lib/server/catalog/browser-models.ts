@@ -8,12 +8,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { ModelInfo } from "../../core/contracts/submission";
-import { defaultDataDir, type Db } from "../db/client";
+import type { Db } from "../db/client";
 import { pairingCodeOpen } from "../store/pairing";
-import { showPrivate } from "../read/runs";
-import { authenticate } from "../store/tokens";
-import { loadEnv } from "../env";
-import { describeGguf, resolveModel } from "../../../runners/models/resolve";
+import { identify } from "../http/auth";
+import type { Handler } from "../http/deps";
+import { refuse } from "../http/refusals";
+import { isPublic, serverDataDir, serverEnv } from "../env";
+import { modelInfoFromGguf, syntheticModelInfo, type GgufHeader } from "../../core/measure/model-info";
 import { apiError } from "../http/http";
 
 export interface BrowserModel {
@@ -42,9 +43,9 @@ function ggufFiles(dir: string, depth = 0): string[] {
   });
 }
 
-export function modelRoots(env = loadEnv()): string[] {
+export function modelRoots(env = serverEnv()): string[] {
   const extra = env.TOKENWATT_MODELS_DIR.split(":").filter(Boolean);
-  return [path.join(defaultDataDir(), "models"), ...extra].map((d) => path.resolve(d));
+  return [path.join(serverDataDir(), "models"), ...extra].map((d) => path.resolve(d));
 }
 
 // Describing a real GGUF reads its header and hashes it: once per file version, and concurrent
@@ -65,11 +66,22 @@ async function describeNow(file: string, dataModels: string, size: number): Prom
   let info: ModelInfo;
   const synthetic = path.dirname(file) === path.join(dataModels, "synthetic") && /^(.+)-([A-Z0-9_]+)\.gguf$/.exec(path.basename(file));
   try {
-    info = synthetic ? (await resolveModel(`synthetic:${synthetic[1]}:${synthetic[2]}`, path.dirname(dataModels))).info : await describeGguf(file, "real", path.basename(file));
+    const s = synthetic ? syntheticModelInfo(`synthetic:${synthetic[1]}:${synthetic[2]}`, size) : null;
+    info = s && !("error" in s) ? s : await describeGguf(file, size);
   } catch {
     return null; // not a readable GGUF (a partial download): not offered
   }
   return { id: createHash("sha256").update(file).digest("hex").slice(0, 16), fileName: path.basename(file), fileBytes: size, info };
+}
+
+/** A real GGUF's description, read from its header; its sha256 identifies the weights. */
+async function describeGguf(file: string, size: number): Promise<ModelInfo> {
+  const { readGgufFileInfo } = await import("node-llama-cpp");
+  const gguf = await readGgufFileInfo(file, { readTensorInfo: true });
+  const hash = createHash("sha256");
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 8 << 20 })) hash.update(chunk);
+  const header = { general: (gguf.metadata.general ?? {}) as GgufHeader["general"], tensors: gguf.fullTensorInfo ?? gguf.tensorInfo ?? [] };
+  return modelInfoFromGguf(header, { baseName: path.basename(file, ".gguf"), bytes: size, sha256: hash.digest("hex") }, "real", path.basename(file));
 }
 
 export async function listBrowserModels(roots = modelRoots()): Promise<(BrowserModel & { path: string })[]> {
@@ -91,18 +103,23 @@ export async function listBrowserModels(roots = modelRoots()): Promise<(BrowserM
  * On the owner's dashboard the catalog is open (like its results). On a public server it is open
  * to a browser holding a live pairing code (`?pair=`) or a token, not to anyone who asks.
  */
-export async function catalogRefusal(req: Request, db: Db): Promise<Response | null> {
-  if (showPrivate()) return null;
-  if (req.headers.get("authorization") && (await authenticate(db, req.headers.get("authorization"))).ok) return null;
+async function catalogRefusal(req: Request, db: Db): Promise<Response | null> {
+  if (!isPublic()) return null;
+  if (req.headers.get("authorization")) {
+    const who = await identify(req, db);
+    return who.ok ? null : who.refusal;
+  }
   const pair = new URL(req.url).searchParams.get("pair");
   if (pair && (await pairingCodeOpen(db, pair))) return null;
-  return apiError(401, "pairing_required", "on this public server, the model catalog needs a live pairing code (?pair=CODE) or a token");
+  return refuse("pairing_required");
 }
 
-export async function handleBrowserModelList(): Promise<Response> {
+export const getModelList: Handler = async (req, deps) => {
+  const refused = await catalogRefusal(req, deps.db);
+  if (refused) return refused;
   const models = (await listBrowserModels()).map(({ path: _p, ...m }) => m);
   return Response.json({ models }, { headers: { "cache-control": "no-store" } });
-}
+};
 
 /** Streams a file with a validator, so a browser that has it revalidates instead of downloading. */
 export function serveFile(req: Request, file: string, contentType: string): Response {
@@ -126,28 +143,33 @@ export function serveFile(req: Request, file: string, contentType: string): Resp
   });
 }
 
-export async function handleBrowserModelFile(req: Request, id: string): Promise<Response> {
-  if (!/^[0-9a-f]{16}$/.test(id)) return apiError(400, "invalid_id", "model ids are 16 hex digits (see /api/v1/browser/models)");
+export const getModelFile: Handler = async (req, deps, { id }) => {
+  const refused = await catalogRefusal(req, deps.db);
+  if (refused) return refused;
+  if (!/^[0-9a-f]{16}$/.test(id!)) return apiError(400, "invalid_id", "model ids are 16 hex digits (see /api/v1/browser/models)");
   const m = (await listBrowserModels()).find((x) => x.id === id);
   if (!m) return apiError(404, "unknown_model", `no model with id ${id} on this server (see /api/v1/browser/models)`);
   return serveFile(req, m.path, "application/octet-stream");
-}
+};
 
 /** wllama's WebAssembly build, from the installed package. */
 export function wllamaWasmPath(): string {
-  return path.join(process.cwd(), "node_modules", "@wllama", "wllama", "esm", "wasm", "wllama.wasm");
+  return path.join(/* turbopackIgnore: true */ process.cwd(), "node_modules", "@wllama", "wllama", "esm", "wasm", "wllama.wasm");
 }
 
+export const getWllamaWasm: Handler = async (req) => serveFile(req, wllamaWasmPath(), "application/wasm");
+
 /** web-llm artifacts hosted by this server: TOKENWATT_DATA_DIR/webllm/<path>. */
-export function handleWebLlmFile(req: Request, parts: string[]): Response {
-  const root = path.resolve(defaultDataDir(), "webllm");
+export const getWebLlmFile: Handler = async (req, _deps, { rest }) => {
+  const parts = rest!.split("/").map((p) => decodeURIComponent(p));
+  const root = path.resolve(serverDataDir(), "webllm");
   const file = path.resolve(root, ...parts);
   if (!file.startsWith(root + path.sep) || parts.some((p) => p === ".." || p.includes("\0"))) {
     return apiError(400, "invalid_path", "invalid artifact path");
   }
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    return apiError(404, "not_found", `no web-llm artifact ${parts.join("/")} in ${root}`);
+    return apiError(404, "not_found", `no web-llm artifact ${parts.join("/")} on this server`);
   }
   const type = file.endsWith(".wasm") ? "application/wasm" : file.endsWith(".json") ? "application/json" : "application/octet-stream";
   return serveFile(req, file, type);
-}
+};

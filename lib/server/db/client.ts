@@ -6,11 +6,13 @@
  */
 import path from "node:path";
 import fs from "node:fs";
-import { sql } from "drizzle-orm";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
+import { serverDataDir, serverEnv } from "../env";
+import { INGEST_FUNCTION_SQL } from "./ingest-function";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one type for both drivers: their query-result HKTs differ
 export type Db = PgDatabase<any, typeof schema>;
 
 export interface DbHandle {
@@ -19,8 +21,8 @@ export interface DbHandle {
   /** Where the data lives: a directory for PGlite, the URL without password for Postgres. */
   location: string;
   close(): Promise<void>;
-  /** The PGlite instance, for serving it over a socket (embedded database only). */
-  pglite?: import("@electric-sql/pglite").PGlite;
+  /** The PGlite instance (embedded database only): pg-boss runs its SQL through it. */
+  pglite?: PGlite;
   /** The connection URL (Postgres only). */
   url?: string;
 }
@@ -31,13 +33,15 @@ export interface OpenOptions {
   /** postgres.js pool size. */
   maxConnections?: number;
   migrate?: boolean;
+  /** Where drizzle-kit's migrations are (default: ./drizzle of the working directory). */
+  migrationsDir?: string;
 }
 
+/** Key of the session advisory lock that serializes migrations across processes (any constant unique to Tokenwatt). */
+const MIGRATION_LOCK_KEY = 727274;
+
+/** drizzle-kit's migrations; the server runs from the project folder, a CLI passes `migrationsDir`. */
 export const MIGRATIONS_DIR = path.join(/* turbopackIgnore: true */ process.cwd(), "drizzle");
-
-export function defaultDataDir(): string {
-  return path.resolve(/* turbopackIgnore: true */ process.env.TOKENWATT_DATA_DIR || ".tokenwatt");
-}
 
 function redact(url: string): string {
   try {
@@ -51,11 +55,11 @@ function redact(url: string): string {
 
 /** Opens (and migrates) the database described by the options or the environment. */
 export async function openDb(opts: OpenOptions = {}): Promise<DbHandle> {
-  const url = opts.databaseUrl === undefined ? process.env.DATABASE_URL || null : opts.databaseUrl;
-  const handle = url ? await openPostgres(url, opts.maxConnections ?? 10) : await openPglite(opts.dataDir ?? defaultDataDir());
+  const url = opts.databaseUrl === undefined ? (serverEnv().DATABASE_URL ?? null) : opts.databaseUrl;
+  const handle = url ? await openPostgres(url, opts.maxConnections ?? 10) : await openPglite(opts.dataDir ?? serverDataDir());
   if (opts.migrate !== false) {
     try {
-      await migrate(handle);
+      await migrate(handle, opts.migrationsDir);
     } catch (e) {
       await handle.close();
       throw e;
@@ -124,10 +128,12 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
   const { drizzle } = await import("drizzle-orm/pglite");
   let release = () => {};
   if (dataDir !== ":memory:") {
-    fs.mkdirSync(dataDir, { recursive: true });
+    // The data directory is its owner's alone: PGlite writes some files 0666.
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dataDir, 0o700);
     release = lockDataDir(dataDir);
   }
-  let client: import("@electric-sql/pglite").PGlite;
+  let client: PGlite;
   try {
     client = await PGlite.create(dataDir === ":memory:" ? undefined : path.join(dataDir, "pgdata"));
   } catch (e) {
@@ -147,13 +153,18 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
   };
 }
 
-/** Applies drizzle-kit migrations; on Postgres under an advisory lock so that processes starting together do not race. */
-export async function migrate(h: DbHandle): Promise<void> {
-  const config = { migrationsFolder: MIGRATIONS_DIR };
+/**
+ * Applies drizzle-kit migrations, then re-applies the ingest function from its one source
+ * (ingest-function.ts); on Postgres under an advisory lock so that processes starting together do
+ * not race.
+ */
+export async function migrate(h: DbHandle, migrationsDir = MIGRATIONS_DIR): Promise<void> {
+  const config = { migrationsFolder: migrationsDir };
   if (h.kind === "pglite") {
     const { migrate: run } = await import("drizzle-orm/pglite/migrator");
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the PGlite migrator wants its own driver type; h.db is that driver here
     await run(h.db as any, config);
+    await h.pglite!.exec(INGEST_FUNCTION_SQL);
     return;
   }
   // One dedicated connection holds a session advisory lock around the migration.
@@ -162,9 +173,10 @@ export async function migrate(h: DbHandle): Promise<void> {
   const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
   const client = postgres(h.url!, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
-    await client`select pg_advisory_lock(727274)`;
+    await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     await run(drizzle(client), config);
-    await client`select pg_advisory_unlock(727274)`;
+    await client.unsafe(INGEST_FUNCTION_SQL);
+    await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
   } finally {
     await client.end({ timeout: 5 });
   }

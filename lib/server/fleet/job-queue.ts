@@ -17,7 +17,7 @@ import type { DbHandle } from "../db/client";
 
 /** pg-boss's executor interface: positional `$n` parameters; no parameters may mean several statements. */
 export interface SqlExecutor {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg-boss declares its rows as any
   executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
 }
 
@@ -40,9 +40,9 @@ export interface JobQueueOptions {
 const nulls = (values: unknown[]) => values.map((v) => (v === undefined ? null : v));
 
 type PgliteLike = {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg-boss declares its rows as any
   query(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg-boss declares its rows as any
   exec(text: string): Promise<{ rows: any[] }[]>;
 };
 

@@ -18,18 +18,12 @@ import type { AgentJob, JobRequest, JobTarget } from "../../core/contracts/agent
 import type { AgentIdentity } from "./agents";
 import type { JobQueue, SqlExecutor } from "./job-queue";
 
+export const AGENT_JOB_ERRORS = ["not_found", "not_your_job", "not_running", "already_completed", "submission_missing", "not_your_submission", "submission_used", "no_agents"] as const;
+
+/** A job operation that the rules above refuse; lib/server/http/refusals.ts maps each code to its HTTP status. */
 export class AgentJobError extends Error {
   constructor(
-    readonly code:
-      | "not_found"
-      | "not_your_job"
-      | "not_running"
-      | "already_completed"
-      | "submission_missing"
-      | "not_your_submission"
-      | "submission_used"
-      | "no_agents",
-    readonly status: number,
+    readonly code: (typeof AGENT_JOB_ERRORS)[number],
     message: string,
   ) {
     super(message);
@@ -65,7 +59,7 @@ export async function enqueueJobs(q: JobQueue, target: JobTarget, request: JobRe
       queue: string;
     }[];
     if (found.length === 0) {
-      throw new AgentJobError("no_agents", 404, target.kind === "agent" ? `no agent ${target.agentId}` : "no registered agent matches the target");
+      throw new AgentJobError("no_agents", target.kind === "agent" ? `no agent ${target.agentId}` : "no registered agent matches the target");
     }
     const batchId = randomUUID();
     const jobs = found.map((a) => ({ id: randomUUID(), agentId: a.id, queue: a.queue }));
@@ -139,8 +133,8 @@ async function lockOwnJob(exec: SqlExecutor, agent: AgentIdentity, jobId: string
   const j = (await exec.executeSql(`select agent_id, state, submission_id, error from agent_jobs where id = $1 for update`, [jobId])).rows[0] as
     | { agent_id: number; state: string; submission_id: string | null; error: string | null }
     | undefined;
-  if (!j) throw new AgentJobError("not_found", 404, `no job ${jobId}`);
-  if (j.agent_id !== agent.id) throw new AgentJobError("not_your_job", 403, `job ${jobId} belongs to another agent`);
+  if (!j) throw new AgentJobError("not_found", `no job ${jobId}`);
+  if (j.agent_id !== agent.id) throw new AgentJobError("not_your_job", `job ${jobId} belongs to another agent`);
   return j;
 }
 
@@ -150,17 +144,17 @@ export async function completeJob(q: JobQueue, agent: AgentIdentity, jobId: stri
     const j = await lockOwnJob(exec, agent, jobId);
     if (j.state === "completed") {
       if (j.submission_id === submissionId) return { status: "duplicate" as const };
-      throw new AgentJobError("already_completed", 409, `job ${jobId} is already completed with submission ${j.submission_id}`);
+      throw new AgentJobError("already_completed", `job ${jobId} is already completed with submission ${j.submission_id}`);
     }
-    if (j.state !== "running") throw new AgentJobError("not_running", 409, `job ${jobId} is ${j.state}${j.error ? `: ${j.error}` : ""}`);
+    if (j.state !== "running") throw new AgentJobError("not_running", `job ${jobId} is ${j.state}${j.error ? `: ${j.error}` : ""}`);
     const s = (
       await exec.executeSql(`select s.token_id, (select id from agent_jobs u where u.submission_id = s.id) as used_by from submissions s where s.id = $1`, [
         submissionId,
       ])
     ).rows[0] as { token_id: number | null; used_by: string | null } | undefined;
-    if (!s) throw new AgentJobError("submission_missing", 409, `submission ${submissionId} is not stored; upload it before completing the job`);
-    if (s.token_id !== agent.tokenId) throw new AgentJobError("not_your_submission", 403, `submission ${submissionId} was not uploaded by this agent`);
-    if (s.used_by) throw new AgentJobError("submission_used", 409, `submission ${submissionId} already completed job ${s.used_by}`);
+    if (!s) throw new AgentJobError("submission_missing", `submission ${submissionId} is not stored; upload it before completing the job`);
+    if (s.token_id !== agent.tokenId) throw new AgentJobError("not_your_submission", `submission ${submissionId} was not uploaded by this agent`);
+    if (s.used_by) throw new AgentJobError("submission_used", `submission ${submissionId} already completed job ${s.used_by}`);
     await exec.executeSql(`update agent_jobs set state = 'completed', submission_id = $2, finished_at = now() where id = $1`, [jobId, submissionId]);
     await q.boss.complete(agent.queue, jobId, { submissionId }, { db: exec });
     await exec.executeSql(`update agents set current_job_id = null, status = 'idle' where id = $1 and current_job_id = $2`, [agent.id, jobId]);
@@ -176,7 +170,7 @@ export async function failJob(q: JobQueue, agent: AgentIdentity, jobId: string, 
   return q.tx(async (exec) => {
     const j = await lockOwnJob(exec, agent, jobId);
     if (j.state === "failed" || j.state === "abandoned") return { state: j.state };
-    if (j.state === "completed") throw new AgentJobError("already_completed", 409, `job ${jobId} is already completed`);
+    if (j.state === "completed") throw new AgentJobError("already_completed", `job ${jobId} is already completed`);
     const state = abandoned ? "abandoned" : "failed";
     await exec.executeSql(`update agent_jobs set state = $2, error = $3, finished_at = now() where id = $1`, [jobId, state, reason]);
     await failInBoss(q, exec, [{ id: jobId, queue: agent.queue }], reason);

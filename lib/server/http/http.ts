@@ -54,14 +54,3 @@ export async function readJson(req: Request, maxBytes: number): Promise<unknown>
     throw new HttpError(400, "invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
   }
 }
-
-/** Runs a handler and turns any unexpected exception into a 500 without a stack trace. */
-export async function guarded(fn: () => Promise<Response>): Promise<Response> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof HttpError) return apiError(e.status, e.code, e.message);
-    console.error("[tokenwatt] unhandled error in route handler:", e);
-    return apiError(500, "internal", "internal server error; the request was not applied");
-  }
-}

@@ -1,13 +1,14 @@
 /**
- * Adapter from node:http to the framework-free ingest handler, for the production server's hot
- * path (scripts/server.mjs). Same handler, same database handle (cached on globalThis) and same
- * rate limiter as the App Router route.
+ * node:http transport for the route table: the production server (scripts/server.mjs) answers every
+ * /api path here, without Next's router, with the client's socket address (rate limits of paired
+ * uploads); tests serve the same table on a given database.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { serverContext } from "../context";
+import type { ServerDeps } from "./deps";
 import { apiError } from "./http";
-import { handleSubmissionPost } from "../api/submissions";
+import { dispatch } from "./routes";
 
 export function toRequest(req: IncomingMessage): Request {
   const headers = new Headers();
@@ -15,10 +16,11 @@ export function toRequest(req: IncomingMessage): Request {
     if (typeof v === "string") headers.set(k, v);
     else if (Array.isArray(v)) for (const x of v) headers.append(k, x);
   }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
   return new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
     method: req.method,
     headers,
-    body: Readable.toWeb(req) as ReadableStream,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
     duplex: "half",
   } as RequestInit);
 }
@@ -26,15 +28,46 @@ export function toRequest(req: IncomingMessage): Request {
 export async function send(res: ServerResponse, r: Response): Promise<void> {
   res.statusCode = r.status;
   r.headers.forEach((v, k) => res.setHeader(k, v));
-  res.end(Buffer.from(await r.arrayBuffer()));
+  if (!r.body) return void res.end();
+  for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
+    if (!res.write(chunk)) await new Promise((ok) => res.once("drain", ok));
+  }
+  res.end();
 }
 
-export async function serveIngest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Serves one API request from node:http through the route table. */
+export async function serveApi(req: IncomingMessage, res: ServerResponse, deps: ServerDeps | (() => Promise<ServerDeps>)): Promise<void> {
   try {
-    const { db, limiter } = await serverContext();
-    await send(res, await handleSubmissionPost(toRequest(req), { db, limiter, clientIp: req.socket.remoteAddress }));
+    let request: Request;
+    try {
+      request = toRequest(req);
+    } catch {
+      return await send(res, apiError(400, "bad_request", "the request line or headers are not valid"));
+    }
+    await send(res, await dispatch(request, deps, { clientIp: req.socket.remoteAddress ?? null }));
   } catch (e) {
-    console.error("[tokenwatt] ingest failed:", e);
-    if (!res.headersSent) await send(res, apiError(500, "internal", "internal server error; the request was not applied"));
+    console.error("[tokenwatt] API transport failed:", (e as Error).message);
+    if (!res.headersSent) res.writeHead(500).end();
+    else res.destroy();
   }
+}
+
+/** The API alone over real HTTP on `deps` (tests and the fleet simulation). */
+export async function startApiServer(deps: ServerDeps, port = 0) {
+  let requests = 0;
+  const server = http.createServer((req, res) => {
+    requests++;
+    void serveApi(req, res, deps);
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: () => requests,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }

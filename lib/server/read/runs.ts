@@ -2,9 +2,7 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import { devices, engines, models, powerReadings, powerTraces, submissions, workloadResults } from "../db/schema";
-
-/** Whether unpublished data may be shown: the owner's dashboard, unless the server is public. */
-export const showPrivate = () => process.env.TOKENWATT_PUBLIC !== "1";
+import { isPublic } from "../env";
 
 export async function getRun(db: Db, id: string) {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
@@ -15,7 +13,7 @@ export async function getRun(db: Db, id: string) {
     .innerJoin(models, eq(models.id, submissions.modelId))
     .innerJoin(engines, eq(engines.id, submissions.engineId))
     .where(eq(submissions.id, id));
-  if (!s || (!s.sub.published && !showPrivate())) return null;
+  if (!s || (!s.sub.published && isPublic())) return null;
   const workloads = await db.select().from(workloadResults).where(eq(workloadResults.submissionId, id)).orderBy(asc(workloadResults.id));
   const wrIds = workloads.map((w) => w.id);
   const readings = await db.select().from(powerReadings).where(eq(powerReadings.submissionId, id)).orderBy(asc(powerReadings.id));
@@ -42,10 +40,10 @@ export async function getDevice(db: Db, id: number) {
     .from(submissions)
     .innerJoin(models, eq(models.id, submissions.modelId))
     .innerJoin(engines, eq(engines.id, submissions.engineId))
-    .where(and(eq(submissions.deviceId, id), showPrivate() ? sql`true` : eq(submissions.published, true)))
+    .where(and(eq(submissions.deviceId, id), !isPublic() ? sql`true` : eq(submissions.published, true)))
     .orderBy(desc(submissions.startedAt))
     .limit(200);
-  if (runs.length === 0 && !d.published && !showPrivate()) return null;
+  if (runs.length === 0 && !d.published && isPublic()) return null;
   return { device: d, runs };
 }
 
@@ -105,7 +103,7 @@ export async function nativeVsBrowser(db: Db, deviceId: number): Promise<NativeB
       count(*)::int as runs
     from workload_results wr join models m on m.id = wr.model_id join engines e on e.id = wr.engine_id
     where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.avg_ts is not null
-      ${showPrivate() ? sql`` : sql`and wr.published and wr.plausible`}
+      ${!isPublic() ? sql`` : sql`and wr.published and wr.plausible`}
     group by 1, 2, 3, 4, 5`);
   type Cell = { modelName: string; quantization: string; weights: string; workloadId: string; side: string; engines: string; medianTs: number; runs: number };
   const cells = rowsOf<Cell>(r);

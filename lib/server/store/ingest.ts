@@ -147,7 +147,7 @@ export async function ingestSubmission(db: Db, s: Submission, tokenId: number | 
 
 /**
  * Writes the submission, its workload results, power readings and traces in one call of the
- * `tokenwatt_ingest` function (drizzle/0001_ingest_function.sql): one round trip, with plans
+ * `tokenwatt_ingest` function (lib/server/db/ingest-function.ts): one round trip, with plans
  * prepared once per connection. Writes nothing when the submission id already exists.
  */
 async function insertSubmissionRows(
@@ -158,26 +158,7 @@ async function insertSubmissionRows(
   flags: Flag[],
   flaggedWorkloads: Set<string | null>,
 ): Promise<"created" | "duplicate"> {
-  const sub = {
-    id: s.submissionId,
-    schema_version: s.schemaVersion,
-    suite_version: s.suiteVersion,
-    token_id: tokenId,
-    device_id: ids.deviceId,
-    model_id: ids.modelId,
-    engine_id: ids.engineId,
-    backend: s.device.backend,
-    runner_name: s.runner.name,
-    runner_version: s.runner.version,
-    runner_commit: s.runner.commit,
-    options: s.options,
-    device_snapshot: { ...s.device, modelSource: s.model.source },
-    memory_bandwidth_gbps: s.device.memoryBandwidthGBps,
-    started_at: s.startedAt,
-    finished_at: s.finishedAt,
-    plausible: flags.length === 0,
-    flags,
-  };
+  const sub = submissionRow(s, ids, tokenId, flags);
   const wr = s.workloads.map((w) => workloadRow(w, !flaggedWorkloads.has(w.workloadId)));
   const reading = (p: PowerReading, kind: string, workloadId: string | null) => ({
     workload_id: workloadId,
@@ -203,7 +184,8 @@ async function insertSubmissionRows(
   return rowsOf<{ created: boolean }>(result)[0]?.created === true ? "created" : "duplicate";
 }
 
-function workloadRow(w: WorkloadResult, plausible: boolean) {
+/** A workload result as the ingest function takes it: keys are workload_results columns. */
+export function workloadRow(w: WorkloadResult, plausible: boolean) {
   const stats = w.status === "ok" ? deriveStats(w.samples) : null;
   return {
     workload_id: w.workloadId,
@@ -228,5 +210,29 @@ function workloadRow(w: WorkloadResult, plausible: boolean) {
     decode_j_per_token: w.decodeEnergyPerToken?.totalJ ?? null,
     decode_j_per_token_above_idle: w.decodeEnergyPerToken?.aboveIdleJ ?? null,
     plausible: plausible && w.status === "ok",
+  };
+}
+
+/** The submission as the ingest function takes it: keys are submissions columns. */
+export function submissionRow(s: Submission, ids: { deviceId: number; modelId: number; engineId: number }, tokenId: number | null, flags: Flag[]) {
+  return {
+    id: s.submissionId,
+    schema_version: s.schemaVersion,
+    suite_version: s.suiteVersion,
+    token_id: tokenId,
+    device_id: ids.deviceId,
+    model_id: ids.modelId,
+    engine_id: ids.engineId,
+    backend: s.device.backend,
+    runner_name: s.runner.name,
+    runner_version: s.runner.version,
+    runner_commit: s.runner.commit,
+    options: s.options,
+    device_snapshot: { ...s.device, modelSource: s.model.source },
+    memory_bandwidth_gbps: s.device.memoryBandwidthGBps,
+    started_at: s.startedAt,
+    finished_at: s.finishedAt,
+    plausible: flags.length === 0,
+    flags,
   };
 }

@@ -1,0 +1,67 @@
+/** `tokenwatt token create|list|revoke`: bearer tokens for the API (runner, admin, agent). */
+import type { Command } from "commander";
+import { CliError } from "../../core/cli-error";
+import { TOKEN_ROLES, type TokenRole } from "../store/tokens";
+import { AdminError, type AdminOps } from "./ops";
+
+/** Runs `fn` on the owner's admin operations; an AdminError is a one-line CLI error. */
+export async function withAdmin<T>(open: () => Promise<AdminOps>, fn: (ops: AdminOps) => Promise<T>): Promise<T> {
+  let ops: AdminOps;
+  try {
+    ops = await open();
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  try {
+    return await fn(ops);
+  } catch (e) {
+    if (e instanceof AdminError) throw new CliError(e.message);
+    throw e;
+  } finally {
+    await ops.close();
+  }
+}
+
+export function registerTokenCommands(program: Command, open: () => Promise<AdminOps>): void {
+  const token = program.command("token").description("manage tokens: bearer secrets for the API (uploads, publishing, agents)");
+
+  token
+    .command("create")
+    .description("create a token; it is printed once, on the last line, and stored only as a hash")
+    .requiredOption("--name <name>", "a unique name, e.g. the runner's host name")
+    .option("--role <role>", `runner, admin (may also publish and queue jobs) or agent (for \`tokenwatt agent\`, bound to one device)`, "runner")
+    .action(async (opts: { name: string; role: string }) => {
+      if (!TOKEN_ROLES.includes(opts.role as TokenRole)) throw new CliError(`--role must be one of ${TOKEN_ROLES.join(", ")}`);
+      await withAdmin(open, async (ops) => {
+        const t = await ops.createToken(opts.name, opts.role as TokenRole);
+        console.error(`Created ${opts.role} token "${opts.name}" in ${ops.where}. It is shown only now:`);
+        console.log(t);
+      });
+    });
+
+  token
+    .command("list")
+    .description("list tokens (names and state, never the secrets)")
+    .action(async () => {
+      await withAdmin(open, async (ops) => {
+        const rows = await ops.listTokens();
+        if (rows.length === 0) {
+          console.log("no tokens; create one with `npx tokenwatt token create --name NAME`");
+          return;
+        }
+        const fmt = (d: Date | null) => (d ? d.toISOString().slice(0, 19).replace("T", " ") : "-");
+        console.table(rows.map((r) => ({ name: r.name, role: r.role, state: r.revokedAt ? "revoked" : "active", created: fmt(r.createdAt), "last used": fmt(r.lastUsedAt) })));
+      });
+    });
+
+  token
+    .command("revoke")
+    .description("revoke a token: further uses of it are refused (403)")
+    .argument("<name>")
+    .action(async (name: string) => {
+      await withAdmin(open, async (ops) => {
+        await ops.revokeToken(name);
+        console.log(`revoked token "${name}"`);
+      });
+    });
+}

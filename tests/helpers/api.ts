@@ -1,0 +1,39 @@
+/**
+ * The API as tests call it: requests go through the one route table (lib/server/http/routes.ts),
+ * auth gate and refusal table, on a test database, without a server process.
+ */
+import type { Db } from "../../lib/server/db/client";
+import type { JobQueue } from "../../lib/server/fleet/job-queue";
+import type { ServerDeps } from "../../lib/server/http/deps";
+import { startApiServer } from "../../lib/server/http/node";
+import { createRateLimiter, type RateLimiter } from "../../lib/server/http/rate-limit";
+import { dispatch } from "../../lib/server/http/routes";
+
+export interface ApiOptions {
+  limiter?: RateLimiter;
+  queue?: JobQueue;
+  agentTimeoutS?: number;
+  clientIp?: string;
+}
+
+export function apiDeps(db: Db, o: ApiOptions = {}): ServerDeps {
+  return {
+    db,
+    dbKind: "pglite",
+    limiter: o.limiter ?? createRateLimiter(1e9, 1e9),
+    queue: async () => {
+      if (!o.queue) throw new Error("this test gave no job queue");
+      return o.queue;
+    },
+    agentTimeoutS: o.agentTimeoutS ?? 60,
+  };
+}
+
+export function callApi(req: Request, db: Db, o: ApiOptions = {}): Promise<Response> {
+  return dispatch(req, apiDeps(db, o), { clientIp: o.clientIp ?? null });
+}
+
+/** The API over real HTTP (node:http, as scripts/server.mjs serves it) on a test database. */
+export function startTestApiServer(db: Db, queue: JobQueue, agentTimeoutS = 60, port = 0) {
+  return startApiServer(apiDeps(db, { queue, agentTimeoutS }), port);
+}

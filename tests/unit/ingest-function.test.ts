@@ -1,0 +1,44 @@
+import { getTableColumns, type Table } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { parseSubmission } from "../../lib/core/contracts/submission";
+import { powerReadings, powerTraces, submissions, workloadResults } from "../../lib/server/db/schema";
+import {
+  DB_FILLED_COLUMNS,
+  INGEST_FUNCTION_SQL,
+  POWER_READING_COLUMNS,
+  POWER_TRACE_COLUMNS,
+  SUBMISSION_COLUMNS,
+  WORKLOAD_COLUMNS,
+  WORKLOAD_FROM_SUBMISSION,
+} from "../../lib/server/db/ingest-function";
+import { submissionRow, workloadRow } from "../../lib/server/store/ingest";
+import { makeSubmission } from "../helpers/fixtures";
+
+const columns = (t: Table) => Object.values(getTableColumns(t)).map((c) => c.name);
+/** Every column of the table is written by the function or filled by the database, and nothing else is written. */
+function expectCovers(t: Table, written: readonly string[]) {
+  const all = columns(t);
+  expect(written.filter((c) => !all.includes(c))).toEqual([]);
+  expect(all.filter((c) => !written.includes(c) && !(DB_FILLED_COLUMNS as readonly string[]).includes(c))).toEqual([]);
+}
+
+describe("the ingest function's column lists", () => {
+  it("cover every column of the four tables it writes", () => {
+    expectCovers(submissions, SUBMISSION_COLUMNS);
+    expectCovers(workloadResults, [...WORKLOAD_FROM_SUBMISSION, ...WORKLOAD_COLUMNS]);
+    expectCovers(powerReadings, POWER_READING_COLUMNS);
+    expectCovers(powerTraces, POWER_TRACE_COLUMNS);
+  });
+
+  it("match the rows ingest.ts builds", () => {
+    const p = parseSubmission(makeSubmission());
+    if (!p.ok) throw new Error("fixture invalid");
+    expect(Object.keys(submissionRow(p.submission, { deviceId: 1, modelId: 1, engineId: 1 }, null, [])).sort()).toEqual([...SUBMISSION_COLUMNS].sort());
+    expect(Object.keys(workloadRow(p.submission.workloads[0]!, true)).sort()).toEqual([...WORKLOAD_COLUMNS].sort());
+  });
+
+  it("is one CREATE OR REPLACE statement naming every written column", () => {
+    expect(INGEST_FUNCTION_SQL).toMatch(/^\s*CREATE OR REPLACE FUNCTION tokenwatt_ingest\(/);
+    for (const c of [...SUBMISSION_COLUMNS, ...WORKLOAD_COLUMNS, ...POWER_READING_COLUMNS, ...POWER_TRACE_COLUMNS]) expect(INGEST_FUNCTION_SQL).toContain(c);
+  });
+});
