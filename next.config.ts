@@ -1,14 +1,13 @@
 import type { NextConfig } from "next";
-import { loadEnv } from "./lib/server/env";
+import { serverEnv } from "./lib/server/env";
 
 // Fail at start, with a clear message, on a bad configuration.
-loadEnv();
+serverEnv();
 
 const nextConfig: NextConfig = {
   // Native and WASM packages are loaded by Node at run time, not bundled.
   serverExternalPackages: [
     "@electric-sql/pglite",
-    "@electric-sql/pglite-socket",
     "postgres",
     "node-llama-cpp",
     "systeminformation",

@@ -16,6 +16,7 @@ import { authenticate, createToken } from "../../lib/server/store/tokens";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { makeSubmission } from "../helpers/fixtures";
+import { refusalStatus } from "../../lib/server/http/refusals";
 import { callApi } from "../helpers/api";
 
 const request = jobRequestSchema.parse({ model: "synthetic:tiny-test:Q8_0", workloads: ["pp16", "tg4"], repetitions: 1 });
@@ -81,7 +82,8 @@ describe.each(DB_KINDS)("agent jobs on %s", (kind) => {
     expect(await claimNextJob(q, fleet[0]!.agent)).toEqual(got[0]);
 
     // another agent cannot complete or fail it
-    await expect(completeJob(q, fleet[1]!.agent, got[0]!.id, await upload(1))).rejects.toMatchObject({ code: "not_your_job", status: 403 });
+    await expect(completeJob(q, fleet[1]!.agent, got[0]!.id, await upload(1))).rejects.toMatchObject({ code: "not_your_job" });
+    expect(refusalStatus("not_your_job")).toBe(403);
     await expect(failJob(q, fleet[1]!.agent, got[0]!.id, "x", false)).rejects.toMatchObject({ code: "not_your_job" });
     // completing needs the submission stored, uploaded by this agent
     await expect(completeJob(q, fleet[0]!.agent, got[0]!.id, "00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({ code: "submission_missing" });
@@ -138,7 +140,8 @@ describe.each(DB_KINDS)("agent jobs on %s", (kind) => {
   });
 
   it("enqueueing for nobody is an error, and 'all' reaches every agent", async () => {
-    await expect(enqueueJobs(q, { kind: "class", deviceClass: "server" }, request)).rejects.toMatchObject({ code: "no_agents", status: 404 });
+    await expect(enqueueJobs(q, { kind: "class", deviceClass: "server" }, request)).rejects.toMatchObject({ code: "no_agents" });
+    expect(refusalStatus("no_agents")).toBe(404);
     const { batchId, jobs } = await enqueueJobs(q, { kind: "all" }, request);
     expect(jobs).toHaveLength(3);
     const counts = rowsOf<{ n: number }>(await db.db.execute(sql`select count(*)::int as n from pgboss.job where state = 'created' and data->>'batchId' = ${batchId}`));

@@ -66,6 +66,7 @@ function matchPath(pattern: string, pathname: string): Record<string, string> | 
       return params;
     }
     const g = got[i];
+    if (g === w) continue;
     if (g === undefined || g === "") return null;
     if (w.startsWith(":")) {
       try {
@@ -73,7 +74,7 @@ function matchPath(pattern: string, pathname: string): Record<string, string> | 
       } catch {
         return null;
       }
-    } else if (w !== g) return null;
+    } else return null;
   }
   return got.length === want.length ? params : null;
 }
