@@ -11,10 +11,10 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 process.chdir(root);
 
-const { loadEnv } = await import("../lib/server/env.ts");
+const { serverEnv } = await import("../lib/server/env.ts");
 let env;
 try {
-  env = loadEnv();
+  env = serverEnv();
 } catch (e) {
   console.error(e.message);
   process.exit(2);
@@ -37,7 +37,8 @@ function newestMtime(dirs) {
 }
 
 const buildId = path.join(root, ".next", "BUILD_ID");
-const sources = ["app", "lib", "instrumentation.ts", "next.config.ts", "package.json", "drizzle"];
+// app/ also bundles runners/browser (the /run page measures in the browser).
+const sources = ["app", "lib", "runners/browser", "instrumentation.ts", "next.config.ts", "package.json", "drizzle"];
 const stale = !fs.existsSync(buildId) || fs.statSync(buildId).mtimeMs < newestMtime(sources);
 if (stale) {
   console.log("[tokenwatt] building the app (next build)...");

@@ -7,8 +7,8 @@ import { revalidatePath } from "next/cache";
 import { enqueueBodySchema } from "../../lib/core/contracts/agents";
 import { toFieldIssues } from "../../lib/core/contracts/submission";
 import { AgentJobError, enqueueJobs } from "../../lib/server/fleet/jobs";
-import { authenticate } from "../../lib/server/store/tokens";
-import { agentContext } from "../../lib/server/context";
+import { serverDeps } from "../../lib/server/context";
+import { identifyHeader, isAdmin } from "../../lib/server/http/auth";
 import { isPublic } from "../../lib/server/env";
 
 export interface EnqueueFormState {
@@ -26,13 +26,13 @@ const text = (f: FormData, k: string) => {
 const num = (f: FormData, k: string) => (text(f, k) === undefined ? undefined : Number(text(f, k)));
 
 export async function enqueueAction(_prev: EnqueueFormState, f: FormData): Promise<EnqueueFormState> {
-  const { db, queue } = await agentContext();
+  const { db, queue } = await serverDeps();
   const values = Object.fromEntries(
     ["targetKind", "agentId", "deviceClass", "model", "suite", "workloads", "repetitions", "threads", "timeoutS"].map((k) => [k, text(f, k) ?? ""]),
   );
   if (isPublic()) {
-    const auth = await authenticate(db, `Bearer ${text(f, "adminToken") ?? ""}`);
-    if (!auth.ok || auth.role !== "admin") return { ok: false, message: "This server is public: queueing needs an admin token.", errors: { adminToken: "an admin token is required" }, values };
+    const who = await identifyHeader(`Bearer ${text(f, "adminToken") ?? ""}`, db);
+    if (!who.ok || !isAdmin(who.principal)) return { ok: false, message: "This server is public: queueing needs an admin token.", errors: { adminToken: "an admin token is required" }, values };
   }
   const kind = text(f, "targetKind");
   const target = kind === "agent" ? { kind, agentId: num(f, "agentId") } : kind === "class" ? { kind, deviceClass: text(f, "deviceClass") } : { kind };
@@ -47,7 +47,7 @@ export async function enqueueAction(_prev: EnqueueFormState, f: FormData): Promi
     return { ok: false, message: "Some fields are not valid.", errors, values };
   }
   try {
-    const r = await enqueueJobs(queue, parsed.data.target, parsed.data.request);
+    const r = await enqueueJobs(await queue(), parsed.data.target, parsed.data.request);
     revalidatePath("/agents");
     return { ok: true, message: `Queued ${r.jobs.length} job(s), batch ${r.batchId.slice(0, 8)}.`, errors: {}, values };
   } catch (e) {

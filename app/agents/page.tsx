@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
 import { agentDeviceClasses, countAgents, listAgents } from "../../lib/server/fleet/agents";
 import { listBatches, listJobFailures } from "../../lib/server/read/agents";
-import { agentContext } from "../../lib/server/context";
+import { serverDeps } from "../../lib/server/context";
 import { EnqueueForm } from "./enqueue-form";
 import { isPublic } from "../../lib/server/env";
 
@@ -18,7 +18,8 @@ export default async function AgentsPage() {
   // The fleet (host names, hardware, model paths, failures) is the owner's: a public server does
   // not show it; jobs are queued there through the API with an admin token.
   if (isPublic()) notFound();
-  const { db, agentTimeoutS } = await agentContext();
+  // No pg-boss here: the page reads tables only (serverDeps starts the queue on first use, not now).
+  const { db, agentTimeoutS } = await serverDeps();
   const [agents, totals, batches, failures, classes] = await Promise.all([
     listAgents(db, agentTimeoutS),
     countAgents(db, agentTimeoutS),

@@ -16,13 +16,6 @@ export async function serverContext() {
   return { db: handle.db, handle, limiter: g.__tokenwattLimiter };
 }
 
-/** The agent API's dependencies: the database, the pg-boss job queue (started on first use) and the agent timeout. */
-export async function agentContext() {
-  const { db, handle } = await serverContext();
-  const queue = await getJobQueue(Promise.resolve(handle));
-  return { db, queue, agentTimeoutS: serverEnv().TOKENWATT_AGENT_TIMEOUT_S };
-}
-
 /** The route table's dependencies in this process: pg-boss starts with the first request that needs it. */
 export async function serverDeps(): Promise<ServerDeps> {
   const { db, handle, limiter } = await serverContext();

@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import { reapJobs } from "./jobs";
 import { rowsOf } from "../db/client";
-import { agentContext, serverContext } from "../context";
+import { serverContext, serverDeps } from "../context";
 
 export function startAgentReaper(agentTimeoutS: number): () => void {
   let running = false;
@@ -17,7 +17,7 @@ export function startAgentReaper(agentTimeoutS: number): () => void {
       // would hold the one PGlite connection for a moment).
       const { db } = await serverContext();
       if (rowsOf(await db.execute(sql`select 1 from agents limit 1`)).length === 0) return;
-      const { queue } = await agentContext();
+      const queue = await (await serverDeps()).queue();
       for (const r of await reapJobs(queue, agentTimeoutS)) console.warn(`[tokenwatt] job ${r.id} of agent ${r.agentId} failed: ${r.reason}`);
     } catch (e) {
       console.error("[tokenwatt] agent reaper:", (e as Error).message);

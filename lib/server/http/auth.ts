@@ -24,8 +24,12 @@ const ROLE_HELP: Record<Role, string> = {
 };
 
 /** Who sends `req`: its principal, or the refusal for a missing, unknown or revoked secret. */
-export async function identify(req: Request, db: Db): Promise<AuthOutcome> {
-  const header = req.headers.get("authorization");
+export function identify(req: Request, db: Db): Promise<AuthOutcome> {
+  return identifyHeader(req.headers.get("authorization"), db);
+}
+
+/** The same, for an `Authorization` header value (a server action passes a token typed in a form). */
+export async function identifyHeader(header: string | null, db: Db): Promise<AuthOutcome> {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1];
   if (bearer && isOwnerCredential(bearer)) return { ok: true, principal: { role: "owner", tokenId: null, name: "owner" } };
   const auth = await authenticate(db, header);
