@@ -145,6 +145,6 @@ describe("admin CLI without and with a running server", () => {
   it("refuses another local user: the owner credential and the database files are the owner's alone", async () => {
     const r = await cli(srv.dataDir, ["token", "list"], { uid: 65534 });
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/not readable by this user|EACCES|permission denied/i);
+    expect(r.err).toMatch(/is not readable by this user: only the owner of the data directory administers/);
   });
 });

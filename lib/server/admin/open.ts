@@ -3,6 +3,7 @@
  * (its embedded database is that process's alone), else on the database directly. A server that
  * is starting (it holds the database but does not answer yet) is waited for.
  */
+import fs from "node:fs";
 import { DatabaseBusyError, openDb } from "../db/client";
 import { localAdmin } from "./local";
 import { AdminError, type AdminOps } from "./ops";
@@ -28,7 +29,18 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** A data directory of another user (mode 0700) is theirs: say so instead of failing on a file in it. */
+function checkAccess(dataDir: string): void {
+  try {
+    fs.accessSync(dataDir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return; // created on first use
+    throw new AdminError(`${dataDir} is not readable by this user: only the owner of the data directory administers its server and database`);
+  }
+}
+
 export async function openAdmin(o: OpenAdminOptions): Promise<AdminOps> {
+  checkAccess(o.dataDir);
   const deadline = Date.now() + (o.waitMs ?? 60_000);
   for (;;) {
     const server = runningServer(o.dataDir);

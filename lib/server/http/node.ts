@@ -44,7 +44,11 @@ export async function serveApi(req: IncomingMessage, res: ServerResponse, deps: 
     } catch {
       return await send(res, apiError(400, "bad_request", "the request line or headers are not valid"));
     }
-    await send(res, await dispatch(request, deps, { clientIp: req.socket.remoteAddress ?? null }));
+    const response = await dispatch(request, deps, { clientIp: req.socket.remoteAddress ?? null });
+    // A refusal sent before the body was read (401, 413, 429) leaves the rest of it on the socket:
+    // close the connection rather than let a keep-alive client send its next request after it.
+    if (!req.complete) res.setHeader("connection", "close");
+    await send(res, response);
   } catch (e) {
     console.error("[tokenwatt] API transport failed:", (e as Error).message);
     if (!res.headersSent) res.writeHead(500).end();
