@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { serverContext } from "../lib/server/context";
 import { listResults } from "../lib/server/read/results";
-import { formatBytes, formatNumber } from "../lib/core/present/format";
+import { formatBytes, formatJPerToken, formatNumber } from "../lib/core/present/format";
 import { isPublic } from "../lib/server/env";
 
 export const dynamic = "force-dynamic";
@@ -41,7 +41,7 @@ export default async function ResultsPage() {
                 <th scope="col" className="num">tokens/s</th>
                 <th scope="col" className="num">Runs</th>
                 <th scope="col" className="num">Peak RSS</th>
-                <th scope="col" className="num">Decode J/token</th>
+                <th scope="col" className="num">J/token (scope, tier)</th>
                 <th scope="col">Measured</th>
               </tr>
             </thead>
@@ -78,7 +78,7 @@ export default async function ResultsPage() {
                   </td>
                   <td className="num">{r.repetitions}</td>
                   <td className="num">{formatBytes(r.peakRssBytes)}</td>
-                  <td className="num">{r.decodeJPerToken == null ? "unavailable" : formatNumber(r.decodeJPerToken, 3)}</td>
+                  <td className="num">{formatJPerToken(r.jPerToken, r.energyScope, r.energyTier)}</td>
                   <td>
                     {r.startedAt.toISOString().slice(0, 16).replace("T", " ")} {!r.published && <span className="badge">private</span>}
                   </td>

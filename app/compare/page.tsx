@@ -2,7 +2,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { serverContext } from "../../lib/server/context";
 import { compareDevices } from "../../lib/server/read/runs";
-import { formatNumber } from "../../lib/core/present/format";
+import { formatJPerToken, formatNumber } from "../../lib/core/present/format";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
 import { GroupedBars, MemoryScatter } from "../components/charts";
 
@@ -102,7 +102,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                     <td>{c.deviceName}</td>
                     <td>{c.workloadId}</td>
                     <td className="num">{formatNumber(c.medianTs)}</td>
-                    <td className="num">{formatNumber(c.decodeJPerToken ?? c.prefillJPerToken, 3)}</td>
+                    <td className="num">{formatJPerToken(c.decodeJPerToken ?? c.prefillJPerToken, c.energyScope, c.energyTier)}</td>
                     <td className="num">{c.runs}</td>
                   </tr>
                 ))}

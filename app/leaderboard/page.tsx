@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { serverContext } from "../../lib/server/context";
 import { leaderboard, leaderboardFacets, leaderboardQuerySchema, SIZE_CLASSES, type LeaderboardQuery } from "../../lib/server/read/leaderboard";
-import { formatBytes, formatNumber } from "../../lib/core/present/format";
+import { formatBytes, formatJPerToken, formatNumber } from "../../lib/core/present/format";
 import { isLeaderboardWorkload } from "../../lib/core/contracts/workloads";
 import { REPORTED_RESULTS } from "../../lib/core/present/reported";
 
@@ -48,7 +48,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       <h1>Leaderboard</h1>
       <p className="lede">
         Published, plausible measurements only: one row per device, model, quantization, engine version and backend, with the
-        median across runs and the interquartile range in parentheses. Different engine versions are separate rows.
+        median across runs and the interquartile range in parentheses. Different engine versions are separate rows. Every J/token
+        says what it covers (wall, battery, SoC, or the CPU package, DRAM and GPU it sums) and how it was measured (external
+        meter, on-chip counter, sampled power, battery drain); a cell never mixes scopes. Compare J/token within one scope.
       </p>
       {!parsed.success && (
         <p className="field-error" role="alert">
@@ -66,6 +68,10 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         {select("backend", "Backend", facets.backend)}
         {select("engine", "Engine", facets.engine)}
         {select("engineVersion", "Engine version", facets.engineVersion)}
+        {select("energyScope", "Energy scope", facets.energyScope)}
+        <label className="filter">
+          <input type="checkbox" name="metered" value="1" defaultChecked={q.metered === "1"} /> Metered only
+        </label>
         <label className="filter">
           Prompt workload
           <select name="pp" defaultValue={q.pp}>
@@ -138,8 +144,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                     <span className="spread">{spread(r.tgP25, r.tgP75)}</span>
                   </td>
                   <td className="num">{formatNumber(r.ttftMs as number | null)}</td>
-                  <td className="num">{r.prefillJPerToken == null ? "unavailable" : formatNumber(Number(r.prefillJPerToken), 3)}</td>
-                  <td className="num">{r.decodeJPerToken == null ? "unavailable" : formatNumber(Number(r.decodeJPerToken), 3)}</td>
+                  <td className="num">{formatJPerToken(r.prefillJPerToken as number | null, r.prefillEnergyScope as string | null, r.prefillEnergyTier as string | null)}</td>
+                  <td className="num">{formatJPerToken(r.decodeJPerToken as number | null, r.decodeEnergyScope as string | null, r.decodeEnergyTier as string | null)}</td>
                   <td className="num">{formatNumber(r.tokensPerJoule as number | null, 2)}</td>
                   <td className="num">{formatBytes(r.peakRssBytes as number | null)}</td>
                   <td className="num">{r.rooflineEfficiency == null ? "—" : `${formatNumber(Number(r.rooflineEfficiency) * 100, 0)}%`}</td>

@@ -11,7 +11,8 @@
  * the count the engine reports. Failures are data: a workload the engine refuses is `error`; one
  * during which the engine died is `crash` (the caller loads a fresh engine for the next workload).
  */
-import type { Sample, WorkloadResult } from "../../lib/core/contracts/submission";
+import type { WorkloadResult } from "../../lib/core/contracts/submission";
+import type { MeasuredSample as Sample } from "../../lib/core/measure/build-submission";
 import { TTFT_PROMPT, type WorkloadSpec } from "../../lib/core/contracts/workloads";
 import { workloadResult } from "../../lib/core/measure/build-submission";
 import { isEngineCrash, type BrowserEngine } from "./engine";

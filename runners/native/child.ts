@@ -38,7 +38,7 @@ async function run(job: ChildJob) {
     process.exit(0);
   }
   try {
-    const { samples, kvBytes } = await runWorkload(engine, job.workload, job.repetitions, {
+    const { samples, intervals, kvBytes } = await runWorkload(engine, job.workload, job.repetitions, {
       onTimedStart: async () => {
         await send({ type: "timed-start" });
         await waitGo();
@@ -51,7 +51,7 @@ async function run(job: ChildJob) {
     });
     if (engine instanceof NodeLlamaCppEngine) await engine.refreshVram();
     const memory = { ...engine.memory(), kvBytes };
-    await send({ type: "result", samples, memory, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
+    await send({ type: "result", samples, intervals, memory, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
     await engine.dispose();
   } catch (e) {
     await send({ type: "error", message: (e as Error).message });

@@ -2,34 +2,37 @@
  * The harness: warm-up, repetitions with the cache cleared between them, depth prefilled untimed,
  * raw samples kept (llama-bench's definitions). Knows nothing of the model or engine internals.
  */
-import type { Sample } from "../../lib/core/contracts/submission";
+import type { MeasuredSample as Sample } from "../../lib/core/measure/build-submission";
 import { TTFT_PROMPT, type WorkloadSpec } from "../../lib/core/contracts/workloads";
+import type { RepInterval } from "../../lib/core/measure/energy";
 import type { InferenceEngine } from "./engine/types";
 
 export interface HarnessHooks {
-  /** Called after the warm-up, right before the first timed repetition (a meter window opens). */
+  /** Called after the warm-up, before the first timed repetition (the meters start recording). */
   onTimedStart?(): Promise<void> | void;
-  /** Called after the last repetition (the meter window closes). */
+  /** Called after the last repetition (the meters stop). */
   onTimedEnd?(): Promise<void> | void;
   onRepetition?(done: number, total: number): void;
 }
 
+/** The monotonic clock (CLOCK_MONOTONIC): the same in this process and in the runner reading the meters. */
 const now = () => process.hrtime.bigint();
 
-/** Runs one repetition and returns its sample (only the timed part counts). */
-async function once(engine: InferenceEngine, w: WorkloadSpec): Promise<Sample> {
+/** One repetition: its sample and its timed interval [t0Ns, t1Ns] on the monotonic clock. */
+async function once(engine: InferenceEngine, w: WorkloadSpec): Promise<{ sample: Sample; interval: RepInterval }> {
   await engine.reset();
   if (w.kind === "ttft") {
     const t0 = now();
     const promptTokens = await engine.firstToken(TTFT_PROMPT);
-    return { durationNs: Number(now() - t0), promptTokens, genTokens: 1 };
+    const t1 = now();
+    return { sample: { durationNs: Math.max(1, Number(t1 - t0)), promptTokens, genTokens: 1 }, interval: { t0Ns: Number(t0), t1Ns: Number(t1) } };
   }
   if (w.nDepth > 0) await engine.prefill(w.nDepth);
   const t0 = now();
   if (w.nPrompt > 0) await engine.prefill(w.nPrompt);
   const gen = w.nGen > 0 ? await engine.generate(w.nGen) : 0;
-  const durationNs = Number(now() - t0);
-  return { durationNs: Math.max(1, durationNs), promptTokens: w.nPrompt, genTokens: gen };
+  const t1 = now();
+  return { sample: { durationNs: Math.max(1, Number(t1 - t0)), promptTokens: w.nPrompt, genTokens: gen }, interval: { t0Ns: Number(t0), t1Ns: Number(t1) } };
 }
 
 export async function runWorkload(
@@ -37,17 +40,20 @@ export async function runWorkload(
   w: WorkloadSpec,
   repetitions: number,
   hooks: HarnessHooks = {},
-): Promise<{ samples: Sample[]; kvBytes: number | null }> {
+): Promise<{ samples: Sample[]; intervals: RepInterval[]; kvBytes: number | null }> {
   await once(engine, w); // warm-up, not recorded
   await hooks.onTimedStart?.();
   const samples: Sample[] = [];
+  const intervals: RepInterval[] = [];
   let kvBytes: number | null = null;
   for (let i = 0; i < repetitions; i++) {
-    samples.push(await once(engine, w));
+    const r = await once(engine, w);
+    samples.push(r.sample);
+    intervals.push(r.interval);
     kvBytes = engine.memory().kvBytes;
     hooks.onRepetition?.(i + 1, repetitions);
   }
   await hooks.onTimedEnd?.();
   await engine.reset();
-  return { samples, kvBytes };
+  return { samples, intervals, kvBytes };
 }

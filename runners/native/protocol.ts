@@ -1,5 +1,6 @@
 /** Messages between the runner and the child process that measures one workload. */
-import type { Sample } from "../../lib/core/contracts/submission";
+import type { MeasuredSample } from "../../lib/core/measure/build-submission";
+import type { RepInterval } from "../../lib/core/measure/energy";
 import type { WorkloadSpec } from "../../lib/core/contracts/workloads";
 import type { LlamaEngineOptions } from "./engine/node-llama-cpp";
 import type { EngineMemory } from "./engine/types";
@@ -23,5 +24,5 @@ export type FromChild =
   | { type: "timed-start" }
   | { type: "rep"; done: number; total: number }
   | { type: "timed-end" }
-  | { type: "result"; samples: Sample[]; memory: EngineMemory; peakRssBytes: number }
+  | { type: "result"; samples: MeasuredSample[]; intervals: RepInterval[]; memory: EngineMemory; peakRssBytes: number }
   | { type: "error"; message: string };

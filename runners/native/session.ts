@@ -9,16 +9,16 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { Backend, Device, EngineInfo, ModelInfo, PowerReading, Submission, WorkloadResult } from "../../lib/core/contracts/submission";
 import type { WorkloadSpec } from "../../lib/core/contracts/workloads";
-import { buildSubmission, workloadResult } from "../../lib/core/measure/build-submission";
-import { energyPerToken } from "../../lib/core/measure/energy";
+import { buildSubmission, workloadResult, type MeasuredSample } from "../../lib/core/measure/build-submission";
+import { energyPerToken, repetitionEnergies, workloadReadings, type RepInterval } from "../../lib/core/measure/energy";
 import { childProcessEnv } from "../env";
 import { runnerCommit } from "../provenance";
 import { measureBandwidthGBps } from "./device/bandwidth";
 import { batteryState } from "./power/battery";
 import type { LlamaEngineOptions } from "./engine/node-llama-cpp";
-import { beginAll, measureIdle, withIdle } from "./power";
-import type { MeterResult, PowerMeter } from "./power/meter";
-import type { ChildJob, FromChild } from "./protocol";
+import { idleDrift, measureIdle, metersFor, recordAll, withIdle } from "./power";
+import type { PowerMeter, SensorRecording } from "./power/meter";
+import type { ChildJob, FromChild, ToChild } from "./protocol";
 
 /**
  * Environment of the measuring process. node-llama-cpp runs each decode on a libuv pool thread;
@@ -50,6 +50,8 @@ export interface SessionOptions {
   childFaults?: Record<string, ChildJob["failWith"]>;
   nullMsPerToken?: ChildJob["nullMsPerToken"];
   onProgress?(event: { workloadId: string; phase: "load" | "rep" | "done" | "failed"; done?: number; total?: number }): void;
+  /** Things the user should read (an idle baseline that drifted). */
+  onNote?(message: string): void;
   signal?: AbortSignal;
 }
 
@@ -63,9 +65,11 @@ export class AbortedError extends Error {
 interface ChildOutcome {
   status: WorkloadResult["status"];
   error: string | null;
-  samples: WorkloadResult["samples"];
+  samples: MeasuredSample[];
+  /** Each timed repetition's [t0, t1] on the monotonic clock. */
+  intervals: RepInterval[];
   memory: WorkloadResult["memory"];
-  meterResults: MeterResult[];
+  recordings: SensorRecording[];
   engine: EngineInfo | null;
 }
 
@@ -77,8 +81,8 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
     });
     let stderr = "";
     child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-2000)));
-    let closeWindow: (() => Promise<MeterResult[]>) | null = null;
-    let meterResults: MeterResult[] = [];
+    let stopRecording: (() => Promise<SensorRecording[]>) | null = null;
+    let recordings: SensorRecording[] = [];
     let result: Extract<FromChild, { type: "result" }> | null = null;
     let error: string | null = null;
     let engine: EngineInfo | null = null;
@@ -88,12 +92,14 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
       try {
         if (m.type === "loaded") engine = m.engine;
         else if (m.type === "timed-start") {
-          closeWindow = await beginAll(meters);
-          child.send({ type: "go" });
+          // The meters record from before the first repetition to after the last; each
+          // repetition's energy is cut out at its own timestamps afterwards.
+          stopRecording = await recordAll(meters);
+          child.send({ type: "go" } satisfies ToChild);
         } else if (m.type === "timed-end") {
-          if (closeWindow) meterResults = await closeWindow();
-          closeWindow = null;
-          child.send({ type: "go" });
+          if (stopRecording) recordings = await stopRecording();
+          stopRecording = null;
+          child.send({ type: "go" } satisfies ToChild);
         } else if (m.type === "rep") opts.onProgress?.({ workloadId: job.workload.id, phase: "rep", done: m.done, total: m.total });
         else if (m.type === "result") result = m;
         else if (m.type === "error") error = m.message;
@@ -104,7 +110,7 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
     child.on("error", reject);
     child.on("exit", async (code, signal) => {
       opts.signal?.removeEventListener("abort", onAbort);
-      if (closeWindow) await closeWindow().catch(() => []);
+      if (stopRecording) await stopRecording().catch(() => []);
       if (opts.signal?.aborted) return reject(new AbortedError());
       const empty = { peakRssBytes: null, modelBytes: null, kvBytes: null, vramBytes: null };
       if (result) {
@@ -112,19 +118,20 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
           status: "ok",
           error: null,
           samples: result.samples,
+          intervals: result.intervals,
           memory: { ...result.memory, peakRssBytes: result.peakRssBytes },
-          meterResults,
+          recordings,
           engine,
         });
       } else if (error) {
-        resolve({ status: "error", error, samples: [], memory: empty, meterResults: [], engine });
+        resolve({ status: "error", error, samples: [], intervals: [], memory: empty, recordings: [], engine });
       } else {
         const why = signal === "SIGKILL" ? "killed (SIGKILL: out of memory?)" : signal ? `killed by ${signal}` : `exited with code ${code}`;
         const tail = stderr.trim().split("\n").slice(-3).join(" | ");
-        resolve({ status: "crash", error: `measuring process ${why}${tail ? `: ${tail}` : ""}`, samples: [], memory: empty, meterResults: [], engine });
+        resolve({ status: "crash", error: `measuring process ${why}${tail ? `: ${tail}` : ""}`, samples: [], intervals: [], memory: empty, recordings: [], engine });
       }
     });
-    child.send({ type: "run", job });
+    child.send({ type: "run", job } satisfies ToChild);
   });
 }
 
@@ -138,7 +145,8 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
     memoryBandwidthGBps: bandwidth == null ? null : Math.round(bandwidth * 100) / 100,
     battery: battery.present ? battery : null,
   };
-  const idle = await measureIdle(opts.meters, opts.idleSeconds);
+  const meters = metersFor(opts.meters, opts.backend);
+  const idle = await measureIdle(meters, opts.idleSeconds);
   const idleWithPower: PowerReading[] = idle.map((r) => ({ ...r, idlePowerW: r.avgPowerW }));
   const workloads: WorkloadResult[] = [];
   let engineInfo: EngineInfo | null = null;
@@ -153,23 +161,14 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
       failWith: opts.childFaults?.[w.id],
       nullMsPerToken: opts.nullMsPerToken,
     };
-    const out = await runChild(job, opts.meters, opts);
+    const out = await runChild(job, meters, opts);
     engineInfo ??= out.engine;
-    const readings = withIdle(
-      out.meterResults.map((r) => r.reading),
-      idle,
-    );
-    const promptTokens = out.samples.reduce((a, s) => a + s.promptTokens, 0);
-    const genTokens = out.samples.reduce((a, s) => a + s.genTokens, 0);
-    workloads.push(
-      workloadResult(w, out.status === "ok" ? { status: "ok", samples: out.samples } : { status: out.status, error: out.error ?? "the workload failed" }, {
-        memory: out.memory,
-        power: readings,
-        energyPerToken: energyPerToken(readings, promptTokens + genTokens),
-        powerTrace: out.meterResults.flatMap((r) => (r.trace ? [{ sensor: r.reading.sensor, scope: r.reading.scope, tMs: r.trace.tMs, powerW: r.trace.powerW }] : [])),
-      }),
-    );
+    workloads.push(measuredWorkload(w, out, idle));
     opts.onProgress?.({ workloadId: w.id, phase: out.status === "ok" ? "done" : "failed" });
+  }
+  const idleAfter = await measureIdle(meters, opts.idleSeconds);
+  for (const d of idleDrift(idle, idleAfter)) {
+    opts.onNote?.(`idle ${d.sensor}: ${d.beforeW.toFixed(2)} W before, ${d.afterW.toFixed(2)} W after the run (drift ${(d.afterW - d.beforeW).toFixed(2)} W)`);
   }
   return buildSubmission({
     submissionId: randomUUID(),
@@ -189,6 +188,48 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
       flashAttention: typeof opts.llama.flashAttention === "boolean" ? opts.llama.flashAttention : null,
     },
     idlePower: idleWithPower,
+    idlePowerAfter: idleAfter.map((r) => ({ ...r, idlePowerW: r.avgPowerW })),
     workloads,
   });
+}
+
+/**
+ * A workload's result with its energy: each sensor's energy over the timed repetitions only, each
+ * repetition's energy in the device scope on its sample, J/token in that scope.
+ */
+function measuredWorkload(w: WorkloadSpec, out: ChildOutcome, idle: PowerReading[]): WorkloadResult {
+  if (out.status !== "ok") return workloadResult(w, { status: out.status, error: out.error ?? "the workload failed" }, { memory: out.memory });
+  const perSensor = workloadReadings(out.recordings, out.intervals);
+  const readings = withIdle(
+    perSensor.map((p) => p.reading),
+    idle,
+  );
+  const repEnergy = repetitionEnergies(readings, new Map(perSensor.map((p) => [p.reading.sensor, p.repEnergyJ])), out.samples.length);
+  const samples = out.samples.map((smp, i) => ({ ...smp, energyJ: repEnergy[i] ?? null }));
+  const tokens = out.samples.reduce((a, x) => a + x.promptTokens + x.genTokens, 0);
+  const t0 = out.intervals[0]?.t0Ns ?? 0;
+  return workloadResult(w, { status: "ok", samples }, {
+    memory: out.memory,
+    power: readings,
+    energyPerToken: energyPerToken(readings, tokens),
+    powerTrace: out.recordings.map((r) => traceOf(r, t0)),
+  });
+}
+
+/** A recording as a power trace from the first repetition's start (ms, W); counters become the power between reads. */
+function traceOf(r: SensorRecording, t0Ns: number): WorkloadResult["powerTrace"][number] {
+  const tMs: number[] = [];
+  const powerW: number[] = [];
+  for (let i = 0; i < r.tNs.length; i++) {
+    const t = (r.tNs[i]! - t0Ns) / 1e6;
+    if (t < 0) continue;
+    if (r.kind === "power") {
+      tMs.push(t);
+      powerW.push(r.values[i]!);
+    } else if (i > 0 && r.tNs[i]! > r.tNs[i - 1]!) {
+      tMs.push(t);
+      powerW.push(Math.max(0, (r.values[i]! - r.values[i - 1]!) / ((r.tNs[i]! - r.tNs[i - 1]!) / 1e9)));
+    }
+  }
+  return { sensor: r.sensor, scope: r.scope, tMs, powerW };
 }

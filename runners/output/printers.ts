@@ -4,9 +4,9 @@
  */
 import type { Submission } from "../../lib/core/contracts/submission";
 import { toCsv } from "../../lib/core/present/csv";
-import { formatBytes } from "../../lib/core/present/format";
+import { formatBytes, formatJPerToken } from "../../lib/core/present/format";
 import { decodeEfficiency } from "../../lib/core/measure/plausibility";
-import { deriveStats } from "../../lib/core/measure/stats";
+import { deriveStats, mean, stddev } from "../../lib/core/measure/stats";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
 
 export const OUTPUT_FORMATS = ["md", "json", "jsonl", "csv"] as const;
@@ -18,7 +18,8 @@ export function resultRows(s: Submission) {
     const decode = workloadPhase(w.workloadId) === "decode";
     const eff =
       decode && st && s.device.memoryBandwidthGBps ? decodeEfficiency(st.avgTokensPerSec, s.model.fileBytes, s.device.memoryBandwidthGBps) : null;
-    const e = w.decodeEnergyPerToken ?? w.prefillEnergyPerToken;
+    const e = w.energyPerToken;
+    const perRep = w.samples.flatMap((x) => (x.energyJ == null ? [] : [x.energyJ]));
     return {
       model: s.model.name,
       weights: s.model.weights,
@@ -38,7 +39,13 @@ export function resultRows(s: Submission) {
       kv_bytes: w.memory.kvBytes,
       j_per_token: e?.totalJ ?? null,
       j_per_token_above_idle: e?.aboveIdleJ ?? null,
-      energy_method: w.power[0]?.method ?? "unavailable",
+      energy_scope: e?.scope ?? null,
+      energy_tier: e?.tier ?? null,
+      energy_sensors: e?.sensors.join(" ") ?? null,
+      /** Energy of one repetition (mean and standard deviation over the repetitions), J. */
+      j_per_rep: perRep.length === w.samples.length && perRep.length > 0 ? mean(perRep) : null,
+      j_per_rep_sd: perRep.length === w.samples.length && perRep.length > 1 ? stddev(perRep) : null,
+      energy_flags: [...new Set(w.power.flatMap((p) => p.flags))].join(" ") || null,
       decode_roofline_efficiency: eff,
       engine: `${s.engine.name} ${s.engine.version}`,
       build: s.engine.build,
@@ -53,13 +60,13 @@ const num = (v: number | null, d = 2) => (v == null ? "-" : v.toFixed(d));
 
 export function markdown(s: Submission): string {
   const rows = resultRows(s);
-  const head = ["model", "quant", "size", "backend", "threads", "test", "t/s", "peak RSS", "J/token", "roofline"];
+  const head = ["model", "quant", "size", "backend", "threads", "test", "t/s", "peak RSS", "J/token (scope, tier)", "roofline"];
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map((h, i) => (i >= 6 ? "---:" : "---")).join(" | ")} |`];
   for (const r of rows) {
     const ts = r.status === "ok" ? `${num(r.avg_ts)} ± ${num(r.stddev_ts)}` : `${r.status}: ${r.error ?? ""}`.slice(0, 60);
     const model = r.weights === "synthetic" ? `${r.model} (synthetic)` : r.model;
     lines.push(
-      `| ${[model, r.quant, formatBytes(r.size_bytes), r.backend, r.threads ?? "-", r.test, ts, formatBytes(r.peak_rss_bytes), r.j_per_token == null ? "unavailable" : num(r.j_per_token, 3), r.decode_roofline_efficiency == null ? "-" : `${(r.decode_roofline_efficiency * 100).toFixed(0)}%`].join(" | ")} |`,
+      `| ${[model, r.quant, formatBytes(r.size_bytes), r.backend, r.threads ?? "-", r.test, ts, formatBytes(r.peak_rss_bytes), formatJPerToken(r.j_per_token, r.energy_scope, r.energy_tier) + (r.energy_flags?.includes("short_window") ? " (short windows)" : ""), r.decode_roofline_efficiency == null ? "-" : `${(r.decode_roofline_efficiency * 100).toFixed(0)}%`].join(" | ")} |`,
     );
   }
   return lines.join("\n");

@@ -26,6 +26,9 @@ function specOf(id: string) {
   return { nPrompt: pp ? Number(pp[1]) : 0, nGen: tg ? Number(tg[1]) : 0, nDepth: d ? Number(d[1]) : 0 };
 }
 
+/** The fixture's meter: the CPU package's RAPL counter. */
+const ENERGY_LABEL = { scope: "package", sensors: ["intel-rapl:0"], tier: "counter" as const };
+
 export function makeSubmission(opts: { workloads?: number; id?: string; deviceModel?: string } = {}): SubmissionInput {
   const n = opts.workloads ?? 5;
   const ids = FIXTURE_WORKLOADS.slice(0, n);
@@ -75,9 +78,11 @@ export function makeSubmission(opts: { workloads?: number; id?: string; deviceMo
           genTokens: s.nGen,
         })),
         memory: { peakRssBytes: 900_000_000, modelBytes: 770_000_000, kvBytes: 134_217_728, vramBytes: null },
-        power: [{ method: "counter" as const, scope: "package" as const, sensor: "intel-rapl:0", durationNs: 4e9, energyJ: 60, avgPowerW: 15, idlePowerW: 5 }],
-        prefillEnergyPerToken: s.nPrompt > 0 ? { totalJ: 0.05, aboveIdleJ: 0.033 } : null,
-        decodeEnergyPerToken: s.nGen > 0 ? { totalJ: 0.5, aboveIdleJ: 0.33 } : null,
+        power: [{ method: "counter" as const, scope: "package" as const, sensor: "intel-rapl:0", durationNs: 4e9, energyJ: 60, avgPowerW: 15, idlePowerW: 5, tier: "counter" as const }],
+        // As the runner attributes it: the whole workload's J/token, and per phase for pure prefill or decode.
+        energyPerToken: { ...(decode ? { totalJ: 0.5, aboveIdleJ: 0.33 } : { totalJ: 0.05, aboveIdleJ: 0.033 }), ...ENERGY_LABEL },
+        prefillEnergyPerToken: s.nPrompt > 0 && s.nGen === 0 ? { totalJ: 0.05, aboveIdleJ: 0.033, ...ENERGY_LABEL } : null,
+        decodeEnergyPerToken: decode ? { totalJ: 0.5, aboveIdleJ: 0.33, ...ENERGY_LABEL } : null,
         powerTrace: [{ sensor: "intel-rapl:0", scope: "package" as const, tMs: [0, 100, 200], powerW: [14, 15, 16] }],
       };
     }),

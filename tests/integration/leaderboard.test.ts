@@ -1,4 +1,8 @@
+import fs from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rowsOf } from "../../lib/server/db/client";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { leaderboard, leaderboardQuerySchema, setPublished } from "../../lib/server/read/leaderboard";
 import { createToken } from "../../lib/server/store/tokens";
@@ -90,5 +94,79 @@ describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
     const csv = await (await get("?format=csv")).text();
     expect(csv.split("\r\n")[0]).toMatch(/^deviceId,deviceVendor,deviceModel,/);
     for (const bad of ["?sort=bogus", "?pp=pp", "?limit=0", "?size=huge", "?x=1"]) expect((await get(bad)).status, bad).toBe(400);
+  });
+});
+
+describe.each(DB_KINDS)("leaderboard energy scopes on %s", (kind) => {
+  it("never mixes scopes in a cell: the best tier's scope, its median, and which it is; a metered-only filter", async () => {
+    const h = await openTestDb(kind);
+    try {
+      const wall = (j: number) => (s: any) => {
+        for (const w of s.workloads) {
+          const e = { totalJ: j, aboveIdleJ: j / 2, scope: "wall", sensors: ["external:plug"], tier: "external" };
+          w.energyPerToken = e;
+          w.decodeEnergyPerToken = w.decodeEnergyPerToken ? e : null;
+          w.prefillEnergyPerToken = w.prefillEnergyPerToken ? e : null;
+        }
+      };
+      const unmetered = (s: any) => {
+        s.device.model = "No Meter";
+        for (const w of s.workloads) Object.assign(w, { energyPerToken: null, decodeEnergyPerToken: null, prefillEnergyPerToken: null, power: [] });
+      };
+      // Two runs measured at the wall (2.0 and 3.0 J/token) and two at the CPU package (0.5 J/token):
+      // the cell's J/token is the wall's median, never a median across wall and package.
+      const runs = [sub(wall(2)), sub(wall(3)), sub(), sub(), sub(unmetered)];
+      for (const s of runs) await ingestSubmission(h.db, s, null);
+      await setPublished(h.db, { allPlausible: true }, true);
+      const rows = await leaderboard(h.db, leaderboardQuerySchema.parse({}));
+      const metered = rows.find((r) => r.deviceModel === "Test Device")!;
+      expect(metered).toMatchObject({ decodeEnergyScope: "wall", decodeEnergyTier: "external", prefillEnergyScope: "wall" });
+      expect(Number(metered.decodeJPerToken)).toBe(2.5);
+      expect(rows.find((r) => r.deviceModel === "No Meter")).toMatchObject({ decodeJPerToken: null, decodeEnergyScope: null });
+      const only = await leaderboard(h.db, leaderboardQuerySchema.parse({ metered: "1" }));
+      expect(only.map((r) => r.deviceModel)).toEqual(["Test Device"]);
+      expect(await leaderboard(h.db, leaderboardQuerySchema.parse({ energyScope: "package" }))).toEqual([]);
+    } finally {
+      await h.drop();
+    }
+  });
+});
+
+describe.each(DB_KINDS)("migration 0008 on %s", (kind) => {
+  it("labels results stored before scopes existed with the scope, tier and sensors their J/token came from", async () => {
+    const h = await openTestDb(kind);
+    try {
+      const battery = sub((s: any) => {
+        s.device.model = "Old Laptop";
+        for (const w of s.workloads) w.power = [{ method: "sampled", scope: "wall", sensor: "battery:BAT0", durationNs: 4e9, energyJ: 40, avgPowerW: 10 }];
+      });
+      const parts = sub((s: any) => {
+        s.device.model = "Old Desktop";
+        for (const w of s.workloads)
+          w.power = [
+            { method: "counter", scope: "package", sensor: "intel-rapl:0", durationNs: 4e9, energyJ: 40, avgPowerW: 10 },
+            { method: "counter", scope: "dram", sensor: "intel-rapl:0:0", durationNs: 4e9, energyJ: 4, avgPowerW: 1 },
+            { method: "sampled", scope: "gpu", sensor: "nvidia-smi:0", durationNs: 4e9, energyJ: 80, avgPowerW: 20 },
+          ];
+      });
+      for (const s of [battery, parts]) await ingestSubmission(h.db, s, null);
+      // As stored before 0007: no scope, tier or whole-workload J/token.
+      await h.db.execute(sql`update workload_results set energy_scope = null, energy_tier = null, energy_sensors = null, j_per_token = null, j_per_token_above_idle = null`);
+      await h.db.execute(sql`update power_readings set tier = null`);
+      await h.db.execute(sql`update power_readings set scope = 'wall' where sensor like 'battery:%'`);
+      const file = fs.readFileSync(path.resolve("drizzle/0008_leaderboard_energy_scopes.sql"), "utf8");
+      for (const stmt of file.split("--> statement-breakpoint").slice(0, 3)) await h.db.execute(sql.raw(stmt));
+      const rows = rowsOf<{ model: string; scope: string; tier: string; sensors: string[]; j: number }>(
+        await h.db.execute(sql`select d.model, wr.energy_scope as scope, wr.energy_tier as tier, wr.energy_sensors as sensors, wr.j_per_token as j
+          from workload_results wr join devices d on d.id = wr.device_id where wr.workload_id = 'tg128' order by d.model`),
+      );
+      expect(rows.map(({ model, scope, tier, sensors }) => ({ model, scope, tier, sensors }))).toEqual([
+        { model: "Old Desktop", scope: "package+dram+gpu", tier: "sampled", sensors: ["intel-rapl:0", "intel-rapl:0:0", "nvidia-smi:0"] },
+        { model: "Old Laptop", scope: "battery", tier: "battery", sensors: ["battery:BAT0"] },
+      ]);
+      expect(rows.every((r) => Number(r.j) === 0.5)).toBe(true);
+    } finally {
+      await h.drop();
+    }
   });
 });

@@ -5,12 +5,14 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectBattery, batteryWatts } from "../../runners/native/power/battery";
 import { externalCommandMeter, externalHttpMeter, wattsFromJson } from "../../runners/native/power/external";
-import { integrateJ } from "../../runners/native/power/meter";
+import { integrateJ, type PowerMeter, type SensorRecording } from "../../runners/native/power/meter";
 import { detectNvidia, parseNvidiaLine } from "../../runners/native/power/nvidia";
 import { detectPowermetrics, parsePowermetricsLine } from "../../runners/native/power/powermetrics";
 import { detectRapl, energyDeltaUj } from "../../runners/native/power/rapl";
-import { detectMeters, measureIdle, withIdle } from "../../runners/native/power";
+import { detectMeters, measureIdle, metersFor, withIdle } from "../../runners/native/power";
 import { deviceEnergy, energyPerToken } from "../../lib/core/measure/energy";
+import { energyInWindow, meanPowerW } from "../../lib/core/measure/energy-window";
+import type { PowerReading } from "../../lib/core/contracts/submission";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tw-meters-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -19,6 +21,25 @@ const write = (p: string, v: string) => {
   fs.writeFileSync(p, v);
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const now = () => Number(process.hrtime.bigint());
+
+/** Records a meter for `ms`; returns the recording and the window [t0, t1] that lay inside it. */
+async function record(m: PowerMeter, ms: number): Promise<{ rec: SensorRecording; t0: number; t1: number }> {
+  const r = await m.start();
+  const t0 = now();
+  await sleep(ms);
+  const t1 = now();
+  return { rec: await r.stop(), t0, t1 };
+}
+const reading = (p: Partial<PowerReading> & Pick<PowerReading, "scope" | "sensor" | "energyJ">): PowerReading => ({
+  method: "counter",
+  durationNs: 1e9,
+  avgPowerW: null,
+  idlePowerW: null,
+  tier: "counter",
+  flags: [],
+  ...p,
+});
 
 describe("RAPL (powercap fixture tree)", () => {
   const root = path.join(tmp, "powercap");
@@ -37,22 +58,29 @@ describe("RAPL (powercap fixture tree)", () => {
     expect(energyDeltaUj(900, 100, 1000)).toBe(200);
   });
 
-  it("detects package and dram, and measures energy across a wrap", async () => {
-    const meters = detectRapl(root);
-    expect(meters.map((m) => `${m.sensor}:${m.scope}`)).toEqual(["intel-rapl:0:package", "intel-rapl:0:0:dram"]);
-    const windows = await Promise.all(meters.map((m) => m.begin()));
+  it("detects package and dram, and records the counter across a wrap", async () => {
+    const { meters } = detectRapl(root);
+    expect(meters.map((m) => `${m.sensor}:${m.scope}:${m.tier}`)).toEqual(["intel-rapl:0:package:counter", "intel-rapl:0:0:dram:counter"]);
+    const recorders = await Promise.all(meters.map((m) => m.start()));
     write(`${root}/intel-rapl:0/energy_uj`, "6000000\n"); // +5 J
     write(`${root}/intel-rapl:0:0/energy_uj`, "671150\n"); // wrapped: +1 J
-    await sleep(20);
-    const [pkg, dram] = await Promise.all(windows.map((w) => w.close()));
-    expect(pkg!.reading).toMatchObject({ method: "counter", scope: "package", sensor: "intel-rapl:0" });
-    expect(pkg!.reading.energyJ).toBeCloseTo(5, 6);
-    expect(dram!.reading.energyJ).toBeCloseTo(1, 6);
-    expect(pkg!.reading.avgPowerW).toBeGreaterThan(0);
+    await sleep(60);
+    const [pkg, dram] = await Promise.all(recorders.map((r) => r.stop()));
+    expect(pkg).toMatchObject({ kind: "energy", method: "counter", scope: "package", sensor: "intel-rapl:0" });
+    expect(pkg!.values.at(-1)! - pkg!.values[0]!).toBeCloseTo(5, 6);
+    expect(dram!.values.at(-1)! - dram!.values[0]!).toBeCloseTo(1, 6);
   });
 
-  it("finds nothing where there is no powercap", () => {
-    expect(detectRapl(path.join(tmp, "missing"))).toEqual([]);
+  it("finds nothing where there is no powercap, and says when RAPL is there but unreadable", async () => {
+    expect(detectRapl(path.join(tmp, "missing"))).toEqual({ meters: [], unreadable: [] });
+    const locked = path.join(tmp, "powercap-locked");
+    write(`${locked}/intel-rapl:0/name`, "package-0\n");
+    write(`${locked}/intel-rapl:0/max_energy_range_uj`, "100\n");
+    write(`${locked}/intel-rapl:0/energy_uj`, "5\n");
+    fs.chmodSync(`${locked}/intel-rapl:0/energy_uj`, 0o000);
+    const r = detectRapl(locked);
+    if (process.getuid?.() === 0) expect(r.meters).toHaveLength(1); // root reads it anyway
+    else expect(r.unreadable).toEqual(["intel-rapl:0"]);
   });
 });
 
@@ -72,13 +100,11 @@ describe("battery discharge", () => {
   it("offers a meter only for discharging batteries, from power_now or current x voltage", async () => {
     expect(batteryWatts(`${root}/BAT2`)).toBeCloseTo(22);
     const meters = detectBattery(root, 20);
-    expect(meters.map((m) => m.sensor)).toEqual(["battery:BAT0", "battery:BAT2"]);
-    const w = await meters[0]!.begin();
-    await sleep(120);
-    const r = await w.close();
-    expect(r.reading.method).toBe("sampled");
-    expect(r.reading.avgPowerW).toBeCloseTo(12.5, 1);
-    expect(r.trace!.powerW.every((p) => p === 12.5)).toBe(true);
+    expect(meters.map((m) => `${m.sensor}:${m.scope}:${m.tier}`)).toEqual(["battery:BAT0:battery:battery", "battery:BAT2:battery:battery"]);
+    const { rec, t0, t1 } = await record(meters[0]!, 120);
+    expect(rec.method).toBe("sampled");
+    expect(meanPowerW(rec, t0, t1)).toBeCloseTo(12.5, 6);
+    expect(rec.values.every((p) => p === 12.5)).toBe(true);
   });
 });
 
@@ -104,11 +130,9 @@ esac
   it("detects each GPU and integrates sampled instant power", async () => {
     const meters = await detectNvidia(fake);
     expect(meters.map((m) => m.sensor)).toEqual(["nvidia-smi:0:power.draw.instant", "nvidia-smi:1:power.draw.instant"]);
-    const w = await meters[0]!.begin();
-    await sleep(400);
-    const r = await w.close();
-    expect(r.reading).toMatchObject({ method: "sampled", scope: "gpu" });
-    expect(r.reading.avgPowerW).toBeCloseTo(100, 0);
+    const { rec, t0, t1 } = await record(meters[0]!, 400);
+    expect(rec).toMatchObject({ method: "sampled", scope: "gpu", tier: "sampled" });
+    expect(meanPowerW(rec, t0, t1)).toBeCloseTo(100, 6);
   });
 
   it("finds nothing without nvidia-smi", async () => {
@@ -125,9 +149,8 @@ describe("powermetrics (fake command)", () => {
     fs.chmodSync(fake, 0o755);
     const ok = await detectPowermetrics(fake, ["timeout", "1"], "darwin");
     expect(ok.meters).toHaveLength(1);
-    const w = await ok.meters[0]!.begin();
-    await sleep(300);
-    expect((await w.close()).reading.avgPowerW).toBeCloseTo(3, 1);
+    const { rec, t0, t1 } = await record(ok.meters[0]!, 300);
+    expect(meanPowerW(rec, t0, t1)).toBeCloseTo(3, 6);
     const denied = await detectPowermetrics(fake, ["false"], "darwin");
     expect(denied.meters).toEqual([]);
     expect(denied.note).toMatch(/sudo/);
@@ -146,23 +169,18 @@ describe("external meters", () => {
     const srv = http.createServer((_, res) => res.end(JSON.stringify({ watts: 42 })));
     await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}/`;
-    const w = await externalHttpMeter(url, 30).begin();
-    await sleep(150);
-    const r = await w.close();
+    const h = await record(externalHttpMeter(url, 30), 150);
     srv.close();
-    expect(r.reading).toMatchObject({ method: "sampled", scope: "wall" });
-    expect(r.reading.avgPowerW).toBeCloseTo(42, 0);
-    const c = await externalCommandMeter("echo 9.5", 30).begin();
-    await sleep(150);
-    expect((await c.close()).reading.avgPowerW).toBeCloseTo(9.5, 0);
+    expect(h.rec).toMatchObject({ method: "sampled", scope: "wall", tier: "external" });
+    expect(meanPowerW(h.rec, h.t0, h.t1)).toBeCloseTo(42, 6);
+    const c = await record(externalCommandMeter("echo 9.5", 30), 150);
+    expect(meanPowerW(c.rec, c.t0, c.t1)).toBeCloseTo(9.5, 6);
   });
 
   it("an unreachable meter reads unavailable, never a number", async () => {
-    const w = await externalHttpMeter("http://127.0.0.1:9/", 20).begin();
-    await sleep(60);
-    const r = await w.close();
-    expect(r.reading.method).toBe("unavailable");
-    expect(r.reading.energyJ).toBeNull();
+    const { rec, t0, t1 } = await record(externalHttpMeter("http://127.0.0.1:9/", 20), 60);
+    expect(rec.tNs).toEqual([]);
+    expect(energyInWindow(rec, t0, t1)).toBeNull();
   });
 });
 
@@ -172,18 +190,21 @@ describe("idle baseline and energy per token", () => {
     write(`${root}/intel-rapl:0/name`, "package-0\n");
     write(`${root}/intel-rapl:0/energy_uj`, "0\n");
     write(`${root}/intel-rapl:0/max_energy_range_uj`, "1000000000\n");
-    const idle = await measureIdle(detectRapl(root), 0.05);
+    const idle = await measureIdle(detectRapl(root).meters, 0.05, 0);
     expect(idle[0]!.method).toBe("counter");
-    const readings = withIdle([{ method: "counter", scope: "package", sensor: "intel-rapl:0", durationNs: 2e9, energyJ: 30, avgPowerW: 15, idlePowerW: null }], [{ ...idle[0]!, avgPowerW: 5 }]);
+    const readings = withIdle([reading({ scope: "package", sensor: "intel-rapl:0", durationNs: 2e9, energyJ: 30, avgPowerW: 15 })], [{ ...idle[0]!, avgPowerW: 5 }]);
     expect(readings[0]!.idlePowerW).toBe(5);
     // 30 J over 2 s with 5 W idle: 20 J above idle; 100 tokens
-    expect(energyPerToken(readings, 100)).toEqual({ totalJ: 0.3, aboveIdleJ: 0.2 });
+    expect(energyPerToken(readings, 100)).toEqual({ totalJ: 0.3, aboveIdleJ: 0.2, scope: "package", sensors: ["intel-rapl:0"], tier: "counter" });
+    // A baseline above the run is noise, reported as a negative figure rather than hidden as 0.
+    expect(energyPerToken(withIdle(readings, [{ ...idle[0]!, avgPowerW: 20 }]), 100)!.aboveIdleJ).toBeCloseTo(-0.1, 9);
   });
 
   it("prefers the widest scope and adds package, dram and gpu", () => {
-    const r = (scope: "wall" | "package" | "dram" | "gpu", energyJ: number) => ({ method: "counter" as const, scope, sensor: scope, durationNs: 1e9, energyJ, avgPowerW: energyJ, idlePowerW: 1 });
-    expect(deviceEnergy([r("package", 10), r("wall", 40)])!.energyJ).toBe(40);
-    expect(deviceEnergy([r("package", 10), r("dram", 2), r("gpu", 30)])).toMatchObject({ energyJ: 42, idleW: 3 });
+    const r = (scope: PowerReading["scope"], energyJ: number, tier: PowerReading["tier"] = "counter") => reading({ scope, sensor: scope, energyJ, avgPowerW: energyJ, idlePowerW: 1, tier });
+    expect(deviceEnergy([r("package", 10), r("wall", 40, "external")])).toMatchObject({ energyJ: 40, scope: "wall", tier: "external" });
+    expect(deviceEnergy([r("package", 10), r("battery", 25, "battery")])).toMatchObject({ energyJ: 25, scope: "battery", tier: "battery" });
+    expect(deviceEnergy([r("package", 10), r("dram", 2), r("gpu", 30, "sampled")])).toMatchObject({ energyJ: 42, idleW: 3, scope: "package+dram+gpu", sensors: ["package", "dram", "gpu"], tier: "sampled" });
     expect(deviceEnergy([])).toBeNull();
     expect(energyPerToken([], 10)).toBeNull();
   });
@@ -195,5 +216,12 @@ describe("idle baseline and energy per token", () => {
   it("reports no meter honestly", async () => {
     const r = await detectMeters({ none: true });
     expect(r.meters).toEqual([]);
+  });
+
+  it("a CPU run does not read the GPUs", async () => {
+    const fakeGpu = { sensor: "nvidia-smi:0", scope: "gpu", method: "sampled", tier: "sampled", periodMs: 100, start: async () => ({ stop: async () => ({}) as SensorRecording }) } as PowerMeter;
+    const pkg = { ...fakeGpu, sensor: "intel-rapl:0", scope: "package" } as PowerMeter;
+    expect(metersFor([fakeGpu, pkg], "cpu").map((m) => m.sensor)).toEqual(["intel-rapl:0"]);
+    expect(metersFor([fakeGpu, pkg], "cuda").map((m) => m.sensor)).toEqual(["nvidia-smi:0", "intel-rapl:0"]);
   });
 });

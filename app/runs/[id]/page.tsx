@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { serverContext } from "../../../lib/server/context";
 import { getRun } from "../../../lib/server/read/runs";
-import { formatBytes, formatNumber } from "../../../lib/core/present/format";
+import { formatBytes, formatJPerToken, formatNumber } from "../../../lib/core/present/format";
 import { PowerTraceChart } from "../../components/charts";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +15,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const { sub, device, model, engine } = run;
   const flags = (sub.flags as { workloadId: string | null; message: string }[]) ?? [];
   const idle = run.readings.filter((r) => r.kind === "idle");
+  const after = run.readings.filter((r) => r.kind === "idle-after");
+  const idleAfter = (sensor: string) => {
+    const a = after.find((r) => r.sensor === sensor);
+    return a?.avgPowerW == null ? "" : `, ${formatNumber(a.avgPowerW)} W after the run`;
+  };
   return (
     <>
       <h1>
@@ -63,7 +68,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           {formatBytes(model.fileBytes)}, sha256 {model.sha256 ?? "— (synthetic or unknown)"}
         </dd>
         <dt>Idle power</dt>
-        <dd>{idle.length ? idle.map((r) => `${r.sensor}: ${formatNumber(r.avgPowerW)} W (${r.method}, ${r.scope})`).join("; ") : "unavailable (no power meter)"}</dd>
+        <dd>{idle.length ? idle.map((r) => `${r.sensor}: ${formatNumber(r.avgPowerW)} W (${r.method}, ${r.scope})${idleAfter(r.sensor)}`).join("; ") : "unavailable (no power meter)"}</dd>
       </dl>
       <h2>Workloads</h2>
       {run.workloads.map((w) => {
@@ -77,9 +82,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             </h3>
             <p>
               {formatNumber(w.avgTokensPerSec)} ± {formatNumber(w.stddevTokensPerSec)} tokens/s; peak RSS {formatBytes(w.peakRssBytes)}; KV{" "}
-              {formatBytes(w.kvBytes)}; energy per token: prefill {w.prefillJPerToken == null ? "unavailable" : `${formatNumber(w.prefillJPerToken, 3)} J`},
-              decode {w.decodeJPerToken == null ? "unavailable" : `${formatNumber(w.decodeJPerToken, 3)} J`}
-              {w.decodeJPerTokenAboveIdle != null && ` (${formatNumber(w.decodeJPerTokenAboveIdle, 3)} J above idle)`}.
+              {formatBytes(w.kvBytes)}; energy per token: <span data-testid="j-per-token">{formatJPerToken(w.jPerToken, w.energyScope, w.energyTier)}</span>
+              {w.jPerTokenAboveIdle != null && ` (${formatNumber(w.jPerTokenAboveIdle, 3)} J above idle${w.jPerTokenAboveIdle < 0 ? ": below the idle baseline, noise" : ""})`}
+              {w.energySensors?.length ? `; sensors ${w.energySensors.join(", ")}` : ""}.
             </p>
             <table>
               <caption>Raw samples</caption>
@@ -90,6 +95,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                   <th scope="col" className="num">Prompt tokens</th>
                   <th scope="col" className="num">Generated tokens</th>
                   <th scope="col" className="num">tokens/s</th>
+                  <th scope="col" className="num">Energy (J)</th>
                 </tr>
               </thead>
               <tbody>
@@ -100,6 +106,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                     <td className="num">{w.samplesPromptTokens[k]}</td>
                     <td className="num">{w.samplesGenTokens[k]}</td>
                     <td className="num">{formatNumber(((w.samplesPromptTokens[k]! + w.samplesGenTokens[k]!) * 1e9) / ns)}</td>
+                    <td className="num">{w.samplesEnergyJ?.[k] == null ? "—" : formatNumber(w.samplesEnergyJ[k], 3)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -107,7 +114,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             {readings.length > 0 && (
               <p>
                 Power:{" "}
-                {readings.map((r) => `${r.sensor} ${r.scope}: ${r.energyJ == null ? "unavailable" : `${formatNumber(r.energyJ, 2)} J`}, ${formatNumber(r.avgPowerW)} W avg (${r.method})`).join("; ")}
+                {readings
+                  .map((r) => `${r.sensor} ${r.scope}: ${r.energyJ == null ? "unavailable" : `${formatNumber(r.energyJ, 2)} J`}, ${formatNumber(r.avgPowerW)} W avg over the timed repetitions (${r.method}${r.tier ? `, ${r.tier}` : ""})${r.flags.includes("short_window") ? "; repetitions shorter than 3 sensor periods: interpolated" : ""}`)
+                  .join("; ")}
               </p>
             )}
             {traces.map((t) => (

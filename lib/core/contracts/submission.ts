@@ -27,6 +27,8 @@ const bytes = z.int().min(0).max(MAX_BYTES);
 const nullableBytes = bytes.nullable().default(null);
 const watts = z.number().min(0).max(MAX_POWER_W);
 const joules = z.number().min(0).max(MAX_ENERGY_J);
+/** Energy above an idle baseline: negative when the baseline drifted above the run (noise, reported as such). */
+const joulesAboveIdle = z.number().min(-MAX_ENERGY_J).max(MAX_ENERGY_J);
 
 export const BACKENDS = ["cpu", "cuda", "metal", "vulkan", "webgpu", "wasm"] as const;
 export const backendSchema = z.enum(BACKENDS);
@@ -34,7 +36,23 @@ export type Backend = z.infer<typeof backendSchema>;
 
 export const ENGINES = ["node-llama-cpp", "llama.cpp", "web-llm", "wllama"] as const;
 export const MEASUREMENT_METHODS = ["counter", "sampled", "estimated", "unavailable"] as const;
-export const POWER_SCOPES = ["package", "dram", "gpu", "soc", "wall"] as const;
+/**
+ * What a power reading covers: the CPU package, its DRAM, a GPU board, a whole SoC, what a laptop
+ * battery delivers (the device without its charger), or the wall socket (device and power supply).
+ */
+export const POWER_SCOPES = ["package", "dram", "gpu", "soc", "battery", "wall"] as const;
+export type PowerScope = (typeof POWER_SCOPES)[number];
+/**
+ * How trustworthy an energy figure is, best first: an external meter; an on-chip energy counter
+ * (RAPL, NVML total energy); sampled on-chip power integrated; a battery's discharge; a model
+ * (no sensor: an estimate, never ranked with measurements).
+ */
+export const ENERGY_TIERS = ["external", "counter", "sampled", "battery", "modelled"] as const;
+export type EnergyTier = (typeof ENERGY_TIERS)[number];
+/** Flags on a reading: a repetition shorter than a few sensor periods (interpolated, not resolved). */
+export const READING_FLAGS = ["short_window"] as const;
+/** A J/token's scope: one scope, or the non-overlapping parts it sums (package+dram+gpu). */
+const ENERGY_SCOPE_PATTERN = /^(wall|battery|soc|package|dram|gpu)(\+(package|dram|gpu))*$/;
 export const DEVICE_CLASSES = ["phone", "tablet", "laptop", "desktop", "server", "sbc", "unknown"] as const;
 
 export const gpuSchema = z.object({
@@ -109,6 +127,8 @@ export const sampleSchema = z.object({
   durationNs: z.int().min(1).max(MAX_DURATION_NS),
   promptTokens: count(MAX_TOKENS),
   genTokens: count(MAX_TOKENS),
+  /** Energy of this repetition's timed interval, in the workload's energy scope; null without a meter. */
+  energyJ: joules.nullable().default(null),
 });
 
 export const powerReadingSchema = z.object({
@@ -122,13 +142,21 @@ export const powerReadingSchema = z.object({
   avgPowerW: watts.nullable().default(null),
   /** Idle power of the same sensor, measured before the run; subtracted for "above idle". */
   idlePowerW: watts.nullable().default(null),
+  tier: z.enum(ENERGY_TIERS).nullable().default(null),
+  flags: z.array(z.enum(READING_FLAGS)).max(READING_FLAGS.length).default([]),
 });
 
 export const energyPerTokenSchema = z.object({
-  /** Whole-device (scope) energy per token, J/token. */
+  /** Energy per token in `scope`, J/token: the timed repetitions' energy over their tokens. */
   totalJ: joules.nullable().default(null),
-  /** Energy above the idle baseline per token, J/token. */
-  aboveIdleJ: joules.nullable().default(null),
+  /** Energy above the idle baseline per token, J/token (negative: below the baseline, noise). */
+  aboveIdleJ: joulesAboveIdle.nullable().default(null),
+  /** What it covers, e.g. `wall`, `battery`, `package+dram+gpu`; null in results from before scopes were recorded. */
+  scope: z.string().regex(ENERGY_SCOPE_PATTERN, "a power scope, or parts joined by +").nullable().default(null),
+  /** The sensors it sums. */
+  sensors: z.array(text()).max(16).default([]),
+  /** The worst tier among those sensors. */
+  tier: z.enum(ENERGY_TIERS).nullable().default(null),
 });
 
 export const powerTraceSchema = z
@@ -163,6 +191,9 @@ export const workloadResultSchema = z
     samples: z.array(sampleSchema).max(1000),
     memory: memorySchema.default({ peakRssBytes: null, modelBytes: null, kvBytes: null, vramBytes: null }),
     power: z.array(powerReadingSchema).max(16).default([]),
+    /** J/token of the whole workload (any phase: pp+tg and ttft too). */
+    energyPerToken: energyPerTokenSchema.nullable().default(null),
+    /** The same, for workloads that only prefill (ppN) or only decode (tgN, tgN@dD); null otherwise. */
     prefillEnergyPerToken: energyPerTokenSchema.nullable().default(null),
     decodeEnergyPerToken: energyPerTokenSchema.nullable().default(null),
     powerTrace: z.array(powerTraceSchema).max(8).default([]),
@@ -196,6 +227,8 @@ export const submissionSchema = z
     options: optionsSchema,
     /** Idle power per sensor, measured before the run. Empty when no meter exists. */
     idlePower: z.array(powerReadingSchema).max(16).default([]),
+    /** The same, measured after the run: the drift between the two says how stable the baseline was. */
+    idlePowerAfter: z.array(powerReadingSchema).max(16).default([]),
     workloads: z.array(workloadResultSchema).min(1).max(64),
   })
   .superRefine((s, ctx) => {
@@ -215,6 +248,7 @@ export type Submission = z.infer<typeof submissionSchema>;
 export type SubmissionInput = z.input<typeof submissionSchema>;
 export type WorkloadResult = z.infer<typeof workloadResultSchema>;
 export type PowerReading = z.infer<typeof powerReadingSchema>;
+export type EnergyPerToken = z.infer<typeof energyPerTokenSchema>;
 export type Sample = z.infer<typeof sampleSchema>;
 export type Device = z.infer<typeof deviceSchema>;
 export type ModelInfo = z.infer<typeof modelSchema>;

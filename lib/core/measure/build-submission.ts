@@ -26,22 +26,25 @@ export type RunnerName = (typeof RUNNER_NAMES)[number];
 
 export const NO_MEMORY: WorkloadResult["memory"] = { peakRssBytes: null, modelBytes: null, kvBytes: null, vramBytes: null };
 
+/** A timed repetition as a producer measured it; its energy only where a meter was read. */
+export type MeasuredSample = Omit<Sample, "energyJ"> & { energyJ?: number | null };
+
 /** How one workload ended. `error`/`crash` carry the reason and no samples. */
 export type WorkloadOutcome =
-  | { status: "ok"; samples: Sample[] }
-  | { status: "error" | "crash"; error: string; samples?: Sample[] };
+  | { status: "ok"; samples: MeasuredSample[] }
+  | { status: "error" | "crash"; error: string; samples?: MeasuredSample[] };
 
 /** What a producer measured beyond the samples; anything left out is "not measured" (null or empty). */
 export interface WorkloadMeasured {
   memory?: Partial<WorkloadResult["memory"]>;
   power?: PowerReading[];
-  /** J/token over the whole workload; attributed to prefill or decode by the workload's phase only. */
-  energyPerToken?: WorkloadResult["decodeEnergyPerToken"];
+  /** J/token over the whole workload; also attributed to prefill or decode by the workload's phase. */
+  energyPerToken?: WorkloadResult["energyPerToken"];
   powerTrace?: WorkloadResult["powerTrace"];
 }
 
 export function workloadResult(spec: WorkloadSpec, outcome: WorkloadOutcome, measured: WorkloadMeasured = {}): WorkloadResult {
-  const samples = outcome.status === "ok" ? outcome.samples : [];
+  const samples: Sample[] = outcome.status === "ok" ? outcome.samples.map((s) => ({ ...s, energyJ: s.energyJ ?? null })) : [];
   const e = measured.energyPerToken ?? null;
   return {
     workloadId: spec.id,
@@ -54,6 +57,7 @@ export function workloadResult(spec: WorkloadSpec, outcome: WorkloadOutcome, mea
     samples,
     memory: { ...NO_MEMORY, ...measured.memory },
     power: measured.power ?? [],
+    energyPerToken: e,
     prefillEnergyPerToken: spec.phase === "prefill" ? e : null,
     decodeEnergyPerToken: spec.phase === "decode" ? e : null,
     powerTrace: (measured.powerTrace ?? []).map((t) => ({ ...t, tMs: t.tMs.slice(0, MAX_TRACE_POINTS), powerW: t.powerW.slice(0, MAX_TRACE_POINTS) })),
@@ -71,6 +75,7 @@ export interface SubmissionParts {
   /** Run options; what is left out was not set (llama.cpp's default applies). */
   options: Partial<Submission["options"]> & { repetitions: number };
   idlePower?: PowerReading[];
+  idlePowerAfter?: PowerReading[];
   workloads: WorkloadResult[];
 }
 
@@ -87,6 +92,7 @@ export function buildSubmission(p: SubmissionParts): Submission {
     model: p.model,
     options: { threads: null, gpuLayers: null, batchSize: null, ubatchSize: null, contextSize: null, flashAttention: null, ...p.options },
     idlePower: p.idlePower ?? [],
+    idlePowerAfter: p.idlePowerAfter ?? [],
     workloads: p.workloads,
   };
 }

@@ -1,35 +1,110 @@
 /**
- * Energy per token (pure). Readings cover the timed repetitions of one workload; per-token energy is
- * energy / tokens processed in them. "Above idle" subtracts the idle power of the same sensors,
- * measured before the run, times the window: the energy the inference itself added.
+ * Energy of a workload and per token (pure). A workload's readings hold the energy of its timed
+ * repetitions only: each repetition's [t0, t1] is cut out of each sensor's recording
+ * (energy-window.ts) and summed. "Above idle" subtracts the idle power of the same sensors,
+ * measured before the run, times those intervals: the energy the inference added; it is not clamped
+ * (a negative value says the baseline moved more than the workload added: noise).
  */
-import type { PowerReading } from "../contracts/submission";
+import { ENERGY_TIERS, type EnergyPerToken, type EnergyTier, type PowerReading, type PowerScope } from "../contracts/submission";
+import { energyInWindow, type Recording } from "./energy-window";
 
-/** Which readings best describe the device: the widest scope measured. */
-const SCOPE_PRIORITY: PowerReading["scope"][] = ["wall", "soc", "package", "gpu"];
-
-/**
- * Total of the most complete scope available: wall or SoC alone; else CPU package plus DRAM plus
- * GPU where measured (they do not overlap). Null when nothing was measured.
- */
-export function deviceEnergy(readings: readonly PowerReading[]): { energyJ: number; idleW: number | null; durationNs: number } | null {
-  const usable = readings.filter((r) => r.method !== "unavailable" && r.energyJ != null);
-  for (const scope of SCOPE_PRIORITY.slice(0, 2)) {
-    const r = usable.find((x) => x.scope === scope);
-    if (r) return { energyJ: r.energyJ!, idleW: r.idlePowerW, durationNs: r.durationNs };
-  }
-  const parts = usable.filter((x) => x.scope === "package" || x.scope === "dram" || x.scope === "gpu");
-  if (parts.length === 0) return null;
-  const idle = parts.every((p) => p.idlePowerW != null) ? parts.reduce((a, p) => a + p.idlePowerW!, 0) : null;
-  return { energyJ: parts.reduce((a, p) => a + p.energyJ!, 0), idleW: idle, durationNs: Math.max(...parts.map((p) => p.durationNs)) };
+/** One timed repetition, ns of the monotonic clock the meters stamp their reads with. */
+export interface RepInterval {
+  t0Ns: number;
+  t1Ns: number;
 }
 
-export function energyPerToken(
-  readings: readonly PowerReading[],
-  tokens: number,
-): { totalJ: number | null; aboveIdleJ: number | null } | null {
+export interface SensorRecordingLike extends Recording {
+  sensor: string;
+  scope: PowerScope;
+  method: "counter" | "sampled";
+  tier: EnergyTier;
+}
+
+/** Per sensor: the workload's reading (timed intervals only) and each repetition's energy. */
+export function workloadReadings(recordings: readonly SensorRecordingLike[], intervals: readonly RepInterval[]): { reading: PowerReading; repEnergyJ: (number | null)[] }[] {
+  const durationNs = Math.max(1, intervals.reduce((a, i) => a + (i.t1Ns - i.t0Ns), 0));
+  return recordings.map((r) => {
+    const reps = intervals.map((i) => energyInWindow(r, i.t0Ns, i.t1Ns));
+    const covered = reps.length > 0 && reps.every((x) => x != null);
+    const energyJ = covered ? reps.reduce((a, x) => a + x!.energyJ, 0) : null;
+    return {
+      reading: {
+        method: covered ? r.method : "unavailable",
+        scope: r.scope,
+        sensor: r.sensor,
+        durationNs: Math.round(durationNs),
+        energyJ,
+        avgPowerW: energyJ == null ? null : energyJ / (durationNs / 1e9),
+        idlePowerW: null,
+        tier: r.tier,
+        flags: reps.some((x) => x?.short) ? ["short_window"] : [],
+      },
+      repEnergyJ: reps.map((x) => x?.energyJ ?? null),
+    };
+  });
+}
+
+/** Scopes that describe the whole device, widest first; else the non-overlapping parts are summed. */
+const WHOLE_DEVICE: PowerScope[] = ["wall", "battery", "soc"];
+const PARTS: PowerScope[] = ["package", "dram", "gpu"];
+
+/**
+ * The readings that best describe the device: the widest whole-device scope measured (wall, battery,
+ * SoC), else CPU package + DRAM + GPU where measured (they do not overlap). Its scope label, sensors
+ * and tier (the worst of its sensors). Null when nothing was measured.
+ */
+export function deviceScope(readings: readonly PowerReading[]): { parts: PowerReading[]; scope: string; tier: EnergyTier | null } | null {
+  const usable = readings.filter((r) => r.method !== "unavailable" && r.energyJ != null);
+  let parts: PowerReading[] = [];
+  for (const scope of WHOLE_DEVICE) {
+    const r = usable.find((x) => x.scope === scope);
+    if (r) {
+      parts = [r];
+      break;
+    }
+  }
+  if (parts.length === 0) parts = PARTS.flatMap((scope) => usable.filter((x) => x.scope === scope));
+  if (parts.length === 0) return null;
+  const scope = [...new Set(parts.map((p) => p.scope))].join("+");
+  const tiers = parts.map((p) => (p.tier == null ? ENERGY_TIERS.length : ENERGY_TIERS.indexOf(p.tier)));
+  const worst = Math.max(...tiers);
+  return { parts, scope, tier: worst < ENERGY_TIERS.length ? ENERGY_TIERS[worst]! : null };
+}
+
+/** The device's energy in its scope: total, idle power of the same sensors, window length. */
+export function deviceEnergy(readings: readonly PowerReading[]): { energyJ: number; idleW: number | null; durationNs: number; scope: string; sensors: string[]; tier: EnergyTier | null } | null {
+  const d = deviceScope(readings);
+  if (!d) return null;
+  const idle = d.parts.every((p) => p.idlePowerW != null) ? d.parts.reduce((a, p) => a + p.idlePowerW!, 0) : null;
+  return {
+    energyJ: d.parts.reduce((a, p) => a + p.energyJ!, 0),
+    idleW: idle,
+    durationNs: Math.max(...d.parts.map((p) => p.durationNs)),
+    scope: d.scope,
+    sensors: d.parts.map((p) => p.sensor),
+    tier: d.tier,
+  };
+}
+
+export function energyPerToken(readings: readonly PowerReading[], tokens: number): EnergyPerToken | null {
   const e = deviceEnergy(readings);
   if (!e || tokens <= 0) return null;
-  const above = e.idleW == null ? null : Math.max(0, e.energyJ - e.idleW * (e.durationNs / 1e9));
-  return { totalJ: e.energyJ / tokens, aboveIdleJ: above == null ? null : above / tokens };
+  const above = e.idleW == null ? null : e.energyJ - e.idleW * (e.durationNs / 1e9);
+  return { totalJ: e.energyJ / tokens, aboveIdleJ: above == null ? null : above / tokens, scope: e.scope, sensors: e.sensors, tier: e.tier };
+}
+
+/** Each repetition's energy in the device scope chosen from `readings` (null where a part is missing). */
+export function repetitionEnergies(readings: readonly PowerReading[], repEnergyBySensor: ReadonlyMap<string, readonly (number | null)[]>, repetitions: number): (number | null)[] {
+  const d = deviceScope(readings);
+  return Array.from({ length: repetitions }, (_, i) => {
+    if (!d) return null;
+    let sum = 0;
+    for (const p of d.parts) {
+      const v = repEnergyBySensor.get(p.sensor)?.[i];
+      if (v == null) return null;
+      sum += v;
+    }
+    return sum;
+  });
 }

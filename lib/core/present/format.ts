@@ -15,3 +15,13 @@ export function formatBytes(v: number | null | undefined): string {
   }
   return `${x.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
+
+/**
+ * A J/token figure with what it covers and how it was measured, as every page, printer and export
+ * shows it: "0.425 J (wall, external)"; "unavailable" without a meter; scope "unlabelled" for
+ * results stored before scopes were recorded.
+ */
+export function formatJPerToken(j: number | null | undefined, scope: string | null | undefined, tier: string | null | undefined, digits = 3): string {
+  if (j == null) return "unavailable";
+  return `${formatNumber(j, digits)} J (${scope ?? "unlabelled"}, ${tier ?? "tier unknown"})`;
+}

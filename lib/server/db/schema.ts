@@ -135,6 +135,8 @@ export const workloadResults = pgTable(
     samplesNs: big("samples_ns").array().notNull(),
     samplesPromptTokens: integer("samples_prompt_tokens").array().notNull(),
     samplesGenTokens: integer("samples_gen_tokens").array().notNull(),
+    /** Each repetition's energy in the workload's energy scope, J (null elements: not measured). */
+    samplesEnergyJ: doublePrecision("samples_energy_j").array(),
     /** Derived on ingest from the samples, never taken from the client. */
     avgNs: doublePrecision("avg_ns"),
     stddevNs: doublePrecision("stddev_ns"),
@@ -148,6 +150,13 @@ export const workloadResults = pgTable(
     prefillJPerTokenAboveIdle: doublePrecision("prefill_j_per_token_above_idle"),
     decodeJPerToken: doublePrecision("decode_j_per_token"),
     decodeJPerTokenAboveIdle: doublePrecision("decode_j_per_token_above_idle"),
+    /** J/token of the whole workload (any phase), and above idle (may be negative: noise). */
+    jPerToken: doublePrecision("j_per_token"),
+    jPerTokenAboveIdle: doublePrecision("j_per_token_above_idle"),
+    /** What the J/token figures cover (`wall`, `battery`, `package+dram+gpu`...), their tier and sensors. */
+    energyScope: text("energy_scope"),
+    energyTier: text("energy_tier"),
+    energySensors: text("energy_sensors").array(),
     plausible: boolean("plausible").notNull(),
     published: boolean("published").notNull().default(false),
     createdAt: createdAt(),
@@ -169,7 +178,7 @@ export const powerReadings = pgTable(
       .references(() => submissions.id, { onDelete: "cascade" }),
     /** Null for the idle baseline of the submission. */
     workloadResultId: big("workload_result_id").references(() => workloadResults.id, { onDelete: "cascade" }),
-    kind: text("kind").notNull(), // "idle" | "workload"
+    kind: text("kind").notNull(), // "idle" (before the run) | "idle-after" | "workload"
     method: text("method").notNull(),
     scope: text("scope").notNull(),
     sensor: text("sensor").notNull(),
@@ -177,6 +186,10 @@ export const powerReadings = pgTable(
     energyJ: doublePrecision("energy_j"),
     avgPowerW: doublePrecision("avg_power_w"),
     idlePowerW: doublePrecision("idle_power_w"),
+    /** external | counter | sampled | battery | modelled (null before tiers were recorded). */
+    tier: text("tier"),
+    /** e.g. short_window: a repetition shorter than a few sensor periods. */
+    flags: text("flags").array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [index("pr_submission_idx").on(t.submissionId), index("pr_workload_idx").on(t.workloadResultId)],
 );

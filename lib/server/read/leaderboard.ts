@@ -68,6 +68,9 @@ export const leaderboardQuerySchema = z
     backend: z.enum(BACKENDS).optional(),
     engine: z.string().trim().max(100).optional(),
     engineVersion: z.string().trim().max(100).optional(),
+    /** "1": rows whose generation J/token was measured (any scope); energyScope narrows to one scope. */
+    metered: z.enum(["1"]).optional(),
+    energyScope: z.string().trim().max(40).optional(),
     sort: z.enum(SORTABLE).default("tg_ts"),
     dir: z.enum(["asc", "desc"]).default("desc"),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
@@ -102,7 +105,11 @@ export const LEADERBOARD_COLUMNS = [
   "tgP75",
   "ttftMs",
   "prefillJPerToken",
+  "prefillEnergyScope",
+  "prefillEnergyTier",
   "decodeJPerToken",
+  "decodeEnergyScope",
+  "decodeEnergyTier",
   "tokensPerJoule",
   "peakRssBytes",
   "rooflineEfficiency",
@@ -126,6 +133,8 @@ export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<Leaderbo
   if (q.backend) where.push(sql`c.backend = ${q.backend}`);
   if (q.engine) where.push(sql`c.engine_name = ${q.engine}`);
   if (q.engineVersion) where.push(sql`c.engine_version = ${q.engineVersion}`);
+  if (q.metered) where.push(sql`c.decode_j_per_token is not null`);
+  if (q.energyScope) where.push(sql`c.decode_energy_scope = ${q.energyScope}`);
   const order = sql.raw(`c.${q.sort} ${q.dir} nulls last, c.runs desc`);
   const result = await db.execute(sql`
     select c.device_id as "deviceId", c.device_vendor as "deviceVendor", c.device_model as "deviceModel", c.device_class as "deviceClass",
@@ -133,7 +142,8 @@ export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<Leaderbo
       c.parameter_count::float8 as "parameterCount", c.quantization, c.weights, c.engine_name as "engineName", c.engine_version as "engineVersion",
       c.backend, c.pp_workload as "ppWorkload", c.pp_ts as "ppTokensPerSec", c.pp_p25 as "ppP25", c.pp_p75 as "ppP75",
       c.tg_workload as "tgWorkload", c.tg_ts as "tgTokensPerSec", c.tg_p25 as "tgP25", c.tg_p75 as "tgP75", c.ttft_ms as "ttftMs",
-      c.prefill_j_per_token as "prefillJPerToken", c.decode_j_per_token as "decodeJPerToken", c.tokens_per_joule as "tokensPerJoule",
+      c.prefill_j_per_token as "prefillJPerToken", c.prefill_energy_scope as "prefillEnergyScope", c.prefill_energy_tier as "prefillEnergyTier",
+      c.decode_j_per_token as "decodeJPerToken", c.decode_energy_scope as "decodeEnergyScope", c.decode_energy_tier as "decodeEnergyTier", c.tokens_per_joule as "tokensPerJoule",
       c.peak_rss_bytes::float8 as "peakRssBytes", c.roofline_efficiency as "rooflineEfficiency", c.runs, c.last_run_at as "lastRunAt"
     from leaderboard_rows c
     where c.pp_workload = ${q.pp} and c.tg_workload = ${q.tg} and ${sql.join(where, sql` and `)}
@@ -155,6 +165,7 @@ export async function leaderboardFacets(db: Db) {
     backend: of("backend"),
     engine: of("engine"),
     engineVersion: of("engineVersion"),
+    energyScope: of("energyScope"),
     workload: of("workload"),
   };
 }

@@ -57,6 +57,9 @@ export interface CompareCell {
   medianTs: number | null;
   decodeJPerToken: number | null;
   prefillJPerToken: number | null;
+  /** What those J/token cover and how they were measured (one scope per cell). */
+  energyScope: string | null;
+  energyTier: string | null;
   peakRssBytes: number | null;
   rooflineEfficiency: number | null;
   runs: number;
@@ -68,6 +71,7 @@ export async function compareDevices(db: Db, deviceIds: number[], modelName?: st
     select c.device_id as "deviceId", d.vendor || ' ' || d.model as "deviceName", m.name as "modelName", m.quantization,
       m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId", c.median_ts as "medianTs",
       c.median_decode_j_per_token as "decodeJPerToken", c.median_prefill_j_per_token as "prefillJPerToken",
+      c.energy_scope as "energyScope", c.energy_tier as "energyTier",
       c.median_peak_rss_bytes::float8 as "peakRssBytes", c.median_roofline_efficiency as "rooflineEfficiency", c.runs
     from leaderboard_cells c join devices d on d.id = c.device_id join models m on m.id = c.model_id
     where c.device_id in (${sql.join(deviceIds.map((x) => sql`${x}`), sql`, `)})

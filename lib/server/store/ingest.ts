@@ -170,9 +170,12 @@ async function insertSubmissionRows(
     energy_j: p.energyJ,
     avg_power_w: p.avgPowerW,
     idle_power_w: p.idlePowerW,
+    tier: p.tier,
+    flags: p.flags,
   });
   const readings = [
     ...s.idlePower.map((p) => reading(p, "idle", null)),
+    ...s.idlePowerAfter.map((p) => reading(p, "idle-after", null)),
     ...s.workloads.flatMap((w) => w.power.map((p) => reading(p, "workload", w.workloadId))),
   ];
   const traces = s.workloads.flatMap((w) =>
@@ -210,6 +213,12 @@ export function workloadRow(w: WorkloadResult, plausible: boolean) {
     decode_j_per_token: w.decodeEnergyPerToken?.totalJ ?? null,
     decode_j_per_token_above_idle: w.decodeEnergyPerToken?.aboveIdleJ ?? null,
     plausible: plausible && w.status === "ok",
+    samples_energy_j: w.samples.some((x) => x.energyJ != null) ? w.samples.map((x) => x.energyJ) : null,
+    j_per_token: w.energyPerToken?.totalJ ?? null,
+    j_per_token_above_idle: w.energyPerToken?.aboveIdleJ ?? null,
+    energy_scope: w.energyPerToken?.scope ?? null,
+    energy_tier: w.energyPerToken?.tier ?? null,
+    energy_sensors: w.energyPerToken?.sensors.length ? w.energyPerToken.sensors : null,
   };
 }
 

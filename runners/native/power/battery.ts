@@ -1,6 +1,6 @@
 /**
  * Linux battery discharge (/sys/class/power_supply/BAT*): while on battery, the whole device's draw
- * comes from it. power_now (µW) is sampled; without it, current_now (µA) x voltage_now (µV).
+ * comes from it (scope "battery": the device without its charger, not the wall). power_now (µW) is sampled; without it, current_now (µA) x voltage_now (µV).
  * On AC power the battery says nothing about the draw, so no meter is offered.
  */
 import fs from "node:fs";
@@ -61,7 +61,7 @@ export function detectBattery(root = "/sys/class/power_supply", intervalMs = 200
       continue;
     }
     if (batteryWatts(dir) == null) continue;
-    meters.push(new SampledMeter(`battery:${e}`, "wall", async () => batteryWatts(dir), intervalMs));
+    meters.push(new SampledMeter(`battery:${e}`, "battery", async () => batteryWatts(dir), intervalMs));
   }
   return meters;
 }

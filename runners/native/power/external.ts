@@ -20,17 +20,19 @@ export function wattsFromJson(v: unknown): number | null {
   return null;
 }
 
-export function externalHttpMeter(url: string, intervalMs = 500): SampledMeter {
-  return new SampledMeter(`external:${new URL(url).host}`, "wall", async () => {
+export function externalHttpMeter(url: string, periodMs = 100): SampledMeter {
+  const read = async () => {
     const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
     return r.ok ? wattsFromJson(await r.json()) : null;
-  }, intervalMs);
+  };
+  return new SampledMeter(`external:${new URL(url).host}`, "wall", read, periodMs, "external");
 }
 
-export function externalCommandMeter(commandLine: string, intervalMs = 500): SampledMeter {
-  return new SampledMeter(`external:command`, "wall", async () => {
+export function externalCommandMeter(commandLine: string, periodMs = 100): SampledMeter {
+  const read = async () => {
     const { stdout } = await run("sh", ["-c", commandLine], { timeout: 2000 });
     const v = Number(stdout.trim().split(/\s+/)[0]);
     return Number.isFinite(v) ? v : null;
-  }, intervalMs);
+  };
+  return new SampledMeter("external:command", "wall", read, periodMs, "external");
 }

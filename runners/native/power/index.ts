@@ -1,8 +1,9 @@
-/** Finds the meters this device has, measures idle power, and opens windows on all meters at once. */
-import type { PowerReading } from "../../../lib/core/contracts/submission";
+/** Finds the meters this device has, measures the idle baseline, and records all meters at once. */
+import type { Backend, PowerReading } from "../../../lib/core/contracts/submission";
+import { meanPowerW } from "../../../lib/core/measure/energy-window";
 import { detectBattery } from "./battery";
 import { externalCommandMeter, externalHttpMeter } from "./external";
-import type { MeterResult, PowerMeter } from "./meter";
+import type { PowerMeter, SensorRecording } from "./meter";
 import { detectNvidia } from "./nvidia";
 import { detectPowermetrics } from "./powermetrics";
 import { detectRapl } from "./rapl";
@@ -20,7 +21,9 @@ export interface MeterOptions {
 export async function detectMeters(o: MeterOptions = {}): Promise<{ meters: PowerMeter[]; notes: string[] }> {
   if (o.none) return { meters: [], notes: ["power meters turned off (--no-power)"] };
   const notes: string[] = [];
-  const meters: PowerMeter[] = [...detectRapl(o.raplRoot), ...detectBattery(o.batteryRoot), ...(await detectNvidia(o.nvidiaCommand))];
+  const rapl = detectRapl(o.raplRoot);
+  if (rapl.unreadable.length) notes.push(`RAPL energy counters exist (${rapl.unreadable.join(", ")}) but are not readable: run as root to measure CPU package energy`);
+  const meters: PowerMeter[] = [...rapl.meters, ...detectBattery(o.batteryRoot), ...(await detectNvidia(o.nvidiaCommand))];
   const pm = await detectPowermetrics();
   meters.push(...pm.meters);
   if (pm.note) notes.push(pm.note);
@@ -30,21 +33,59 @@ export async function detectMeters(o: MeterOptions = {}): Promise<{ meters: Powe
   return { meters, notes };
 }
 
-/** Opens a window on every meter; the returned function closes them all. */
-export async function beginAll(meters: readonly PowerMeter[]): Promise<() => Promise<MeterResult[]>> {
-  const windows = await Promise.all(meters.map((m) => m.begin()));
-  return () => Promise.all(windows.map((w) => w.close()));
+/** The meters a run on `backend` reads: a CPU run does not read the GPUs. */
+export function metersFor(meters: readonly PowerMeter[], backend: Backend): PowerMeter[] {
+  return backend === "cpu" ? meters.filter((m) => m.scope !== "gpu") : [...meters];
 }
 
-/** Idle power per meter over `seconds` (nothing running): the baseline subtracted later. */
-export async function measureIdle(meters: readonly PowerMeter[], seconds: number): Promise<PowerReading[]> {
+/** Starts every meter; the returned function stops them all and returns their recordings. */
+export async function recordAll(meters: readonly PowerMeter[]): Promise<() => Promise<SensorRecording[]>> {
+  const recorders = await Promise.all(meters.map((m) => m.start()));
+  return () => Promise.all(recorders.map((r) => r.stop()));
+}
+
+/** Sensor periods a baseline spans at least, so that it averages over the sensor's own noise. */
+export const IDLE_MIN_PERIODS = 10;
+/** Quiet time before a baseline, ms: the previous work's heat and frequency settle. */
+export const IDLE_SETTLE_MS = 1000;
+
+/**
+ * Idle power per meter: a settle period, then at least `seconds` (and at least IDLE_MIN_PERIODS
+ * sensor periods) with nothing running. The session takes it before and after the run.
+ */
+export async function measureIdle(meters: readonly PowerMeter[], seconds: number, settleMs = IDLE_SETTLE_MS): Promise<PowerReading[]> {
   if (meters.length === 0 || seconds <= 0) return [];
-  const close = await beginAll(meters);
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  return (await close()).map((r) => r.reading);
+  await new Promise((r) => setTimeout(r, settleMs));
+  const spanMs = Math.max(seconds * 1000, ...meters.map((m) => m.periodMs * IDLE_MIN_PERIODS));
+  const stop = await recordAll(meters);
+  const t0 = Number(process.hrtime.bigint());
+  await new Promise((r) => setTimeout(r, spanMs));
+  const t1 = Number(process.hrtime.bigint());
+  return (await stop()).map((rec) => {
+    const w = meanPowerW(rec, t0, t1);
+    return {
+      method: w == null ? "unavailable" : rec.method,
+      scope: rec.scope,
+      sensor: rec.sensor,
+      durationNs: Math.max(1, t1 - t0),
+      energyJ: w == null ? null : (w * (t1 - t0)) / 1e9,
+      avgPowerW: w,
+      idlePowerW: null,
+      tier: rec.tier,
+      flags: [],
+    };
+  });
 }
 
 /** Copies each meter's idle power into the matching workload reading. */
 export function withIdle(readings: PowerReading[], idle: readonly PowerReading[]): PowerReading[] {
   return readings.map((r) => ({ ...r, idlePowerW: idle.find((i) => i.sensor === r.sensor && i.method !== "unavailable")?.avgPowerW ?? null }));
+}
+
+/** Idle drift per sensor (after - before, W), for the log: a large one says the baseline is not stable. */
+export function idleDrift(before: readonly PowerReading[], after: readonly PowerReading[]): { sensor: string; beforeW: number; afterW: number }[] {
+  return before.flatMap((b) => {
+    const a = after.find((x) => x.sensor === b.sensor);
+    return b.avgPowerW != null && a?.avgPowerW != null ? [{ sensor: b.sensor, beforeW: b.avgPowerW, afterW: a.avgPowerW }] : [];
+  });
 }

@@ -1,33 +1,41 @@
 /**
- * Power and energy meters behind one interface (after Zeus): a meter opens a measurement window
- * and closes it into a reading with its method (counter | sampled | estimated | unavailable),
- * scope (package | dram | gpu | soc | wall) and sensor. Hardware energy counters are preferred over
- * integrating sampled power. Where nothing can be measured the reading says "unavailable"; no
- * figure is ever made up.
+ * Power and energy meters behind one interface (after Zeus). A meter records while a workload's
+ * timed repetitions run: a cumulative energy counter read periodically (RAPL), or instantaneous
+ * power sampled periodically (nvidia-smi, batteries, external meters, powermetrics). Every read is
+ * stamped with the monotonic clock the measuring child stamps its repetitions with
+ * (process.hrtime.bigint(), CLOCK_MONOTONIC), so the energy of each repetition is cut out of the
+ * recording at exactly its start and end (lib/core/measure/energy-window.ts). No figure is made up:
+ * a meter that could not read says so.
  */
-import type { PowerReading } from "../../../lib/core/contracts/submission";
+import type { EnergyTier, PowerReading, PowerScope } from "../../../lib/core/contracts/submission";
+import type { Recording } from "../../../lib/core/measure/energy-window";
 
-export interface MeterWindow {
-  close(): Promise<MeterResult>;
+export const nowNs = () => Number(process.hrtime.bigint());
+
+/** What one sensor recorded, with what it is. */
+export interface SensorRecording extends Recording {
+  sensor: string;
+  scope: PowerScope;
+  method: Extract<PowerReading["method"], "counter" | "sampled">;
+  tier: EnergyTier;
 }
 
-export interface MeterResult {
-  reading: PowerReading;
-  /** Power over time within the window (ms since its start, watts), when the meter can tell. */
-  trace: { tMs: number[]; powerW: number[] } | null;
+export interface MeterRecorder {
+  /** Takes a last read and returns everything recorded since start. */
+  stop(): Promise<SensorRecording>;
 }
 
 export interface PowerMeter {
   /** e.g. `intel-rapl:0`, `nvidia-smi:0`, `battery:BAT0`, `external:http`. */
   readonly sensor: string;
-  readonly scope: PowerReading["scope"];
-  readonly method: PowerReading["method"];
-  /** Shortest window the meter can resolve, ms (counters update periodically). */
-  readonly minWindowMs: number;
-  begin(): Promise<MeterWindow>;
+  readonly scope: PowerScope;
+  readonly method: "counter" | "sampled";
+  readonly tier: EnergyTier;
+  /** How often the meter reads its sensor, ms: windows shorter than a few periods are flagged. */
+  readonly periodMs: number;
+  /** Starts recording; resolves once the first read is in. */
+  start(): Promise<MeterRecorder>;
 }
-
-export const nowNs = () => process.hrtime.bigint();
 
 /** Trapezoidal integral of power samples (ms, W) in joules. */
 export function integrateJ(tMs: readonly number[], powerW: readonly number[]): number {
@@ -37,60 +45,95 @@ export function integrateJ(tMs: readonly number[], powerW: readonly number[]): n
 }
 
 /**
- * A meter built from a function that returns instantaneous watts: samples every `intervalMs` and
- * integrates. Used by nvidia-smi (when no counter), batteries with power_now, external meters.
+ * Reads a value every `periodMs` until stopped. Each read is stamped at the middle of the read
+ * (a command meter takes milliseconds to answer), not when its answer arrives.
  */
+function periodicRecorder(read: () => Promise<number | null>, periodMs: number, onRead: (tNs: number, v: number) => void): Promise<MeterRecorder & { stopReading(): Promise<void> }> {
+  let stopped = false;
+  const once = async () => {
+    const before = nowNs();
+    const v = await read().catch(() => null);
+    const after = nowNs();
+    if (v != null && Number.isFinite(v)) onRead((before + after) / 2, v);
+  };
+  return (async () => {
+    await once();
+    const loop = (async () => {
+      while (!stopped) {
+        await new Promise((r) => setTimeout(r, periodMs));
+        if (!stopped) await once();
+      }
+    })();
+    return {
+      stop: () => Promise.reject(new Error("use stopReading")),
+      stopReading: async () => {
+        stopped = true;
+        await loop;
+        await once();
+      },
+    };
+  })();
+}
+
+/** A meter that returns instantaneous watts on demand, sampled every `periodMs`. */
 export class SampledMeter implements PowerMeter {
   readonly method = "sampled" as const;
   constructor(
     readonly sensor: string,
-    readonly scope: PowerReading["scope"],
+    readonly scope: PowerScope,
     private readonly readWatts: () => Promise<number | null>,
-    private readonly intervalMs = 100,
+    readonly periodMs = 100,
+    readonly tier: EnergyTier = scope === "battery" ? "battery" : "sampled",
   ) {}
-  get minWindowMs() {
-    return this.intervalMs * 2;
-  }
-  async begin(): Promise<MeterWindow> {
-    const start = nowNs();
-    const tMs: number[] = [];
-    const powerW: number[] = [];
-    let stopped = false;
-    const sample = async () => {
-      const w = await this.readWatts().catch(() => null);
-      if (w != null && Number.isFinite(w) && w >= 0) {
-        tMs.push(Number(nowNs() - start) / 1e6);
-        powerW.push(w);
+
+  async start(): Promise<MeterRecorder> {
+    const tNs: number[] = [];
+    const values: number[] = [];
+    const r = await periodicRecorder(this.readWatts, this.periodMs, (t, w) => {
+      if (w >= 0) {
+        tNs.push(t);
+        values.push(w);
       }
-    };
-    await sample();
-    const loop = (async () => {
-      while (!stopped) {
-        await new Promise((r) => setTimeout(r, this.intervalMs));
-        if (!stopped) await sample();
-      }
-    })();
+    });
     return {
-      close: async () => {
-        stopped = true;
-        await loop;
-        await sample();
-        const durationNs = Number(nowNs() - start);
-        const ok = tMs.length >= 2;
-        // Hold the first and last samples to the window's edges so the integral covers all of it.
-        const energyJ = ok ? integrateJ([0, ...tMs, durationNs / 1e6], [powerW[0]!, ...powerW, powerW[powerW.length - 1]!]) : null;
-        return {
-          reading: {
-            method: ok ? "sampled" : "unavailable",
-            scope: this.scope,
-            sensor: this.sensor,
-            durationNs: Math.max(1, durationNs),
-            energyJ,
-            avgPowerW: energyJ != null ? energyJ / (durationNs / 1e9) : null,
-            idlePowerW: null,
-          },
-          trace: ok ? { tMs, powerW } : null,
-        };
+      stop: async () => {
+        await r.stopReading();
+        return { kind: "power", tNs, values, periodMs: this.periodMs, sensor: this.sensor, scope: this.scope, method: this.method, tier: this.tier };
+      },
+    };
+  }
+}
+
+/**
+ * A meter with a cumulative energy counter (joules since any origin) that wraps at `wrapJ`:
+ * read every `periodMs`; the recording is the unwrapped cumulative energy.
+ */
+export class CounterMeter implements PowerMeter {
+  readonly method = "counter" as const;
+  constructor(
+    readonly sensor: string,
+    readonly scope: PowerScope,
+    private readonly readJoules: () => Promise<number | null>,
+    private readonly wrapJ: number,
+    readonly periodMs = 20,
+    readonly tier: EnergyTier = "counter",
+  ) {}
+
+  async start(): Promise<MeterRecorder> {
+    const tNs: number[] = [];
+    const values: number[] = [];
+    let last: number | null = null;
+    let total = 0;
+    const r = await periodicRecorder(this.readJoules, this.periodMs, (t, j) => {
+      if (last != null) total += j >= last ? j - last : j + this.wrapJ - last;
+      last = j;
+      tNs.push(t);
+      values.push(total);
+    });
+    return {
+      stop: async () => {
+        await r.stopReading();
+        return { kind: "energy", tNs, values, periodMs: this.periodMs, sensor: this.sensor, scope: this.scope, method: this.method, tier: this.tier };
       },
     };
   }

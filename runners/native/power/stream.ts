@@ -1,30 +1,37 @@
 /**
  * A sampled meter fed by a long-running command that prints one reading per interval (nvidia-smi
- * -lms, powermetrics -i). Lines are parsed into watts; the window integrates them.
+ * -lms, powermetrics -i). Each parsed line is stamped when it is read; the command starts before
+ * the window opens (start() waits for its first reading).
  */
 import { spawn } from "node:child_process";
-import type { PowerReading } from "../../../lib/core/contracts/submission";
-import { integrateJ, nowNs, type MeterWindow, type PowerMeter } from "./meter";
+import type { EnergyTier, PowerScope } from "../../../lib/core/contracts/submission";
+import { nowNs, type MeterRecorder, type PowerMeter } from "./meter";
+
+/** How long start() waits for a streaming command's first reading, ms. */
+const FIRST_READING_TIMEOUT_MS = 5000;
 
 export class StreamMeter implements PowerMeter {
   readonly method = "sampled" as const;
   constructor(
     readonly sensor: string,
-    readonly scope: PowerReading["scope"],
+    readonly scope: PowerScope,
     private readonly command: string,
     private readonly args: string[],
     /** Parses one output line into watts, or null for lines without a reading. */
     private readonly parseLine: (line: string) => number | null,
-    readonly minWindowMs = 200,
+    readonly periodMs = 100,
+    readonly tier: EnergyTier = "sampled",
   ) {}
 
-  async begin(): Promise<MeterWindow> {
-    const start = nowNs();
-    const tMs: number[] = [];
-    const powerW: number[] = [];
+  async start(): Promise<MeterRecorder> {
+    const tNs: number[] = [];
+    const values: number[] = [];
     const child = spawn(this.command, this.args, { stdio: ["ignore", "pipe", "ignore"] });
     let buf = "";
+    let first: () => void = () => {};
+    const firstReading = new Promise<void>((r) => (first = r));
     child.stdout.on("data", (d: Buffer) => {
+      const t = nowNs();
       buf += d.toString();
       let i;
       while ((i = buf.indexOf("\n")) >= 0) {
@@ -32,33 +39,21 @@ export class StreamMeter implements PowerMeter {
         buf = buf.slice(i + 1);
         const w = this.parseLine(line);
         if (w != null && Number.isFinite(w) && w >= 0) {
-          tMs.push(Number(nowNs() - start) / 1e6);
-          powerW.push(w);
+          tNs.push(t);
+          values.push(w);
+          first();
         }
       }
     });
-    child.on("error", () => {});
+    child.on("error", () => first());
+    child.on("exit", () => first());
+    await Promise.race([firstReading, new Promise((r) => setTimeout(r, FIRST_READING_TIMEOUT_MS))]);
     return {
-      close: async () => {
-        const durationNs = Math.max(1, Number(nowNs() - start));
+      stop: async () => {
+        // One more period, so the last repetition has a reading after its end.
+        await new Promise((r) => setTimeout(r, this.periodMs * 1.5));
         child.kill("SIGTERM");
-        const ok = tMs.length >= 2;
-        // Extend the first and last samples to the window's edges so the integral covers it all.
-        const t = ok ? [0, ...tMs, durationNs / 1e6] : [];
-        const p = ok ? [powerW[0]!, ...powerW, powerW[powerW.length - 1]!] : [];
-        const energyJ = ok ? integrateJ(t, p) : null;
-        return {
-          reading: {
-            method: ok ? "sampled" : "unavailable",
-            scope: this.scope,
-            sensor: this.sensor,
-            durationNs,
-            energyJ,
-            avgPowerW: energyJ != null ? energyJ / (durationNs / 1e9) : null,
-            idlePowerW: null,
-          },
-          trace: ok ? { tMs, powerW } : null,
-        };
+        return { kind: "power", tNs, values, periodMs: this.periodMs, sensor: this.sensor, scope: this.scope, method: this.method, tier: this.tier };
       },
     };
   }

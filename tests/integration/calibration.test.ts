@@ -1,0 +1,126 @@
+/**
+ * Energy calibration through the real session (child process per workload, meters in the runner,
+ * the NullEngine's known timing): with meters that read a constant 10 W, each workload's J/token
+ * must equal 10 W divided by the tokens/s of its timed samples within 2%, for every workload id,
+ * depth included (the depth prefill, the warm-up, resets and IPC are outside the timed windows).
+ * Three kinds of meter at once: a command (external, sampled), an HTTP endpoint (external,
+ * sampled) and an energy counter (counter).
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
+import { parseWorkloadId } from "../../lib/core/contracts/workloads";
+import { probeDevice } from "../../runners/native/device/probe";
+import { externalCommandMeter, externalHttpMeter } from "../../runners/native/power/external";
+import { CounterMeter, nowNs } from "../../runners/native/power/meter";
+import { runSession } from "../../runners/native/session";
+import { eq } from "drizzle-orm";
+import { powerReadings, workloadResults } from "../../lib/server/db/schema";
+import { ingestSubmission } from "../../lib/server/store/ingest";
+import { DB_KINDS, openTestDb } from "../helpers/db";
+import { makeSubmission } from "../helpers/fixtures";
+
+const WATTS = 10;
+const WORKLOADS = ["pp64", "tg16", "pp64+tg16", "tg16@d256", "ttft"];
+
+describe("energy calibration (constant 10 W meters, NullEngine)", () => {
+  let srv: http.Server;
+  let s: Submission;
+
+  beforeAll(async () => {
+    srv = http.createServer((_, res) => res.end(JSON.stringify({ watts: WATTS })));
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/`;
+    // A counter of 10 J per second since an arbitrary origin, wrapping at 1 MJ.
+    const origin = nowNs() - 123e9;
+    const counter = new CounterMeter("fake-counter", "package", async () => ((WATTS * (nowNs() - origin)) / 1e9) % 1e6, 1e6, 20);
+    s = await runSession({
+      device: await probeDevice("cpu", null, ["cpu"]),
+      model: { path: path.resolve("../shared/models/stories260K.gguf"), info: { name: "null", family: null, parameterCount: null, quantization: "none", fileBytes: 1, sha256: null, weights: "synthetic", source: null } },
+      engine: "null",
+      // 1 ms per prompt token, 5 ms per generated token: tg16@d256 spends 256 ms prefilling the
+      // depth (untimed) for 80 ms of timed decode.
+      nullMsPerToken: { prompt: 1, gen: 5 },
+      llama: { backend: "cpu", threads: 1, contextSize: 512 },
+      backend: "cpu",
+      workloads: WORKLOADS.map((id) => parseWorkloadId(id)!),
+      repetitions: 3,
+      meters: [externalCommandMeter(`echo ${WATTS}`, 20), externalHttpMeter(url, 20), counter],
+      idleSeconds: 0,
+      bandwidthGBps: null,
+    });
+  }, 120_000);
+  afterAll(() => srv?.close());
+
+  const timed = (w: Submission["workloads"][number]) => ({
+    seconds: w.samples.reduce((a, x) => a + x.durationNs, 0) / 1e9,
+    tokens: w.samples.reduce((a, x) => a + x.promptTokens + x.genTokens, 0),
+  });
+
+  it("is a valid submission with every workload measured", () => {
+    expect(parseSubmission(s).ok).toBe(true);
+    expect(s.workloads.map((w) => [w.workloadId, w.status])).toEqual(WORKLOADS.map((id) => [id, "ok"]));
+  });
+
+  it("gives J/token = 10 W / (tokens/s of the timed samples) within 2% for every workload id", () => {
+    for (const w of s.workloads) {
+      const { seconds, tokens } = timed(w);
+      const want = WATTS / (tokens / seconds);
+      const e = w.energyPerToken!;
+      expect(e, w.workloadId).toMatchObject({ scope: "wall", sensors: ["external:command"], tier: "external" });
+      expect(Math.abs(e.totalJ! - want) / want, `${w.workloadId}: ${e.totalJ} vs ${want}`).toBeLessThan(0.02);
+      // Attributed by phase; pp+tg and ttft keep theirs in energyPerToken.
+      const phase = parseWorkloadId(w.workloadId)!.phase;
+      expect(w.decodeEnergyPerToken != null, w.workloadId).toBe(phase === "decode");
+      expect(w.prefillEnergyPerToken != null, w.workloadId).toBe(phase === "prefill");
+    }
+  });
+
+  it("reads 10 W on every meter over exactly the timed intervals, per repetition too", () => {
+    for (const w of s.workloads) {
+      const { seconds } = timed(w);
+      for (const r of w.power) {
+        expect(r.method, `${w.workloadId} ${r.sensor}`).not.toBe("unavailable");
+        expect(r.durationNs / 1e9).toBeCloseTo(seconds, 6);
+        expect(Math.abs(r.energyJ! / seconds - WATTS) / WATTS, `${w.workloadId} ${r.sensor}`).toBeLessThan(0.02);
+      }
+      expect(w.power.map((r) => r.tier).sort()).toEqual(["counter", "external", "external"]);
+      for (const smp of w.samples) expect(Math.abs(smp.energyJ! - (WATTS * smp.durationNs) / 1e9) / smp.energyJ!).toBeLessThan(0.02);
+    }
+  });
+
+  it("flags repetitions shorter than a few sensor periods instead of hiding them", () => {
+    // ttft of the NullEngine takes about 50 ms: under 3 periods of a 20 ms meter.
+    const ttft = s.workloads.find((w) => w.workloadId === "ttft")!;
+    const short = ttft.samples.every((x) => x.durationNs < 60e6);
+    expect(ttft.power.every((r) => r.flags.includes("short_window"))).toBe(short);
+  });
+});
+
+describe.each(DB_KINDS)("energy fields stored on %s", (kind) => {
+  it("keeps per-repetition energy, J/token of every phase, scope, tier, sensors and reading flags", async () => {
+    const h = await openTestDb(kind);
+    try {
+      const sub = makeSubmission({ workloads: 5 });
+      const w = sub.workloads![1]!; // tg128
+      w.samples = w.samples!.map((x) => ({ ...x, energyJ: 1.25 }));
+      w.energyPerToken = { totalJ: 0.4, aboveIdleJ: -0.01, scope: "package+dram", sensors: ["intel-rapl:0", "intel-rapl:0:0"], tier: "counter" };
+      w.power = [{ method: "counter", scope: "package", sensor: "intel-rapl:0", durationNs: 4e9, energyJ: 60, avgPowerW: 15, idlePowerW: 5, tier: "counter", flags: ["short_window"] }];
+      sub.idlePowerAfter = [{ method: "counter", scope: "package", sensor: "intel-rapl:0", durationNs: 2e9, energyJ: 11, avgPowerW: 5.5, tier: "counter" }];
+      const p = parseSubmission(sub);
+      if (!p.ok) throw new Error(JSON.stringify(p.issues));
+      await ingestSubmission(h.db, p.submission, null);
+      const [row] = await h.db.select().from(workloadResults).where(eq(workloadResults.workloadId, "tg128"));
+      expect(row).toMatchObject({ samplesEnergyJ: [1.25, 1.25, 1.25], jPerToken: 0.4, jPerTokenAboveIdle: -0.01, energyScope: "package+dram", energyTier: "counter", energySensors: ["intel-rapl:0", "intel-rapl:0:0"] });
+      const readings = await h.db.select().from(powerReadings).where(eq(powerReadings.workloadResultId, row!.id));
+      expect(readings[0]).toMatchObject({ tier: "counter", flags: ["short_window"] });
+      const idle = await h.db.select().from(powerReadings).where(eq(powerReadings.kind, "idle-after"));
+      expect(idle).toHaveLength(1);
+      expect(idle[0]!.avgPowerW).toBe(5.5);
+    } finally {
+      await h.drop();
+    }
+  });
+});
