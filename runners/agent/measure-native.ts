@@ -38,6 +38,7 @@ export function nativeMeasure(o: NativeMeasureOptions): Measure {
       idleSeconds: meters.length ? 3 : 0,
       bandwidthGBps: o.bandwidth ? undefined : null,
       signal,
+      onNote: (m) => o.log(`note: ${m}`),
       onProgress: (e) => {
         const workloadIndex = Math.max(0, ids.indexOf(e.workloadId));
         p = { ...p, workloadId: e.workloadId, workloadIndex, phase: e.phase, repetitionsDone: e.phase === "load" ? 0 : e.phase === "rep" ? (e.done ?? 0) : p.repetitionsDone };

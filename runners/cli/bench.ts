@@ -105,6 +105,7 @@ export async function bench(
       idleSeconds: meters.length ? idleSeconds : 0,
       bandwidthGBps: o.bandwidth ? undefined : null,
       signal: controller.signal,
+      onNote: (m) => log(`note: ${m}`),
       onProgress: (e) => {
         if (e.phase === "rep") bar?.update(++doneReps, { workload: e.workloadId });
         else if (e.phase === "load") {

@@ -1,6 +1,7 @@
 /**
  * macOS powermetrics (needs root: run the runner with sudo, or allow powermetrics in sudoers).
- * Parses "Combined Power (CPU + GPU + ANE): N mW" (Apple silicon), else "CPU Power" + "GPU Power".
+ * Parses "Combined Power (CPU + GPU + ANE): N mW" (Apple silicon) as the SoC's power; Intel Macs'
+ * separate "CPU Power" / "GPU Power" lines are not read (no meter is offered from them).
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
