@@ -1,6 +1,6 @@
 import { serverContext } from "../../lib/server/context";
 import { loadScenario } from "../../lib/server/store/scenarios";
-import { measuredDecodeJPerToken } from "../../lib/server/read/measured-energy";
+import { measuredDeviceEnergy } from "../../lib/server/read/measured-energy";
 import { inputsFromSearchParams, validateInputs } from "../../lib/core/tco/inputs";
 import { defaultInputs } from "../../lib/core/tco/model";
 import { bottomUpPreset, tiriasPreset } from "../../lib/core/tco/presets";
@@ -14,7 +14,7 @@ export default async function TcoPage({ searchParams }: { searchParams: Promise<
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(sp)) if (typeof v === "string") params.set(k, v);
   const { db } = await serverContext();
-  const measured = await measuredDecodeJPerToken(db);
+  const measured = await measuredDeviceEnergy(db);
   const notices: string[] = [];
 
   let base = params.get("preset") === "bottomUp" ? bottomUpPreset(measured?.jPerToken ?? null) : params.get("preset") === "tirias2028" ? tiriasPreset() : defaultInputs();

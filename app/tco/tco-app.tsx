@@ -9,6 +9,10 @@ import { bottomUpPreset, tiriasPreset } from "../../lib/core/tco/presets";
 import { monteCarlo, tornado } from "../../lib/core/tco/uncertainty";
 import { toCsv } from "../../lib/core/present/csv";
 import { CLOUD_MODELS, itJPerToken, type CloudModelKey } from "../../lib/core/tco/dc-energy";
+import type { MeasuredDeviceEnergy } from "../../lib/server/read/measured-energy";
+
+/** What the measured device J/token must be (lib/server/read/measured-energy.ts): said when there is none. */
+const DEVICE_REFERENCE_TEXT = "tg128 result measured in a battery or SoC scope (wall readings include the charger; package readings leave out the rest of the device)";
 
 /** Derives the DC energy per token input from the cloud model and its serving batch size. */
 function DcEnergyHelper({ onUse }: { onUse: (jPerToken: number) => void }) {
@@ -65,7 +69,7 @@ const m3 = (v: number) => `${fmt(v / 1e6, 2)} million m³`;
 
 const rawOf = (i: TcoInputs): Raw => Object.fromEntries(Object.entries(i).map(([k, v]) => [k, String(v)]));
 
-export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; baseInputs: TcoInputs; measured: { jPerToken: number; runs: number } | null }) {
+export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; baseInputs: TcoInputs; measured: MeasuredDeviceEnergy | null }) {
   const [raw, setRaw] = useState<Raw>(initialRaw);
   const validation = useMemo(() => validateInputs(raw), [raw]);
   const lastValid = useRef<TcoInputs>(validation.ok ? validation.inputs : baseInputs);
@@ -196,8 +200,23 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
                 {errors[k] && <p className="field-error" role="alert">{errors[k]}</p>}
               </div>
             ))}
-          <p className="hint">
-            Device energy: {measured ? `median of ${measured.runs} measured decode results is ${fmt(measured.jPerToken, 3)} J/token (bottom-up preset uses it)` : "no measured device energy yet (no power meter on the runs stored here): the default is the reported phone figure"}.
+          <p className="hint" data-testid="measured-device-energy">
+            Device energy:{" "}
+            {measured ? (
+              <>
+                {fmt(measured.jPerToken, 3)} J/token above idle (median; {fmt(measured.p25, 3)}–{fmt(measured.p75, 3)}) from {measured.runs} published{" "}
+                {measured.reference.workloadId} results measured in the {measured.scopes.join(" and ")} scope (runs{" "}
+                {measured.submissionIds.slice(0, 5).map((id, i) => (
+                  <span key={id}>
+                    {i > 0 && ", "}
+                    <a href={`/runs/${id}`}>{id.slice(0, 8)}</a>
+                  </span>
+                ))}
+                {measured.submissionIds.length > 5 && ", …"}); the bottom-up preset uses it.
+              </>
+            ) : (
+              `no published ${DEVICE_REFERENCE_TEXT} yet: the default is the reported phone figure`
+            )}
           </p>
           {/* Opens by itself when one of its fields is invalid, so every message is visible. */}
           <details open={[...ADVANCED, "users", "queriesPerUserPerDay", "tokensPerQuery", "baseYear"].some((k) => (errors as Record<string, string>)[k]) || undefined}>

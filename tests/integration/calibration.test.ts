@@ -19,6 +19,8 @@ import { runSession } from "../../runners/native/session";
 import { eq } from "drizzle-orm";
 import { powerReadings, workloadResults } from "../../lib/server/db/schema";
 import { ingestSubmission } from "../../lib/server/store/ingest";
+import { setPublished } from "../../lib/server/read/leaderboard";
+import { measuredDeviceEnergy } from "../../lib/server/read/measured-energy";
 import { DB_KINDS, openTestDb } from "../helpers/db";
 import { makeSubmission } from "../helpers/fixtures";
 
@@ -121,6 +123,34 @@ describe.each(DB_KINDS)("energy fields stored on %s", (kind) => {
       const idle = await h.db.select().from(powerReadings).where(eq(powerReadings.kind, "idle-after"));
       expect(idle).toHaveLength(1);
       expect(idle[0]!.avgPowerW).toBe(5.5);
+    } finally {
+      await h.drop();
+    }
+  });
+});
+
+describe.each(DB_KINDS)("measured device energy for the TCO model on %s", (kind) => {
+  it("takes published tg128 results in a battery or SoC scope, above idle, with n, spread and runs", async () => {
+    const h = await openTestDb(kind);
+    try {
+      const label = (scope: string, tier: string, aboveIdleJ: number, model: string) => {
+        const s = makeSubmission({ workloads: 2, deviceModel: model }); // pp512, tg128
+        const w = s.workloads![1]!;
+        w.energyPerToken = { totalJ: aboveIdleJ * 2, aboveIdleJ, scope, sensors: ["x"], tier: tier as "battery" };
+        w.decodeEnergyPerToken = w.energyPerToken;
+        const p = parseSubmission(s);
+        if (!p.ok) throw new Error(JSON.stringify(p.issues));
+        return p.submission;
+      };
+      const subs = [label("battery", "battery", 0.8, "Phone A"), label("soc", "sampled", 1.0, "Mac B"), label("battery", "battery", 1.2, "Phone C"), label("wall", "external", 5, "Plugged D"), label("package", "counter", 0.1, "Desktop E"), label("battery", "battery", 9, "Private F")];
+      for (const s of subs) await ingestSubmission(h.db, s, null);
+      expect(await measuredDeviceEnergy(h.db)).toBeNull(); // nothing published yet
+      await setPublished(h.db, { submissionIds: subs.slice(0, 5).map((s) => s.submissionId) }, true);
+      const m = (await measuredDeviceEnergy(h.db))!;
+      expect(m).toMatchObject({ jPerToken: 1, runs: 3, scopes: ["battery", "soc"] });
+      expect(m.p25).toBeCloseTo(0.9, 9);
+      expect(m.p75).toBeCloseTo(1.1, 9);
+      expect(m.submissionIds.sort()).toEqual(subs.slice(0, 3).map((s) => s.submissionId).sort());
     } finally {
       await h.drop();
     }

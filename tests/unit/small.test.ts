@@ -44,13 +44,15 @@ describe("configuration", () => {
 describe("static snapshot", () => {
   it("escapes every value and labels synthetic weights", () => {
     const html = snapshotHtml(
-      [{ deviceVendor: "<script>", deviceModel: "X", modelName: "M", quantization: "Q4_0", weights: "synthetic", engineName: "e", engineVersion: "1", backend: "cpu", ppTokensPerSec: 100, tgTokensPerSec: null, ttftMs: 5, decodeJPerToken: null, runs: 2 }],
+      [{ deviceVendor: "<script>", deviceModel: "X", modelName: "M", quantization: "Q4_0", weights: "synthetic", engineName: "e", engineVersion: "1", backend: "cpu", ppTokensPerSec: 100, tgTokensPerSec: null, ttftMs: 5, decodeJPerToken: null, decodeEnergyScope: null, decodeEnergyTier: null, runs: 2 },
+       { deviceVendor: "V", deviceModel: "Y", modelName: "M", quantization: "Q4_0", weights: "real", engineName: "e", engineVersion: "1", backend: "cpu", ppTokensPerSec: 100, tgTokensPerSec: 30, ttftMs: 5, decodeJPerToken: 0.5, decodeEnergyScope: "wall", decodeEnergyTier: "external", runs: 2 }],
       { generatedAt: "2026-11-28T00:00:00Z", pp: "pp512", tg: "tg128" },
     );
     expect(html).not.toContain("<script>");
     expect(html).toContain("&#60;script&#62;");
     expect(html).toContain("(synthetic weights)");
     expect(html).toContain("unavailable");
+    expect(html).toContain("0.500 J (wall, external)"); // every J/token with its scope and tier
     expect(html).not.toMatch(/NaN/);
   });
 });

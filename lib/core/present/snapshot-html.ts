@@ -1,4 +1,5 @@
 /** A self-contained static HTML page of a leaderboard snapshot (pure; escaped; no scripts). */
+import { formatJPerToken } from "./format";
 const esc = (v: unknown) => String(v ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const num = (v: unknown, d = 1) => (v == null || !Number.isFinite(Number(v)) ? "—" : Number(v).toFixed(d));
 
@@ -15,6 +16,8 @@ export interface SnapshotRow {
   tgTokensPerSec: unknown;
   ttftMs: unknown;
   decodeJPerToken: unknown;
+  decodeEnergyScope: unknown;
+  decodeEnergyTier: unknown;
   runs: unknown;
 }
 
@@ -22,7 +25,7 @@ export function snapshotHtml(rows: SnapshotRow[], meta: { generatedAt: string; p
   const body = rows
     .map(
       (r) =>
-        `<tr><td>${esc(r.deviceVendor)} ${esc(r.deviceModel)}</td><td>${esc(r.modelName)}${r.weights === "synthetic" ? " (synthetic weights)" : ""}</td><td>${esc(r.quantization)}</td><td>${esc(r.engineName)} ${esc(r.engineVersion)}</td><td>${esc(r.backend)}</td><td class="n">${num(r.ppTokensPerSec)}</td><td class="n">${num(r.tgTokensPerSec)}</td><td class="n">${num(r.ttftMs)}</td><td class="n">${r.decodeJPerToken == null ? "unavailable" : num(r.decodeJPerToken, 3)}</td><td class="n">${esc(r.runs)}</td></tr>`,
+        `<tr><td>${esc(r.deviceVendor)} ${esc(r.deviceModel)}</td><td>${esc(r.modelName)}${r.weights === "synthetic" ? " (synthetic weights)" : ""}</td><td>${esc(r.quantization)}</td><td>${esc(r.engineName)} ${esc(r.engineVersion)}</td><td>${esc(r.backend)}</td><td class="n">${num(r.ppTokensPerSec)}</td><td class="n">${num(r.tgTokensPerSec)}</td><td class="n">${num(r.ttftMs)}</td><td class="n">${esc(formatJPerToken(r.decodeJPerToken == null ? null : Number(r.decodeJPerToken), r.decodeEnergyScope as string | null, r.decodeEnergyTier as string | null))}</td><td class="n">${esc(r.runs)}</td></tr>`,
     )
     .join("\n");
   return `<!doctype html>
@@ -32,7 +35,7 @@ export function snapshotHtml(rows: SnapshotRow[], meta: { generatedAt: string; p
 </head><body>
 <h1>Tokenwatt leaderboard</h1>
 <p>Static snapshot generated ${esc(meta.generatedAt)}: published, plausible measurements only, median across runs; ${esc(meta.pp)} and ${esc(meta.tg)}. Data: leaderboard.json and leaderboard.csv beside this file (export schema version 1).</p>
-<div class="wrap"><table><thead><tr><th scope="col">Device</th><th scope="col">Model</th><th scope="col">Quant</th><th scope="col">Engine</th><th scope="col">Backend</th><th scope="col" class="n">${esc(meta.pp)} t/s</th><th scope="col" class="n">${esc(meta.tg)} t/s</th><th scope="col" class="n">TTFT ms</th><th scope="col" class="n">Decode J/token</th><th scope="col" class="n">Runs</th></tr></thead>
+<div class="wrap"><table><thead><tr><th scope="col">Device</th><th scope="col">Model</th><th scope="col">Quant</th><th scope="col">Engine</th><th scope="col">Backend</th><th scope="col" class="n">${esc(meta.pp)} t/s</th><th scope="col" class="n">${esc(meta.tg)} t/s</th><th scope="col" class="n">TTFT ms</th><th scope="col" class="n">Decode J/token (scope, tier)</th><th scope="col" class="n">Runs</th></tr></thead>
 <tbody>
 ${body}
 </tbody></table></div>

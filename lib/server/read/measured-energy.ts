@@ -1,17 +1,52 @@
-/** Measured device energy for the TCO bottom-up preset: median decode J/token of plausible runs. */
-import { and, eq, isNotNull, sql } from "drizzle-orm";
+/**
+ * Measured device energy for the TCO model, from a declared reference so that the figure means one
+ * thing: generation (tg128, depth 0) of published, plausible runs, above idle, in a battery-side
+ * scope (`battery`, or `soc`), as the model's device J/token is battery side. Wall readings include
+ * the charger and are left out rather than divided by a charging efficiency again; package-only
+ * figures leave out the rest of the device and are left out too.
+ */
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { rowsOf } from "../db/client";
 import { workloadResults } from "../db/schema";
 
-export async function measuredDecodeJPerToken(db: Db): Promise<{ jPerToken: number; runs: number } | null> {
-  const r = await db
+export const DEVICE_ENERGY_REFERENCE = {
+  workloadId: "tg128",
+  scopes: ["battery", "soc"],
+  statistic: "median of J/token above idle",
+} as const;
+
+export interface MeasuredDeviceEnergy {
+  /** Median J/token above idle, and the spread (25th and 75th percentiles). */
+  jPerToken: number;
+  p25: number;
+  p75: number;
+  /** Results it comes from, and their submissions (links on the page). */
+  runs: number;
+  submissionIds: string[];
+  scopes: string[];
+  reference: typeof DEVICE_ENERGY_REFERENCE;
+}
+
+export async function measuredDeviceEnergy(db: Db): Promise<MeasuredDeviceEnergy | null> {
+  const where = and(
+    eq(workloadResults.workloadId, DEVICE_ENERGY_REFERENCE.workloadId),
+    eq(workloadResults.published, true),
+    eq(workloadResults.plausible, true),
+    eq(workloadResults.status, "ok"),
+    isNotNull(workloadResults.jPerTokenAboveIdle),
+    inArray(workloadResults.energyScope, [...DEVICE_ENERGY_REFERENCE.scopes]),
+  );
+  const [agg] = await db
     .select({
-      median: sql<number>`percentile_cont(0.5) within group (order by ${workloadResults.decodeJPerToken})`.mapWith(Number),
+      median: sql<number>`percentile_cont(0.5) within group (order by ${workloadResults.jPerTokenAboveIdle})`.mapWith(Number),
+      p25: sql<number>`percentile_cont(0.25) within group (order by ${workloadResults.jPerTokenAboveIdle})`.mapWith(Number),
+      p75: sql<number>`percentile_cont(0.75) within group (order by ${workloadResults.jPerTokenAboveIdle})`.mapWith(Number),
       runs: sql<number>`count(*)`.mapWith(Number),
+      scopes: sql<string[]>`array_agg(distinct ${workloadResults.energyScope})`,
     })
     .from(workloadResults)
-    .where(and(eq(workloadResults.plausible, true), eq(workloadResults.status, "ok"), isNotNull(workloadResults.decodeJPerToken)));
-  const row = rowsOf<{ median: number; runs: number }>(r)[0] ?? (r as { median: number; runs: number }[])[0];
-  return row && row.runs > 0 && Number.isFinite(row.median) ? { jPerToken: row.median, runs: row.runs } : null;
+    .where(where);
+  if (!agg || agg.runs === 0 || !Number.isFinite(agg.median) || agg.median <= 0) return null;
+  const subs = await db.selectDistinct({ id: workloadResults.submissionId }).from(workloadResults).where(where).limit(50);
+  return { jPerToken: agg.median, p25: agg.p25, p75: agg.p75, runs: agg.runs, submissionIds: subs.map((s) => s.id), scopes: agg.scopes, reference: DEVICE_ENERGY_REFERENCE };
 }
