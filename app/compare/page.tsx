@@ -44,6 +44,13 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       .filter((w) => !ids || ids.includes(w))
       .map((w) => ({ category: w, ...Object.fromEntries(names.map((n) => [n, pick(cells.find((c) => c.workloadId === w && c.deviceName === n)!) ?? null])) }));
   const val = (f: (c: (typeof cells)[number]) => number | null) => (c: (typeof cells)[number] | undefined) => (c ? f(c) : null);
+  // The energy chart shows one scope and tier only (the most common among these cells): J/token at
+  // the wall and at the CPU package are different quantities.
+  const energyKey = (c: (typeof cells)[number]) => `${c.energyScope}|${c.energyTier}`;
+  const measuredCells = cells.filter((c) => c.energyScope && (c.decodeJPerToken ?? c.prefillJPerToken) != null);
+  const chartKey = [...new Set(measuredCells.map(energyKey))].sort((a, b) => measuredCells.filter((c) => energyKey(c) === b).length - measuredCells.filter((c) => energyKey(c) === a).length)[0];
+  const [chartScope, chartTier] = chartKey?.split("|") ?? [];
+  const otherScopes = measuredCells.filter((c) => energyKey(c) !== chartKey).length;
   return (
     <>
       <h1>Compare hardware</h1>
@@ -65,12 +72,13 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
           <GroupedBars data={byWorkload(val((c) => c.medianTs))} series={names} unit=" t/s" label="Grouped bar chart of tokens per second by workload, one bar per device" />
           <h2>Generation against context depth</h2>
           <GroupedBars data={byWorkload(val((c) => c.medianTs), ["tg128", "tg128@d4096"])} series={names} unit=" t/s" label="tg128 at depth 0 and 4096, one bar per device" />
-          <h2>Energy per token (J, median)</h2>
+          <h2>Energy per token (J, median{chartScope ? `; ${chartScope} scope, ${chartTier}` : ""})</h2>
+          {otherScopes > 0 && <p className="hint">{otherScopes} result(s) measured in another scope are in the table below, not in this chart.</p>}
           <GroupedBars
-            data={byWorkload(val((c) => c.decodeJPerToken ?? c.prefillJPerToken)).filter((r) => names.some((n) => r[n as keyof typeof r] != null))}
+            data={byWorkload(val((c) => (energyKey(c) === chartKey ? (c.decodeJPerToken ?? c.prefillJPerToken) : null))).filter((r) => names.some((n) => r[n as keyof typeof r] != null))}
             series={names}
             unit=" J"
-            label="Energy per token by workload, one bar per device"
+            label={`Energy per token by workload, one bar per device${chartScope ? `, ${chartScope} scope (${chartTier})` : ""}`}
           />
           <h2>Decode roofline efficiency</h2>
           <GroupedBars
