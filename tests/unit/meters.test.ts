@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -7,6 +8,7 @@ import { detectBattery, batteryWatts } from "../../runners/native/power/battery"
 import { externalCommandMeter, externalHttpMeter, wattsFromJson } from "../../runners/native/power/external";
 import { integrateJ, type PowerMeter, type SensorRecording } from "../../runners/native/power/meter";
 import { detectNvidia, parseNvidiaLine } from "../../runners/native/power/nvidia";
+import { nvmlMeters, openNvml } from "../../runners/native/power/nvml";
 import { detectPowermetrics, parsePowermetricsLine } from "../../runners/native/power/powermetrics";
 import { detectRapl, energyDeltaUj } from "../../runners/native/power/rapl";
 import { detectMeters, measureIdle, metersFor, withIdle } from "../../runners/native/power";
@@ -223,5 +225,29 @@ describe("idle baseline and energy per token", () => {
     const pkg = { ...fakeGpu, sensor: "intel-rapl:0", scope: "package" } as PowerMeter;
     expect(metersFor([fakeGpu, pkg], "cpu").map((m) => m.sensor)).toEqual(["intel-rapl:0"]);
     expect(metersFor([fakeGpu, pkg], "cuda").map((m) => m.sensor)).toEqual(["nvidia-smi:0", "intel-rapl:0"]);
+  });
+});
+
+describe("NVML total-energy counter (a stand-in libnvidia-ml built from tests/fixtures/fake-nvml.c)", () => {
+  const lib = path.join(tmp, "libnvidia-ml.so.1");
+  execFileSync("cc", ["-shared", "-fPIC", "-O2", "-o", lib, path.resolve("tests/fixtures/fake-nvml.c")]);
+
+  it("reads the counter through koffi: a counter meter per GPU that has one, nvidia-smi left for the others", async () => {
+    const nvml = await openNvml(lib);
+    expect(nvml.gpus.map((g) => [g.index, g.name])).toEqual([[0, "Fake H200"]]);
+    expect(nvml.note).toMatch(/GPU 1 has no NVML energy counter/);
+    const [meter] = nvmlMeters(nvml.gpus);
+    expect(meter).toMatchObject({ sensor: "nvml:0", scope: "gpu", method: "counter", tier: "counter" });
+    const { rec, t0, t1 } = await record(meter!, 300);
+    expect(rec.kind).toBe("energy");
+    // The stand-in draws 250 W (its counter grows 250 J per second of CLOCK_MONOTONIC).
+    expect(Math.abs(meanPowerW(rec, t0, t1)! - 250) / 250).toBeLessThan(0.02);
+  });
+
+  it("prefers NVML over nvidia-smi for a GPU with the counter, and finds nothing without a driver", async () => {
+    const fakeSmi = path.join(tmp, "nvidia-smi");
+    const { meters } = await detectMeters({ nvmlLibrary: lib, nvidiaCommand: fakeSmi, raplRoot: path.join(tmp, "none"), batteryRoot: path.join(tmp, "none") });
+    expect(meters.map((m) => m.sensor)).toEqual(["nvml:0", "nvidia-smi:1:power.draw.instant"]);
+    expect(await openNvml(path.join(tmp, "no-libnvidia-ml.so"))).toEqual({ gpus: [], note: null });
   });
 });

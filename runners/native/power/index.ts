@@ -5,6 +5,7 @@ import { detectBattery } from "./battery";
 import { externalCommandMeter, externalHttpMeter } from "./external";
 import type { PowerMeter, SensorRecording } from "./meter";
 import { detectNvidia } from "./nvidia";
+import { nvmlMeters, openNvml } from "./nvml";
 import { detectPowermetrics } from "./powermetrics";
 import { detectRapl } from "./rapl";
 
@@ -14,6 +15,8 @@ export interface MeterOptions {
   raplRoot?: string;
   batteryRoot?: string;
   nvidiaCommand?: string;
+  /** NVML library (tests load a stand-in); default libnvidia-ml.so.1. */
+  nvmlLibrary?: string;
   /** Turn all meters off (readings "unavailable"). */
   none?: boolean;
 }
@@ -23,7 +26,12 @@ export async function detectMeters(o: MeterOptions = {}): Promise<{ meters: Powe
   const notes: string[] = [];
   const rapl = detectRapl(o.raplRoot);
   if (rapl.unreadable.length) notes.push(`RAPL energy counters exist (${rapl.unreadable.join(", ")}) but are not readable: run as root to measure CPU package energy`);
-  const meters: PowerMeter[] = [...rapl.meters, ...detectBattery(o.batteryRoot), ...(await detectNvidia(o.nvidiaCommand))];
+  // NVIDIA: NVML's energy counter where the GPU has one; nvidia-smi sampling for the others.
+  const nvml = await openNvml(o.nvmlLibrary);
+  if (nvml.note) notes.push(nvml.note);
+  const counted = new Set(nvml.gpus.map((g) => `nvidia-smi:${g.index}:`));
+  const smi = (await detectNvidia(o.nvidiaCommand)).filter((m) => ![...counted].some((p) => m.sensor.startsWith(p)));
+  const meters: PowerMeter[] = [...rapl.meters, ...detectBattery(o.batteryRoot), ...nvmlMeters(nvml.gpus), ...smi];
   const pm = await detectPowermetrics();
   meters.push(...pm.meters);
   if (pm.note) notes.push(pm.note);
