@@ -1,5 +1,6 @@
 import { serverContext } from "../../lib/server/context";
 import { loadScenario } from "../../lib/server/store/scenarios";
+import { SIZE_CLASSES } from "../../lib/server/read/leaderboard";
 import { measuredDeviceEnergy } from "../../lib/server/read/measured-energy";
 import { inputsFromSearchParams, validateInputs } from "../../lib/core/tco/inputs";
 import { defaultInputs } from "../../lib/core/tco/model";
@@ -14,8 +15,12 @@ export default async function TcoPage({ searchParams }: { searchParams: Promise<
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(sp)) if (typeof v === "string") params.set(k, v);
   const { db } = await serverContext();
-  const measured = await measuredDeviceEnergy(db);
+  // ?deviceRef=1-3B (a size class) or ?deviceRef=model:<name>: which models the measured device J/token covers.
+  const ref = params.get("deviceRef");
+  const which = !ref ? null : ref.startsWith("model:") ? { model: ref.slice(6).slice(0, 200) } : ref in SIZE_CLASSES ? { sizeClass: ref as keyof typeof SIZE_CLASSES } : undefined;
   const notices: string[] = [];
+  if (which === undefined) notices.push(`deviceRef "${ref}" is not a size class (${Object.keys(SIZE_CLASSES).join(", ")}) or model:<name>; using every model.`);
+  const measured = await measuredDeviceEnergy(db, which ?? null);
 
   let base = params.get("preset") === "bottomUp" ? bottomUpPreset(measured?.jPerToken ?? null) : params.get("preset") === "tirias2028" ? tiriasPreset() : defaultInputs();
   let scenarioName: string | null = null;

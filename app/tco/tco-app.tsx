@@ -205,7 +205,8 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
             {measured ? (
               <>
                 {fmt(measured.jPerToken, 3)} J/token above idle (median; {fmt(measured.p25, 3)}–{fmt(measured.p75, 3)}) from {measured.runs} published{" "}
-                {measured.reference.workloadId} results measured in the {measured.scopes.join(" and ")} scope (runs{" "}
+                {measured.reference.workloadId} results of {measured.models == null ? "all models" : "model" in measured.models ? measured.models.model : `${measured.models.sizeClass} models`} measured in the{" "}
+                {measured.scopes.join(" and ")} scope (runs{" "}
                 {measured.submissionIds.slice(0, 5).map((id, i) => (
                   <span key={id}>
                     {i > 0 && ", "}

@@ -151,6 +151,11 @@ describe.each(DB_KINDS)("measured device energy for the TCO model on %s", (kind)
       expect(m.p25).toBeCloseTo(0.9, 9);
       expect(m.p75).toBeCloseTo(1.1, 9);
       expect(m.submissionIds.sort()).toEqual(subs.slice(0, 3).map((s) => s.submissionId).sort());
+      // A declared reference narrows the models: the fixture is Llama-3.2-1B (1.24 B parameters).
+      expect(await measuredDeviceEnergy(h.db, { sizeClass: "1-3B" })).toMatchObject({ jPerToken: 1, runs: 3, models: { sizeClass: "1-3B" } });
+      expect(await measuredDeviceEnergy(h.db, { sizeClass: "<1B" })).toBeNull();
+      expect(await measuredDeviceEnergy(h.db, { model: "Llama-3.2-1B" })).toMatchObject({ runs: 3 });
+      expect(await measuredDeviceEnergy(h.db, { model: "nope" })).toBeNull();
     } finally {
       await h.drop();
     }

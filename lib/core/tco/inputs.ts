@@ -46,7 +46,7 @@ export function inputsFromSearchParams(params: URLSearchParams, base: TcoInputs 
   const unknown: string[] = [];
   for (const [k, v] of params) {
     if (k in base) raw[k] = v;
-    else if (k !== "preset" && k !== "scenario") unknown.push(k);
+    else if (k !== "preset" && k !== "scenario" && k !== "deviceRef") unknown.push(k);
   }
   const r = validateInputs(raw);
   return { ...r, unknown };

@@ -5,9 +5,13 @@
  * the charger and are left out rather than divided by a charging efficiency again; package-only
  * figures leave out the rest of the device and are left out too.
  */
-import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { workloadResults } from "../db/schema";
+import { models, workloadResults } from "../db/schema";
+import { SIZE_CLASSES } from "./leaderboard";
+
+/** Which models the reference takes: all, a parameter-count class, or one model by name. */
+export type DeviceEnergyModels = { sizeClass: keyof typeof SIZE_CLASSES } | { model: string } | null;
 
 export const DEVICE_ENERGY_REFERENCE = {
   workloadId: "tg128",
@@ -25,10 +29,20 @@ export interface MeasuredDeviceEnergy {
   submissionIds: string[];
   scopes: string[];
   reference: typeof DEVICE_ENERGY_REFERENCE;
+  /** The models it covers: all, a size class, or one model. */
+  models: DeviceEnergyModels;
 }
 
-export async function measuredDeviceEnergy(db: Db): Promise<MeasuredDeviceEnergy | null> {
+export async function measuredDeviceEnergy(db: Db, which: DeviceEnergyModels = null): Promise<MeasuredDeviceEnergy | null> {
+  const size = which && "sizeClass" in which ? SIZE_CLASSES[which.sizeClass] : null;
+  const modelIds = which
+    ? db
+        .select({ id: models.id })
+        .from(models)
+        .where("model" in which ? eq(models.name, which.model) : and(gte(models.parameterCount, size![0]), lt(models.parameterCount, size![1])))
+    : null;
   const where = and(
+    ...(modelIds ? [inArray(workloadResults.modelId, modelIds)] : []),
     eq(workloadResults.workloadId, DEVICE_ENERGY_REFERENCE.workloadId),
     eq(workloadResults.published, true),
     eq(workloadResults.plausible, true),
@@ -48,5 +62,5 @@ export async function measuredDeviceEnergy(db: Db): Promise<MeasuredDeviceEnergy
     .where(where);
   if (!agg || agg.runs === 0 || !Number.isFinite(agg.median) || agg.median <= 0) return null;
   const subs = await db.selectDistinct({ id: workloadResults.submissionId }).from(workloadResults).where(where).limit(50);
-  return { jPerToken: agg.median, p25: agg.p25, p75: agg.p75, runs: agg.runs, submissionIds: subs.map((s) => s.id), scopes: agg.scopes, reference: DEVICE_ENERGY_REFERENCE };
+  return { jPerToken: agg.median, p25: agg.p25, p75: agg.p75, runs: agg.runs, submissionIds: subs.map((s) => s.id), scopes: agg.scopes, reference: DEVICE_ENERGY_REFERENCE, models: which };
 }
