@@ -44,7 +44,7 @@ export class Outbox {
 
 export type UploadOutcome =
   | { ok: true; status: "created" | "duplicate" }
-  | { ok: false; retryable: boolean; message: string; retryAfterS?: number };
+  | { ok: false; retryable: boolean; message: string; retryAfterS?: number; /** The server's answer, when there was one. */ httpStatus?: number };
 
 export async function uploadOnce(server: string, token: string, s: Submission, timeoutMs = 30_000): Promise<UploadOutcome> {
   let r: Response;
@@ -61,8 +61,8 @@ export async function uploadOnce(server: string, token: string, s: Submission, t
   const body = (await r.json().catch(() => null)) as { status?: string; error?: { message?: string; issues?: unknown } } | null;
   if (r.status === 201 || r.status === 200) return { ok: true, status: r.status === 201 ? "created" : "duplicate" };
   const msg = `${r.status} ${body?.error?.message ?? r.statusText}${body?.error?.issues ? ` ${JSON.stringify(body.error.issues).slice(0, 500)}` : ""}`;
-  if (r.status === 429) return { ok: false, retryable: true, message: msg, retryAfterS: Number(r.headers.get("retry-after")) || 5 };
-  return { ok: false, retryable: r.status >= 500, message: msg };
+  if (r.status === 429) return { ok: false, retryable: true, message: msg, retryAfterS: Number(r.headers.get("retry-after")) || 5, httpStatus: r.status };
+  return { ok: false, retryable: r.status >= 500, message: msg, httpStatus: r.status };
 }
 
 /** Uploads with exponential backoff (1, 2, 4... s, honouring Retry-After). */
@@ -92,7 +92,9 @@ export async function flushOutbox(outbox: Outbox, server: string, token: string,
       if (r.status === "created") counts.delivered++;
       else counts.duplicates++;
       log(`${submission.submissionId}: ${r.status}`);
-    } else if (!r.retryable && !/^40[13]/.test(r.message)) {
+    } else if (!r.retryable && r.httpStatus !== 401 && r.httpStatus !== 403) {
+      // Refused for what it is (400, 413): it would fail forever. A token refusal (401, 403) is not
+      // the submission's fault: it stays for a retry with another token.
       outbox.reject(submission.submissionId, r.message);
       counts.rejected++;
       log(`${submission.submissionId}: rejected by the server (${r.message}); kept in ${outbox.dir}/rejected`);
