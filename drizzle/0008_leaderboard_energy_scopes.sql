@@ -3,6 +3,9 @@
 -- 1. Results stored before 0007 get the scope, tier and sensors their J/token was computed from,
 --    by the rules the runner used then: the first wall or SoC reading, else the CPU package, DRAM
 --    and GPU readings summed. A "wall" reading from a laptop battery was the battery: it says so now.
+--    Their J/token is not copied into j_per_token: it was measured over one window from the first
+--    repetition to the last (resets and depth prefill included, above idle clamped at 0), so it
+--    stays in its old columns, labelled, and the leaderboard and TCO use per-repetition results only.
 UPDATE power_readings SET scope = 'battery' WHERE scope = 'wall' AND sensor LIKE 'battery:%';
 --> statement-breakpoint
 UPDATE power_readings SET tier = CASE
@@ -33,9 +36,7 @@ WITH r AS (
 UPDATE workload_results wr SET
   energy_scope = b.scope,
   energy_sensors = b.sensors,
-  energy_tier = (ARRAY['external', 'counter', 'sampled', 'battery'])[b.tier_rank],
-  j_per_token = coalesce(wr.decode_j_per_token, wr.prefill_j_per_token),
-  j_per_token_above_idle = coalesce(wr.decode_j_per_token_above_idle, wr.prefill_j_per_token_above_idle)
+  energy_tier = (ARRAY['external', 'counter', 'sampled', 'battery'])[b.tier_rank]
 FROM b
 WHERE wr.id = b.wid AND wr.energy_scope IS NULL AND coalesce(wr.decode_j_per_token, wr.prefill_j_per_token) IS NOT NULL;
 --> statement-breakpoint
@@ -75,8 +76,8 @@ SELECT
   percentile_cont(0.75) WITHIN GROUP (ORDER BY b.avg_ts) AS p75_ts,
   percentile_cont(0.5) WITHIN GROUP (ORDER BY b.avg_ns) AS median_ns,
   percentile_cont(0.5) WITHIN GROUP (ORDER BY b.peak_rss_bytes) AS median_peak_rss_bytes,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY b.prefill_j_per_token) FILTER (WHERE b.energy_scope = e.energy_scope AND b.energy_tier = e.energy_tier) AS median_prefill_j_per_token,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY b.decode_j_per_token) FILTER (WHERE b.energy_scope = e.energy_scope AND b.energy_tier = e.energy_tier) AS median_decode_j_per_token,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY b.prefill_j_per_token) FILTER (WHERE b.j_per_token IS NOT NULL AND b.energy_scope = e.energy_scope AND b.energy_tier = e.energy_tier) AS median_prefill_j_per_token,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY b.decode_j_per_token) FILTER (WHERE b.j_per_token IS NOT NULL AND b.energy_scope = e.energy_scope AND b.energy_tier = e.energy_tier) AS median_decode_j_per_token,
   count(DISTINCT b.submission_id) FILTER (WHERE b.j_per_token IS NOT NULL AND b.energy_scope = e.energy_scope AND b.energy_tier = e.energy_tier)::int AS energy_runs,
   e.energy_scope,
   e.energy_tier,

@@ -101,3 +101,18 @@ describe("a workload's energy and J/token: the timed repetitions only", () => {
     expect(r!.reading.energyJ).toBeCloseTo(0.5, 9);
   });
 });
+
+describe("what a recording cannot tell", () => {
+  it("extrapolates nothing: a window before the first read or after the last has no energy, for either kind", () => {
+    const power = sampled(constant(10), 100, 100 * MS); // reads at 0, 100, 200 ms
+    expect(energyInWindow(power, 5000 * MS, 6000 * MS)).toBeNull();
+    expect(energyInWindow(power, 150 * MS, 250 * MS)).toBeNull();
+    expect(energyInWindow(power, 50 * MS, 150 * MS)!.energyJ).toBeCloseTo(1, 9);
+  });
+
+  it("reports a gap when the meter stalled around or inside a window", () => {
+    const stalled: Recording = { kind: "power", tNs: [0, 20, 40, 400, 420].map((t) => t * MS), values: [10, 10, 10, 10, 10], periodMs: 20 };
+    expect(energyInWindow(stalled, 100 * MS, 300 * MS)!.gap).toBe(true);
+    expect(energyInWindow(stalled, 5 * MS, 35 * MS)!.gap).toBe(false);
+  });
+});

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectBattery, batteryWatts } from "../../runners/native/power/battery";
 import { externalCommandMeter, externalHttpMeter, wattsFromJson } from "../../runners/native/power/external";
-import { integrateJ, type PowerMeter, type SensorRecording } from "../../runners/native/power/meter";
+import { CounterMeter, integrateJ, type PowerMeter, type SensorRecording } from "../../runners/native/power/meter";
 import { detectNvidia, parseNvidiaLine } from "../../runners/native/power/nvidia";
 import { nvmlMeters, openNvml } from "../../runners/native/power/nvml";
 import { detectPowermetrics, parsePowermetricsLine } from "../../runners/native/power/powermetrics";
@@ -249,5 +249,24 @@ describe("NVML total-energy counter (a stand-in libnvidia-ml built from tests/fi
     const { meters } = await detectMeters({ nvmlLibrary: lib, nvidiaCommand: fakeSmi, raplRoot: path.join(tmp, "none"), batteryRoot: path.join(tmp, "none") });
     expect(meters.map((m) => m.sensor)).toEqual(["nvml:0", "nvidia-smi:1:power.draw.instant"]);
     expect(await openNvml(path.join(tmp, "no-libnvidia-ml.so"))).toEqual({ gpus: [], note: null });
+  });
+});
+
+describe("counters that drop", () => {
+  it("adds the range back for a plausible wrap, and nothing for a reset or a counter that never wraps", async () => {
+    const reads = [100, 150, 10, 60]; // +50, then a drop, then +50
+    const make = (wrapJ: number | null) => {
+      let i = 0;
+      return new CounterMeter("c", "package", async () => reads[Math.min(i++, reads.length - 1)]!, wrapJ, 5);
+    };
+    const sum = async (m: CounterMeter) => {
+      const r = await m.start();
+      await sleep(40);
+      const rec = await r.stop();
+      return rec.values.at(-1)! - rec.values[0]!;
+    };
+    expect(await sum(make(null))).toBe(100); // NVML: a drop is a reset, adds 0
+    expect(await sum(make(1000))).toBe(100); // 150 -> 10 would be a 860 J step: not plausible, a reset
+    expect(await sum(make(200))).toBe(160); // 150 -> 10 within a 200 J range: a 60 J wrap
   });
 });

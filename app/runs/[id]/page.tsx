@@ -83,6 +83,8 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             <p>
               {formatNumber(w.avgTokensPerSec)} ± {formatNumber(w.stddevTokensPerSec)} tokens/s; peak RSS {formatBytes(w.peakRssBytes)}; KV{" "}
               {formatBytes(w.kvBytes)}; energy per token: <span data-testid="j-per-token">{formatJPerToken(w.jPerToken, w.energyScope, w.energyTier)}</span>
+              {w.jPerToken == null && (w.decodeJPerToken ?? w.prefillJPerToken) != null &&
+                ` (measured before per-repetition windows: ${formatJPerToken(w.decodeJPerToken ?? w.prefillJPerToken, w.energyScope, w.energyTier)} over one window from the first repetition to the last, untimed work included)`}
               {w.jPerTokenAboveIdle != null && ` (${formatNumber(w.jPerTokenAboveIdle, 3)} J above idle${w.jPerTokenAboveIdle < 0 ? ": below the idle baseline, noise" : ""})`}
               {w.energySensors?.length ? `; sensors ${w.energySensors.join(", ")}` : ""}.
             </p>

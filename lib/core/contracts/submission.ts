@@ -49,8 +49,11 @@ export type PowerScope = (typeof POWER_SCOPES)[number];
  */
 export const ENERGY_TIERS = ["external", "counter", "sampled", "battery", "modelled"] as const;
 export type EnergyTier = (typeof ENERGY_TIERS)[number];
-/** Flags on a reading: a repetition shorter than a few sensor periods (interpolated, not resolved). */
-export const READING_FLAGS = ["short_window"] as const;
+/**
+ * Flags on a reading: a repetition shorter than a few sensor periods (interpolated, not resolved);
+ * a gap of several periods in the meter's reads around a repetition (it stalled).
+ */
+export const READING_FLAGS = ["short_window", "gap"] as const;
 /** A J/token's scope: one scope, or the non-overlapping parts it sums (package+dram+gpu). */
 const ENERGY_SCOPE_PATTERN = /^(wall|battery|soc|package|dram|gpu)(\+(package|dram|gpu))*$/;
 export const DEVICE_CLASSES = ["phone", "tablet", "laptop", "desktop", "server", "sbc", "unknown"] as const;

@@ -8,8 +8,10 @@
  * - `energy`: a cumulative counter (RAPL, NVML total energy), joules since any origin, monotonic.
  *   Energy between t0 and t1 = counter(t1) - counter(t0), each interpolated linearly between the
  *   reads around it.
- * - `power`: instantaneous watts (sampled meters). Power is taken as linear between samples and
- *   held flat before the first and after the last; the window's energy is its exact integral.
+ * - `power`: instantaneous watts (sampled meters). Power is taken as linear between samples; the
+ *   window's energy is its exact integral.
+ * Either way the window must lie between two reads (nothing is extrapolated), and reads farther
+ * apart than a few sensor periods around it are reported as a gap.
  *
  * Times are nanoseconds of one monotonic clock (process.hrtime.bigint(), CLOCK_MONOTONIC: the same
  * in the measuring child and the runner), as numbers (2^53 ns is 104 days of uptime).
@@ -31,7 +33,12 @@ export interface WindowEnergy {
   readsInside: number;
   /** Shorter than MIN_PERIODS_PER_WINDOW sensor periods: the figure is an interpolation, flagged. */
   short: boolean;
+  /** Reads around or inside the window lie more than MAX_GAP_PERIODS periods apart (the meter stalled). */
+  gap: boolean;
 }
+
+/** Consecutive reads farther apart than this many sensor periods are a gap in the recording. */
+export const MAX_GAP_PERIODS = 3;
 
 /** A window must span at least this many sensor periods to be measured rather than interpolated. */
 export const MIN_PERIODS_PER_WINDOW = 3;
@@ -69,15 +76,20 @@ function integratePower(tNs: readonly number[], w: readonly number[], t0: number
  * must have been read before t0 and after t1; a power series needs one sample).
  */
 export function energyInWindow(r: Recording, t0Ns: number, t1Ns: number): WindowEnergy | null {
-  if (r.tNs.length === 0 || t1Ns <= t0Ns) return null;
   const n = r.tNs.length;
+  // Both kinds need a read at or before t0 and one at or after t1: nothing is extrapolated.
+  if (n === 0 || t1Ns <= t0Ns || r.tNs[0]! > t0Ns || r.tNs[n - 1]! < t1Ns) return null;
   const readsInside = r.tNs.filter((t) => t >= t0Ns && t <= t1Ns).length;
   const short = t1Ns - t0Ns < MIN_PERIODS_PER_WINDOW * r.periodMs * 1e6;
-  if (r.kind === "energy") {
-    if (r.tNs[0]! > t0Ns || r.tNs[n - 1]! < t1Ns) return null;
-    return { energyJ: Math.max(0, valueAt(r.tNs, r.values, t1Ns) - valueAt(r.tNs, r.values, t0Ns)), readsInside, short };
-  }
-  return { energyJ: integratePower(r.tNs, r.values, t0Ns, t1Ns), readsInside, short };
+  // The reads that bracket the window and those inside it, consecutive: any pair too far apart is a gap.
+  let first = 0;
+  while (first + 1 < n && r.tNs[first + 1]! <= t0Ns) first++;
+  let last = n - 1;
+  while (last - 1 >= 0 && r.tNs[last - 1]! >= t1Ns) last--;
+  let gap = false;
+  for (let i = first + 1; i <= last; i++) if (r.tNs[i]! - r.tNs[i - 1]! > MAX_GAP_PERIODS * r.periodMs * 1e6) gap = true;
+  const energyJ = r.kind === "energy" ? Math.max(0, valueAt(r.tNs, r.values, t1Ns) - valueAt(r.tNs, r.values, t0Ns)) : integratePower(r.tNs, r.values, t0Ns, t1Ns);
+  return { energyJ, readsInside, short, gap };
 }
 
 /** Mean power (W) over [t0Ns, t1Ns]: an idle baseline. */

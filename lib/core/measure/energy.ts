@@ -38,7 +38,7 @@ export function workloadReadings(recordings: readonly SensorRecordingLike[], int
         avgPowerW: energyJ == null ? null : energyJ / (durationNs / 1e9),
         idlePowerW: null,
         tier: r.tier,
-        flags: reps.some((x) => x?.short) ? ["short_window"] : [],
+        flags: [...(reps.some((x) => x?.short) ? ["short_window" as const] : []), ...(reps.some((x) => x?.gap) ? ["gap" as const] : [])],
       },
       repEnergyJ: reps.map((x) => x?.energyJ ?? null),
     };
@@ -58,9 +58,10 @@ export function deviceScope(readings: readonly PowerReading[]): { parts: PowerRe
   const usable = readings.filter((r) => r.method !== "unavailable" && r.energyJ != null);
   let parts: PowerReading[] = [];
   for (const scope of WHOLE_DEVICE) {
-    const r = usable.find((x) => x.scope === scope);
-    if (r) {
-      parts = [r];
+    // Two batteries deliver together (sum them); two wall meters would measure the same socket (take one).
+    const found = usable.filter((x) => x.scope === scope);
+    if (found.length) {
+      parts = scope === "battery" ? found : [found[0]!];
       break;
     }
   }

@@ -5,9 +5,9 @@
  * the charger and are left out rather than divided by a charging efficiency again; package-only
  * figures leave out the rest of the device and are left out too.
  */
-import { and, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { models, workloadResults } from "../db/schema";
+import { models, submissions, workloadResults } from "../db/schema";
 import { SIZE_CLASSES } from "./leaderboard";
 
 /** Which models the reference takes: all, a parameter-count class, or one model by name. */
@@ -49,6 +49,9 @@ export async function measuredDeviceEnergy(db: Db, which: DeviceEnergyModels = n
     eq(workloadResults.status, "ok"),
     isNotNull(workloadResults.jPerTokenAboveIdle),
     inArray(workloadResults.energyScope, [...DEVICE_ENERGY_REFERENCE.scopes]),
+    ne(workloadResults.energyTier, "modelled"),
+    // A run with a submission-level flag is off the leaderboard: off this reference too.
+    inArray(workloadResults.submissionId, db.select({ id: submissions.id }).from(submissions).where(eq(submissions.plausible, true))),
   );
   const [agg] = await db
     .select({

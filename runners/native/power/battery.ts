@@ -16,13 +16,17 @@ const readNum = (f: string) => {
   }
 };
 
+/** Watts the battery delivers; some drivers report a discharging battery's power or current as negative. */
 export function batteryWatts(dir: string): number | null {
   const p = readNum(path.join(dir, "power_now"));
-  if (p != null) return p / 1e6;
+  if (p != null) return Math.abs(p) / 1e6;
   const i = readNum(path.join(dir, "current_now"));
   const v = readNum(path.join(dir, "voltage_now"));
-  return i != null && v != null ? (i / 1e6) * (v / 1e6) : null;
+  return i != null && v != null ? Math.abs((i / 1e6) * (v / 1e6)) : null;
 }
+
+/** Batteries refresh power_now every few seconds (the gauge's update period): windows shorter than 3 of them are flagged. */
+const BATTERY_UPDATE_MS = 1000;
 
 export interface BatteryState {
   present: boolean;
@@ -61,7 +65,7 @@ export function detectBattery(root = "/sys/class/power_supply", intervalMs = 200
       continue;
     }
     if (batteryWatts(dir) == null) continue;
-    meters.push(new SampledMeter(`battery:${e}`, "battery", async () => batteryWatts(dir), intervalMs));
+    meters.push(new SampledMeter(`battery:${e}`, "battery", async () => batteryWatts(dir), intervalMs, "battery", BATTERY_UPDATE_MS));
   }
   return meters;
 }

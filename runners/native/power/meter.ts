@@ -84,6 +84,8 @@ export class SampledMeter implements PowerMeter {
     private readonly readWatts: () => Promise<number | null>,
     readonly periodMs = 100,
     readonly tier: EnergyTier = scope === "battery" ? "battery" : "sampled",
+    /** How often the sensor itself updates, ms, when slower than the polling (a battery's few seconds). */
+    private readonly sensorPeriodMs = periodMs,
   ) {}
 
   async start(): Promise<MeterRecorder> {
@@ -98,15 +100,17 @@ export class SampledMeter implements PowerMeter {
     return {
       stop: async () => {
         await r.stopReading();
-        return { kind: "power", tNs, values, periodMs: this.periodMs, sensor: this.sensor, scope: this.scope, method: this.method, tier: this.tier };
+        return { kind: "power", tNs, values, periodMs: Math.max(this.periodMs, this.sensorPeriodMs), sensor: this.sensor, scope: this.scope, method: this.method, tier: this.tier };
       },
     };
   }
 }
 
 /**
- * A meter with a cumulative energy counter (joules since any origin) that wraps at `wrapJ`:
- * read every `periodMs`; the recording is the unwrapped cumulative energy.
+ * A meter with a cumulative energy counter (joules since any origin), read every `periodMs`; the
+ * recording is the unwrapped cumulative energy. A counter that wraps at `wrapJ` (RAPL) adds the
+ * range back when it drops, if the step that gives is plausible (under half the range); any other
+ * drop (a reset, a glitch, a counter that never wraps: `wrapJ` null) adds nothing.
  */
 export class CounterMeter implements PowerMeter {
   readonly method = "counter" as const;
@@ -114,7 +118,7 @@ export class CounterMeter implements PowerMeter {
     readonly sensor: string,
     readonly scope: PowerScope,
     private readonly readJoules: () => Promise<number | null>,
-    private readonly wrapJ: number,
+    private readonly wrapJ: number | null,
     readonly periodMs = 20,
     readonly tier: EnergyTier = "counter",
   ) {}
@@ -125,7 +129,10 @@ export class CounterMeter implements PowerMeter {
     let last: number | null = null;
     let total = 0;
     const r = await periodicRecorder(this.readJoules, this.periodMs, (t, j) => {
-      if (last != null) total += j >= last ? j - last : j + this.wrapJ - last;
+      if (last != null) {
+        const wrapped = this.wrapJ == null ? null : j + this.wrapJ - last;
+        total += j >= last ? j - last : wrapped != null && wrapped < this.wrapJ! / 2 ? wrapped : 0;
+      }
       last = j;
       tNs.push(t);
       values.push(total);

@@ -28,8 +28,16 @@ export async function detectNvidia(command = "nvidia-smi"): Promise<StreamMeter[
       if (gpus.length === 0) continue;
       return gpus.map(
         ([i]) =>
-          new StreamMeter(`nvidia-smi:${i}:${field}`, "gpu", command, [`--query-gpu=index,${field}`, "--format=csv,noheader,nounits", "-lms", "100"], (l) =>
-            parseNvidiaLine(l, Number(i)),
+          new StreamMeter(
+            `nvidia-smi:${i}:${field}`,
+            "gpu",
+            command,
+            [`--query-gpu=index,${field}`, "--format=csv,noheader,nounits", "-lms", "100"],
+            (l) => parseNvidiaLine(l, Number(i)),
+            100,
+            "sampled",
+            // power.draw is a one-second average; power.draw.instant updates every poll.
+            field === "power.draw" ? 1000 : 100,
           ),
       );
     } catch {

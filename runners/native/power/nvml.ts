@@ -62,10 +62,10 @@ export async function openNvml(library = "libnvidia-ml.so.1"): Promise<{ gpus: N
   return { gpus, note };
 }
 
-/** One counter meter per GPU with NVML's total-energy counter (it does not wrap in practice: 2^64 mJ). */
+/** One counter meter per GPU with NVML's total-energy counter (it does not wrap: 2^64 mJ; a drop is a reset). */
 export function nvmlMeters(gpus: readonly NvmlGpu[], periodMs = 20): CounterMeter[] {
   return gpus.map((g) => new CounterMeter(`nvml:${g.index}`, "gpu", async () => {
     const mj = g.totalEnergyMj();
     return mj == null ? null : mj / 1000;
-  }, Number.MAX_SAFE_INTEGER, periodMs));
+  }, null, periodMs));
 }

@@ -21,6 +21,8 @@ export class StreamMeter implements PowerMeter {
     private readonly parseLine: (line: string) => number | null,
     readonly periodMs = 100,
     readonly tier: EnergyTier = "sampled",
+    /** How often the sensor itself updates, ms (nvidia-smi's power.draw is a 1 s average). */
+    private readonly sensorPeriodMs = periodMs,
   ) {}
 
   async start(): Promise<MeterRecorder> {
@@ -50,10 +52,14 @@ export class StreamMeter implements PowerMeter {
     await Promise.race([firstReading, new Promise((r) => setTimeout(r, FIRST_READING_TIMEOUT_MS))]);
     return {
       stop: async () => {
-        // One more period, so the last repetition has a reading after its end.
-        await new Promise((r) => setTimeout(r, this.periodMs * 1.5));
+        // Wait for a reading stamped after the last repetition ended (at most a few periods).
+        const stopAt = nowNs();
+        const deadline = Date.now() + Math.max(2000, this.periodMs * 5);
+        while (!(tNs.length && tNs[tNs.length - 1]! > stopAt) && Date.now() < deadline && child.exitCode === null) {
+          await new Promise((r) => setTimeout(r, this.periodMs / 4));
+        }
         child.kill("SIGTERM");
-        return { kind: "power", tNs, values, periodMs: this.periodMs, sensor: this.sensor, scope: this.scope, method: this.method, tier: this.tier };
+        return { kind: "power", tNs, values, periodMs: Math.max(this.periodMs, this.sensorPeriodMs), sensor: this.sensor, scope: this.scope, method: this.method, tier: this.tier };
       },
     };
   }
