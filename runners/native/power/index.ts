@@ -3,7 +3,7 @@ import type { Backend, PowerReading } from "../../../lib/core/contracts/submissi
 import { meanPowerW } from "../../../lib/core/measure/energy-window";
 import { detectBattery } from "./battery";
 import { externalCommandMeter, externalHttpMeter } from "./external";
-import type { PowerMeter, SensorRecording } from "./meter";
+import { nowNs, type PowerMeter, type SensorRecording } from "./meter";
 import { detectNvidia } from "./nvidia";
 import { nvmlMeters, openNvml } from "./nvml";
 import { detectPowermetrics } from "./powermetrics";
@@ -66,9 +66,9 @@ export async function measureIdle(meters: readonly PowerMeter[], seconds: number
   await new Promise((r) => setTimeout(r, settleMs));
   const spanMs = Math.max(seconds * 1000, ...meters.map((m) => m.periodMs * IDLE_MIN_PERIODS));
   const stop = await recordAll(meters);
-  const t0 = Number(process.hrtime.bigint());
+  const t0 = nowNs();
   await new Promise((r) => setTimeout(r, spanMs));
-  const t1 = Number(process.hrtime.bigint());
+  const t1 = nowNs();
   return (await stop()).map((rec) => {
     const w = meanPowerW(rec, t0, t1);
     return {

@@ -45,10 +45,11 @@ export function integrateJ(tMs: readonly number[], powerW: readonly number[]): n
 }
 
 /**
- * Reads a value every `periodMs` until stopped. Each read is stamped at the middle of the read
- * (a command meter takes milliseconds to answer), not when its answer arrives.
+ * Reads a value every `periodMs` from the first read (awaited) until stopped; stopping takes one
+ * last read. Each read is stamped at the middle of the read (a command meter takes milliseconds to
+ * answer), not when its answer arrives. Failed reads leave a gap, never a made-up value.
  */
-function periodicRecorder(read: () => Promise<number | null>, periodMs: number, onRead: (tNs: number, v: number) => void): Promise<MeterRecorder & { stopReading(): Promise<void> }> {
+async function readPeriodically(read: () => Promise<number | null>, periodMs: number, onRead: (tNs: number, v: number) => void): Promise<{ stop(): Promise<void> }> {
   let stopped = false;
   const once = async () => {
     const before = nowNs();
@@ -56,23 +57,20 @@ function periodicRecorder(read: () => Promise<number | null>, periodMs: number, 
     const after = nowNs();
     if (v != null && Number.isFinite(v)) onRead((before + after) / 2, v);
   };
-  return (async () => {
-    await once();
-    const loop = (async () => {
-      while (!stopped) {
-        await new Promise((r) => setTimeout(r, periodMs));
-        if (!stopped) await once();
-      }
-    })();
-    return {
-      stop: () => Promise.reject(new Error("use stopReading")),
-      stopReading: async () => {
-        stopped = true;
-        await loop;
-        await once();
-      },
-    };
+  await once();
+  const loop = (async () => {
+    while (!stopped) {
+      await new Promise((r) => setTimeout(r, periodMs));
+      if (!stopped) await once();
+    }
   })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      await once();
+    },
+  };
 }
 
 /** A meter that returns instantaneous watts on demand, sampled every `periodMs`. */
@@ -91,7 +89,7 @@ export class SampledMeter implements PowerMeter {
   async start(): Promise<MeterRecorder> {
     const tNs: number[] = [];
     const values: number[] = [];
-    const r = await periodicRecorder(this.readWatts, this.periodMs, (t, w) => {
+    const reading = await readPeriodically(this.readWatts, this.periodMs, (t, w) => {
       if (w >= 0) {
         tNs.push(t);
         values.push(w);
@@ -99,7 +97,7 @@ export class SampledMeter implements PowerMeter {
     });
     return {
       stop: async () => {
-        await r.stopReading();
+        await reading.stop();
         return { kind: "power", tNs, values, periodMs: Math.max(this.periodMs, this.sensorPeriodMs), sensor: this.sensor, scope: this.scope, method: this.method, tier: this.tier };
       },
     };
@@ -128,7 +126,7 @@ export class CounterMeter implements PowerMeter {
     const values: number[] = [];
     let last: number | null = null;
     let total = 0;
-    const r = await periodicRecorder(this.readJoules, this.periodMs, (t, j) => {
+    const reading = await readPeriodically(this.readJoules, this.periodMs, (t, j) => {
       if (last != null) {
         const wrapped = this.wrapJ == null ? null : j + this.wrapJ - last;
         total += j >= last ? j - last : wrapped != null && wrapped < this.wrapJ! / 2 ? wrapped : 0;
@@ -139,7 +137,7 @@ export class CounterMeter implements PowerMeter {
     });
     return {
       stop: async () => {
-        await r.stopReading();
+        await reading.stop();
         return { kind: "energy", tNs, values, periodMs: this.periodMs, sensor: this.sensor, scope: this.scope, method: this.method, tier: this.tier };
       },
     };
