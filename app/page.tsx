@@ -78,7 +78,7 @@ export default async function ResultsPage() {
                   </td>
                   <td className="num">{r.repetitions}</td>
                   <td className="num">{formatBytes(r.peakRssBytes)}</td>
-                  <td className="num">{formatJPerToken(r.jPerToken, r.energyScope, r.energyTier)}</td>
+                  <td className="num">{formatJPerToken(r.jPerToken, r.energyScope, r.energyTier, 3, r.jPerTokenRange)}</td>
                   <td>
                     {r.startedAt.toISOString().slice(0, 16).replace("T", " ")} {!r.published && <span className="badge">private</span>}
                   </td>

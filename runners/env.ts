@@ -13,6 +13,10 @@ const schema = z.object({
   TOKENWATT_FIRST_RUN: z.enum(["0", "1"]).default("1"),
   /** The model of that first measurement. */
   TOKENWATT_FIRST_RUN_MODEL: z.string().trim().min(1).default("synthetic:smollm2-135m:Q8_0"),
+  /** The GPUs CUDA (and so llama.cpp) may use: the power meters read only those. */
+  CUDA_VISIBLE_DEVICES: z.string().optional(),
+  /** PCI_BUS_ID makes CUDA's device numbers those of nvidia-smi and NVML. */
+  CUDA_DEVICE_ORDER: z.string().optional(),
 });
 export type RunnerEnv = z.infer<typeof schema>;
 

@@ -11,7 +11,7 @@ import type { Backend, Device, EngineInfo, ModelInfo, PowerReading, Submission, 
 import type { WorkloadSpec } from "../../lib/core/contracts/workloads";
 import { buildSubmission, workloadResult, type MeasuredSample } from "../../lib/core/measure/build-submission";
 import { energyPerToken, repetitionEnergies, workloadReadings, type RepInterval } from "../../lib/core/measure/energy";
-import { childProcessEnv } from "../env";
+import { childProcessEnv, runnerEnv } from "../env";
 import { runnerCommit } from "../provenance";
 import { measureBandwidthGBps } from "./device/bandwidth";
 import { batteryState } from "./power/battery";
@@ -145,7 +145,9 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
     memoryBandwidthGBps: bandwidth == null ? null : Math.round(bandwidth * 100) / 100,
     battery: battery.present ? battery : null,
   };
-  const meters = metersFor(opts.meters, opts.backend);
+  const env = runnerEnv();
+  const { meters, notes: meterNotes } = metersFor(opts.meters, opts.backend, { visibleDevices: env.CUDA_VISIBLE_DEVICES, deviceOrder: env.CUDA_DEVICE_ORDER });
+  for (const n of meterNotes) opts.onNote?.(n);
   const idle = await measureIdle(meters, opts.idleSeconds);
   const idleWithPower: PowerReading[] = idle.map((r) => ({ ...r, idlePowerW: r.avgPowerW }));
   const workloads: WorkloadResult[] = [];

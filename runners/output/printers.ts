@@ -42,6 +42,8 @@ export function resultRows(s: Submission) {
       energy_scope: e?.scope ?? null,
       energy_tier: e?.tier ?? null,
       energy_sensors: e?.sensors.join(" ") ?? null,
+      /** Modelled energy only: the range [low, high] of j_per_token. */
+      j_per_token_range: e?.rangeJ ?? null,
       /** Energy of one repetition (mean and standard deviation over the repetitions), J. */
       j_per_rep: perRep.length === w.samples.length && perRep.length > 0 ? mean(perRep) : null,
       j_per_rep_sd: perRep.length === w.samples.length && perRep.length > 1 ? stddev(perRep) : null,
@@ -66,7 +68,7 @@ export function markdown(s: Submission): string {
     const ts = r.status === "ok" ? `${num(r.avg_ts)} ± ${num(r.stddev_ts)}` : `${r.status}: ${r.error ?? ""}`.slice(0, 60);
     const model = r.weights === "synthetic" ? `${r.model} (synthetic)` : r.model;
     lines.push(
-      `| ${[model, r.quant, formatBytes(r.size_bytes), r.backend, r.threads ?? "-", r.test, ts, formatBytes(r.peak_rss_bytes), formatJPerToken(r.j_per_token, r.energy_scope, r.energy_tier) + (r.energy_flags?.includes("short_window") ? " (short windows)" : ""), r.decode_roofline_efficiency == null ? "-" : `${(r.decode_roofline_efficiency * 100).toFixed(0)}%`].join(" | ")} |`,
+      `| ${[model, r.quant, formatBytes(r.size_bytes), r.backend, r.threads ?? "-", r.test, ts, formatBytes(r.peak_rss_bytes), formatJPerToken(r.j_per_token, r.energy_scope, r.energy_tier, 3, r.j_per_token_range) + (r.energy_flags?.includes("short_window") ? " (short windows)" : ""), r.decode_roofline_efficiency == null ? "-" : `${(r.decode_roofline_efficiency * 100).toFixed(0)}%`].join(" | ")} |`,
     );
   }
   return lines.join("\n");

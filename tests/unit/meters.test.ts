@@ -12,7 +12,10 @@ import { nvmlMeters, openNvml } from "../../runners/native/power/nvml";
 import { detectPowermetrics, parsePowermetricsLine } from "../../runners/native/power/powermetrics";
 import { detectRapl, energyDeltaUj } from "../../runners/native/power/rapl";
 import { detectMeters, measureIdle, metersFor, withIdle } from "../../runners/native/power";
-import { deviceEnergy, energyPerToken } from "../../lib/core/measure/energy";
+import { deviceEnergy, energyPerToken, workloadReadings } from "../../lib/core/measure/energy";
+import { CCF_CPU_AVERAGE, modelledPowerW, modelledRangeJ, utilisationBetween } from "../../lib/core/measure/modelled";
+import { formatJPerToken } from "../../lib/core/present/format";
+import { ModelledCpuMeter } from "../../runners/native/power/modelled";
 import { energyInWindow, meanPowerW } from "../../lib/core/measure/energy-window";
 import type { PowerReading } from "../../lib/core/contracts/submission";
 
@@ -38,6 +41,7 @@ const reading = (p: Partial<PowerReading> & Pick<PowerReading, "scope" | "sensor
   durationNs: 1e9,
   avgPowerW: null,
   idlePowerW: null,
+  rangeJ: null,
   tier: "counter",
   flags: [],
   ...p,
@@ -197,7 +201,7 @@ describe("idle baseline and energy per token", () => {
     const readings = withIdle([reading({ scope: "package", sensor: "intel-rapl:0", durationNs: 2e9, energyJ: 30, avgPowerW: 15 })], [{ ...idle[0]!, avgPowerW: 5 }]);
     expect(readings[0]!.idlePowerW).toBe(5);
     // 30 J over 2 s with 5 W idle: 20 J above idle; 100 tokens
-    expect(energyPerToken(readings, 100)).toEqual({ totalJ: 0.3, aboveIdleJ: 0.2, scope: "package", sensors: ["intel-rapl:0"], tier: "counter" });
+    expect(energyPerToken(readings, 100)).toEqual({ totalJ: 0.3, aboveIdleJ: 0.2, scope: "package", sensors: ["intel-rapl:0"], tier: "counter", rangeJ: null });
     // A baseline above the run is noise, reported as a negative figure rather than hidden as 0.
     expect(energyPerToken(withIdle(readings, [{ ...idle[0]!, avgPowerW: 20 }]), 100)!.aboveIdleJ).toBeCloseTo(-0.1, 9);
   });
@@ -223,8 +227,26 @@ describe("idle baseline and energy per token", () => {
   it("a CPU run does not read the GPUs", async () => {
     const fakeGpu = { sensor: "nvidia-smi:0", scope: "gpu", method: "sampled", tier: "sampled", periodMs: 100, start: async () => ({ stop: async () => ({}) as SensorRecording }) } as PowerMeter;
     const pkg = { ...fakeGpu, sensor: "intel-rapl:0", scope: "package" } as PowerMeter;
-    expect(metersFor([fakeGpu, pkg], "cpu").map((m) => m.sensor)).toEqual(["intel-rapl:0"]);
-    expect(metersFor([fakeGpu, pkg], "cuda").map((m) => m.sensor)).toEqual(["nvidia-smi:0", "intel-rapl:0"]);
+    expect(metersFor([fakeGpu, pkg], "cpu").meters.map((m) => m.sensor)).toEqual(["intel-rapl:0"]);
+    expect(metersFor([fakeGpu, pkg], "cuda").meters.map((m) => m.sensor)).toEqual(["nvidia-smi:0", "intel-rapl:0"]);
+  });
+
+  it("a CUDA run reads only the GPUs CUDA may use, where their numbers can be matched", () => {
+    const gpu = (sensor: string) => ({ sensor, scope: "gpu", method: "counter", tier: "counter", periodMs: 20, start: async () => ({ stop: async () => ({}) as SensorRecording }) }) as PowerMeter;
+    const pkg = { ...gpu("intel-rapl:0"), scope: "package" } as PowerMeter;
+    const four = [gpu("nvml:0"), gpu("nvml:1"), gpu("nvidia-smi:2:power.draw.instant"), gpu("nvml:3"), pkg];
+    const sensors = (r: { meters: PowerMeter[] }) => r.meters.map((m) => m.sensor);
+    // No CUDA_VISIBLE_DEVICES: llama.cpp splits the model over every GPU, so all are read.
+    expect(sensors(metersFor(four, "cuda"))).toEqual(["nvml:0", "nvml:1", "nvidia-smi:2:power.draw.instant", "nvml:3", "intel-rapl:0"]);
+    expect(sensors(metersFor(four, "cuda", { visibleDevices: "1,2", deviceOrder: "PCI_BUS_ID" }))).toEqual(["nvml:1", "nvidia-smi:2:power.draw.instant", "intel-rapl:0"]);
+    // CUDA's default order is fastest first: its numbers are not nvidia-smi's, so nothing is dropped, and the note says why.
+    const unordered = metersFor(four, "cuda", { visibleDevices: "1" });
+    expect(sensors(unordered)).toHaveLength(5);
+    expect(unordered.notes[0]).toContain("CUDA_DEVICE_ORDER=PCI_BUS_ID");
+    expect(metersFor(four, "cuda", { visibleDevices: "GPU-8f3c,GPU-11aa", deviceOrder: "PCI_BUS_ID" }).notes[0]).toContain("UUIDs");
+    // One GPU: CUDA's device 0 is that GPU whatever the order.
+    expect(sensors(metersFor([gpu("nvml:0"), pkg], "cuda", { visibleDevices: "0" }))).toEqual(["nvml:0", "intel-rapl:0"]);
+    expect(sensors(metersFor([gpu("nvml:0"), pkg], "cuda", { visibleDevices: "" }))).toEqual(["nvml:0", "intel-rapl:0"]);
   });
 });
 
@@ -268,5 +290,84 @@ describe("counters that drop", () => {
     expect(await sum(make(null))).toBe(100); // NVML: a drop is a reset, adds 0
     expect(await sum(make(1000))).toBe(100); // 150 -> 10 would be a 860 J step: not plausible, a reset
     expect(await sum(make(200))).toBe(160); // 150 -> 10 within a 200 J range: a 60 J wrap
+  });
+});
+
+describe("modelled CPU energy (no sensor: Cloud Carbon Footprint's W-per-thread model on measured utilisation)", () => {
+  /** CPU times that advance with the clock at a fixed utilisation, as os.cpus() would on a loaded machine. */
+  const fakeTimes = (threads: number, utilisation: () => number) => {
+    let last = performance.now();
+    let busy = 0;
+    let total = 0;
+    return () => {
+      const now = performance.now();
+      const dt = (now - last) * threads;
+      busy += dt * utilisation();
+      total += dt;
+      last = now;
+      return { busyMs: busy, totalMs: total, threads };
+    };
+  };
+
+  it("the model is linear in utilisation, and its range holds every micro-architecture CCF lists", () => {
+    expect(modelledPowerW(8, 0)).toBeCloseTo(8 * CCF_CPU_AVERAGE.minW, 12);
+    expect(modelledPowerW(8, 1)).toBeCloseTo(8 * CCF_CPU_AVERAGE.maxW, 12);
+    expect(modelledPowerW(8, 1.7)).toBe(modelledPowerW(8, 1)); // clamped
+    const e = modelledPowerW(8, 0.5) * 10;
+    const [lo, hi] = modelledRangeJ(e, 10, 8);
+    expect(lo).toBeCloseTo(8 * (0.47 + 0.5 * (1.69 - 0.47)) * 10, 9); // EPYC 2nd gen is the lowest at 50%
+    expect(hi).toBeCloseTo(8 * (3.04 + 0.5 * (8.25 - 3.04)) * 10, 9); // Ivy Bridge the highest
+    expect(lo).toBeLessThan(e);
+    expect(hi).toBeGreaterThan(e);
+    expect(utilisationBetween({ busyMs: 0, totalMs: 0 }, { busyMs: 50, totalMs: 200 })).toBe(0.25);
+    expect(utilisationBetween({ busyMs: 0, totalMs: 100 }, { busyMs: 0, totalMs: 100 })).toBeNull();
+  });
+
+  it("a window's modelled energy matches the model at a known utilisation within 2%, labelled modelled with its range", async () => {
+    const u = 0.6;
+    const meter = new ModelledCpuMeter(fakeTimes(4, () => u), 20);
+    const { rec, t0, t1 } = await record(meter, 600);
+    const got = energyInWindow(rec, t0, t1)!.energyJ;
+    const expected = modelledPowerW(4, u) * ((t1 - t0) / 1e9);
+    expect(Math.abs(got / expected - 1)).toBeLessThan(0.02);
+    const [reading] = workloadReadings([rec], [{ t0Ns: t0, t1Ns: t1 }]).map((x) => x.reading);
+    expect(reading).toMatchObject({ method: "estimated", scope: "package", sensor: "modelled:cpu", tier: "modelled" });
+    expect(reading!.rangeJ![0]).toBeLessThan(reading!.energyJ!);
+    expect(reading!.rangeJ![1]).toBeGreaterThan(reading!.energyJ!);
+    const e = energyPerToken([reading!], 100)!;
+    expect(e.tier).toBe("modelled");
+    expect(e.rangeJ![0]).toBeCloseTo(reading!.rangeJ![0] / 100, 12);
+    expect(formatJPerToken(e.totalJ, e.scope, e.tier, 3, e.rangeJ)).toMatch(/^≈[\d.]+ J \(package, modelled, range [\d.]+–[\d.]+\)$/);
+  });
+
+  it("a step in utilisation shows in the windows on each side of it", async () => {
+    let u = 0.1;
+    const meter = new ModelledCpuMeter(fakeTimes(2, () => u), 20);
+    const r = await meter.start();
+    const a0 = now();
+    await sleep(400);
+    const a1 = now();
+    await sleep(60); // the read after a1 counts its whole period at the utilisation it sees
+    u = 0.9;
+    await sleep(60); // one read period for the new utilisation to show
+    const b0 = now();
+    await sleep(400);
+    const b1 = now();
+    const rec = await r.stop();
+    const low = energyInWindow(rec, a0, a1)!.energyJ / ((a1 - a0) / 1e9);
+    const high = energyInWindow(rec, b0, b1)!.energyJ / ((b1 - b0) / 1e9);
+    expect(Math.abs(low / modelledPowerW(2, 0.1) - 1)).toBeLessThan(0.05);
+    expect(Math.abs(high / modelledPowerW(2, 0.9) - 1)).toBeLessThan(0.05);
+  });
+
+  it("is what a device without any sensor gets, and --no-power turns it off too", async () => {
+    const empty = path.join(tmp, "nothing");
+    fs.mkdirSync(empty, { recursive: true });
+    const r = await detectMeters({ raplRoot: empty, batteryRoot: empty, nvidiaCommand: path.join(empty, "no-nvidia-smi"), nvmlLibrary: path.join(empty, "no-nvml.so") });
+    if (r.meters.some((m) => m.tier !== "modelled")) return; // this machine has a real sensor: nothing to model
+    expect(r.meters.map((m) => m.sensor)).toEqual(["modelled:cpu"]);
+    expect(r.notes.join(" ")).toContain("modelled");
+    expect((await detectMeters({ none: true })).meters).toEqual([]);
+    expect((await detectMeters({ raplRoot: empty, batteryRoot: empty, nvidiaCommand: path.join(empty, "x"), nvmlLibrary: path.join(empty, "x.so"), modelled: false })).meters).toEqual([]);
   });
 });

@@ -68,7 +68,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           {formatBytes(model.fileBytes)}, sha256 {model.sha256 ?? "— (synthetic or unknown)"}
         </dd>
         <dt>Idle power</dt>
-        <dd>{idle.length ? idle.map((r) => `${r.sensor}: ${formatNumber(r.avgPowerW)} W (${r.method}, ${r.scope})${idleAfter(r.sensor)}`).join("; ") : "unavailable (no power meter)"}</dd>
+        <dd>{idle.length ? idle.map((r) => `${r.sensor}: ${formatNumber(r.avgPowerW)} W (${r.method}, ${r.scope}${r.tier ? `, ${r.tier}` : ""})${idleAfter(r.sensor)}`).join("; ") : "unavailable (no power meter)"}</dd>
       </dl>
       <h2>Workloads</h2>
       {run.workloads.map((w) => {
@@ -82,7 +82,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             </h3>
             <p>
               {formatNumber(w.avgTokensPerSec)} ± {formatNumber(w.stddevTokensPerSec)} tokens/s; peak RSS {formatBytes(w.peakRssBytes)}; KV{" "}
-              {formatBytes(w.kvBytes)}; energy per token: <span data-testid="j-per-token">{formatJPerToken(w.jPerToken, w.energyScope, w.energyTier)}</span>
+              {formatBytes(w.kvBytes)}; energy per token: <span data-testid="j-per-token">{formatJPerToken(w.jPerToken, w.energyScope, w.energyTier, 3, w.jPerTokenRange)}</span>
               {w.jPerToken == null && (w.decodeJPerToken ?? w.prefillJPerToken) != null &&
                 ` (measured before per-repetition windows: ${formatJPerToken(w.decodeJPerToken ?? w.prefillJPerToken, w.energyScope, w.energyTier)} over one window from the first repetition to the last, untimed work included)`}
               {w.jPerTokenAboveIdle != null && ` (${formatNumber(w.jPerTokenAboveIdle, 3)} J above idle${w.jPerTokenAboveIdle < 0 ? ": below the idle baseline, noise" : ""})`}
@@ -117,7 +117,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               <p>
                 Power:{" "}
                 {readings
-                  .map((r) => `${r.sensor} ${r.scope}: ${r.energyJ == null ? "unavailable" : `${formatNumber(r.energyJ, 2)} J`}, ${formatNumber(r.avgPowerW)} W avg over the timed repetitions (${r.method}${r.tier ? `, ${r.tier}` : ""})${r.flags.includes("short_window") ? "; repetitions shorter than 3 sensor periods: interpolated" : ""}`)
+                  .map((r) => `${r.sensor} ${r.scope}: ${r.energyJ == null ? "unavailable" : `${formatNumber(r.energyJ, 2)} J`}, ${formatNumber(r.avgPowerW)} W avg over the timed repetitions (${r.method}${r.tier ? `, ${r.tier}` : ""}${r.rangeJ?.length === 2 ? `, range ${formatNumber(r.rangeJ[0], 2)}–${formatNumber(r.rangeJ[1], 2)} J` : ""})${r.flags.includes("short_window") ? "; repetitions shorter than 3 sensor periods: interpolated" : ""}`)
                   .join("; ")}
               </p>
             )}

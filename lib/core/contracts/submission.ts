@@ -147,6 +147,8 @@ export const powerReadingSchema = z.object({
   idlePowerW: watts.nullable().default(null),
   tier: z.enum(ENERGY_TIERS).nullable().default(null),
   flags: z.array(z.enum(READING_FLAGS)).max(READING_FLAGS.length).default([]),
+  /** A modelled reading's range [low, high] J (lib/core/measure/modelled.ts); null when measured. */
+  rangeJ: z.tuple([joules, joules]).nullable().default(null),
 });
 
 export const energyPerTokenSchema = z.object({
@@ -160,6 +162,8 @@ export const energyPerTokenSchema = z.object({
   sensors: z.array(text()).max(16).default([]),
   /** The worst tier among those sensors. */
   tier: z.enum(ENERGY_TIERS).nullable().default(null),
+  /** Where a part is modelled: the range [low, high] of `totalJ`, J/token; null when all measured. */
+  rangeJ: z.tuple([joules, joules]).nullable().default(null),
 });
 
 export const powerTraceSchema = z

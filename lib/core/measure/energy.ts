@@ -17,8 +17,10 @@ export interface RepInterval {
 export interface SensorRecordingLike extends Recording {
   sensor: string;
   scope: PowerScope;
-  method: "counter" | "sampled";
+  method: "counter" | "sampled" | "estimated";
   tier: EnergyTier;
+  /** A modelled sensor's range for an energy over a window of `durationS` seconds. */
+  rangeJ?: (energyJ: number, durationS: number) => [number, number];
 }
 
 /** Per sensor: the workload's reading (timed intervals only) and each repetition's energy. */
@@ -39,6 +41,7 @@ export function workloadReadings(recordings: readonly SensorRecordingLike[], int
         idlePowerW: null,
         tier: r.tier,
         flags: [...(reps.some((x) => x?.short) ? ["short_window" as const] : []), ...(reps.some((x) => x?.gap) ? ["gap" as const] : [])],
+        rangeJ: energyJ != null && r.rangeJ ? r.rangeJ(energyJ, durationNs / 1e9) : null,
       },
       repEnergyJ: reps.map((x) => x?.energyJ ?? null),
     };
@@ -74,12 +77,17 @@ export function deviceScope(readings: readonly PowerReading[]): { parts: PowerRe
 }
 
 /** The device's energy in its scope: total, idle power of the same sensors, window length. */
-export function deviceEnergy(readings: readonly PowerReading[]): { energyJ: number; idleW: number | null; durationNs: number; scope: string; sensors: string[]; tier: EnergyTier | null } | null {
+export function deviceEnergy(
+  readings: readonly PowerReading[],
+): { energyJ: number; rangeJ: [number, number] | null; idleW: number | null; durationNs: number; scope: string; sensors: string[]; tier: EnergyTier | null } | null {
   const d = deviceScope(readings);
   if (!d) return null;
   const idle = d.parts.every((p) => p.idlePowerW != null) ? d.parts.reduce((a, p) => a + p.idlePowerW!, 0) : null;
+  // A modelled part widens the sum by its range; measured parts add their energy to both ends.
+  const modelled = d.parts.some((p) => p.rangeJ != null);
   return {
     energyJ: d.parts.reduce((a, p) => a + p.energyJ!, 0),
+    rangeJ: modelled ? [d.parts.reduce((a, p) => a + (p.rangeJ?.[0] ?? p.energyJ!), 0), d.parts.reduce((a, p) => a + (p.rangeJ?.[1] ?? p.energyJ!), 0)] : null,
     idleW: idle,
     durationNs: Math.max(...d.parts.map((p) => p.durationNs)),
     scope: d.scope,
@@ -92,7 +100,14 @@ export function energyPerToken(readings: readonly PowerReading[], tokens: number
   const e = deviceEnergy(readings);
   if (!e || tokens <= 0) return null;
   const above = e.idleW == null ? null : e.energyJ - e.idleW * (e.durationNs / 1e9);
-  return { totalJ: e.energyJ / tokens, aboveIdleJ: above == null ? null : above / tokens, scope: e.scope, sensors: e.sensors, tier: e.tier };
+  return {
+    totalJ: e.energyJ / tokens,
+    aboveIdleJ: above == null ? null : above / tokens,
+    scope: e.scope,
+    sensors: e.sensors,
+    tier: e.tier,
+    rangeJ: e.rangeJ ? [e.rangeJ[0] / tokens, e.rangeJ[1] / tokens] : null,
+  };
 }
 
 /** Each repetition's energy in the device scope chosen from `readings` (null where a part is missing). */

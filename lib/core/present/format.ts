@@ -19,9 +19,17 @@ export function formatBytes(v: number | null | undefined): string {
 /**
  * A J/token figure with what it covers and how it was measured, as every page, printer and export
  * shows it: "0.425 J (wall, external)"; "unavailable" without a meter; scope "unlabelled" for
- * results stored before scopes were recorded.
+ * results stored before scopes were recorded; a modelled figure with its range,
+ * "≈0.520 J (package, modelled, range 0.310–1.220)".
  */
-export function formatJPerToken(j: number | null | undefined, scope: string | null | undefined, tier: string | null | undefined, digits = 3): string {
+export function formatJPerToken(
+  j: number | null | undefined,
+  scope: string | null | undefined,
+  tier: string | null | undefined,
+  digits = 3,
+  range?: readonly number[] | null,
+): string {
   if (j == null) return "unavailable";
-  return `${formatNumber(j, digits)} J (${scope ?? "unlabelled"}, ${tier ?? "tier unknown"})`;
+  const r = range && range.length === 2 ? `, range ${formatNumber(range[0], digits)}–${formatNumber(range[1], digits)}` : "";
+  return `${tier === "modelled" ? "≈" : ""}${formatNumber(j, digits)} J (${scope ?? "unlabelled"}, ${tier ?? "tier unknown"}${r})`;
 }

@@ -25,10 +25,10 @@ export const WORKLOAD_COLUMNS = [
   "workload_id", "n_prompt", "n_gen", "n_depth", "status", "error", "samples_ns", "samples_prompt_tokens", "samples_gen_tokens",
   "avg_ns", "stddev_ns", "avg_ts", "stddev_ts", "peak_rss_bytes", "model_bytes", "kv_bytes", "vram_bytes", "prefill_j_per_token",
   "prefill_j_per_token_above_idle", "decode_j_per_token", "decode_j_per_token_above_idle", "plausible",
-  "samples_energy_j", "j_per_token", "j_per_token_above_idle", "energy_scope", "energy_tier", "energy_sensors",
+  "samples_energy_j", "j_per_token", "j_per_token_above_idle", "energy_scope", "energy_tier", "energy_sensors", "j_per_token_range",
 ] as const;
 
-export const POWER_READING_COLUMNS = ["submission_id", "workload_result_id", "kind", "method", "scope", "sensor", "duration_ns", "energy_j", "avg_power_w", "idle_power_w", "tier", "flags"] as const;
+export const POWER_READING_COLUMNS = ["submission_id", "workload_result_id", "kind", "method", "scope", "sensor", "duration_ns", "energy_j", "avg_power_w", "idle_power_w", "tier", "flags", "range_j"] as const;
 export const POWER_TRACE_COLUMNS = ["workload_result_id", "sensor", "scope", "t_ms", "power_w"] as const;
 
 const list = (cols: readonly string[], prefix = "") => cols.map((c) => prefix + c).join(", ");
@@ -60,7 +60,7 @@ BEGIN
     INSERT INTO power_readings (${list(POWER_READING_COLUMNS)})
     SELECT v_id, wr.id, ${list(POWER_READING_COLUMNS.slice(2), "x.")}
     FROM jsonb_to_recordset(p_pr) AS x(workload_id text, kind text, method text, scope text, sensor text,
-      duration_ns bigint, energy_j float8, avg_power_w float8, idle_power_w float8, tier text, flags text[])
+      duration_ns bigint, energy_j float8, avg_power_w float8, idle_power_w float8, tier text, flags text[], range_j float8[])
     LEFT JOIN wr ON wr.workload_id = x.workload_id
   )
   INSERT INTO power_traces (${list(POWER_TRACE_COLUMNS)})

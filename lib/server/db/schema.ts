@@ -157,6 +157,8 @@ export const workloadResults = pgTable(
     energyScope: text("energy_scope"),
     energyTier: text("energy_tier"),
     energySensors: text("energy_sensors").array(),
+    /** Where the energy is modelled: the range [low, high] of j_per_token (lib/core/measure/modelled.ts). */
+    jPerTokenRange: doublePrecision("j_per_token_range").array(),
     plausible: boolean("plausible").notNull(),
     published: boolean("published").notNull().default(false),
     createdAt: createdAt(),
@@ -190,6 +192,8 @@ export const powerReadings = pgTable(
     tier: text("tier"),
     /** e.g. short_window: a repetition shorter than a few sensor periods. */
     flags: text("flags").array().notNull().default(sql`'{}'::text[]`),
+    /** A modelled reading's range [low, high] J; null when measured. */
+    rangeJ: doublePrecision("range_j").array(),
   },
   (t) => [index("pr_submission_idx").on(t.submissionId), index("pr_workload_idx").on(t.workloadResultId)],
 );

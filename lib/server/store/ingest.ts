@@ -172,6 +172,7 @@ async function insertSubmissionRows(
     idle_power_w: p.idlePowerW,
     tier: p.tier,
     flags: p.flags,
+    range_j: p.rangeJ,
   });
   const readings = [
     ...s.idlePower.map((p) => reading(p, "idle", null)),
@@ -219,6 +220,7 @@ export function workloadRow(w: WorkloadResult, plausible: boolean) {
     energy_scope: w.energyPerToken?.scope ?? null,
     energy_tier: w.energyPerToken?.tier ?? null,
     energy_sensors: w.energyPerToken?.sensors.length ? w.energyPerToken.sensors : null,
+    j_per_token_range: w.energyPerToken?.rangeJ ?? null,
   };
 }
 

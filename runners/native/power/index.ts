@@ -4,6 +4,7 @@ import { meanPowerW } from "../../../lib/core/measure/energy-window";
 import { detectBattery } from "./battery";
 import { externalCommandMeter, externalHttpMeter } from "./external";
 import { nowNs, type PowerMeter, type SensorRecording } from "./meter";
+import { ModelledCpuMeter } from "./modelled";
 import { detectNvidia } from "./nvidia";
 import { nvmlMeters, openNvml } from "./nvml";
 import { detectPowermetrics } from "./powermetrics";
@@ -17,6 +18,8 @@ export interface MeterOptions {
   nvidiaCommand?: string;
   /** NVML library (tests load a stand-in); default libnvidia-ml.so.1. */
   nvmlLibrary?: string;
+  /** Where no sensor exists, model CPU energy from utilisation (default true). */
+  modelled?: boolean;
   /** Turn all meters off (readings "unavailable"). */
   none?: boolean;
 }
@@ -37,13 +40,48 @@ export async function detectMeters(o: MeterOptions = {}): Promise<{ meters: Powe
   if (pm.note) notes.push(pm.note);
   if (o.meterUrl) meters.push(externalHttpMeter(o.meterUrl));
   if (o.meterCommand) meters.push(externalCommandMeter(o.meterCommand));
-  if (meters.length === 0) notes.push("no power meter found (RAPL, battery, nvidia-smi, powermetrics, external): energy is reported as unavailable");
+  if (meters.length === 0 && o.modelled !== false) {
+    meters.push(new ModelledCpuMeter());
+    notes.push("no power sensor found (RAPL, battery, nvidia-smi, powermetrics, external): CPU energy is modelled from measured CPU utilisation (Cloud Carbon Footprint's W-per-thread model), labelled \"modelled\" with its range, never ranked with measured energy");
+  } else if (meters.length === 0) notes.push("no power meter found (RAPL, battery, nvidia-smi, powermetrics, external): energy is reported as unavailable");
   return { meters, notes };
 }
 
-/** The meters a run on `backend` reads: a CPU run does not read the GPUs. */
-export function metersFor(meters: readonly PowerMeter[], backend: Backend): PowerMeter[] {
-  return backend === "cpu" ? meters.filter((m) => m.scope !== "gpu") : [...meters];
+/** Which GPUs a run may use, as CUDA sees them (CUDA_VISIBLE_DEVICES, CUDA_DEVICE_ORDER). */
+export interface GpuSelection {
+  visibleDevices?: string;
+  deviceOrder?: string;
+}
+
+/** The NVIDIA index in a GPU meter's sensor name (`nvml:1`, `nvidia-smi:1:power.draw.instant`). */
+const nvidiaIndex = (sensor: string) => /^(?:nvml|nvidia-smi):(\d+)(?::|$)/.exec(sensor)?.[1];
+
+/**
+ * The meters a run on `backend` reads: a CPU run reads no GPU; a CUDA run reads the GPUs CUDA may
+ * use. llama.cpp splits a model over every visible GPU, so without CUDA_VISIBLE_DEVICES that is all
+ * of them. nvidia-smi and NVML number GPUs by PCI bus, CUDA fastest first unless
+ * CUDA_DEVICE_ORDER=PCI_BUS_ID: only then (or with one GPU) do the numbers match; otherwise every
+ * GPU is read and the note says why.
+ */
+export function metersFor(meters: readonly PowerMeter[], backend: Backend, gpus: GpuSelection = {}): { meters: PowerMeter[]; notes: string[] } {
+  if (backend === "cpu") return { meters: meters.filter((m) => m.scope !== "gpu"), notes: [] };
+  const visible = gpus.visibleDevices?.trim();
+  if (backend !== "cuda" || visible == null || visible === "") return { meters: [...meters], notes: [] };
+  const nvidia = meters.filter((m) => m.scope === "gpu" && nvidiaIndex(m.sensor) != null);
+  const indices = visible.split(",").map((x) => x.trim());
+  const numbered = indices.every((x) => /^\d+$/.test(x));
+  const gpuCount = new Set(nvidia.map((m) => nvidiaIndex(m.sensor))).size;
+  if (!numbered || (gpus.deviceOrder !== "PCI_BUS_ID" && gpuCount > 1)) {
+    return {
+      meters: [...meters],
+      notes: [
+        `CUDA_VISIBLE_DEVICES=${visible} cannot be matched to nvidia-smi's GPU numbers${numbered ? " (set CUDA_DEVICE_ORDER=PCI_BUS_ID)" : " (GPU UUIDs)"}: every GPU's power is read, idle ones included`,
+      ],
+    };
+  }
+  // With one GPU, CUDA's device 0 is it; with PCI_BUS_ID order, CUDA's numbers are nvidia-smi's.
+  const keep = new Set(gpuCount === 1 && gpus.deviceOrder !== "PCI_BUS_ID" ? (indices.includes("0") ? [nvidiaIndex(nvidia[0]!.sensor)] : []) : indices);
+  return { meters: meters.filter((m) => m.scope !== "gpu" || nvidiaIndex(m.sensor) == null || keep.has(nvidiaIndex(m.sensor)!)), notes: [] };
 }
 
 /** Starts every meter; the returned function stops them all and returns their recordings. */
@@ -81,6 +119,7 @@ export async function measureIdle(meters: readonly PowerMeter[], seconds: number
       idlePowerW: null,
       tier: rec.tier,
       flags: [],
+      rangeJ: w == null || !rec.rangeJ ? null : rec.rangeJ((w * (t1 - t0)) / 1e9, (t1 - t0) / 1e9),
     };
   });
 }

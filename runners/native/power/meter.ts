@@ -16,8 +16,10 @@ export const nowNs = () => Number(process.hrtime.bigint());
 export interface SensorRecording extends Recording {
   sensor: string;
   scope: PowerScope;
-  method: Extract<PowerReading["method"], "counter" | "sampled">;
+  method: Extract<PowerReading["method"], "counter" | "sampled" | "estimated">;
   tier: EnergyTier;
+  /** A modelled sensor's range for an energy over a window (s); measured sensors have none. */
+  rangeJ?: (energyJ: number, durationS: number) => [number, number];
 }
 
 export interface MeterRecorder {
@@ -29,7 +31,7 @@ export interface PowerMeter {
   /** e.g. `intel-rapl:0`, `nvidia-smi:0`, `battery:BAT0`, `external:http`. */
   readonly sensor: string;
   readonly scope: PowerScope;
-  readonly method: "counter" | "sampled";
+  readonly method: "counter" | "sampled" | "estimated";
   readonly tier: EnergyTier;
   /** How often the meter reads its sensor, ms: windows shorter than a few periods are flagged. */
   readonly periodMs: number;
@@ -49,7 +51,7 @@ export function integrateJ(tMs: readonly number[], powerW: readonly number[]): n
  * last read. Each read is stamped at the middle of the read (a command meter takes milliseconds to
  * answer), not when its answer arrives. Failed reads leave a gap, never a made-up value.
  */
-async function readPeriodically(read: () => Promise<number | null>, periodMs: number, onRead: (tNs: number, v: number) => void): Promise<{ stop(): Promise<void> }> {
+export async function readPeriodically(read: () => Promise<number | null>, periodMs: number, onRead: (tNs: number, v: number) => void): Promise<{ stop(): Promise<void> }> {
   let stopped = false;
   const once = async () => {
     const before = nowNs();
