@@ -130,6 +130,33 @@ describe.each(DB_KINDS)("leaderboard energy scopes on %s", (kind) => {
       await h.drop();
     }
   });
+
+  it("stores modelled energy with its range, and keeps it off the board", async () => {
+    const h = await openTestDb(kind);
+    try {
+      const modelled = (s: any) => {
+        s.device.model = "Sensorless";
+        for (const w of s.workloads) {
+          const e = { totalJ: 0.4, aboveIdleJ: 0.1, scope: "package", sensors: ["modelled:cpu"], tier: "modelled", rangeJ: [0.2, 0.9] };
+          w.power = [{ method: "estimated", scope: "package", sensor: "modelled:cpu", durationNs: 4e9, energyJ: 40, avgPowerW: 10, tier: "modelled", rangeJ: [20, 90] }];
+          Object.assign(w, { energyPerToken: e, decodeEnergyPerToken: w.decodeEnergyPerToken ? e : null, prefillEnergyPerToken: w.prefillEnergyPerToken ? e : null });
+        }
+      };
+      const s = sub(modelled);
+      await ingestSubmission(h.db, s, null);
+      const stored = rowsOf<{ range: number[]; tier: string; reading: number[] }>(
+        await h.db.execute(sql`select wr.j_per_token_range as range, wr.energy_tier as tier, pr.range_j as reading
+          from workload_results wr join power_readings pr on pr.workload_result_id = wr.id where wr.submission_id = ${s.submissionId} limit 1`),
+      );
+      expect(stored[0]).toEqual({ range: [0.2, 0.9], tier: "modelled", reading: [20, 90] });
+      await setPublished(h.db, { allPlausible: true }, true);
+      const rows = await leaderboard(h.db, leaderboardQuerySchema.parse({}));
+      expect(rows.find((r) => r.deviceModel === "Sensorless")).toMatchObject({ decodeJPerToken: null, decodeEnergyTier: null });
+      expect(await leaderboard(h.db, leaderboardQuerySchema.parse({ metered: "1" }))).toEqual([]);
+    } finally {
+      await h.drop();
+    }
+  });
 });
 
 describe.each(DB_KINDS)("migration 0008 on %s", (kind) => {
