@@ -151,12 +151,15 @@ describe("powermetrics (fake command)", () => {
     expect(parsePowermetricsLine("Combined Power (CPU + GPU + ANE): 4321 mW")).toBeCloseTo(4.321);
     expect(parsePowermetricsLine("CPU Power: 100 mW")).toBeNull();
     const fake = path.join(tmp, "powermetrics");
-    write(fake, `#!/bin/sh\ncase "$*" in *"-n 1"*) echo "Combined Power (CPU + GPU + ANE): 3000 mW"; exit 0 ;; esac\nwhile true; do echo "Combined Power (CPU + GPU + ANE): 3000 mW"; sleep 0.05; done\n`);
+    const argsFile = path.join(tmp, "powermetrics.args");
+    write(fake, `#!/bin/sh\ncase "$*" in *"-n 1"*) echo "Combined Power (CPU + GPU + ANE): 3000 mW"; exit 0 ;; esac\necho "$*" > ${argsFile}\nwhile true; do echo "Combined Power (CPU + GPU + ANE): 3000 mW"; sleep 0.05; done\n`);
     fs.chmodSync(fake, 0o755);
     const ok = await detectPowermetrics(fake, ["timeout", "1"], "darwin");
     expect(ok.meters).toHaveLength(1);
     const { rec, t0, t1 } = await record(ok.meters[0]!, 300);
     expect(meanPowerW(rec, t0, t1)).toBeCloseTo(3, 6);
+    // Line-buffered (-b 1), so samples are stamped as they are written, not in bursts.
+    expect(fs.readFileSync(argsFile, "utf8")).toMatch(/-i 100 -b 1/);
     const denied = await detectPowermetrics(fake, ["false"], "darwin");
     expect(denied.meters).toEqual([]);
     expect(denied.note).toMatch(/sudo/);

@@ -27,7 +27,10 @@ export async function detectPowermetrics(
     return { meters: [], note: "powermetrics needs root: run `sudo npx tokenwatt bench` to measure power on macOS" };
   }
   return {
-    meters: [new StreamMeter("powermetrics:combined", "soc", bin!, [...pre, "--samplers", "cpu_power,gpu_power", "-i", "100"], parsePowermetricsLine)],
+    // -b 1: line-buffered output, so each sample arrives when it is written (a pipe is otherwise
+    // block-buffered and samples would arrive, and be stamped, in bursts); each sample is the average
+    // over the 100 ms before it, stamped at that interval's middle.
+    meters: [new StreamMeter("powermetrics:combined", "soc", bin!, [...pre, "--samplers", "cpu_power,gpu_power", "-i", "100", "-b", "1"], parsePowermetricsLine, 100, "sampled", 100, 100)],
     note: null,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * A sampled meter fed by a long-running command that prints one reading per interval (nvidia-smi
- * -lms, powermetrics -i). Each parsed line is stamped when it is read; the command starts before
- * the window opens (start() waits for its first reading).
+ * -lms, powermetrics -i). Each parsed line is stamped when it is read (the command writes each line
+ * unbuffered), or at the middle of the interval it averages; the command starts before the window
+ * opens (start() waits for its first reading).
  */
 import { spawn } from "node:child_process";
 import type { EnergyTier, PowerScope } from "../../../lib/core/contracts/submission";
@@ -23,6 +24,11 @@ export class StreamMeter implements PowerMeter {
     readonly tier: EnergyTier = "sampled",
     /** How often the sensor itself updates, ms (nvidia-smi's power.draw is a 1 s average). */
     private readonly sensorPeriodMs = periodMs,
+    /**
+     * A reading that is the average over the interval before it (powermetrics) describes that
+     * interval's middle: it is stamped this many ms before it arrives. 0 for instantaneous readings.
+     */
+    private readonly averagedOverMs = 0,
   ) {}
 
   async start(): Promise<MeterRecorder> {
@@ -33,7 +39,7 @@ export class StreamMeter implements PowerMeter {
     let first: () => void = () => {};
     const firstReading = new Promise<void>((r) => (first = r));
     child.stdout.on("data", (d: Buffer) => {
-      const t = nowNs();
+      const t = nowNs() - (this.averagedOverMs / 2) * 1e6;
       buf += d.toString();
       let i;
       while ((i = buf.indexOf("\n")) >= 0) {
