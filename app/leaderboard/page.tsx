@@ -181,7 +181,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                 <td>{r.model}</td>
                 <td>{r.quantization}</td>
                 <td className="num">{r.decodeTokensPerSec == null ? "—" : formatNumber(r.decodeTokensPerSec)}</td>
-                <td className="num">{r.decodeJPerToken == null ? "—" : formatNumber(r.decodeJPerToken, 2)}</td>
+                <td className="num">{r.decodeJPerToken == null ? "—" : `${formatNumber(r.decodeJPerToken, 2)} J (${r.energyScope ?? "scope not stated"})`}</td>
                 <td className="source">{r.note}</td>
                 <td className="source">{r.source}</td>
               </tr>
