@@ -69,7 +69,13 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       ) : (
         <>
           <h2>Throughput by workload (tokens/s, median)</h2>
-          <GroupedBars data={byWorkload(val((c) => c.medianTs))} series={names} unit=" t/s" label="Grouped bar chart of tokens per second by workload, one bar per device" />
+          <GroupedBars data={byWorkload(val((c) => c.medianTs)).filter((r) => r.category !== "ttft")} series={names} unit=" t/s" label="Grouped bar chart of tokens per second by workload, one bar per device" />
+          {cells.some((c) => c.ttftMs != null) && (
+            <>
+              <h2>Time to first token (ms, median)</h2>
+              <GroupedBars data={byWorkload(val((c) => c.ttftMs), ["ttft"])} series={names} unit=" ms" label="Time to first token in milliseconds, one bar per device" />
+            </>
+          )}
           <h2>Generation against context depth</h2>
           <GroupedBars data={byWorkload(val((c) => c.medianTs), ["tg128", "tg128@d4096"])} series={names} unit=" t/s" label="tg128 at depth 0 and 4096, one bar per device" />
           <h2>Energy per token (J, median{chartScope ? `; ${chartScope} scope, ${chartTier}` : ""})</h2>
@@ -99,7 +105,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                 <tr>
                   <th scope="col">Device</th>
                   <th scope="col">Workload</th>
-                  <th scope="col" className="num">tokens/s</th>
+                  <th scope="col" className="num">tokens/s (ttft: ms)</th>
                   <th scope="col" className="num">J/token</th>
                   <th scope="col" className="num">Runs</th>
                 </tr>
@@ -109,7 +115,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                   <tr key={`${c.deviceId}-${c.workloadId}`}>
                     <td>{c.deviceName}</td>
                     <td>{c.workloadId}</td>
-                    <td className="num">{formatNumber(c.medianTs)}</td>
+                    <td className="num">{c.ttftMs != null ? `${formatNumber(c.ttftMs)} ms` : formatNumber(c.medianTs)}</td>
                     <td className="num">{formatJPerToken(c.decodeJPerToken ?? c.prefillJPerToken, c.energyScope, c.energyTier)}</td>
                     <td className="num">{c.runs}</td>
                   </tr>

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { Submission } from "../../lib/core/contracts/submission";
 import { isSuiteName, resolveWorkloads, SUITE_NAMES, SUITES, WorkloadListError, type SuiteName } from "../../lib/core/contracts/workloads";
-import { deriveStats } from "../../lib/core/measure/stats";
+import { deriveStats, ttftStats } from "../../lib/core/measure/stats";
 import { PAGE_STATE_GLOBAL, INJECTED_DEVICE_GLOBAL, type PageState } from "../../runners/browser/bridge";
 import { runBrowserSession, type EngineTarget } from "../../runners/browser/session";
 import type { WebGpuProbe } from "../../runners/browser/webgpu-bench";
@@ -186,7 +186,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
               <tr>
                 <th scope="col">Workload</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Tokens/s (mean)</th>
+                <th scope="col" className="num">Tokens/s (mean; ttft: ms, median)</th>
                 <th scope="col" className="num">Repetitions</th>
               </tr>
             </thead>
@@ -195,7 +195,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
                 <tr key={w.workloadId}>
                   <th scope="row">{w.workloadId}</th>
                   <td>{w.status === "ok" ? "ok" : <span className="field-error">{w.error}</span>}</td>
-                  <td className="num">{deriveStats(w.samples)?.avgTokensPerSec.toFixed(1) ?? "—"}</td>
+                  <td className="num">{w.workloadId === "ttft" ? `${ttftStats(w.samples)?.medianMs.toFixed(1) ?? "—"} ms` : (deriveStats(w.samples)?.avgTokensPerSec.toFixed(1) ?? "—")}</td>
                   <td className="num">{w.samples.length}</td>
                 </tr>
               ))}

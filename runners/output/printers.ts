@@ -4,9 +4,9 @@
  */
 import type { Submission } from "../../lib/core/contracts/submission";
 import { toCsv } from "../../lib/core/present/csv";
-import { formatBytes, formatJPerToken } from "../../lib/core/present/format";
+import { formatBytes, formatJPerToken, formatTtft } from "../../lib/core/present/format";
 import { decodeEfficiency } from "../../lib/core/measure/plausibility";
-import { deriveStats, mean, stddev } from "../../lib/core/measure/stats";
+import { mean, stddev, throughputStats, ttftStats } from "../../lib/core/measure/stats";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
 
 export const OUTPUT_FORMATS = ["md", "json", "jsonl", "csv"] as const;
@@ -14,7 +14,8 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export function resultRows(s: Submission) {
   return s.workloads.map((w) => {
-    const st = deriveStats(w.samples);
+    const st = throughputStats(w.workloadId, w.samples);
+    const ttft = w.workloadId === "ttft" ? ttftStats(w.samples) : null;
     const decode = workloadPhase(w.workloadId) === "decode";
     const eff =
       decode && st && s.device.memoryBandwidthGBps ? decodeEfficiency(st.avgTokensPerSec, s.model.fileBytes, s.device.memoryBandwidthGBps) : null;
@@ -32,6 +33,10 @@ export function resultRows(s: Submission) {
       status: w.status,
       error: w.error,
       avg_ts: st?.avgTokensPerSec ?? null,
+      /** ttft only: time to first token, ms (median and p90), at a prompt of n_prompt tokens. */
+      ttft_ms: ttft?.medianMs ?? null,
+      ttft_p90_ms: ttft?.p90Ms ?? null,
+      n_prompt: ttft ? ttft.promptTokens : w.nPrompt,
       stddev_ts: st?.stddevTokensPerSec ?? null,
       avg_ns: st?.avgNs ?? null,
       samples_ns: w.samples.map((x) => x.durationNs),
@@ -62,10 +67,15 @@ const num = (v: number | null, d = 2) => (v == null ? "-" : v.toFixed(d));
 
 export function markdown(s: Submission): string {
   const rows = resultRows(s);
-  const head = ["model", "quant", "size", "backend", "threads", "test", "t/s", "peak RSS", "J/token (scope, tier)", "roofline"];
+  const head = ["model", "quant", "size", "backend", "threads", "test", "t/s (ttft: ms)", "peak RSS", "J/token (scope, tier)", "roofline"];
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map((h, i) => (i >= 6 ? "---:" : "---")).join(" | ")} |`];
   for (const r of rows) {
-    const ts = r.status === "ok" ? `${num(r.avg_ts)} ± ${num(r.stddev_ts)}` : `${r.status}: ${r.error ?? ""}`.slice(0, 60);
+    const ts =
+      r.status !== "ok"
+        ? `${r.status}: ${r.error ?? ""}`.slice(0, 60)
+        : r.ttft_ms != null
+          ? formatTtft({ medianMs: r.ttft_ms, p90Ms: r.ttft_p90_ms!, promptTokens: r.n_prompt })
+          : `${num(r.avg_ts)} ± ${num(r.stddev_ts)}`;
     const model = r.weights === "synthetic" ? `${r.model} (synthetic)` : r.model;
     lines.push(
       `| ${[model, r.quant, formatBytes(r.size_bytes), r.backend, r.threads ?? "-", r.test, ts, formatBytes(r.peak_rss_bytes), formatJPerToken(r.j_per_token, r.energy_scope, r.energy_tier, 3, r.j_per_token_range) + (r.energy_flags?.includes("short_window") ? " (short windows)" : ""), r.decode_roofline_efficiency == null ? "-" : `${(r.decode_roofline_efficiency * 100).toFixed(0)}%`].join(" | ")} |`,

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { deriveStats, mean, median, percentile, stddev } from "../../lib/core/measure/stats";
+import { deriveStats, mean, median, percentile, stddev, throughputStats, ttftStats } from "../../lib/core/measure/stats";
+import { formatTtft } from "../../lib/core/present/format";
 
 describe("statistics", () => {
   it("computes hand-checked values", () => {
@@ -31,5 +32,19 @@ describe("statistics", () => {
         return m >= Math.min(...xs) - 1e-6 && m <= Math.max(...xs) + 1e-6 && stddev(xs) >= 0;
       }),
     );
+  });
+});
+
+describe("time to first token", () => {
+  const samples = [50, 60, 70, 80, 200].map((ms) => ({ durationNs: ms * 1e6, promptTokens: 45, genTokens: 1 }));
+  it("is a latency in ms with its prompt length, median and p90, never tokens/s", () => {
+    const t = ttftStats(samples)!;
+    expect(t.medianMs).toBe(70);
+    expect(t.p90Ms).toBeCloseTo(152, 9); // 80 + 0.6 x (200 - 80)
+    expect(t.promptTokens).toBe(45);
+    expect(throughputStats("ttft", samples)).toBeNull();
+    expect(throughputStats("pp512", samples)!.avgTokensPerSec).toBeGreaterThan(0);
+    expect(formatTtft(t)).toBe("TTFT 70.0 ms median (p90 152.0 ms) at a 45-token prompt");
+    expect(ttftStats([])).toBeNull();
   });
 });

@@ -2,7 +2,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { serverContext } from "../../../lib/server/context";
 import { getRun } from "../../../lib/server/read/runs";
-import { formatBytes, formatJPerToken, formatNumber } from "../../../lib/core/present/format";
+import { formatBytes, formatJPerToken, formatNumber, formatTtft } from "../../../lib/core/present/format";
+import { ttftStats } from "../../../lib/core/measure/stats";
 import { PowerTraceChart } from "../../components/charts";
 
 export const dynamic = "force-dynamic";
@@ -81,7 +82,10 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               {w.status === "ok" && !w.plausible && <span className="badge flagged">implausible</span>}
             </h3>
             <p>
-              {formatNumber(w.avgTokensPerSec)} ± {formatNumber(w.stddevTokensPerSec)} tokens/s; peak RSS {formatBytes(w.peakRssBytes)}; KV{" "}
+              {w.workloadId === "ttft"
+                ? formatTtft(ttftStats(w.samplesNs.map((ns, k) => ({ durationNs: ns, promptTokens: w.samplesPromptTokens[k]!, genTokens: w.samplesGenTokens[k]! }))))
+                : `${formatNumber(w.avgTokensPerSec)} ± ${formatNumber(w.stddevTokensPerSec)} tokens/s`}
+              ; peak RSS {formatBytes(w.peakRssBytes)}; KV{" "}
               {formatBytes(w.kvBytes)}; energy per token: <span data-testid="j-per-token">{formatJPerToken(w.jPerToken, w.energyScope, w.energyTier, 3, w.jPerTokenRange)}</span>
               {w.jPerToken == null && (w.decodeJPerToken ?? w.prefillJPerToken) != null &&
                 ` (measured before per-repetition windows: ${formatJPerToken(w.decodeJPerToken ?? w.prefillJPerToken, w.energyScope, w.energyTier)} over one window from the first repetition to the last, untimed work included)`}
@@ -96,7 +100,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                   <th scope="col" className="num">Duration (ns)</th>
                   <th scope="col" className="num">Prompt tokens</th>
                   <th scope="col" className="num">Generated tokens</th>
-                  <th scope="col" className="num">tokens/s</th>
+                  <th scope="col" className="num">{w.workloadId === "ttft" ? "ms" : "tokens/s"}</th>
                   <th scope="col" className="num">Energy (J)</th>
                 </tr>
               </thead>
@@ -107,7 +111,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                     <td className="num">{ns.toLocaleString("en-US")}</td>
                     <td className="num">{w.samplesPromptTokens[k]}</td>
                     <td className="num">{w.samplesGenTokens[k]}</td>
-                    <td className="num">{formatNumber(((w.samplesPromptTokens[k]! + w.samplesGenTokens[k]!) * 1e9) / ns)}</td>
+                    <td className="num">{w.workloadId === "ttft" ? formatNumber(ns / 1e6) : formatNumber(((w.samplesPromptTokens[k]! + w.samplesGenTokens[k]!) * 1e9) / ns)}</td>
                     <td className="num">{w.samplesEnergyJ?.[k] == null ? "—" : formatNumber(w.samplesEnergyJ[k], 3)}</td>
                   </tr>
                 ))}

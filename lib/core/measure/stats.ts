@@ -62,3 +62,28 @@ export function deriveStats(samples: readonly SampleLike[]): DerivedStats | null
     samplesTokensPerSec: ts,
   };
 }
+
+/**
+ * Time to first token, in milliseconds, with the prompt length it was measured at (MLPerf Client
+ * reports TTFT in seconds for a defined prompt length; vLLM and AIPerf in ms with percentiles).
+ * Never a tokens/s figure: that would mix a short prefill rate with fixed latency.
+ */
+export interface TtftStats {
+  medianMs: number;
+  p90Ms: number;
+  meanMs: number;
+  stddevMs: number;
+  /** Prompt tokens of the repetitions (the tokenizer decides; the median if they differ). */
+  promptTokens: number;
+}
+
+export function ttftStats(samples: readonly SampleLike[]): TtftStats | null {
+  if (samples.length === 0) return null;
+  const ms = samples.map((s) => s.durationNs / 1e6);
+  return { medianMs: median(ms), p90Ms: percentile(ms, 90), meanMs: mean(ms), stddevMs: stddev(ms), promptTokens: median(samples.map((s) => s.promptTokens)) };
+}
+
+/** Tokens/s statistics of a workload, none for `ttft` (a latency, reported by ttftStats). */
+export function throughputStats(workloadId: string, samples: readonly SampleLike[]): DerivedStats | null {
+  return workloadId === "ttft" ? null : deriveStats(samples);
+}

@@ -33,3 +33,9 @@ export function formatJPerToken(
   const r = range && range.length === 2 ? `, range ${formatNumber(range[0], digits)}–${formatNumber(range[1], digits)}` : "";
   return `${tier === "modelled" ? "≈" : ""}${formatNumber(j, digits)} J (${scope ?? "unlabelled"}, ${tier ?? "tier unknown"}${r})`;
 }
+
+/** Time to first token as every page and printer shows it: ms, never tokens/s, with the prompt length. */
+export function formatTtft(t: { medianMs: number; p90Ms: number; promptTokens: number } | null): string {
+  if (!t) return "—";
+  return `TTFT ${formatNumber(t.medianMs)} ms median (p90 ${formatNumber(t.p90Ms)} ms) at a ${t.promptTokens}-token prompt`;
+}

@@ -55,6 +55,8 @@ export interface CompareCell {
   fileBytes: number;
   workloadId: string;
   medianTs: number | null;
+  /** `ttft` only: median time to first token, ms (never a tokens/s figure). */
+  ttftMs: number | null;
   decodeJPerToken: number | null;
   prefillJPerToken: number | null;
   /** What those J/token cover and how they were measured (one scope per cell). */
@@ -69,7 +71,9 @@ export interface CompareCell {
 export async function compareDevices(db: Db, deviceIds: number[], modelName?: string): Promise<CompareCell[]> {
   const r = await db.execute(sql`
     select c.device_id as "deviceId", d.vendor || ' ' || d.model as "deviceName", m.name as "modelName", m.quantization,
-      m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId", c.median_ts as "medianTs",
+      m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId",
+      case when c.workload_id = 'ttft' then null else c.median_ts end as "medianTs",
+      case when c.workload_id = 'ttft' then c.median_ns / 1e6 end as "ttftMs",
       c.median_decode_j_per_token as "decodeJPerToken", c.median_prefill_j_per_token as "prefillJPerToken",
       c.energy_scope as "energyScope", c.energy_tier as "energyTier",
       c.median_peak_rss_bytes::float8 as "peakRssBytes", c.median_roofline_efficiency as "rooflineEfficiency", c.runs

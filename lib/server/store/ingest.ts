@@ -191,6 +191,8 @@ async function insertSubmissionRows(
 /** A workload result as the ingest function takes it: keys are workload_results columns. */
 export function workloadRow(w: WorkloadResult, plausible: boolean) {
   const stats = w.status === "ok" ? deriveStats(w.samples) : null;
+  // TTFT is a latency (avg_ns, in ms on every page), never a tokens/s figure.
+  const rate = w.workloadId === "ttft" ? null : stats;
   return {
     workload_id: w.workloadId,
     n_prompt: w.nPrompt,
@@ -203,8 +205,8 @@ export function workloadRow(w: WorkloadResult, plausible: boolean) {
     samples_gen_tokens: w.samples.map((x) => x.genTokens),
     avg_ns: stats?.avgNs ?? null,
     stddev_ns: stats?.stddevNs ?? null,
-    avg_ts: stats?.avgTokensPerSec ?? null,
-    stddev_ts: stats?.stddevTokensPerSec ?? null,
+    avg_ts: rate?.avgTokensPerSec ?? null,
+    stddev_ts: rate?.stddevTokensPerSec ?? null,
     peak_rss_bytes: w.memory.peakRssBytes,
     model_bytes: w.memory.modelBytes,
     kv_bytes: w.memory.kvBytes,
