@@ -7,7 +7,7 @@
 import { randomFillSync } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { QUANTS, tensorBytes, tensorSpecs, type ModelShape, type Quant } from "../../lib/core/measure/model-shapes";
+import { GGML_TYPES, QUANTS, tensorBytes, tensorSpecs, type ModelShape, type Quant, type TensorType } from "../../lib/core/measure/model-shapes";
 
 const ALIGN = 32;
 const enum T {
@@ -94,13 +94,13 @@ export function syntheticVocabulary(size: number) {
 }
 
 /** A reusable block of random, finite weights in the tensor's encoding (1 MiB, whole blocks). */
-function weightPattern(type: "F32" | Quant): Buffer {
+function weightPattern(type: TensorType): Buffer {
   if (type === "F32") {
     const b = Buffer.alloc(4096);
     for (let i = 0; i < 1024; i++) b.writeFloatLE(1, i * 4); // norm weights: 1.0
     return b;
   }
-  const q = QUANTS[type];
+  const q = GGML_TYPES[type];
   const blocks = Math.floor((1 << 20) / q.blockBytes);
   const b = Buffer.alloc(blocks * q.blockBytes);
   randomFillSync(b);
@@ -109,7 +109,16 @@ function weightPattern(type: "F32" | Quant): Buffer {
     for (let i = 0; i < b.length; i += 2) b.writeUInt16LE((b.readUInt16LE(i) & 0x83ff) | (0x07 << 10), i);
     return b;
   }
-  for (let i = 0; i < blocks; i++) b.writeUInt16LE(0x2000 | (b.readUInt16LE(i * q.blockBytes) & 0xff), i * q.blockBytes); // scale ~0.008
+  // Each block's fp16 scale(s) small and finite (~0.008); the quants stay random.
+  const scale = (at: number) => b.writeUInt16LE(0x2000 | (b.readUInt16LE(at) & 0xff), at);
+  for (let i = 0; i < blocks; i++) {
+    const at = i * q.blockBytes;
+    if (type === "Q6_K") scale(at + 208); // ql[128] qh[64] scales[16] d
+    else if (type === "Q4_K") {
+      scale(at); // d
+      scale(at + 2); // dmin
+    } else scale(at); // Q4_0, Q5_0, Q8_0: d first
+  }
   return b;
 }
 
@@ -156,7 +165,7 @@ export function writeSyntheticGguf(file: string, shape: ModelShape, quant: Quant
     w.str(t.name);
     w.u32(t.dims.length);
     for (const d of t.dims) w.u64(d);
-    w.u32(t.type === "F32" ? 0 : QUANTS[t.type].ggmlType);
+    w.u32(GGML_TYPES[t.type].ggmlType);
     w.u64(offset);
     offsets.push(offset);
     offset += Math.ceil(tensorBytes(t) / ALIGN) * ALIGN;

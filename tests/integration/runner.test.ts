@@ -10,7 +10,7 @@ import { parseSubmission } from "../../lib/core/contracts/submission";
 import { openDb } from "../../lib/server/db/client";
 import { models, submissions, workloadResults } from "../../lib/server/db/schema";
 import { createToken } from "../../lib/server/store/tokens";
-import { MODEL_SHAPES, tensorSpecs } from "../../lib/core/measure/model-shapes";
+import { GGML_TYPES, MODEL_SHAPES, tensorSpecs } from "../../lib/core/measure/model-shapes";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { bench, type BenchOptions } from "../../runners/cli/bench";
 import { probeDevice } from "../../runners/native/device/probe";
@@ -58,15 +58,26 @@ const quiet = () => {};
 
 describe("synthetic GGUF", () => {
   it("writes the exact tensor layout of a shape, readable by node-llama-cpp", async () => {
-    for (const quant of ["F16", "Q8_0", "Q4_0"] as const) {
-      const file = path.join(dataDir, `tiny-${quant}.gguf`);
-      writeSyntheticGguf(file, MODEL_SHAPES["tiny-test"]!, quant);
+    // 256-wide rows so the K-quant blocks (Q4_K, Q6_K) are written, not their 32-block fallbacks.
+    const kShape = { ...MODEL_SHAPES["tiny-test"]!, name: "K-Test", hiddenSize: 256, ffnSize: 512, layers: 8, tiedEmbeddings: false };
+    for (const [shape, quant] of [["tiny-test", "F16"], ["tiny-test", "Q8_0"], ["tiny-test", "Q4_0"], ["k", "Q4_0"], ["k", "Q4_K_M"]] as const) {
+      const s = shape === "k" ? kShape : MODEL_SHAPES[shape]!;
+      const file = path.join(dataDir, `${shape}-${quant}.gguf`);
+      writeSyntheticGguf(file, s, quant);
       const info = await readGgufFileInfo(file, { readTensorInfo: true });
-      const specs = tensorSpecs(MODEL_SHAPES["tiny-test"]!, quant);
-      expect(info.tensorInfo!.map((t) => t.name)).toEqual(specs.map((s) => s.name));
-      expect(info.tensorInfo!.map((t) => t.dimensions.map(Number))).toEqual(specs.map((s) => s.dims));
-      expect((info.metadata as any).llama.embedding_length).toBe(64);
+      const specs = tensorSpecs(s, quant);
+      expect(info.tensorInfo!.map((t) => t.name)).toEqual(specs.map((x) => x.name));
+      expect(info.tensorInfo!.map((t) => t.dimensions.map(Number))).toEqual(specs.map((x) => x.dims));
+      expect(info.tensorInfo!.map((t) => t.ggmlType)).toEqual(specs.map((x) => GGML_TYPES[x.type].ggmlType));
+      expect((info.metadata as any).llama.embedding_length).toBe(s.hiddenSize);
     }
+    expect(tensorSpecs(kShape, "Q4_K_M").map((t) => t.type)).toContain("Q4_K");
+    expect(tensorSpecs(kShape, "Q4_0").find((t) => t.name === "output.weight")!.type).toBe("Q6_K");
+    // The K-quant file loads and decodes: every block's scales are finite.
+    const { code, submission } = await bench(opts({ model: path.join(dataDir, "k-Q4_K_M.gguf"), workloads: "tg16", repetitions: "1" }), cliDeps, quiet, quiet);
+    expect(code).toBe(0);
+    expect(submission!.workloads[0]).toMatchObject({ status: "ok", workloadId: "tg16" });
+    expect(submission!.workloads[0]!.samples[0]!.genTokens).toBe(16);
   });
 });
 

@@ -36,49 +36,95 @@ export const MODEL_SHAPES: Record<string, ModelShape> = {
   "tiny-test": shape({ name: "Tiny-Test", family: "test", hiddenSize: 64, layers: 2, heads: 4, kvHeads: 2, ffnSize: 128, vocabSize: 512, tiedEmbeddings: true, contextLength: 4096, ropeTheta: 10000, rmsEps: 1e-5 }),
 };
 
-/** Quantizations the synthetic writer supports, with their block layout (ggml type ids). */
-export const QUANTS = {
-  F16: { ggmlType: 1, blockWeights: 1, blockBytes: 2, fileType: 1 },
-  Q8_0: { ggmlType: 8, blockWeights: 32, blockBytes: 34, fileType: 7 },
-  Q4_0: { ggmlType: 2, blockWeights: 32, blockBytes: 18, fileType: 2 },
+/** ggml tensor types the synthetic writer emits, with their block layout (ggml-common.h). */
+export const GGML_TYPES = {
+  F32: { ggmlType: 0, blockWeights: 1, blockBytes: 4 },
+  F16: { ggmlType: 1, blockWeights: 1, blockBytes: 2 },
+  Q4_0: { ggmlType: 2, blockWeights: 32, blockBytes: 18 },
+  Q5_0: { ggmlType: 6, blockWeights: 32, blockBytes: 22 },
+  Q8_0: { ggmlType: 8, blockWeights: 32, blockBytes: 34 },
+  Q4_K: { ggmlType: 12, blockWeights: 256, blockBytes: 144 },
+  Q6_K: { ggmlType: 14, blockWeights: 256, blockBytes: 210 },
 } as const;
+export type TensorType = keyof typeof GGML_TYPES;
+
+/**
+ * File types (llama-quantize's ftype) the synthetic writer supports: the GGUF `general.file_type`
+ * and the type of an ordinary weight matrix. Which matrices get another type follows llama.cpp's
+ * llama-quant.cpp (see tensorType).
+ */
+export const QUANTS = {
+  F16: { fileType: 1, base: "F16" },
+  Q8_0: { fileType: 7, base: "Q8_0" },
+  Q4_0: { fileType: 2, base: "Q4_0" },
+  Q4_K_M: { fileType: 15, base: "Q4_K" },
+} as const satisfies Record<string, { fileType: number; base: TensorType }>;
 export type Quant = keyof typeof QUANTS;
 
 export interface TensorSpec {
   name: string;
   /** ggml order: dims[0] is the input (row) dimension. */
   dims: number[];
-  /** F32 for norms, the chosen quantization for matrices. */
-  type: "F32" | Quant;
+  /** F32 for norms; for matrices, what llama-quantize gives them in this file type. */
+  type: TensorType;
+}
+
+/** llama-quant.cpp's use_more_bits: the layers Q4_K_M gives 6 bits (first and last eighth, every third between). */
+export function useMoreBits(i: number, n: number): boolean {
+  return i < Math.trunc(n / 8) || i >= Math.trunc((7 * n) / 8) || (i - Math.trunc(n / 8)) % 3 === 2;
+}
+
+/** llama-quant.cpp's fallback when a row is not a whole number of the type's blocks. */
+const FALLBACK: Partial<Record<TensorType, TensorType>> = { Q4_K: "Q5_0", Q6_K: "Q8_0" };
+
+/**
+ * The type llama-quantize (llama.cpp 80fb11a, the one node-llama-cpp 3.21.1 ships) gives a weight
+ * matrix: the output matrix (or the tied embedding, which is the output) in Q6_K unless the file is
+ * Q8_0 or F16; Q4_K_M also gives attn_v and ffn_down Q6_K in the layers useMoreBits picks; a type
+ * whose block does not divide the row falls back (Q6_K to Q8_0, Q4_K to Q5_0).
+ */
+export function tensorType(quant: Quant, role: "output" | "token_embd" | "attn_v" | "ffn_down" | "other", layer: number, layers: number, rowWeights: number): TensorType {
+  const base: TensorType = QUANTS[quant].base;
+  let t: TensorType = base;
+  if (base === "F16") return t;
+  if (role === "output" && base !== "Q8_0") t = "Q6_K";
+  else if (quant === "Q4_K_M" && (role === "attn_v" || role === "ffn_down") && useMoreBits(layer, layers)) t = "Q6_K";
+  while (rowWeights % GGML_TYPES[t].blockWeights !== 0) {
+    const f: TensorType | undefined = FALLBACK[t];
+    if (!f) break;
+    t = f;
+  }
+  return t;
 }
 
 export function tensorSpecs(s: ModelShape, quant: Quant): TensorSpec[] {
   const headDim = s.hiddenSize / s.heads;
   const kvDim = headDim * s.kvHeads;
-  const t: TensorSpec[] = [{ name: "token_embd.weight", dims: [s.hiddenSize, s.vocabSize], type: quant }];
+  const m = (name: string, dims: number[], role: Parameters<typeof tensorType>[1], layer = 0): TensorSpec => ({ name, dims, type: tensorType(quant, role, layer, s.layers, dims[0]!) });
+  // A tied embedding is the output matrix too: llama-quantize gives it the output's type.
+  const t: TensorSpec[] = [m("token_embd.weight", [s.hiddenSize, s.vocabSize], s.tiedEmbeddings ? "output" : "token_embd")];
   for (let i = 0; i < s.layers; i++) {
     const b = `blk.${i}.`;
     t.push(
       { name: `${b}attn_norm.weight`, dims: [s.hiddenSize], type: "F32" },
-      { name: `${b}attn_q.weight`, dims: [s.hiddenSize, s.hiddenSize], type: quant },
-      { name: `${b}attn_k.weight`, dims: [s.hiddenSize, kvDim], type: quant },
-      { name: `${b}attn_v.weight`, dims: [s.hiddenSize, kvDim], type: quant },
-      { name: `${b}attn_output.weight`, dims: [s.hiddenSize, s.hiddenSize], type: quant },
+      m(`${b}attn_q.weight`, [s.hiddenSize, s.hiddenSize], "other", i),
+      m(`${b}attn_k.weight`, [s.hiddenSize, kvDim], "other", i),
+      m(`${b}attn_v.weight`, [s.hiddenSize, kvDim], "attn_v", i),
+      m(`${b}attn_output.weight`, [s.hiddenSize, s.hiddenSize], "other", i),
       { name: `${b}ffn_norm.weight`, dims: [s.hiddenSize], type: "F32" },
-      { name: `${b}ffn_gate.weight`, dims: [s.hiddenSize, s.ffnSize], type: quant },
-      { name: `${b}ffn_up.weight`, dims: [s.hiddenSize, s.ffnSize], type: quant },
-      { name: `${b}ffn_down.weight`, dims: [s.ffnSize, s.hiddenSize], type: quant },
+      m(`${b}ffn_gate.weight`, [s.hiddenSize, s.ffnSize], "other", i),
+      m(`${b}ffn_up.weight`, [s.hiddenSize, s.ffnSize], "other", i),
+      m(`${b}ffn_down.weight`, [s.ffnSize, s.hiddenSize], "ffn_down", i),
     );
   }
   t.push({ name: "output_norm.weight", dims: [s.hiddenSize], type: "F32" });
-  if (!s.tiedEmbeddings) t.push({ name: "output.weight", dims: [s.hiddenSize, s.vocabSize], type: quant });
+  if (!s.tiedEmbeddings) t.push(m("output.weight", [s.hiddenSize, s.vocabSize], "output"));
   return t;
 }
 
 export function tensorBytes(t: TensorSpec): number {
   const n = t.dims.reduce((a, b) => a * b, 1);
-  if (t.type === "F32") return n * 4;
-  const q = QUANTS[t.type];
+  const q = GGML_TYPES[t.type];
   return (n / q.blockWeights) * q.blockBytes;
 }
 
@@ -94,10 +140,10 @@ export function parseSyntheticUri(uri: string): { shape: ModelShape; key: string
   const shape = MODEL_SHAPES[key];
   if (!shape) return { error: `unknown shape "${m[1]}"; known: ${Object.keys(MODEL_SHAPES).join(", ")}` };
   const quant = m[2]!.toUpperCase() as Quant;
-  if (!(quant in QUANTS)) return { error: `unsupported quantization "${m[2]}"; supported: ${Object.keys(QUANTS).join(", ")}` };
+  if (!Object.hasOwn(QUANTS, quant)) return { error: `unsupported quantization "${m[2]}"; supported: ${Object.keys(QUANTS).join(", ")}` };
   for (const t of tensorSpecs(shape, quant)) {
-    if (t.type !== "F32" && t.dims[0]! % QUANTS[quant].blockWeights !== 0) {
-      return { error: `${t.name} row of ${t.dims[0]} is not a multiple of the ${quant} block` };
+    if (t.dims[0]! % GGML_TYPES[t.type].blockWeights !== 0) {
+      return { error: `${t.name} row of ${t.dims[0]} is not a multiple of the ${t.type} block` };
     }
   }
   return { shape, key, quant };
