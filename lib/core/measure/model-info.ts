@@ -58,7 +58,13 @@ export function syntheticModelInfo(uri: string, fileBytes: number): ModelInfo | 
 }
 
 /** The file name a synthetic model is written to, under `<models>/synthetic/`. */
+/**
+ * The tensor layout version of synthetic files, in their cached file names: a layout change (2: the
+ * tensor types llama-quantize gives) writes new files instead of reusing files of the old layout.
+ */
+export const SYNTHETIC_LAYOUT = 2;
+
 export function syntheticFileName(uri: string): string | null {
   const p = parseSyntheticUri(uri);
-  return "error" in p ? null : `${p.key}-${p.quant}.gguf`;
+  return "error" in p ? null : `${p.key}-${p.quant}-layout${SYNTHETIC_LAYOUT}.gguf`;
 }
