@@ -52,7 +52,7 @@ export function browserDevice(probe: WebGpuProbe, ua: UaInfo, backend: "wasm" | 
     deviceClass: ua.mobile ? (/iPad|Tablet/i.test(probe.hints.userAgent) ? "tablet" : "phone") : "unknown",
     os: { platform: ua.platform.toLowerCase(), release: ua.platformVersion ?? "unknown", distro: null },
     // Browsers expose neither the CPU model nor the physical core count.
-    cpu: { vendor: null, model: `${ua.architecture ?? "unknown"} CPU (not exposed to the browser)`, cores: threads, threads, flags: [] },
+    cpu: { vendor: null, model: `${ua.architecture ?? "unknown"} CPU (not exposed to the browser)`, cores: threads, threads, flags: [], llcBytes: null },
     // Unknown: navigator.deviceMemory is rounded down to a power of two and capped at 8 GiB (and
     // missing in Safari and Firefox), so it is shown on /run as a hint but not stored as the RAM.
     ramBytes: null,
@@ -61,6 +61,8 @@ export function browserDevice(probe: WebGpuProbe, ua: UaInfo, backend: "wasm" | 
     availableBackends,
     battery: null,
     memoryBandwidthGBps: null,
+    memoryBandwidthMethod: null,
+    deviceMemoryBandwidth: null,
   };
 }
 

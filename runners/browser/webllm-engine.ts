@@ -72,6 +72,9 @@ export async function preflightWebLlm(t: WebLlmTarget, adapterFeatures: readonly
       sha256: null,
       weights: "real",
       source: urls.model,
+      // MLC's tensor cache lists shards, not the GGUF-style tensor layout: unknown.
+      weightsReadPerTokenBytes: null,
+      kvBytesPerToken: null,
     },
   };
 }

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { ModelInfo } from "../../lib/core/contracts/submission";
-import { modelInfoFromGguf, syntheticFileName, syntheticModelInfo, type GgufHeader } from "../../lib/core/measure/model-info";
+import { archMetadata, modelInfoFromGguf, syntheticFileName, syntheticModelInfo, type GgufHeader } from "../../lib/core/measure/model-info";
 import { MODEL_SHAPES, parseSyntheticUri } from "../../lib/core/measure/model-shapes";
 import { writeSyntheticGguf } from "./synthetic-gguf";
 
@@ -37,7 +37,7 @@ export async function describeGguf(file: string, weights: "real" | "synthetic", 
   } catch (e) {
     throw new ModelError(`${file} is not a readable GGUF file: ${(e as Error).message}`);
   }
-  const header = { general: (info.metadata.general ?? {}) as GgufHeader["general"], tensors: info.fullTensorInfo ?? info.tensorInfo ?? [] };
+  const header = { general: (info.metadata.general ?? {}) as GgufHeader["general"], tensors: info.fullTensorInfo ?? info.tensorInfo ?? [], arch: archMetadata(info.metadata) };
   return modelInfoFromGguf(header, { baseName: path.basename(file, ".gguf"), bytes: fs.statSync(file).size, sha256: await sha256File(file) }, weights, source);
 }
 

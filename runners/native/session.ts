@@ -13,7 +13,7 @@ import { buildSubmission, workloadResult, type MeasuredSample } from "../../lib/
 import { energyPerToken, repetitionEnergies, workloadReadings, type RepInterval } from "../../lib/core/measure/energy";
 import { childProcessEnv, runnerEnv } from "../env";
 import { runnerCommit } from "../provenance";
-import { measureBandwidthGBps } from "./device/bandwidth";
+import { BANDWIDTH_METHOD, measureBandwidthGBps } from "./device/bandwidth";
 import { batteryState } from "./power/battery";
 import type { LlamaEngineOptions } from "./engine/node-llama-cpp";
 import { idleDrift, measureIdle, metersFor, recordAll, withIdle } from "./power";
@@ -143,6 +143,7 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
     ...opts.device,
     backend: opts.backend,
     memoryBandwidthGBps: bandwidth == null ? null : Math.round(bandwidth * 100) / 100,
+    memoryBandwidthMethod: bandwidth == null ? null : BANDWIDTH_METHOD,
     battery: battery.present ? battery : null,
   };
   const env = runnerEnv();

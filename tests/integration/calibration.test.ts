@@ -40,7 +40,7 @@ describe("energy calibration (constant 10 W meters, NullEngine)", () => {
     const counter = new CounterMeter("fake-counter", "package", async () => ((WATTS * (nowNs() - origin)) / 1e9) % 1e6, 1e6, 20);
     s = await runSession({
       device: await probeDevice("cpu", null, ["cpu"]),
-      model: { path: path.resolve("../shared/models/stories260K.gguf"), info: { name: "null", family: null, parameterCount: null, quantization: "none", fileBytes: 1, sha256: null, weights: "synthetic", source: null } },
+      model: { path: path.resolve("../shared/models/stories260K.gguf"), info: { name: "null", family: null, parameterCount: null, quantization: "none", fileBytes: 1, sha256: null, weights: "synthetic", source: null, weightsReadPerTokenBytes: null, kvBytesPerToken: null } },
       engine: "null",
       // 1 ms per prompt token, 5 ms per generated token: tg16@d256 spends 256 ms prefilling the
       // depth (untimed) for 80 ms of timed decode.

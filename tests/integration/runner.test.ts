@@ -137,7 +137,7 @@ describe("native runner end to end", () => {
   it("a crash or an engine error is a failed workload, not a lost session", async () => {
     const s = await runSession({
       device: await probeDevice("cpu", null, ["cpu"]),
-      model: { path: STORIES, info: { name: "x", family: null, parameterCount: null, quantization: "F32", fileBytes: 1, sha256: null, weights: "real", source: null } },
+      model: { path: STORIES, info: { name: "x", family: null, parameterCount: null, quantization: "F32", fileBytes: 1, sha256: null, weights: "real", source: null, weightsReadPerTokenBytes: null, kvBytesPerToken: null } },
       engine: "null",
       llama: { backend: "cpu", threads: 1, contextSize: 512 },
       backend: "cpu",

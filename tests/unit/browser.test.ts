@@ -122,7 +122,7 @@ describe("browser suite harness", () => {
       finishedAt: "2026-11-28T10:01:00.000Z",
       device,
       engine: { name: "wllama", version: "3.13.0", build: "llama.cpp b1; wasm threads" },
-      model: { name: "stories260K", family: "llama", parameterCount: 292800, quantization: "F32", fileBytes: 1185376, sha256: null, weights: "real", source: "stories260K.gguf" },
+      model: { name: "stories260K", family: "llama", parameterCount: 292800, quantization: "F32", fileBytes: 1185376, sha256: null, weights: "real", source: "stories260K.gguf", weightsReadPerTokenBytes: null, kvBytesPerToken: null },
       threads: 2,
       contextSize: 1024,
       repetitions: 2,

@@ -76,6 +76,8 @@ export const deviceSchema = z.object({
     cores: positiveCount(4096),
     threads: positiveCount(8192),
     flags: z.array(z.string().max(40)).max(400).default([]),
+    /** Last-level cache, bytes: a model whose weights fit in a few of these decodes from cache (no roofline %). */
+    llcBytes: z.int().min(1).max(MAX_BYTES).nullable().default(null),
   }),
   /** Installed memory; null where the runner cannot know it (browsers expose at most a rounded, capped hint). */
   ramBytes: z.int().min(1).max(MAX_BYTES).nullable(),
@@ -88,8 +90,22 @@ export const deviceSchema = z.object({
     .object({ present: z.boolean(), acConnected: z.boolean().nullable().default(null) })
     .nullable()
     .default(null),
-  /** Measured memory bandwidth (copy benchmark), GB/s = 1e9 bytes/s; the roofline's ceiling. */
+  /** Measured host memory bandwidth, GB/s = 1e9 bytes/s: the roofline's ceiling for CPU decode. */
   memoryBandwidthGBps: z.number().gt(0).max(100_000).nullable().default(null),
+  /**
+   * How memoryBandwidthGBps was measured: `read-stream` (read-only SIMD stream, bytes read per
+   * second) or `copy` (a buffer copy counting each byte once: about half the read bandwidth). Null
+   * in results from before methods were recorded, which were copies.
+   */
+  memoryBandwidthMethod: z.enum(["read-stream", "copy"]).nullable().default(null),
+  /**
+   * The bandwidth of the GPU's memory, which holds the weights on a GPU backend: `measured` with the
+   * backend, or the vendor's figure, `reported` with its source. Null: no roofline on a GPU backend.
+   */
+  deviceMemoryBandwidth: z
+    .object({ gbps: z.number().gt(0).max(100_000), source: z.enum(["measured", "reported"]), note: optText(300) })
+    .nullable()
+    .default(null),
 });
 
 export const engineSchema = z.object({
@@ -113,16 +129,30 @@ export const modelSchema = z.object({
   /** `synthetic`: random weights of the named model's exact shape (speed and memory only). */
   weights: z.enum(["real", "synthetic"]),
   source: optText(500),
+  /**
+   * Bytes of the tensors read to generate one token: every matrix and norm, except an untied input
+   * embedding of which one row is read (from the GGUF tensor list). Null where the layout is unknown.
+   */
+  weightsReadPerTokenBytes: z.int().min(1).max(MAX_BYTES).nullable().default(null),
+  /** KV-cache bytes per token of context at f16 (2 x layers x KV heads x head size x 2 bytes). */
+  kvBytesPerToken: z.int().min(1).max(1 << 30).nullable().default(null),
 });
 
 export const optionsSchema = z.object({
   threads: positiveCount(4096).nullable().default(null),
-  gpuLayers: count(10_000).nullable().default(null),
+  /** Layers offloaded to the GPU; "all" where the engine offloads every layer (llama-bench's -1). */
+  gpuLayers: z.union([count(10_000), z.literal("all")]).nullable().default(null),
   batchSize: positiveCount(1 << 20).nullable().default(null),
   ubatchSize: positiveCount(1 << 20).nullable().default(null),
   contextSize: positiveCount(1 << 24).nullable().default(null),
   repetitions: positiveCount(1000),
-  flashAttention: z.boolean().nullable().default(null),
+  /** "auto": the engine decides (llama-bench's -1). */
+  flashAttention: z.union([z.boolean(), z.literal("auto")]).nullable().default(null),
+  /** KV cache types (llama.cpp type_k / type_v: f16, q8_0...). */
+  typeK: optText(16),
+  typeV: optText(16),
+  /** The model file memory-mapped (llama.cpp use_mmap). */
+  useMmap: z.boolean().nullable().default(null),
 });
 
 /** One timed repetition. `durationNs` must be positive: a zero duration is a broken clock. */

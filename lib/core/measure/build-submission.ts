@@ -69,14 +69,28 @@ export interface SubmissionParts {
   runner: { name: RunnerName; commit?: string | null };
   startedAt: string;
   finishedAt: string;
-  device: Device;
+  device: DeviceInput;
   engine: EngineInfo;
-  model: ModelInfo;
+  model: ModelInput;
   /** Run options; what is left out was not set (llama.cpp's default applies). */
   options: Partial<Submission["options"]> & { repetitions: number };
   idlePower?: PowerReading[];
   idlePowerAfter?: PowerReading[];
   workloads: WorkloadResult[];
+}
+
+/** A device as producers describe it: fields added to the contract later may be left out (null). */
+export type DeviceInput = Omit<Device, "memoryBandwidthMethod" | "deviceMemoryBandwidth" | "cpu"> &
+  Partial<Pick<Device, "memoryBandwidthMethod" | "deviceMemoryBandwidth">> & { cpu: Omit<Device["cpu"], "llcBytes"> & Partial<Pick<Device["cpu"], "llcBytes">> };
+/** A model as producers describe it: the read-per-token figures may be left out (unknown). */
+export type ModelInput = Omit<ModelInfo, "weightsReadPerTokenBytes" | "kvBytesPerToken"> & Partial<Pick<ModelInfo, "weightsReadPerTokenBytes" | "kvBytesPerToken">>;
+
+export function completeDevice(d: DeviceInput): Device {
+  return { memoryBandwidthMethod: null, deviceMemoryBandwidth: null, ...d, cpu: { llcBytes: null, ...d.cpu } };
+}
+
+export function completeModel(m: ModelInput): ModelInfo {
+  return { weightsReadPerTokenBytes: null, kvBytesPerToken: null, ...m };
 }
 
 export function buildSubmission(p: SubmissionParts): Submission {
@@ -87,10 +101,10 @@ export function buildSubmission(p: SubmissionParts): Submission {
     startedAt: p.startedAt,
     finishedAt: p.finishedAt,
     runner: { name: p.runner.name, version: TOKENWATT_VERSION, commit: p.runner.commit ?? null },
-    device: p.device,
+    device: completeDevice(p.device),
     engine: p.engine,
-    model: p.model,
-    options: { threads: null, gpuLayers: null, batchSize: null, ubatchSize: null, contextSize: null, flashAttention: null, ...p.options },
+    model: completeModel(p.model),
+    options: { threads: null, gpuLayers: null, batchSize: null, ubatchSize: null, contextSize: null, flashAttention: null, typeK: null, typeV: null, useMmap: null, ...p.options },
     idlePower: p.idlePower ?? [],
     idlePowerAfter: p.idlePowerAfter ?? [],
     workloads: p.workloads,

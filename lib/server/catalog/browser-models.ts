@@ -14,7 +14,7 @@ import { identify } from "../http/auth";
 import type { Handler } from "../http/deps";
 import { refuse } from "../http/refusals";
 import { isPublic, serverDataDir, serverEnv } from "../env";
-import { modelInfoFromGguf, syntheticModelInfo, type GgufHeader } from "../../core/measure/model-info";
+import { archMetadata, modelInfoFromGguf, syntheticModelInfo, type GgufHeader } from "../../core/measure/model-info";
 import { apiError } from "../http/http";
 
 export interface BrowserModel {
@@ -80,7 +80,7 @@ async function describeGguf(file: string, size: number): Promise<ModelInfo> {
   const gguf = await readGgufFileInfo(file, { readTensorInfo: true });
   const hash = createHash("sha256");
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 8 << 20 })) hash.update(chunk);
-  const header = { general: (gguf.metadata.general ?? {}) as GgufHeader["general"], tensors: gguf.fullTensorInfo ?? gguf.tensorInfo ?? [] };
+  const header = { general: (gguf.metadata.general ?? {}) as GgufHeader["general"], tensors: gguf.fullTensorInfo ?? gguf.tensorInfo ?? [], arch: archMetadata(gguf.metadata) };
   return modelInfoFromGguf(header, { baseName: path.basename(file, ".gguf"), bytes: size, sha256: hash.digest("hex") }, "real", path.basename(file));
 }
 

@@ -4,6 +4,7 @@ import si from "systeminformation";
 import type { Backend, Device } from "../../../lib/core/contracts/submission";
 import { batteryState } from "../power/battery";
 import { workingBackends } from "./backends";
+import { BANDWIDTH_METHOD, lastLevelCacheBytes } from "./bandwidth";
 
 export async function probeDevice(backend: Backend, memoryBandwidthGBps: number | null, availableBackends: Backend[] = []): Promise<Device> {
   const [system, cpu, flags, mem, osInfo, graphics] = await Promise.all([
@@ -37,6 +38,7 @@ export async function probeDevice(backend: Backend, memoryBandwidthGBps: number 
       cores: cpu.physicalCores || cpu.cores || os.cpus().length,
       threads: cpu.cores || os.cpus().length,
       flags: flags.split(/\s+/).filter((f) => /^(avx|avx2|avx512\w*|fma|f16c|sse4_2|neon|asimd|sve|amx\w*|dotprod|i8mm)$/.test(f)),
+      llcBytes: (cpu.cache?.l3 || cpu.cache?.l2 || lastLevelCacheBytes()) ?? null,
     },
     ramBytes: mem.total,
     gpus: graphics.controllers
@@ -51,6 +53,8 @@ export async function probeDevice(backend: Backend, memoryBandwidthGBps: number 
     availableBackends,
     battery: battery.present ? battery : null,
     memoryBandwidthGBps,
+    memoryBandwidthMethod: memoryBandwidthGBps == null ? null : BANDWIDTH_METHOD,
+    deviceMemoryBandwidth: null,
   };
 }
 
