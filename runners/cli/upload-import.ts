@@ -1,7 +1,9 @@
 /** `tokenwatt upload` (send the outbox) and `tokenwatt import llama-bench FILE`. */
 import fs from "node:fs";
+import path from "node:path";
 import { Option, type Command } from "commander";
-import { parseSubmission } from "../../lib/core/contracts/submission";
+import { parseSubmission, type ModelInfo } from "../../lib/core/contracts/submission";
+import { describeGguf } from "../models/resolve";
 import { probeDevice } from "../native/device/probe";
 import { ImportError, llamaBenchToSubmissions, parseLlamaBench } from "../import/llama-bench";
 import { flushOutbox } from "../upload/outbox";
@@ -48,7 +50,16 @@ export function registerUploadImportCommands(program: Command, deps: CliDeps): v
       try {
         const rows = parseLlamaBench(text);
         const probe = await probeDevice("cpu", null);
-        subs = llamaBenchToSubmissions(rows, (backend, cpuInfo) => ({ ...probe, backend, cpu: { ...probe.cpu, model: cpuInfo || probe.cpu.model } }));
+        // Model files still where llama-bench read them describe themselves (hash, tensor layout).
+        const files = new Map<string, ModelInfo | null>();
+        for (const f of new Set(rows.map((r) => r.model_filename))) {
+          const p = path.resolve(path.dirname(file), f);
+          files.set(f, fs.existsSync(f) ? await describeGguf(f, "real", f).catch(() => null) : fs.existsSync(p) ? await describeGguf(p, "real", f).catch(() => null) : null);
+        }
+        subs = llamaBenchToSubmissions(rows, {
+          device: (backend, cpuInfo) => ({ ...probe, backend, cpu: { ...probe.cpu, model: cpuInfo || probe.cpu.model } }),
+          model: (f) => files.get(f) ?? null,
+        });
       } catch (e) {
         if (e instanceof ImportError) throw new CliError(`${file}: ${e.message}`);
         throw e;

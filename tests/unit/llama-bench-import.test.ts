@@ -1,0 +1,125 @@
+/**
+ * The llama-bench importer on real output: tests/fixtures/llama-bench/ holds files written by the
+ * llama-bench that scripts/build-llama-bench.sh builds (llama.cpp 80fb11a, the source node-llama-cpp
+ * 3.21.1 ships), on stories260K and on a synthetic Q4_K_M file; the earlier field layout is a row
+ * written by hand in that layout (llama-bench before `backends`, n_depth and load_mode).
+ */
+import fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseSubmission, type Backend } from "../../lib/core/contracts/submission";
+import { completeDevice, type DeviceInput } from "../../lib/core/measure/build-submission";
+import { flashAttentionOf, ImportError, llamaBenchToSubmissions, parseLlamaBench, quantizationOf } from "../../runners/import/llama-bench";
+
+const fixture = (name: string) => fs.readFileSync(`tests/fixtures/llama-bench/${name}`, "utf8");
+const device = (backend: Backend, cpuInfo: string): DeviceInput =>
+  completeDevice({
+    vendor: "Test",
+    model: "Machine",
+    deviceClass: "server",
+    os: { platform: "linux", release: "6", distro: null },
+    cpu: { vendor: null, model: cpuInfo, cores: 2, threads: 2, flags: [] },
+    ramBytes: 2 ** 34,
+    gpus: [],
+    backend,
+    availableBackends: [backend],
+    battery: null,
+    memoryBandwidthGBps: null,
+  });
+
+describe("llama-bench import (real output of the llama-bench this project builds)", () => {
+  it("imports -o json with -1 values: all GPU layers, automatic flash attention, depth and pp+tg rows with their own meaning", () => {
+    const rows = parseLlamaBench(fixture("stories260K-cpu.json"));
+    expect(rows).toHaveLength(12);
+    expect(rows[0]).toMatchObject({ n_gpu_layers: -1, flash_attn: -1, load_mode: "auto" });
+    const subs = llamaBenchToSubmissions(rows, { device });
+    // -t 1,2: two configurations, never pooled
+    expect(subs.map((s) => s.options.threads)).toEqual([1, 2]);
+    for (const s of subs) {
+      expect(parseSubmission(JSON.parse(JSON.stringify(s))).ok).toBe(true);
+      expect(s.workloads.map((w) => w.workloadId)).toEqual(["pp64", "tg16", "pp64+tg16", "pp64@d128", "tg16@d128", "pp64+tg16@d128"]);
+      expect(s.options).toMatchObject({ gpuLayers: "all", flashAttention: "auto", typeK: "f16", typeV: "f16", useMmap: null, batchSize: 2048, ubatchSize: 512, repetitions: 2 });
+      expect(s.model).toMatchObject({ name: "stories260K", quantization: "F32", parameterCount: 292800, weights: "real" });
+      expect(s.engine).toMatchObject({ name: "llama.cpp", build: "80fb11a" });
+      expect(s.device).toMatchObject({ backend: "cpu", cpu: { model: "AMD EPYC" } });
+      const deep = s.workloads.find((w) => w.workloadId === "tg16@d128")!;
+      expect(deep).toMatchObject({ nPrompt: 0, nGen: 16, nDepth: 128 });
+      expect(deep.samples.every((x) => x.genTokens === 16 && x.promptTokens === 0)).toBe(true);
+    }
+    // the same file twice is the same submissions (ids derived from the rows)
+    expect(llamaBenchToSubmissions(parseLlamaBench(fixture("stories260K-cpu.json")), { device }).map((s) => s.submissionId)).toEqual(subs.map((s) => s.submissionId));
+  });
+
+  it("imports -o jsonl: flash attention on, q8_0 KV cache, batch sizes and mmap as recorded, Q4_K_M named as llama-quantize names it", () => {
+    const [s, ...rest] = llamaBenchToSubmissions(parseLlamaBench(fixture("k-test-fa-q8kv.jsonl")), { device });
+    expect(rest).toEqual([]);
+    expect(s!.options).toMatchObject({ threads: 2, flashAttention: true, typeK: "q8_0", typeV: "q8_0", batchSize: 256, ubatchSize: 128, useMmap: true, gpuLayers: "all" });
+    expect(s!.model.quantization).toBe("Q4_K_M");
+    expect(s!.workloads.map((w) => w.workloadId)).toEqual(["pp32", "tg8"]);
+    expect(parseSubmission(JSON.parse(JSON.stringify(s))).ok).toBe(true);
+  });
+
+  it("reads the earlier layout: backend booleans, boolean flash_attn, use_mmap, no n_depth", () => {
+    const old = {
+      build_commit: "3b4f2e3",
+      build_number: 3300,
+      cuda: true,
+      vulkan: false,
+      metal: false,
+      cpu_info: "Intel(R) Core(TM) i9-13900K",
+      gpu_info: "NVIDIA GeForce RTX 4090",
+      model_filename: "models/llama-3.2-1b-q4_k_m.gguf",
+      model_type: "llama 1B Q4_K - Medium",
+      model_size: 799_000_000,
+      model_n_params: 1_235_814_400,
+      n_batch: 2048,
+      n_ubatch: 512,
+      n_threads: 8,
+      type_k: "f16",
+      type_v: "f16",
+      n_gpu_layers: 99,
+      split_mode: "layer",
+      main_gpu: 0,
+      no_kv_offload: false,
+      flash_attn: false,
+      tensor_split: "0.00",
+      use_mmap: true,
+      embeddings: false,
+      n_prompt: 0,
+      n_gen: 128,
+      test_time: "2024-07-01T10:00:00Z",
+      avg_ns: 400_000_000,
+      stddev_ns: 1,
+      avg_ts: 320,
+      stddev_ts: 1,
+      samples_ns: [400_000_000, 400_000_002],
+      samples_ts: [320, 320],
+    };
+    const [s] = llamaBenchToSubmissions(parseLlamaBench(JSON.stringify([old])), { device });
+    expect(s!.device.backend).toBe("cuda");
+    expect(s!.options).toMatchObject({ gpuLayers: 99, flashAttention: false, useMmap: true, threads: 8 });
+    expect(s!.workloads[0]).toMatchObject({ workloadId: "tg128", nDepth: 0 });
+    expect(s!.model.quantization).toBe("Q4_K_M");
+  });
+
+  it("names quantizations and flash attention as llama.cpp means them", () => {
+    expect(quantizationOf("llama 1B Q4_0")).toBe("Q4_0");
+    expect(quantizationOf("llama ?B (guessed) all F32")).toBe("F32");
+    expect(quantizationOf("qwen2 1.5B Q5_K - Small")).toBe("Q5_K_S");
+    expect(quantizationOf("llama 8B IQ4_XS - 4.25 bpw")).toBe("IQ4_XS");
+    expect(flashAttentionOf(-1)).toBe("auto");
+    expect(flashAttentionOf(0)).toBe(false);
+    expect(flashAttentionOf(1)).toBe(true);
+    expect(flashAttentionOf(true)).toBe(true);
+  });
+
+  it("says what is wrong with a file it cannot import, and imports nothing", () => {
+    expect(() => parseLlamaBench("")).toThrow(ImportError);
+    expect(() => parseLlamaBench("| model | size |\n| --- | --- |")).toThrow(/not llama-bench JSON or JSONL/);
+    expect(() => parseLlamaBench("{}")).toThrow(/row 1/);
+    const row = JSON.parse(fixture("k-test-fa-q8kv.jsonl").split("\n")[0]!);
+    expect(() => parseLlamaBench(JSON.stringify([{ ...row, n_gpu_layers: -2 }]))).toThrow(/row 1: n_gpu_layers/);
+    expect(() => parseLlamaBench(JSON.stringify([{ ...row, test_time: "yesterday" }]))).toThrow(/test_time/);
+    expect(() => llamaBenchToSubmissions(parseLlamaBench(JSON.stringify([{ ...row, n_prompt: 0, n_gen: 0 }])), { device })).toThrow(/measures nothing/);
+    expect(() => llamaBenchToSubmissions(parseLlamaBench(JSON.stringify([row, row])), { device })).toThrow(/appears twice/);
+  });
+});
