@@ -16,6 +16,8 @@ import { deriveStats, mean } from "../lib/core/measure/stats";
 import { probeDevice } from "../runners/native/device/probe";
 import { runSession } from "../runners/native/session";
 import { resolveModel } from "../runners/models/resolve";
+import { llamaBenchToSubmissions, parseLlamaBench } from "../runners/import/llama-bench";
+import { parseSubmission } from "../lib/core/contracts/submission";
 
 const threads = Number(process.env.BENCH_THREADS || os.availableParallelism());
 const reps = Number(process.env.BENCH_REPS || 3);
@@ -23,13 +25,13 @@ const rounds = Number(process.env.BENCH_ROUNDS || 2);
 const modelRef = process.env.BENCH_MODEL || "synthetic:llama-3.2-1b:Q4_0";
 const build = (process.env.BENCH_BUILD || "auto") as "auto" | "local";
 
-function llamaBench(bin: string, model: string): { pp: number; tg: number; peakRssBytes: number } {
+function llamaBench(bin: string, model: string): { pp: number; tg: number; peakRssBytes: number; json: string } {
   const args = ["-m", model, "-t", String(threads), "-p", "512", "-n", "128", "-r", String(reps), "-mmp", "0", "-fa", "auto", "-o", "json"];
   const r = spawnSync("/usr/bin/time", ["-f", "MAXRSS_KB=%M", bin, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`llama-bench failed: ${r.stderr.slice(-2000)}`);
   const rows = JSON.parse(r.stdout) as { n_prompt: number; n_gen: number; avg_ts: number }[];
   const rss = Number(/MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? NaN) * 1024;
-  return { pp: rows.find((x) => x.n_prompt === 512)!.avg_ts, tg: rows.find((x) => x.n_gen === 128)!.avg_ts, peakRssBytes: rss };
+  return { pp: rows.find((x) => x.n_prompt === 512)!.avg_ts, tg: rows.find((x) => x.n_gen === 128)!.avg_ts, peakRssBytes: rss, json: r.stdout };
 }
 
 async function runner(model: Awaited<ReturnType<typeof resolveModel>>) {
@@ -74,6 +76,12 @@ async function main() {
   console.log("| test | llama-bench t/s | runner t/s | ratio |\n|---|---:|---:|---:|");
   console.log(row("pp512", m(lb.map((x) => x.pp)), m(rn.map((x) => x.pp))));
   console.log(row("tg128", m(lb.map((x) => x.tg)), m(rn.map((x) => x.tg))));
+  // The importer on this very output: what `tokenwatt import llama-bench` would store.
+  const probe = await probeDevice("cpu", null, ["cpu"]);
+  const imported = llamaBenchToSubmissions(parseLlamaBench(lb[0]!.json), { device: (backend) => ({ ...probe, backend }) });
+  const valid = imported.filter((x) => parseSubmission(JSON.parse(JSON.stringify(x))).ok).length;
+  console.log(`\nllama-bench import of round 1's JSON: ${imported.length} submission(s), ${valid} valid (${imported.flatMap((x) => x.workloads.map((w) => w.workloadId)).join(", ")}; options ${JSON.stringify(imported[0]?.options)})`);
+  if (valid !== imported.length) process.exitCode = 1;
   const lbRss = Math.max(...lb.map((x) => x.peakRssBytes));
   const rnRss = Math.max(...rn.map((x) => x.peakRssBytes));
   console.log(`\npeak RSS: llama-bench ${(lbRss / 2 ** 20).toFixed(0)} MiB, runner's measuring process ${(rnRss / 2 ** 20).toFixed(0)} MiB (overhead ${((rnRss - lbRss) / 2 ** 20).toFixed(0)} MiB)`);

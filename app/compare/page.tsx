@@ -38,6 +38,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     parsed.data.model ??
     models.sort((a, b) => new Set(all.filter((c) => c.modelName === b).map((c) => c.deviceId)).size - new Set(all.filter((c) => c.modelName === a).map((c) => c.deviceId)).size)[0];
   const cells = all.filter((c) => c.modelName === model);
+  // A device measured with several configurations is a series per configuration.
+  const multi = new Set(cells.filter((c, _, all) => all.some((o) => o.deviceId === c.deviceId && o.config !== c.config)).map((c) => c.deviceId));
+  for (const c of cells) if (multi.has(c.deviceId)) c.deviceName = `${c.deviceName} (${c.config || "defaults"})`;
   const names = [...new Set(cells.map((c) => c.deviceName))];
   const byWorkload = (pick: (c: (typeof cells)[number]) => number | null, ids?: string[]) =>
     [...new Set(cells.map((c) => c.workloadId))]
@@ -112,7 +115,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
               </thead>
               <tbody>
                 {cells.map((c) => (
-                  <tr key={`${c.deviceId}-${c.workloadId}`}>
+                  <tr key={`${c.deviceId}-${c.workloadId}-${c.config}`}>
                     <td>{c.deviceName}</td>
                     <td>{c.workloadId}</td>
                     <td className="num">{c.ttftMs != null ? `${formatNumber(c.ttftMs)} ms` : formatNumber(c.medianTs)}</td>

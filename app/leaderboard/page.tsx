@@ -109,6 +109,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                 <th scope="col">Quant</th>
                 <th scope="col">Engine</th>
                 <th scope="col">Backend</th>
+                <th scope="col">Configuration</th>
                 {COLUMNS.map((c) => (
                   <th key={c.key} scope="col" className="num" aria-sort={q.sort === c.key ? (q.dir === "desc" ? "descending" : "ascending") : "none"}>
                     <Link href={href({ sort: c.key, dir: q.sort === c.key && q.dir === "desc" ? "asc" : "desc" })}>
@@ -121,7 +122,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={`${r.deviceId}-${r.modelId}-${r.engineName}-${r.engineVersion}-${r.backend}`}>
+                <tr key={`${r.deviceId}-${r.modelId}-${r.engineName}-${r.engineVersion}-${r.backend}-${r.config}`}>
                   <td title={String(r.cpuModel ?? "")}>
                     <Link href={`/devices/${r.deviceId}`}>
                       {r.deviceVendor} {r.deviceModel}
@@ -135,6 +136,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                     {r.engineName} {r.engineVersion}
                   </td>
                   <td>{r.backend}</td>
+                  <td className="hint">{r.config || "defaults"}</td>
                   <td className="num">
                     {formatNumber(r.ppTokensPerSec as number | null)}
                     <span className="spread">{spread(r.ppP25, r.ppP75)}</span>

@@ -5,7 +5,7 @@
 import type { Submission } from "../../lib/core/contracts/submission";
 import { toCsv } from "../../lib/core/present/csv";
 import { formatBytes, formatJPerToken, formatTtft } from "../../lib/core/present/format";
-import { decodeEfficiency } from "../../lib/core/measure/plausibility";
+import { decodeRoofline } from "../../lib/core/measure/roofline";
 import { mean, stddev, throughputStats, ttftStats } from "../../lib/core/measure/stats";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
 
@@ -17,8 +17,9 @@ export function resultRows(s: Submission) {
     const st = throughputStats(w.workloadId, w.samples);
     const ttft = w.workloadId === "ttft" ? ttftStats(w.samples) : null;
     const decode = workloadPhase(w.workloadId) === "decode";
-    const eff =
-      decode && st && s.device.memoryBandwidthGBps ? decodeEfficiency(st.avgTokensPerSec, s.model.fileBytes, s.device.memoryBandwidthGBps) : null;
+    // The roofline of the memory that holds the weights, with the bytes a token reads (KV included);
+    // none for a cache-resident model or where that memory's bandwidth is unknown (GPU backends).
+    const eff = decode && st ? (decodeRoofline(s, w, st.avgTokensPerSec)?.efficiency ?? null) : null;
     const e = w.energyPerToken;
     const perRep = w.samples.flatMap((x) => (x.energyJ == null ? [] : [x.energyJ]));
     return {

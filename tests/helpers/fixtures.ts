@@ -49,6 +49,7 @@ export function makeSubmission(opts: { workloads?: number; id?: string; deviceMo
       gpus: [],
       backend: "cpu",
       memoryBandwidthGBps: 50,
+      memoryBandwidthMethod: "read-stream",
     },
     engine: { name: "node-llama-cpp", version: "3.21.1", build: "prebuilt" },
     model: {
@@ -78,7 +79,19 @@ export function makeSubmission(opts: { workloads?: number; id?: string; deviceMo
           genTokens: s.nGen,
         })),
         memory: { peakRssBytes: 900_000_000, modelBytes: 770_000_000, kvBytes: 134_217_728, vramBytes: null },
-        power: [{ method: "counter" as const, scope: "package" as const, sensor: "intel-rapl:0", durationNs: 4e9, energyJ: 60, avgPowerW: 15, idlePowerW: 5, tier: "counter" as const }],
+        // 15 W over the repetitions' tokens at the J/token below: readings and J/token agree, as the server checks.
+        power: [
+          {
+            method: "counter" as const,
+            scope: "package" as const,
+            sensor: "intel-rapl:0",
+            durationNs: Math.round(((3 * tokens * (decode ? 0.5 : 0.05)) / 15) * 1e9),
+            energyJ: 3 * tokens * (decode ? 0.5 : 0.05),
+            avgPowerW: 15,
+            idlePowerW: 5,
+            tier: "counter" as const,
+          },
+        ],
         // As the runner attributes it: the whole workload's J/token, and per phase for pure prefill or decode.
         energyPerToken: { ...(decode ? { totalJ: 0.5, aboveIdleJ: 0.33 } : { totalJ: 0.05, aboveIdleJ: 0.033 }), ...ENERGY_LABEL },
         prefillEnergyPerToken: s.nPrompt > 0 && s.nGen === 0 ? { totalJ: 0.05, aboveIdleJ: 0.033, ...ENERGY_LABEL } : null,

@@ -18,6 +18,9 @@ function sub(mutate: (s: any) => void = () => {}): Submission {
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   return r.submission;
 }
+const tokensOf = (w: any) => w.samples.reduce((a: number, x: any) => a + x.promptTokens + x.genTokens, 0);
+/** A reading of `joules` at 15 W, so that its power, window and the workload's J/token agree. */
+const reading = (scope: string, sensor: string, tier: string, joules: number) => ({ method: "counter", scope, sensor, tier, energyJ: joules, avgPowerW: 15, durationNs: Math.round((joules / 15) * 1e9) });
 const tgScale = (k: number) => (s: any) => { for (const smp of s.workloads[1].samples) smp.durationNs = Math.round(smp.durationNs / k); };
 
 describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
@@ -50,9 +53,13 @@ describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
   it("shows published plausible runs only: median and spread across runs, engine versions apart", async () => {
     const r = await setPublished(h.db, { submissionIds: [ids.a1!, ids.a2!, ids.a3!, ids.v2!, ids.implausible!] }, true);
     expect(r.submissions).toBe(5);
-    const rows = await leaderboard(h.db, q());
+    const all = await leaderboard(h.db, q());
+    // The cheater's tg128 is flagged and off the board; its honest pp512 stays, with no tg figure.
+    const cheater = all.filter((x) => x.deviceModel === "Cheater");
+    expect(cheater.map((x) => [x.ppTokensPerSec != null, x.tgTokensPerSec])).toEqual([[true, null]]);
+    const rows = all.filter((x) => x.deviceModel !== "Cheater");
     expect(rows.map((x) => x.engineVersion).sort()).toEqual(["3.21.1", "3.22.0"]);
-    expect(rows.some((x) => x.deviceModel === "Cheater" || x.deviceModel === "Private Laptop")).toBe(false);
+    expect(rows.some((x) => x.deviceModel === "Private Laptop")).toBe(false);
     const main = rows.find((x) => x.engineVersion === "3.21.1")!;
     expect(main.runs).toBe(3);
     // tg128 fixture at ~29.7 t/s scaled by 1, 1.1, 1.2: the median is the middle run
@@ -68,11 +75,11 @@ describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
   it("filters, sorts and hides", async () => {
     expect(await leaderboard(h.db, q({ engineVersion: "3.22.0" }))).toHaveLength(1);
     expect(await leaderboard(h.db, q({ backend: "cuda" }))).toHaveLength(0);
-    expect(await leaderboard(h.db, q({ size: "1-3B" }))).toHaveLength(2);
+    expect(await leaderboard(h.db, q({ size: "1-3B" }))).toHaveLength(3); // the cheater's pp-only row included
     expect(await leaderboard(h.db, q({ size: "<1B" }))).toHaveLength(0);
     const asc = await leaderboard(h.db, q({ sort: "tg_ts", dir: "asc" }));
     expect(Number(asc[0]!.tgTokensPerSec)).toBeLessThanOrEqual(Number(asc[1]!.tgTokensPerSec));
-    await setPublished(h.db, { submissionIds: [ids.v2!] }, false);
+    await setPublished(h.db, { submissionIds: [ids.v2!, ids.implausible!] }, false);
     expect(await leaderboard(h.db, q())).toHaveLength(1);
   });
 
@@ -104,6 +111,7 @@ describe.each(DB_KINDS)("leaderboard energy scopes on %s", (kind) => {
       const wall = (j: number) => (s: any) => {
         for (const w of s.workloads) {
           const e = { totalJ: j, aboveIdleJ: j / 2, scope: "wall", sensors: ["external:plug"], tier: "external" };
+          w.power = [reading("wall", "external:plug", "external", j * tokensOf(w))];
           w.energyPerToken = e;
           w.decodeEnergyPerToken = w.decodeEnergyPerToken ? e : null;
           w.prefillEnergyPerToken = w.prefillEnergyPerToken ? e : null;
@@ -138,7 +146,8 @@ describe.each(DB_KINDS)("leaderboard energy scopes on %s", (kind) => {
         s.device.model = "Sensorless";
         for (const w of s.workloads) {
           const e = { totalJ: 0.4, aboveIdleJ: 0.1, scope: "package", sensors: ["modelled:cpu"], tier: "modelled", rangeJ: [0.2, 0.9] };
-          w.power = [{ method: "estimated", scope: "package", sensor: "modelled:cpu", durationNs: 4e9, energyJ: 40, avgPowerW: 10, tier: "modelled", rangeJ: [20, 90] }];
+          const joules = 0.4 * tokensOf(w);
+          w.power = [{ ...reading("package", "modelled:cpu", "modelled", joules), method: "estimated", rangeJ: [joules / 2, joules * 2.25] }];
           Object.assign(w, { energyPerToken: e, decodeEnergyPerToken: w.decodeEnergyPerToken ? e : null, prefillEnergyPerToken: w.prefillEnergyPerToken ? e : null });
         }
       };
@@ -148,7 +157,9 @@ describe.each(DB_KINDS)("leaderboard energy scopes on %s", (kind) => {
         await h.db.execute(sql`select wr.j_per_token_range as range, wr.energy_tier as tier, pr.range_j as reading
           from workload_results wr join power_readings pr on pr.workload_result_id = wr.id where wr.submission_id = ${s.submissionId} limit 1`),
       );
-      expect(stored[0]).toEqual({ range: [0.2, 0.9], tier: "modelled", reading: [20, 90] });
+      expect(stored[0]!.range).toEqual([0.2, 0.9]);
+      expect(stored[0]!.tier).toBe("modelled");
+      expect(stored[0]!.reading[1]! / stored[0]!.reading[0]!).toBeCloseTo(4.5, 9);
       await setPublished(h.db, { allPlausible: true }, true);
       const rows = await leaderboard(h.db, leaderboardQuerySchema.parse({}));
       expect(rows.find((r) => r.deviceModel === "Sensorless")).toMatchObject({ decodeJPerToken: null, decodeEnergyTier: null });

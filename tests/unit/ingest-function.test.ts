@@ -34,7 +34,7 @@ describe("the ingest function's column lists", () => {
     const p = parseSubmission(makeSubmission());
     if (!p.ok) throw new Error("fixture invalid");
     expect(Object.keys(submissionRow(p.submission, { deviceId: 1, modelId: 1, engineId: 1 }, null, [])).sort()).toEqual([...SUBMISSION_COLUMNS].sort());
-    expect(Object.keys(workloadRow(p.submission.workloads[0]!, true)).sort()).toEqual([...WORKLOAD_COLUMNS].sort());
+    expect(Object.keys(workloadRow(p.submission.workloads[0]!, true, p.submission)).sort()).toEqual([...WORKLOAD_COLUMNS].sort());
   });
 
   it("is one CREATE OR REPLACE statement naming every written column", () => {

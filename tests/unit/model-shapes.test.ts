@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MODEL_SHAPES, parseSyntheticUri, tensorBytes, tensorSpecs, tensorType, useMoreBits } from "../../lib/core/measure/model-shapes";
+import { MODEL_SHAPES, parseSyntheticUri, tensorBytes, tensorSpecs, tensorType, moreBitsLayer } from "../../lib/core/measure/model-shapes";
 
 const typeOf = (key: string, quant: Parameters<typeof tensorSpecs>[1], name: string) => tensorSpecs(MODEL_SHAPES[key]!, quant).find((t) => t.name === name)!.type;
 const fileBytes = (key: string, quant: Parameters<typeof tensorSpecs>[1]) => tensorSpecs(MODEL_SHAPES[key]!, quant).reduce((a, t) => a + tensorBytes(t), 0);
@@ -20,7 +20,7 @@ describe("synthetic tensor types follow llama-quantize (llama.cpp llama-quant.cp
 
   it("Q4_K_M gives attn_v and ffn_down 6 bits in the layers use_more_bits picks", () => {
     // 16 layers: the first 2, the last 2, and every third between (i - 2) % 3 == 2
-    const more = Array.from({ length: 16 }, (_, i) => i).filter((i) => useMoreBits(i, 16));
+    const more = Array.from({ length: 16 }, (_, i) => i).filter((i) => moreBitsLayer(i, 16));
     expect(more).toEqual([0, 1, 4, 7, 10, 13, 14, 15]);
     expect(typeOf("llama-3.2-1b", "Q4_K_M", "blk.4.attn_v.weight")).toBe("Q6_K");
     expect(typeOf("llama-3.2-1b", "Q4_K_M", "blk.5.attn_v.weight")).toBe("Q4_K");

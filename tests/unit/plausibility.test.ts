@@ -1,56 +1,132 @@
 import { describe, expect, it } from "vitest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
-import { checkSubmission, decodeEfficiency, rooflineTokensPerSec } from "../../lib/core/measure/plausibility";
+import { checkSubmission } from "../../lib/core/measure/plausibility";
+import { bytesPerDecodedToken, cacheResident, decodeRoofline, rooflineEfficiency, weightsBandwidth } from "../../lib/core/measure/roofline";
 import { makeSubmission } from "../helpers/fixtures";
 
 function parsed(mutate: (s: any) => void = () => {}) {
   const s = structuredClone(makeSubmission({ workloads: 5 }));
+  // a host bandwidth measured as read bandwidth, as the runner now measures it
+  s.device.memoryBandwidthMethod = "read-stream";
   mutate(s);
   const r = parseSubmission(s);
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   return r.submission;
 }
+const codes = (s: ReturnType<typeof parsed>) => checkSubmission(s).map((f) => `${f.workloadId}:${f.code}`);
 
-describe("plausibility", () => {
-  it("roofline bound: 50 GB/s over a 0.77 GB model allows ~65 tokens/s", () => {
-    expect(rooflineTokensPerSec(50, 770e6)).toBeCloseTo(64.94, 2);
-    expect(decodeEfficiency(32.47, 770e6, 50)).toBeCloseTo(0.5, 2);
+describe("roofline", () => {
+  it("bytes per token are the weights a token reads plus the KV cache at the mean depth", () => {
+    const m = { fileBytes: 800e6, weightsReadPerTokenBytes: 700e6, kvBytesPerToken: 32_768 };
+    expect(bytesPerDecodedToken(m, 0, 128)).toBe(700e6 + 32_768 * 64);
+    expect(bytesPerDecodedToken(m, 4096, 128)).toBe(700e6 + 32_768 * (4096 + 64));
+    expect(bytesPerDecodedToken({ fileBytes: 800e6, weightsReadPerTokenBytes: null, kvBytesPerToken: null }, 4096, 128)).toBe(800e6);
+    expect(rooflineEfficiency(32.47, 770e6, 50)).toBeCloseTo(0.5, 2);
   });
 
-  it("passes a result under the bound", () => {
+  it("uses the bandwidth of the memory holding the weights: host read bandwidth for CPU, the GPU's for GPU backends, none otherwise", () => {
+    const host = { backend: "cpu" as const, memoryBandwidthGBps: 50, memoryBandwidthMethod: "read-stream" as const, deviceMemoryBandwidth: null };
+    expect(weightsBandwidth(host)).toEqual({ gbps: 50, method: "read-stream" });
+    expect(weightsBandwidth({ ...host, memoryBandwidthMethod: null })).toBeNull(); // a copy figure is about half the read bandwidth
+    expect(weightsBandwidth({ ...host, backend: "cuda" })).toBeNull(); // host RAM says nothing of a GPU's memory
+    expect(weightsBandwidth({ ...host, backend: "cuda", deviceMemoryBandwidth: { gbps: 4800, source: "reported", note: "NVIDIA H200 datasheet" } })).toEqual({ gbps: 4800, method: "reported" });
+    expect(cacheResident({ fileBytes: 143e6, weightsReadPerTokenBytes: null }, "cpu", 32 * 2 ** 20)).toBe(false);
+    expect(cacheResident({ fileBytes: 100e6, weightsReadPerTokenBytes: null }, "cpu", 32 * 2 ** 20)).toBe(true);
+    expect(cacheResident({ fileBytes: 100e6, weightsReadPerTokenBytes: null }, "cpu", null)).toBe(true); // unknown LLC: under 256 MiB
+  });
+});
+
+describe("plausibility, recomputed on the server", () => {
+  it("passes an honest CPU result", () => {
     expect(checkSubmission(parsed())).toEqual([]);
   });
 
-  it("flags decode faster than memory bandwidth allows", () => {
+  it("flags decode faster than the memory holding the weights allows, and only that workload", () => {
+    // tg128 in 0.5 s = 256 tokens/s x 0.77 GB = 197 GB/s > 1.25 x 50 GB/s
     const s = parsed((x) => {
-      // tg128 in 0.5 s = 256 tokens/s > 1.5 x 65
       for (const smp of x.workloads[1].samples) smp.durationNs = 5e8;
+      x.workloads[1].energyPerToken = null;
+      x.workloads[1].decodeEnergyPerToken = null;
     });
-    const flags = checkSubmission(s);
-    expect(flags).toHaveLength(1);
-    expect(flags[0]).toMatchObject({ workloadId: "tg128", code: "exceeds_roofline" });
+    expect(codes(s)).toEqual(["tg128:exceeds_roofline"]);
+    expect(checkSubmission(s)[0]!.message).toMatch(/% of the 50 GB\/s \(read-stream\)/);
   });
 
-  it("does not apply the DRAM bound to models small enough for caches, nor without a bandwidth", () => {
-    const small = parsed((x) => {
-      x.model.fileBytes = 1_185_376;
-      for (const smp of x.workloads[1].samples) smp.durationNs = 5e8;
-    });
-    expect(checkSubmission(small)).toEqual([]);
-    const noBw = parsed((x) => {
-      x.device.memoryBandwidthGBps = null;
-      for (const smp of x.workloads[1].samples) smp.durationNs = 5e8;
-    });
-    expect(checkSubmission(noBw)).toEqual([]);
+  it("rejects the forged tg128 (a 1-token prompt at 6.45 million tokens/s, no bandwidth) for any model size", () => {
+    for (const fileBytes of [770_000_000, 1_185_376]) {
+      const s = parsed((x) => {
+        x.model.fileBytes = fileBytes;
+        x.device.memoryBandwidthGBps = null;
+        x.device.memoryBandwidthMethod = null;
+        const tg = x.workloads[1];
+        tg.samples = [{ durationNs: Math.round((129 / 6.45e6) * 1e9), promptTokens: 1, genTokens: 128 }];
+        tg.energyPerToken = tg.decodeEnergyPerToken = null;
+        tg.power = [];
+      });
+      const c = codes(s);
+      expect(c).toContain("tg128:inconsistent_tokens");
+      expect(c).toContain("tg128:exceeds_ceiling");
+    }
   });
 
-  it("flags absolute ceilings and token counts beyond the workload", () => {
+  it("accepts a CUDA-like run with honest speed and the GPU's bandwidth, and flags one beyond it", () => {
+    const cuda = (tps: number) =>
+      parsed((x) => {
+        x.device.backend = "cuda";
+        x.device.gpus = [{ vendor: "NVIDIA", model: "H200", vramBytes: 141e9, driver: null }];
+        x.device.deviceMemoryBandwidth = { gbps: 4800, source: "reported", note: "NVIDIA H200 datasheet" };
+        x.options.gpuLayers = "all";
+        for (const w of x.workloads) {
+          w.energyPerToken = w.decodeEnergyPerToken = w.prefillEnergyPerToken = null;
+          w.power = [];
+        }
+        for (const smp of x.workloads[1].samples) smp.durationNs = Math.round((128 / tps) * 1e9);
+      });
+    // 3,000 tokens/s x 0.77 GB = 2.3 TB/s: 48% of 4.8 TB/s. The host's 50 GB/s is not the ceiling.
+    expect(checkSubmission(cuda(3000))).toEqual([]);
+    expect(codes(cuda(9000))).toEqual(["tg128:exceeds_roofline"]);
+    // No GPU bandwidth: no roofline, but the absolute traffic ceiling still holds.
+    const noBw = cuda(60_000);
+    expect(codes(noBw)).toEqual(["tg128:exceeds_ceiling"]);
+  });
+
+  it("checks that workload ids say what was measured, with the engine's prompt count within 2%", () => {
     const s = parsed((x) => {
-      x.workloads[0].samples[0].durationNs = 1; // pp512 in 1 ns
+      x.workloads[0].nPrompt = 128; // pp512 declared as 128 tokens
+      x.workloads[2].samples[0].promptTokens = 514; // pp512+tg128: 514 is within 2% + BOS: fine
       x.workloads[1].samples[0].genTokens = 129;
     });
-    const codes = checkSubmission(s).map((f) => `${f.workloadId}:${f.code}`);
-    expect(codes).toContain("pp512:exceeds_ceiling");
-    expect(codes).toContain("tg128:inconsistent_tokens");
+    expect(codes(s)).toEqual(["pp512:inconsistent_workload", "tg128:inconsistent_tokens"]);
+    expect(codes(parsed((x) => (x.workloads[2].samples[0].promptTokens = 540)))).toEqual(["pp512+tg128:inconsistent_tokens"]);
+  });
+
+  it("flags absolute ceilings", () => {
+    expect(codes(parsed((x) => (x.workloads[0].samples[0].durationNs = 1)))).toContain("pp512:exceeds_ceiling");
+  });
+
+  it("recomputes energy: J/token from the readings and tokens, readings from power and time, power within what a sensor reads", () => {
+    expect(codes(parsed((x) => (x.workloads[1].energyPerToken.totalJ = 0.05)))).toEqual(["tg128:inconsistent_energy"]);
+    expect(codes(parsed((x) => (x.workloads[1].power[0].avgPowerW = 150)))).toEqual(["tg128:inconsistent_energy"]);
+    const huge = parsed((x) => {
+      const r = x.workloads[1].power[0];
+      r.energyJ *= 1000;
+      r.avgPowerW *= 1000;
+      x.workloads[1].energyPerToken.totalJ *= 1000;
+    });
+    expect(checkSubmission(huge).map((f) => f.message).join()).toMatch(/more than a package sensor reads/);
+    // per-repetition energies that do not add up to the J/token
+    expect(codes(parsed((x) => x.workloads[1].samples.forEach((smp: any) => (smp.energyJ = 1))))).toEqual(["tg128:inconsistent_energy"]);
+  });
+
+  it("checks browser runs and small models too", () => {
+    const s = parsed((x) => {
+      x.device.backend = "wasm";
+      x.model.fileBytes = 1_185_376;
+      x.workloads[1].samples[0].genTokens = 100;
+      x.workloads[1].energyPerToken = x.workloads[1].decodeEnergyPerToken = null;
+      x.workloads[1].power = [];
+    });
+    expect(codes(s)).toEqual(["tg128:inconsistent_tokens"]);
+    expect(decodeRoofline(s, { nDepth: 0, nGen: 128 }, 100)).toBeNull(); // cache-resident: no roofline %
   });
 });

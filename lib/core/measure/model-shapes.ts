@@ -70,7 +70,7 @@ export interface TensorSpec {
 }
 
 /** llama-quant.cpp's use_more_bits: the layers Q4_K_M gives 6 bits (first and last eighth, every third between). */
-export function useMoreBits(i: number, n: number): boolean {
+export function moreBitsLayer(i: number, n: number): boolean {
   return i < Math.trunc(n / 8) || i >= Math.trunc((7 * n) / 8) || (i - Math.trunc(n / 8)) % 3 === 2;
 }
 
@@ -80,7 +80,7 @@ const FALLBACK: Partial<Record<TensorType, TensorType>> = { Q4_K: "Q5_0", Q6_K: 
 /**
  * The type llama-quantize (llama.cpp 80fb11a, the one node-llama-cpp 3.21.1 ships) gives a weight
  * matrix: the output matrix (or the tied embedding, which is the output) in Q6_K unless the file is
- * Q8_0 or F16; Q4_K_M also gives attn_v and ffn_down Q6_K in the layers useMoreBits picks; a type
+ * Q8_0 or F16; Q4_K_M also gives attn_v and ffn_down Q6_K in the layers moreBitsLayer picks; a type
  * whose block does not divide the row falls back (Q6_K to Q8_0, Q4_K to Q5_0).
  */
 export function tensorType(quant: Quant, role: "output" | "token_embd" | "attn_v" | "ffn_down" | "other", layer: number, layers: number, rowWeights: number): TensorType {
@@ -88,7 +88,7 @@ export function tensorType(quant: Quant, role: "output" | "token_embd" | "attn_v
   let t: TensorType = base;
   if (base === "F16") return t;
   if (role === "output" && base !== "Q8_0") t = "Q6_K";
-  else if (quant === "Q4_K_M" && (role === "attn_v" || role === "ffn_down") && useMoreBits(layer, layers)) t = "Q6_K";
+  else if (quant === "Q4_K_M" && (role === "attn_v" || role === "ffn_down") && moreBitsLayer(layer, layers)) t = "Q6_K";
   while (rowWeights % GGML_TYPES[t].blockWeights !== 0) {
     const f: TensorType | undefined = FALLBACK[t];
     if (!f) break;

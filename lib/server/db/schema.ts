@@ -159,6 +159,9 @@ export const workloadResults = pgTable(
     energySensors: text("energy_sensors").array(),
     /** Where the energy is modelled: the range [low, high] of j_per_token (lib/core/measure/modelled.ts). */
     jPerTokenRange: doublePrecision("j_per_token_range").array(),
+    /** Decode only: tokens/s x bytes read per token over the bandwidth of the memory holding the weights (null: no such figure, or cache-resident). */
+    rooflineEfficiency: doublePrecision("roofline_efficiency"),
+    rooflineBytesPerToken: doublePrecision("roofline_bytes_per_token"),
     plausible: boolean("plausible").notNull(),
     published: boolean("published").notNull().default(false),
     createdAt: createdAt(),

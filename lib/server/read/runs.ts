@@ -54,6 +54,8 @@ export interface CompareCell {
   quantization: string;
   fileBytes: number;
   workloadId: string;
+  /** The configuration (threads, flash attention, batch...): a device measured two ways has a cell per way. */
+  config: string;
   medianTs: number | null;
   /** `ttft` only: median time to first token, ms (never a tokens/s figure). */
   ttftMs: number | null;
@@ -71,7 +73,7 @@ export interface CompareCell {
 export async function compareDevices(db: Db, deviceIds: number[], modelName?: string): Promise<CompareCell[]> {
   const r = await db.execute(sql`
     select c.device_id as "deviceId", d.vendor || ' ' || d.model as "deviceName", m.name as "modelName", m.quantization,
-      m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId",
+      m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId", c.config,
       case when c.workload_id = 'ttft' then null else c.median_ts end as "medianTs",
       case when c.workload_id = 'ttft' then c.median_ns / 1e6 end as "ttftMs",
       c.median_decode_j_per_token as "decodeJPerToken", c.median_prefill_j_per_token as "prefillJPerToken",

@@ -8,6 +8,8 @@ import { eq, sql } from "drizzle-orm";
 import type { PowerReading, Submission, WorkloadResult } from "../../core/contracts/submission";
 import { checkSubmission, type Flag } from "../../core/measure/plausibility";
 import { deriveStats } from "../../core/measure/stats";
+import { decodeRoofline } from "../../core/measure/roofline";
+import { workloadPhase } from "../../core/contracts/workloads";
 import { rowsOf, type Db } from "../db/client";
 import { devices, engines, models } from "../db/schema";
 
@@ -159,7 +161,7 @@ async function insertSubmissionRows(
   flaggedWorkloads: Set<string | null>,
 ): Promise<"created" | "duplicate"> {
   const sub = submissionRow(s, ids, tokenId, flags);
-  const wr = s.workloads.map((w) => workloadRow(w, !flaggedWorkloads.has(w.workloadId)));
+  const wr = s.workloads.map((w) => workloadRow(w, !flaggedWorkloads.has(w.workloadId), s));
   const reading = (p: PowerReading, kind: string, workloadId: string | null) => ({
     workload_id: workloadId,
     kind,
@@ -189,10 +191,13 @@ async function insertSubmissionRows(
 }
 
 /** A workload result as the ingest function takes it: keys are workload_results columns. */
-export function workloadRow(w: WorkloadResult, plausible: boolean) {
+export function workloadRow(w: WorkloadResult, plausible: boolean, s: Pick<Submission, "device" | "model">) {
   const stats = w.status === "ok" ? deriveStats(w.samples) : null;
   // TTFT is a latency (avg_ns, in ms on every page), never a tokens/s figure.
   const rate = w.workloadId === "ttft" ? null : stats;
+  // The decode roofline, computed here from the model's layout and the bandwidth of the memory
+  // holding the weights (none for cache-resident models or without that figure).
+  const roofline = rate && workloadPhase(w.workloadId) === "decode" ? decodeRoofline(s, w, rate.avgTokensPerSec) : null;
   return {
     workload_id: w.workloadId,
     n_prompt: w.nPrompt,
@@ -223,6 +228,8 @@ export function workloadRow(w: WorkloadResult, plausible: boolean) {
     energy_tier: w.energyPerToken?.tier ?? null,
     energy_sensors: w.energyPerToken?.sensors.length ? w.energyPerToken.sensors : null,
     j_per_token_range: w.energyPerToken?.rangeJ ?? null,
+    roofline_efficiency: roofline?.efficiency ?? null,
+    roofline_bytes_per_token: roofline?.bytesPerToken ?? null,
   };
 }
 
@@ -245,7 +252,8 @@ export function submissionRow(s: Submission, ids: { deviceId: number; modelId: n
     memory_bandwidth_gbps: s.device.memoryBandwidthGBps,
     started_at: s.startedAt,
     finished_at: s.finishedAt,
-    plausible: flags.length === 0,
+    // A flagged workload is kept off the board on its own; the run's other workloads stay.
+    plausible: flags.every((f) => f.workloadId != null),
     flags,
   };
 }
