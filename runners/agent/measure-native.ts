@@ -3,7 +3,6 @@
  * (one child process per workload, meters, bandwidth), reporting progress as the agent protocol
  * describes it.
  */
-import os from "node:os";
 import type { JobProgress } from "../../lib/core/contracts/agents";
 import { runSession } from "../native/session";
 import { contextSizeFor, resolveWorkloads } from "../../lib/core/contracts/workloads";
@@ -30,7 +29,8 @@ export function nativeMeasure(o: NativeMeasureOptions): Measure {
       device,
       model,
       engine: "node-llama-cpp",
-      llama: { backend: "cpu", threads: req.threads ?? Math.max(1, os.availableParallelism()), contextSize: contextSizeFor(workloads).default },
+      // threads: the job's, else llama.cpp's math cores (the submission records what was used)
+      llama: { backend: "cpu", threads: req.threads ?? undefined, contextSize: contextSizeFor(workloads).default },
       backend: "cpu",
       workloads,
       repetitions: req.repetitions,

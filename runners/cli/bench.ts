@@ -1,5 +1,4 @@
 /** `tokenwatt bench`: measure the suite on this device with node-llama-cpp and store or upload it. */
-import os from "node:os";
 import { SingleBar, Presets } from "cli-progress";
 import { Option, type Command } from "commander";
 import { BACKENDS, parseSubmission, type Backend, type Submission } from "../../lib/core/contracts/submission";
@@ -62,7 +61,9 @@ export async function bench(
 ): Promise<{ code: number; submission?: Submission }> {
   const workloads = cliWorkloads(o.suite, o.workloads);
   const repetitions = int("repetitions", o.repetitions, 1, 1000)!;
-  const threads = int("threads", o.threads, 1, 4096) ?? Math.max(1, os.availableParallelism());
+  // Default: llama.cpp's math cores (physical performance cores), as llama-bench; the submission
+  // records the count the engine used.
+  const threads = int("threads", o.threads, 1, 4096) ?? undefined;
   const ctx = contextSizeFor(workloads);
   const needCtx = ctx.need;
   const contextSize = int("ctx-size", o.ctxSize, 64, 1 << 20) ?? ctx.default;
@@ -80,7 +81,7 @@ export async function bench(
   }
   const { meters, notes } = await detectMeters({ none: !o.power, meterUrl: o.meterUrl, meterCommand: o.meterCommand });
   notes.forEach((n) => log(`note: ${n}`));
-  log(`measuring ${model.info.name} ${model.info.quantization} (${model.info.weights} weights) with ${threads} threads: ${workloads.map((w) => w.id).join(", ")}, ${repetitions} repetitions`);
+  log(`measuring ${model.info.name} ${model.info.quantization} (${model.info.weights} weights) with ${threads ?? "llama.cpp's default (math cores)"} threads: ${workloads.map((w) => w.id).join(", ")}, ${repetitions} repetitions`);
 
   const controller = new AbortController();
   const onSigint = () => {
@@ -98,7 +99,7 @@ export async function bench(
       model,
       engine: "node-llama-cpp",
       llama: { backend: o.backend, threads, contextSize, gpuLayers: int("gpu-layers", o.gpuLayers, 0, 10_000), batchSize: int("batch-size", o.batchSize, 1, 1 << 20), build: o.build, flashAttention: o.flashAttention === "on" ? true : o.flashAttention === "off" ? false : "auto" },
-      backend: o.backend === "auto" ? "cpu" : o.backend,
+      backend: o.backend,
       workloads,
       repetitions,
       meters,

@@ -17,47 +17,47 @@ const count = z.number().int().min(0);
 const row = z
   .object({
     build_commit: z.string().default("unknown"),
-    build_number: z.number().int().optional(),
+    build_number: z.number().int().nullish(),
     cpu_info: z.string().default("unknown"),
     gpu_info: z.string().default(""),
-    /** Current versions: "CPU", "CUDA", "Metal,BLAS"...; earlier ones wrote one boolean per backend. */
-    backends: z.string().optional(),
-    cuda: z.boolean().optional(),
-    vulkan: z.boolean().optional(),
-    metal: z.boolean().optional(),
+    /** Current versions: "CPU", "CUDA", "Metal,BLAS"...; earlier ones wrote one boolean per backend. Null: not recorded. */
+    backends: z.string().nullish(),
+    cuda: z.boolean().nullish(),
+    vulkan: z.boolean().nullish(),
+    metal: z.boolean().nullish(),
     model_filename: z.string().min(1),
     model_type: z.string().default(""),
     /** Bytes of the model's tensors (not the file: the GGUF header is left out). */
     model_size: z.number().int().positive(),
-    model_n_params: z.number().int().positive().optional(),
-    n_batch: z.number().int().positive().optional(),
-    n_ubatch: z.number().int().positive().optional(),
-    n_threads: z.number().int().positive().optional(),
-    type_k: z.string().max(16).optional(),
-    type_v: z.string().max(16).optional(),
+    model_n_params: z.number().int().positive().nullish(),
+    n_batch: z.number().int().positive().nullish(),
+    n_ubatch: z.number().int().positive().nullish(),
+    n_threads: z.number().int().positive().nullish(),
+    type_k: z.string().max(16).nullish(),
+    type_v: z.string().max(16).nullish(),
     /** -1: all layers (llama-bench's default), else the count. */
-    n_gpu_layers: z.number().int().min(-1).optional(),
-    n_cpu_moe: count.optional(),
-    split_mode: z.string().optional(),
-    main_gpu: count.optional(),
-    no_kv_offload: z.boolean().optional(),
+    n_gpu_layers: z.number().int().min(-1).nullish(),
+    n_cpu_moe: count.nullish(),
+    split_mode: z.string().nullish(),
+    main_gpu: count.nullish(),
+    no_kv_offload: z.boolean().nullish(),
     /** -1 auto, 0 off, 1 on; earlier versions: a boolean. */
-    flash_attn: z.union([z.boolean(), z.number().int().min(-1).max(1)]).optional(),
-    devices: z.string().optional(),
-    tensor_split: z.string().optional(),
+    flash_attn: z.union([z.boolean(), z.number().int().min(-1).max(1)]).nullish(),
+    devices: z.string().nullish(),
+    tensor_split: z.string().nullish(),
     /** Earlier versions: whether the model was memory-mapped. */
-    use_mmap: z.boolean().optional(),
+    use_mmap: z.boolean().nullish(),
     /** Current versions: auto | none | mmap | mlock | mmap+mlock | dio. */
-    load_mode: z.string().optional(),
-    embeddings: z.boolean().optional(),
+    load_mode: z.string().nullish(),
+    embeddings: z.boolean().nullish(),
     n_prompt: count,
     n_gen: count,
     n_depth: count.default(0),
     test_time: z.string().refine((t) => !Number.isNaN(Date.parse(t)), "not a date"),
-    avg_ns: z.number().optional(),
-    avg_ts: z.number().optional(),
+    avg_ns: z.number().nullish(),
+    avg_ts: z.number().nullish(),
     samples_ns: z.array(z.number().int().positive()).min(1).max(1000),
-    samples_ts: z.array(z.number()).optional(),
+    samples_ts: z.array(z.number()).nullish(),
   })
   .loose();
 export type LlamaBenchRow = z.infer<typeof row>;
@@ -124,10 +124,18 @@ export function mmapOf(r: LlamaBenchRow): boolean | null {
   return r.load_mode.split("+").includes("mmap");
 }
 
+/** The fields of a llama-bench row that describe its configuration (all but the test and its timings). */
+const CONFIG_FIELDS = [
+  "build_commit", "build_number", "cpu_info", "gpu_info", "backends", "cuda", "vulkan", "metal", "kompute", "sycl", "rpc", "gpu_blas", "blas",
+  "model_filename", "model_type", "model_size", "model_n_params", "n_batch", "n_ubatch", "n_threads", "cpu_mask", "cpu_strict", "poll",
+  "type_k", "type_v", "n_gpu_layers", "n_cpu_moe", "split_mode", "main_gpu", "no_kv_offload", "flash_attn", "devices", "tensor_split",
+  "tensor_buft_overrides", "use_mmap", "load_mode", "lazy_mode", "direct_io", "embeddings", "no_op_offload", "no_host", "fit_target", "fit_min_ctx",
+] as const;
+
 /** The configuration that keeps rows apart: everything that changes speed except the test itself. */
 function configKey(r: LlamaBenchRow): string {
-  const { n_prompt: _p, n_gen: _g, n_depth: _d, test_time: _t, avg_ns: _a, avg_ts: _b, samples_ns: _s, samples_ts: _u, stddev_ns: _x, stddev_ts: _y, ...config } = r as Record<string, unknown>;
-  return JSON.stringify(Object.keys(config).sort().map((k) => [k, config[k]]));
+  const record = r as Record<string, unknown>;
+  return JSON.stringify(CONFIG_FIELDS.map((k) => record[k] ?? null));
 }
 
 function uuidFrom(text: string): string {

@@ -31,7 +31,7 @@ async function run(job: ChildJob) {
     await send({ type: "error", message: `could not load the model: ${(e as Error).message}` });
     process.exit(0);
   }
-  await send({ type: "loaded", engine: engine.info });
+  await send({ type: "loaded", engine: engine.info, used: engine.used });
   if (job.failWith === "crash") process.kill(process.pid, "SIGKILL");
   if (job.failWith === "error") {
     await send({ type: "error", message: "engine error (test)" });

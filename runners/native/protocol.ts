@@ -3,7 +3,7 @@ import type { MeasuredSample } from "../../lib/core/measure/build-submission";
 import type { RepInterval } from "../../lib/core/measure/energy";
 import type { WorkloadSpec } from "../../lib/core/contracts/workloads";
 import type { LlamaEngineOptions } from "./engine/node-llama-cpp";
-import type { EngineMemory } from "./engine/types";
+import type { EngineMemory, EngineUsed } from "./engine/types";
 import type { EngineInfo } from "../../lib/core/contracts/submission";
 
 export interface ChildJob {
@@ -20,7 +20,7 @@ export interface ChildJob {
 export type ToChild = { type: "run"; job: ChildJob } | { type: "go" };
 
 export type FromChild =
-  | { type: "loaded"; engine: EngineInfo }
+  | { type: "loaded"; engine: EngineInfo; used: EngineUsed | null }
   | { type: "timed-start" }
   | { type: "rep"; done: number; total: number }
   | { type: "timed-end" }

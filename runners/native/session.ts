@@ -12,12 +12,14 @@ import type { WorkloadSpec } from "../../lib/core/contracts/workloads";
 import { buildSubmission, workloadResult, type MeasuredSample } from "../../lib/core/measure/build-submission";
 import { energyPerToken, repetitionEnergies, workloadReadings, type RepInterval } from "../../lib/core/measure/energy";
 import { childProcessEnv, runnerEnv } from "../env";
+import { reportedGpuBandwidth } from "../../lib/core/measure/gpu-bandwidth";
 import { runnerCommit } from "../provenance";
 import { BANDWIDTH_METHOD, measureBandwidthGBps } from "./device/bandwidth";
 import { batteryState } from "./power/battery";
 import type { LlamaEngineOptions } from "./engine/node-llama-cpp";
 import { idleDrift, measureIdle, metersFor, recordAll, withIdle } from "./power";
 import type { PowerMeter, SensorRecording } from "./power/meter";
+import type { EngineUsed } from "./engine/types";
 import type { ChildJob, FromChild, ToChild } from "./protocol";
 
 /**
@@ -39,13 +41,16 @@ export interface SessionOptions {
   model: { path: string; info: ModelInfo };
   engine: "node-llama-cpp" | "null";
   llama: Omit<LlamaEngineOptions, "modelPath">;
-  backend: Backend;
+  /** The backend asked for; "auto" lets the engine pick, and the submission records what it picked. */
+  backend: Backend | "auto";
   workloads: readonly WorkloadSpec[];
   repetitions: number;
   meters: PowerMeter[];
   idleSeconds: number;
   /** Skip the bandwidth benchmark (tests); null leaves the roofline unknown. */
   bandwidthGBps?: number | null;
+  /** The GPU memory's bandwidth the user gives (GB/s and source); else the vendor's figure where listed. */
+  gpuBandwidth?: { gbps: number; note: string } | null;
   /** Test hooks passed to the child of one workload. */
   childFaults?: Record<string, ChildJob["failWith"]>;
   nullMsPerToken?: ChildJob["nullMsPerToken"];
@@ -71,6 +76,7 @@ interface ChildOutcome {
   memory: WorkloadResult["memory"];
   recordings: SensorRecording[];
   engine: EngineInfo | null;
+  used: EngineUsed | null;
 }
 
 function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Promise<ChildOutcome> {
@@ -86,11 +92,15 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
     let result: Extract<FromChild, { type: "result" }> | null = null;
     let error: string | null = null;
     let engine: EngineInfo | null = null;
+    let used: EngineUsed | null = null;
     const onAbort = () => child.kill("SIGKILL");
     opts.signal?.addEventListener("abort", onAbort);
     child.on("message", async (m: FromChild) => {
       try {
-        if (m.type === "loaded") engine = m.engine;
+        if (m.type === "loaded") {
+          engine = m.engine;
+          used = m.used;
+        }
         else if (m.type === "timed-start") {
           // The meters record from before the first repetition to after the last; each
           // repetition's energy is cut out at its own timestamps afterwards.
@@ -122,13 +132,14 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
           memory: { ...result.memory, peakRssBytes: result.peakRssBytes },
           recordings,
           engine,
+          used,
         });
       } else if (error) {
-        resolve({ status: "error", error, samples: [], intervals: [], memory: empty, recordings: [], engine });
+        resolve({ status: "error", error, samples: [], intervals: [], memory: empty, recordings: [], engine, used });
       } else {
         const why = signal === "SIGKILL" ? "killed (SIGKILL: out of memory?)" : signal ? `killed by ${signal}` : `exited with code ${code}`;
         const tail = stderr.trim().split("\n").slice(-3).join(" | ");
-        resolve({ status: "crash", error: `measuring process ${why}${tail ? `: ${tail}` : ""}`, samples: [], intervals: [], memory: empty, recordings: [], engine });
+        resolve({ status: "crash", error: `measuring process ${why}${tail ? `: ${tail}` : ""}`, samples: [], intervals: [], memory: empty, recordings: [], engine, used });
       }
     });
     child.send({ type: "run", job } satisfies ToChild);
@@ -141,18 +152,24 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
   const battery = batteryState();
   const device: Device = {
     ...opts.device,
-    backend: opts.backend,
+    // "auto": the engine's report below says which backend it found.
+    backend: opts.backend === "auto" ? "cpu" : opts.backend,
     memoryBandwidthGBps: bandwidth == null ? null : Math.round(bandwidth * 100) / 100,
     memoryBandwidthMethod: bandwidth == null ? null : BANDWIDTH_METHOD,
+    // The memory that holds the weights on a GPU backend: the user's figure, else the vendor's.
+    deviceMemoryBandwidth:
+      opts.backend === "cpu" ? null : opts.gpuBandwidth ? { gbps: opts.gpuBandwidth.gbps, source: "reported", note: opts.gpuBandwidth.note } : reportedGpuBandwidth(opts.device.gpus),
     battery: battery.present ? battery : null,
   };
   const env = runnerEnv();
-  const { meters, notes: meterNotes } = metersFor(opts.meters, opts.backend, { visibleDevices: env.CUDA_VISIBLE_DEVICES, deviceOrder: env.CUDA_DEVICE_ORDER });
+  // "auto" may land on a GPU: its meters are read as for a GPU backend.
+  const { meters, notes: meterNotes } = metersFor(opts.meters, opts.backend === "auto" ? "cuda" : opts.backend, { visibleDevices: env.CUDA_VISIBLE_DEVICES, deviceOrder: env.CUDA_DEVICE_ORDER });
   for (const n of meterNotes) opts.onNote?.(n);
   const idle = await measureIdle(meters, opts.idleSeconds);
   const idleWithPower: PowerReading[] = idle.map((r) => ({ ...r, idlePowerW: r.avgPowerW }));
   const workloads: WorkloadResult[] = [];
   let engineInfo: EngineInfo | null = null;
+  let used: EngineUsed | null = null;
   for (const w of opts.workloads) {
     if (opts.signal?.aborted) throw new AbortedError();
     opts.onProgress?.({ workloadId: w.id, phase: "load" });
@@ -166,6 +183,7 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
     };
     const out = await runChild(job, meters, opts);
     engineInfo ??= out.engine;
+    used ??= out.used;
     workloads.push(measuredWorkload(w, out, idle));
     opts.onProgress?.({ workloadId: w.id, phase: out.status === "ok" ? "done" : "failed" });
   }
@@ -178,18 +196,29 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
     runner: { name: "tokenwatt-native", commit: runnerCommit() },
     startedAt,
     finishedAt: new Date().toISOString(),
-    device,
+    // What the engine ran with, as it reported it: `--backend auto` that found a GPU is that GPU's
+    // backend, and the threads are those the context uses (llama.cpp's math cores by default).
+    device: used ? { ...device, backend: used.backend, deviceMemoryBandwidth: used.backend === "cpu" ? null : device.deviceMemoryBandwidth } : device,
     engine: engineInfo ?? { name: "node-llama-cpp", version: "unknown", build: null },
     model: opts.model.info,
-    options: {
-      threads: opts.llama.threads,
-      gpuLayers: opts.llama.gpuLayers ?? (opts.backend === "cpu" ? 0 : null),
-      batchSize: opts.llama.batchSize ?? null,
-      contextSize: opts.llama.contextSize,
-      repetitions: opts.repetitions,
-      // "auto" is recorded as null: llama.cpp decides per device.
-      flashAttention: typeof opts.llama.flashAttention === "boolean" ? opts.llama.flashAttention : null,
-    },
+    options: used
+      ? {
+          threads: used.threads,
+          gpuLayers: used.gpuLayers,
+          batchSize: used.batchSize,
+          contextSize: opts.llama.contextSize,
+          repetitions: opts.repetitions,
+          flashAttention: used.flashAttention,
+          useMmap: used.useMmap,
+        }
+      : {
+          threads: opts.llama.threads ?? null,
+          gpuLayers: opts.llama.gpuLayers ?? (opts.backend === "cpu" ? 0 : null),
+          batchSize: opts.llama.batchSize ?? null,
+          contextSize: opts.llama.contextSize,
+          repetitions: opts.repetitions,
+          flashAttention: opts.llama.flashAttention ?? null,
+        },
     idlePower: idleWithPower,
     idlePowerAfter: idleAfter.map((r) => ({ ...r, idlePowerW: r.avgPowerW })),
     workloads,

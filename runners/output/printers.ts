@@ -9,7 +9,8 @@ import { decodeRoofline } from "../../lib/core/measure/roofline";
 import { mean, stddev, throughputStats, ttftStats } from "../../lib/core/measure/stats";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
 
-export const OUTPUT_FORMATS = ["md", "json", "jsonl", "csv"] as const;
+/** md: a table; json: an array of per-test rows with llama-bench's fields; jsonl and csv: the same rows; submission: the whole submission. */
+export const OUTPUT_FORMATS = ["md", "json", "jsonl", "csv", "submission"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export function resultRows(s: Submission) {
@@ -38,9 +39,13 @@ export function resultRows(s: Submission) {
       ttft_ms: ttft?.medianMs ?? null,
       ttft_p90_ms: ttft?.p90Ms ?? null,
       n_prompt: ttft ? ttft.promptTokens : w.nPrompt,
+      n_gen: w.nGen,
+      n_depth: w.nDepth,
       stddev_ts: st?.stddevTokensPerSec ?? null,
       avg_ns: st?.avgNs ?? null,
+      stddev_ns: st?.stddevNs ?? null,
       samples_ns: w.samples.map((x) => x.durationNs),
+      samples_ts: st?.samplesTokensPerSec ?? null,
       peak_rss_bytes: w.memory.peakRssBytes,
       kv_bytes: w.memory.kvBytes,
       j_per_token: e?.totalJ ?? null,
@@ -59,6 +64,15 @@ export function resultRows(s: Submission) {
       build: s.engine.build,
       cpu: s.device.cpu.model,
       test_time: s.startedAt,
+      // llama-bench's names for the same facts, so scripts written for llama-bench -o json read these rows
+      model_filename: s.model.source,
+      model_size: s.model.fileBytes,
+      model_n_params: s.model.parameterCount,
+      n_threads: s.options.threads,
+      n_batch: s.options.batchSize,
+      n_gpu_layers: s.options.gpuLayers === "all" ? -1 : s.options.gpuLayers,
+      flash_attn: s.options.flashAttention === "auto" ? -1 : s.options.flashAttention == null ? null : s.options.flashAttention ? 1 : 0,
+      submission_id: s.submissionId,
     };
   });
 }
@@ -90,6 +104,8 @@ export function render(s: Submission, format: OutputFormat): string {
     case "md":
       return markdown(s);
     case "json":
+      return JSON.stringify(resultRows(s), null, 2);
+    case "submission":
       return JSON.stringify(s, null, 2);
     case "jsonl":
       return resultRows(s)

@@ -136,7 +136,11 @@ describe("admin CLI without and with a running server", () => {
     const r = await cli(srv.dataDir, ["bench", "-m", STORIES, "-w", "pp32,tg8", "-r", "1", "--no-power", "--no-bandwidth", "--no-progress", "-o", "json"]);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/stored [0-9a-f-]{36} in the server at http:\/\/127\.0\.0\.1:\d+ \(created\)/);
-    const id = JSON.parse(r.out).submissionId as string;
+    // -o json: llama-bench's per-test rows (avg_ts, samples_ts, n_prompt...), each with its submission id
+    const rows = JSON.parse(r.out) as { submission_id: string; n_prompt: number; n_gen: number; avg_ts: number; samples_ts: number[] }[];
+    expect(rows.map((x) => [x.n_prompt, x.n_gen])).toEqual([[32, 0], [0, 8]]);
+    expect(rows.every((x) => x.avg_ts > 0 && x.samples_ts.length === 1)).toBe(true);
+    const id = rows[0]!.submission_id;
     const credential = fs.readFileSync(path.join(srv.dataDir, "owner-credential"), "utf8").trim();
     const listed = await (await fetch(`${srv.url}/api/v1/results?limit=10`, { headers: { authorization: `Bearer ${credential}` } })).json();
     expect(listed.results.map((x: { submissionId: string }) => x.submissionId)).toContain(id);

@@ -123,3 +123,21 @@ describe("llama-bench import (real output of the llama-bench this project builds
     expect(() => llamaBenchToSubmissions(parseLlamaBench(JSON.stringify([row, row])), { device })).toThrow(/appears twice/);
   });
 });
+
+describe("tokenwatt bench -o json speaks llama-bench", () => {
+  it("prints per-test rows with llama-bench's fields, which llama-bench readers (this importer included) read", async () => {
+    const { makeSubmission } = await import("../helpers/fixtures");
+    const { render } = await import("../../runners/output/printers");
+    const p = parseSubmission({ ...makeSubmission({ workloads: 4 }), model: { ...makeSubmission().model, source: "models/llama-3.2-1b-q4_0.gguf" } });
+    if (!p.ok) throw new Error("fixture");
+    const rows = JSON.parse(render(p.submission, "json"));
+    expect(rows.map((r: any) => [r.n_prompt, r.n_gen, r.n_depth])).toEqual([[512, 0, 0], [0, 128, 0], [512, 128, 0], [0, 128, 4096]]);
+    for (const r of rows) {
+      expect(r.avg_ts).toBeCloseTo(r.samples_ts.reduce((a: number, x: number) => a + x, 0) / r.samples_ts.length, 9);
+      expect(r.stddev_ts).toBeGreaterThan(0);
+      expect(r.samples_ns).toHaveLength(3);
+    }
+    const again = llamaBenchToSubmissions(parseLlamaBench(render(p.submission, "json")), { device });
+    expect(again[0]!.workloads.map((w) => w.workloadId)).toEqual(["pp512", "tg128", "pp512+tg128", "tg128@d4096"]);
+  });
+});

@@ -8,6 +8,16 @@ import { PowerTraceChart } from "../../components/charts";
 
 export const dynamic = "force-dynamic";
 
+/** The host's bandwidth with its method, and the GPU memory's where recorded. */
+function bandwidthLine(hostGBps: number | null, d: { memoryBandwidthMethod?: string | null; deviceMemoryBandwidth?: { gbps: number; source: string; note: string | null } | null }): string {
+  const host =
+    hostGBps == null
+      ? "host: not measured"
+      : `host ${formatNumber(hostGBps)} GB/s (${d.memoryBandwidthMethod === "read-stream" ? "read stream" : "copy benchmark, bytes copied: about half the read bandwidth"})`;
+  const gpu = d.deviceMemoryBandwidth ? `; GPU memory ${formatNumber(d.deviceMemoryBandwidth.gbps)} GB/s (${d.deviceMemoryBandwidth.source}${d.deviceMemoryBandwidth.note ? `: ${d.deviceMemoryBandwidth.note}` : ""})` : "";
+  return host + gpu;
+}
+
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { db } = await serverContext();
@@ -63,7 +73,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <code>{JSON.stringify(sub.options)}</code>
         </dd>
         <dt>Memory bandwidth</dt>
-        <dd>{sub.memoryBandwidthGBps == null ? "not measured" : `${formatNumber(sub.memoryBandwidthGBps)} GB/s (copy benchmark)`}</dd>
+        <dd>{bandwidthLine(sub.memoryBandwidthGBps, sub.deviceSnapshot as { memoryBandwidthMethod?: string | null; deviceMemoryBandwidth?: { gbps: number; source: string; note: string | null } | null })}</dd>
         <dt>Model file</dt>
         <dd>
           {formatBytes(model.fileBytes)}, sha256 {model.sha256 ?? "— (synthetic or unknown)"}
@@ -79,7 +89,12 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <section key={w.id} className="panel workload" aria-labelledby={`w-${w.id}`}>
             <h3 id={`w-${w.id}`}>
               <code>{w.workloadId}</code> {w.status !== "ok" && <span className="badge failed">{w.status}: {w.error}</span>}{" "}
-              {w.status === "ok" && !w.plausible && <span className="badge flagged">implausible</span>}
+              {w.status === "ok" && !w.plausible && (
+                <>
+                  <span className="badge flagged">implausible</span>{" "}
+                  <span className="hint">{flags.filter((f) => f.workloadId === w.workloadId).map((f) => f.message).join("; ")}</span>
+                </>
+              )}
             </h3>
             <p>
               {w.workloadId === "ttft"

@@ -14,7 +14,7 @@ import {
   type Token,
 } from "node-llama-cpp";
 import type { Backend, EngineInfo } from "../../../lib/core/contracts/submission";
-import type { EngineMemory, InferenceEngine } from "./types";
+import type { EngineMemory, EngineUsed, InferenceEngine } from "./types";
 
 export const NODE_LLAMA_CPP_VERSION = "3.21.1";
 
@@ -22,7 +22,8 @@ export interface LlamaEngineOptions {
   modelPath: string;
   /** cpu, or a GPU backend; "auto" lets node-llama-cpp pick the best that works. */
   backend: Backend | "auto";
-  threads: number;
+  /** Default: llama.cpp's math cores (physical, performance cores), as llama-bench. */
+  threads?: number;
   gpuLayers?: number;
   batchSize?: number;
   contextSize: number;
@@ -49,6 +50,7 @@ function lcg(seed: number) {
 
 export class NodeLlamaCppEngine implements InferenceEngine {
   readonly info: EngineInfo;
+  readonly used: EngineUsed;
   private readonly rand = lcg(42);
   private readonly tokenBias: TokenBias;
   private readonly vocabSize: number;
@@ -60,6 +62,14 @@ export class NodeLlamaCppEngine implements InferenceEngine {
     private readonly sequence: LlamaContextSequence,
     private vramUsed: number | null,
   ) {
+    this.used = {
+      backend: (llama.gpu || "cpu") as Backend,
+      threads: context.currentThreads,
+      gpuLayers: model.gpuLayers,
+      batchSize: context.batchSize,
+      flashAttention: context.flashAttention,
+      useMmap: false,
+    };
     this.info = {
       name: "node-llama-cpp",
       version: NODE_LLAMA_CPP_VERSION,
@@ -80,7 +90,7 @@ export class NodeLlamaCppEngine implements InferenceEngine {
     const context = await model.createContext({
       contextSize: o.contextSize,
       batchSize: o.batchSize ?? Math.min(512, o.contextSize),
-      threads: { ideal: o.threads, min: o.threads },
+      threads: { ideal: o.threads ?? llama.cpuMathCores, min: o.threads ?? llama.cpuMathCores },
       flashAttention: o.flashAttention ?? "auto",
     });
     let vram: number | null = null;

@@ -8,6 +8,7 @@ import type { EngineMemory, InferenceEngine } from "./types";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class NullEngine implements InferenceEngine {
+  readonly used = null;
   readonly info: EngineInfo = { name: "llama.cpp", version: "null", build: "null-engine" };
   private cached = 0;
   constructor(

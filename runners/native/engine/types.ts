@@ -2,7 +2,17 @@
  * The system under test, as MLPerf LoadGen separates it from the harness: an engine loads a model
  * and evaluates tokens; the harness (runners/native/harness.ts) decides what to run and times it.
  */
-import type { EngineInfo } from "../../../lib/core/contracts/submission";
+import type { Backend, EngineInfo } from "../../../lib/core/contracts/submission";
+
+/** The configuration the engine actually runs with, as it reports it after loading (recorded, not the request). */
+export interface EngineUsed {
+  backend: Backend;
+  threads: number;
+  gpuLayers: number;
+  batchSize: number;
+  flashAttention: boolean | "auto";
+  useMmap: boolean;
+}
 
 export interface EngineMemory {
   /** Bytes of model weights the engine holds. */
@@ -15,6 +25,8 @@ export interface EngineMemory {
 
 export interface InferenceEngine {
   readonly info: EngineInfo;
+  /** What it runs with; null where the engine cannot say (the test engine). */
+  readonly used: EngineUsed | null;
   /** Empties the KV cache (between repetitions). */
   reset(): Promise<void>;
   /** Evaluates `n` prompt tokens into the cache, producing no new token. */
