@@ -21,6 +21,8 @@ const waitGo = () =>
   });
 
 async function run(job: ChildJob) {
+  // The runtime's own memory (Node.js and this process's modules) before the model is loaded.
+  const baselineRssBytes = process.memoryUsage().rss;
   let engine: InferenceEngine;
   try {
     engine =
@@ -51,7 +53,7 @@ async function run(job: ChildJob) {
     });
     if (engine instanceof NodeLlamaCppEngine) await engine.refreshVram();
     const memory = { ...engine.memory(), kvBytes };
-    await send({ type: "result", samples, intervals, memory, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
+    await send({ type: "result", samples, intervals, memory, peakRssBytes: process.resourceUsage().maxRSS * 1024, baselineRssBytes });
     await engine.dispose();
   } catch (e) {
     await send({ type: "error", message: (e as Error).message });

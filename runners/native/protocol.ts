@@ -24,5 +24,5 @@ export type FromChild =
   | { type: "timed-start" }
   | { type: "rep"; done: number; total: number }
   | { type: "timed-end" }
-  | { type: "result"; samples: MeasuredSample[]; intervals: RepInterval[]; memory: EngineMemory; peakRssBytes: number }
+  | { type: "result"; samples: MeasuredSample[]; intervals: RepInterval[]; memory: EngineMemory; peakRssBytes: number; baselineRssBytes: number }
   | { type: "error"; message: string };

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { Backend, Device, EngineInfo, ModelInfo, PowerReading, Submission, WorkloadResult } from "../../lib/core/contracts/submission";
 import type { WorkloadSpec } from "../../lib/core/contracts/workloads";
-import { buildSubmission, workloadResult, type MeasuredSample } from "../../lib/core/measure/build-submission";
+import { buildSubmission, memoryParts, NO_MEMORY, workloadResult, type MeasuredSample } from "../../lib/core/measure/build-submission";
 import { energyPerToken, repetitionEnergies, workloadReadings, type RepInterval } from "../../lib/core/measure/energy";
 import { childProcessEnv, runnerEnv } from "../env";
 import { reportedGpuBandwidth } from "../../lib/core/measure/gpu-bandwidth";
@@ -73,7 +73,7 @@ interface ChildOutcome {
   samples: MeasuredSample[];
   /** Each timed repetition's [t0, t1] on the monotonic clock. */
   intervals: RepInterval[];
-  memory: WorkloadResult["memory"];
+  memory: Partial<WorkloadResult["memory"]>;
   recordings: SensorRecording[];
   engine: EngineInfo | null;
   used: EngineUsed | null;
@@ -129,7 +129,7 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
           error: null,
           samples: result.samples,
           intervals: result.intervals,
-          memory: { ...result.memory, peakRssBytes: result.peakRssBytes },
+          memory: { ...result.memory, peakRssBytes: result.peakRssBytes, baselineRssBytes: result.baselineRssBytes },
           recordings,
           engine,
           used,
@@ -184,7 +184,7 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
     const out = await runChild(job, meters, opts);
     engineInfo ??= out.engine;
     used ??= out.used;
-    workloads.push(measuredWorkload(w, out, idle));
+    workloads.push(measuredWorkload(w, out, idle, opts.model.info.kvBytesPerToken, (out.used?.backend ?? opts.backend) === "cpu"));
     opts.onProgress?.({ workloadId: w.id, phase: out.status === "ok" ? "done" : "failed" });
   }
   const idleAfter = await measureIdle(meters, opts.idleSeconds);
@@ -229,8 +229,11 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
  * A workload's result with its energy: each sensor's energy over the timed repetitions only, each
  * repetition's energy in the device scope on its sample, J/token in that scope.
  */
-function measuredWorkload(w: WorkloadSpec, out: ChildOutcome, idle: PowerReading[]): WorkloadResult {
+function measuredWorkload(w: WorkloadSpec, out: ChildOutcome, idle: PowerReading[], kvBytesPerToken: number | null, onCpu: boolean): WorkloadResult {
   if (out.status !== "ok") return workloadResult(w, { status: out.status, error: out.error ?? "the workload failed" }, { memory: out.memory });
+  const nPrompt = w.phase === "ttft" ? (out.samples[0]?.promptTokens ?? w.nPrompt) : w.nPrompt;
+  const memory = { ...NO_MEMORY, ...out.memory };
+  Object.assign(memory, memoryParts(memory, kvBytesPerToken, { nDepth: w.nDepth, nPrompt, nGen: w.nGen }, onCpu));
   const perSensor = workloadReadings(out.recordings, out.intervals);
   const readings = withIdle(
     perSensor.map((p) => p.reading),
@@ -241,7 +244,7 @@ function measuredWorkload(w: WorkloadSpec, out: ChildOutcome, idle: PowerReading
   const tokens = out.samples.reduce((a, x) => a + x.promptTokens + x.genTokens, 0);
   const t0 = out.intervals[0]?.t0Ns ?? 0;
   return workloadResult(w, { status: "ok", samples }, {
-    memory: out.memory,
+    memory,
     power: readings,
     energyPerToken: energyPerToken(readings, tokens),
     powerTrace: out.recordings.map((r) => traceOf(r, t0)),

@@ -48,6 +48,12 @@ export function resultRows(s: Submission) {
       samples_ts: st?.samplesTokensPerSec ?? null,
       peak_rss_bytes: w.memory.peakRssBytes,
       kv_bytes: w.memory.kvBytes,
+      /** The runtime's own memory before the model; the KV the workload fills; the rest of a CPU run's peak. */
+      baseline_rss_bytes: w.memory.baselineRssBytes,
+      kv_used_bytes: w.memory.kvUsedBytes,
+      other_bytes: w.memory.otherBytes,
+      model_bytes: w.memory.modelBytes,
+      vram_bytes: w.memory.vramBytes,
       j_per_token: e?.totalJ ?? null,
       j_per_token_above_idle: e?.aboveIdleJ ?? null,
       energy_scope: e?.scope ?? null,

@@ -137,6 +137,9 @@ describe.each(DB_KINDS)("measured device energy for the TCO model on %s", (kind)
         const s = makeSubmission({ workloads: 2, deviceModel: model }); // pp512, tg128
         const w = s.workloads![1]!;
         w.energyPerToken = { totalJ: aboveIdleJ * 2, aboveIdleJ, scope, sensors: ["x"], tier: tier as "battery" };
+        // readings that give that J/token, as the server recomputes it
+        const joules = aboveIdleJ * 2 * w.samples!.reduce((a, x) => a + x.promptTokens + x.genTokens, 0);
+        w.power = [{ method: "sampled", scope: scope as "battery", sensor: "x", tier: tier as "battery", energyJ: joules, avgPowerW: 10, durationNs: Math.round((joules / 10) * 1e9) }];
         w.decodeEnergyPerToken = w.energyPerToken;
         const p = parseSubmission(s);
         if (!p.ok) throw new Error(JSON.stringify(p.issues));

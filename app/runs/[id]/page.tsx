@@ -8,6 +8,18 @@ import { PowerTraceChart } from "../../components/charts";
 
 export const dynamic = "force-dynamic";
 
+/** Peak memory and its parts, each only where it was measured. */
+function memoryLine(w: { peakRssBytes: number | null; baselineRssBytes: number | null; modelBytes: number | null; kvBytes: number | null; kvUsedBytes: number | null; otherBytes: number | null; vramBytes: number | null }): string {
+  const parts = [
+    w.baselineRssBytes != null && `runtime ${formatBytes(w.baselineRssBytes)}`,
+    w.modelBytes != null && `weights ${formatBytes(w.modelBytes)}`,
+    w.kvBytes != null && `KV cache ${formatBytes(w.kvBytes)} allocated${w.kvUsedBytes != null ? ` (${formatBytes(w.kvUsedBytes)} filled by this workload)` : ""}`,
+    w.otherBytes != null && `compute buffers and the rest ${formatBytes(w.otherBytes)}`,
+  ].filter(Boolean);
+  const overBaseline = w.peakRssBytes != null && w.baselineRssBytes != null ? `, ${formatBytes(w.peakRssBytes - w.baselineRssBytes)} over the runtime` : "";
+  return `peak RSS ${formatBytes(w.peakRssBytes)}${overBaseline}${parts.length ? ` (${parts.join(", ")})` : ""}${w.vramBytes != null ? `; GPU memory ${formatBytes(w.vramBytes)}` : ""}`;
+}
+
 /** The host's bandwidth with its method, and the GPU memory's where recorded. */
 function bandwidthLine(hostGBps: number | null, d: { memoryBandwidthMethod?: string | null; deviceMemoryBandwidth?: { gbps: number; source: string; note: string | null } | null }): string {
   const host =
@@ -100,8 +112,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               {w.workloadId === "ttft"
                 ? formatTtft(ttftStats(w.samplesNs.map((ns, k) => ({ durationNs: ns, promptTokens: w.samplesPromptTokens[k]!, genTokens: w.samplesGenTokens[k]! }))))
                 : `${formatNumber(w.avgTokensPerSec)} ± ${formatNumber(w.stddevTokensPerSec)} tokens/s`}
-              ; peak RSS {formatBytes(w.peakRssBytes)}; KV{" "}
-              {formatBytes(w.kvBytes)}; energy per token: <span data-testid="j-per-token">{formatJPerToken(w.jPerToken, w.energyScope, w.energyTier, 3, w.jPerTokenRange)}</span>
+              ; memory: <span data-testid="memory">{memoryLine(w)}</span>; energy per token: <span data-testid="j-per-token">{formatJPerToken(w.jPerToken, w.energyScope, w.energyTier, 3, w.jPerTokenRange)}</span>
               {w.jPerToken == null && (w.decodeJPerToken ?? w.prefillJPerToken) != null &&
                 ` (measured before per-repetition windows: ${formatJPerToken(w.decodeJPerToken ?? w.prefillJPerToken, w.energyScope, w.energyTier)} over one window from the first repetition to the last, untimed work included)`}
               {w.jPerTokenAboveIdle != null && ` (${formatNumber(w.jPerTokenAboveIdle, 3)} J above idle${w.jPerTokenAboveIdle < 0 ? ": below the idle baseline, noise" : ""})`}

@@ -210,10 +210,20 @@ export const powerTraceSchema = z
   });
 
 export const memorySchema = z.object({
+  /** Peak resident memory of the measuring process. */
   peakRssBytes: nullableBytes,
+  /** Model weights the engine holds. */
   modelBytes: nullableBytes,
+  /** KV cache the context allocated (for its whole context size). */
   kvBytes: nullableBytes,
+  /** GPU memory in use on the device the run used. */
   vramBytes: nullableBytes,
+  /** The measuring process before the model was loaded: the runtime's own (Node.js, llama.cpp). */
+  baselineRssBytes: nullableBytes,
+  /** KV cache the workload fills: per-token KV x (depth + prompt + generated tokens). */
+  kvUsedBytes: nullableBytes,
+  /** The rest of the peak on a CPU run: compute buffers and allocator slack (peak - baseline - weights - KV allocated). */
+  otherBytes: nullableBytes,
 });
 
 export const workloadResultSchema = z
@@ -226,7 +236,7 @@ export const workloadResultSchema = z
     status: z.enum(["ok", "error", "crash"]),
     error: optText(2000),
     samples: z.array(sampleSchema).max(1000),
-    memory: memorySchema.default({ peakRssBytes: null, modelBytes: null, kvBytes: null, vramBytes: null }),
+    memory: memorySchema.default({ peakRssBytes: null, modelBytes: null, kvBytes: null, vramBytes: null, baselineRssBytes: null, kvUsedBytes: null, otherBytes: null }),
     power: z.array(powerReadingSchema).max(16).default([]),
     /** J/token of the whole workload (any phase: pp+tg and ttft too). */
     energyPerToken: energyPerTokenSchema.nullable().default(null),

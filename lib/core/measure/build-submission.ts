@@ -24,7 +24,24 @@ export const TOKENWATT_VERSION: string = PACKAGE_VERSION;
 export const RUNNER_NAMES = ["tokenwatt-native", "tokenwatt-browser", "tokenwatt-agent-sim", "llama-bench-import"] as const;
 export type RunnerName = (typeof RUNNER_NAMES)[number];
 
-export const NO_MEMORY: WorkloadResult["memory"] = { peakRssBytes: null, modelBytes: null, kvBytes: null, vramBytes: null };
+export const NO_MEMORY: WorkloadResult["memory"] = { peakRssBytes: null, modelBytes: null, kvBytes: null, vramBytes: null, baselineRssBytes: null, kvUsedBytes: null, otherBytes: null };
+
+/**
+ * The parts of a CPU run's peak memory: the KV cache the workload fills (from the model's KV bytes
+ * per token) and what the peak holds beyond the runtime's baseline, the weights and the allocated KV
+ * cache (compute buffers, allocator slack). Null where a part is unknown or the figure would be
+ * negative (weights outside RSS: mapped files, GPU memory).
+ */
+export function memoryParts(
+  m: Pick<WorkloadResult["memory"], "peakRssBytes" | "baselineRssBytes" | "modelBytes" | "kvBytes">,
+  kvBytesPerToken: number | null,
+  tokens: { nDepth: number; nPrompt: number; nGen: number },
+  onCpu: boolean,
+): { kvUsedBytes: number | null; otherBytes: number | null } {
+  const kvUsedBytes = kvBytesPerToken == null ? null : Math.round(kvBytesPerToken * (tokens.nDepth + tokens.nPrompt + tokens.nGen));
+  const other = onCpu && m.peakRssBytes != null && m.baselineRssBytes != null && m.modelBytes != null && m.kvBytes != null ? m.peakRssBytes - m.baselineRssBytes - m.modelBytes - m.kvBytes : null;
+  return { kvUsedBytes, otherBytes: other != null && other >= 0 ? other : null };
+}
 
 /** A timed repetition as a producer measured it; its energy only where a meter was read. */
 export type MeasuredSample = Omit<Sample, "energyJ"> & { energyJ?: number | null };

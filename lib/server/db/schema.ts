@@ -143,6 +143,10 @@ export const workloadResults = pgTable(
     avgTokensPerSec: doublePrecision("avg_ts"),
     stddevTokensPerSec: doublePrecision("stddev_ts"),
     peakRssBytes: big("peak_rss_bytes"),
+    /** The measuring process before the model was loaded; the KV cache the workload fills; the rest of a CPU run's peak. */
+    baselineRssBytes: big("baseline_rss_bytes"),
+    kvUsedBytes: big("kv_used_bytes"),
+    otherBytes: big("other_bytes"),
     modelBytes: big("model_bytes"),
     kvBytes: big("kv_bytes"),
     vramBytes: big("vram_bytes"),
