@@ -32,6 +32,9 @@ export interface BenchOptions {
   meterUrl?: string;
   meterCommand?: string;
   bandwidth: boolean;
+  /** The GPU memory's bandwidth, GB/s, as its vendor reports it (the roofline of GPU backends). */
+  gpuBandwidth?: string;
+  gpuBandwidthSource?: string;
   progress: boolean;
 }
 
@@ -71,6 +74,10 @@ export async function bench(
   const idleSeconds = Number(o.idleSeconds);
   if (!Number.isFinite(idleSeconds) || idleSeconds < 0 || idleSeconds > 600) throw new CliError("--idle-seconds must be from 0 to 600");
   checkDestination(o);
+  const gpuGBps = o.gpuBandwidth == null ? null : Number(o.gpuBandwidth);
+  if (gpuGBps != null && !(Number.isFinite(gpuGBps) && gpuGBps > 0 && gpuGBps <= 100_000)) throw new CliError("--gpu-bandwidth must be GB/s, from 0 to 100000");
+  if (gpuGBps != null && !o.gpuBandwidthSource?.trim()) throw new CliError("--gpu-bandwidth needs --gpu-bandwidth-source (the datasheet it comes from)");
+  const gpuBandwidth = gpuGBps == null ? null : { gbps: gpuGBps, note: o.gpuBandwidthSource!.trim().slice(0, 300) };
   const dataDir = runnerDataDir();
   let model;
   try {
@@ -105,6 +112,7 @@ export async function bench(
       meters,
       idleSeconds: meters.length ? idleSeconds : 0,
       bandwidthGBps: o.bandwidth ? undefined : null,
+      gpuBandwidth,
       signal: controller.signal,
       onNote: (m) => log(`note: ${m}`),
       onProgress: (e) => {
@@ -156,6 +164,8 @@ export function registerBenchCommand(program: Command, deps: CliDeps): void {
     .option("--meter-url <url>", "external power meter: HTTP endpoint answering JSON watts")
     .option("--meter-command <cmd>", "external power meter: a command that prints watts")
     .option("--no-bandwidth", "skip the memory bandwidth benchmark (no roofline)")
+    .option("--gpu-bandwidth <GBps>", "the GPU memory's bandwidth as its vendor reports it, for the roofline of GPU backends (default: the vendor's figure for known GPUs)")
+    .option("--gpu-bandwidth-source <text>", "where --gpu-bandwidth comes from (a datasheet), shown beside it")
     .option("--no-progress", "no progress bar")
     .action(async (o: BenchOptions) => {
       const { code } = await bench(o, deps);
