@@ -53,15 +53,28 @@ if (workers > 1 && cluster.isPrimary) {
   const { isApiPath } = await import("../lib/server/http/routes.ts");
   const { serverDeps } = await import("../lib/server/context.ts");
   const { announceServer } = await import("../lib/server/startup.ts");
+  const { applyGate } = await import("../lib/server/http/gate-node.ts");
+  const { listenHost, serverDataDir, isPublic } = await import("../lib/server/env.ts");
+  const { loginCode } = await import("../lib/server/http/owner-access.ts");
+  const { ensureOwnerCredential } = await import("../lib/server/admin/owner.ts");
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? "/").split("?")[0];
-    if (isApiPath(pathname)) return void serveApi(req, res, serverDeps);
+    const api = isApiPath(pathname);
+    // Security headers, the Host allow-list and (owner mode) the owner's login, before any handler.
+    if (!applyGate(req, res, api)) return;
+    if (api) return void serveApi(req, res, serverDeps);
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
-  server.listen(env.PORT, () => {
+  const host = listenHost();
+  server.listen(env.PORT, host, () => {
     announceServer(env.PORT);
-    if (cluster.isPrimary) console.log(`[tokenwatt] listening on http://localhost:${env.PORT}`);
+    if (!cluster.isPrimary) return;
+    console.log(`[tokenwatt] listening on http://${host === "0.0.0.0" ? "0.0.0.0 (every interface)" : "127.0.0.1 (this machine only; --lan for phones)"}:${env.PORT}`);
+    if (!isPublic()) {
+      const code = loginCode(ensureOwnerCredential(serverDataDir()));
+      console.log(`[tokenwatt] owner login (keep it private; again with \`npx tokenwatt login-url\`): http://127.0.0.1:${env.PORT}/login?code=${code}`);
+    }
   });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.close(() => process.exit(0)));
 }

@@ -11,6 +11,8 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 process.chdir(root);
 
+// `npm start -- --lan`: listen on every interface so phones on the LAN can run /run?pair=CODE.
+if (process.argv.includes("--lan")) process.env.TOKENWATT_LAN = "1";
 const { serverEnv } = await import("../lib/server/env.ts");
 let env;
 try {

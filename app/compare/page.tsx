@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { z } from "zod";
+import { safeString } from "../../lib/core/contracts/text";
 import { serverContext } from "../../lib/server/context";
 import { compareDevices } from "../../lib/server/read/runs";
 import { formatJPerToken, formatNumber } from "../../lib/core/present/format";
@@ -12,9 +13,10 @@ export const metadata = { title: "Compare hardware · Tokenwatt" };
 const querySchema = z.object({
   devices: z
     .string()
-    .regex(/^\d+(,\d+){0,3}$/, "devices: 1 to 4 device ids separated by commas")
-    .transform((s) => [...new Set(s.split(",").map(Number))]),
-  model: z.string().trim().min(1).max(200).optional(),
+    .regex(/^\d{1,10}(,\d{1,10}){0,3}$/, "devices: 1 to 4 device ids separated by commas")
+    .transform((s) => [...new Set(s.split(",").map(Number))])
+    .refine((ids) => ids.every((n) => n >= 1 && n <= 2_147_483_647), "devices: 1 to 4 device ids separated by commas"),
+  model: safeString(200, { min: 1 }).optional(),
 });
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

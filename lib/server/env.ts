@@ -18,6 +18,14 @@ const envSchema = z.object({
   /** Ingest requests per minute per token, and the burst allowed above that rate. */
   TOKENWATT_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(600),
   TOKENWATT_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
+  /** "1": listen on every interface (phones on the LAN); default: loopback only. Pages still need the owner's login. */
+  TOKENWATT_LAN: z.enum(["0", "1"]).default("0"),
+  /** Extra host names (comma-separated) the server answers to, e.g. a reverse proxy's name; others get 421. */
+  TOKENWATT_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.:-]{1,253}$/, "a host name or address"))),
   /** "1": a public server; the results page lists published results only. */
   TOKENWATT_PUBLIC: z.enum(["0", "1"]).default("0"),
   /** Extra directories (separated by ":") whose GGUF files the browser runner may load. */
@@ -51,6 +59,12 @@ export function serverEnv(): Env {
 /** A public server shows published results only and needs admin tokens for what the owner's dashboard does freely. */
 export function isPublic(): boolean {
   return serverEnv().TOKENWATT_PUBLIC === "1";
+}
+
+/** The interface the server listens on: every one for a public server or --lan, else loopback. */
+export function listenHost(): string {
+  const e = serverEnv();
+  return e.TOKENWATT_PUBLIC === "1" || e.TOKENWATT_LAN === "1" ? "0.0.0.0" : "127.0.0.1";
 }
 
 /** The data directory (embedded database, models, web-llm artifacts, owner credential), absolute. */

@@ -126,7 +126,7 @@ describe("agent lifecycle (real PostgreSQL, production server, stories260K)", ()
     const [after] = await h.db.select().from(agents).where(eq(agents.id, a!.id));
     expect(after!.lastSeenAt.getTime()).toBeGreaterThan(running!.startedAt!.getTime());
     // the dashboard lists the agent online and the suite done
-    const html = (await (await fetch(`${srv.url}/agents`)).text()).replace(/<!-- -->/g, "");
+    const html = (await (await fetch(`${srv.url}/agents`, { headers: { cookie: srv.ownerCookie } })).text()).replace(/<!-- -->/g, "");
     expect(html).toMatch(/1 agents, 1 online/);
     expect(html).toMatch(/1 jobs: 1 completed/);
   });
@@ -151,7 +151,7 @@ describe("agent lifecycle (real PostgreSQL, production server, stories260K)", ()
   it("the dashboard's form queues a suite for one agent, and answers bad input with field errors", async () => {
     const browser = await launchBrowser();
     try {
-      const page = await browser.newPage();
+      const page = await srv!.ownerPage(browser);
       await page.goto(`${srv!.url}/agents`);
       await page.selectOption("#q-targetKind", "agent");
       await page.selectOption("#q-agentId", { label: "e2e-agent (#1)" });

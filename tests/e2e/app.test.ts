@@ -34,7 +34,7 @@ describe("app end to end (embedded database)", () => {
   });
 
   it("shows an empty state before any result", async () => {
-    const page = await browser.newPage();
+    const page = await srv!.ownerPage(browser);
     await page.goto(srv.url);
     await expect(page.getByText("No results yet").isVisible()).resolves.toBe(true);
     await page.close();
@@ -59,7 +59,7 @@ describe("app end to end (embedded database)", () => {
     });
     expect(huge.status).toBe(413);
 
-    const page = await browser.newPage();
+    const page = await srv!.ownerPage(browser);
     await page.goto(srv.url);
     const rows = page.locator("tbody tr");
     await expect(rows.count()).resolves.toBe(3);
@@ -97,7 +97,7 @@ describe("npm start on a fresh machine", () => {
     const browser = await launchBrowser();
     try {
       expect(srv.output()).toContain("no results yet: measuring this machine once");
-      const page = await browser.newPage();
+      const page = await srv!.ownerPage(browser);
       await page.goto(srv.url);
       const text = await page.locator("table").innerText();
       expect(text).toContain("Tiny-Test");

@@ -19,7 +19,7 @@ describe("browser runner page (/run)", () => {
   it("probes WebGPU and measures positive, plausible roofline figures (SwiftShader)", async () => {
     const browser = await launchBrowser(["--enable-unsafe-webgpu"]);
     try {
-      const page = await browser.newPage();
+      const page = await srv!.ownerPage(browser);
       await page.goto(`${srv.url}/run`);
       const probe = page.getByTestId("probe");
       await probe.waitFor();
@@ -45,7 +45,7 @@ describe("browser runner page (/run)", () => {
   it("says clearly when WebGPU is missing", async () => {
     const browser = await launchBrowser(["--disable-gpu", "--disable-features=WebGPU"]);
     try {
-      const page = await browser.newPage();
+      const page = await srv!.ownerPage(browser);
       await page.goto(`${srv.url}/run`);
       await page.getByTestId("probe").waitFor();
       expect(await page.getByTestId("probe").innerText()).toMatch(/does not offer WebGPU|no GPU adapter/);
@@ -58,7 +58,7 @@ describe("browser runner page (/run)", () => {
   it("runs the suite with wllama on stories260K, uploads with a pairing code from the QR panel, once", async () => {
     const browser = await launchBrowser(["--enable-unsafe-webgpu"]);
     try {
-      const page = await browser.newPage();
+      const page = await srv!.ownerPage(browser);
       await page.goto(`${srv.url}/run?auto=1&reps=2&threads=2&workloads=pp64,tg16,ttft`);
       await page.getByTestId("suite-results").waitFor({ timeout: 90_000 });
       const rows = await page.locator("[data-testid=suite-results] tbody tr").allInnerTexts();
@@ -108,7 +108,7 @@ describe("browser runner page (/run)", () => {
 
     const home = await (await fetch(`${srv.url}/`)).text();
     const ids = [...new Set([...home.matchAll(/href="\/devices\/(\d+)"/g)].map((m) => m[1]))];
-    const pages = await Promise.all(ids.map(async (id) => (await fetch(`${srv.url}/devices/${id}`)).text()));
+    const pages = await Promise.all(ids.map(async (id) => (await fetch(`${srv.url}/devices/${id}`, { headers: { cookie: srv.ownerCookie } })).text()));
     const page = pages.find((p) => p.includes('data-testid="native-vs-browser"'));
     expect(page, "a device page with native and browser results").toBeDefined();
     expect(page).toContain("node-llama-cpp cpu");
@@ -126,7 +126,7 @@ describe("browser runner page (/run)", () => {
         ["suite=v9", /unknown suite "v9"/],
         ["engine=onnx", /unknown engine "onnx"/],
       ] as const) {
-        const page = await browser.newPage();
+        const page = await srv!.ownerPage(browser);
         await page.goto(`${srv.url}/run?auto=1&reps=1&${q}`);
         await page.getByTestId("suite-error").waitFor({ timeout: 30_000 });
         expect(await page.getByTestId("suite-error").innerText()).toMatch(msg);
@@ -151,7 +151,7 @@ describe("browser runner page (/run)", () => {
   it("web-llm: says when a model needs shader-f16, when artifacts cannot be reached, and when they do not load", async () => {
     const browser = await launchBrowser(["--enable-unsafe-webgpu"]);
     const error = async (q: string) => {
-      const page = await browser.newPage();
+      const page = await srv!.ownerPage(browser);
       await page.goto(`${srv.url}/run?engine=web-llm&auto=1&reps=1&${q}`);
       await page.getByTestId("suite-error").waitFor({ timeout: 60_000 });
       const t = await page.getByTestId("suite-error").innerText();

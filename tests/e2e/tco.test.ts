@@ -38,7 +38,7 @@ describe("TCO what-if page", () => {
   });
 
   it("bad input gets a message on the field and never a NaN on screen", async () => {
-    const page = await browser.newPage();
+    const page = await srv!.ownerPage(browser);
     await page.goto(`${srv.url}/tco?offloadShare=1.5&pue=abc&year=2020`);
     const text = await page.locator("main").innerText();
     expect(text).toContain("must be between 0 and 1");
@@ -53,7 +53,7 @@ describe("TCO what-if page", () => {
   it("saves a scenario that loads from its shareable URL, and refuses invalid ones", async () => {
     const bad = await fetch(`${srv.url}/api/v1/scenarios`, { method: "POST", body: JSON.stringify({ name: "x", inputs: { offloadShare: 2 } }) });
     expect(bad.status).toBe(400);
-    const page = await browser.newPage();
+    const page = await srv!.ownerPage(browser);
     await page.goto(`${srv.url}/tco?preset=tirias2028&offloadShare=0.25`);
     page.once("dialog", (d) => d.accept("Board deck 2028"));
     await page.getByRole("button", { name: "Save scenario" }).click();
@@ -61,7 +61,7 @@ describe("TCO what-if page", () => {
     await link.waitFor();
     const url = await link.getAttribute("href");
     expect(url).toMatch(/\/tco\?scenario=[0-9a-f-]{36}$/);
-    const page2 = await browser.newPage();
+    const page2 = await srv!.ownerPage(browser);
     await page2.goto(url!);
     await expect(page2.locator("main").innerText()).resolves.toContain("Scenario: Board deck 2028");
     await expect(page2.getByTestId("power").innerText()).resolves.toMatch(/^1,000 MW/);
@@ -75,7 +75,7 @@ describe("TCO: DC energy from batch size", () => {
     const srv = await startServer();
     const browser = await launchBrowser();
     try {
-      const page = await browser.newPage();
+      const page = await srv!.ownerPage(browser);
       await page.goto(`${srv.url}/tco`);
       await page.selectOption("#dc-model", "llama-3.2-1b");
       await page.fill("#dc-batch", "256");

@@ -4,12 +4,19 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import type { Browser, Page } from "playwright-core";
 
 export interface RunningServer {
   url: string;
   dataDir: string;
   env: NodeJS.ProcessEnv;
   output: () => string;
+  /** The owner's login URL, as the server printed it. */
+  loginUrl: string;
+  /** The owner's session cookie ("tw_session=..."), as the login URL sets it: for fetching pages. */
+  ownerCookie: string;
+  /** A page in a browser context logged in as the owner (through the printed login URL). */
+  ownerPage(browser: Browser): Promise<Page>;
   stop(): Promise<void>;
 }
 
@@ -54,10 +61,21 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${out}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+  // The owner's login URL printed at start; opening it sets the session cookie.
+  let loginUrl = "";
+  for (let waited = 0; !(loginUrl = /owner login[^\n]*?(http:\/\/\S+\/login\?code=\S+)/.exec(out)?.[1] ?? "") && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  const ownerCookie = extraEnv.TOKENWATT_PUBLIC === "1" ? "" : ((await fetch(loginUrl, { redirect: "manual" })).headers.get("set-cookie") ?? "").split(";")[0]!;
   return {
     url,
     dataDir,
     env,
+    loginUrl,
+    ownerCookie,
+    ownerPage: async (browser) => {
+      const page = await browser.newPage();
+      if (loginUrl) await page.goto(loginUrl);
+      return page;
+    },
     output: () => out,
     stop: async () => {
       if (child.exitCode === null) {

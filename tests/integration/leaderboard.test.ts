@@ -209,3 +209,30 @@ describe.each(DB_KINDS)("migration 0008 on %s", (kind) => {
     }
   });
 });
+
+describe.each(DB_KINDS)("CSV exports on %s", (kind) => {
+  it("neutralise formula cells in every CSV endpoint (results, public leaderboard)", async () => {
+    const h = await openTestDb(kind);
+    try {
+      const s = sub((x) => {
+        x.device.vendor = "@SUM(1+1)";
+        x.device.model = '=HYPERLINK("http://attacker.invalid","click")';
+        x.engine.build = "+cmd|' /C calc'!A0";
+      });
+      await ingestSubmission(h.db, s, null);
+      await setPublished(h.db, { allPlausible: true }, true);
+      const admin = await createToken(h.db, `csv-admin-${kind}`, "admin");
+      const results = await (await callApi(new Request("http://t/api/v1/results?format=csv", { headers: { authorization: `Bearer ${admin}` } }), h.db)).text();
+      const board = await (await callApi(new Request("http://t/api/v1/public/leaderboard?format=csv"), h.db)).text();
+      for (const csv of [results, board]) {
+        expect(csv).toContain(`"'=HYPERLINK(""http://attacker.invalid"",""click"")"`);
+        expect(csv).toContain("'@SUM(1+1)");
+        // no cell starts with a formula character
+        for (const line of csv.trim().split("\r\n")) for (const cell of line.split(",")) expect(cell, line).not.toMatch(/^"?[=+@]/);
+      }
+      expect(results).toContain("'+cmd|' /C calc'!A0");
+    } finally {
+      await h.drop();
+    }
+  });
+});

@@ -7,7 +7,9 @@ import { hashToken } from "../../lib/server/store/tokens";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
-import { resetServerEnvForTests } from "../../lib/server/env";
+import { resetServerEnvForTests, serverDataDir } from "../../lib/server/env";
+import { ensureOwnerCredential } from "../../lib/server/admin/owner";
+import { SESSION_COOKIE, sessionValue } from "../../lib/server/http/owner-access";
 import { callApi } from "../helpers/api";
 
 describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
@@ -128,21 +130,27 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
     expect(claims.filter((c) => !c.ok).map((c) => !c.ok && c.reason)).toEqual(["used", "used"]);
   });
 
-  it("creates codes with a QR code on the owner's dashboard, and needs an admin token on a public server", async () => {
-    const r = await callApi(new Request("http://localhost:3000/api/v1/pairing-codes", { method: "POST" }), h.db);
+  it("creates codes for the owner's logged-in browser or an admin token only, with a QR code", async () => {
+    // Nobody else on the LAN, and no cross-site page (DNS rebinding: a foreign Origin), may mint codes.
+    const owner = { cookie: `${SESSION_COOKIE}=${sessionValue(ensureOwnerCredential(serverDataDir()))}`, origin: "http://localhost:3000", host: "localhost:3000" };
+    expect((await callApi(new Request("http://localhost:3000/api/v1/pairing-codes", { method: "POST" }), h.db)).status).toBe(401);
+    expect((await callApi(new Request("http://localhost:3000/api/v1/pairing-codes", { method: "POST", headers: { ...owner, origin: "http://evil.example:3000" } }), h.db)).status).toBe(401);
+    expect((await callApi(new Request("http://localhost:3000/api/v1/pairing-codes", { method: "POST", headers: { ...owner, cookie: `${SESSION_COOKIE}=forged` } }), h.db)).status).toBe(401);
+    const r = await callApi(new Request("http://localhost:3000/api/v1/pairing-codes", { method: "POST", headers: owner }), h.db);
     expect(r.status).toBe(201);
     const j = await r.json();
     expect(j.qrSvg).toMatch(/^<svg/);
     expect(j.runUrl).toMatch(new RegExp(`/run\\?pair=${j.code}$`));
     const bad = await callApi(
-      new Request("http://localhost:3000/api/v1/pairing-codes", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ttlSeconds: 5 }) }),
+      new Request("http://localhost:3000/api/v1/pairing-codes", { method: "POST", headers: { ...owner, "content-type": "application/json" }, body: JSON.stringify({ ttlSeconds: 5 }) }),
       h.db,
     );
     expect(bad.status).toBe(400);
     process.env.TOKENWATT_PUBLIC = "1";
     resetServerEnvForTests();
     try {
-      const pub = await callApi(new Request("http://x/api/v1/pairing-codes", { method: "POST" }), h.db);
+      // a public server has no owner browser: even the session cookie is not enough
+      const pub = await callApi(new Request("http://x/api/v1/pairing-codes", { method: "POST", headers: owner }), h.db);
       expect(pub.status).toBe(401);
     } finally {
       delete process.env.TOKENWATT_PUBLIC;

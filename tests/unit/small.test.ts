@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toCsv } from "../../lib/core/present/csv";
+import { dbId, safeString } from "../../lib/core/contracts/text";
 import { formatBytes, formatNumber } from "../../lib/core/present/format";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { loadEnv } from "../../lib/server/env";
@@ -9,6 +10,25 @@ describe("csv", () => {
   it("quotes fields with separators and joins arrays", () => {
     const csv = toCsv([{ a: 'x,"y"', b: null, c: [1, 2] }], ["a", "b", "c"]);
     expect(csv).toBe('a,b,c\r\n"x,""y""",,1;2\r\n');
+  });
+
+  it("neutralises cells a spreadsheet would run as formulas (OWASP), and leaves numbers alone", () => {
+    const row = { a: '=HYPERLINK("http://x","y")', b: "+cmd|' /C calc'!A0", c: "@SUM(1+1)", d: "-2+3", e: "\tx", f: -0.012, g: "-0.012", h: "plain" };
+    const [, line] = toCsv([row], Object.keys(row) as (keyof typeof row)[]).split("\r\n");
+    expect(line).toBe(`"'=HYPERLINK(""http://x"",""y"")",'+cmd|' /C calc'!A0,'@SUM(1+1),'-2+3,'\tx,-0.012,-0.012,plain`);
+  });
+});
+
+describe("text every entry point accepts", () => {
+  it("refuses NUL and other controls, line breaks in names, and bidi overrides", () => {
+    const name = safeString(50, { min: 1 });
+    expect(name.safeParse("Pixel 9").success).toBe(true);
+    for (const bad of ["a\u0000b", "a\u0007", "two\nlines", "evil\u202Efdp.exe", "x\u2066y", ""]) expect(name.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    expect(safeString(2000, { multiline: true }).safeParse("line 1\nline 2\tok").success).toBe(true);
+    expect(safeString(2000, { multiline: true }).safeParse("nul\u0000").success).toBe(false);
+    expect(dbId.safeParse("2147483647").success).toBe(true);
+    expect(dbId.safeParse("2147483648").success).toBe(false);
+    expect(dbId.safeParse("9007199254740993").success).toBe(false);
   });
 });
 

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { dbId } from "../../../lib/core/contracts/text";
 import { notFound } from "next/navigation";
 import { serverContext } from "../../../lib/server/context";
 import { getDevice, nativeVsBrowser } from "../../../lib/server/read/runs";
@@ -8,8 +9,9 @@ export const dynamic = "force-dynamic";
 
 export default async function DevicePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const n = Number(id);
-  if (!Number.isInteger(n) || n < 1) notFound();
+  const parsed = dbId.safeParse(id);
+  if (!/^\d{1,10}$/.test(id) || !parsed.success) notFound();
+  const n = parsed.data;
   const { db } = await serverContext();
   const r = await getDevice(db, n);
   if (!r) notFound();

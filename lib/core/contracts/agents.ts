@@ -6,6 +6,7 @@
  * harness as `tokenwatt bench` and uploads one submission per job.
  */
 import { z } from "zod";
+import { safeString } from "./text";
 import { DEVICE_CLASSES, deviceSchema } from "./submission";
 import { parseWorkloadId, SUITE_NAMES } from "./workloads";
 
@@ -44,8 +45,8 @@ export const enqueueBodySchema = z.object({ target: jobTargetSchema, request: jo
 
 export const registerBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
-    version: z.string().trim().min(1).max(50),
+    name: safeString(100, { min: 1 }),
+    version: safeString(50, { min: 1 }),
     device: deviceSchema,
     /** The job the agent still holds from before a restart (it will complete or abandon it); null: none. */
     currentJobId: z.uuid().nullable().default(null),
@@ -79,7 +80,7 @@ export const completeBodySchema = z.object({ submissionId: z.uuid() }).strict();
 
 export const failBodySchema = z
   .object({
-    reason: z.string().trim().min(1).max(2000),
+    reason: safeString(2000, { min: 1, multiline: true }),
     /** true: the agent stopped (SIGINT/SIGTERM, restart) rather than the measurement failing. */
     abandoned: z.boolean().default(false),
   })

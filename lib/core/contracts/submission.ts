@@ -6,6 +6,7 @@
  * Units are in the names: `...Ns` nanoseconds, `...Bytes` bytes, `...W` watts, `...J` joules.
  */
 import { z } from "zod";
+import { safeString } from "./text";
 import { parseWorkloadId } from "./workloads";
 
 export const SCHEMA_VERSION = 1 as const;
@@ -19,8 +20,9 @@ const MAX_ENERGY_J = 1e9;
 /** Points kept per power trace; a runner keeps the first ones of a longer trace. */
 export const MAX_TRACE_POINTS = 20_000;
 
-const text = (max = 200) => z.string().trim().min(1).max(max);
-const optText = (max = 200) => z.string().trim().max(max).nullable().default(null);
+const text = (max = 200) => safeString(max, { min: 1 });
+/** Optional text; over 500 characters (error messages) it may span lines. */
+const optText = (max = 200) => safeString(max, { multiline: max > 500 }).nullable().default(null);
 const count = (max: number) => z.int().min(0).max(max);
 const positiveCount = (max: number) => z.int().min(1).max(max);
 const bytes = z.int().min(0).max(MAX_BYTES);

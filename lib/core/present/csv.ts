@@ -1,7 +1,16 @@
-/** RFC 4180 CSV (pure): quotes fields containing commas, quotes or line breaks. */
+/**
+ * RFC 4180 CSV (pure): quotes fields containing commas, quotes or line breaks. A text cell that a
+ * spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is
+ * neutralised as OWASP recommends: prefixed with a single quote, so it shows as text. Numbers, and
+ * text that is exactly a number ("-0.012"), stay as they are: they cannot be formulas.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NUMBER = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 export function csvField(v: unknown): string {
   if (v === null || v === undefined) return "";
-  const s = v instanceof Date ? v.toISOString() : Array.isArray(v) ? v.join(";") : String(v);
+  let s = v instanceof Date ? v.toISOString() : Array.isArray(v) ? v.join(";") : String(v);
+  if (typeof v !== "number" && FORMULA_START.test(s) && !NUMBER.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -7,10 +7,10 @@ import os from "node:os";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { createPairingCode, DEFAULT_PAIRING_TTL_S } from "../store/pairing";
-import { withToken } from "../http/auth";
 import { readBody } from "../http/body";
+import { ownerOrAdmin } from "../http/owner-session";
 import type { Handler, ServerDeps } from "../http/deps";
-import { isPublic, BODY_LIMITS } from "../env";
+import { BODY_LIMITS } from "../env";
 
 const bodySchema = z.object({ ttlSeconds: z.int().min(10).max(86_400).optional() }).strict();
 
@@ -31,8 +31,8 @@ export function phoneOrigin(requestUrl: string, lan = lanAddresses()): { origin:
   return { origin: u.origin, loopbackOnly: true };
 }
 
-/** On the owner's dashboard anyone who can open it may create a code; a public server needs an admin token. */
-export const postPairingCode: Handler = (req, deps) => (isPublic() ? withToken(req, deps.db, ["admin"], () => createCode(req, deps)) : createCode(req, deps));
+/** The owner's logged-in browser (owner mode) or an admin token creates codes; nobody else. */
+export const postPairingCode: Handler = (req, deps) => ownerOrAdmin(req, deps.db, () => createCode(req, deps));
 
 async function createCode(req: Request, deps: ServerDeps): Promise<Response> {
   const body = await readBody(req, bodySchema, BODY_LIMITS.pairingBytes, true);

@@ -1,5 +1,6 @@
 /** POST /api/v1/scenarios: save a TCO scenario (validated field by field); answers its id and URL. */
 import { z } from "zod";
+import { safeString } from "../../core/contracts/text";
 import { validateInputs } from "../../core/tco/inputs";
 import { BODY_LIMITS } from "../env";
 import { BodyError, readBody } from "../http/body";
@@ -7,7 +8,7 @@ import type { Handler } from "../http/deps";
 import { apiError } from "../http/http";
 import { saveScenario } from "../store/scenarios";
 
-const bodySchema = z.object({ name: z.string().trim().min(1, "name: give the scenario a name").max(200), inputs: z.record(z.string(), z.unknown()) });
+const bodySchema = z.object({ name: safeString(200, { min: 1 }), inputs: z.record(safeString(100), z.unknown()) });
 
 export const postScenario: Handler = async (req, deps) => {
   let body;

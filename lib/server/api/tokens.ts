@@ -7,13 +7,14 @@
  * - POST /api/v1/admin/tokens/{name}/revoke    further uses are refused (403 token_revoked)
  */
 import { z } from "zod";
+import { safeString } from "../../core/contracts/text";
 import { BODY_LIMITS } from "../env";
 import { withToken } from "../http/auth";
 import { readBody } from "../http/body";
 import type { Handler } from "../http/deps";
 import { createToken, listTokens, revokeToken, TOKEN_ROLES } from "../store/tokens";
 
-const createBodySchema = z.object({ name: z.string().max(64), role: z.enum(TOKEN_ROLES).default("runner") }).strict();
+const createBodySchema = z.object({ name: safeString(64), role: z.enum(TOKEN_ROLES).default("runner") }).strict();
 
 export const getTokens: Handler = (req, deps) =>
   withToken(req, deps.db, ["owner"], async () => Response.json({ tokens: await listTokens(deps.db) }, { headers: { "cache-control": "no-store" } }));

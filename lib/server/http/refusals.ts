@@ -62,6 +62,15 @@ export function refuse(code: RefusalCode, message?: string, headers?: HeadersIni
  * The answer for an error a handler threw: the refusal of a known failure, or a 500 that says
  * nothing of the internals (the error is logged without the request body).
  */
+/**
+ * An error as the log keeps it: its first line, without a failed query's parameters (drizzle puts
+ * the whole submission, or a token hash, there), at most 200 characters.
+ */
+export function logLine(e: unknown): string {
+  const m = String((e as Error)?.message ?? e);
+  return m.split(/\nparams:|\n/)[0]!.slice(0, 200);
+}
+
 export function errorResponse(e: unknown): Response {
   if (e instanceof HttpError) return apiError(e.status, e.code, e.message);
   if (e instanceof BodyError) return apiError(400, e.code, e.message, e.issues);
@@ -70,6 +79,6 @@ export function errorResponse(e: unknown): Response {
   // Queueing for many agents locks every agent's pg-boss partition in one transaction; with
   // PostgreSQL's default lock table that runs out near a thousand agents (docs/scale.md).
   if ((e as { code?: string } | null)?.code === "53200") return refuse("lock_table_full", undefined, { "retry-after": "60" });
-  console.error("[tokenwatt] unhandled error in a request handler:", (e as Error)?.message ?? e);
+  console.error("[tokenwatt] unhandled error in a request handler:", logLine(e));
   return apiError(500, "internal", "internal server error; the request was not applied");
 }

@@ -7,6 +7,7 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { BACKENDS, DEVICE_CLASSES } from "../../core/contracts/submission";
+import { safeString } from "../../core/contracts/text";
 import { isLeaderboardWorkload } from "../../core/contracts/workloads";
 import { rowsOf, type Db } from "../db/client";
 import { devices, submissions, workloadResults } from "../db/schema";
@@ -59,18 +60,18 @@ export const leaderboardQuerySchema = z
   .object({
     pp: workloadParam("pp512", "pp"),
     tg: workloadParam("tg128", "tg"),
-    model: z.string().trim().max(200).optional(),
-    family: z.string().trim().max(100).optional(),
+    model: safeString(200).optional(),
+    family: safeString(100).optional(),
     size: z.enum(Object.keys(SIZE_CLASSES) as [keyof typeof SIZE_CLASSES]).optional(),
-    quant: z.string().trim().max(40).optional(),
+    quant: safeString(40).optional(),
     deviceClass: z.enum(DEVICE_CLASSES).optional(),
-    vendor: z.string().trim().max(200).optional(),
+    vendor: safeString(200).optional(),
     backend: z.enum(BACKENDS).optional(),
-    engine: z.string().trim().max(100).optional(),
-    engineVersion: z.string().trim().max(100).optional(),
+    engine: safeString(100).optional(),
+    engineVersion: safeString(100).optional(),
     /** "1": rows whose generation J/token was measured (any scope); energyScope narrows to one scope. */
     metered: z.enum(["1"]).optional(),
-    energyScope: z.string().trim().max(40).optional(),
+    energyScope: safeString(40).optional(),
     sort: z.enum(SORTABLE).default("tg_ts"),
     dir: z.enum(["asc", "desc"]).default("desc"),
     limit: z.coerce.number().int().min(1).max(1000).default(200),

@@ -3,17 +3,18 @@ import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { BACKENDS, ENGINES } from "../../core/contracts/submission";
 import type { Db } from "../db/client";
+import { dbId, safeString } from "../../core/contracts/text";
 import { devices, engines, models, submissions, workloadResults } from "../db/schema";
 
 export const resultFiltersSchema = z.object({
-  model: z.string().trim().min(1).max(200).optional(),
-  device: z.coerce.number().int().min(1).optional(),
+  model: safeString(200, { min: 1 }).optional(),
+  device: dbId.optional(),
   backend: z.enum(BACKENDS).optional(),
   engine: z.enum(ENGINES).optional(),
-  workload: z.string().trim().min(1).max(40).optional(),
+  workload: safeString(40, { min: 1 }).optional(),
   plausible: z.enum(["true", "false", "all"]).default("all"),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.coerce.number().int().min(1).optional(),
+  cursor: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   format: z.enum(["json", "csv"]).default("json"),
 });
 export type ResultFilters = z.infer<typeof resultFiltersSchema>;

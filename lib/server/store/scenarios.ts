@@ -1,5 +1,6 @@
 /** Saved TCO scenarios: validated inputs stored as JSON with the model version. */
 import { eq } from "drizzle-orm";
+import { z } from "zod";
 import { MODEL_VERSION, type TcoInputs } from "../../core/tco/model";
 import type { Db } from "../db/client";
 import { tcoScenarios } from "../db/schema";
@@ -10,7 +11,7 @@ export async function saveScenario(db: Db, name: string, inputs: TcoInputs): Pro
 }
 
 export async function loadScenario(db: Db, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!z.uuid().safeParse(id).success) return null;
   const [row] = await db.select().from(tcoScenarios).where(eq(tcoScenarios.id, id));
   return row ?? null;
 }

@@ -1,0 +1,125 @@
+/**
+ * Who may drive this server from a browser, and from which address (pure but for the owner
+ * credential it derives from). Three deployments:
+ * - the owner on a laptop: `npm start` listens on loopback only; pages need the owner's session
+ *   cookie, set by the login URL the server prints at start (derived from the owner credential, so
+ *   it survives restarts and works in every worker);
+ * - LAN phones (`npm start -- --lan`): the same, listening on every interface; a phone runs the
+ *   browser benchmark through /run?pair=CODE, which needs a pairing code, not the owner's cookie;
+ * - a public server (TOKENWATT_PUBLIC=1): pages are public (published results only), writes need tokens.
+ * In every mode a Host allow-list refuses foreign host names (DNS rebinding) with 421, and every
+ * response forbids framing and sniffing.
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+import os from "node:os";
+
+export const SESSION_COOKIE = "tw_session";
+const SESSION_MAX_AGE_S = 30 * 24 * 3600;
+
+const mac = (credential: string, purpose: string) => createHmac("sha256", credential).update(`tokenwatt-${purpose}-v1`).digest("base64url");
+
+/** The login code of the owner's login URL, and the session cookie's value: both keyed by the owner credential. */
+export const loginCode = (credential: string) => mac(credential, "login");
+export const sessionValue = (credential: string) => mac(credential, "session");
+
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+export function cookieValue(cookieHeader: string | null | undefined, name: string): string | null {
+  for (const part of (cookieHeader ?? "").split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return null;
+}
+
+export function hasOwnerSession(cookieHeader: string | null | undefined, credential: string): boolean {
+  const v = cookieValue(cookieHeader, SESSION_COOKIE);
+  return v != null && same(v, sessionValue(credential));
+}
+
+export function sessionCookie(credential: string, secure: boolean): string {
+  return `${SESSION_COOKIE}=${sessionValue(credential)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_MAX_AGE_S}${secure ? "; Secure" : ""}`;
+}
+
+/** Headers on every response: no framing (clickjacking), no MIME sniffing, no referrer leaks. */
+export const SECURITY_HEADERS: Record<string, string> = {
+  "Content-Security-Policy": "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+  "X-Frame-Options": "DENY",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "Cross-Origin-Opener-Policy": "same-origin",
+};
+
+/** Host names this server answers to: loopback, this machine's names and addresses (on the LAN), and TOKENWATT_HOSTS. */
+export function allowedHosts(o: { lan: boolean; extra: readonly string[] }, ifaces = os.networkInterfaces(), hostname = os.hostname()): Set<string> {
+  const hosts = new Set(["localhost", "127.0.0.1", "::1", ...o.extra.map((h) => h.toLowerCase())]);
+  if (o.lan) {
+    hosts.add(hostname.toLowerCase());
+    hosts.add(`${hostname.toLowerCase()}.local`);
+    for (const list of Object.values(ifaces)) for (const a of list ?? []) hosts.add(a.address.toLowerCase());
+  }
+  return hosts;
+}
+
+/** The host name of a Host header ("[::1]:3000" → "::1", "Example.com:80" → "example.com"); null when malformed. */
+export function hostName(header: string | null | undefined): string | null {
+  if (!header) return null;
+  const h = header.trim().toLowerCase();
+  const m = /^\[([0-9a-f:.]+)\](?::\d{1,5})?$/.exec(h) ?? /^([a-z0-9.-]+)(?::\d{1,5})?$/.exec(h);
+  return m ? m[1]! : null;
+}
+
+/** Paths a browser may load without the owner's session: the login, static assets, the paired /run page. */
+export function openPath(pathname: string, search: URLSearchParams): boolean {
+  if (pathname === "/login" || pathname === "/favicon.ico" || pathname === "/robots.txt") return true;
+  if (pathname.startsWith("/_next/static/")) return true;
+  if (pathname === "/run" && /^[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(search.get("pair") ?? "")) return true;
+  return false;
+}
+
+export type GateDecision =
+  | { kind: "pass" }
+  | { kind: "refuse"; status: number; body: string; contentType: string; headers?: Record<string, string> };
+
+/**
+ * The decision for one request before any handler runs. `credential`: the owner credential;
+ * `publicMode`: TOKENWATT_PUBLIC=1; API paths authenticate themselves (tokens, pairing codes, the
+ * owner's session for owner-only actions), so only the Host check applies to them.
+ */
+export function gate(
+  req: { method: string; url: string; host: string | null | undefined; cookie: string | null | undefined; secure: boolean },
+  o: { credential: string; publicMode: boolean; hosts: Set<string> | null; isApi: boolean },
+): GateDecision | { kind: "login"; status: 303; headers: Record<string, string> } {
+  const name = hostName(req.host);
+  if (o.hosts && (!name || !o.hosts.has(name))) {
+    return {
+      kind: "refuse",
+      status: 421,
+      contentType: "text/plain; charset=utf-8",
+      body: `421 Misdirected Request: this server does not answer to the host "${(req.host ?? "").slice(0, 100)}". Use localhost, or add the name to TOKENWATT_HOSTS.\n`,
+    };
+  }
+  if (o.publicMode || o.isApi) return { kind: "pass" };
+  const url = new URL(req.url, "http://x");
+  if (url.pathname === "/login") {
+    const code = url.searchParams.get("code") ?? "";
+    if (!same(code, loginCode(o.credential))) {
+      return { kind: "refuse", status: 403, contentType: "text/plain; charset=utf-8", body: "403: this login code is not this server's. Use the login URL `npm start` printed, or `npx tokenwatt login-url`.\n" };
+    }
+    return { kind: "login", status: 303, headers: { "Set-Cookie": sessionCookie(o.credential, req.secure), Location: "/" } };
+  }
+  if (openPath(url.pathname, url.searchParams) || hasOwnerSession(req.cookie, o.credential)) return { kind: "pass" };
+  return {
+    kind: "refuse",
+    status: 401,
+    contentType: "text/html; charset=utf-8",
+    body:
+      '<!doctype html><meta charset="utf-8"><title>Tokenwatt: owner login</title><main style="font-family:system-ui;max-width:40rem;margin:4rem auto">' +
+      "<h1>This dashboard belongs to its owner</h1><p>Open the login URL that <code>npm start</code> printed on the owner's machine, or print it again there with <code>npx tokenwatt login-url</code>.</p>" +
+      "<p>A phone runs the browser benchmark from the <code>/run?pair=CODE</code> link the owner's Run page gives.</p></main>",
+  };
+}
