@@ -13,6 +13,9 @@ import { adminSink } from "../lib/server/admin/sink";
 import { registerSnapshotCommand } from "../lib/server/admin/snapshot-command";
 import { registerTokenCommands } from "../lib/server/admin/token-command";
 import type { CliDeps } from "../runners/cli/deliver";
+import { readOwnerCredential, runningServer } from "../lib/server/admin/owner";
+import { loginCode } from "../lib/server/http/owner-access";
+import { CliError } from "../lib/core/cli-error";
 import { newProgram, registerDeviceCommands, run } from "../runners/cli/index";
 import { dataDir } from "../runners/env";
 
@@ -21,7 +24,18 @@ export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "..", "drizzle")
 
 export const openOwnerAdmin = (): Promise<AdminOps> => openAdmin({ dataDir: dataDir(), migrationsDir: MIGRATIONS_DIR });
 
-export const cliDeps: CliDeps = { openLocalSink: async () => adminSink(await openOwnerAdmin()) };
+/** The login URL of this data directory's server when `base` is it (the owner credential is here). */
+export function ownerLoginUrl(base: string): string | null {
+  const server = runningServer(dataDir());
+  if (!server || new URL(server.url).port !== new URL(base).port) return null;
+  try {
+    return `${base.replace(/\/$/, "")}/login?code=${loginCode(readOwnerCredential(dataDir()))}`;
+  } catch {
+    return null;
+  }
+}
+
+export const cliDeps: CliDeps = { openLocalSink: async () => adminSink(await openOwnerAdmin()), ownerLoginUrl };
 
 export function buildProgram(): Command {
   const program = newProgram();
@@ -29,6 +43,14 @@ export function buildProgram(): Command {
   registerDeviceCommands(program, cliDeps);
   registerPublishCommand(program, openOwnerAdmin);
   registerSnapshotCommand(program, openOwnerAdmin);
+  program
+    .command("login-url")
+    .description("print the owner's login URL of the server running on this data directory (keep it private)")
+    .action(() => {
+      const server = runningServer(dataDir());
+      if (!server) throw new CliError("no Tokenwatt server is running on this data directory (npm start prints the login URL when it starts)");
+      console.log(ownerLoginUrl(server.url));
+    });
   return program;
 }
 

@@ -123,6 +123,9 @@ export async function benchBrowser(o: BenchBrowserOptions, deps: CliDeps, log: (
       const token = o.token;
       await page.route(`${base}/api/v1/browser/**`, (route) => route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${token}` } }));
     }
+    // On the owner's own dashboard, log in as the owner first (pages need the owner's session).
+    const login = deps.ownerLoginUrl?.(base);
+    if (login) await page.goto(login);
     await page.goto(`${base}/run?${q}`);
     let last = "";
     const deadline = Date.now() + timeoutS * 1000;

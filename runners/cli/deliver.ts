@@ -20,6 +20,8 @@ export interface Destination {
 export interface CliDeps {
   /** The owner's local store, for runs without --server. */
   openLocalSink: OpenLocalSink;
+  /** The owner's login URL on `base` when it is this data directory's own server; else null. */
+  ownerLoginUrl?: (base: string) => string | null;
 }
 
 export function checkDestination(d: Destination): void {

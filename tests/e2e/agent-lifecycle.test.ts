@@ -143,7 +143,7 @@ describe("agent lifecycle (real PostgreSQL, production server, stories260K)", ()
     const [after] = await h.db.select().from(agents).where(eq(agents.id, a!.id));
     expect(after).toMatchObject({ status: "stopped", currentJobId: null });
     expect(await h.db.select().from(submissions)).toHaveLength(1);
-    const html = (await (await fetch(`${srv!.url}/agents`)).text()).replace(/<!-- -->/g, "");
+    const html = (await (await fetch(`${srv!.url}/agents`, { headers: { cookie: srv!.ownerCookie } })).text()).replace(/<!-- -->/g, "");
     expect(html).toMatch(/1 agents, 0 online/);
     expect(html).toMatch(/abandoned/);
   });

@@ -17,6 +17,7 @@ describe("TCO what-if page", () => {
 
   it("reproduces the Tirias preset, and a slider changes numbers, charts and the URL", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(srv.loginUrl); // the owner's dashboard
     await page.goto(`${srv.url}/tco?preset=tirias2028`);
     await expect(page.getByTestId("cost").innerText()).resolves.toContain("$15.2B");
     await expect(page.getByTestId("power").innerText()).resolves.toMatch(/^800 MW/);
