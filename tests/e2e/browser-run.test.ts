@@ -106,7 +106,7 @@ describe("browser runner page (/run)", () => {
     expect(b.stdout).toMatch(/\| stories260K \| F32 .* \| wasm \| 2 \| pp64 \|/);
     expect(b.stderr).toMatch(/stored [0-9a-f-]{36} in the server at http:\/\/127\.0\.0\.1:\d+ \(created\)/);
 
-    const home = await (await fetch(`${srv.url}/`)).text();
+    const home = await (await fetch(`${srv.url}/`, { headers: { cookie: srv.ownerCookie } })).text();
     const ids = [...new Set([...home.matchAll(/href="\/devices\/(\d+)"/g)].map((m) => m[1]))];
     const pages = await Promise.all(ids.map(async (id) => (await fetch(`${srv.url}/devices/${id}`, { headers: { cookie: srv.ownerCookie } })).text()));
     const page = pages.find((p) => p.includes('data-testid="native-vs-browser"'));
