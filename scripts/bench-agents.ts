@@ -144,7 +144,7 @@ async function main() {
       const r = await fetch(`${apiUrl}/api/v1/agents/jobs`, {
         method: "POST",
         headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
-        body: JSON.stringify({ target, request: { model: "null", workloads: ["pp16", "tg8"], repetitions: 1 } }),
+        body: JSON.stringify({ target, request: { model: "null.gguf", workloads: ["pp16", "tg8"], repetitions: 1 } }),
       });
       if (r.status !== 201) throw new Error(`enqueue failed: ${r.status} ${await r.text()}`);
       waves++;

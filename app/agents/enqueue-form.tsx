@@ -58,7 +58,7 @@ export function EnqueueForm({ agents, deviceClasses, needsToken }: { agents: { i
           ))}
         </select>,
       )}
-      {field("model", "Model", <input id="q-model" name="model" required defaultValue={v("model")} placeholder="synthetic:llama-3.2-1b:Q4_0" aria-invalid={!!state.errors.model} />, "as tokenwatt bench -m takes it, resolved on each agent")}
+      {field("model", "Model", <input id="q-model" name="model" required defaultValue={v("model")} placeholder="synthetic:llama-3.2-1b:Q4_0" aria-invalid={!!state.errors.model} />, "synthetic:<shape>:<quant>, a .gguf file name of each agent's models directory, or hf:<user>/<repo>/<file>.gguf#sha256=<hash>; never a URL or a path")}
       {field(
         "suite",
         "Suite",

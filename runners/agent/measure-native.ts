@@ -3,7 +3,9 @@
  * (one child process per workload, meters, bandwidth), reporting progress as the agent protocol
  * describes it.
  */
-import type { JobProgress } from "../../lib/core/contracts/agents";
+import fs from "node:fs";
+import path from "node:path";
+import { parseJobModel, type JobProgress } from "../../lib/core/contracts/agents";
 import { runSession } from "../native/session";
 import { contextSizeFor, resolveWorkloads } from "../../lib/core/contracts/workloads";
 import { resolveModel } from "../models/resolve";
@@ -20,7 +22,15 @@ export interface NativeMeasureOptions {
 export function nativeMeasure(o: NativeMeasureOptions): Measure {
   return async (req, { device, signal, onProgress }) => {
     const workloads = resolveWorkloads(req.suite, req.workloads);
-    const model = await resolveModel(req.model, o.dataDir);
+    // Only what parseJobModel admits: a synthetic shape, a file of this agent's models directory,
+    // or a Hugging Face file whose sha256 is checked before the engine loads it.
+    const ref = parseJobModel(req.model);
+    if ("error" in ref) throw new Error(`refused model "${req.model.slice(0, 100)}": ${ref.error}`);
+    const model = await resolveModel(ref.kind === "file" ? path.join(o.dataDir, "models", ref.name) : ref.ref, o.dataDir);
+    if (ref.kind === "hf" && model.info.sha256 !== ref.sha256) {
+      fs.rmSync(model.path, { force: true });
+      throw new Error(`${ref.ref} has sha256 ${model.info.sha256}, not the job's ${ref.sha256}: deleted without loading it`);
+    }
     const { meters, notes } = await detectMeters({ none: !o.power });
     notes.forEach((n) => o.log(`note: ${n}`));
     const ids = workloads.map((w) => w.id);

@@ -21,7 +21,8 @@ import { launchBrowser } from "../helpers/browser";
 import { createPostgresDatabase } from "../helpers/db";
 import { freePort, startServer, type RunningServer } from "../helpers/server";
 
-const STORIES = path.resolve("../shared/models/stories260K.gguf");
+/** Jobs name a file of the agent's models directory, never a path (the agent's copy is made below). */
+const STORIES = "stories260K.gguf";
 
 async function until<T>(what: string, check: () => Promise<T | undefined | null | false>, ms = 90_000, detail: () => string = () => ""): Promise<T> {
   const deadline = Date.now() + ms;
@@ -44,6 +45,8 @@ describe("agent lifecycle (real PostgreSQL, production server, stories260K)", ()
   let agent: ChildProcess | null = null;
   let agentLog = "";
   const agentDir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-agent-e2e-"));
+  fs.mkdirSync(path.join(agentDir, "models"), { recursive: true });
+  fs.copyFileSync(path.resolve("../shared/models/stories260K.gguf"), path.join(agentDir, "models", STORIES));
   const serverEnv = () => ({ DATABASE_URL: dbUrl, PORT: String(port), TOKENWATT_AGENT_TIMEOUT_S: "60" });
 
   beforeAll(async () => {
@@ -155,6 +158,11 @@ describe("agent lifecycle (real PostgreSQL, production server, stories260K)", ()
       await page.goto(`${srv!.url}/agents`);
       await page.selectOption("#q-targetKind", "agent");
       await page.selectOption("#q-agentId", { label: "e2e-agent (#1)" });
+      // an attacker's URL or a path on the agents is refused on the field
+      await page.fill("#q-model", "https://attacker.invalid/payload.gguf");
+      await page.fill("#q-workloads", "pp64");
+      await page.click("button[type=submit]");
+      await page.getByText(/never a URL or a path/).first().waitFor();
       await page.fill("#q-model", STORIES);
       await page.fill("#q-workloads", "pp64,tg");
       await page.click("button[type=submit]");

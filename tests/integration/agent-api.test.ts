@@ -89,7 +89,7 @@ describe.each(DB_KINDS)("agent over HTTP on %s", (kind) => {
     // registered = the server answered (its queue exists), not just the row written
     await until("registration", async () => logs.some((l) => l.startsWith("fleet-a: registered as agent")));
     const a = (await db.db.select().from(agents)).find((r) => r.name === "fleet-a")!;
-    const request = jobRequestSchema.parse({ model: "null", workloads: ["tg200", "pp64+tg200"], repetitions: 1 });
+    const request = jobRequestSchema.parse({ model: "null.gguf", workloads: ["tg200", "pp64+tg200"], repetitions: 1 });
     const { jobs } = await enqueueJobs(q, { kind: "agent", agentId: a.id }, request);
     const jobId = jobs[0]!.id;
     await until("progress", async () => (await jobRow(jobId))?.progress);
@@ -123,7 +123,7 @@ describe.each(DB_KINDS)("agent over HTTP on %s", (kind) => {
     // registered = the server answered (its queue exists), not just the row written
     await until("registration", async () => logs.some((l) => l.startsWith("fleet-b: registered as agent")));
     const b = (await db.db.select().from(agents)).find((r) => r.name === "fleet-b")!;
-    const { jobs } = await enqueueJobs(q, { kind: "agent", agentId: b.id }, jobRequestSchema.parse({ model: "null", workloads: ["tg500"], repetitions: 3 }));
+    const { jobs } = await enqueueJobs(q, { kind: "agent", agentId: b.id }, jobRequestSchema.parse({ model: "null.gguf", workloads: ["tg500"], repetitions: 3 }));
     await until("progress", async () => (await jobRow(jobs[0]!.id))?.progress);
     agent.stop("SIGTERM");
     await running;
@@ -154,7 +154,7 @@ describe.each(DB_KINDS)("agent over HTTP on %s", (kind) => {
     expect(r.status).toBe(403);
     expect(await r.json()).toMatchObject({ error: { code: "not_your_job" } });
     // queueing needs an admin token
-    const enqueue = { target: { kind: "all" }, request: { model: "null" } };
+    const enqueue = { target: { kind: "all" }, request: { model: "null.gguf" } };
     expect((await post("/api/v1/agents/jobs", enqueue)).status).toBe(403);
     const admin = await createToken(db.db, "admin-c", "admin");
     const created = await post("/api/v1/agents/jobs", enqueue, admin);

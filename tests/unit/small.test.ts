@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toCsv } from "../../lib/core/present/csv";
 import { dbId, safeString } from "../../lib/core/contracts/text";
+import { jobRequestSchema, parseJobModel } from "../../lib/core/contracts/agents";
 import { formatBytes, formatNumber } from "../../lib/core/present/format";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { loadEnv } from "../../lib/server/env";
@@ -74,5 +75,18 @@ describe("static snapshot", () => {
     expect(html).toContain("unavailable");
     expect(html).toContain("0.500 J (wall, external)"); // every J/token with its scope and tier
     expect(html).not.toMatch(/NaN/);
+  });
+});
+
+describe("job model references", () => {
+  it("admit synthetic shapes, file names of the agent's models directory and pinned Hugging Face files only", () => {
+    const sha = "a".repeat(64);
+    expect(parseJobModel("synthetic:llama-3.2-1b:Q4_0")).toMatchObject({ kind: "synthetic" });
+    expect(parseJobModel("Llama-3.2-1B-Q4_K_M.gguf")).toEqual({ kind: "file", name: "Llama-3.2-1B-Q4_K_M.gguf" });
+    expect(parseJobModel(`hf:bartowski/Llama-3.2-1B-GGUF/Llama-3.2-1B-Q4_0.gguf#sha256=${sha}`)).toEqual({ kind: "hf", ref: "hf:bartowski/Llama-3.2-1B-GGUF/Llama-3.2-1B-Q4_0.gguf", sha256: sha });
+    for (const bad of ["https://attacker.invalid/payload.gguf", "/etc/passwd", "../models/x.gguf", "hf:u/r/f.gguf", `hf:u/r/../x.gguf#sha256=${sha}`, ".hidden.gguf", "C:\\models\\x.gguf"]) {
+      expect(parseJobModel(bad), bad).toHaveProperty("error");
+      expect(jobRequestSchema.safeParse({ model: bad }).success, bad).toBe(false);
+    }
   });
 });

@@ -10,11 +10,32 @@ import { safeString } from "./text";
 import { DEVICE_CLASSES, deviceSchema } from "./submission";
 import { parseWorkloadId, SUITE_NAMES } from "./workloads";
 
+/**
+ * The model references a job may name, so that nobody who can queue a job makes every agent fetch
+ * and parse a file of their choice: a synthetic shape (`synthetic:llama-3.2-1b:Q4_0`), a file of the
+ * agent's own models directory by name (`Llama-3.2-1B-Q4_K_M.gguf`), or a Hugging Face file pinned
+ * by its sha256 (`hf:user/repo/file.gguf#sha256=<64 hex>`), checked before it is loaded. Never a
+ * URL or a path.
+ */
+export type JobModel = { kind: "synthetic"; ref: string } | { kind: "file"; name: string } | { kind: "hf"; ref: string; sha256: string };
+
+export function parseJobModel(ref: string): JobModel | { error: string } {
+  if (ref.startsWith("synthetic:")) return { kind: "synthetic", ref };
+  const hf = /^(hf:[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\/[A-Za-z0-9._\/-]+\.gguf)#sha256=([0-9a-f]{64})$/.exec(ref);
+  if (hf) return hf[1]!.includes("..") ? { error: "a Hugging Face path may not contain .." } : { kind: "hf", ref: hf[1]!, sha256: hf[2]! };
+  if (ref.startsWith("hf:")) return { error: "a Hugging Face model must be pinned by its hash: hf:<user>/<repo>/<file>.gguf#sha256=<64 hex digits>" };
+  if (/^[A-Za-z0-9._-]+\.gguf$/.test(ref) && !ref.startsWith(".")) return { kind: "file", name: ref };
+  return { error: "a job names synthetic:<shape>:<quant>, a .gguf file name of the agent's models directory, or hf:<user>/<repo>/<file>.gguf#sha256=<hash>; never a URL or a path" };
+}
+
 /** What one job measures. */
 export const jobRequestSchema = z
   .object({
-    /** A model reference as `tokenwatt bench -m` takes it: a GGUF path on the agent, hf:..., synthetic:shape:quant. */
-    model: z.string().trim().min(1).max(500),
+    /** A model reference of parseJobModel's three kinds. */
+    model: safeString(500, { min: 1 }).superRefine((ref, ctx) => {
+      const p = parseJobModel(ref);
+      if ("error" in p) ctx.addIssue({ code: "custom", message: p.error });
+    }),
     suite: z.enum(SUITE_NAMES).default("quick"),
     /** Workload ids instead of the suite, e.g. ["pp512", "tg128"]. */
     workloads: z
