@@ -31,6 +31,16 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
     );
   const stored = async () => (await h.db.select({ n: count() }).from(submissions))[0]!.n;
 
+  it("checks the code before reading the body: a bad code costs no parsing", async () => {
+    const garbage = (code: string) =>
+      callApi(new Request("http://test/api/v1/submissions", { method: "POST", headers: { "content-type": "application/json", authorization: `Pairing ${code}` }, body: "{".repeat(500_000) }), h.db, { limiter });
+    // invalid JSON would be a 400: the 401 says the body was never parsed
+    expect((await garbage("ZZZZ-ZZZZ")).status).toBe(401);
+    expect(((await (await garbage("ZZZZ-ZZZZ")).json()) as { error: { code: string } }).error.code).toBe("pairing_unknown");
+    const { code } = await createPairingCode(h.db);
+    expect((await garbage(code)).status).toBe(400); // a live code: the body is read, and refused
+  });
+
   it("a code delivers exactly one submission; a second upload with it is refused", async () => {
     const { code, expiresAt } = await createPairingCode(h.db);
     expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);

@@ -12,7 +12,7 @@ import { parseSubmission, type Submission } from "../../core/contracts/submissio
 import { agentForToken } from "../fleet/agents";
 import { BODY_LIMITS } from "../env";
 import { deviceFingerprint, ingestSubmission, type IngestResult } from "../store/ingest";
-import { attachPairingSubmission, claimPairingCode, releasePairingCode } from "../store/pairing";
+import { attachPairingSubmission, claimPairingCode, pairingCodeState, releasePairingCode } from "../store/pairing";
 import { identify } from "../http/auth";
 import type { Handler, ServerDeps } from "../http/deps";
 import { apiError, readJson } from "../http/http";
@@ -52,6 +52,9 @@ async function pairedUpload(req: Request, deps: ServerDeps, code: string, client
   // client cannot use up the uploads of every phone.
   const wait = deps.limiter.take(`pairing:${clientIp ?? "unknown"}`);
   if (wait > 0) return rateLimited(wait, "paired uploads");
+  // The code is checked before the body is read: a bad code costs no parsing.
+  const state = await pairingCodeState(deps.db, code);
+  if (state !== "open" && state !== "delivered") return refuse(`pairing_${state}`);
   const read = await readSubmission(req);
   if (!read.ok) return read.response;
   const claim = await claimPairingCode(deps.db, code, read.submission.submissionId);

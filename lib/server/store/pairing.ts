@@ -68,6 +68,19 @@ export async function attachPairingSubmission(db: Db, id: number, submissionId: 
   await db.update(pairingCodes).set({ submissionId }).where(eq(pairingCodes.id, id));
 }
 
+/**
+ * A code's state without using it, to refuse an upload before its body is read: "open" (unused,
+ * unexpired), "delivered" (used for a submission that may be retried), or why it cannot be used.
+ */
+export async function pairingCodeState(db: Db, input: string): Promise<"open" | "delivered" | "malformed" | "unknown" | "used" | "expired"> {
+  const code = normalizePairingCode(input);
+  if (!code) return "malformed";
+  const row = (await db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, hashToken(code))))[0];
+  if (!row) return "unknown";
+  if (row.usedAt) return row.submissionId ? "delivered" : "used";
+  return row.expiresAt.getTime() > Date.now() ? "open" : "expired";
+}
+
 /** Whether a code could still deliver a submission (unused, unexpired), without using it. */
 export async function pairingCodeOpen(db: Db, input: string): Promise<boolean> {
   const code = normalizePairingCode(input);
