@@ -28,6 +28,11 @@ const positiveCount = (max: number) => z.int().min(1).max(max);
 const bytes = z.int().min(0).max(MAX_BYTES);
 const nullableBytes = bytes.nullable().default(null);
 const watts = z.number().min(0).max(MAX_POWER_W);
+/**
+ * A value stored in a 4-byte float column (power traces): below float32's smallest normal value it is
+ * 0 at that precision (Postgres refuses the underflow rather than round it).
+ */
+const float32 = (v: number) => (Math.abs(v) < 1.2e-38 ? 0 : v);
 const joules = z.number().min(0).max(MAX_ENERGY_J);
 /** Energy above an idle baseline: negative when the baseline drifted above the run (noise, reported as such). */
 const joulesAboveIdle = z.number().min(-MAX_ENERGY_J).max(MAX_ENERGY_J);
@@ -93,7 +98,7 @@ export const deviceSchema = z.object({
     .nullable()
     .default(null),
   /** Measured host memory bandwidth, GB/s = 1e9 bytes/s: the roofline's ceiling for CPU decode. */
-  memoryBandwidthGBps: z.number().gt(0).max(100_000).nullable().default(null),
+  memoryBandwidthGBps: z.number().min(0.001).max(100_000).nullable().default(null),
   /**
    * How memoryBandwidthGBps was measured: `read-stream` (read-only SIMD stream, bytes read per
    * second) or `copy` (a buffer copy counting each byte once: about half the read bandwidth). Null
@@ -203,8 +208,8 @@ export const powerTraceSchema = z
     sensor: text(),
     scope: z.enum(POWER_SCOPES),
     /** Milliseconds since the start of the workload's first repetition. */
-    tMs: z.array(z.number().min(0).max(MAX_DURATION_NS / 1e6)).max(MAX_TRACE_POINTS),
-    powerW: z.array(watts).max(MAX_TRACE_POINTS),
+    tMs: z.array(z.number().min(0).max(MAX_DURATION_NS / 1e6).transform(float32)).max(MAX_TRACE_POINTS),
+    powerW: z.array(watts.transform(float32)).max(MAX_TRACE_POINTS),
   })
   .refine((t) => t.tMs.length === t.powerW.length, {
     message: "tMs and powerW must have the same length",
