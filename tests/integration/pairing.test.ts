@@ -1,9 +1,11 @@
+import { defaultInputs } from "../../lib/core/tco/model";
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
 import { claimPairingCode, createPairingCode } from "../../lib/server/store/pairing";
 import { pairingCodes, submissions } from "../../lib/server/db/schema";
 import { createToken } from "../../lib/server/store/tokens";
-import { hashToken } from "../../lib/server/store/tokens";
+import { codeHash } from "../../lib/server/store/pairing";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
@@ -48,8 +50,10 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
     const first = makeSubmission({ workloads: 2 });
     const r1 = await post(first, code.toLowerCase()); // typed on a phone: case and dash do not matter
     expect(r1.status).toBe(201);
-    const [row] = await h.db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, hashToken(code.replace("-", ""))));
+    const [row] = await h.db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, codeHash(code.replace("-", ""))));
     expect(row).toMatchObject({ submissionId: first.submissionId });
+    // stored as an HMAC keyed by the server secret, not a plain sha256 anyone could test codes against
+    expect(row!.codeHash).not.toBe(createHash("sha256").update(code.replace("-", "")).digest("hex"));
     expect(row!.usedAt).not.toBeNull();
     // the phone retries the same submission (it never got the answer): a duplicate, not an error
     const retry = await post(first, code);
@@ -73,7 +77,7 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
 
   it("removes codes that expired unused more than a day ago when it creates one", async () => {
     const { code } = await createPairingCode(h.db);
-    const hash = hashToken(code.replace("-", ""));
+    const hash = codeHash(code.replace("-", ""));
     await h.db.update(pairingCodes).set({ expiresAt: new Date(Date.now() - 2 * 86_400_000) }).where(eq(pairingCodes.codeHash, hash));
     await createPairingCode(h.db);
     expect(await h.db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, hash))).toEqual([]);
@@ -81,7 +85,7 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
 
   it("refuses expired, unknown and malformed codes, and stores nothing", async () => {
     const { code } = await createPairingCode(h.db, 60);
-    await h.db.update(pairingCodes).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(pairingCodes.codeHash, hashToken(code.replace("-", ""))));
+    await h.db.update(pairingCodes).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(pairingCodes.codeHash, codeHash(code.replace("-", ""))));
     const before = await stored();
     for (const [c, expected] of [
       [code, "pairing_expired"],
@@ -165,6 +169,24 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
     } finally {
       delete process.env.TOKENWATT_PUBLIC;
       resetServerEnvForTests();
+    }
+  });
+});
+
+describe("public write budgets", () => {
+  it("a client saves at most a few TCO scenarios at once (429 after the burst), and a name with a bidi override is refused", async () => {
+    const h = await openTestDb("pglite");
+    try {
+      const save = (name: string, clientIp = "203.0.113.7") =>
+        callApi(new Request("http://t/api/v1/scenarios", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, inputs: defaultInputs() }) }), h.db, { clientIp });
+      expect((await save("invoice\u202Egnp.exe", "203.0.113.8")).status).toBe(400);
+      const statuses = [];
+      for (let i = 0; i < 7; i++) statuses.push((await save(`s${i}`)).status);
+      expect(statuses.slice(0, 5)).toEqual([201, 201, 201, 201, 201]);
+      expect(statuses.slice(5)).toEqual([429, 429]);
+      expect((await save("other client", "203.0.113.9")).status).toBe(201);
+    } finally {
+      await h.drop();
     }
   });
 });

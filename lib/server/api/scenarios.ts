@@ -7,10 +7,17 @@ import { BodyError, readBody } from "../http/body";
 import type { Handler } from "../http/deps";
 import { apiError } from "../http/http";
 import { saveScenario } from "../store/scenarios";
+import { createRateLimiter } from "../http/rate-limit";
+import { refuse } from "../http/refusals";
 
 const bodySchema = z.object({ name: safeString(200, { min: 1 }), inputs: z.record(safeString(100), z.unknown()) });
 
-export const postScenario: Handler = async (req, deps) => {
+/** Saved scenarios are public links: a client saves at most 10 a minute (5 at once). */
+const scenarioLimiter = createRateLimiter(10, 5);
+
+export const postScenario: Handler = async (req, deps, _params, info) => {
+  const wait = scenarioLimiter.take(`scenario:${info.clientIp ?? "unknown"}`);
+  if (wait > 0) return refuse("rate_limited", `too many saved scenarios; retry in ${wait} s`, { "retry-after": String(wait) });
   let body;
   try {
     body = await readBody(req, bodySchema, BODY_LIMITS.scenarioBytes);

@@ -1,13 +1,23 @@
 /**
  * Pairing codes: a short, single-use, short-lived secret that lets one browser (a phone on the
- * LAN) upload one submission. Only the code's sha256 is stored. Consuming is one conditional
+ * LAN) upload one submission. Only an HMAC of the code, keyed by the server secret, is stored. Consuming is one conditional
  * UPDATE, so two uploads racing with the same code cannot both win.
  */
 import { randomInt } from "node:crypto";
 import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { pairingCodes } from "../db/schema";
-import { hashToken } from "./tokens";
+import { createHmac } from "node:crypto";
+import { ensureOwnerCredential } from "../admin/owner";
+import { serverDataDir } from "../env";
+
+/**
+ * What is stored of a code: an HMAC keyed by this server's secret (the owner credential), so a copy
+ * of the table does not let anyone test the ~40-bit codes offline.
+ */
+export function codeHash(code: string): string {
+  return createHmac("sha256", ensureOwnerCredential(serverDataDir())).update(`pairing:${code}`).digest("hex");
+}
 
 /** No 0/O, 1/I/L: codes are read off a screen and typed on a phone. */
 const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -33,7 +43,7 @@ export async function createPairingCode(db: Db, ttlS = DEFAULT_PAIRING_TTL_S): P
   const expiresAt = new Date(Date.now() + ttlS * 1000);
   // Codes that expired unused a day ago are of no use to anyone: the table stays small.
   await db.delete(pairingCodes).where(and(isNull(pairingCodes.usedAt), lt(pairingCodes.expiresAt, sql`now() - interval '1 day'`)));
-  await db.insert(pairingCodes).values({ codeHash: hashToken(code), expiresAt });
+  await db.insert(pairingCodes).values({ codeHash: codeHash(code), expiresAt });
   return { code: formatPairingCode(code), expiresAt };
 }
 
@@ -46,7 +56,7 @@ export type PairingClaim = { ok: true; id: number; delivered?: boolean } | { ok:
 export async function claimPairingCode(db: Db, input: string, submissionId?: string): Promise<PairingClaim> {
   const code = normalizePairingCode(input);
   if (!code) return { ok: false, reason: "malformed" };
-  const hash = hashToken(code);
+  const hash = codeHash(code);
   const won = await db
     .update(pairingCodes)
     .set({ usedAt: sql`now()` })
@@ -75,7 +85,7 @@ export async function attachPairingSubmission(db: Db, id: number, submissionId: 
 export async function pairingCodeState(db: Db, input: string): Promise<"open" | "delivered" | "malformed" | "unknown" | "used" | "expired"> {
   const code = normalizePairingCode(input);
   if (!code) return "malformed";
-  const row = (await db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, hashToken(code))))[0];
+  const row = (await db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, codeHash(code))))[0];
   if (!row) return "unknown";
   if (row.usedAt) return row.submissionId ? "delivered" : "used";
   return row.expiresAt.getTime() > Date.now() ? "open" : "expired";
@@ -88,6 +98,6 @@ export async function pairingCodeOpen(db: Db, input: string): Promise<boolean> {
   const rows = await db
     .select({ id: pairingCodes.id })
     .from(pairingCodes)
-    .where(and(eq(pairingCodes.codeHash, hashToken(code)), isNull(pairingCodes.usedAt), gt(pairingCodes.expiresAt, sql`now()`)));
+    .where(and(eq(pairingCodes.codeHash, codeHash(code)), isNull(pairingCodes.usedAt), gt(pairingCodes.expiresAt, sql`now()`)));
   return rows.length > 0;
 }
