@@ -65,6 +65,19 @@ describe("owner access on the real server", () => {
     expect((await raw(`${srv.url}/api/v1/pairing-codes`, { method: "POST", headers: { origin, cookie: srv.ownerCookie } })).status).toBe(201);
   });
 
+  it("serves the agents API on the production server (GET with an admin token, 405 for a wrong method), and routes by path whatever the Host", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const admin = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", "--name", "sec-admin", "--role", "admin"], { env: srv.env, encoding: "utf8" }).trim().split("\n").pop()!;
+    const auth = { authorization: `Bearer ${admin}` };
+    const list = await raw(`${srv.url}/api/v1/agents`, { headers: auth });
+    expect(list.status).toBe(200);
+    expect(JSON.parse(list.body)).toEqual({ agents: [] });
+    expect((await raw(`${srv.url}/api/v1/agents`, { method: "HEAD", headers: auth })).status).toBe(200);
+    expect((await raw(`${srv.url}/api/v1/agents/register`, { headers: auth })).status).toBe(405);
+    // a Host that smuggles a path is refused (421), never routed by it
+    expect((await raw(`${srv.url}/api/v1/agents/heartbeat`, { method: "POST", host: "x/api/v1/agents/jobs?", headers: auth })).status).toBe(421);
+  });
+
   it("sends the security headers on every response", async () => {
     for (const p of ["/", "/api/health", "/login?code=x"]) {
       const r = await raw(`${srv.url}${p}`, { headers: { cookie: srv.ownerCookie } });

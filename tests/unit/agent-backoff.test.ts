@@ -31,10 +31,10 @@ describe("agent backoff", () => {
 describe("agent protocol contracts", () => {
   it("fills job request defaults and refuses unknown workloads and keys", () => {
     expect(jobRequestSchema.parse({ model: "m.gguf" })).toEqual({ model: "m.gguf", suite: "quick", workloads: null, repetitions: 3, threads: null, timeoutS: 3600 });
-    expect(jobRequestSchema.safeParse({ model: "m", workloads: ["pp512", "tg"] }).success).toBe(false);
-    expect(jobRequestSchema.safeParse({ model: "m", extra: 1 }).success).toBe(false);
-    expect(enqueueBodySchema.safeParse({ target: { kind: "class", deviceClass: "toaster" }, request: { model: "m" } }).success).toBe(false);
-    expect(enqueueBodySchema.safeParse({ target: { kind: "agent", agentId: 3 }, request: { model: "m" } }).success).toBe(true);
+    expect(jobRequestSchema.safeParse({ model: "m.gguf", workloads: ["pp512", "tg"] }).success).toBe(false);
+    expect(jobRequestSchema.safeParse({ model: "m.gguf", extra: 1 }).success).toBe(false);
+    expect(enqueueBodySchema.safeParse({ target: { kind: "class", deviceClass: "toaster" }, request: { model: "m.gguf" } }).success).toBe(false);
+    expect(enqueueBodySchema.safeParse({ target: { kind: "agent", agentId: 3 }, request: { model: "m.gguf" } }).success).toBe(true);
     expect(jobProgressSchema.safeParse({ workloadId: "pp512", workloadIndex: 0, workloads: 1, repetitionsDone: 0, repetitions: 3, phase: "rep" }).success).toBe(true);
   });
 });

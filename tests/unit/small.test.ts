@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { toCsv } from "../../lib/core/present/csv";
 import { dbId, safeString } from "../../lib/core/contracts/text";
+import { parseSubmission } from "../../lib/core/contracts/submission";
+import { makeSubmission } from "../helpers/fixtures";
 import { jobRequestSchema, parseJobModel } from "../../lib/core/contracts/agents";
 import { formatBytes, formatNumber } from "../../lib/core/present/format";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
@@ -24,9 +26,11 @@ describe("text every entry point accepts", () => {
   it("refuses NUL and other controls, line breaks in names, and bidi overrides", () => {
     const name = safeString(50, { min: 1 });
     expect(name.safeParse("Pixel 9").success).toBe(true);
-    for (const bad of ["a\u0000b", "a\u0007", "two\nlines", "evil\u202Efdp.exe", "x\u2066y", ""]) expect(name.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    for (const bad of ["a\u0000b", "a\u0007", "two\nlines", "evil\u202Efdp.exe", "x\u2066y", "Apple\u200B", "x\uFEFFy", ""]) expect(name.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     expect(safeString(2000, { multiline: true }).safeParse("line 1\nline 2\tok").success).toBe(true);
     expect(safeString(2000, { multiline: true }).safeParse("nul\u0000").success).toBe(false);
+    const far = { ...makeSubmission(), startedAt: "9999-12-30T00:00:00.000Z", finishedAt: "9999-12-31T00:00:00.000Z" };
+    expect(parseSubmission(far)).toMatchObject({ ok: false, issues: [expect.objectContaining({ message: "is in the future" })] });
     expect(dbId.safeParse("2147483647").success).toBe(true);
     expect(dbId.safeParse("2147483648").success).toBe(false);
     expect(dbId.safeParse("9007199254740993").success).toBe(false);

@@ -289,6 +289,10 @@ export const submissionSchema = z
     if (Date.parse(s.finishedAt) < Date.parse(s.startedAt)) {
       ctx.addIssue({ code: "custom", path: ["finishedAt"], message: "must not be before startedAt" });
     }
+    // A day of clock skew is tolerated; a date beyond that has not happened yet.
+    if (Date.parse(s.finishedAt) > Date.now() + 86_400_000) {
+      ctx.addIssue({ code: "custom", path: ["finishedAt"], message: "is in the future" });
+    }
     const seen = new Set<string>();
     s.workloads.forEach((w, i) => {
       if (seen.has(w.workloadId)) {

@@ -10,10 +10,13 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LINE_BREAKS = /[\t\n\r]/;
 /** Bidirectional embeddings, overrides, isolates and marks. */
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+/** Zero-width and invisible characters that make two names look alike. */
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/;
 
 export function textProblem(s: string, multiline = false): string | null {
   if (CONTROL.test(s) || (!multiline && LINE_BREAKS.test(s))) return "control characters (NUL, line breaks...) are not allowed";
   if (BIDI.test(s)) return "bidirectional override characters are not allowed";
+  if (INVISIBLE.test(s)) return "zero-width (invisible) characters are not allowed";
   return null;
 }
 

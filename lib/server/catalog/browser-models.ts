@@ -36,7 +36,13 @@ function ggufFiles(dir: string, depth = 0): string[] {
   return entries.flatMap((e) => {
     const p = path.join(dir, e.name);
     // Symbolic links are followed: a models directory often links files kept elsewhere.
-    const st = e.isSymbolicLink() ? fs.statSync(p, { throwIfNoEntry: false }) : e;
+    // An unreadable entry is skipped, never a failed catalog.
+    let st: fs.Stats | fs.Dirent | undefined;
+    try {
+      st = e.isSymbolicLink() ? fs.statSync(p, { throwIfNoEntry: false }) : e;
+    } catch {
+      return [];
+    }
     if (!st) return [];
     if (st.isDirectory() && depth < MAX_DEPTH) return ggufFiles(p, depth + 1);
     return st.isFile() && e.name.endsWith(".gguf") ? [p] : [];

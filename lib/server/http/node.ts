@@ -3,6 +3,7 @@
  * /api path here, without Next's router, with the client's socket address (rate limits of paired
  * uploads); tests serve the same table on a given database.
  */
+import { hostName } from "./owner-access";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
@@ -17,7 +18,10 @@ export function toRequest(req: IncomingMessage): Request {
     else if (Array.isArray(v)) for (const x of v) headers.append(k, x);
   }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
+  // The route comes from the request line only: a Host that is not a plain host[:port] (say
+  // "x/api/v1/agents/jobs?") must not change the path.
+  const host = hostName(req.headers.host) ? req.headers.host! : "localhost";
+  return new Request(new URL(req.url ?? "/", `http://${host}`), {
     method: req.method,
     headers,
     body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
