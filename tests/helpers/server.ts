@@ -17,6 +17,8 @@ export interface RunningServer {
   ownerCookie: string;
   /** A page in a browser context logged in as the owner (through the printed login URL). */
   ownerPage(browser: Browser): Promise<Page>;
+  /** SIGKILL the whole server (a crash: nothing flushed, no goodbye); the data directory stays. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,6 +79,12 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
       return page;
     },
     output: () => out,
+    kill: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      process.kill(-child.pid!, "SIGKILL");
+      await exited;
+    },
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
