@@ -35,6 +35,14 @@ export function ensureOwnerCredential(dir: string): string {
   return fs.readFileSync(file, "utf8").trim();
 }
 
+let cachedCredential: { dir: string; value: string } | null = null;
+
+/** The owner credential of `dir`, read once per process (request paths call this). */
+export function ownerCredential(dir: string): string {
+  if (cachedCredential?.dir !== dir) cachedCredential = { dir, value: ensureOwnerCredential(dir) };
+  return cachedCredential.value;
+}
+
 const sha = (s: string) => createHash("sha256").update(s).digest();
 let ownerHash: { dir: string; hash: Buffer } | null = null;
 

@@ -4,7 +4,7 @@
  * (lib/server/http/owner-access.ts decides; this applies the decision).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ensureOwnerCredential } from "../admin/owner";
+import { ownerCredential } from "../admin/owner";
 import { isPublic, serverDataDir, serverEnv } from "../env";
 import { allowedHosts, gate, SECURITY_HEADERS } from "./owner-access";
 
@@ -22,7 +22,7 @@ export function applyGate(req: IncomingMessage, res: ServerResponse, isApi: bool
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
   const d = gate(
     { method: req.method ?? "GET", url: req.url ?? "/", host: req.headers.host, cookie: req.headers.cookie, secure: req.headers["x-forwarded-proto"] === "https" },
-    { credential: ensureOwnerCredential(serverDataDir()), publicMode: isPublic(), hosts: hostAllowList(), isApi },
+    { credential: ownerCredential(serverDataDir()), publicMode: isPublic(), hosts: hostAllowList(), isApi },
   );
   if (d.kind === "pass") return true;
   res.writeHead(d.status, d.kind === "login" ? d.headers : { "Content-Type": d.contentType, "Cache-Control": "no-store", ...d.headers });

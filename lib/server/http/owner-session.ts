@@ -3,7 +3,7 @@
  * (lib/server/http/owner-access.ts). A state change also needs an Origin of this very host (with the
  * SameSite=Strict cookie and the Host allow-list, cross-site requests and DNS rebinding cannot use it).
  */
-import { ensureOwnerCredential } from "../admin/owner";
+import { ownerCredential } from "../admin/owner";
 import { isPublic, serverDataDir } from "../env";
 import type { Db } from "../db/client";
 import { withToken } from "./auth";
@@ -11,7 +11,7 @@ import { hasOwnerSession } from "./owner-access";
 
 export function isOwnerBrowser(req: Request): boolean {
   if (isPublic()) return false;
-  if (!hasOwnerSession(req.headers.get("cookie"), ensureOwnerCredential(serverDataDir()))) return false;
+  if (!hasOwnerSession(req.headers.get("cookie"), ownerCredential(serverDataDir()))) return false;
   if (req.method === "GET" || req.method === "HEAD") return true;
   const origin = req.headers.get("origin");
   const host = req.headers.get("host") ?? new URL(req.url).host;

@@ -8,7 +8,7 @@ import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { pairingCodes } from "../db/schema";
 import { createHmac } from "node:crypto";
-import { ensureOwnerCredential } from "../admin/owner";
+import { ownerCredential } from "../admin/owner";
 import { serverDataDir } from "../env";
 
 /**
@@ -16,7 +16,7 @@ import { serverDataDir } from "../env";
  * of the table does not let anyone test the ~40-bit codes offline.
  */
 export function codeHash(code: string): string {
-  return createHmac("sha256", ensureOwnerCredential(serverDataDir())).update(`pairing:${code}`).digest("hex");
+  return createHmac("sha256", ownerCredential(serverDataDir())).update(`pairing:${code}`).digest("hex");
 }
 
 /** No 0/O, 1/I/L: codes are read off a screen and typed on a phone. */
