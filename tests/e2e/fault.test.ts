@@ -7,5 +7,7 @@ describe("fault campaign", () => {
     const r = await runFaultCampaign({ runners: 4, perRunner: 25, serverKills: 2 });
     console.log(`[fault campaign] ${JSON.stringify(r)}`);
     expect(r).toMatchObject({ stored: 100, lost: 0, duplicated: 0, partial: 0, serverAlive: true });
+    // every kill landed while submissions were still waiting to be delivered
+    expect(r.pendingAtFaults.every((n) => n > 0), JSON.stringify(r.pendingAtFaults)).toBe(true);
   });
 });

@@ -27,6 +27,8 @@ export interface CampaignResult {
   duplicated: number;
   partial: number;
   rounds: number;
+  /** Submissions still waiting in the outboxes at each fault: a fault that hit none tested nothing. */
+  pendingAtFaults: number[];
   seconds: number;
   serverAlive: boolean;
 }
@@ -71,8 +73,11 @@ export async function runFaultCampaign(o: { runners: number; perRunner: number; 
   );
   // The faults, spread over the upload.
   const faults: ("server" | "postgres")[] = [...Array(o.serverKills).fill("server"), ...Array(o.postgresRestarts ?? 0).fill("postgres")];
+  const pendingAtFaults: number[] = [];
   for (const f of faults) {
-    await sleep(300 + Math.random() * 700);
+    // Soon after the uploads start (or resume): the fault must land while submissions are in flight.
+    await sleep(50 + Math.random() * 100);
+    pendingAtFaults.push(outboxes.reduce((a, b) => a + b.pending().length, 0));
     if (f === "server") {
       log("SIGKILL the server");
       await srv.kill();
@@ -103,6 +108,7 @@ export async function runFaultCampaign(o: { runners: number; perRunner: number; 
     duplicated: counts.length - new Set(counts.map((c) => c.id)).size,
     partial: stored.filter((c) => c.n !== 2).length,
     rounds,
+    pendingAtFaults,
     seconds: (Date.now() - t0) / 1000,
     serverAlive: health,
   };

@@ -55,6 +55,22 @@ describe("rate limiter", () => {
     expect(rl.take("other", 0)).toBe(0);
     expect(rl.take("k", 1000)).toBe(0);
   });
+
+  it("holds a bounded number of keys (one per IPv6 address would be unbounded) without freeing a throttled client", () => {
+    const rl = createRateLimiter(60, 2, 100);
+    expect(rl.take("flooder", 0)).toBe(0);
+    expect(rl.take("flooder", 0)).toBe(0);
+    for (let i = 0; i < 10_000; i++) rl.take(`2001:db8::${i.toString(16)}`, 10);
+    expect(rl.size()).toBeLessThanOrEqual(100);
+    // the flooder's empty bucket was dropped only as the least recently used; kept while it floods
+    const rl2 = createRateLimiter(60, 2, 100);
+    rl2.take("flooder", 0);
+    rl2.take("flooder", 0);
+    for (let i = 0; i < 10_000; i++) {
+      rl2.take(`2001:db8::${i.toString(16)}`, 10);
+      if (i % 50 === 0) expect(rl2.take("flooder", 10)).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe("configuration", () => {
