@@ -70,7 +70,7 @@ if (workers > 1 && cluster.isPrimary) {
   server.listen(env.PORT, host, () => {
     announceServer(env.PORT);
     if (!cluster.isPrimary) return;
-    console.log(`[tokenwatt] listening on http://${host === "0.0.0.0" ? "0.0.0.0 (every interface)" : "127.0.0.1 (this machine only; --lan for phones)"}:${env.PORT}`);
+    console.log(`[tokenwatt] listening on http://${host}:${env.PORT} (${host === "0.0.0.0" ? "every interface" : "this machine only; --lan for phones"})`);
     if (!isPublic()) {
       const code = loginCode(ensureOwnerCredential(serverDataDir()));
       console.log(`[tokenwatt] owner login (keep it private; again with \`npx tokenwatt login-url\`): http://127.0.0.1:${env.PORT}/login?code=${code}`);

@@ -30,7 +30,7 @@ describe("owner access on the real server", () => {
   afterAll(async () => srv?.stop());
 
   it("listens on loopback only and prints a login URL", () => {
-    expect(srv.output()).toMatch(/listening on http:\/\/127\.0\.0\.1 \(this machine only/);
+    expect(srv.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(this machine only/);
     expect(srv.loginUrl).toMatch(/\/login\?code=[A-Za-z0-9_-]{43}$/);
   });
 
