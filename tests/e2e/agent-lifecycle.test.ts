@@ -162,7 +162,8 @@ describe("agent lifecycle (real PostgreSQL, production server, stories260K)", ()
       await page.fill("#q-model", "https://attacker.invalid/payload.gguf");
       await page.fill("#q-workloads", "pp64");
       await page.click("button[type=submit]");
-      await page.getByText(/never a URL or a path/).first().waitFor();
+      // the field's error (not its hint, which says the same): the answer has arrived before the next fill
+      await page.locator("p.field-error", { hasText: "never a URL or a path" }).waitFor();
       await page.fill("#q-model", STORIES);
       await page.fill("#q-workloads", "pp64,tg");
       await page.click("button[type=submit]");
