@@ -131,6 +131,11 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
       // a used code no longer opens it
       expect((await post(makeSubmission({ workloads: 1 }), code)).status).toBe(201);
       expect((await callApi(req(`?pair=${code}`), h.db)).status).toBe(401);
+      // guessing codes through the catalog is budgeted per client address
+      const tight = createRateLimiter(60, 3);
+      const guess = async (ip: string) => (await callApi(req("?pair=ZZZZ-ZZZZ"), h.db, { limiter: tight, clientIp: ip })).status;
+      expect([await guess("10.9.0.1"), await guess("10.9.0.1"), await guess("10.9.0.1"), await guess("10.9.0.1")]).toEqual([401, 401, 401, 429]);
+      expect(await guess("10.9.0.2")).toBe(401);
     } finally {
       delete process.env.TOKENWATT_PUBLIC;
       resetServerEnvForTests();

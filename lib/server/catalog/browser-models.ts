@@ -8,10 +8,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { ModelInfo } from "../../core/contracts/submission";
-import type { Db } from "../db/client";
 import { pairingCodeOpen } from "../store/pairing";
 import { identify } from "../http/auth";
-import type { Handler } from "../http/deps";
+import type { Handler, ServerDeps } from "../http/deps";
 import { refuse } from "../http/refusals";
 import { isPublic, serverDataDir, serverEnv } from "../env";
 import { archMetadata, modelInfoFromGguf, syntheticModelInfo, type GgufHeader } from "../../core/measure/model-info";
@@ -109,19 +108,24 @@ export async function listBrowserModels(roots = modelRoots()): Promise<(BrowserM
  * On the owner's dashboard the catalog is open (like its results). On a public server it is open
  * to a browser holding a live pairing code (`?pair=`) or a token, not to anyone who asks.
  */
-async function catalogRefusal(req: Request, db: Db): Promise<Response | null> {
+async function catalogRefusal(req: Request, deps: ServerDeps, clientIp: string | null): Promise<Response | null> {
   if (!isPublic()) return null;
   if (req.headers.get("authorization")) {
-    const who = await identify(req, db);
+    const who = await identify(req, deps.db);
     return who.ok ? null : who.refusal;
   }
   const pair = new URL(req.url).searchParams.get("pair");
-  if (pair && (await pairingCodeOpen(db, pair))) return null;
+  if (pair) {
+    // Each check is an oracle for guessing codes: budgeted per client address.
+    const wait = deps.limiter.take(`pair-check:${clientIp ?? "unknown"}`);
+    if (wait > 0) return refuse("rate_limited", `too many pairing-code checks; retry in ${wait} s`, { "retry-after": String(wait) });
+    if (await pairingCodeOpen(deps.db, pair)) return null;
+  }
   return refuse("pairing_required");
 }
 
-export const getModelList: Handler = async (req, deps) => {
-  const refused = await catalogRefusal(req, deps.db);
+export const getModelList: Handler = async (req, deps, _params, info) => {
+  const refused = await catalogRefusal(req, deps, info.clientIp);
   if (refused) return refused;
   const models = (await listBrowserModels()).map(({ path: _p, ...m }) => m);
   return Response.json({ models }, { headers: { "cache-control": "no-store" } });
@@ -149,8 +153,8 @@ export function serveFile(req: Request, file: string, contentType: string): Resp
   });
 }
 
-export const getModelFile: Handler = async (req, deps, { id }) => {
-  const refused = await catalogRefusal(req, deps.db);
+export const getModelFile: Handler = async (req, deps, { id }, info) => {
+  const refused = await catalogRefusal(req, deps, info.clientIp);
   if (refused) return refused;
   if (!/^[0-9a-f]{16}$/.test(id!)) return apiError(400, "invalid_id", "model ids are 16 hex digits (see /api/v1/browser/models)");
   const m = (await listBrowserModels()).find((x) => x.id === id);
