@@ -21,7 +21,7 @@ function hostAllowList(): Set<string> | null {
 export function applyGate(req: IncomingMessage, res: ServerResponse, isApi: boolean): boolean {
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
   const d = gate(
-    { method: req.method ?? "GET", url: req.url ?? "/", host: req.headers.host, cookie: req.headers.cookie, secure: req.headers["x-forwarded-proto"] === "https" },
+    { url: req.url ?? "/", host: req.headers.host, cookie: req.headers.cookie, secure: req.headers["x-forwarded-proto"] === "https" },
     { credential: ownerCredential(serverDataDir()), publicMode: isPublic(), hosts: hostAllowList(), isApi },
   );
   if (d.kind === "pass") return true;
@@ -30,7 +30,3 @@ export function applyGate(req: IncomingMessage, res: ServerResponse, isApi: bool
   return false;
 }
 
-/** Resets the cached allow-list (tests change the environment between servers). */
-export function resetGateForTests(): void {
-  hosts = undefined;
-}

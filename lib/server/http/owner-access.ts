@@ -91,7 +91,7 @@ export type GateDecision =
  * owner's session for owner-only actions), so only the Host check applies to them.
  */
 export function gate(
-  req: { method: string; url: string; host: string | null | undefined; cookie: string | null | undefined; secure: boolean },
+  req: { url: string; host: string | null | undefined; cookie: string | null | undefined; secure: boolean },
   o: { credential: string; publicMode: boolean; hosts: Set<string> | null; isApi: boolean },
 ): GateDecision | { kind: "login"; status: 303; headers: Record<string, string> } {
   const name = hostName(req.host);
