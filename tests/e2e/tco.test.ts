@@ -52,7 +52,7 @@ describe("TCO what-if page", () => {
   });
 
   it("saves a scenario that loads from its shareable URL, and refuses invalid ones", async () => {
-    const bad = await fetch(`${srv.url}/api/v1/scenarios`, { method: "POST", body: JSON.stringify({ name: "x", inputs: { offloadShare: 2 } }) });
+    const bad = await fetch(`${srv.url}/api/v1/scenarios`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "x", inputs: { offloadShare: 2 } }) });
     expect(bad.status).toBe(400);
     const page = await srv!.ownerPage(browser);
     await page.goto(`${srv.url}/tco?preset=tirias2028&offloadShare=0.25`);

@@ -94,7 +94,9 @@ describe.each(DB_KINDS)("HTTP API fuzz on %s", (kind) => {
         async (path, body, headers, withToken) => {
           const before = await rows();
           // half with a valid runner token, so the handlers behind the auth gate are fuzzed too
-          const r = await callApi(new Request(`http://t${path}`, { method: "POST", headers: withToken ? { ...headers, authorization: `Bearer ${token}` } : headers, body }), h.db);
+          // JSON unless the fuzzed headers say otherwise (other types are refused before the handler)
+          const sent = { "content-type": "application/json", ...headers, ...(withToken ? { authorization: `Bearer ${token}` } : {}) };
+          const r = await callApi(new Request(`http://t${path}`, { method: "POST", headers: sent, body }), h.db);
           tally[r.status] = (tally[r.status] ?? 0) + 1;
           expect(r.status, `${path} ${JSON.stringify(headers)} ${body.slice(0, 80)}`).toBeLessThan(500);
           expect(await rows()).toBe(before);
@@ -104,4 +106,25 @@ describe.each(DB_KINDS)("HTTP API fuzz on %s", (kind) => {
     );
     console.log(`[fuzz ${kind}] ${RUNS} random requests: ${JSON.stringify(tally)}`);
   }, 300_000);
+
+  it("a body a cross-site page could send without a preflight (text/plain, a form, no type) is refused with 415, nothing written", async () => {
+    const admin = await createToken(h.db, `fuzz-admin-${kind}`, "admin");
+    const valid = JSON.stringify(makeSubmission({ workloads: 1 }));
+    let client = 0;
+    for (const type of ["text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", null]) {
+      const before = await rows();
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+      const body = new Blob([valid], type ? { type } : {});
+      const r = await callApi(new Request("http://t/api/v1/submissions", { method: "POST", headers, body }), h.db);
+      expect(r.status, String(type)).toBe(415);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe("unsupported_media_type");
+      expect(await rows()).toBe(before);
+      for (const path of ["/api/v1/admin/publish", "/api/v1/agents/jobs", "/api/v1/scenarios"]) {
+        const a = await callApi(new Request(`http://t${path}`, { method: "POST", headers: { authorization: `Bearer ${admin}` }, body: new Blob(["{}"], type ? { type } : {}) }), h.db, {
+          clientIp: `10.0.${kind.length}.${++client}`, // the scenarios' per-address budget is not what is tested here
+        });
+        expect(a.status, `${path} ${type}`).toBe(415);
+      }
+    }
+  });
 });

@@ -80,6 +80,25 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
     expect(await rowCounts()).toEqual(after);
   });
 
+  it("a repeated id with other dimensions writes nothing, not even a device, model or engine row", async () => {
+    const s = makeSubmission({ workloads: 1 });
+    expect((await post(s)).status).toBe(201);
+    const dims = async () => [
+      (await h.db.select({ n: count() }).from(devices))[0]!.n,
+      (await h.db.select({ n: count() }).from(models))[0]!.n,
+      (await h.db.select({ n: count() }).from(engines))[0]!.n,
+    ];
+    const before = await dims();
+    const other = structuredClone(s);
+    other.device.model = `Never-seen ${crypto.randomUUID()}`;
+    other.model.name = `never-seen-${crypto.randomUUID()}`;
+    other.engine.version = "9.9.9-never-seen";
+    const r = await post(other);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ status: "duplicate" });
+    expect(await dims()).toEqual(before);
+  });
+
   it("answers bad input with 400 and field issues, writing nothing", async () => {
     const before = await rowCounts();
     const s = makeSubmission() as any;
@@ -134,7 +153,7 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
     const streamed = await callApi(
       new Request("http://test/api/v1/submissions", {
         method: "POST",
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
         body: stream,
         duplex: "half",
       } as RequestInit),

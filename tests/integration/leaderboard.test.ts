@@ -87,7 +87,7 @@ describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
     const runner = await createToken(h.db, `runner-${kind}`);
     const admin = await createToken(h.db, `admin-${kind}`, "admin");
     const post = (token: string | null, body: unknown) =>
-      callApi(new Request("http://t/api/v1/admin/publish", { method: "POST", headers: token ? { authorization: `Bearer ${token}` } : {}, body: JSON.stringify(body) }), h.db);
+      callApi(new Request("http://t/api/v1/admin/publish", { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) }), h.db);
     expect((await post(null, { published: true, allPlausible: true })).status).toBe(401);
     expect((await post(runner, { published: true, allPlausible: true })).status).toBe(403);
     expect((await post(admin, { published: true })).status).toBe(400);

@@ -19,8 +19,16 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads and parses a JSON body of at most `maxBytes`; throws HttpError 413 / 400. */
+/**
+ * Reads and parses a JSON body of at most `maxBytes`; throws HttpError 415 / 413 / 400.
+ * The body must be declared as JSON: a cross-site page can send text/plain (or a typeless Blob)
+ * without a CORS preflight, but not application/json, so this refusal is part of CSRF protection.
+ */
 export async function readJson(req: Request, maxBytes: number): Promise<unknown> {
+  const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json" && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
+    throw new HttpError(415, "unsupported_media_type", `send the body as JSON with "content-type: application/json" (got ${type ? JSON.stringify(type.slice(0, 60)) : "none"})`);
+  }
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new HttpError(413, "body_too_large", `request body is ${declared} bytes; the limit is ${maxBytes}`);

@@ -48,13 +48,25 @@ export function engineKey(e: Submission["engine"]): string {
 /**
  * Dimension ids already committed, per process: skips three round trips per submission once a
  * device/model/engine is known. Filled only after commit so a rolled-back row is never cached.
+ * Bounded: a client inventing a new device per submission cannot grow it without limit (the
+ * oldest entries go first; a miss costs only the round trips).
  */
+export const DIMENSION_CACHE_MAX = 10_000;
 const dimensionCaches = new WeakMap<Db, Map<string, number>>();
 function cacheOf(db: Db): Map<string, number> {
   let c = dimensionCaches.get(db);
   if (!c) dimensionCaches.set(db, (c = new Map()));
   return c;
 }
+function remember(cache: Map<string, number>, key: string, id: number): void {
+  cache.delete(key);
+  cache.set(key, id);
+  while (cache.size > DIMENSION_CACHE_MAX) cache.delete(cache.keys().next().value!);
+}
+export const dimensionCacheSize = (db: Db) => cacheOf(db).size;
+
+/** Thrown inside the transaction to roll back the dimension rows of a repeated submission id. */
+class DuplicateRollback extends Error {}
 
 async function upsertDimension(
   tx: Tx,
@@ -141,9 +153,25 @@ export async function ingestSubmission(db: Db, s: Submission, tokenId: number | 
     return insertSubmissionRows(tx, s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads);
   };
   // Known dimensions: the submission is one statement (atomic on its own). New ones: one transaction.
+  // A repeated id writes nothing: not even the device, model or engine rows a hostile repeat with
+  // other dimensions would have added (the transaction is rolled back).
   const known = [`d:${fp}`, `m:${mk}`, `e:${ek}`].every((k) => cache.has(k));
-  const status = known ? await write(db as unknown as Tx) : await db.transaction((tx) => write(tx));
-  for (const [k, v] of fresh) cache.set(k, v);
+  let status: "created" | "duplicate";
+  if (known) status = await write(db as unknown as Tx);
+  else {
+    try {
+      status = await db.transaction(async (tx) => {
+        const st = await write(tx);
+        if (st === "duplicate" && fresh.size) throw new DuplicateRollback();
+        return st;
+      });
+    } catch (e) {
+      if (!(e instanceof DuplicateRollback)) throw e;
+      status = "duplicate";
+      fresh.clear();
+    }
+  }
+  for (const [k, v] of fresh) remember(cache, k, v);
   return { status, submissionId: s.submissionId, plausible: flags.length === 0, flags };
 }
 
