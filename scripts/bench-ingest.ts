@@ -90,7 +90,13 @@ INSERT INTO pgb_child (parent_id, workload, samples, avg_ts) SELECT p.id, v.w, '
 
 async function main() {
   const dbase = await createPostgresDatabase();
-  const srv = await startServer({ DATABASE_URL: dbase.url, TOKENWATT_RATE_LIMIT_PER_MIN: "100000000", TOKENWATT_RATE_LIMIT_BURST: "100000000" });
+  const srv = await startServer({
+    DATABASE_URL: dbase.url,
+    TOKENWATT_RATE_LIMIT_PER_MIN: "100000000",
+    TOKENWATT_RATE_LIMIT_BURST: "100000000",
+    TOKENWATT_PARSE_BUDGET_MB_PER_MIN: "1000000",
+    TOKENWATT_PARSE_BUDGET_GLOBAL_MB_PER_MIN: "1000000",
+  });
   try {
     const token = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", "--name", "bench"], {
       env: srv.env,

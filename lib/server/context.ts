@@ -3,9 +3,20 @@ import { getDb } from "./db/client";
 import { getJobQueue } from "./fleet/job-queue";
 import { serverEnv } from "./env";
 import type { ServerDeps } from "./http/deps";
+import { createParseBudget, type ParseBudget } from "./http/parse-budget";
 import { createRateLimiter, type RateLimiter } from "./http/rate-limit";
 
-const g = globalThis as unknown as { __tokenwattLimiter?: RateLimiter };
+const g = globalThis as unknown as { __tokenwattLimiter?: RateLimiter; __tokenwattParseBudget?: ParseBudget };
+
+function parseBudget(): ParseBudget {
+  if (!g.__tokenwattParseBudget) {
+    const env = serverEnv();
+    const client = env.TOKENWATT_PARSE_BUDGET_MB_PER_MIN;
+    const global = env.TOKENWATT_PARSE_BUDGET_GLOBAL_MB_PER_MIN;
+    g.__tokenwattParseBudget = createParseBudget({ clientMbPerMin: client, clientBurstMb: client / 8, globalMbPerMin: global, globalBurstMb: global / 16 });
+  }
+  return g.__tokenwattParseBudget;
+}
 
 export async function serverContext() {
   const handle = await getDb();
@@ -19,5 +30,5 @@ export async function serverContext() {
 /** The route table's dependencies in this process: pg-boss starts with the first request that needs it. */
 export async function serverDeps(): Promise<ServerDeps> {
   const { db, handle, limiter } = await serverContext();
-  return { db, dbKind: handle.kind, limiter, queue: () => getJobQueue(Promise.resolve(handle)), agentTimeoutS: serverEnv().TOKENWATT_AGENT_TIMEOUT_S };
+  return { db, dbKind: handle.kind, limiter, parseBudget: parseBudget(), queue: () => getJobQueue(Promise.resolve(handle)), agentTimeoutS: serverEnv().TOKENWATT_AGENT_TIMEOUT_S };
 }

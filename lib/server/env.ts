@@ -18,6 +18,12 @@ const envSchema = z.object({
   /** Ingest requests per minute per token, and the burst allowed above that rate. */
   TOKENWATT_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(600),
   TOKENWATT_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
+  /**
+   * The parse budget (lib/server/http/parse-budget.ts): MB of request bodies a minute per client
+   * (credential, else address) and for the whole process. Bursts are 1/8 and 1/16 of a minute's worth.
+   */
+  TOKENWATT_PARSE_BUDGET_MB_PER_MIN: z.coerce.number().min(1).default(256),
+  TOKENWATT_PARSE_BUDGET_GLOBAL_MB_PER_MIN: z.coerce.number().min(1).default(2048),
   /** "1": listen on every interface (phones on the LAN); default: loopback only. Pages still need the owner's login. */
   TOKENWATT_LAN: z.enum(["0", "1"]).default("0"),
   /** Extra host names (comma-separated) the server answers to, e.g. a reverse proxy's name; others get 421. */

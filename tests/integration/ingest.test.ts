@@ -3,6 +3,7 @@ import { count, eq } from "drizzle-orm";
 import { createToken, revokeToken } from "../../lib/server/store/tokens";
 import { powerReadings, powerTraces, submissions, workloadResults, devices, models, engines } from "../../lib/server/db/schema";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
+import { createParseBudget } from "../../lib/server/http/parse-budget";
 import { makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { callApi } from "../helpers/api";
@@ -78,6 +79,37 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ status: "duplicate" });
     expect(await rowCounts()).toEqual(after);
+  });
+
+  it("the parse budget: a client over its MB a minute gets 429, the process over its own 503, both before the body is read; bad credentials spend nothing", async () => {
+    // A submission of about 0.9 MB: long power traces.
+    const big = () => {
+      const s = makeSubmission({ workloads: 10 }) as any;
+      for (const w of s.workloads) w.powerTrace = [{ sensor: "intel-rapl:0", scope: "package", tMs: Array.from({ length: 7000 }, (_, i) => i * 100.5), powerW: Array.from({ length: 7000 }, () => 14.25) }];
+      return s;
+    };
+    const other = await createToken(h.db, `budget-other-${kind}`);
+    const parseBudget = createParseBudget({ clientMbPerMin: 2, clientBurstMb: 2, globalMbPerMin: 3, globalBurstMb: 3 });
+    const send = (s: unknown, auth = token) =>
+      callApi(new Request("http://test/api/v1/submissions", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${auth}` }, body: JSON.stringify(s) }), h.db, { limiter, parseBudget, clientIp: "10.9.9.9" });
+    // Unknown tokens are refused before the body is read: they cost nobody's budget.
+    for (let i = 0; i < 5; i++) expect((await send(big(), "not-a-token")).status).toBe(401);
+    expect((await send(big())).status).toBe(201);
+    expect((await send(big())).status).toBe(201);
+    const before = await rowCounts();
+    const third = big();
+    const r = await send(third);
+    expect(r.status).toBe(429);
+    expect(r.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect((await r.json()).error.code).toBe("parse_budget");
+    expect(await rowCounts()).toEqual(before);
+    // Another client has its own budget, up to the process's: then 503 for everyone.
+    expect((await send(big(), other)).status).toBe(201);
+    const busy = await send(big(), other);
+    expect(busy.status).toBe(503);
+    expect((await busy.json()).error.code).toBe("server_busy");
+    expect(busy.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(await rowCounts()).toEqual({ ...before, submissions: before.submissions + 1, workloads: before.workloads + 10, readings: before.readings + 11, traces: before.traces + 10 });
   });
 
   it("a repeated id with other dimensions writes nothing, not even a device, model or engine row", async () => {

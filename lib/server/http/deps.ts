@@ -1,12 +1,15 @@
 /** What a request handler may use: the database, the rate limiter, the fleet's job queue. */
 import type { Db } from "../db/client";
 import type { JobQueue } from "../fleet/job-queue";
+import type { ParseBudget } from "./parse-budget";
 import type { RateLimiter } from "./rate-limit";
 
 export interface ServerDeps {
   db: Db;
   dbKind: "pglite" | "postgres";
   limiter: RateLimiter;
+  /** What request bodies may cost to read and validate (none: unlimited, as in most tests). */
+  parseBudget?: ParseBudget;
   /** pg-boss, started on first use (a server without agents never starts it). */
   queue(): Promise<JobQueue>;
   /** Seconds without a heartbeat after which an agent is offline and its running job fails. */

@@ -3,6 +3,7 @@
  * and a body reader that stops at a size limit instead of buffering whatever a client sends.
  */
 import type { FieldIssue } from "../../core/contracts/submission";
+import { chargeBody } from "./parse-budget";
 
 export function apiError(status: number, code: string, message: string, issues?: FieldIssue[], headers?: HeadersInit): Response {
   return Response.json({ error: { code, message, ...(issues ? { issues } : {}) } }, { status, headers });
@@ -13,6 +14,7 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "HttpError";
@@ -33,9 +35,15 @@ export async function readJson(req: Request, maxBytes: number): Promise<unknown>
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new HttpError(413, "body_too_large", `request body is ${declared} bytes; the limit is ${maxBytes}`);
   }
+  const charge = (bytes: number) => {
+    const r = chargeBody(req, bytes);
+    if (r) throw new HttpError(r.status, r.code, r.message, { "retry-after": String(r.retryAfterS) });
+  };
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (Number.isFinite(declared)) {
+    // The parse budget (parse-budget.ts) is charged before a byte is read.
+    charge(declared);
     // Declared and within the limit: read at once (the runtime enforces the declared length).
     const buf = new Uint8Array(await req.arrayBuffer());
     if (buf.byteLength > maxBytes) throw new HttpError(413, "body_too_large", `request body exceeds the limit of ${maxBytes} bytes`);
@@ -47,6 +55,12 @@ export async function readJson(req: Request, maxBytes: number): Promise<unknown>
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
+      try {
+        charge(value.byteLength);
+      } catch (e) {
+        await reader.cancel().catch(() => {});
+        throw e;
+      }
       if (size > maxBytes) {
         await reader.cancel().catch(() => {});
         throw new HttpError(413, "body_too_large", `request body exceeds the limit of ${maxBytes} bytes`);

@@ -5,8 +5,8 @@
  * buckets that have refilled to full (they would start full anyway) are dropped, then the oldest.
  */
 export interface RateLimiter {
-  /** Returns 0 when allowed, otherwise the seconds to wait before retrying. */
-  take(key: string, now?: number): number;
+  /** Takes `cost` tokens (default 1). Returns 0 when allowed, otherwise the seconds to wait before retrying. */
+  take(key: string, now?: number, cost?: number): number;
   /** Keys held now (tests). */
   size(): number;
 }
@@ -23,18 +23,19 @@ export function createRateLimiter(ratePerMin: number, burst: number, maxKeys = 1
     }
   };
   return {
-    take(key, now = Date.now()) {
+    take(key, now = Date.now(), cost = 1) {
       const b = buckets.get(key) ?? { tokens: burst, at: now };
       b.tokens = Math.min(burst, b.tokens + (now - b.at) * perMs);
       b.at = now;
       buckets.delete(key); // re-inserted: the map stays in least-recently-used order
       if (!buckets.has(key) && buckets.size >= maxKeys) prune(now);
       buckets.set(key, b);
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
+      if (b.tokens >= cost) {
+        b.tokens -= cost;
         return 0;
       }
-      return Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
+      // A cost above the burst can never be paid: the wait is for a full bucket.
+      return Math.max(1, Math.ceil((Math.min(cost, burst) - b.tokens) / perMs / 1000));
     },
     size: () => buckets.size,
   };

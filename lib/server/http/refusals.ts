@@ -72,7 +72,7 @@ export function logLine(e: unknown): string {
 }
 
 export function errorResponse(e: unknown): Response {
-  if (e instanceof HttpError) return apiError(e.status, e.code, e.message);
+  if (e instanceof HttpError) return apiError(e.status, e.code, e.message, undefined, e.headers);
   if (e instanceof BodyError) return apiError(400, e.code, e.message, e.issues);
   if (e instanceof AgentJobError) return refuse(e.code, e.message);
   if (e instanceof TokenError) return refuse(e.code === "not_found" ? "unknown_name" : e.code, e.message);

@@ -17,6 +17,7 @@ import { getTokens, postToken, postTokenRevoke } from "../api/tokens";
 import { getModelFile, getModelList, getWebLlmFile, getWllamaWasm } from "../catalog/browser-models";
 import type { Handler, RequestInfo, ServerDeps } from "./deps";
 import { apiError } from "./http";
+import { attachParseBudget, budgetKey } from "./parse-budget";
 import { errorResponse } from "./refusals";
 
 export type Method = "GET" | "POST";
@@ -108,7 +109,9 @@ export async function dispatch(req: Request, deps: ServerDeps | (() => Promise<S
     const m = match(req.method, pathname);
     if (!m) return apiError(404, "not_found", `no API at ${req.method} ${pathname}`);
     if ("allow" in m) return apiError(405, "method_not_allowed", `${req.method} is not allowed here; use ${m.allow.join(" or ")}`, undefined, { allow: m.allow.join(", ") });
-    return await m.route.handler(req, typeof deps === "function" ? await deps() : deps, m.params, info);
+    const d = typeof deps === "function" ? await deps() : deps;
+    if (d.parseBudget && m.route.method === "POST") attachParseBudget(req, d.parseBudget, budgetKey(req, info.clientIp));
+    return await m.route.handler(req, d, m.params, info);
   } catch (e) {
     return errorResponse(e);
   }
