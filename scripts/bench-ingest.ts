@@ -3,9 +3,13 @@
  *
  * Starts the production server (scripts/start.mjs) on a fresh database, posts submissions of 10
  * workloads each with 1 and with 16 concurrent clients for a fixed time, and reports
- * submissions/s, the server's memory (RSS of its process tree) idle and under load, and the ratio
- * to a pgbench run of the same row shape (1 submission row + 10 workload rows per transaction) on
- * the same machine in the same run. The load generator shares the 2 cores with the server.
+ * submissions/s, the server's memory (RSS of its process tree) idle and under load, and two
+ * pgbench runs on the same machine in the same run: the same ingest call the server makes (the
+ * `tokenwatt_ingest` function with the same rows: what the database alone can take, the ceiling of
+ * the whole path) and a minimal row shape (1 parent + 10 child rows per transaction: what the
+ * database takes for a plain insert). Then five 1 MB submissions at once, with /api/health timed
+ * while they are read: what large bodies cost the server's thread. The load generator shares the
+ * cores with the server.
  *
  * Options (env): BENCH_SECONDS (default 10), TEST_DATABASE_URL (admin URL, default
  * postgres://postgres@127.0.0.1:5432/test).
@@ -14,6 +18,10 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sql } from "drizzle-orm";
+import { parseSubmission, type Submission } from "../lib/core/contracts/submission";
+import { openDb, rowsOf } from "../lib/server/db/client";
+import { submissionRow, workloadRow } from "../lib/server/store/ingest";
 import { makeSubmission } from "../tests/helpers/fixtures";
 import { createPostgresDatabase } from "../tests/helpers/db";
 import { startServer } from "../tests/helpers/server";
@@ -67,6 +75,67 @@ async function load(url: string, token: string, concurrency: number, seconds: nu
   return { perSec: ((requests - failed) * 1e6) / durUs, ok: requests - failed, failed, p50Ms: p50 / 1000, p95Ms: p95 / 1000 };
 }
 
+/**
+ * A pgbench script of the server's own ingest call: the rows ingest.ts builds for the bench's
+ * submission (a fresh id per transaction), on dimension ids the HTTP runs created.
+ */
+async function ingestCallScript(url: string): Promise<string> {
+  const parsed = parseSubmission(makeSubmission({ workloads: 10 }));
+  if (!parsed.ok) throw new Error("the bench submission does not parse");
+  const s: Submission = parsed.submission;
+  const h = await openDb({ databaseUrl: url, maxConnections: 1, migrate: false });
+  const [ids] = rowsOf<{ device_id: number; model_id: number; engine_id: number }>(await h.db.execute(sql`select device_id, model_id, engine_id from submissions limit 1`));
+  await h.close();
+  if (!ids) throw new Error("no submission stored by the HTTP runs");
+  const sub = submissionRow(s, { deviceId: ids.device_id, modelId: ids.model_id, engineId: ids.engine_id }, null, []);
+  const wr = s.workloads.map((w) => workloadRow(w, true, s));
+  const reading = (x: Submission["idlePower"][number], kind: string, workloadId: string | null) => ({
+    workload_id: workloadId, kind, method: x.method, scope: x.scope, sensor: x.sensor, duration_ns: x.durationNs, energy_j: x.energyJ,
+    avg_power_w: x.avgPowerW, idle_power_w: x.idlePowerW, tier: x.tier, flags: x.flags, range_j: x.rangeJ,
+  });
+  const readings = [...s.idlePower.map((x) => reading(x, "idle", null)), ...s.workloads.flatMap((w) => w.power.map((x) => reading(x, "workload", w.workloadId)))];
+  const traces = s.workloads.flatMap((w) => w.powerTrace.map((t) => ({ workload_id: w.workloadId, sensor: t.sensor, scope: t.scope, t_ms: t.tMs, power_w: t.powerW })));
+  const lit = (o: unknown) => `'${JSON.stringify(o).replaceAll("'", "''")}'::jsonb`;
+  return `select tokenwatt_ingest(jsonb_set(${lit(sub)}, '{id}', to_jsonb(gen_random_uuid()::text)), ${lit(wr)}, ${lit(readings)}, ${lit(traces)});\n`;
+}
+
+function pgbenchScript(url: string, script: string, clients: number, seconds: number): number {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-pgbench-"));
+  fs.writeFileSync(path.join(dir, "script.sql"), script);
+  const r = spawnSync("pgbench", ["-n", "-f", path.join(dir, "script.sql"), "-c", String(clients), "-j", "2", "-T", String(seconds), url], { encoding: "utf8" });
+  const m = /tps = ([\d.]+)/.exec(r.stdout);
+  if (!m) throw new Error(`pgbench failed: ${r.stdout}\n${r.stderr}`);
+  return Number(m[1]);
+}
+
+/** Five ~1 MB submissions at once, /api/health polled meanwhile: its worst latency, and the uploads' wall time. */
+async function largeBodies(url: string, token: string) {
+  const big = () => {
+    const s = makeSubmission({ workloads: 10 }) as ReturnType<typeof makeSubmission> & { workloads: { powerTrace: unknown[] }[] };
+    for (const w of s.workloads) w.powerTrace = [{ sensor: "intel-rapl:0", scope: "package", tMs: Array.from({ length: 7000 }, (_, i) => i * 100.5), powerW: Array.from({ length: 7000 }, (_, i) => 14 + (i % 7) / 8) }];
+    return JSON.stringify(s);
+  };
+  const bodies = Array.from({ length: 5 }, big);
+  let worstHealthMs = 0;
+  let polling = true;
+  const poll = (async () => {
+    while (polling) {
+      const t = performance.now();
+      await fetch(`${url}/api/health`);
+      worstHealthMs = Math.max(worstHealthMs, performance.now() - t);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  const t0 = performance.now();
+  const statuses = await Promise.all(
+    bodies.map((body) => fetch(`${url}/api/v1/submissions`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body }).then((r) => r.status)),
+  );
+  const uploadMs = performance.now() - t0;
+  polling = false;
+  await poll;
+  return { bytes: bodies[0]!.length, statuses, uploadMs, worstHealthMs };
+}
+
 function pgbench(url: string, clients: number, seconds: number): number {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-pgbench-"));
   const setup = `drop table if exists pgb_child; drop table if exists pgb_parent;
@@ -117,20 +186,24 @@ async function main() {
       results[c] = await load(srv.url, token, c, SECONDS);
     }
     clearInterval(sampler);
-    const tps1 = pgbench(dbase.url, 1, SECONDS);
-    const tps16 = pgbench(dbase.url, 16, SECONDS);
+    const large = await largeBodies(srv.url, token);
+    const script = await ingestCallScript(dbase.url);
     for (const c of [1, 16]) {
       const r = results[c]!;
-      const tps = c === 1 ? tps1 : tps16;
+      const call = pgbenchScript(dbase.url, script, c, SECONDS);
+      const plain = pgbench(dbase.url, c, SECONDS);
       rows.push(
-        `| ${c} | ${r.perSec.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.failed} | ${tps.toFixed(0)} | ${(r.perSec / tps).toFixed(2)} |`,
+        `| ${c} | ${r.perSec.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.failed} | ${call.toFixed(0)} | ${(r.perSec / call).toFixed(2)} | ${plain.toFixed(0)} | ${(r.perSec / plain).toFixed(2)} |`,
       );
     }
     console.log(`\nIngest through HTTP into PostgreSQL, 10 workloads per submission, ${SECONDS} s per run, ${os.cpus().length} cores\n`);
-    console.log("| clients | submissions/s | p50 ms | p95 ms | failed | pgbench tx/s (same rows) | ratio |");
-    console.log("|---|---|---|---|---|---|---|");
+    console.log("| clients | submissions/s | p50 ms | p95 ms | failed | pgbench: the same ingest call, tx/s | ratio | pgbench: 1+10 plain rows, tx/s | ratio |");
+    console.log("|---|---|---|---|---|---|---|---|---|");
     rows.forEach((r) => console.log(r));
     console.log(`\nserver memory (RSS, process tree): idle ${(idleRss / 2 ** 20).toFixed(0)} MiB, peak under load ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `five ${(large.bytes / 1e6).toFixed(2)} MB submissions at once: answered ${large.statuses.join(",")} in ${large.uploadMs.toFixed(0)} ms; /api/health meanwhile: worst ${large.worstHealthMs.toFixed(0)} ms`,
+    );
   } finally {
     await srv.stop();
     await dbase.drop();
