@@ -142,6 +142,29 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
     }
   });
 
+  it("with --lan, the owner's catalog is open to this machine and the owner's browser; a phone on the LAN needs its pairing code", async () => {
+    const req = (q = "", headers: Record<string, string> = {}) => new Request(`http://x/api/v1/browser/models${q}`, { headers });
+    const owner = { cookie: `${SESSION_COOKIE}=${sessionValue(ensureOwnerCredential(serverDataDir()))}` };
+    process.env.TOKENWATT_LAN = "1";
+    resetServerEnvForTests();
+    try {
+      const phone = await callApi(req(), h.db, { clientIp: "192.168.1.23" });
+      expect(phone.status).toBe(401);
+      expect((await phone.json()).error.code).toBe("pairing_required");
+      const file = await callApi(new Request("http://x/api/v1/browser/models/0123456789abcdef"), h.db, { clientIp: "192.168.1.23" });
+      expect(file.status).toBe(401);
+      expect((await callApi(req(), h.db, { clientIp: "127.0.0.1" })).status).toBe(200);
+      expect((await callApi(req(), h.db, { clientIp: "::1" })).status).toBe(200);
+      expect((await callApi(req("", owner), h.db, { clientIp: "192.168.1.5" })).status).toBe(200);
+      expect((await callApi(req("", { cookie: `${SESSION_COOKIE}=forged` }), h.db, { clientIp: "192.168.1.5" })).status).toBe(401);
+      const { code } = await createPairingCode(h.db);
+      expect((await callApi(req(`?pair=${code}`), h.db, { clientIp: "192.168.1.23" })).status).toBe(200);
+    } finally {
+      delete process.env.TOKENWATT_LAN;
+      resetServerEnvForTests();
+    }
+  });
+
   it("only one of two simultaneous claims wins", async () => {
     const { code } = await createPairingCode(h.db);
     const claims = await Promise.all([claimPairingCode(h.db, code), claimPairingCode(h.db, code), claimPairingCode(h.db, code)]);

@@ -12,6 +12,7 @@ import { pairingCodeOpen } from "../store/pairing";
 import { identify } from "../http/auth";
 import type { Handler, ServerDeps } from "../http/deps";
 import { refuse } from "../http/refusals";
+import { isOwnerBrowser } from "../http/owner-session";
 import { isPublic, serverDataDir, serverEnv } from "../env";
 import { archMetadata, modelInfoFromGguf, syntheticModelInfo, type GgufHeader } from "../../core/measure/model-info";
 import { apiError } from "../http/http";
@@ -104,12 +105,19 @@ export async function listBrowserModels(roots = modelRoots()): Promise<(BrowserM
   return out.sort((a, b) => a.fileBytes - b.fileBytes);
 }
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
 /**
- * On the owner's dashboard the catalog is open (like its results). On a public server it is open
- * to a browser holding a live pairing code (`?pair=`) or a token, not to anyone who asks.
+ * The owner's server on loopback only: the catalog is open (only this machine can ask). With
+ * `--lan` (phones): open to this machine and the owner's logged-in browser; a phone on the LAN needs
+ * the live pairing code of its /run?pair= link, as on a public server. On a public server: a live
+ * pairing code (`?pair=`) or a token, not anyone who asks.
  */
 async function catalogRefusal(req: Request, deps: ServerDeps, clientIp: string | null): Promise<Response | null> {
-  if (!isPublic()) return null;
+  if (!isPublic()) {
+    if (serverEnv().TOKENWATT_LAN !== "1") return null;
+    if ((clientIp && LOOPBACK.test(clientIp)) || isOwnerBrowser(req)) return null;
+  }
   if (req.headers.get("authorization")) {
     const who = await identify(req, deps.db);
     return who.ok ? null : who.refusal;
