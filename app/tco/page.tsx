@@ -2,7 +2,7 @@ import { serverContext } from "../../lib/server/context";
 import { loadScenario } from "../../lib/server/store/scenarios";
 import { SIZE_CLASSES } from "../../lib/server/read/leaderboard";
 import { measuredDeviceEnergy } from "../../lib/server/read/measured-energy";
-import { inputsFromSearchParams, validateInputs } from "../../lib/core/tco/inputs";
+import { inputsFromSearchParams, upgradeInputs, validateInputs } from "../../lib/core/tco/inputs";
 import { defaultInputs } from "../../lib/core/tco/model";
 import { bottomUpPreset, tiriasPreset } from "../../lib/core/tco/presets";
 import { TcoApp } from "./tco-app";
@@ -27,7 +27,7 @@ export default async function TcoPage({ searchParams }: { searchParams: Promise<
   const scenarioId = params.get("scenario");
   if (scenarioId) {
     const s = await loadScenario(db, scenarioId);
-    const v = s ? validateInputs(s.inputs as Record<string, unknown>) : null;
+    const v = s ? validateInputs(upgradeInputs(s.inputs as Record<string, unknown>)) : null;
     if (s && v?.ok) {
       base = v.inputs;
       scenarioName = s.name;

@@ -7,9 +7,21 @@ import { z } from "zod";
 import { ASSUMPTIONS, ASSUMPTION_KEYS } from "./assumptions";
 import { defaultInputs, type TcoInputs } from "./model";
 
+/**
+ * A number from a form, a URL or JSON: a blank, whitespace or null is refused with a field message
+ * (z.coerce would read "" and null as 0).
+ */
 const num = (min: number, max: number, label: string) =>
-  z.coerce
-    .number({ error: `${label}: enter a number` })
+  z
+    .union([z.number(), z.string()], { error: `${label}: enter a number` })
+    .transform((v, ctx) => {
+      if (typeof v === "string" && v.trim() === "") {
+        ctx.addIssue({ code: "custom", message: `${label}: enter a number (it is blank)` });
+        return z.NEVER;
+      }
+      return Number(v);
+    })
+    .refine((v) => !Number.isNaN(v), `${label}: enter a number`)
     .refine(Number.isFinite, `${label}: enter a finite number`)
     .refine((v) => v >= min && v <= max, `${label}: must be between ${min} and ${max}`);
 
@@ -21,13 +33,20 @@ export const inputsSchema = z.object({
   users: num(0, 1e11, "Users"),
   queriesPerUserPerDay: num(0, 1e5, "Queries per user per day"),
   tokensPerQuery: num(0, 1e7, "Tokens per query"),
+  offloadMode: z.enum(["direct", "coverage"], { error: "offloadMode must be direct or coverage" }),
+  offloadShareStart: num(0, 1, "Offload share at the start of the ramp"),
+  rampYears: num(0, 30, "Ramp years").pipe(z.number().int("Ramp years: a whole number")),
+  horizonYears: num(1, 30, "Horizon").pipe(z.number().int("Horizon: a whole number of years")),
 });
 
 export type FieldErrors = Partial<Record<keyof TcoInputs, string>>;
 
 export function validateInputs(raw: Record<string, unknown>): { ok: true; inputs: TcoInputs } | { ok: false; errors: FieldErrors } {
   const r = inputsSchema.safeParse(raw);
+  // A missing field is named as such (zod's message would be about its type).
+  const missing = Object.keys(inputsSchema.shape).filter((k) => raw[k] === undefined);
   const errors: FieldErrors = {};
+  for (const k of missing) errors[k as keyof TcoInputs] = `${k}: missing`;
   for (const issue of r.success ? [] : r.error.issues) {
     const k = String(issue.path[0] ?? "") as keyof TcoInputs;
     errors[k] ??= issue.message;
@@ -56,4 +75,16 @@ export function inputsToSearchParams(i: TcoInputs, base: TcoInputs = defaultInpu
   const p = new URLSearchParams();
   for (const k of Object.keys(i) as (keyof TcoInputs)[]) if (i[k] !== base[k]) p.set(k, String(i[k]));
   return p;
+}
+
+/**
+ * Inputs saved by an earlier version of the model (a scenario): the fields it did not have take
+ * their defaults, except the fleet-average J/token, which v1 did not separate from the replaced
+ * model's: there it is the replaced model's facility figure, so the old scenario's results hold.
+ */
+export function upgradeInputs(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...defaultInputs(), ...raw };
+  if (raw.fleetJPerToken === undefined && raw.dcItJPerToken !== undefined) out.fleetJPerToken = Number(raw.dcItJPerToken) * Number(raw.pue ?? out.pue);
+  if (raw.offloadShareStart === undefined && raw.offloadShare !== undefined) out.offloadShareStart = raw.offloadShare;
+  return out;
 }

@@ -1,8 +1,14 @@
 /**
  * Uncertainty of the TCO model (pure): Monte Carlo over triangular distributions (low, chosen
  * value, high) of every ranged input, a tornado of one-at-a-time swings, percentiles.
+ *
+ * Decision levers (the offload share, the baseline: LEVER_KEYS) are held at their chosen values
+ * unless `sampleLevers`: they are choices, not uncertainties. The two grids (data center, users)
+ * are drawn correlated (a Gaussian copula, rho = GRID_CORRELATION): both follow the same
+ * decarbonisation. The median of the draws differs from the point result where the ranges are
+ * asymmetric around the chosen values: `medianNote` says so, with the inputs that skew it most.
  */
-import { ASSUMPTIONS, ASSUMPTION_KEYS, type AssumptionKey } from "./assumptions";
+import { ASSUMPTIONS, ASSUMPTION_KEYS, LEVER_KEYS, type AssumptionKey } from "./assumptions";
 import { evaluate, type TcoInputs, type TcoResult } from "./model";
 
 /** Deterministic PRNG (mulberry32) so a scenario's Monte Carlo is reproducible. */
@@ -53,14 +59,55 @@ function pct(sorted: Float64Array, p: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (r - lo);
 }
 
-export function monteCarlo(i: TcoInputs, draws = 10_000, seed = 1): Record<MetricKey, Percentiles> {
+/** Correlation of the data-center and the users' grid carbon intensity in the draws. */
+export const GRID_CORRELATION = 0.8;
+
+/** Standard normal CDF (Abramowitz-Stegun 7.1.26 erf, |error| < 1.5e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
+
+/** Two uniforms whose normal scores have correlation rho (Box-Muller, then the CDF). */
+export function correlatedUniforms(rand: () => number, rho: number): [number, number] {
+  const u1 = Math.max(rand(), 1e-12);
+  const u2 = rand();
+  const r = Math.sqrt(-2 * Math.log(u1));
+  const z1 = r * Math.cos(2 * Math.PI * u2);
+  const z2 = r * Math.sin(2 * Math.PI * u2);
+  return [normalCdf(z1), normalCdf(rho * z1 + Math.sqrt(1 - rho * rho) * z2)];
+}
+
+export interface MonteCarloOptions {
+  /** Sample the decision levers too (offload share, baseline). Default: held at their chosen values. */
+  sampleLevers?: boolean;
+  /** Correlation of the two grids; 0 draws them independently. */
+  gridCorrelation?: number;
+}
+
+/** The inputs a Monte Carlo draws: every ranged input, the decision levers only when asked. */
+export function sampledKeys(o: MonteCarloOptions = {}): AssumptionKey[] {
+  return ASSUMPTION_KEYS.filter((k) => o.sampleLevers || !LEVER_KEYS.includes(k));
+}
+
+export function monteCarlo(i: TcoInputs, draws = 10_000, seed = 1, o: MonteCarloOptions = {}): Record<MetricKey, Percentiles> {
   const rand = mulberry32(seed);
   const keys = Object.keys(METRICS) as MetricKey[];
   const values = Object.fromEntries(keys.map((k) => [k, new Float64Array(draws)])) as Record<MetricKey, Float64Array>;
-  const ranges = ASSUMPTION_KEYS.map((k) => [k, ...rangeOf(k, i[k]), i[k]] as const);
+  const grids: AssumptionKey[] = ["dcGridGPerKwh", "deviceGridGPerKwh"];
+  const sampled = sampledKeys(o).filter((k) => !grids.includes(k));
+  const ranges = sampled.map((k) => [k, ...rangeOf(k, i[k]), i[k]] as const);
+  const [dcLo, dcHi] = rangeOf("dcGridGPerKwh", i.dcGridGPerKwh);
+  const [usLo, usHi] = rangeOf("deviceGridGPerKwh", i.deviceGridGPerKwh);
+  const rho = o.gridCorrelation ?? GRID_CORRELATION;
   const x = { ...i };
   for (let d = 0; d < draws; d++) {
     for (const [k, lo, hi, mode] of ranges) x[k] = triangular(rand(), lo, mode, hi);
+    const [ua, ub] = correlatedUniforms(rand, rho);
+    x.dcGridGPerKwh = triangular(ua, dcLo, i.dcGridGPerKwh, dcHi);
+    x.deviceGridGPerKwh = triangular(ub, usLo, i.deviceGridGPerKwh, usHi);
     const r = evaluate(x);
     for (const k of keys) values[k][d] = METRICS[k](r);
   }
@@ -72,6 +119,29 @@ export function monteCarlo(i: TcoInputs, draws = 10_000, seed = 1): Record<Metri
       return [k, { p10: pct(v, 0.1), p50: pct(v, 0.5), p90: pct(v, 0.9), mean: s / draws }];
     }),
   ) as Record<MetricKey, Percentiles>;
+}
+
+/**
+ * Why the median of the draws differs from the point result: null when within 5%; otherwise a
+ * sentence naming the inputs whose ranges sit most asymmetrically around their chosen values,
+ * weighted by how much they move the metric (the tornado).
+ */
+export function medianNote(i: TcoInputs, metric: MetricKey, p: Percentiles, label: string, sampleLevers = false): string | null {
+  const point = METRICS[metric](evaluate(i));
+  const diff = p.p50 - point;
+  if (Math.abs(diff) <= 0.05 * Math.max(Math.abs(point), Math.abs(p.p50))) return null;
+  const skewed = tornado(i, metric, ASSUMPTION_KEYS.length)
+    .filter((b) => !LEVER_KEYS.includes(b.key))
+    .map((b) => {
+      const v = i[b.key];
+      // Where the chosen value sits in its range (0 low end, 1 high end); the middle draws symmetrically.
+      const pos = b.high > b.low ? (v - b.low) / (b.high - b.low) : 0.5;
+      return { b, weight: Math.abs(pos - 0.5) * b.swing, pos };
+    })
+    .sort((a, c) => c.weight - a.weight)
+    .slice(0, 3)
+    .map(({ b, pos }) => `${b.label.toLowerCase()} (chosen value near the ${pos < 0.5 ? "low" : "high"} end of its range)`);
+  return `The median of the draws (${label}) is ${diff > 0 ? "above" : "below"} the point result because the ranges are asymmetric around the chosen values: the draws spread further on one side. Most of it comes from ${skewed.join("; ")}.${sampleLevers ? " The decision levers (offload share, baseline) are sampled too." : " The decision levers (offload share, baseline) are held at their chosen values."}`;
 }
 
 export interface TornadoBar {
