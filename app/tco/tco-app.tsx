@@ -4,9 +4,9 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { ASSUMPTIONS, type AssumptionKey } from "../../lib/core/tco/assumptions";
 import { inputsToSearchParams, validateInputs } from "../../lib/core/tco/inputs";
-import { breakEvenDeviceJPerToken, defaultInputs, evaluate, trajectory, type TcoInputs } from "../../lib/core/tco/model";
-import { bottomUpPreset, tiriasPreset } from "../../lib/core/tco/presets";
-import { monteCarlo, tornado } from "../../lib/core/tco/uncertainty";
+import { breakEvens, defaultInputs, evaluate, horizon, trajectory, type Party, type TcoInputs } from "../../lib/core/tco/model";
+import { bottomUpPreset, REGIONS, tiriasPreset, withRegion, type RegionKey } from "../../lib/core/tco/presets";
+import { medianNote, monteCarlo, tornado } from "../../lib/core/tco/uncertainty";
 import { toCsv } from "../../lib/core/present/csv";
 import { CLOUD_MODELS, itJPerToken, type CloudModelKey } from "../../lib/core/tco/dc-energy";
 import type { MeasuredDeviceEnergy } from "../../lib/server/read/measured-energy";
@@ -57,8 +57,27 @@ function DcEnergyHelper({ onUse }: { onUse: (jPerToken: number) => void }) {
 }
 
 type Raw = Record<string, string>;
-const EXEC: AssumptionKey[] = ["offloadShare", "dcCostUsd", "dcPowerMw", "dcItJPerToken", "deviceJPerToken", "dcElectricityUsdPerKwh", "dcGridGPerKwh", "deviceGridGPerKwh"];
-const DEMAND_LABELS = { users: "Users (bottom-up)", queriesPerUserPerDay: "Queries per user per day (bottom-up)", tokensPerQuery: "Tokens per query (bottom-up)", baseYear: "Base year of the baseline" } as const;
+const EXEC: AssumptionKey[] = [
+  "offloadShare",
+  "dcCostUsd",
+  "dcPowerMw",
+  "fleetJPerToken",
+  "dcItJPerToken",
+  "deviceJPerToken",
+  "dcElectricityUsdPerKwh",
+  "residentialUsdPerKwh",
+  "dcGridGPerKwh",
+  "deviceGridGPerKwh",
+];
+const DEMAND_LABELS = {
+  users: "Users (bottom-up)",
+  queriesPerUserPerDay: "Queries per user per day (bottom-up)",
+  tokensPerQuery: "Tokens per query (bottom-up)",
+  baseYear: "Base year of the baseline",
+  offloadShareStart: "Offload share at the base year, when it ramps (fraction)",
+  rampYears: "Years to reach the target offload share (0: no ramp)",
+  horizonYears: "Horizon for totals and NPV (years)",
+} as const;
 const ADVANCED = (Object.keys(ASSUMPTIONS) as AssumptionKey[]).filter((k) => !EXEC.includes(k));
 
 const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toLocaleString("en-US", { maximumFractionDigits: digits }) : "—");
@@ -66,6 +85,7 @@ const usd = (v: number) => (Math.abs(v) >= 1e9 ? `$${fmt(v / 1e9, 2)}B` : `$${fm
 const mwh = (v: number) => (Math.abs(v) >= 1e6 ? `${fmt(v / 1e6, 2)} TWh` : `${fmt(v / 1e3, 1)} GWh`);
 const tons = (v: number) => `${fmt(v / 1e6, 2)} MtCO2e`;
 const m3 = (v: number) => `${fmt(v / 1e6, 2)} million m³`;
+const signedUsd = (v: number) => (v < 0 ? `−${usd(-v)}` : usd(v));
 
 const rawOf = (i: TcoInputs): Raw => Object.fromEntries(Object.entries(i).map(([k, v]) => [k, String(v)]));
 
@@ -86,13 +106,30 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
 
   const result = useMemo(() => evaluate(inputs), [inputs]);
   const years = useMemo(() => trajectory(inputs, inputs.year + 7), [inputs]);
+  const totals = useMemo(() => horizon(inputs), [inputs]);
   const deferred = useDeferredValue(inputs);
-  const mc = useMemo(() => monteCarlo(deferred, 10_000, 1), [deferred]);
+  const [sampleLevers, setSampleLevers] = useState(false);
+  const mc = useMemo(() => monteCarlo(deferred, 10_000, 1, { sampleLevers }), [deferred, sampleLevers]);
+  const note = useMemo(() => medianNote(deferred, "netEnergySavedMwh", mc.netEnergySavedMwh, "net energy saved", sampleLevers), [deferred, mc, sampleLevers]);
   const bars = useMemo(() => tornado(deferred, "netEnergySavedMwh"), [deferred]);
-  const breakEven = useMemo(() => breakEvenDeviceJPerToken(inputs), [inputs]);
+  const be = useMemo(() => breakEvens(inputs), [inputs]);
 
   const set = (k: string, v: string) => setRaw((r) => ({ ...r, [k]: v }));
   const applyPreset = (i: TcoInputs) => setRaw(rawOf(i));
+  const applyRegion = (side: "dc" | "users", region: string) => {
+    if (region in REGIONS) setRaw(rawOf(withRegion(inputs, side, region as RegionKey)));
+  };
+  const plainField = (k: keyof typeof DEMAND_LABELS) => (
+    <div className="field" key={k}>
+      <label htmlFor={`in-${k}`}>{DEMAND_LABELS[k]}</label>
+      <input id={`in-${k}`} type="number" step="any" value={raw[k] ?? ""} onChange={(e) => set(k, e.target.value)} aria-invalid={Boolean(errors[k])} />
+      {errors[k] && (
+        <p className="field-error" role="alert">
+          {errors[k]}
+        </p>
+      )}
+    </div>
+  );
 
   const field = (k: AssumptionKey) => {
     const a = ASSUMPTIONS[k];
@@ -126,6 +163,8 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
       dc_energy_avoided_mwh: r.dc.energyAvoidedMwh,
       dc_power_avoided_mw: r.dc.avgPowerAvoidedMw,
       device_energy_added_mwh: r.device.energyAddedMwh,
+      users_cost_usd: -r.whoPays.users.usd,
+      net_usd: r.whoPays.society.usd,
       net_energy_saved_mwh: r.net.energySavedMwh,
       net_carbon_saved_t: r.net.carbonSavedT,
       net_water_saved_m3: r.net.waterSavedM3,
@@ -186,20 +225,44 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
             </select>
           </div>
           <div className="field">
+            <label htmlFor="in-offloadMode">Offload share</label>
+            <select id="in-offloadMode" value={raw.offloadMode} onChange={(e) => set("offloadMode", e.target.value)}>
+              <option value="direct">Direct: the share is an input</option>
+              <option value="coverage">Coverage: small-model coverage x capable devices</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="region-dc">Data-center region (grid, water, price)</label>
+            <select id="region-dc" defaultValue="" onChange={(e) => applyRegion("dc", e.target.value)}>
+              <option value="">Keep the values below</option>
+              {Object.entries(REGIONS).map(([k, r]) => (
+                <option key={k} value={k}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="region-users">Users&apos; region (grid, water, price)</label>
+            <select id="region-users" defaultValue="" onChange={(e) => applyRegion("users", e.target.value)}>
+              <option value="">Keep the values below</option>
+              {Object.entries(REGIONS).map(([k, r]) => (
+                <option key={k} value={k}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+            <p className="hint">Regions set only sourced figures ({Object.values(REGIONS).map((r) => `${r.label}: ${r.source}`).join("; ")}).</p>
+          </div>
+          <div className="field">
             <label htmlFor="in-year">Year</label>
             <input id="in-year" type="number" value={raw.year ?? ""} onChange={(e) => set("year", e.target.value)} aria-invalid={Boolean(errors.year)} />
             {errors.year && <p className="field-error" role="alert">{errors.year}</p>}
           </div>
           <DcEnergyHelper onUse={(j) => set("dcItJPerToken", String(j))} />
           {EXEC.filter((k) => inputs.mode === "topDown" || (k !== "dcCostUsd" && k !== "dcPowerMw")).map(field)}
-          {inputs.mode === "bottomUp" &&
-            (["users", "queriesPerUserPerDay", "tokensPerQuery"] as const).map((k) => (
-              <div className="field" key={k}>
-                <label htmlFor={`in-${k}`}>{DEMAND_LABELS[k]}</label>
-                <input id={`in-${k}`} type="number" step="any" value={raw[k] ?? ""} onChange={(e) => set(k, e.target.value)} aria-invalid={Boolean(errors[k])} />
-                {errors[k] && <p className="field-error" role="alert">{errors[k]}</p>}
-              </div>
-            ))}
+          {inputs.mode === "bottomUp" && (["users", "queriesPerUserPerDay", "tokensPerQuery"] as const).map(plainField)}
+          {plainField("horizonYears")}
           <p className="hint" data-testid="measured-device-energy">
             Device energy:{" "}
             {measured ? (
@@ -220,15 +283,10 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
             )}
           </p>
           {/* Opens by itself when one of its fields is invalid, so every message is visible. */}
-          <details open={[...ADVANCED, "users", "queriesPerUserPerDay", "tokensPerQuery", "baseYear"].some((k) => (errors as Record<string, string>)[k]) || undefined}>
+          <details open={[...ADVANCED, "users", "queriesPerUserPerDay", "tokensPerQuery", "baseYear", "offloadShareStart", "rampYears"].some((k) => (errors as Record<string, string>)[k]) || undefined}>
             <summary>Advanced (engineers)</summary>
-            {(inputs.mode === "topDown" ? (["users", "queriesPerUserPerDay", "tokensPerQuery", "baseYear"] as const) : (["baseYear"] as const)).map((k) => (
-              <div className="field" key={k}>
-                <label htmlFor={`in-${k}`}>{DEMAND_LABELS[k]}</label>
-                <input id={`in-${k}`} type="number" step="any" value={raw[k] ?? ""} onChange={(e) => set(k, e.target.value)} />
-                {errors[k] && <p className="field-error" role="alert">{errors[k]}</p>}
-              </div>
-            ))}
+            {(inputs.mode === "topDown" ? (["users", "queriesPerUserPerDay", "tokensPerQuery", "baseYear"] as const) : (["baseYear"] as const)).map(plainField)}
+            {(["offloadShareStart", "rampYears"] as const).map(plainField)}
             {ADVANCED.map(field)}
           </details>
         </section>
@@ -248,7 +306,9 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
               <tr>
                 <th scope="row">Cost avoided (long run / short run)</th>
                 <td className="num" data-testid="cost">{usd(result.dc.costAvoidedLongRunUsd)} / {usd(result.dc.costAvoidedShortRunUsd)}</td>
-                <td className="num">device cost not modelled</td>
+                <td className={`num ${result.net.usd < 0 ? "negative" : ""}`} data-testid="net-usd">
+                  {signedUsd(result.net.usd)} (after users&apos; electricity, battery wear and upgrades)
+                </td>
               </tr>
               <tr>
                 <th scope="row">Average power avoided</th>
@@ -272,16 +332,96 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
               </tr>
             </tbody>
           </table>
-          <p>
-            Break-even device energy: <strong>{breakEven == null ? "—" : `${fmt(breakEven, 3)} J/token`}</strong> at the wall-side of
-            the battery; above it, offload raises total energy. The sign of the net effect does not depend on the offload share
-            in this model (both sides scale with it).
+          <div className="readouts" data-testid="sanity">
+            <h3>Is the volume plausible? Per device per day ({fmt(result.perDevice.devices / 1e9, 2)} billion devices)</h3>
+            <ul>
+              <li>
+                <strong>{fmt(result.perDevice.tokensPerDay, 0)}</strong> tokens moved to the device (offload share {fmt(result.offloadShare * 100, 1)}%)
+              </li>
+              <li>
+                <strong>{fmt(result.perDevice.batteryWhPerDay, 2)} Wh</strong> from the battery ({fmt(result.perDevice.wallWhPerDay, 2)} Wh at the wall):{" "}
+                <strong data-testid="battery-share">{fmt(result.perDevice.batteryShare * 100, 1)}%</strong> of a {fmt(inputs.batteryWh, 2)} Wh battery
+              </li>
+              <li>
+                <strong>{fmt(result.perDevice.usdPerDay * 100, 2)} US cents</strong> paid by the user (electricity, battery wear, upgrades)
+              </li>
+            </ul>
+          </div>
+          <div className="readouts" data-testid="break-evens">
+            <h3>Break-evens (device energy per token above which offload loses)</h3>
+            <ul>
+              <li>
+                Energy, battery side: <strong>{be.energyBatteryJPerToken == null ? "—" : `${fmt(be.energyBatteryJPerToken, 3)} J/token`}</strong> (compare with the
+                device input, {fmt(inputs.deviceJPerToken, 3)} J/token, battery side)
+              </li>
+              <li>
+                Energy, wall side (charger included): <strong>{be.energyWallJPerToken == null ? "—" : `${fmt(be.energyWallJPerToken, 3)} J/token`}</strong>
+              </li>
+              <li>
+                Carbon, battery side:{" "}
+                <strong>
+                  {be.carbonBatteryJPerToken != null
+                    ? `${fmt(be.carbonBatteryJPerToken, 3)} J/token`
+                    : be.energyBatteryJPerToken == null
+                      ? "—"
+                      : "none: the devices' embodied carbon alone outweighs the data center's (or the users' grid is carbon-free)"}
+                </strong>
+              </li>
+            </ul>
+            <p className="hint">Both sides scale with the offload share, so the sign of the net effect does not depend on it.</p>
+          </div>
+
+          <table className="compare" data-testid="who-pays">
+            <caption>Who pays, per year ({inputs.year}): + saves, − pays</caption>
+            <thead>
+              <tr>
+                <th scope="col">Party</th>
+                <th scope="col" className="num">Dollars</th>
+                <th scope="col" className="num">Energy</th>
+                <th scope="col" className="num">Carbon</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(
+                [
+                  ["Data-center operator", result.whoPays.operator],
+                  ["Users (devices)", result.whoPays.users],
+                  ["Society (net)", result.whoPays.society],
+                ] as [string, Party][]
+              ).map(([name, p]) => (
+                <tr key={name}>
+                  <th scope="row">{name}</th>
+                  <td className={`num ${p.usd < 0 ? "negative" : ""}`}>{signedUsd(p.usd)}</td>
+                  <td className={`num ${p.mwh < 0 ? "negative" : ""}`}>{mwh(p.mwh)}</td>
+                  <td className={`num ${p.tCo2e < 0 ? "negative" : ""}`}>{tons(p.tCo2e)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="hint">
+            Users pay {usd(result.device.electricityUsd)} of electricity, {usd(result.device.batteryWearUsd)} of battery wear and {usd(result.device.upgradesUsd)} of
+            AI-attributed upgrades; their carbon is {tons(result.device.carbonElectricityT)} from electricity and {tons(result.device.carbonEmbodiedT)} embodied.
+          </p>
+
+          <p data-testid="npv">
+            Over {totals.years} years from {totals.fromYear}: society {signedUsd(totals.netUsd)} (NPV at {fmt(inputs.discountRate * 100, 1)}%:{" "}
+            <strong data-testid="npv-net">{signedUsd(totals.npvNetUsd)}</strong>), the operator {signedUsd(totals.operatorUsd)} (NPV {signedUsd(totals.npvOperatorUsd)}), users{" "}
+            {signedUsd(totals.usersUsd)} (NPV {signedUsd(totals.npvUsersUsd)}); net energy {mwh(totals.netEnergySavedMwh)}, net carbon {tons(totals.netCarbonSavedT)}.
           </p>
           <p data-testid="mc">
-            Monte Carlo, 10,000 draws (triangular low/chosen/high): net energy saved P10 {mwh(mc.netEnergySavedMwh.p10)}, P50{" "}
-            {mwh(mc.netEnergySavedMwh.p50)}, P90 {mwh(mc.netEnergySavedMwh.p90)}; DC cost avoided P10 {usd(mc.dcCostAvoidedUsd.p10)}, P50{" "}
-            {usd(mc.dcCostAvoidedUsd.p50)}, P90 {usd(mc.dcCostAvoidedUsd.p90)}.
+            Monte Carlo, 10,000 draws (triangular low/chosen/high; the two grids correlated): net energy saved P10 {mwh(mc.netEnergySavedMwh.p10)}, P50{" "}
+            {mwh(mc.netEnergySavedMwh.p50)}, P90 {mwh(mc.netEnergySavedMwh.p90)} (point {mwh(result.net.energySavedMwh)}); DC cost avoided P10{" "}
+            {usd(mc.dcCostAvoidedUsd.p10)}, P50 {usd(mc.dcCostAvoidedUsd.p50)}, P90 {usd(mc.dcCostAvoidedUsd.p90)} (point {usd(result.dc.costAvoidedLongRunUsd)}).
           </p>
+          <label className="check">
+            <input type="checkbox" checked={sampleLevers} onChange={(e) => setSampleLevers(e.target.checked)} /> Sample the decision levers too (offload share,
+            baseline, devices): held at their chosen values by default
+          </label>
+          {note && (
+            <p className="hint" data-testid="median-note">
+              {note}
+            </p>
+          )}
 
           <h3>Data-center cost avoided by year</h3>
           <div className="chart" role="img" aria-label="Bar chart of data-center cost avoided by year, in billions of dollars">

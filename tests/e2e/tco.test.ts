@@ -38,6 +38,31 @@ describe("TCO what-if page", () => {
     await page.close();
   });
 
+  it("shows who pays, the per-device readouts and the break-evens; the horizon changes the NPV; a blank field is refused", async () => {
+    const page = await srv!.ownerPage(browser);
+    await page.goto(`${srv.url}/tco?preset=tirias2028`);
+    const whoPays = await page.getByTestId("who-pays").innerText();
+    expect(whoPays).toMatch(/Data-center operator\s+\$15\.2B/);
+    expect(whoPays).toMatch(/Users \(devices\)\s+−\$/);
+    expect(whoPays).toContain("Society (net)");
+    expect(await page.getByTestId("sanity").innerText()).toMatch(/tokens moved to the device[\s\S]*% of a 19\.25 Wh battery/);
+    const be = await page.getByTestId("break-evens").innerText();
+    // Tirias: the replaced model is the fleet average, 0.27 J x PUE 1.2 = 0.324 J/token at the wall; x 0.85 charging = 0.275 battery side
+    expect(be).toMatch(/battery side: 0\.275 J\/token/);
+    expect(be).toMatch(/wall side \(charger included\): 0\.324 J\/token/);
+    const npv5 = await page.getByTestId("npv-net").innerText();
+    expect(await page.getByTestId("npv").innerText()).toMatch(/^Over 5 years from 2028/);
+    await page.fill("#in-horizonYears", "10");
+    await page.waitForFunction(() => document.querySelector("[data-testid=npv]")!.textContent!.startsWith("Over 10 years"));
+    expect(await page.getByTestId("npv-net").innerText()).not.toBe(npv5);
+    expect(page.url()).toContain("horizonYears=10");
+    await page.fill("#in-dcItJPerToken", "");
+    await expect(page.locator(".field-error", { hasText: "blank" }).first().isVisible()).resolves.toBe(true);
+    expect(await page.locator("main").innerText()).not.toMatch(/NaN|Infinity/);
+    await page.screenshot({ path: "test-results/tco-v2.png", fullPage: true });
+    await page.close();
+  });
+
   it("bad input gets a message on the field and never a NaN on screen", async () => {
     const page = await srv!.ownerPage(browser);
     await page.goto(`${srv.url}/tco?offloadShare=1.5&pue=abc&year=2020`);
