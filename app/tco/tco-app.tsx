@@ -15,7 +15,7 @@ import type { MeasuredDeviceEnergy } from "../../lib/server/read/measured-energy
 const DEVICE_REFERENCE_TEXT = "tg128 result measured in a battery or SoC scope (wall readings include the charger; package readings leave out the rest of the device)";
 
 /** Derives the DC energy per token input from the cloud model and its serving batch size. */
-function DcEnergyHelper({ onUse }: { onUse: (jPerToken: number) => void }) {
+function DcEnergyHelper({ onUse }: { onUse: (jPerToken: number, source: string) => void }) {
   const [model, setModel] = useState<CloudModelKey>("phi-3-mini-3.8b");
   const [batch, setBatch] = useState("64");
   const [overhead, setOverhead] = useState("1.4");
@@ -45,7 +45,7 @@ function DcEnergyHelper({ onUse }: { onUse: (jPerToken: number) => void }) {
         <input id="dc-overhead" type="number" step="0.05" value={overhead} onChange={(e) => setOverhead(e.target.value)} aria-invalid={!ok} />
       </div>
       {ok ? (
-        <button type="button" onClick={() => onUse(Number(j!.toPrecision(3)))}>
+        <button type="button" onClick={() => onUse(Number(j!.toPrecision(3)), `${CLOUD_MODELS[model].source}: ${CLOUD_MODELS[model].label} at batch ${b}, x ${o} server overhead`)}>
           Use {Number(j!.toPrecision(3))} J/token (IT)
         </button>
       ) : (
@@ -114,8 +114,17 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
   const bars = useMemo(() => tornado(deferred, "netEnergySavedMwh"), [deferred]);
   const be = useMemo(() => breakEvens(inputs), [inputs]);
 
-  const set = (k: string, v: string) => setRaw((r) => ({ ...r, [k]: v }));
-  const applyPreset = (i: TcoInputs) => setRaw(rawOf(i));
+  /** Where an input's value came from when it is not the table's default: measured here, with its source. */
+  const [provenance, setProvenance] = useState<Partial<Record<AssumptionKey, { kind: string; source: string }>>>({});
+  const set = (k: string, v: string) => {
+    setRaw((r) => ({ ...r, [k]: v }));
+    // A value typed by hand is the user's own, whatever it was before.
+    setProvenance((p) => (k in p ? Object.fromEntries(Object.entries(p).filter(([x]) => x !== k)) : p));
+  };
+  const applyPreset = (i: TcoInputs) => {
+    setRaw(rawOf(i));
+    setProvenance({});
+  };
   const applyRegion = (side: "dc" | "users", region: string) => {
     if (region in REGIONS) setRaw(rawOf(withRegion(inputs, side, region as RegionKey)));
   };
@@ -198,7 +207,18 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
     <div className="tco">
       <div className="toolbar no-print">
         <button onClick={() => applyPreset(tiriasPreset())}>Preset: Tirias 2028</button>
-        <button onClick={() => applyPreset(bottomUpPreset(measured?.jPerToken ?? null))}>Preset: bottom-up{measured ? " (measured devices)" : ""}</button>
+        <button
+          onClick={() => {
+            applyPreset(bottomUpPreset(measured?.jPerToken ?? null));
+            setProvenance(
+              measured
+                ? { deviceJPerToken: { kind: "measured here", source: `Median of ${measured.runs} published ${measured.reference.workloadId} results measured by Tokenwatt runners (${measured.scopes.join(", ")} scope)` } }
+                : {},
+            );
+          }}
+        >
+          Preset: bottom-up{measured ? " (measured devices)" : ""}
+        </button>
         <button onClick={() => applyPreset(defaultInputs())}>Reset</button>
         <button onClick={save}>Save scenario</button>
         <button onClick={exportCsv}>Export CSV</button>
@@ -259,7 +279,12 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
             <input id="in-year" type="number" value={raw.year ?? ""} onChange={(e) => set("year", e.target.value)} aria-invalid={Boolean(errors.year)} />
             {errors.year && <p className="field-error" role="alert">{errors.year}</p>}
           </div>
-          <DcEnergyHelper onUse={(j) => set("dcItJPerToken", String(j))} />
+          <DcEnergyHelper
+            onUse={(j, source) => {
+              set("dcItJPerToken", String(j));
+              setProvenance((p) => ({ ...p, dcItJPerToken: { kind: "measured here", source } }));
+            }}
+          />
           {EXEC.filter((k) => inputs.mode === "topDown" || (k !== "dcCostUsd" && k !== "dcPowerMw")).map(field)}
           {inputs.mode === "bottomUp" && (["users", "queriesPerUserPerDay", "tokensPerQuery"] as const).map(plainField)}
           {plainField("horizonYears")}
@@ -494,9 +519,9 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
                       {fmt(a.low, 4)} – {fmt(a.high, 4)}
                     </td>
                     <td>
-                      <span className={`badge ${a.kind}`}>{a.kind}</span>
+                      <span className={`badge ${provenance[k] ? "measured" : a.kind}`}>{provenance[k]?.kind ?? a.kind}</span>
                     </td>
-                    <td className="source">{a.source}</td>
+                    <td className="source">{provenance[k]?.source ?? a.source}</td>
                   </tr>
                 );
               })}

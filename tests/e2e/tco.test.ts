@@ -110,6 +110,12 @@ describe("TCO: DC energy from batch size", () => {
       await expect(page.inputValue("#in-dcItJPerToken")).resolves.toBe("0.049");
       // a small, well-batched cloud model: moving its work to phones raises total energy
       await expect(page.getByTestId("net-energy").getAttribute("class")).resolves.toContain("negative");
+      // the assumptions table says where the value came from: measured here, on the H200
+      const row = page.locator("table.assumptions tr", { hasText: "IT energy per token of the cloud model" });
+      await expect(row.innerText()).resolves.toMatch(/measured here[\s\S]*Measured by Tokenwatt on one H200[\s\S]*batch 256/);
+      // typed by hand, it is the user's own again
+      await page.fill("#in-dcItJPerToken", "0.3");
+      await expect(row.innerText()).resolves.toMatch(/reported/);
       await page.fill("#dc-batch", "0");
       await expect(page.locator("fieldset.helper .field-error").isVisible()).resolves.toBe(true);
     } finally {
