@@ -54,7 +54,7 @@ describe("app end to end (embedded database)", () => {
     expect(unauth.status).toBe(401);
     const huge = await fetch(`${srv.url}/api/v1/submissions`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: "x".repeat(1_200_000),
     });
     expect(huge.status).toBe(413);
