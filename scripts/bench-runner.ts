@@ -5,12 +5,17 @@
  * threads (mmap off, flash attention "auto" in both), and reports runner/llama-bench ratios for pp512 and tg128, and the
  * peak memory of each (the runner's overhead beyond llama.cpp's own).
  *
+ * Then batched decoding against llama.cpp's llama-batched-bench (built beside llama-bench): tg128
+ * with B parallel sequences (the runner's tg128@bB against llama-batched-bench -npp 0 -ntg 128
+ * -npl B, its S_TG), aggregate tokens/s and the ratio at each B.
+ *
  * Env: BENCH_THREADS (default: all cores), BENCH_REPS (default 3), BENCH_ROUNDS (default 2),
- * BENCH_MODEL (default synthetic:llama-3.2-1b:Q4_0), BENCH_BUILD (auto | local).
+ * BENCH_MODEL (default synthetic:llama-3.2-1b:Q4_0), BENCH_BUILD (auto | local),
+ * BENCH_BATCHES (default 1,8,32), BENCH_BATCH_MODEL (default synthetic:smollm2-135m:Q8_0).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import os from "node:os";
-import { parseWorkloadId } from "../lib/core/contracts/workloads";
+import { parseWorkloadId, workloadId } from "../lib/core/contracts/workloads";
 import { dataDir as runnerDataDir } from "../runners/env";
 import { deriveStats, mean } from "../lib/core/measure/stats";
 import { probeDevice } from "../runners/native/device/probe";
@@ -24,6 +29,45 @@ const reps = Number(process.env.BENCH_REPS || 3);
 const rounds = Number(process.env.BENCH_ROUNDS || 2);
 const modelRef = process.env.BENCH_MODEL || "synthetic:llama-3.2-1b:Q4_0";
 const build = (process.env.BENCH_BUILD || "auto") as "auto" | "local";
+const batches = (process.env.BENCH_BATCHES || "1,8,32").split(",").map(Number);
+const batchModelRef = process.env.BENCH_BATCH_MODEL || "synthetic:smollm2-135m:Q8_0";
+if (batches.some((b) => !Number.isInteger(b) || b < 1 || b > 1024)) throw new Error("BENCH_BATCHES: batch sizes 1 to 1024, comma-separated");
+
+/** llama-batched-bench's text-generation speed (S_TG: B x 128 / T_TG) at each batch. */
+function batchedBench(bin: string, model: string): Map<number, number> {
+  const maxB = Math.max(...batches);
+  const args = ["-m", model, "-t", String(threads), "-c", String(maxB * (128 + 64)), "-b", "2048", "-ub", "512", "-npp", "0", "-ntg", "128", "-npl", batches.join(","), "-fa", "auto", "--output-format", "jsonl"];
+  const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`llama-batched-bench failed: ${r.stderr.slice(-2000)}`);
+  const out = new Map<number, number>();
+  for (const line of (r.stdout + r.stderr).split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const row = JSON.parse(line) as { pl: number; speed_tg: number };
+    out.set(row.pl, row.speed_tg);
+  }
+  return out;
+}
+
+async function batchedRunner(model: Awaited<ReturnType<typeof resolveModel>>): Promise<Map<number, number>> {
+  const s = await runSession({
+    device: await probeDevice("cpu", null, ["cpu"]),
+    model,
+    engine: "node-llama-cpp",
+    llama: { backend: "cpu", threads, contextSize: 192, build },
+    backend: "cpu",
+    workloads: batches.map((b) => parseWorkloadId(workloadId(0, 128, 0, b))!),
+    repetitions: 1,
+    meters: [],
+    idleSeconds: 0,
+    bandwidthGBps: null,
+  });
+  const out = new Map<number, number>();
+  for (const w of s.workloads) {
+    if (w.status !== "ok") throw new Error(`runner failed at ${w.workloadId}: ${w.error}`);
+    out.set(w.nBatch, deriveStats(w.samples)!.avgTokensPerSec);
+  }
+  return out;
+}
 
 function llamaBench(bin: string, model: string): { pp: number; tg: number; peakRssBytes: number; json: string } {
   const args = ["-m", model, "-t", String(threads), "-p", "512", "-n", "128", "-r", String(reps), "-mmp", "0", "-fa", "auto", "-o", "json"];
@@ -85,6 +129,24 @@ async function main() {
   const lbRss = Math.max(...lb.map((x) => x.peakRssBytes));
   const rnRss = Math.max(...rn.map((x) => x.peakRssBytes));
   console.log(`\npeak RSS: llama-bench ${(lbRss / 2 ** 20).toFixed(0)} MiB, runner's measuring process ${(rnRss / 2 ** 20).toFixed(0)} MiB (overhead ${((rnRss - lbRss) / 2 ** 20).toFixed(0)} MiB)`);
+
+  // Batched decoding: the runner's tg128@bB against llama-batched-bench, alternating rounds.
+  const batchedBin = bin.replace(/llama-bench$/, "llama-batched-bench");
+  const batchModel = await resolveModel(batchModelRef, runnerDataDir());
+  const bb: Map<number, number>[] = [];
+  const br: Map<number, number>[] = [];
+  for (let i = 0; i < rounds; i++) {
+    bb.push(batchedBench(batchedBin, batchModel.path));
+    br.push(await batchedRunner(batchModel));
+    console.error(`batched round ${i + 1}: ${batches.map((b) => `B=${b} llama-batched-bench ${bb[i]!.get(b)?.toFixed(1)} runner ${br[i]!.get(b)?.toFixed(1)}`).join("; ")}`);
+  }
+  console.log(`\nBatched decoding (tg128, B parallel sequences), ${batchModel.info.name} ${batchModel.info.quantization} (synthetic), ${threads} threads, mean of ${rounds} alternating rounds`);
+  console.log("| B | llama-batched-bench S_TG t/s | runner t/s (aggregate) | ratio |\n|---|---:|---:|---:|");
+  for (const b of batches) {
+    const l = m(bb.map((x) => x.get(b) ?? NaN));
+    const r = m(br.map((x) => x.get(b) ?? NaN));
+    console.log(`| ${b} | ${l.toFixed(1)} | ${r.toFixed(1)} | ${(r / l).toFixed(2)} |`);
+  }
 }
 
 main().catch((e) => {

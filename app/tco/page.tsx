@@ -2,6 +2,7 @@ import { serverContext } from "../../lib/server/context";
 import { loadScenario } from "../../lib/server/store/scenarios";
 import { SIZE_CLASSES } from "../../lib/server/read/leaderboard";
 import { measuredDeviceEnergy } from "../../lib/server/read/measured-energy";
+import { measuredBatchCurves } from "../../lib/server/read/batch-curve";
 import { inputsFromSearchParams, upgradeInputs, validateInputs } from "../../lib/core/tco/inputs";
 import { defaultInputs } from "../../lib/core/tco/model";
 import { bottomUpPreset, tiriasPreset } from "../../lib/core/tco/presets";
@@ -21,6 +22,7 @@ export default async function TcoPage({ searchParams }: { searchParams: Promise<
   const notices: string[] = [];
   if (which === undefined) notices.push(`deviceRef "${ref}" is not a size class (${Object.keys(SIZE_CLASSES).join(", ")}) or model:<name>; using every model.`);
   const measured = await measuredDeviceEnergy(db, which ?? null);
+  const measuredCurves = await measuredBatchCurves(db);
 
   let base = params.get("preset") === "bottomUp" ? bottomUpPreset(measured?.jPerToken ?? null) : params.get("preset") === "tirias2028" ? tiriasPreset() : defaultInputs();
   let scenarioName: string | null = null;
@@ -53,7 +55,7 @@ export default async function TcoPage({ searchParams }: { searchParams: Promise<
           {n}
         </p>
       ))}
-      <TcoApp initialRaw={raw} baseInputs={base} measured={measured} />
+      <TcoApp initialRaw={raw} baseInputs={base} measured={measured} measuredCurves={measuredCurves} />
     </>
   );
 }

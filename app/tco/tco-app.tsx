@@ -1,37 +1,77 @@
 "use client";
 
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
-import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { ASSUMPTIONS, type AssumptionKey } from "../../lib/core/tco/assumptions";
 import { inputsToSearchParams, validateInputs } from "../../lib/core/tco/inputs";
 import { breakEvens, defaultInputs, evaluate, horizon, trajectory, type Party, type TcoInputs } from "../../lib/core/tco/model";
 import { bottomUpPreset, REGIONS, tiriasPreset, withRegion, type RegionKey } from "../../lib/core/tco/presets";
 import { medianNote, monteCarlo, tornado } from "../../lib/core/tco/uncertainty";
 import { toCsv } from "../../lib/core/present/csv";
-import { CLOUD_MODELS, itJPerToken, type CloudModelKey } from "../../lib/core/tco/dc-energy";
+import { batchWhereDcBeatsDevice, CLOUD_MODELS, curveJPerToken } from "../../lib/core/tco/dc-energy";
+import type { MeasuredBatchCurve } from "../../lib/server/read/batch-curve";
 import type { MeasuredDeviceEnergy } from "../../lib/server/read/measured-energy";
 
 /** What the measured device J/token must be (lib/server/read/measured-energy.ts): said when there is none. */
 const DEVICE_REFERENCE_TEXT = "tg128 result measured in a battery or SoC scope (wall readings include the charger; package readings leave out the rest of the device)";
 
-/** Derives the DC energy per token input from the cloud model and its serving batch size. */
-function DcEnergyHelper({ onUse }: { onUse: (jPerToken: number, source: string) => void }) {
-  const [model, setModel] = useState<CloudModelKey>("phi-3-mini-3.8b");
+/** A curve the helper offers: the reference run's (reported) or a measured one from published server-suite runs. */
+interface HelperCurve {
+  key: string;
+  label: string;
+  points: readonly (readonly [number, number])[];
+  kind: "reported" | "measured here";
+  source: string;
+  submissionIds: string[];
+}
+
+function helperCurves(measuredCurves: MeasuredBatchCurve[]): HelperCurve[] {
+  return [
+    ...measuredCurves.map((c, i) => ({
+      key: `measured:${i}`,
+      label: `${c.model} ${c.quantization} on ${c.device} (${c.backend}, ${c.energyScope} scope): measured here`,
+      points: c.points,
+      kind: "measured here" as const,
+      source: `Measured by Tokenwatt runners: ${c.runs} published server-suite result(s) of ${c.model} ${c.quantization} on ${c.device} (${c.backend}), median J/token at each batch`,
+      submissionIds: c.submissionIds,
+    })),
+    ...Object.entries(CLOUD_MODELS).map(([k, m]) => ({ key: k, label: `${m.label}: reference run`, points: m.points, kind: "reported" as const, source: m.source, submissionIds: [] })),
+  ];
+}
+
+/**
+ * Derives the DC energy per token input from the cloud model and its serving batch size, on the
+ * reference curve or a measured one; draws J/token against batch (log-log) beside the device's.
+ */
+function DcEnergyHelper({
+  onUse,
+  measuredCurves,
+  device,
+}: {
+  onUse: (jPerToken: number, source: string, kind: "reported" | "measured here") => void;
+  measuredCurves: MeasuredBatchCurve[];
+  device: { wallJPerToken: number; pue: number };
+}) {
+  const curves = useMemo(() => helperCurves(measuredCurves), [measuredCurves]);
+  const [key, setKey] = useState<string>(curves.find((c) => c.kind === "measured here")?.key ?? "phi-3-mini-3.8b");
+  const curve = curves.find((c) => c.key === key) ?? curves[0]!;
   const [batch, setBatch] = useState("64");
   const [overhead, setOverhead] = useState("1.4");
   const b = Number(batch);
   const o = Number(overhead);
   const ok = Number.isFinite(b) && b >= 1 && b <= 4096 && Number.isFinite(o) && o >= 1 && o <= 3;
-  const j = ok ? itJPerToken(model, b, o) : null;
+  const j = ok ? curveJPerToken(curve.points, b) * o : null;
+  const beats = ok ? batchWhereDcBeatsDevice(curve.points, o, device.pue, device.wallJPerToken) : null;
+  const chart = curve.points.map(([x, y]) => ({ batch: x, dc: y * (ok ? o : 1) * device.pue }));
   return (
     <fieldset className="helper">
       <legend>Cloud model size and batching</legend>
       <div className="field">
-        <label htmlFor="dc-model">Cloud model it replaces</label>
-        <select id="dc-model" value={model} onChange={(e) => setModel(e.target.value as CloudModelKey)}>
-          {Object.entries(CLOUD_MODELS).map(([k, m]) => (
-            <option key={k} value={k}>
-              {m.label}
+        <label htmlFor="dc-model">Cloud model it replaces (J/token vs batch)</label>
+        <select id="dc-model" value={curve.key} onChange={(e) => setKey(e.target.value)}>
+          {curves.map((c) => (
+            <option key={c.key} value={c.key}>
+              {c.label}
             </option>
           ))}
         </select>
@@ -45,13 +85,45 @@ function DcEnergyHelper({ onUse }: { onUse: (jPerToken: number, source: string) 
         <input id="dc-overhead" type="number" step="0.05" value={overhead} onChange={(e) => setOverhead(e.target.value)} aria-invalid={!ok} />
       </div>
       {ok ? (
-        <button type="button" onClick={() => onUse(Number(j!.toPrecision(3)), `${CLOUD_MODELS[model].source}: ${CLOUD_MODELS[model].label} at batch ${b}, x ${o} server overhead`)}>
+        <button type="button" onClick={() => onUse(Number(j!.toPrecision(3)), `${curve.source}: at batch ${b}, x ${o} server overhead`, curve.kind)}>
           Use {Number(j!.toPrecision(3))} J/token (IT)
         </button>
       ) : (
         <p className="field-error" role="alert">Batch must be 1 to 4096 and overhead 1 to 3.</p>
       )}
-      <p className="hint">{CLOUD_MODELS[model].source}; log-log interpolation between measured batch sizes.</p>
+      <div className="chart" role="img" aria-label="Log-log chart of data-center facility J/token against serving batch, with the device's wall J/token">
+        <ResponsiveContainer width="100%" height={180}>
+          <LineChart data={chart} margin={{ left: 4, right: 8, top: 8, bottom: 4 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="batch" type="number" scale="log" domain={["dataMin", "dataMax"]} allowDataOverflow tickFormatter={(v) => fmt(Number(v), 0)} />
+            <YAxis type="number" scale="log" domain={["auto", "auto"]} width={50} tickFormatter={(v) => fmt(Number(v), 2)} />
+            <Tooltip formatter={(v) => `${fmt(Number(v), 3)} J/token`} labelFormatter={(l) => `batch ${l}`} />
+            <ReferenceLine y={device.wallJPerToken} stroke="#b5532a" strokeDasharray="4 2" label={{ value: "device (wall)", fontSize: 10, position: "insideTopRight" }} />
+            <Line dataKey="dc" name="data center (facility)" stroke="#0b5cad" dot isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <p className="hint" data-testid="dc-beats-device">
+        {beats == null
+          ? `Within this curve the data center never reaches the device's ${fmt(device.wallJPerToken, 3)} J/token at the wall.`
+          : `The data center (facility: GPU x ${fmt(o, 2)} x PUE ${fmt(device.pue, 2)}) uses less energy per token than the device (${fmt(device.wallJPerToken, 3)} J/token at the wall) from batch ${beats} on.`}
+      </p>
+      <p className="hint">
+        <span className={`badge ${curve.kind === "measured here" ? "measured" : "reported"}`}>{curve.kind}</span> {curve.source}; log-log interpolation between measured batch sizes
+        {curve.submissionIds.length > 0 && (
+          <>
+            {" "}(runs{" "}
+            {curve.submissionIds.slice(0, 5).map((id, i) => (
+              <span key={id}>
+                {i > 0 && ", "}
+                <a href={`/runs/${id}`}>{id.slice(0, 8)}</a>
+              </span>
+            ))}
+            )
+          </>
+        )}
+        .
+      </p>
     </fieldset>
   );
 }
@@ -89,7 +161,17 @@ const signedUsd = (v: number) => (v < 0 ? `−${usd(-v)}` : usd(v));
 
 const rawOf = (i: TcoInputs): Raw => Object.fromEntries(Object.entries(i).map(([k, v]) => [k, String(v)]));
 
-export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; baseInputs: TcoInputs; measured: MeasuredDeviceEnergy | null }) {
+export function TcoApp({
+  initialRaw,
+  baseInputs,
+  measured,
+  measuredCurves,
+}: {
+  initialRaw: Raw;
+  baseInputs: TcoInputs;
+  measured: MeasuredDeviceEnergy | null;
+  measuredCurves: MeasuredBatchCurve[];
+}) {
   const [raw, setRaw] = useState<Raw>(initialRaw);
   const validation = useMemo(() => validateInputs(raw), [raw]);
   const lastValid = useRef<TcoInputs>(validation.ok ? validation.inputs : baseInputs);
@@ -280,9 +362,11 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
             {errors.year && <p className="field-error" role="alert">{errors.year}</p>}
           </div>
           <DcEnergyHelper
-            onUse={(j, source) => {
+            measuredCurves={measuredCurves}
+            device={{ wallJPerToken: inputs.deviceJPerToken / inputs.chargingEfficiency, pue: inputs.pue }}
+            onUse={(j, source, kind) => {
               set("dcItJPerToken", String(j));
-              setProvenance((p) => ({ ...p, dcItJPerToken: { kind: "measured here", source } }));
+              setProvenance((p) => ({ ...p, dcItJPerToken: { kind, source } }));
             }}
           />
           {EXEC.filter((k) => inputs.mode === "topDown" || (k !== "dcCostUsd" && k !== "dcPowerMw")).map(field)}
@@ -519,7 +603,7 @@ export function TcoApp({ initialRaw, baseInputs, measured }: { initialRaw: Raw; 
                       {fmt(a.low, 4)} – {fmt(a.high, 4)}
                     </td>
                     <td>
-                      <span className={`badge ${provenance[k] ? "measured" : a.kind}`}>{provenance[k]?.kind ?? a.kind}</span>
+                      <span className={`badge ${provenance[k]?.kind === "measured here" ? "measured" : (provenance[k]?.kind ?? a.kind)}`}>{provenance[k]?.kind ?? a.kind}</span>
                     </td>
                     <td className="source">{provenance[k]?.source ?? a.source}</td>
                   </tr>

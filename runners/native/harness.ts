@@ -20,6 +20,7 @@ const now = () => process.hrtime.bigint();
 
 /** One repetition: its sample and its timed interval [t0Ns, t1Ns] on the monotonic clock. */
 async function once(engine: InferenceEngine, w: WorkloadSpec): Promise<{ sample: Sample; interval: RepInterval }> {
+  if (engine.sequences !== w.nBatch) throw new Error(`${w.id} needs an engine of ${w.nBatch} sequence(s); this one has ${engine.sequences}`);
   await engine.reset();
   if (w.kind === "ttft") {
     const t0 = now();
@@ -30,9 +31,21 @@ async function once(engine: InferenceEngine, w: WorkloadSpec): Promise<{ sample:
   if (w.nDepth > 0) await engine.prefill(w.nDepth);
   const t0 = now();
   if (w.nPrompt > 0) await engine.prefill(w.nPrompt);
-  const gen = w.nGen > 0 ? await engine.generate(w.nGen) : 0;
+  // Each sequence's first token: their mean from t0 is the batch's time to first token.
+  let firstSum = 0n;
+  let firsts = 0;
+  const gen = w.nGen > 0 ? await engine.generate(w.nGen, () => ((firstSum += now() - t0), firsts++)) : 0;
   const t1 = now();
-  return { sample: { durationNs: Math.max(1, Number(t1 - t0)), promptTokens: w.nPrompt, genTokens: gen }, interval: { t0Ns: Number(t0), t1Ns: Number(t1) } };
+  // Token counts are totals over the parallel sequences: tokens/s is the batch's aggregate.
+  return {
+    sample: {
+      durationNs: Math.max(1, Number(t1 - t0)),
+      promptTokens: w.nPrompt * engine.sequences,
+      genTokens: gen,
+      firstTokenNs: firsts ? Math.max(1, Math.round(Number(firstSum) / firsts)) : null,
+    },
+    interval: { t0Ns: Number(t0), t1Ns: Number(t1) },
+  };
 }
 
 export async function runWorkload(

@@ -3,6 +3,7 @@ import type { MeasuredSample } from "../../lib/core/measure/build-submission";
 import type { RepInterval } from "../../lib/core/measure/energy";
 import type { WorkloadSpec } from "../../lib/core/contracts/workloads";
 import type { LlamaEngineOptions } from "./engine/node-llama-cpp";
+import type { FakeGpu } from "./engine/null-engine";
 import type { EngineMemory, EngineUsed } from "./engine/types";
 import type { EngineInfo } from "../../lib/core/contracts/submission";
 
@@ -11,6 +12,8 @@ export interface ChildJob {
   llama?: LlamaEngineOptions;
   /** NullEngine timing, ms per token (tests). */
   nullMsPerToken?: { prompt: number; gen: number };
+  /** NullEngine as a GPU (tests of the GPU paths without a GPU). */
+  fakeGpu?: FakeGpu;
   workload: WorkloadSpec;
   repetitions: number;
   /** Test hook: the child crashes (exit 1) or aborts (SIGKILL itself) after loading. */

@@ -6,9 +6,10 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import type { Backend, Device, EngineInfo, ModelInfo, PowerReading, Submission, WorkloadResult } from "../../lib/core/contracts/submission";
-import type { WorkloadSpec } from "../../lib/core/contracts/workloads";
+import { unbatchedId, type WorkloadSpec } from "../../lib/core/contracts/workloads";
 import { buildSubmission, memoryParts, NO_MEMORY, workloadResult, type MeasuredSample } from "../../lib/core/measure/build-submission";
 import { energyPerToken, repetitionEnergies, workloadReadings, type RepInterval } from "../../lib/core/measure/energy";
 import { childProcessEnv, runnerEnv } from "../env";
@@ -54,6 +55,9 @@ export interface SessionOptions {
   /** Test hooks passed to the child of one workload. */
   childFaults?: Record<string, ChildJob["failWith"]>;
   nullMsPerToken?: ChildJob["nullMsPerToken"];
+  fakeGpu?: ChildJob["fakeGpu"];
+  /** Free memory now (tests give a figure); default os.freemem(). */
+  freeMemoryBytes?: () => number;
   onProgress?(event: { workloadId: string; phase: "load" | "rep" | "done" | "failed"; done?: number; total?: number }): void;
   /** Things the user should read (an idle baseline that drifted). */
   onNote?(message: string): void;
@@ -146,6 +150,21 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
   });
 }
 
+/**
+ * On the CPU backend, a batch whose KV cache cannot fit in free memory is refused before its
+ * process starts (llama.cpp would allocate it and the system would kill the process, or swap).
+ * GPU backends refuse it themselves when the context is created (out of VRAM).
+ */
+function kvTooBig(w: WorkloadSpec, opts: SessionOptions): string | null {
+  if (w.nBatch <= 1 || opts.backend !== "cpu") return null;
+  const perToken = opts.model.info.kvBytesPerToken;
+  if (!perToken) return null;
+  const need = perToken * opts.llama.contextSize * w.nBatch;
+  const free = (opts.freeMemoryBytes ?? os.freemem)();
+  if (need <= free * 0.8) return null;
+  return `out of memory: the KV cache of ${w.nBatch} sequences x ${opts.llama.contextSize} tokens needs ${(need / 2 ** 30).toFixed(2)} GiB; ${(free / 2 ** 30).toFixed(2)} GiB is free`;
+}
+
 export async function runSession(opts: SessionOptions): Promise<Submission> {
   const startedAt = new Date().toISOString();
   const bandwidth = opts.bandwidthGBps === undefined ? await measureBandwidthGBps() : opts.bandwidthGBps;
@@ -170,18 +189,38 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
   const workloads: WorkloadResult[] = [];
   let engineInfo: EngineInfo | null = null;
   let used: EngineUsed | null = null;
+  // A batch sweep stops at the first batch that fails (out of memory, as a rule): larger ones would too.
+  const stoppedAt = new Map<string, { id: string; why: string }>();
   for (const w of opts.workloads) {
     if (opts.signal?.aborted) throw new AbortedError();
+    const stop = w.nBatch > 1 ? stoppedAt.get(unbatchedId(w.id)) : undefined;
+    if (stop) {
+      const why = `not run: the batch sweep stopped at ${stop.id} (${stop.why})`;
+      workloads.push(workloadResult(w, { status: "error", error: why }));
+      opts.onProgress?.({ workloadId: w.id, phase: "failed" });
+      continue;
+    }
     opts.onProgress?.({ workloadId: w.id, phase: "load" });
-    const job: ChildJob = {
-      engine: opts.engine,
-      llama: { ...opts.llama, modelPath: opts.model.path },
-      workload: w,
-      repetitions: opts.repetitions,
-      failWith: opts.childFaults?.[w.id],
-      nullMsPerToken: opts.nullMsPerToken,
-    };
-    const out = await runChild(job, meters, opts);
+    const tooBig = kvTooBig(w, opts);
+    const out: ChildOutcome = tooBig
+      ? { status: "error", error: tooBig, samples: [], intervals: [], memory: {}, recordings: [], engine: null, used: null }
+      : await runChild(
+          {
+            engine: opts.engine,
+            llama: { ...opts.llama, modelPath: opts.model.path, sequences: w.nBatch },
+            workload: w,
+            repetitions: opts.repetitions,
+            failWith: opts.childFaults?.[w.id],
+            nullMsPerToken: opts.nullMsPerToken,
+            fakeGpu: opts.fakeGpu,
+          },
+          meters,
+          opts,
+        );
+    if (out.status !== "ok" && w.nBatch > 1) {
+      const why = (out.error ?? "failed").split("\n")[0]!.slice(0, 200);
+      for (const other of opts.workloads) if (other.nBatch > w.nBatch && unbatchedId(other.id) === unbatchedId(w.id)) stoppedAt.set(unbatchedId(w.id), { id: w.id, why });
+    }
     engineInfo ??= out.engine;
     used ??= out.used;
     workloads.push(measuredWorkload(w, out, idle, opts.model.info.kvBytesPerToken, (out.used?.backend ?? opts.backend) === "cpu"));

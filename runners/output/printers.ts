@@ -41,6 +41,11 @@ export function resultRows(s: Submission) {
       n_prompt: ttft ? ttft.promptTokens : w.nPrompt,
       n_gen: w.nGen,
       n_depth: w.nDepth,
+      /** Parallel sequences decoded together (llama-batched-bench's B); avg_ts is their aggregate. */
+      n_parallel: w.nBatch,
+      avg_ts_per_sequence: st && w.nBatch > 1 ? st.avgTokensPerSec / w.nBatch : (st?.avgTokensPerSec ?? null),
+      /** Mean over repetitions of the time to each sequence's first generated token (mean over sequences), ms. */
+      first_token_ms: w.samples.some((x) => x.firstTokenNs != null) ? mean(w.samples.flatMap((x) => (x.firstTokenNs == null ? [] : [x.firstTokenNs / 1e6]))) : null,
       stddev_ts: st?.stddevTokensPerSec ?? null,
       avg_ns: st?.avgNs ?? null,
       stddev_ns: st?.stddevNs ?? null,
@@ -96,7 +101,9 @@ export function markdown(s: Submission): string {
         ? `${r.status}: ${r.error ?? ""}`.slice(0, 60)
         : r.ttft_ms != null
           ? formatTtft({ medianMs: r.ttft_ms, p90Ms: r.ttft_p90_ms!, promptTokens: r.n_prompt })
-          : `${num(r.avg_ts)} ± ${num(r.stddev_ts)}`;
+          : r.n_parallel > 1
+            ? `${num(r.avg_ts)} ± ${num(r.stddev_ts)} (${num(r.avg_ts_per_sequence)}/seq, first token ${num(r.first_token_ms, 0)} ms)`
+            : `${num(r.avg_ts)} ± ${num(r.stddev_ts)}`;
     const model = r.weights === "synthetic" ? `${r.model} (synthetic)` : r.model;
     lines.push(
       `| ${[model, r.quant, formatBytes(r.size_bytes), r.backend, r.threads ?? "-", r.test, ts, formatBytes(r.peak_rss_bytes), formatJPerToken(r.j_per_token, r.energy_scope, r.energy_tier, 3, r.j_per_token_range) + (r.energy_flags?.includes("short_window") ? " (short windows)" : ""), r.decode_roofline_efficiency == null ? "-" : `${(r.decode_roofline_efficiency * 100).toFixed(0)}%`].join(" | ")} |`,

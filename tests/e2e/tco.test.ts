@@ -110,12 +110,14 @@ describe("TCO: DC energy from batch size", () => {
       await expect(page.inputValue("#in-dcItJPerToken")).resolves.toBe("0.049");
       // a small, well-batched cloud model: moving its work to phones raises total energy
       await expect(page.getByTestId("net-energy").getAttribute("class")).resolves.toContain("negative");
-      // the assumptions table says where the value came from: measured here, on the H200
+      // the assumptions table says where the value came from: the H200 reference run, at batch 256
       const row = page.locator("table.assumptions tr", { hasText: "IT energy per token of the cloud model" });
-      await expect(row.innerText()).resolves.toMatch(/measured here[\s\S]*Measured by Tokenwatt on one H200[\s\S]*batch 256/);
+      await expect(row.innerText()).resolves.toMatch(/reported[\s\S]*Measured by Tokenwatt on one H200[\s\S]*at batch 256/);
+      // beside it, the batch from which the data center beats the device: 7.04 -> 0.035 J/token (log-log) x 1.4 x PUE 1.2 against 0.93 / 0.85 at the wall
+      await expect(page.getByTestId("dc-beats-device").innerText()).resolves.toMatch(/from batch \d+ on/);
       // typed by hand, it is the user's own again
       await page.fill("#in-dcItJPerToken", "0.3");
-      await expect(row.innerText()).resolves.toMatch(/reported/);
+      await expect(row.innerText()).resolves.toMatch(/reported[\s\S]*ML\.ENERGY/);
       await page.fill("#dc-batch", "0");
       await expect(page.locator("fieldset.helper .field-error").isVisible()).resolves.toBe(true);
     } finally {

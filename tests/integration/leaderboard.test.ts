@@ -236,3 +236,57 @@ describe.each(DB_KINDS)("CSV exports on %s", (kind) => {
     }
   });
 });
+
+describe.each(DB_KINDS)("measured J/token vs batch (the TCO model's data-center curve) on %s", (kind) => {
+  let h: TestDb;
+  beforeAll(async () => {
+    h = await openTestDb(kind);
+  });
+  afterAll(async () => h?.drop());
+
+  /** A server-suite run on a data-center GPU: tg128 at each batch, J/token (GPU scope) falling with B. */
+  const serverRun = (jAt: Record<number, number>, o: { published?: boolean; backend?: "cuda" | "cpu"; deviceClass?: "server" | "laptop" } = {}) => {
+    const base = makeSubmission({ workloads: 2, deviceModel: o.deviceClass === "laptop" ? "Fixture laptop" : "Fixture H200 node" }) as any;
+    const tg = base.workloads.find((w: { workloadId: string }) => w.workloadId === "tg128");
+    base.device = { ...base.device, backend: o.backend ?? "cuda", deviceClass: o.deviceClass ?? "server", gpus: [{ vendor: "NVIDIA", model: "H200", vramBytes: 141e9 }] };
+    base.workloads = Object.entries(jAt).map(([b, j]) => {
+      const B = Number(b);
+      const label = { scope: "gpu", sensors: ["nvml:0"], tier: "counter" };
+      const samples = [0, 1, 2].map((i) => ({ durationNs: Math.round((128 / 30) * 1e9 * (1 + i * 0.01)), promptTokens: 0, genTokens: 128 * B }));
+      const ns = samples.reduce((x, y) => x + y.durationNs, 0);
+      const energyJ = 3 * 128 * B * j; // the readings give the J/token: the server checks they agree
+      return {
+        ...tg,
+        workloadId: B === 1 ? "tg128" : `tg128@b${B}`,
+        nBatch: B,
+        samples,
+        power: [{ method: "counter", scope: "gpu", sensor: "nvml:0", durationNs: ns, energyJ, avgPowerW: energyJ / (ns / 1e9), idlePowerW: null, tier: "counter" }],
+        powerTrace: [],
+        energyPerToken: { totalJ: j, aboveIdleJ: null, ...label },
+        decodeEnergyPerToken: { totalJ: j, aboveIdleJ: null, ...label },
+      };
+    });
+    const p = parseSubmission(base);
+    if (!p.ok) throw new Error(JSON.stringify(p.issues));
+    return p.submission;
+  };
+
+  it("one curve per model and device from published, plausible GPU runs, with the runs it comes from", async () => {
+    const { measuredBatchCurves } = await import("../../lib/server/read/batch-curve");
+    const a = serverRun({ 1: 8, 8: 1.2, 64: 0.2 });
+    const b = serverRun({ 1: 10, 8: 1.0, 64: 0.3 });
+    const unpublished = serverRun({ 1: 9.5, 8: 1.3 }, { published: false });
+    const cpuLaptop = serverRun({ 1: 0.5, 8: 0.2 }, { backend: "cpu", deviceClass: "laptop" });
+    for (const s of [a, b, unpublished, cpuLaptop]) {
+      const r = await ingestSubmission(h.db, s, null);
+      expect(r.flags).toEqual([]);
+    }
+    await setPublished(h.db, { submissionIds: [a.submissionId, b.submissionId, cpuLaptop.submissionId] }, true);
+    const curves = await measuredBatchCurves(h.db);
+    expect(curves).toHaveLength(1);
+    expect(curves[0]).toMatchObject({ model: "Llama-3.2-1B", quantization: "Q4_0", device: "Fixture Fixture H200 node", backend: "cuda", energyScope: "gpu", runs: 6 });
+    expect(curves[0]!.points.map(([batch]) => batch)).toEqual([1, 8, 64]);
+    curves[0]!.points.forEach(([, j], i) => expect(j).toBeCloseTo([9, 1.1, 0.25][i]!, 12)); // medians of two runs
+    expect(curves[0]!.submissionIds.sort()).toEqual([a.submissionId, b.submissionId].sort());
+  });
+});

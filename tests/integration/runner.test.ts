@@ -5,7 +5,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { readGgufFileInfo } from "node-llama-cpp";
-import { SUITE_QUICK, parseWorkloadId } from "../../lib/core/contracts/workloads";
+import { SUITES, SUITE_QUICK, parseWorkloadId } from "../../lib/core/contracts/workloads";
+import { deriveStats } from "../../lib/core/measure/stats";
+import { checkSubmission } from "../../lib/core/measure/plausibility";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { openDb } from "../../lib/server/db/client";
 import { models, submissions, workloadResults } from "../../lib/server/db/schema";
@@ -162,6 +164,61 @@ describe("native runner end to end", () => {
     expect(s.workloads[1]!.error).toBe("engine error (test)");
     expect(parseSubmission(s).ok).toBe(true);
   });
+});
+
+describe("batched workloads", () => {
+  const info = { name: "x", family: null, parameterCount: null, quantization: "F32", fileBytes: 1, sha256: null, weights: "real" as const, source: null, weightsReadPerTokenBytes: null, kvBytesPerToken: 1024 };
+  const session = async (o: Partial<Parameters<typeof runSession>[0]>) =>
+    runSession({
+      device: await probeDevice("cpu", null, ["cpu"]),
+      model: { path: STORIES, info },
+      engine: "null",
+      llama: { backend: "cpu", threads: 1, contextSize: 512 },
+      backend: "cpu",
+      workloads: SUITES.server,
+      repetitions: 1,
+      meters: [],
+      idleSeconds: 0,
+      bandwidthGBps: null,
+      nullMsPerToken: { prompt: 0.01, gen: 2 },
+      ...o,
+    });
+
+  it("the server suite on a fake GPU: aggregate tokens/s rises with B, and the sweep stops cleanly at out of memory, saying where", async () => {
+    const s = await session({
+      backend: "cuda",
+      llama: { backend: "cuda", threads: 1, contextSize: 512 },
+      fakeGpu: { backend: "cuda", deviceName: "Fake H200", modelVramBytes: 2 ** 30, kvBytesPerSequence: 2 ** 28, oomAtBatch: 64 },
+    });
+    expect(parseSubmission(s).ok).toBe(true);
+    expect(s.workloads.map((w) => [w.workloadId, w.nBatch, w.status])).toEqual([
+      ["tg128", 1, "ok"],
+      ["tg128@b8", 8, "ok"],
+      ["tg128@b32", 32, "ok"],
+      ["tg128@b64", 64, "error"],
+      ["tg128@b128", 128, "error"],
+      ["tg128@b256", 256, "error"],
+    ]);
+    expect(s.workloads[3]!.error).toMatch(/could not load the model: out of memory: a context of 64 sequences needs 17\.0 GiB of VRAM on Fake H200/);
+    expect(s.workloads[4]!.error).toMatch(/^not run: the batch sweep stopped at tg128@b64 \(could not load the model: out of memory/);
+    // what ran is recorded: the backend the engine reported, and its VRAM
+    expect(s.device.backend).toBe("cuda");
+    expect(s.workloads[2]!.memory.vramBytes).toBe(2 ** 30 + 32 * 2 ** 28);
+    // aggregate tokens/s rises with B; every sequence's tokens are counted; TTFT per sequence is timed
+    const ts = s.workloads.slice(0, 3).map((w) => deriveStats(w.samples)!.avgTokensPerSec);
+    expect(ts[1]! / ts[0]!).toBeGreaterThan(4);
+    expect(ts[2]! / ts[1]!).toBeGreaterThan(2);
+    expect(s.workloads[2]!.samples[0]!.genTokens).toBe(128 * 32);
+    expect(s.workloads[2]!.samples[0]!.firstTokenNs).toBeGreaterThan(0);
+    expect(checkSubmission(s)).toEqual([]);
+  }, 120_000);
+
+  it("on the CPU, a batch whose KV cache cannot fit in free memory is refused before it runs", async () => {
+    // 1 KiB per token x 512 tokens x 256 sequences = 128 MiB; 100 MiB free
+    const s = await session({ workloads: ["tg8", "tg8@b8", "tg8@b256"].map((id) => parseWorkloadId(id)!), freeMemoryBytes: () => 100 * 2 ** 20 });
+    expect(s.workloads.map((w) => w.status)).toEqual(["ok", "ok", "error"]);
+    expect(s.workloads[2]!.error).toMatch(/^out of memory: the KV cache of 256 sequences x 512 tokens needs 0\.13 GiB; 0\.10 GiB is free/);
+  }, 60_000);
 });
 
 describe("outbox", () => {

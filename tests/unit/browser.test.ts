@@ -74,14 +74,14 @@ describe("browser suite harness", () => {
     expect(pp.samples[0]!.durationNs).toBe(pp.samples[0]!.promptTokens * 1e6);
     expect(pp.memory.modelBytes).toBe(1234);
     const tg = await suite.run(w("tg32"), 2);
-    expect(tg.samples[0]).toEqual({ durationNs: 320e6, promptTokens: 0, genTokens: 32, energyJ: null });
+    expect(tg.samples[0]).toEqual({ durationNs: 320e6, promptTokens: 0, genTokens: 32, energyJ: null, firstTokenNs: null });
     const both = await suite.run(w("pp128+tg32"), 1);
     expect(both.samples[0]!.durationNs).toBe((both.samples[0]!.promptTokens + 320) * 1e6);
     // tgN asks for N + 1 tokens: N timed decode steps
     expect(e.calls.filter((c) => c.prompt === "a").every((c) => c.maxTokens === 33)).toBe(true);
     const ttft = await suite.run(w("ttft"), 1);
     const n = tokensOf(TTFT_PROMPT);
-    expect(ttft.samples[0]).toEqual({ durationNs: (n + 5) * 1e6, promptTokens: n, genTokens: 1, energyJ: null });
+    expect(ttft.samples[0]).toEqual({ durationNs: (n + 5) * 1e6, promptTokens: n, genTokens: 1, energyJ: null, firstTokenNs: null });
     expect(ttft.nPrompt).toBe(n);
   });
 
@@ -89,7 +89,7 @@ describe("browser suite harness", () => {
     const e = new FakeEngine(8192);
     const r = await new BrowserSuite(e, null).run(w("tg16@d1024"), 1);
     expect(r.status).toBe("ok");
-    expect(r.samples[0]).toEqual({ durationNs: 160e6, promptTokens: 0, genTokens: 16, energyJ: null });
+    expect(r.samples[0]).toEqual({ durationNs: 160e6, promptTokens: 0, genTokens: 16, energyJ: null, firstTokenNs: null });
     expect(Math.abs(tokensOf(e.calls.at(-1)!.prompt) - 1024)).toBeLessThanOrEqual(1);
   });
 

@@ -17,7 +17,7 @@ import {
 } from "../../lib/core/tco/model";
 import { tiriasPreset, withRegion } from "../../lib/core/tco/presets";
 import { correlatedUniforms, medianNote, monteCarlo, mulberry32, normalCdf, sampledKeys, tornado, triangular } from "../../lib/core/tco/uncertainty";
-import { gpuJPerToken, itJPerToken } from "../../lib/core/tco/dc-energy";
+import { batchWhereDcBeatsDevice, CLOUD_MODELS, curveJPerToken, gpuJPerToken, itJPerToken } from "../../lib/core/tco/dc-energy";
 
 const simpleBottomUp = (): TcoInputs => ({
   ...defaultInputs(),
@@ -336,5 +336,19 @@ describe("TCO model v2", () => {
   it("regions set both grids, water and prices from sourced figures", () => {
     const i = withRegion(withRegion(defaultInputs(), "dc", "us"), "users", "eu27");
     expect(i).toMatchObject({ dcGridGPerKwh: 369, generationWaterLPerKwh: 3.13, dcElectricityUsdPerKwh: 0.08, deviceGridGPerKwh: 244, residentialUsdPerKwh: 0.31 });
+  });
+});
+
+describe("J/token against batch", () => {
+  it("interpolates log-log on any curve, and finds the batch from which the data center beats the device", () => {
+    const pts = CLOUD_MODELS["llama-3.2-1b"].points;
+    expect(curveJPerToken(pts, 16)).toBeCloseTo(Math.exp(Math.log(7.04) + (Math.log(16) / Math.log(256)) * (Math.log(0.035) - Math.log(7.04))), 12);
+    expect(curveJPerToken(pts, 1)).toBe(7.04);
+    expect(curveJPerToken(pts, 1024)).toBe(0.035);
+    // facility 1.68 x GPU J/token against the device's 0.93 / 0.85 J at the wall: GPU <= 0.651, reached at b ~ 12.1: the first candidate at or above is 16
+    expect(batchWhereDcBeatsDevice(pts, 1.4, 1.2, 0.93 / 0.85)).toBe(16);
+    expect(batchWhereDcBeatsDevice(pts, 1.4, 1.2, 0.001)).toBeNull();
+    expect(batchWhereDcBeatsDevice(pts, 1, 1, 100)).toBe(1);
+    expect(batchWhereDcBeatsDevice([], 1, 1, 1)).toBeNull();
   });
 });

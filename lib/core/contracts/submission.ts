@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { safeString } from "./text";
-import { parseWorkloadId } from "./workloads";
+import { MAX_BATCH, parseWorkloadId } from "./workloads";
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -188,6 +188,11 @@ export const sampleSchema = z.object({
   genTokens: count(MAX_TOKENS),
   /** Energy of this repetition's timed interval, in the workload's energy scope; null without a meter. */
   energyJ: joules.nullable().default(null),
+  /**
+   * From the start of the timed part to the first generated token, averaged over the parallel
+   * sequences (their time to first token in a batch); null for workloads that generate nothing.
+   */
+  firstTokenNs: z.int().min(1).max(MAX_DURATION_NS).nullable().default(null),
 });
 
 export const powerReadingSchema = z.object({
@@ -258,6 +263,8 @@ export const workloadResultSchema = z
     nPrompt: count(MAX_TOKENS),
     nGen: count(MAX_TOKENS),
     nDepth: count(MAX_TOKENS),
+    /** Parallel sequences decoded together (the id's `@bB`; 1 without). nPrompt, nGen and nDepth are per sequence. */
+    nBatch: z.int().min(1).max(MAX_BATCH).default(1),
     /** `ok`: measured; `error`: the engine refused; `crash`: the measuring process died. */
     status: z.enum(["ok", "error", "crash"]),
     error: optText(2000),
@@ -277,6 +284,10 @@ export const workloadResultSchema = z
     }
     if (w.status !== "ok" && !w.error) {
       ctx.addIssue({ code: "custom", path: ["error"], message: "a failed workload must say why" });
+    }
+    const spec = parseWorkloadId(w.workloadId);
+    if (spec && spec.nBatch !== w.nBatch) {
+      ctx.addIssue({ code: "custom", path: ["nBatch"], message: `${w.workloadId} runs ${spec.nBatch} parallel sequence(s), not ${w.nBatch}` });
     }
     w.samples.forEach((s, i) => {
       if (s.promptTokens + s.genTokens === 0) {

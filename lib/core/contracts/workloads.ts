@@ -5,6 +5,8 @@
  * Ids follow llama-bench: `pp512` = 512 prompt tokens into an empty cache (tokens/s = 512 / time),
  * `tg128` = 128 single-token decodes, `pp512+tg128` = both in one timed run,
  * `tg128@d4096` = 128 decodes after 4096 tokens of context prefilled untimed,
+ * `tg128@b8` = the same for 8 parallel sequences decoded together (llama-batched-bench's B: each
+ * sequence has its own prompt, depth and generation; tokens/s counts every sequence's tokens),
  * `ttft` = time to first token of a fixed canonical chat prompt.
  */
 
@@ -19,6 +21,8 @@ export interface WorkloadSpec {
   nGen: number;
   /** Context tokens prefilled before timing starts. */
   nDepth: number;
+  /** Parallel sequences evaluated together (1: a single stream, as llama-bench). Token counts above are per sequence. */
+  nBatch: number;
   /** `ttft` times the prompt plus one sampled token; others time the whole run. */
   kind: "throughput" | "ttft";
   /**
@@ -32,14 +36,19 @@ export interface WorkloadSpec {
 export const WORKLOAD_PHASES = ["prefill", "decode", "mixed", "ttft"] as const;
 export type WorkloadPhase = (typeof WORKLOAD_PHASES)[number];
 
-const ID_PATTERN = /^(?:pp(\d{1,6}))?(\+)?(?:tg(\d{1,6}))?(?:@d(\d{1,7}))?$/;
+const ID_PATTERN = /^(?:pp(\d{1,6}))?(\+)?(?:tg(\d{1,6}))?(?:@d(\d{1,7}))?(?:@b(\d{1,4}))?$/;
 
-/** Parses a llama-bench id (`pp512`, `tg128`, `pp512+tg128`, `tg128@d4096`, `ttft`). */
+/** The most parallel sequences a batched workload may ask for. */
+export const MAX_BATCH = 1024;
+
+/** Parses a llama-bench id (`pp512`, `tg128`, `pp512+tg128`, `tg128@d4096`, `tg128@b8`, `ttft`). */
 export function parseWorkloadId(id: string): WorkloadSpec | null {
-  if (id === "ttft") return { id, nPrompt: TTFT_PROMPT_TOKENS, nGen: 1, nDepth: 0, kind: "ttft", phase: "ttft" };
+  if (id === "ttft") return { id, nPrompt: TTFT_PROMPT_TOKENS, nGen: 1, nDepth: 0, nBatch: 1, kind: "ttft", phase: "ttft" };
   const m = ID_PATTERN.exec(id);
   if (!m) return null;
-  const [, pp, plus, tg, depth] = m;
+  const [, pp, plus, tg, depth, batch] = m;
+  // `@b1` is the plain id: one name per workload.
+  if (batch !== undefined && (Number(batch) < 2 || Number(batch) > MAX_BATCH || batch.startsWith("0"))) return null;
   if (!pp && !tg) return null;
   if (plus && !(pp && tg)) return null;
   if (pp && tg && !plus) return null;
@@ -47,13 +56,18 @@ export function parseWorkloadId(id: string): WorkloadSpec | null {
   const nGen = tg ? Number(tg) : 0;
   if ((pp && nPrompt === 0) || (tg && nGen === 0)) return null;
   const phase: WorkloadPhase = nGen === 0 ? "prefill" : nPrompt === 0 ? "decode" : "mixed";
-  return { id, nPrompt, nGen, nDepth: depth ? Number(depth) : 0, kind: "throughput", phase };
+  return { id, nPrompt, nGen, nDepth: depth ? Number(depth) : 0, nBatch: batch ? Number(batch) : 1, kind: "throughput", phase };
 }
 
 /** Formats the id of a workload the way llama-bench names it. */
-export function workloadId(nPrompt: number, nGen: number, nDepth = 0): string {
+export function workloadId(nPrompt: number, nGen: number, nDepth = 0, nBatch = 1): string {
   const parts = [nPrompt > 0 ? `pp${nPrompt}` : "", nGen > 0 ? `tg${nGen}` : ""].filter(Boolean);
-  return parts.join("+") + (nDepth > 0 ? `@d${nDepth}` : "");
+  return parts.join("+") + (nDepth > 0 ? `@d${nDepth}` : "") + (nBatch > 1 ? `@b${nBatch}` : "");
+}
+
+/** The id without its batch (`tg128@b8` -> `tg128`): the workloads of one batch sweep share it. */
+export function unbatchedId(id: string): string {
+  return id.replace(/@b\d+$/, "");
 }
 
 /**
@@ -72,13 +86,19 @@ export function workloadPhase(id: string): WorkloadPhase | null {
 
 const specs = (ids: string[]): readonly WorkloadSpec[] => ids.map((id) => parseWorkloadId(id) as WorkloadSpec);
 
+/** Batch sizes of the `server` suite (a data-center GPU serving many streams; a runner stops at the first that runs out of memory). */
+export const SERVER_BATCHES = [1, 8, 32, 64, 128, 256] as const;
+
 /**
  * The suites, in the order runners execute them: `v1` is the standard suite; `quick` has the
- * same kinds at smaller sizes, for first runs and CI. Every suite menu and flag lists these keys.
+ * same kinds at smaller sizes, for first runs and CI; `server` sweeps tg128 over SERVER_BATCHES
+ * parallel sequences (J/token vs batch, the data-center side of the offload question). Every suite
+ * menu and flag lists these keys.
  */
 export const SUITES = {
   v1: specs(["pp512", "tg128", "pp512+tg128", "tg128@d4096", "ttft"]),
   quick: specs(["pp128", "tg32", "pp128+tg32", "ttft"]),
+  server: specs(SERVER_BATCHES.map((b) => workloadId(0, 128, 0, b))),
 } as const;
 export type SuiteName = keyof typeof SUITES;
 export const SUITE_NAMES = Object.keys(SUITES) as [SuiteName, ...SuiteName[]];
@@ -105,7 +125,7 @@ export function resolveWorkloads(suite: SuiteName, list?: string | readonly stri
   const ids = (typeof list === "string" ? list.split(",") : [...list]).map((id) => id.trim()).filter(Boolean);
   const bad = ids.filter((id) => !parseWorkloadId(id));
   if (bad.length || ids.length === 0) {
-    throw new WorkloadListError(`unknown workload id(s): ${bad.join(", ") || "(none)"}; use llama-bench ids like pp512, tg128, pp512+tg128, tg128@d4096, ttft`);
+    throw new WorkloadListError(`unknown workload id(s): ${bad.join(", ") || "(none)"}; use llama-bench ids like pp512, tg128, pp512+tg128, tg128@d4096, tg128@b8 (2 to ${MAX_BATCH} parallel sequences), ttft`);
   }
   return ids.map((id) => parseWorkloadId(id)!);
 }
@@ -125,5 +145,5 @@ export function contextSizeFor(workloads: readonly WorkloadSpec[]): { need: numb
  */
 export function isLeaderboardWorkload(id: string, column: "pp" | "tg"): boolean {
   const w = parseWorkloadId(id);
-  return !!w && w.nDepth === 0 && w.phase === (column === "pp" ? "prefill" : "decode");
+  return !!w && w.nDepth === 0 && w.nBatch === 1 && w.phase === (column === "pp" ? "prefill" : "decode");
 }

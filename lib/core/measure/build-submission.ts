@@ -44,7 +44,7 @@ export function memoryParts(
 }
 
 /** A timed repetition as a producer measured it; its energy only where a meter was read. */
-export type MeasuredSample = Omit<Sample, "energyJ"> & { energyJ?: number | null };
+export type MeasuredSample = Omit<Sample, "energyJ" | "firstTokenNs"> & { energyJ?: number | null; firstTokenNs?: number | null };
 
 /** How one workload ended. `error`/`crash` carry the reason and no samples. */
 export type WorkloadOutcome =
@@ -61,7 +61,7 @@ export interface WorkloadMeasured {
 }
 
 export function workloadResult(spec: WorkloadSpec, outcome: WorkloadOutcome, measured: WorkloadMeasured = {}): WorkloadResult {
-  const samples: Sample[] = outcome.status === "ok" ? outcome.samples.map((s) => ({ ...s, energyJ: s.energyJ ?? null })) : [];
+  const samples: Sample[] = outcome.status === "ok" ? outcome.samples.map((s) => ({ ...s, energyJ: s.energyJ ?? null, firstTokenNs: s.firstTokenNs ?? null })) : [];
   const e = measured.energyPerToken ?? null;
   return {
     workloadId: spec.id,
@@ -69,6 +69,7 @@ export function workloadResult(spec: WorkloadSpec, outcome: WorkloadOutcome, mea
     nPrompt: spec.phase === "ttft" ? (samples[0]?.promptTokens ?? spec.nPrompt) : spec.nPrompt,
     nGen: spec.nGen,
     nDepth: spec.nDepth,
+    nBatch: spec.nBatch,
     status: outcome.status,
     error: outcome.status === "ok" ? null : outcome.error,
     samples,

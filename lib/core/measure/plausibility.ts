@@ -52,6 +52,7 @@ function workloadShape(w: WorkloadResult): string | null {
   const spec = parseWorkloadId(w.workloadId);
   if (!spec) return `"${w.workloadId}" is not a workload id`;
   if (spec.phase === "ttft") return w.nGen === 1 && w.nDepth === 0 ? null : `ttft generates 1 token at depth 0, not ${w.nGen} at ${w.nDepth}`;
+  if (w.nBatch !== spec.nBatch) return `${w.workloadId} runs ${spec.nBatch} parallel sequence(s), not ${w.nBatch}`;
   if (w.nPrompt !== spec.nPrompt || w.nGen !== spec.nGen || w.nDepth !== spec.nDepth) {
     return `${w.workloadId} is ${spec.nPrompt} prompt + ${spec.nGen} generated tokens at depth ${spec.nDepth}, not ${w.nPrompt} + ${w.nGen} at ${w.nDepth}`;
   }
@@ -60,10 +61,13 @@ function workloadShape(w: WorkloadResult): string | null {
 
 function sampleTokens(w: WorkloadResult): string | null {
   const ttft = w.workloadId === "ttft";
+  // A batch's samples count every sequence's tokens.
+  const nPrompt = w.nPrompt * w.nBatch;
+  const nGen = w.nGen * w.nBatch;
   for (const [i, s] of w.samples.entries()) {
-    const promptOk = ttft ? s.promptTokens >= 1 : Math.abs(s.promptTokens - w.nPrompt) <= Math.ceil(PROMPT_TOKEN_TOLERANCE * w.nPrompt) + (w.nPrompt > 0 ? 1 : 0);
-    if (!promptOk || s.genTokens !== w.nGen) {
-      return `repetition ${i + 1} counts ${s.promptTokens} prompt + ${s.genTokens} generated tokens for a workload of ${w.nPrompt} + ${w.nGen}`;
+    const promptOk = ttft ? s.promptTokens >= 1 : Math.abs(s.promptTokens - nPrompt) <= Math.ceil(PROMPT_TOKEN_TOLERANCE * nPrompt) + (nPrompt > 0 ? 1 : 0);
+    if (!promptOk || s.genTokens !== nGen) {
+      return `repetition ${i + 1} counts ${s.promptTokens} prompt + ${s.genTokens} generated tokens for a workload of ${nPrompt} + ${nGen}${w.nBatch > 1 ? ` (${w.nBatch} sequences)` : ""}`;
     }
   }
   return null;
@@ -106,12 +110,13 @@ export function checkWorkload(w: WorkloadResult, s: Pick<Submission, "device" | 
   const stats = deriveStats(w.samples);
   const spec = parseWorkloadId(w.workloadId)!;
   if (stats && spec.phase !== "ttft") {
-    const ceiling = spec.phase === "decode" ? MAX_DECODE_TOKENS_PER_SEC : MAX_PREFILL_TOKENS_PER_SEC;
+    // A batch decodes up to B streams at once: its aggregate ceiling is B single-stream ceilings.
+    const ceiling = spec.phase === "decode" ? MAX_DECODE_TOKENS_PER_SEC * spec.nBatch : MAX_PREFILL_TOKENS_PER_SEC;
     const ts = stats.avgTokensPerSec;
     if (ts > ceiling) flags.push(flag("exceeds_ceiling", `${ts.toFixed(0)} tokens/s is above ${ceiling} tokens/s, which no device reaches`));
     if (spec.phase === "decode") {
       const host = HOST_BACKENDS.has(s.device.backend);
-      const trafficGBps = (ts * bytesPerDecodedToken(s.model, w.nDepth, w.nGen)) / 1e9;
+      const trafficGBps = (ts * bytesPerDecodedToken(s.model, w.nDepth, w.nGen, w.nBatch)) / 1e9;
       const max = host ? MAX_TRAFFIC_GBPS.host : MAX_TRAFFIC_GBPS.gpu;
       if (trafficGBps > max) {
         flags.push(flag("exceeds_ceiling", `${ts.toFixed(0)} tokens/s reads ${trafficGBps.toFixed(0)} GB/s of weights and KV cache, more than any ${host ? "CPU" : "GPU"} memory delivers (${max} GB/s)`));

@@ -30,9 +30,10 @@ export function weightsBandwidth(d: Pick<Device, "backend" | "memoryBandwidthGBp
 }
 
 /** Bytes read per generated token of a decode at depth `nDepth` generating `nGen` (KV at the mean depth). */
-export function bytesPerDecodedToken(m: Pick<ModelInfo, "weightsReadPerTokenBytes" | "kvBytesPerToken" | "fileBytes">, nDepth: number, nGen: number): number {
+export function bytesPerDecodedToken(m: Pick<ModelInfo, "weightsReadPerTokenBytes" | "kvBytesPerToken" | "fileBytes">, nDepth: number, nGen: number, nBatch = 1): number {
   const weights = m.weightsReadPerTokenBytes ?? m.fileBytes;
-  return weights + (m.kvBytesPerToken ?? 0) * (nDepth + nGen / 2);
+  // A batch reads the weights once per decode step for all its sequences, and each sequence's KV cache.
+  return weights / nBatch + (m.kvBytesPerToken ?? 0) * (nDepth + nGen / 2);
 }
 
 /**
@@ -56,11 +57,11 @@ export function rooflineEfficiency(tokensPerSec: number, bytesPerToken: number, 
  */
 export function decodeRoofline(
   s: { device: Pick<Device, "backend" | "memoryBandwidthGBps" | "memoryBandwidthMethod" | "deviceMemoryBandwidth"> & { cpu: Pick<Device["cpu"], "llcBytes"> }; model: Pick<ModelInfo, "weightsReadPerTokenBytes" | "kvBytesPerToken" | "fileBytes"> },
-  w: { nDepth: number; nGen: number },
+  w: { nDepth: number; nGen: number; nBatch?: number },
   tokensPerSec: number,
 ): { bytesPerToken: number; bandwidth: WeightsBandwidth; efficiency: number } | null {
   const bandwidth = weightsBandwidth(s.device);
   if (!bandwidth || cacheResident(s.model, s.device.backend, s.device.cpu.llcBytes)) return null;
-  const bytesPerToken = bytesPerDecodedToken(s.model, w.nDepth, w.nGen);
+  const bytesPerToken = bytesPerDecodedToken(s.model, w.nDepth, w.nGen, w.nBatch ?? 1);
   return { bytesPerToken, bandwidth, efficiency: rooflineEfficiency(tokensPerSec, bytesPerToken, bandwidth.gbps) };
 }

@@ -36,7 +36,12 @@ export const CLOUD_MODELS = {
 export type CloudModelKey = keyof typeof CLOUD_MODELS;
 
 export function gpuJPerToken(model: CloudModelKey, batch: number): number {
-  const pts = CLOUD_MODELS[model].points as readonly (readonly [number, number])[];
+  return curveJPerToken(CLOUD_MODELS[model].points, batch);
+}
+
+/** J/token at `batch` on a curve of [batch, J/token] points (sorted by batch): log-log between points, the nearest beyond them. */
+export function curveJPerToken(points: readonly (readonly [number, number])[], batch: number): number {
+  const pts = points;
   if (batch <= pts[0]![0]) return pts[0]![1];
   for (let k = 1; k < pts.length; k++) {
     const [b0, j0] = pts[k - 1]!;
@@ -55,4 +60,21 @@ export function gpuJPerToken(model: CloudModelKey, batch: number): number {
  */
 export function itJPerToken(model: CloudModelKey, batch: number, serverOverhead: number): number {
   return gpuJPerToken(model, batch) * serverOverhead;
+}
+
+/**
+ * The smallest batch at which the data center's J/token (GPU x server overhead x PUE: facility
+ * energy) falls to the device's (battery side / charging efficiency: wall energy), on the curve's
+ * batches and powers of two between them; null when it never does within the curve.
+ */
+export function batchWhereDcBeatsDevice(points: readonly (readonly [number, number])[], serverOverhead: number, pue: number, deviceWallJPerToken: number): number | null {
+  if (points.length === 0) return null;
+  const lo = points[0]![0];
+  const hi = points[points.length - 1]![0];
+  const candidates = new Set<number>(points.map((p) => p[0]));
+  for (let b = 1; b <= hi; b *= 2) if (b >= lo) candidates.add(b);
+  for (const b of [...candidates].sort((x, y) => x - y)) {
+    if (curveJPerToken(points, b) * serverOverhead * pue <= deviceWallJPerToken) return b;
+  }
+  return null;
 }

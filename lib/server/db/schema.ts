@@ -130,11 +130,15 @@ export const workloadResults = pgTable(
     nPrompt: integer("n_prompt").notNull(),
     nGen: integer("n_gen").notNull(),
     nDepth: integer("n_depth").notNull(),
+    /** Parallel sequences of a batched workload (`tg128@b8`: 8); 1 otherwise. */
+    nBatch: integer("n_batch").notNull().default(1),
     status: text("status").notNull(),
     error: text("error"),
     samplesNs: big("samples_ns").array().notNull(),
     samplesPromptTokens: integer("samples_prompt_tokens").array().notNull(),
     samplesGenTokens: integer("samples_gen_tokens").array().notNull(),
+    /** Per repetition: time to the first generated token, mean over the sequences (ns); null where none was timed. */
+    samplesFirstTokenNs: bigint("samples_first_token_ns", { mode: "number" }).array(),
     /** Each repetition's energy in the workload's energy scope, J (null elements: not measured). */
     samplesEnergyJ: doublePrecision("samples_energy_j").array(),
     /** Derived on ingest from the samples, never taken from the client. */

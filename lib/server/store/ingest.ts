@@ -231,6 +231,8 @@ export function workloadRow(w: WorkloadResult, plausible: boolean, s: Pick<Submi
     n_prompt: w.nPrompt,
     n_gen: w.nGen,
     n_depth: w.nDepth,
+    n_batch: w.nBatch,
+    samples_first_token_ns: w.samples.some((x) => x.firstTokenNs != null) ? w.samples.map((x) => x.firstTokenNs) : null,
     status: w.status,
     error: w.error,
     samples_ns: w.samples.map((x) => x.durationNs),

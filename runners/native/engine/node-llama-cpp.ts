@@ -26,7 +26,10 @@ export interface LlamaEngineOptions {
   threads?: number;
   gpuLayers?: number;
   batchSize?: number;
+  /** Context tokens per sequence. */
   contextSize: number;
+  /** Parallel sequences (a batched workload's B); default 1. Each has its own contextSize of KV cache. */
+  sequences?: number;
   /** Default "auto", as llama.cpp and llama-bench (on for CPU in this release). */
   flashAttention?: boolean | "auto";
   /** `local`: the build made on this device from node-llama-cpp's bundled llama.cpp source. */
@@ -59,7 +62,7 @@ export class NodeLlamaCppEngine implements InferenceEngine {
     private readonly llama: Llama,
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
-    private readonly sequence: LlamaContextSequence,
+    private readonly seqs: LlamaContextSequence[],
     private vramUsed: number | null,
   ) {
     this.used = {
@@ -87,15 +90,19 @@ export class NodeLlamaCppEngine implements InferenceEngine {
     const llama = await loadLlama(o);
     // Without mmap: llama.cpp repacks Q4_0 for AVX beside the mapping, doubling memory with mmap.
     const model = await llama.loadModel({ modelPath: o.modelPath, useMmap: false, gpuLayers: o.gpuLayers ?? (llama.gpu ? "max" : 0) });
+    const sequences = o.sequences ?? 1;
     const context = await model.createContext({
       contextSize: o.contextSize,
-      batchSize: o.batchSize ?? Math.min(512, o.contextSize),
+      sequences,
+      // One decode step of a batch holds one token per sequence: the batch must take them all at once.
+      batchSize: o.batchSize ?? Math.max(Math.min(512, o.contextSize * sequences), sequences),
       threads: { ideal: o.threads ?? llama.cpuMathCores, min: o.threads ?? llama.cpuMathCores },
       flashAttention: o.flashAttention ?? "auto",
     });
     let vram: number | null = null;
     if (llama.gpu) vram = (await llama.getVramState()).used;
-    return new NodeLlamaCppEngine(llama, model, context, context.getSequence(), vram);
+    const seqs = Array.from({ length: sequences }, () => context.getSequence());
+    return new NodeLlamaCppEngine(llama, model, context, seqs, vram);
   }
 
   private promptTokens(n: number): Token[] {
@@ -104,27 +111,40 @@ export class NodeLlamaCppEngine implements InferenceEngine {
     return Array.from({ length: n }, () => (lo + (this.rand() % (this.vocabSize - lo))) as Token);
   }
 
+  get sequences(): number {
+    return this.seqs.length;
+  }
+
   async reset() {
-    await this.sequence.clearHistory();
+    await Promise.all(this.seqs.map((s) => s.clearHistory()));
   }
 
+  /**
+   * Every sequence at once: node-llama-cpp gathers the evaluations queued in one tick into one
+   * llama_decode (its batching dispatcher), as llama-batched-bench decodes B sequences together.
+   */
   async prefill(n: number) {
-    await this.sequence.evaluateWithoutGeneratingNewTokens(this.promptTokens(n));
+    await Promise.all(this.seqs.map((s) => s.evaluateWithoutGeneratingNewTokens(this.promptTokens(n))));
   }
 
-  async generate(n: number) {
-    let count = 0;
-    const start = this.promptTokens(1);
-    for await (const _ of this.sequence.evaluate(start, { temperature: 0, tokenBias: this.tokenBias, yieldEogToken: true })) {
-      if (++count >= n) break;
-    }
-    return count;
+  async generate(n: number, onFirstToken?: (sequence: number) => void) {
+    const counts = await Promise.all(
+      this.seqs.map(async (seq, k) => {
+        let count = 0;
+        for await (const _ of seq.evaluate(this.promptTokens(1), { temperature: 0, tokenBias: this.tokenBias, yieldEogToken: true })) {
+          if (count === 0) onFirstToken?.(k);
+          if (++count >= n) break;
+        }
+        return count;
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   async firstToken(prompt: string) {
     const tokens = this.model.tokenize(prompt, false);
     const withBos = this.model.tokens.bos != null ? [this.model.tokens.bos, ...tokens] : tokens;
-    for await (const _ of this.sequence.evaluate(withBos, { temperature: 0, tokenBias: this.tokenBias, yieldEogToken: true })) break;
+    for await (const _ of this.seqs[0]!.evaluate(withBos, { temperature: 0, tokenBias: this.tokenBias, yieldEogToken: true })) break;
     return withBos.length;
   }
 

@@ -29,10 +29,16 @@ export interface InferenceEngine {
   readonly used: EngineUsed | null;
   /** Empties the KV cache (between repetitions). */
   reset(): Promise<void>;
-  /** Evaluates `n` prompt tokens into the cache, producing no new token. */
+  /** Parallel sequences it evaluates together (1: a single stream). */
+  readonly sequences: number;
+  /** Evaluates `n` prompt tokens into the cache of every sequence, producing no new token. */
   prefill(n: number): Promise<void>;
-  /** Generates `n` tokens one decode at a time (each sampled from the logits); returns the count. */
-  generate(n: number): Promise<number>;
+  /**
+   * Generates `n` tokens in every sequence, one decode step at a time for all of them together
+   * (each token sampled from the logits); returns the total count. `onFirstToken(k)` is called when
+   * sequence k has its first token.
+   */
+  generate(n: number, onFirstToken?: (sequence: number) => void): Promise<number>;
   /** Evaluates `prompt` and samples its first token; returns the prompt's token count. */
   firstToken(prompt: string): Promise<number>;
   memory(): EngineMemory;
