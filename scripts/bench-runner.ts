@@ -42,7 +42,8 @@ function batchedBench(bin: string, model: string): Map<number, number> {
   const out = new Map<number, number>();
   for (const line of (r.stdout + r.stderr).split("\n")) {
     if (!line.startsWith("{")) continue;
-    const row = JSON.parse(line) as { pl: number; speed_tg: number };
+    // llama-batched-bench writes nan for the prompt speed of -npp 0, which is not JSON
+    const row = JSON.parse(line.replace(/-?\bnan\b|-?\binf\b/g, "null")) as { pl: number; speed_tg: number };
     out.set(row.pl, row.speed_tg);
   }
   return out;

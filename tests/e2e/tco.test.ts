@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { startServer, type RunningServer } from "../helpers/server";
 import { launchBrowser } from "../helpers/browser";
+import { makeServerRun } from "../helpers/fixtures";
+import { execFileSync } from "node:child_process";
 
 describe("TCO what-if page", () => {
   let srv: RunningServer;
@@ -23,7 +25,7 @@ describe("TCO what-if page", () => {
     await expect(page.getByTestId("power").innerText()).resolves.toMatch(/^800 MW/);
     const bars = page.locator(".recharts-bar-rectangle");
     await page.waitForFunction(() => document.querySelectorAll(".recharts-bar-rectangle").length > 0);
-    const pathsBefore = await page.locator(".chart").first().innerHTML();
+    const pathsBefore = await page.locator(".chart[aria-label^=\"Bar chart of data-center cost\"]").innerHTML();
     const mcBefore = await page.getByTestId("mc").innerText();
 
     const slider = page.locator("#in-offloadShare");
@@ -32,7 +34,7 @@ describe("TCO what-if page", () => {
     await expect(page.getByTestId("power").innerText()).resolves.toMatch(/^1,200 MW/);
     await expect(page.getByTestId("cost").innerText()).resolves.toContain("$22.8B");
     await page.waitForFunction((before) => document.querySelector("[data-testid=mc]")!.textContent !== before, mcBefore);
-    expect(await page.locator(".chart").first().innerHTML()).not.toBe(pathsBefore);
+    expect(await page.locator(".chart[aria-label^=\"Bar chart of data-center cost\"]").innerHTML()).not.toBe(pathsBefore);
     expect(await bars.count()).toBeGreaterThan(3);
     expect(page.url()).toContain("offloadShare=0.3");
     await page.close();
@@ -60,6 +62,34 @@ describe("TCO what-if page", () => {
     await expect(page.locator(".field-error", { hasText: "blank" }).first().isVisible()).resolves.toBe(true);
     expect(await page.locator("main").innerText()).not.toMatch(/NaN|Infinity/);
     await page.screenshot({ path: "test-results/tco-v2.png", fullPage: true });
+    await page.close();
+  });
+
+  it("uses a measured J/token-vs-batch curve from published server-suite runs, labelled measured here with its runs", async () => {
+    const admin = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", "--name", "tco-admin", "--role", "admin"], { env: srv.env, encoding: "utf8" }).trim().split("\n").at(-1)!;
+    const run = makeServerRun({ 1: 8, 8: 1.1, 64: 0.25 });
+    const up = await fetch(`${srv.url}/api/v1/submissions`, { method: "POST", headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: JSON.stringify(run) });
+    expect(up.status).toBe(201);
+    const pub = await fetch(`${srv.url}/api/v1/admin/publish`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+      body: JSON.stringify({ submissionIds: [run.submissionId], published: true }),
+    });
+    expect(pub.status).toBe(200);
+    const page = await srv!.ownerPage(browser);
+    await page.goto(`${srv.url}/tco`);
+    // the measured curve is offered first, with its runs
+    const option = page.locator("#dc-model option", { hasText: "measured here" });
+    await expect(option.innerText()).resolves.toMatch(/Llama-3\.2-1B Q4_0 on Fixture Fixture H200 node \(cuda, gpu scope\): measured here/);
+    await expect(page.locator("fieldset.helper").innerText()).resolves.toContain(run.submissionId.slice(0, 8));
+    await page.fill("#dc-batch", "64");
+    await page.fill("#dc-overhead", "1");
+    await page.getByRole("button", { name: /Use 0\.25 J\/token/ }).click();
+    const row = page.locator("table.assumptions tr", { hasText: "IT energy per token of the cloud model" });
+    await expect(row.innerText()).resolves.toMatch(/measured here[\s\S]*Measured by Tokenwatt runners: 3 published server-suite result/);
+    // the curve x overhead 1 x PUE 1.2 against 0.93 / 0.85 = 1.094 J at the wall: at 8, 1.32; at 16, ~0.91 (log-log)
+    await expect(page.getByTestId("dc-beats-device").innerText()).resolves.toMatch(/from batch 16 on/);
+    await page.locator("fieldset.helper").screenshot({ path: "test-results/tco-batch-curve.png" });
     await page.close();
   });
 

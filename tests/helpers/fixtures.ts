@@ -101,3 +101,32 @@ export function makeSubmission(opts: { workloads?: number; id?: string; deviceMo
     }),
   };
 }
+
+/**
+ * A server-suite run on a data-center GPU (CUDA, device class server): tg128 at each batch of `jAt`
+ * with its J/token (GPU scope, a counter), power readings that agree with it, at 30 tokens/s per
+ * sequence.
+ */
+export function makeServerRun(jAt: Record<number, number>, o: { backend?: "cuda" | "cpu"; deviceClass?: "server" | "laptop" } = {}): SubmissionInput {
+  const base = makeSubmission({ workloads: 2, deviceModel: o.deviceClass === "laptop" ? "Fixture laptop" : "Fixture H200 node" });
+  const tg = base.workloads.find((w) => w.workloadId === "tg128")!;
+  base.device = { ...base.device, backend: o.backend ?? "cuda", deviceClass: o.deviceClass ?? "server", gpus: [{ vendor: "NVIDIA", model: "H200", vramBytes: 141e9 }] };
+  base.workloads = Object.entries(jAt).map(([b, j]) => {
+    const B = Number(b);
+    const label = { scope: "gpu", sensors: ["nvml:0"], tier: "counter" as const };
+    const samples = [0, 1, 2].map((i) => ({ durationNs: Math.round((128 / 30) * 1e9 * (1 + i * 0.01)), promptTokens: 0, genTokens: 128 * B }));
+    const ns = samples.reduce((x, y) => x + y.durationNs, 0);
+    const energyJ = 3 * 128 * B * j; // the readings give the J/token: the server checks they agree
+    return {
+      ...tg,
+      workloadId: B === 1 ? "tg128" : `tg128@b${B}`,
+      nBatch: B,
+      samples,
+      power: [{ method: "counter" as const, scope: "gpu" as const, sensor: "nvml:0", durationNs: ns, energyJ, avgPowerW: energyJ / (ns / 1e9), idlePowerW: null, tier: "counter" as const }],
+      powerTrace: [],
+      energyPerToken: { totalJ: j, aboveIdleJ: null, ...label },
+      decodeEnergyPerToken: { totalJ: j, aboveIdleJ: null, ...label },
+    };
+  });
+  return base;
+}

@@ -7,7 +7,7 @@ import { ingestSubmission } from "../../lib/server/store/ingest";
 import { leaderboard, leaderboardQuerySchema, setPublished } from "../../lib/server/read/leaderboard";
 import { createToken } from "../../lib/server/store/tokens";
 import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeServerRun, makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { callApi } from "../helpers/api";
 
@@ -244,29 +244,8 @@ describe.each(DB_KINDS)("measured J/token vs batch (the TCO model's data-center 
   });
   afterAll(async () => h?.drop());
 
-  /** A server-suite run on a data-center GPU: tg128 at each batch, J/token (GPU scope) falling with B. */
-  const serverRun = (jAt: Record<number, number>, o: { published?: boolean; backend?: "cuda" | "cpu"; deviceClass?: "server" | "laptop" } = {}) => {
-    const base = makeSubmission({ workloads: 2, deviceModel: o.deviceClass === "laptop" ? "Fixture laptop" : "Fixture H200 node" }) as any;
-    const tg = base.workloads.find((w: { workloadId: string }) => w.workloadId === "tg128");
-    base.device = { ...base.device, backend: o.backend ?? "cuda", deviceClass: o.deviceClass ?? "server", gpus: [{ vendor: "NVIDIA", model: "H200", vramBytes: 141e9 }] };
-    base.workloads = Object.entries(jAt).map(([b, j]) => {
-      const B = Number(b);
-      const label = { scope: "gpu", sensors: ["nvml:0"], tier: "counter" };
-      const samples = [0, 1, 2].map((i) => ({ durationNs: Math.round((128 / 30) * 1e9 * (1 + i * 0.01)), promptTokens: 0, genTokens: 128 * B }));
-      const ns = samples.reduce((x, y) => x + y.durationNs, 0);
-      const energyJ = 3 * 128 * B * j; // the readings give the J/token: the server checks they agree
-      return {
-        ...tg,
-        workloadId: B === 1 ? "tg128" : `tg128@b${B}`,
-        nBatch: B,
-        samples,
-        power: [{ method: "counter", scope: "gpu", sensor: "nvml:0", durationNs: ns, energyJ, avgPowerW: energyJ / (ns / 1e9), idlePowerW: null, tier: "counter" }],
-        powerTrace: [],
-        energyPerToken: { totalJ: j, aboveIdleJ: null, ...label },
-        decodeEnergyPerToken: { totalJ: j, aboveIdleJ: null, ...label },
-      };
-    });
-    const p = parseSubmission(base);
+  const serverRun = (jAt: Record<number, number>, o: Parameters<typeof makeServerRun>[1] = {}) => {
+    const p = parseSubmission(makeServerRun(jAt, o));
     if (!p.ok) throw new Error(JSON.stringify(p.issues));
     return p.submission;
   };
@@ -275,7 +254,7 @@ describe.each(DB_KINDS)("measured J/token vs batch (the TCO model's data-center 
     const { measuredBatchCurves } = await import("../../lib/server/read/batch-curve");
     const a = serverRun({ 1: 8, 8: 1.2, 64: 0.2 });
     const b = serverRun({ 1: 10, 8: 1.0, 64: 0.3 });
-    const unpublished = serverRun({ 1: 9.5, 8: 1.3 }, { published: false });
+    const unpublished = serverRun({ 1: 9.5, 8: 1.3 }); // never published
     const cpuLaptop = serverRun({ 1: 0.5, 8: 0.2 }, { backend: "cpu", deviceClass: "laptop" });
     for (const s of [a, b, unpublished, cpuLaptop]) {
       const r = await ingestSubmission(h.db, s, null);
