@@ -63,3 +63,24 @@ export function MemoryScatter({ points, label }: { points: { series: string; fil
     </div>
   );
 }
+
+/** J/token and aggregate tokens/s against the batch (log-log), for a batch sweep (`--suite server`). */
+export function BatchSweepChart({ points, label }: { points: { batch: number; tokensPerSec: number | null; jPerToken: number | null }[]; label: string }) {
+  const hasEnergy = points.some((p) => p.jPerToken != null);
+  return (
+    <div className="chart" role="img" aria-label={`Log-log chart of aggregate tokens per second${hasEnergy ? " and joules per token" : ""} against the batch for ${label}`}>
+      <ResponsiveContainer width="100%" height={220}>
+        <LineChart data={points}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="batch" type="number" scale="log" domain={["dataMin", "dataMax"]} tickFormatter={(v) => String(v)} />
+          <YAxis yAxisId="ts" type="number" scale="log" domain={["auto", "auto"]} width={80} unit=" t/s" tickFormatter={(v) => Number(v).toFixed(0)} />
+          {hasEnergy && <YAxis yAxisId="j" orientation="right" type="number" scale="log" domain={["auto", "auto"]} width={60} tickFormatter={(v) => Number(v).toFixed(3)} />}
+          <Tooltip labelFormatter={(v) => `batch ${v}`} />
+          <Legend />
+          <Line yAxisId="ts" dataKey="tokensPerSec" name="tokens/s (aggregate)" stroke="#0b5cad" isAnimationActive={false} />
+          {hasEnergy && <Line yAxisId="j" dataKey="jPerToken" name="J/token" stroke="#b5532a" isAnimationActive={false} />}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -90,6 +90,15 @@ describe("TCO what-if page", () => {
     // the curve x overhead 1 x PUE 1.2 against 0.93 / 0.85 = 1.094 J at the wall: at 8, 1.32; at 16, ~0.91 (log-log)
     await expect(page.getByTestId("dc-beats-device").innerText()).resolves.toMatch(/from batch 16 on/);
     await page.locator("fieldset.helper").screenshot({ path: "test-results/tco-batch-curve.png" });
+    // the run's page shows the sweep: a row per batch and the log-log chart
+    await page.goto(`${srv.url}/runs/${run.submissionId}`);
+    const sweep = page.getByTestId("batch-sweep");
+    const text = await sweep.innerText();
+    expect(text).toMatch(/Batch sweep: tg128 with B parallel sequences/);
+    expect(text).toMatch(/\n1\tok\t[\d.,]+\t[\d.,]+\t/);
+    expect(text).toMatch(/\n64\tok\t1,901\.1\t29\.7\t—\t0\.250 J \(gpu, counter\)/); // 30 t/s per sequence x 64
+    await expect(sweep.locator(".recharts-line").count()).resolves.toBe(2);
+    await sweep.screenshot({ path: "test-results/run-batch-sweep.png" });
     await page.close();
   });
 

@@ -4,7 +4,8 @@ import { serverContext } from "../../../lib/server/context";
 import { getRun } from "../../../lib/server/read/runs";
 import { formatBytes, formatJPerToken, formatNumber, formatTtft } from "../../../lib/core/present/format";
 import { ttftStats } from "../../../lib/core/measure/stats";
-import { PowerTraceChart } from "../../components/charts";
+import { BatchSweepChart, PowerTraceChart } from "../../components/charts";
+import { unbatchedId } from "../../../lib/core/contracts/workloads";
 
 export const dynamic = "force-dynamic";
 
@@ -93,6 +94,56 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <dt>Idle power</dt>
         <dd>{idle.length ? idle.map((r) => `${r.sensor}: ${formatNumber(r.avgPowerW)} W (${r.method}, ${r.scope}${r.tier ? `, ${r.tier}` : ""})${idleAfter(r.sensor)}`).join("; ") : "unavailable (no power meter)"}</dd>
       </dl>
+      {(() => {
+        // A batch sweep: the same workload at two or more batches (`--suite server`).
+        const sweeps = new Map<string, typeof run.workloads>();
+        for (const w of run.workloads) sweeps.set(unbatchedId(w.workloadId), [...(sweeps.get(unbatchedId(w.workloadId)) ?? []), w]);
+        return [...sweeps.entries()]
+          .filter(([, ws]) => ws.some((w) => w.nBatch > 1))
+          .map(([base, ws]) => (
+            <section key={base} className="panel" aria-labelledby={`sweep-${base}`} data-testid="batch-sweep">
+              <h2 id={`sweep-${base}`}>
+                Batch sweep: <code>{base}</code> with B parallel sequences
+              </h2>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col" className="num">B</th>
+                    <th scope="col">Status</th>
+                    <th scope="col" className="num">Tokens/s (aggregate)</th>
+                    <th scope="col" className="num">Tokens/s per sequence</th>
+                    <th scope="col" className="num">First token (ms, mean of sequences)</th>
+                    <th scope="col" className="num">Energy per token</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {[...ws]
+                    .sort((a, c) => a.nBatch - c.nBatch)
+                    .map((w) => {
+                      const firsts = (w.samplesFirstTokenNs ?? []).filter((x): x is number => x != null);
+                      return (
+                        <tr key={w.id}>
+                          <td className="num">{w.nBatch}</td>
+                          <td>{w.status === "ok" ? "ok" : `${w.status}: ${w.error}`}</td>
+                          <td className="num">{formatNumber(w.avgTokensPerSec)}</td>
+                          <td className="num">{w.avgTokensPerSec == null ? "—" : formatNumber(w.avgTokensPerSec / w.nBatch)}</td>
+                          <td className="num">{firsts.length ? formatNumber(firsts.reduce((x, y) => x + y, 0) / firsts.length / 1e6, 0) : "—"}</td>
+                          <td className="num">{formatJPerToken(w.jPerToken, w.energyScope, w.energyTier, 3, w.jPerTokenRange)}</td>
+                        </tr>
+                      );
+                    })}
+                </tbody>
+              </table>
+              <BatchSweepChart
+                label={base}
+                points={ws
+                  .filter((w) => w.status === "ok")
+                  .sort((a, c) => a.nBatch - c.nBatch)
+                  .map((w) => ({ batch: w.nBatch, tokensPerSec: w.avgTokensPerSec, jPerToken: w.jPerToken }))}
+              />
+            </section>
+          ));
+      })()}
       <h2>Workloads</h2>
       {run.workloads.map((w) => {
         const readings = run.readings.filter((r) => r.workloadResultId === w.id);
