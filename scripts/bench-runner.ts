@@ -11,7 +11,8 @@
  *
  * Env: BENCH_THREADS (default: all cores), BENCH_REPS (default 3), BENCH_ROUNDS (default 2),
  * BENCH_MODEL (default synthetic:llama-3.2-1b:Q4_0), BENCH_BUILD (auto | local),
- * BENCH_BATCHES (default 1,8,32), BENCH_BATCH_MODEL (default synthetic:smollm2-135m:Q8_0).
+ * BENCH_BATCHES (default 1,8,32), BENCH_BATCH_MODEL (default synthetic:smollm2-135m:Q8_0),
+ * BENCH_ONLY (single | batched: one of the two comparisons).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import os from "node:os";
@@ -31,6 +32,8 @@ const modelRef = process.env.BENCH_MODEL || "synthetic:llama-3.2-1b:Q4_0";
 const build = (process.env.BENCH_BUILD || "auto") as "auto" | "local";
 const batches = (process.env.BENCH_BATCHES || "1,8,32").split(",").map(Number);
 const batchModelRef = process.env.BENCH_BATCH_MODEL || "synthetic:smollm2-135m:Q8_0";
+const only = process.env.BENCH_ONLY ?? "";
+if (!["", "single", "batched"].includes(only)) throw new Error("BENCH_ONLY: single or batched");
 if (batches.some((b) => !Number.isInteger(b) || b < 1 || b > 1024)) throw new Error("BENCH_BATCHES: batch sizes 1 to 1024, comma-separated");
 
 /** llama-batched-bench's text-generation speed (S_TG: B x 128 / T_TG) at each batch. */
@@ -105,6 +108,12 @@ async function runner(model: Awaited<ReturnType<typeof resolveModel>>) {
 async function main() {
   console.error("building llama-bench from node-llama-cpp's bundled llama.cpp source (first time: several minutes)...");
   const bin = execFileSync("bash", ["scripts/build-llama-bench.sh"], { encoding: "utf8" }).trim().split("\n").pop()!;
+  const m = (xs: number[]) => mean(xs);
+  if (only !== "batched") await single(bin, m);
+  if (only !== "single") await batched(bin, m);
+}
+
+async function single(bin: string, m: (xs: number[]) => number) {
   const model = await resolveModel(modelRef, runnerDataDir());
   console.error(`model ${model.path} (${(model.info.fileBytes / 2 ** 20).toFixed(0)} MiB), ${threads} threads, ${reps} repetitions, ${rounds} rounds`);
   const lb: ReturnType<typeof llamaBench>[] = [];
@@ -114,7 +123,6 @@ async function main() {
     rn.push(await runner(model));
     console.error(`round ${i + 1}: llama-bench pp512 ${lb[i]!.pp.toFixed(1)} tg128 ${lb[i]!.tg.toFixed(1)} | runner pp512 ${rn[i]!.pp.toFixed(1)} tg128 ${rn[i]!.tg.toFixed(1)}`);
   }
-  const m = (xs: number[]) => mean(xs);
   const row = (name: string, l: number, r: number) => `| ${name} | ${l.toFixed(1)} | ${r.toFixed(1)} | ${(r / l).toFixed(2)} |`;
   console.log(`\nRunner vs llama-bench, ${model.info.name} ${model.info.quantization} (synthetic), ${threads} threads, mean of ${rounds} alternating rounds x ${reps} repetitions`);
   console.log(`engine: ${rn[0]!.engine}\n`);
@@ -131,6 +139,9 @@ async function main() {
   const rnRss = Math.max(...rn.map((x) => x.peakRssBytes));
   console.log(`\npeak RSS: llama-bench ${(lbRss / 2 ** 20).toFixed(0)} MiB, runner's measuring process ${(rnRss / 2 ** 20).toFixed(0)} MiB (overhead ${((rnRss - lbRss) / 2 ** 20).toFixed(0)} MiB)`);
 
+}
+
+async function batched(bin: string, m: (xs: number[]) => number) {
   // Batched decoding: the runner's tg128@bB against llama-batched-bench, alternating rounds.
   const batchedBin = bin.replace(/llama-bench$/, "llama-batched-bench");
   const batchModel = await resolveModel(batchModelRef, runnerDataDir());
