@@ -226,6 +226,12 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
     workloads.push(measuredWorkload(w, out, idle, opts.model.info.kvBytesPerToken, (out.used?.backend ?? opts.backend) === "cpu"));
     opts.onProgress?.({ workloadId: w.id, phase: out.status === "ok" ? "done" : "failed" });
   }
+  // A GPU backend that offloaded nothing (no usable GPU memory: a software Vulkan device such as
+  // llvmpipe, or a GPU llama.cpp cannot use) measured the CPU: say so rather than let it pass as a GPU run.
+  const usedNow = used as EngineUsed | null;
+  if (usedNow && usedNow.backend !== "cpu" && usedNow.gpuLayers === 0) {
+    opts.onNote?.(`the ${usedNow.backend} backend loaded but offloaded no layers (no usable GPU memory on this device): these figures are the CPU's; the submission records gpuLayers 0`);
+  }
   const idleAfter = await measureIdle(meters, opts.idleSeconds);
   for (const d of idleDrift(idle, idleAfter)) {
     opts.onNote?.(`idle ${d.sensor}: ${d.beforeW.toFixed(2)} W before, ${d.afterW.toFixed(2)} W after the run (drift ${(d.afterW - d.beforeW).toFixed(2)} W)`);

@@ -213,6 +213,19 @@ describe("batched workloads", () => {
     expect(checkSubmission(s)).toEqual([]);
   }, 120_000);
 
+  it("a GPU backend that offloaded no layers is said to have measured the CPU", async () => {
+    const notes: string[] = [];
+    const s = await session({
+      backend: "vulkan",
+      llama: { backend: "vulkan", threads: 1, contextSize: 512 },
+      workloads: ["tg8"].map((id) => parseWorkloadId(id)!),
+      fakeGpu: { backend: "vulkan", deviceName: "llvmpipe", modelVramBytes: 0, kvBytesPerSequence: 0, oomAtBatch: null, gpuLayers: 0 },
+      onNote: (n) => notes.push(n),
+    });
+    expect(s.options.gpuLayers).toBe(0);
+    expect(notes.join("\n")).toMatch(/the vulkan backend loaded but offloaded no layers .*these figures are the CPU's/);
+  }, 60_000);
+
   it("on the CPU, a batch whose KV cache cannot fit in free memory is refused before it runs", async () => {
     // 1 KiB per token x 512 tokens x 256 sequences = 128 MiB; 100 MiB free
     const s = await session({ workloads: ["tg8", "tg8@b8", "tg8@b256"].map((id) => parseWorkloadId(id)!), freeMemoryBytes: () => 100 * 2 ** 20 });

@@ -22,6 +22,8 @@ export interface FakeGpu {
   kvBytesPerSequence: number;
   /** Context creation fails from this many sequences on (out of memory). */
   oomAtBatch: number | null;
+  /** Layers it reports offloaded (default 999: all); 0 as a GPU backend that found no usable GPU memory. */
+  gpuLayers?: number;
 }
 
 export class OutOfMemoryError extends Error {
@@ -46,7 +48,7 @@ export class NullEngine implements InferenceEngine {
       throw new OutOfMemoryError(`out of memory: a context of ${sequences} sequences needs ${(need / 2 ** 30).toFixed(1)} GiB of VRAM on ${fakeGpu.deviceName}`);
     }
     this.used = fakeGpu
-      ? { backend: fakeGpu.backend, threads: 1, gpuLayers: 999, batchSize: 512, flashAttention: "auto", useMmap: false }
+      ? { backend: fakeGpu.backend, threads: 1, gpuLayers: fakeGpu.gpuLayers ?? 999, batchSize: 512, flashAttention: "auto", useMmap: false }
       : null;
   }
   async reset() {
