@@ -333,29 +333,20 @@ export function TcoApp({
               <option value="coverage">Coverage: small-model coverage x capable devices</option>
             </select>
           </div>
-          <div className="field">
-            <label htmlFor="region-dc">Data-center region (grid, water, price)</label>
-            <select id="region-dc" defaultValue="" onChange={(e) => applyRegion("dc", e.target.value)}>
-              <option value="">Keep the values below</option>
-              {Object.entries(REGIONS).map(([k, r]) => (
-                <option key={k} value={k}>
-                  {r.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="region-users">Users&apos; region (grid, water, price)</label>
-            <select id="region-users" defaultValue="" onChange={(e) => applyRegion("users", e.target.value)}>
-              <option value="">Keep the values below</option>
-              {Object.entries(REGIONS).map(([k, r]) => (
-                <option key={k} value={k}>
-                  {r.label}
-                </option>
-              ))}
-            </select>
-            <p className="hint">Regions set only sourced figures ({Object.values(REGIONS).map((r) => `${r.label}: ${r.source}`).join("; ")}).</p>
-          </div>
+          {(["dc", "users"] as const).map((side) => (
+            <div className="field" key={side}>
+              <label htmlFor={`region-${side}`}>{side === "dc" ? "Data-center region" : "Users' region"} (grid, water, price)</label>
+              <select id={`region-${side}`} defaultValue="" onChange={(e) => applyRegion(side, e.target.value)}>
+                <option value="">Keep the values below</option>
+                {Object.entries(REGIONS).map(([k, r]) => (
+                  <option key={k} value={k}>
+                    {r.label}
+                  </option>
+                ))}
+              </select>
+              {side === "users" && <p className="hint">Regions set only sourced figures ({Object.values(REGIONS).map((r) => `${r.label}: ${r.source}`).join("; ")}).</p>}
+            </div>
+          ))}
           <div className="field">
             <label htmlFor="in-year">Year</label>
             <input id="in-year" type="number" value={raw.year ?? ""} onChange={(e) => set("year", e.target.value)} aria-invalid={Boolean(errors.year)} />

@@ -58,6 +58,10 @@ describe("TCO what-if page", () => {
     await page.waitForFunction(() => document.querySelector("[data-testid=npv]")!.textContent!.startsWith("Over 10 years"));
     expect(await page.getByTestId("npv-net").innerText()).not.toBe(npv5);
     expect(page.url()).toContain("horizonYears=10");
+    // regions set the users' grid and price from sourced figures
+    await page.selectOption("#region-users", "eu27");
+    await expect(page.inputValue("#in-deviceGridGPerKwh")).resolves.toBe("244");
+    await expect(page.inputValue("#in-residentialUsdPerKwh")).resolves.toBe("0.31");
     await page.fill("#in-dcItJPerToken", "");
     await expect(page.locator(".field-error", { hasText: "blank" }).first().isVisible()).resolves.toBe(true);
     expect(await page.locator("main").innerText()).not.toMatch(/NaN|Infinity/);
