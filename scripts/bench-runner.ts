@@ -52,19 +52,26 @@ function batchedBench(bin: string, model: string): Map<number, number> {
   return out;
 }
 
-async function batchedRunner(model: Awaited<ReturnType<typeof resolveModel>>): Promise<Map<number, number>> {
-  const s = await runSession({
+type Model = Awaited<ReturnType<typeof resolveModel>>;
+
+/** The runner on this CPU, as `tokenwatt bench` runs it: no meters, no idle baseline, no bandwidth test. */
+async function measure(model: Model, ids: string[], contextSize: number, repetitions: number) {
+  return runSession({
     device: await probeDevice("cpu", null, ["cpu"]),
     model,
     engine: "node-llama-cpp",
-    llama: { backend: "cpu", threads, contextSize: 192, build },
+    llama: { backend: "cpu", threads, contextSize, build },
     backend: "cpu",
-    workloads: batches.map((b) => parseWorkloadId(workloadId(0, 128, 0, b))!),
-    repetitions: 1,
+    workloads: ids.map((id) => parseWorkloadId(id)!),
+    repetitions,
     meters: [],
     idleSeconds: 0,
     bandwidthGBps: null,
   });
+}
+
+async function batchedRunner(model: Model): Promise<Map<number, number>> {
+  const s = await measure(model, batches.map((b) => workloadId(0, 128, 0, b)), 192, 1);
   const out = new Map<number, number>();
   for (const w of s.workloads) {
     if (w.status !== "ok") throw new Error(`runner failed at ${w.workloadId}: ${w.error}`);
@@ -82,19 +89,8 @@ function llamaBench(bin: string, model: string): { pp: number; tg: number; peakR
   return { pp: rows.find((x) => x.n_prompt === 512)!.avg_ts, tg: rows.find((x) => x.n_gen === 128)!.avg_ts, peakRssBytes: rss, json: r.stdout };
 }
 
-async function runner(model: Awaited<ReturnType<typeof resolveModel>>) {
-  const s = await runSession({
-    device: await probeDevice("cpu", null, ["cpu"]),
-    model,
-    engine: "node-llama-cpp",
-    llama: { backend: "cpu", threads, contextSize: 1024, build },
-    backend: "cpu",
-    workloads: [parseWorkloadId("pp512")!, parseWorkloadId("tg128")!],
-    repetitions: reps,
-    meters: [],
-    idleSeconds: 0,
-    bandwidthGBps: null,
-  });
+async function runner(model: Model) {
+  const s = await measure(model, ["pp512", "tg128"], 1024, reps);
   const [pp, tg] = s.workloads;
   if (pp!.status !== "ok" || tg!.status !== "ok") throw new Error(`runner failed: ${pp!.error ?? tg!.error}`);
   return {

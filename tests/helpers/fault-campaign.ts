@@ -20,7 +20,7 @@ import { AgentClient } from "../../runners/agent/client";
 import { nullMeasure } from "../../runners/agent/measure-null";
 import { AgentStateFile } from "../../runners/agent/state";
 import { flushOutbox, Outbox } from "../../runners/upload/outbox";
-import { startPrivatePostgres } from "./private-postgres";
+import { startPrivatePostgres, type PrivatePostgres } from "./private-postgres";
 import { makeSubmission } from "./fixtures";
 import { freePort, startServer, type RunningServer } from "./server";
 
@@ -59,7 +59,7 @@ function deviceOf(model: string): Device {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 
-export async function runFaultCampaign(o: {
+export interface CampaignOptions {
   runners: number;
   perRunner: number;
   serverKills: number;
@@ -68,11 +68,22 @@ export async function runFaultCampaign(o: {
   agents?: number;
   jobsPerAgent?: number;
   log?: (m: string) => void;
-}): Promise<CampaignResult> {
+}
+
+export async function runFaultCampaign(o: CampaignOptions): Promise<CampaignResult> {
+  // A cluster of its own: restarting it breaks nothing else running on this machine. Stopped and
+  // removed whatever happens, so a failed campaign leaves no database server behind.
+  const pg = await startPrivatePostgres();
+  try {
+    return await campaign(o, pg);
+  } finally {
+    pg.stop();
+  }
+}
+
+async function campaign(o: CampaignOptions, pg: PrivatePostgres): Promise<CampaignResult> {
   const log = o.log ?? (() => {});
   const t0 = Date.now();
-  // A cluster of its own: restarting it breaks nothing else running on this machine.
-  const pg = await startPrivatePostgres();
   const dbUrl = pg.url;
   const h = await openDb({ databaseUrl: dbUrl, maxConnections: 2 });
   const token = await createToken(h.db, "fault-runner");
@@ -201,7 +212,6 @@ export async function runFaultCampaign(o: {
   const check = await openDb({ databaseUrl: dbUrl, maxConnections: 1 });
   const counts = rowsOf<{ id: string; n: number }>(await check.db.execute(sql`select s.id::text as id, count(w.id)::int as n from submissions s left join workload_results w on w.submission_id = s.id group by s.id`));
   await check.close();
-  pg.stop();
   for (const d of [...dirs, ...agentDirs]) fs.rmSync(d, { recursive: true, force: true });
   const stored = counts.filter((c) => ids.has(c.id));
   return {
