@@ -3,7 +3,7 @@
  * a workload is one completion request, timed by the engine's own prefill/decode statistics
  * (llama.cpp's timings in wllama, web-llm's usage.extra) plus the wall clock around the call.
  */
-import type { Backend, EngineInfo } from "../../lib/core/contracts/submission";
+import type { Backend, EngineInfo, WebGpuInfo } from "../../lib/core/contracts/submission";
 
 export interface CompletionTiming {
   /** Prompt tokens the engine evaluated (its own count, BOS included). */
@@ -26,6 +26,10 @@ export interface BrowserEngine {
   /** Threads the engine really uses (wasm), or null. */
   readonly threads: number | null;
   readonly contextSize: number;
+  /** The WebGPU adapter and where the model went, for a GPU engine (null for a CPU one). */
+  readonly webgpu?: WebGpuInfo | null;
+  /** Greedy token ids of `prompt` (the correctness fingerprint); absent where the engine has no GGUF ids. */
+  fingerprint?(prompt: string, tokens: number): Promise<{ promptTokens: number; tokenIds: number[] }>;
   /** Greedy completion of `prompt`, exactly `maxTokens` tokens (end of generation ignored). */
   complete(prompt: string, maxTokens: number): Promise<CompletionTiming>;
   dispose(): Promise<void>;

@@ -4,18 +4,26 @@
  * crash (a crash costs one workload, not the session), describe the device and build the
  * submission. The /run page only renders its progress and result.
  */
-import type { Device, ModelInfo, Submission } from "../../lib/core/contracts/submission";
+import type { Device, Fingerprint, ModelInfo, Submission } from "../../lib/core/contracts/submission";
+import { FINGERPRINT } from "../../lib/core/measure/fingerprint";
 import { contextSizeFor, type WorkloadSpec } from "../../lib/core/contracts/workloads";
 import type { BrowserEngine } from "./engine";
 import { BrowserSuite, type SuiteProgress } from "./suite";
 import { browserDevice, buildBrowserSubmission, newSubmissionId, userAgentInfo } from "./submission";
-import type { WebGpuProbe } from "./webgpu-bench";
+import { webgpuOfProbe, type WebGpuProbe } from "./webgpu-bench";
 
-export type BrowserEngineName = "wllama" | "web-llm";
+/** The browser engines: llama.cpp on the CPU threads, llama.cpp on WebGPU, MLC on WebGPU. */
+export const BROWSER_ENGINES = ["wllama", "wllama-webgpu", "web-llm"] as const;
+export type BrowserEngineName = (typeof BROWSER_ENGINES)[number];
+export const BROWSER_ENGINE_LABELS: Record<BrowserEngineName, string> = {
+  wllama: "wllama: llama.cpp in WebAssembly (CPU)",
+  "wllama-webgpu": "wllama WebGPU: llama.cpp's WebGPU backend (all layers on the GPU)",
+  "web-llm": "web-llm: MLC on WebGPU",
+};
 
-/** What the session loads: a GGUF of the server's catalog (wllama) or a web-llm model. */
+/** What the session loads: a GGUF of the server's catalog (wllama, on the CPU or WebGPU) or a web-llm model. */
 export type EngineTarget =
-  | { engine: "wllama"; model: ModelInfo; fileName: string; modelUrl: string; wasmUrl: string; threads: number }
+  | { engine: "wllama" | "wllama-webgpu"; model: ModelInfo; fileName: string; modelUrl: string; wasmUrl: string; threads: number }
   | { engine: "web-llm"; modelId: string; baseUrl: string };
 
 export interface BrowserSessionOptions {
@@ -30,26 +38,28 @@ export interface BrowserSessionOptions {
 
 async function opener(o: BrowserSessionOptions, contextSize: number): Promise<{ open: () => Promise<BrowserEngine>; model: ModelInfo }> {
   const t = o.target;
-  if (t.engine === "wllama") {
-    const { WllamaEngine } = await import("./wllama-engine");
-    o.onProgress(`downloading ${t.fileName}…`);
-    return {
-      model: t.model,
-      open: () =>
-        WllamaEngine.create({
-          wasmUrl: t.wasmUrl,
-          modelUrl: t.modelUrl,
-          threads: t.threads,
-          contextSize,
-          onLoadProgress: (l, total) => o.onProgress(`downloading ${t.fileName}: ${total ? Math.round((100 * l) / total) : Math.round(l / 2 ** 20)}${total ? "%" : " MiB"}`),
-        }),
-    };
+  if (t.engine === "web-llm") {
+    if (!o.probe.available) throw new Error(`web-llm needs WebGPU: ${o.probe.reason}`);
+    const { preflightWebLlm, WebLlmEngine } = await import("./webllm-engine");
+    const target = { modelId: t.modelId.trim(), baseUrl: t.baseUrl.trim().replace(/\/+$/, "") };
+    const pre = await preflightWebLlm(target, o.probe.features);
+    return { model: pre.info, open: () => WebLlmEngine.create(target, pre.modelLibFile, contextSize, (text) => o.onProgress(text)) };
   }
-  if (!o.probe.available) throw new Error(`web-llm needs WebGPU: ${o.probe.reason}`);
-  const { preflightWebLlm, WebLlmEngine } = await import("./webllm-engine");
-  const target = { modelId: t.modelId.trim(), baseUrl: t.baseUrl.trim().replace(/\/+$/, "") };
-  const pre = await preflightWebLlm(target, o.probe.features);
-  return { model: pre.info, open: () => WebLlmEngine.create(target, pre.modelLibFile, contextSize, (text) => o.onProgress(text)) };
+  const { WllamaEngine } = await import("./wllama-engine");
+  o.onProgress(`downloading ${t.fileName}…`);
+  return {
+    model: t.model,
+    open: () =>
+      WllamaEngine.create({
+        wasmUrl: t.wasmUrl,
+        modelUrl: t.modelUrl,
+        threads: t.threads,
+        contextSize,
+        gpuLayers: t.engine === "wllama-webgpu" ? 999 : 0,
+        probe: o.probe,
+        onLoadProgress: (l, total) => o.onProgress(`downloading ${t.fileName}: ${total ? Math.round((100 * l) / total) : Math.round(l / 2 ** 20)}${total ? "%" : " MiB"}`),
+      }),
+  };
 }
 
 export async function runBrowserSession(o: BrowserSessionOptions): Promise<Submission> {
@@ -71,6 +81,14 @@ export async function runBrowserSession(o: BrowserSessionOptions): Promise<Submi
         runner = new BrowserSuite(eng, model.fileBytes);
       }
     }
+    // After the timed workloads: greedy ids of the fixed prompt, compared by the server with a native
+    // CPU run of the same file. A failure here costs the fingerprint, not the measurements.
+    let fingerprint: Fingerprint | null = null;
+    if (eng.fingerprint) {
+      o.onProgress("correctness fingerprint…");
+      const f = await eng.fingerprint(FINGERPRINT.prompt, FINGERPRINT.tokens).catch(() => null);
+      if (f && f.promptTokens > 0) fingerprint = { version: FINGERPRINT.version, ...f };
+    }
     const available: ("wasm" | "webgpu")[] = o.probe.available ? ["wasm", "webgpu"] : ["wasm"];
     const device = o.injectedDevice
       ? { ...o.injectedDevice, backend: eng.backend, availableBackends: [...new Set([...o.injectedDevice.availableBackends, ...available])] }
@@ -86,6 +104,8 @@ export async function runBrowserSession(o: BrowserSessionOptions): Promise<Submi
       contextSize,
       repetitions: o.repetitions,
       workloads: results,
+      fingerprint,
+      webgpu: eng.webgpu ?? (eng.backend === "webgpu" ? webgpuOfProbe(o.probe) : null),
     });
   } finally {
     await eng.dispose().catch(() => {});

@@ -3,7 +3,7 @@
  * (user agent, client hints, WebGPU adapter), or, under `tokenwatt bench-browser`, the native
  * runner's probe of the same machine, so native and browser results land on one device.
  */
-import type { Device, EngineInfo, ModelInfo, Submission, WorkloadResult } from "../../lib/core/contracts/submission";
+import type { Device, EngineInfo, Fingerprint, ModelInfo, Submission, WebGpuInfo, WorkloadResult } from "../../lib/core/contracts/submission";
 import { buildSubmission } from "../../lib/core/measure/build-submission";
 import type { WebGpuProbe } from "./webgpu-bench";
 
@@ -77,6 +77,8 @@ export interface BrowserRunParts {
   contextSize: number;
   repetitions: number;
   workloads: WorkloadResult[];
+  fingerprint?: Fingerprint | null;
+  webgpu?: WebGpuInfo | null;
 }
 
 export function buildBrowserSubmission(p: BrowserRunParts): Submission {
@@ -90,5 +92,7 @@ export function buildBrowserSubmission(p: BrowserRunParts): Submission {
     model: p.model,
     options: { threads: p.threads, contextSize: p.contextSize, repetitions: p.repetitions },
     workloads: p.workloads,
+    fingerprint: p.fingerprint ?? null,
+    webgpu: p.webgpu ?? null,
   });
 }

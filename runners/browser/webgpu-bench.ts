@@ -8,6 +8,8 @@
  * Browser-only code: no Node imports.
  */
 
+import type { WebGpuInfo } from "../../lib/core/contracts/submission";
+
 export interface WebGpuProbe {
   available: boolean;
   /** Why WebGPU cannot be used, in words for the user. */
@@ -16,6 +18,19 @@ export interface WebGpuProbe {
   features: string[];
   limits: Record<string, number>;
   hints: { userAgent: string; hardwareConcurrency: number | null; deviceMemoryGiB: number | null };
+}
+
+/** The adapter as the probe saw it, in the contract's shape. */
+export function webgpuOfProbe(p: WebGpuProbe | undefined): WebGpuInfo {
+  const a = p?.adapter;
+  return {
+    adapter: a ? { vendor: a.vendor || null, architecture: a.architecture || null, device: a.device || null, description: a.description || null, isFallbackAdapter: a.isFallbackAdapter } : null,
+    features: (p?.features ?? []).slice(0, 64),
+    limits: p?.limits ?? {},
+    requestedGpuLayers: null,
+    placement: null,
+    fallbackReason: null,
+  };
 }
 
 export interface WebGpuBench {

@@ -4,7 +4,7 @@
  * (<unk>, <s>, </s>, the 256 byte tokens, "▁") padded with unused tokens to the model's vocabulary
  * size, so text round-trips and the embedding matrices have their real size.
  */
-import { randomFillSync } from "node:crypto";
+import { createCipheriv, createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { GGML_TYPES, QUANTS, tensorBytes, tensorSpecs, type ModelShape, type Quant, type TensorType } from "../../lib/core/measure/model-shapes";
@@ -93,17 +93,30 @@ export function syntheticVocabulary(size: number) {
   return { tokens, types, scores: new Array<number>(size).fill(0) };
 }
 
-/** A reusable block of random, finite weights in the tensor's encoding (1 MiB, whole blocks). */
-function weightPattern(type: TensorType): Buffer {
+/**
+ * Pseudo-random bytes that are the same on every machine (AES-256-CTR keystream under a key named
+ * after the tensor type): a synthetic file of one shape and quantization is byte-identical wherever
+ * it is written, so runs of it on different devices compute the same function and their
+ * correctness fingerprints (lib/core/measure/fingerprint.ts) can be compared.
+ */
+function deterministicBytes(label: string, length: number): Buffer {
+  const key = createHash("sha256").update(`tokenwatt synthetic weights ${label}`).digest();
+  return createCipheriv("aes-256-ctr", key, Buffer.alloc(16)).update(Buffer.alloc(length));
+}
+
+/**
+ * Random, finite weights in the tensor's encoding: `blocks` whole blocks (1 MiB by default, reused
+ * through a tensor), under the key `label`.
+ */
+function weightPattern(type: TensorType, label: string = type, size = 1 << 20): Buffer {
   if (type === "F32") {
     const b = Buffer.alloc(4096);
     for (let i = 0; i < 1024; i++) b.writeFloatLE(1, i * 4); // norm weights: 1.0
     return b;
   }
   const q = GGML_TYPES[type];
-  const blocks = Math.floor((1 << 20) / q.blockBytes);
-  const b = Buffer.alloc(blocks * q.blockBytes);
-  randomFillSync(b);
+  const blocks = Math.floor(size / q.blockBytes);
+  const b = deterministicBytes(label, blocks * q.blockBytes);
   if (type === "F16") {
     // random fp16 values of magnitude 2^-8..2^-7, either sign
     for (let i = 0; i < b.length; i += 2) b.writeUInt16LE((b.readUInt16LE(i) & 0x83ff) | (0x07 << 10), i);
@@ -118,9 +131,16 @@ function weightPattern(type: TensorType): Buffer {
       scale(at); // d
       scale(at + 2); // dmin
     } else scale(at); // Q4_0, Q5_0, Q8_0: d first
+    if (type === "Q4_0") {
+      // Q4_0 stores q - 8 for nibbles 0..15: uniform nibbles average -0.5, a bias that adds up
+      // through the layers until every token decodes to the same id. Nibble 0 (-8) becomes 8 (0).
+      for (let k = at + 2; k < at + q.blockBytes; k++) b[k] = SYMMETRIC_Q4[b[k]!]!;
+    }
   }
   return b;
 }
+
+const SYMMETRIC_Q4 = Uint8Array.from({ length: 256 }, (_, v) => ((v >> 4 || 8) << 4) | (v & 15 || 8));
 
 /** Writes the file atomically (temporary name, then rename). Returns its size in bytes. */
 export function writeSyntheticGguf(file: string, shape: ModelShape, quant: Quant): number {
@@ -181,7 +201,10 @@ export function writeSyntheticGguf(file: string, shape: ModelShape, quant: Quant
     fs.writeSync(fd, Buffer.alloc(pad));
     const patterns = new Map<string, Buffer>();
     for (const t of tensors) {
-      let p = patterns.get(t.type);
+      // The vocabulary matrices get weights of their own, never repeated: a repeating pattern gives
+      // groups of identical rows, hence tied logits, and greedy decoding would only break ties.
+      const vocab = t.name === "token_embd.weight" || t.name === "output.weight";
+      let p = vocab ? weightPattern(t.type, `${t.type} ${t.name}`, tensorBytes(t)) : patterns.get(t.type);
       if (!p) patterns.set(t.type, (p = weightPattern(t.type)));
       let left = tensorBytes(t);
       while (left > 0) {

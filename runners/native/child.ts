@@ -53,7 +53,10 @@ async function run(job: ChildJob) {
     });
     if (engine instanceof NodeLlamaCppEngine) await engine.refreshVram();
     const memory = { ...engine.memory(), kvBytes };
-    await send({ type: "result", samples, intervals, memory, peakRssBytes: process.resourceUsage().maxRSS * 1024, baselineRssBytes });
+    const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+    // After the timed part, so it costs the measurement nothing.
+    const fingerprint = job.fingerprint && engine.fingerprint ? await engine.fingerprint(job.fingerprint.prompt, job.fingerprint.tokens).catch(() => null) : null;
+    await send({ type: "result", samples, intervals, memory, peakRssBytes, baselineRssBytes, fingerprint });
     await engine.dispose();
   } catch (e) {
     await send({ type: "error", message: (e as Error).message });

@@ -16,6 +16,8 @@ export interface ChildJob {
   fakeGpu?: FakeGpu;
   workload: WorkloadSpec;
   repetitions: number;
+  /** Also decode the correctness fingerprint after the workload (one child per session does). */
+  fingerprint?: { prompt: string; tokens: number };
   /** Test hook: the child crashes (exit 1) or aborts (SIGKILL itself) after loading. */
   failWith?: "crash" | "error";
 }
@@ -27,5 +29,5 @@ export type FromChild =
   | { type: "timed-start" }
   | { type: "rep"; done: number; total: number }
   | { type: "timed-end" }
-  | { type: "result"; samples: MeasuredSample[]; intervals: RepInterval[]; memory: EngineMemory; peakRssBytes: number; baselineRssBytes: number }
+  | { type: "result"; samples: MeasuredSample[]; intervals: RepInterval[]; memory: EngineMemory; peakRssBytes: number; baselineRssBytes: number; fingerprint?: { promptTokens: number; tokenIds: number[] } | null }
   | { type: "error"; message: string };

@@ -8,9 +8,10 @@ import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
-import type { Backend, Device, EngineInfo, ModelInfo, PowerReading, Submission, WorkloadResult } from "../../lib/core/contracts/submission";
+import type { Backend, Device, EngineInfo, Fingerprint, ModelInfo, PowerReading, Submission, WorkloadResult } from "../../lib/core/contracts/submission";
 import { unbatchedId, type WorkloadSpec } from "../../lib/core/contracts/workloads";
 import { buildSubmission, memoryParts, NO_MEMORY, workloadResult, type MeasuredSample } from "../../lib/core/measure/build-submission";
+import { FINGERPRINT } from "../../lib/core/measure/fingerprint";
 import { energyPerToken, repetitionEnergies, workloadReadings, type RepInterval } from "../../lib/core/measure/energy";
 import { childProcessEnv, runnerEnv } from "../env";
 import { reportedGpuBandwidth } from "../../lib/core/measure/gpu-bandwidth";
@@ -81,6 +82,7 @@ interface ChildOutcome {
   recordings: SensorRecording[];
   engine: EngineInfo | null;
   used: EngineUsed | null;
+  fingerprint?: { promptTokens: number; tokenIds: number[] } | null;
 }
 
 function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Promise<ChildOutcome> {
@@ -137,6 +139,7 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
           recordings,
           engine,
           used,
+          fingerprint: result.fingerprint ?? null,
         });
       } else if (error) {
         resolve({ status: "error", error, samples: [], intervals: [], memory: empty, recordings: [], engine, used });
@@ -191,6 +194,8 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
   let used: EngineUsed | null = null;
   // A batch sweep stops at the first batch that fails (out of memory, as a rule): larger ones would too.
   const stoppedAt = new Map<string, { id: string; why: string }>();
+  // The correctness fingerprint, decoded by the first single-stream workload's process that succeeds.
+  let fingerprint: Fingerprint | null = null;
   for (const w of opts.workloads) {
     if (opts.signal?.aborted) throw new AbortedError();
     const stop = w.nBatch > 1 ? stoppedAt.get(unbatchedId(w.id)) : undefined;
@@ -213,6 +218,7 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
             failWith: opts.childFaults?.[w.id],
             nullMsPerToken: opts.nullMsPerToken,
             fakeGpu: opts.fakeGpu,
+            fingerprint: !fingerprint && w.nBatch === 1 ? { prompt: FINGERPRINT.prompt, tokens: FINGERPRINT.tokens } : undefined,
           },
           meters,
           opts,
@@ -221,6 +227,7 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
       const why = (out.error ?? "failed").split("\n")[0]!.slice(0, 200);
       for (const other of opts.workloads) if (other.nBatch > w.nBatch && unbatchedId(other.id) === unbatchedId(w.id)) stoppedAt.set(unbatchedId(w.id), { id: w.id, why });
     }
+    if (!fingerprint && out.fingerprint?.tokenIds.length) fingerprint = { version: FINGERPRINT.version, ...out.fingerprint };
     engineInfo ??= out.engine;
     used ??= out.used;
     workloads.push(measuredWorkload(w, out, idle, opts.model.info.kvBytesPerToken, (out.used?.backend ?? opts.backend) === "cpu"));
@@ -267,6 +274,7 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
     idlePower: idleWithPower,
     idlePowerAfter: idleAfter.map((r) => ({ ...r, idlePowerW: r.avgPowerW })),
     workloads,
+    fingerprint,
   });
 }
 

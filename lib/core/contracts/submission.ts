@@ -296,6 +296,40 @@ export const workloadResultSchema = z
     });
   });
 
+/** The correctness fingerprint of the run (lib/core/measure/fingerprint.ts): greedy token ids of a fixed prompt. */
+export const fingerprintSchema = z.object({
+  version: text(20),
+  /** Prompt tokens the engine evaluated (its own tokenization, BOS included). */
+  promptTokens: positiveCount(100_000),
+  tokenIds: z.array(z.int().min(0).max(MAX_TOKENS)).min(1).max(256),
+});
+
+/**
+ * A browser run's WebGPU adapter and where the engine really put the model: llama.cpp's WebGPU
+ * backend silently loads every tensor on the CPU when the adapter lacks what it needs, so the
+ * backend a run is stored under is where its weights went, and `fallbackReason` says why.
+ */
+export const webgpuSchema = z.object({
+  adapter: z
+    .object({ vendor: optText(100), architecture: optText(100), device: optText(100), description: optText(200), isFallbackAdapter: z.boolean() })
+    .nullable()
+    .default(null),
+  features: z.array(text(80)).max(64).default([]),
+  limits: z
+    .record(safeString(80, { min: 1 }), z.number().min(0).max(2 ** 53))
+    .refine((r) => Object.keys(r).length <= 64, "at most 64 limits")
+    .default({}),
+  /** Layers the run asked the engine to offload (null: none asked). */
+  requestedGpuLayers: count(10_000).nullable().default(null),
+  /** Bytes of model weights and KV cache per device, from llama.cpp's load log (null where unknown). */
+  placement: z
+    .object({ modelGpuBytes: nullableBytes, modelCpuBytes: nullableBytes, kvGpuBytes: nullableBytes, kvCpuBytes: nullableBytes })
+    .nullable()
+    .default(null),
+  /** Why a GPU run ran on the CPU instead (null when it did not fall back). */
+  fallbackReason: optText(500),
+});
+
 export const submissionSchema = z
   .object({
     schemaVersion: z.literal(SCHEMA_VERSION),
@@ -314,6 +348,8 @@ export const submissionSchema = z
     /** The same, measured after the run: the drift between the two says how stable the baseline was. */
     idlePowerAfter: z.array(powerReadingSchema).max(16).default([]),
     workloads: z.array(workloadResultSchema).min(1).max(64),
+    fingerprint: fingerprintSchema.nullable().default(null),
+    webgpu: webgpuSchema.nullable().default(null),
   })
   .superRefine((s, ctx) => {
     if (Date.parse(s.finishedAt) < Date.parse(s.startedAt)) {
@@ -341,6 +377,8 @@ export type Sample = z.infer<typeof sampleSchema>;
 export type Device = z.infer<typeof deviceSchema>;
 export type ModelInfo = z.infer<typeof modelSchema>;
 export type EngineInfo = z.infer<typeof engineSchema>;
+export type Fingerprint = z.infer<typeof fingerprintSchema>;
+export type WebGpuInfo = z.infer<typeof webgpuSchema>;
 
 export interface FieldIssue {
   /** Dotted path into the submission, e.g. `workloads.0.samples.2.durationNs`. */

@@ -9,6 +9,8 @@ import {
   SCHEMA_VERSION,
   type Device,
   type EngineInfo,
+  type Fingerprint,
+  type WebGpuInfo,
   type ModelInfo,
   type PowerReading,
   type Sample,
@@ -95,6 +97,10 @@ export interface SubmissionParts {
   idlePower?: PowerReading[];
   idlePowerAfter?: PowerReading[];
   workloads: WorkloadResult[];
+  /** The correctness fingerprint, where the engine can report token ids. */
+  fingerprint?: Fingerprint | null;
+  /** A browser run's WebGPU adapter and the model's placement. */
+  webgpu?: WebGpuInfo | null;
 }
 
 /** A device as producers describe it: fields added to the contract later may be left out (null). */
@@ -126,5 +132,7 @@ export function buildSubmission(p: SubmissionParts): Submission {
     idlePower: p.idlePower ?? [],
     idlePowerAfter: p.idlePowerAfter ?? [],
     workloads: p.workloads,
+    fingerprint: p.fingerprint ?? null,
+    webgpu: p.webgpu ?? null,
   };
 }

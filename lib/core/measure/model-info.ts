@@ -99,7 +99,7 @@ export function syntheticModelInfo(uri: string, fileBytes: number): ModelInfo | 
     parameterCount: parameterCount(p.shape),
     quantization: p.quant,
     fileBytes,
-    sha256: null, // random weights: the hash identifies nothing
+    sha256: null, // the name, quantization, size and layout identify the (deterministic) bytes
     weights: "synthetic",
     source: uri,
     weightsReadPerTokenBytes: weightsReadPerToken(tensorSpecs(p.shape, p.quant).map((t) => ({ name: t.name, dimensions: t.dims, ggmlType: GGML_TYPES[t.type].ggmlType }))),
@@ -110,9 +110,10 @@ export function syntheticModelInfo(uri: string, fileBytes: number): ModelInfo | 
 /** The file name a synthetic model is written to, under `<models>/synthetic/`. */
 /**
  * The tensor layout version of synthetic files, in their cached file names: a layout change (2: the
- * tensor types llama-quantize gives) writes new files instead of reusing files of the old layout.
+ * tensor types llama-quantize gives; 3: deterministic weights, the same bytes on every machine) writes
+ * new files instead of reusing files of the old layout.
  */
-export const SYNTHETIC_LAYOUT = 2;
+export const SYNTHETIC_LAYOUT = 3;
 
 export function syntheticFileName(uri: string): string | null {
   const p = parseSyntheticUri(uri);

@@ -187,6 +187,20 @@ export class NodeLlamaCppEngine implements InferenceEngine {
     return withBos.length;
   }
 
+  async fingerprint(prompt: string, n: number) {
+    const seq = this.seqs[0]!;
+    await seq.clearHistory();
+    const tokens = this.model.tokenize(prompt, false);
+    const withBos = this.model.tokens.bos != null && this.model.tokens.shouldPrependBosToken ? [this.model.tokens.bos, ...tokens] : tokens;
+    const tokenIds: number[] = [];
+    for await (const t of seq.evaluate(withBos, { temperature: 0, tokenBias: this.tokenBias })) {
+      tokenIds.push(t);
+      if (tokenIds.length >= n) break;
+    }
+    await seq.clearHistory();
+    return { promptTokens: withBos.length, tokenIds };
+  }
+
   memory(): EngineMemory {
     return { modelBytes: this.model.size, kvBytes: this.context.stateSize, vramBytes: this.vramUsed };
   }

@@ -42,5 +42,10 @@ export interface InferenceEngine {
   /** Evaluates `prompt` and samples its first token; returns the prompt's token count. */
   firstToken(prompt: string): Promise<number>;
   memory(): EngineMemory;
+  /**
+   * The correctness fingerprint (lib/core/measure/fingerprint.ts): greedy token ids of `prompt`
+   * (BOS added as the model asks, end-of-generation banned). Absent where the engine has no tokens.
+   */
+  fingerprint?(prompt: string, tokens: number): Promise<{ promptTokens: number; tokenIds: number[] }>;
   dispose(): Promise<void>;
 }
