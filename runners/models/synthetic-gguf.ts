@@ -122,8 +122,12 @@ function weightPattern(type: TensorType, label: string = type, size = 1 << 20): 
     for (let i = 0; i < b.length; i += 2) b.writeUInt16LE((b.readUInt16LE(i) & 0x83ff) | (0x07 << 10), i);
     return b;
   }
-  // Each block's fp16 scale(s) small and finite (~0.008); the quants stay random.
-  const scale = (at: number) => b.writeUInt16LE(0x2000 | (b.readUInt16LE(at) & 0xff), at);
+  // Each block's fp16 scale(s) small and finite (~0.008); the quants stay random. Q8_0's quants
+  // reach 127 (Q4_0's 8): its scale is 2^-9 (~0.002), so that its weights are as small as the
+  // others' and a layer does not multiply its input's size by ~10: a network of such layers is
+  // chaotic, and two correct CPU kernels (AVX2, WebAssembly SIMD) then decode different tokens.
+  const exponent = type === "Q8_0" ? 0x1800 : 0x2000;
+  const scale = (at: number) => b.writeUInt16LE(exponent | (b.readUInt16LE(at) & 0xff), at);
   for (let i = 0; i < blocks; i++) {
     const at = i * q.blockBytes;
     if (type === "Q6_K") scale(at + 208); // ql[128] qh[64] scales[16] d

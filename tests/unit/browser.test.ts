@@ -8,6 +8,7 @@ import { BrowserSuite } from "../../runners/browser/suite";
 import { buildBrowserSubmission, browserDevice } from "../../runners/browser/submission";
 import { needsShaderF16, webLlmUrls } from "../../runners/browser/webllm-engine";
 import type { WebGpuProbe } from "../../runners/browser/webgpu-bench";
+import { fallbackReason, placementFromLog } from "../../runners/browser/wllama-engine";
 import { formatPairingCode, normalizePairingCode } from "../../lib/server/store/pairing";
 import { phoneOrigin } from "../../lib/server/api/pairing";
 
@@ -178,5 +179,35 @@ describe("engine crashes", () => {
     expect(crashed.status).toBe("crash");
     const refused = await new BrowserSuite(new FakeEngine(2048, "the prompt is too long"), null).run(w, 1);
     expect(refused.status).toBe("error");
+  });
+});
+
+describe("llama.cpp's WebGPU placement (wllama)", () => {
+  const probe = (features: string[]): WebGpuProbe => ({
+    available: true,
+    reason: null,
+    adapter: { vendor: "google", architecture: "swiftshader", device: "", description: "", isFallbackAdapter: true },
+    features,
+    limits: { maxBufferSize: 2 ** 30 },
+    hints: { userAgent: "test", hardwareConcurrency: 2, deviceMemoryGiB: null },
+  });
+
+  it("reads where the weights and the KV cache went from llama.cpp's load log", () => {
+    // As wllama 3.13 logs them on SwiftShader (everything on the CPU)...
+    const cpu = ["load_tensors:          CPU model buffer size =   136.40 MiB", "llama_kv_cache:        CPU KV buffer size =     5.62 MiB", "llama_context:        CPU  output buffer size =     0.75 MiB"];
+    expect(placementFromLog(cpu)).toEqual({ modelGpuBytes: 0, modelCpuBytes: Math.round(136.4 * 2 ** 20), kvGpuBytes: 0, kvCpuBytes: Math.round(5.62 * 2 ** 20) });
+    // ...and as llama.cpp logs a split model on a GPU device (the mapped CPU part holds the embeddings).
+    const split = ["load_tensors:       WebGPU model buffer size =   120.00 MiB", "load_tensors:   CPU_Mapped model buffer size =    16.40 MiB", "llama_kv_cache:     WebGPU KV buffer size =     5.62 MiB"];
+    const p = placementFromLog(split);
+    expect(p.modelGpuBytes).toBe(120 * 2 ** 20);
+    expect(p.modelCpuBytes).toBe(Math.round(16.4 * 2 ** 20));
+    expect(p.kvGpuBytes).toBeGreaterThan(0);
+    expect(p.kvCpuBytes).toBe(0);
+  });
+
+  it("says why a GPU run fell back to the CPU", () => {
+    expect(fallbackReason(probe(["subgroups"]))).toBe("the WebGPU adapter (google swiftshader) lacks shader-f16, which llama.cpp's WebGPU backend requires: every layer ran on the CPU (wasm)");
+    expect(fallbackReason(probe(["shader-f16"]))).toContain("put no weights on the adapter");
+    expect(fallbackReason({ ...probe([]), available: false, reason: "navigator.gpu is missing" })).toContain("no WebGPU adapter (navigator.gpu is missing)");
   });
 });

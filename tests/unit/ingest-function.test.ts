@@ -5,6 +5,7 @@ import { powerReadings, powerTraces, submissions, workloadResults } from "../../
 import {
   DB_FILLED_COLUMNS,
   INGEST_FUNCTION_SQL,
+  OUTPUT_CHECK_COLUMNS,
   POWER_READING_COLUMNS,
   POWER_TRACE_COLUMNS,
   SUBMISSION_COLUMNS,
@@ -24,7 +25,7 @@ function expectCovers(t: Table, written: readonly string[]) {
 
 describe("the ingest function's column lists", () => {
   it("cover every column of the four tables it writes", () => {
-    expectCovers(submissions, SUBMISSION_COLUMNS);
+    expectCovers(submissions, [...SUBMISSION_COLUMNS, ...OUTPUT_CHECK_COLUMNS]);
     expectCovers(workloadResults, [...WORKLOAD_FROM_SUBMISSION, ...WORKLOAD_COLUMNS]);
     expectCovers(powerReadings, POWER_READING_COLUMNS);
     expectCovers(powerTraces, POWER_TRACE_COLUMNS);
@@ -37,8 +38,10 @@ describe("the ingest function's column lists", () => {
     expect(Object.keys(workloadRow(p.submission.workloads[0]!, true, p.submission)).sort()).toEqual([...WORKLOAD_COLUMNS].sort());
   });
 
-  it("is one CREATE OR REPLACE statement naming every written column", () => {
-    expect(INGEST_FUNCTION_SQL).toMatch(/^\s*CREATE OR REPLACE FUNCTION tokenwatt_ingest\(/);
-    for (const c of [...SUBMISSION_COLUMNS, ...WORKLOAD_COLUMNS, ...POWER_READING_COLUMNS, ...POWER_TRACE_COLUMNS]) expect(INGEST_FUNCTION_SQL).toContain(c);
+  it("is CREATE OR REPLACE statements (the output check, then the ingest) naming every written column", () => {
+    expect(INGEST_FUNCTION_SQL).toMatch(/^\s*CREATE OR REPLACE FUNCTION tokenwatt_check_output\(/);
+    expect(INGEST_FUNCTION_SQL).toMatch(/\nCREATE OR REPLACE FUNCTION tokenwatt_ingest\(/);
+    expect(INGEST_FUNCTION_SQL).not.toMatch(/\b(DROP|TRUNCATE)\b/i);
+    for (const c of [...SUBMISSION_COLUMNS, ...OUTPUT_CHECK_COLUMNS, ...WORKLOAD_COLUMNS, ...POWER_READING_COLUMNS, ...POWER_TRACE_COLUMNS]) expect(INGEST_FUNCTION_SQL).toContain(c);
   });
 });

@@ -44,3 +44,25 @@ describe("synthetic tensor types follow llama-quantize (llama.cpp llama-quant.cp
     expect(parseSyntheticUri("synthetic:llama-3.2-1b:constructor")).toMatchObject({ error: expect.stringContaining("unsupported quantization") });
   });
 });
+
+describe("synthetic files", () => {
+  it("are the same bytes wherever they are written (deterministic weights), and differ by quantization", async () => {
+    const { createHash } = await import("node:crypto");
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { writeSyntheticGguf } = await import("../../runners/models/synthetic-gguf");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tokenwatt-synth-"));
+    try {
+      const hash = (f: string) => createHash("sha256").update(fs.readFileSync(f)).digest("hex");
+      const shape = MODEL_SHAPES["smollm2-135m"]!;
+      writeSyntheticGguf(path.join(dir, "a.gguf"), shape, "Q4_0");
+      writeSyntheticGguf(path.join(dir, "b.gguf"), shape, "Q4_0");
+      writeSyntheticGguf(path.join(dir, "c.gguf"), shape, "Q8_0");
+      expect(hash(path.join(dir, "a.gguf"))).toBe(hash(path.join(dir, "b.gguf")));
+      expect(hash(path.join(dir, "a.gguf"))).not.toBe(hash(path.join(dir, "c.gguf")));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -38,7 +38,7 @@ export const MAX_POWER_W: Record<PowerScope, number> = { package: 1_500, dram: 5
 /** Relative agreement between a stated energy figure and the one recomputed from its parts. */
 export const ENERGY_TOLERANCE = 0.02;
 
-export const FLAG_CODES = ["inconsistent_workload", "inconsistent_tokens", "exceeds_ceiling", "exceeds_roofline", "inconsistent_energy"] as const;
+export const FLAG_CODES = ["inconsistent_workload", "inconsistent_tokens", "exceeds_ceiling", "exceeds_roofline", "inconsistent_energy", "output_differs"] as const;
 
 export interface Flag {
   workloadId: string | null;

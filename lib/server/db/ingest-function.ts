@@ -10,13 +10,19 @@
  * false, writing nothing, when it exists). Rows arrive as JSON whose keys are the column names.
  */
 
+import { FINGERPRINT_MIN_AGREEING_PREFIX } from "../../core/measure/fingerprint";
+
 /** Columns the database fills itself (serial ids, defaults); everything else is written by the function. */
 export const DB_FILLED_COLUMNS = ["id", "received_at", "created_at", "published"] as const;
 
 export const SUBMISSION_COLUMNS = [
   "id", "schema_version", "suite_version", "token_id", "device_id", "model_id", "engine_id", "backend", "runner_name", "runner_version",
   "runner_commit", "options", "device_snapshot", "memory_bandwidth_gbps", "started_at", "finished_at", "plausible", "flags",
+  "webgpu", "fingerprint_version", "fingerprint_prompt_tokens", "fingerprint_tokens", "fingerprint_hash", "fingerprint_role",
 ] as const;
+
+/** Submission columns tokenwatt_check_output fills: the run's output against the native CPU reference. */
+export const OUTPUT_CHECK_COLUMNS = ["output_status", "output_reference", "output_agreement", "output_first_diff"] as const;
 
 /** Workload result columns that come from the submission row (p_sub) rather than from each result. */
 export const WORKLOAD_FROM_SUBMISSION = ["submission_id", "device_id", "model_id", "engine_id", "backend"] as const;
@@ -35,7 +41,63 @@ export const POWER_TRACE_COLUMNS = ["workload_result_id", "sensor", "scope", "t_
 
 const list = (cols: readonly string[], prefix = "") => cols.map((c) => prefix + c).join(", ");
 
-export const INGEST_FUNCTION_SQL = `
+/**
+ * Compares a run's fingerprint with the reference of its file (the first llama.cpp CPU run of the
+ * same model row and fingerprint version) and stores the verdict (lib/core/measure/fingerprint.ts
+ * names them). "differs" also flags the run and takes it off the ranking (plausible false). A
+ * reference arriving after other runs of its file checks the ones waiting ("unchecked"). Runs of
+ * one file are checked one at a time (an advisory lock per model), so a run and its reference
+ * arriving together cannot miss each other.
+ */
+const OUTPUT_LOCK_CLASS = 7151;
+const CHECK_OUTPUT_SQL = `
+CREATE OR REPLACE FUNCTION tokenwatt_check_output(p_id uuid) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  s record;
+  r record;
+  v_same int;
+  v_first int;
+  v_n int;
+  v_agree real;
+  v_status text;
+BEGIN
+  SELECT id, model_id, fingerprint_version, fingerprint_tokens, fingerprint_role INTO s FROM submissions WHERE id = p_id;
+  IF s.id IS NULL OR s.fingerprint_tokens IS NULL THEN
+    RETURN;
+  END IF;
+  PERFORM pg_advisory_xact_lock(${OUTPUT_LOCK_CLASS}, s.model_id);
+  SELECT id, fingerprint_tokens INTO r FROM submissions
+  WHERE model_id = s.model_id AND fingerprint_version = s.fingerprint_version AND output_status = 'reference' AND id <> s.id
+  ORDER BY received_at, id LIMIT 1;
+  IF r.id IS NULL THEN
+    IF s.fingerprint_role = 'reference' THEN
+      UPDATE submissions SET output_status = 'reference', output_reference = NULL, output_agreement = 1, output_first_diff = NULL WHERE id = s.id;
+      PERFORM tokenwatt_check_output(x.id) FROM submissions x
+      WHERE x.model_id = s.model_id AND x.fingerprint_version = s.fingerprint_version AND x.output_status = 'unchecked';
+    ELSE
+      UPDATE submissions SET output_status = 'unchecked' WHERE id = s.id;
+    END IF;
+    RETURN;
+  END IF;
+  v_n := greatest(cardinality(s.fingerprint_tokens), cardinality(r.fingerprint_tokens));
+  SELECT count(*) FILTER (WHERE t.a = t.b), min(t.i) FILTER (WHERE t.a IS DISTINCT FROM t.b) - 1 INTO v_same, v_first
+  FROM unnest(s.fingerprint_tokens, r.fingerprint_tokens) WITH ORDINALITY AS t(a, b, i);
+  v_agree := v_same::real / greatest(v_n, 1);
+  v_status := CASE WHEN v_first IS NULL THEN 'match' WHEN v_first >= ${FINGERPRINT_MIN_AGREEING_PREFIX} THEN 'diverges' ELSE 'differs' END;
+  UPDATE submissions SET output_status = v_status, output_reference = r.id, output_agreement = v_agree, output_first_diff = v_first,
+    plausible = CASE WHEN v_status = 'differs' THEN false ELSE plausible END,
+    flags = CASE WHEN v_status = 'differs' THEN flags || jsonb_build_array(jsonb_build_object('workloadId', NULL, 'code', 'output_differs',
+      'message', format('output differs: leaves the native CPU reference at token %s (%s%% of tokens agree); kept off the ranking until explained', v_first, round(v_agree * 100)))) ELSE flags END
+  WHERE id = s.id;
+  IF v_status = 'differs' THEN
+    UPDATE workload_results SET plausible = false WHERE submission_id = s.id;
+  END IF;
+END;
+$$;
+`;
+
+export const INGEST_FUNCTION_SQL = CHECK_OUTPUT_SQL + `
 CREATE OR REPLACE FUNCTION tokenwatt_ingest(p_sub jsonb, p_wr jsonb, p_pr jsonb, p_pt jsonb) RETURNS boolean
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -69,6 +131,7 @@ BEGIN
   SELECT wr.id, ${list(POWER_TRACE_COLUMNS.slice(1), "x.")}
   FROM jsonb_to_recordset(p_pt) AS x(workload_id text, sensor text, scope text, t_ms real[], power_w real[])
   JOIN wr ON wr.workload_id = x.workload_id;
+  PERFORM tokenwatt_check_output(v_id);
   RETURN true;
 END;
 $$;

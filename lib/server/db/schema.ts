@@ -107,9 +107,24 @@ export const submissions = pgTable(
     plausible: boolean("plausible").notNull(),
     flags: jsonb("flags").notNull().default(sql`'[]'::jsonb`),
     published: boolean("published").notNull().default(false),
+    /** A browser run's WebGPU adapter and where the model went (contract `webgpu`). */
+    webgpu: jsonb("webgpu"),
+    /** The correctness fingerprint (lib/core/measure/fingerprint.ts): greedy ids of a fixed prompt. */
+    fingerprintVersion: text("fingerprint_version"),
+    fingerprintPromptTokens: integer("fingerprint_prompt_tokens"),
+    fingerprintTokens: integer("fingerprint_tokens").array(),
+    fingerprintHash: text("fingerprint_hash"),
+    /** "reference": llama.cpp on the CPU, what other runs of the file are compared with; else "candidate". */
+    fingerprintRole: text("fingerprint_role"),
+    /** Set by tokenwatt_check_output: reference, match, diverges, differs, unchecked (null: no fingerprint). */
+    outputStatus: text("output_status"),
+    outputReference: uuid("output_reference"),
+    outputAgreement: real("output_agreement"),
+    outputFirstDiff: integer("output_first_diff"),
   },
   (t) => [
     index("submissions_device_idx").on(t.deviceId),
+    index("submissions_output_ref_idx").on(t.modelId, t.fingerprintVersion).where(sql`fingerprint_role = 'reference'`),
     index("submissions_model_idx").on(t.modelId),
     index("submissions_received_idx").on(t.receivedAt),
   ],

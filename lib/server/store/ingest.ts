@@ -9,6 +9,7 @@ import type { PowerReading, Submission, WorkloadResult } from "../../core/contra
 import { checkSubmission, type Flag } from "../../core/measure/plausibility";
 import { deriveStats } from "../../core/measure/stats";
 import { decodeRoofline } from "../../core/measure/roofline";
+import { fingerprintHash, isReferenceRun } from "../../core/measure/fingerprint";
 import { workloadPhase } from "../../core/contracts/workloads";
 import { rowsOf, type Db } from "../db/client";
 import { devices, engines, models } from "../db/schema";
@@ -288,5 +289,12 @@ export function submissionRow(s: Submission, ids: { deviceId: number; modelId: n
     // A flagged workload is kept off the board on its own; the run's other workloads stay.
     plausible: flags.every((f) => f.workloadId != null),
     flags,
+    webgpu: s.webgpu,
+    fingerprint_version: s.fingerprint?.version ?? null,
+    fingerprint_prompt_tokens: s.fingerprint?.promptTokens ?? null,
+    fingerprint_tokens: s.fingerprint?.tokenIds ?? null,
+    // Computed here, never taken from the client.
+    fingerprint_hash: s.fingerprint ? fingerprintHash(s.fingerprint.tokenIds) : null,
+    fingerprint_role: s.fingerprint ? (isReferenceRun(s) ? "reference" : "candidate") : null,
   };
 }

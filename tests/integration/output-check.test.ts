@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { parseSubmission, type SubmissionInput } from "../../lib/core/contracts/submission";
+import { FINGERPRINT, fingerprintHash } from "../../lib/core/measure/fingerprint";
+import { submissions, workloadResults } from "../../lib/server/db/schema";
+import { ingestSubmission } from "../../lib/server/store/ingest";
+import { makeSubmission } from "../helpers/fixtures";
+import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+
+const REF = Array.from({ length: FINGERPRINT.tokens }, (_, i) => 1000 + ((i * 7919) % 5000));
+/** The reference's ids, changed from token `at` on (null: unchanged). */
+const ids = (at: number | null) => REF.map((t, i) => (at !== null && i >= at ? t + 1 : t));
+
+function run(o: { model: string; tokenIds: number[] | null; engine?: "node-llama-cpp" | "wllama"; backend?: "cpu" | "wasm" | "webgpu" }): SubmissionInput {
+  const s = makeSubmission({ workloads: 2 }) as SubmissionInput & Record<string, unknown>;
+  const engine = o.engine ?? "node-llama-cpp";
+  return {
+    ...s,
+    device: { ...s.device, backend: o.backend ?? "cpu" },
+    engine: engine === "wllama" ? { name: "wllama", version: "3.13.0", build: "llama.cpp b0000; wasm threads" } : s.engine,
+    model: { ...s.model, name: o.model },
+    fingerprint: o.tokenIds ? { version: FINGERPRINT.version, promptTokens: 5, tokenIds: o.tokenIds } : null,
+  };
+}
+
+describe.each(DB_KINDS)("the output check (fingerprints against the native CPU reference) on %s", (kind) => {
+  let h: TestDb;
+  beforeAll(async () => {
+    h = await openTestDb(kind);
+  });
+  afterAll(async () => h?.drop());
+
+  const ingest = async (input: SubmissionInput) => {
+    const p = parseSubmission(input);
+    if (!p.ok) throw new Error(JSON.stringify(p.issues));
+    await ingestSubmission(h.db, p.submission, null);
+    const [row] = await h.db.select().from(submissions).where(eq(submissions.id, p.submission.submissionId));
+    return row!;
+  };
+
+  it("makes the first native CPU run the reference and judges the others by where they leave it", async () => {
+    const ref = await ingest(run({ model: "Check-A", tokenIds: ids(null) }));
+    expect(ref).toMatchObject({ outputStatus: "reference", fingerprintRole: "reference", fingerprintHash: fingerprintHash(REF), plausible: true });
+
+    const same = await ingest(run({ model: "Check-A", tokenIds: ids(null), engine: "wllama", backend: "wasm" }));
+    expect(same).toMatchObject({ outputStatus: "match", outputReference: ref.id, outputAgreement: 1, outputFirstDiff: null, fingerprintRole: "candidate", plausible: true });
+
+    const late = await ingest(run({ model: "Check-A", tokenIds: ids(24), engine: "wllama", backend: "webgpu" }));
+    expect(late).toMatchObject({ outputStatus: "diverges", outputFirstDiff: 24, plausible: true });
+    expect(late.outputAgreement).toBeCloseTo(24 / 32, 5);
+
+    const early = await ingest(run({ model: "Check-A", tokenIds: ids(3), engine: "wllama", backend: "webgpu" }));
+    expect(early).toMatchObject({ outputStatus: "differs", outputFirstDiff: 3, plausible: false });
+    expect(early.flags).toContainEqual({ workloadId: null, code: "output_differs", message: expect.stringContaining("at token 3") });
+    // Off the ranking: every workload of the run is implausible now.
+    const wr = await h.db.select({ plausible: workloadResults.plausible }).from(workloadResults).where(eq(workloadResults.submissionId, early.id));
+    expect(wr.length).toBe(2);
+    expect(wr.every((w) => !w.plausible)).toBe(true);
+
+    // A second native CPU run is checked too (llama.cpp itself must be deterministic).
+    const again = await ingest(run({ model: "Check-A", tokenIds: ids(null) }));
+    expect(again).toMatchObject({ outputStatus: "match", outputReference: ref.id });
+  });
+
+  it("waits for a reference: a browser run before any native run is unchecked, then checked when one arrives", async () => {
+    const early = await ingest(run({ model: "Check-B", tokenIds: ids(2), engine: "wllama", backend: "wasm" }));
+    expect(early).toMatchObject({ outputStatus: "unchecked", plausible: true });
+    const ok = await ingest(run({ model: "Check-B", tokenIds: ids(null), engine: "wllama", backend: "wasm" }));
+    expect(ok.outputStatus).toBe("unchecked");
+    // Another file's reference does not count.
+    await ingest(run({ model: "Check-C", tokenIds: ids(null) }));
+    expect((await h.db.select().from(submissions).where(eq(submissions.id, early.id)))[0]!.outputStatus).toBe("unchecked");
+
+    const ref = await ingest(run({ model: "Check-B", tokenIds: ids(null) }));
+    expect(ref.outputStatus).toBe("reference");
+    const [e] = await h.db.select().from(submissions).where(eq(submissions.id, early.id));
+    expect(e).toMatchObject({ outputStatus: "differs", outputReference: ref.id, outputFirstDiff: 2, plausible: false });
+    const [o] = await h.db.select().from(submissions).where(eq(submissions.id, ok.id));
+    expect(o).toMatchObject({ outputStatus: "match", plausible: true });
+  });
+
+  it("stores no verdict for a run without a fingerprint, and the hash is the server's own", async () => {
+    const none = await ingest(run({ model: "Check-D", tokenIds: null }));
+    expect(none).toMatchObject({ outputStatus: null, fingerprintHash: null, fingerprintRole: null });
+    const forged = run({ model: "Check-D", tokenIds: ids(null) }) as SubmissionInput & { fingerprint: Record<string, unknown> };
+    forged.fingerprint.hash = "0000000000000000";
+    // A hash the client sends is dropped: the server computes its own from the ids.
+    expect((await ingest(forged)).fingerprintHash).toBe(fingerprintHash(REF));
+  });
+
+  it("refuses malformed fingerprints with field messages", () => {
+    const bad = (f: unknown) => {
+      const p = parseSubmission({ ...run({ model: "X", tokenIds: null }), fingerprint: f });
+      return p.ok ? [] : p.issues.map((i) => i.path);
+    };
+    expect(bad({ version: "fp1", promptTokens: 5, tokenIds: [] })).toContain("fingerprint.tokenIds");
+    expect(bad({ version: "fp1", promptTokens: 5, tokenIds: [1, -2] })).toContain("fingerprint.tokenIds.1");
+    expect(bad({ version: "fp1", promptTokens: 0, tokenIds: [1] })).toContain("fingerprint.promptTokens");
+    expect(bad({ version: "fp1", promptTokens: 5, tokenIds: Array(300).fill(1) })).toContain("fingerprint.tokenIds");
+  });
+});
