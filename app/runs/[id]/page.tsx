@@ -6,6 +6,8 @@ import { formatBytes, formatJPerToken, formatNumber, formatTtft } from "../../..
 import { ttftStats } from "../../../lib/core/measure/stats";
 import { BatchSweepChart, PowerTraceChart } from "../../components/charts";
 import { unbatchedId } from "../../../lib/core/contracts/workloads";
+import type { WebGpuInfo } from "../../../lib/core/contracts/submission";
+import { OutputCheck, WebGpuPlacement } from "./output-check";
 
 export const dynamic = "force-dynamic";
 
@@ -94,6 +96,8 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <dt>Idle power</dt>
         <dd>{idle.length ? idle.map((r) => `${r.sensor}: ${formatNumber(r.avgPowerW)} W (${r.method}, ${r.scope}${r.tier ? `, ${r.tier}` : ""})${idleAfter(r.sensor)}`).join("; ") : "unavailable (no power meter)"}</dd>
       </dl>
+      <OutputCheck sub={sub} />
+      <WebGpuPlacement webgpu={sub.webgpu as WebGpuInfo | null} backend={sub.backend} />
       {(() => {
         // A batch sweep: the same workload at two or more batches (`--suite server`).
         const sweeps = new Map<string, typeof run.workloads>();
