@@ -5,21 +5,28 @@ import type { Submission } from "../../lib/core/contracts/submission";
 import { isSuiteName, resolveWorkloads, SUITE_NAMES, SUITES, WorkloadListError, type SuiteName } from "../../lib/core/contracts/workloads";
 import { deriveStats, ttftStats } from "../../lib/core/measure/stats";
 import { PAGE_STATE_GLOBAL, INJECTED_DEVICE_GLOBAL, type PageState } from "../../runners/browser/bridge";
-import { runBrowserSession, type EngineTarget } from "../../runners/browser/session";
+import { BROWSER_ENGINE_LABELS, BROWSER_ENGINES, runBrowserSession, type BrowserEngineName, type EngineTarget } from "../../runners/browser/session";
 import type { WebGpuProbe } from "../../runners/browser/webgpu-bench";
+import { classifyFailure } from "../../lib/core/measure/failure-taxonomy";
 import { UploadPanel } from "./upload-panel";
+import { EngineComparison, RunFacts, type EngineOutcome, type NativeRef } from "./engine-comparison";
 
 interface CatalogModel {
   id: string;
   fileName: string;
   fileBytes: number;
   info: Submission["model"];
+  native: NativeRef[];
 }
+
+type EngineChoice = BrowserEngineName | "all";
+const isEngineChoice = (v: string): v is EngineChoice => v === "all" || (BROWSER_ENGINES as readonly string[]).includes(v);
 
 export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpuProbe; webLlmBaseUrl: string; ownerMode: boolean }) {
   const params = typeof window === "undefined" ? new URLSearchParams() : new URLSearchParams(window.location.search);
   const [models, setModels] = useState<CatalogModel[] | null>(null);
-  const [engine, setEngine] = useState(params.get("engine") === "web-llm" ? "web-llm" : "wllama");
+  const [engine, setEngine] = useState<EngineChoice>(isEngineChoice(params.get("engine") ?? "") ? (params.get("engine") as EngineChoice) : "wllama");
+  const [outcomes, setOutcomes] = useState<EngineOutcome[]>([]);
   const [modelId, setModelId] = useState(params.get("model") ?? "");
   const [webLlmModel, setWebLlmModel] = useState(params.get("webllmModel") ?? "SmolLM2-135M-Instruct-q0f32-MLC");
   const [baseUrl, setBaseUrl] = useState(params.get("webllmBase") ?? (webLlmBaseUrl || `${typeof window === "undefined" ? "" : window.location.origin}/api/v1/browser/webllm`));
@@ -31,8 +38,8 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
   const started = useRef(false);
   // A link that names an engine, suite or model this page cannot honour is refused, not guessed.
   const urlError = useRef<string | null>(
-    params.has("engine") && !["wllama", "web-llm"].includes(params.get("engine")!)
-      ? `unknown engine "${params.get("engine")}" in the link: wllama or web-llm`
+    params.has("engine") && !isEngineChoice(params.get("engine")!)
+      ? `unknown engine "${params.get("engine")}" in the link: ${[...BROWSER_ENGINES, "all"].join(", ")}`
       : params.has("suite") && !isSuiteName(params.get("suite")!)
         ? `unknown suite "${params.get("suite")}" in the link: ${SUITE_NAMES.join(" or ")}`
         : null,
@@ -75,23 +82,34 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
       if (e instanceof WorkloadListError) return setState({ status: "error", submission: null, error: `in ?workloads=: ${e.message}` });
       throw e;
     }
-    setState({ status: "running", submission: null, error: null });
-    try {
-      let target: EngineTarget;
-      if (engine === "wllama") {
-        const m = models?.find((x) => x.id === modelId);
-        if (!m) throw new Error(models?.length ? "choose a model" : "this server offers no GGUF models: run `npx tokenwatt bench -m synthetic:smollm2-135m:Q8_0` once, or set TOKENWATT_MODELS_DIR");
-        target = { engine, model: m.info, fileName: m.fileName, modelUrl: `/api/v1/browser/models/${m.id}${pairQuery}`, wasmUrl: "/api/v1/browser/wllama.wasm", threads: nThreads };
-      } else {
-        target = { engine: "web-llm", modelId: webLlmModel, baseUrl };
-      }
-      const submission = await runBrowserSession({ target, workloads, repetitions: nReps, probe, injectedDevice: window[INJECTED_DEVICE_GLOBAL], onProgress: setProgress });
-      setProgress(null);
-      setState({ status: "done", submission, error: null });
-    } catch (e) {
-      setProgress(null);
-      setState({ status: "error", submission: null, error: (e as Error).message });
+    const m = models?.find((x) => x.id === modelId);
+    const engines: BrowserEngineName[] = engine === "all" ? [...BROWSER_ENGINES] : [engine];
+    if (engines.some((e) => e !== "web-llm") && !m) {
+      return setState({ status: "error", submission: null, error: models?.length ? "choose a model" : "this server offers no GGUF models: run `npx tokenwatt bench -m synthetic:smollm2-135m:Q8_0` once, or set TOKENWATT_MODELS_DIR" });
     }
+    setState({ status: "running", submission: null, error: null });
+    setOutcomes([]);
+    // One engine after the other on this device: a failure is counted and the next engine runs.
+    const done: EngineOutcome[] = [];
+    for (const e of engines) {
+      const target: EngineTarget =
+        e === "web-llm"
+          ? { engine: "web-llm", modelId: webLlmModel, baseUrl }
+          : { engine: e, model: m!.info, fileName: m!.fileName, modelUrl: `/api/v1/browser/models/${m!.id}${pairQuery}`, wasmUrl: "/api/v1/browser/wllama.wasm", threads: nThreads };
+      try {
+        const submission = await runBrowserSession({ target, workloads, repetitions: nReps, probe, injectedDevice: window[INJECTED_DEVICE_GLOBAL], onProgress: (t) => setProgress(engines.length > 1 ? `${e}: ${t}` : t) });
+        done.push({ engine: e, submission, error: null, failureClass: null });
+      } catch (err) {
+        const message = (err as Error).message;
+        done.push({ engine: e, submission: null, error: message, failureClass: classifyFailure(message) });
+      }
+      setOutcomes([...done]);
+    }
+    setProgress(null);
+    const measured = done.flatMap((o) => (o.submission ? [o.submission] : []));
+    const failures = done.flatMap((o) => (o.error ? [{ engine: o.engine, error: o.error, failureClass: o.failureClass! }] : []));
+    if (engines.length === 1 && failures.length) setState({ status: "error", submission: null, error: failures[0]!.error, submissions: [], failures });
+    else setState({ status: "done", submission: measured[0] ?? null, error: null, submissions: measured, failures });
   };
 
   useEffect(() => {
@@ -109,12 +127,16 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
       <form className="run-form" onSubmit={(e) => (e.preventDefault(), void run())}>
         <label>
           Engine
-          <select name="engine" value={engine} onChange={(e) => setEngine(e.target.value)}>
-            <option value="wllama">wllama: llama.cpp in WebAssembly (CPU)</option>
-            <option value="web-llm">web-llm: MLC on WebGPU</option>
+          <select name="engine" value={engine} onChange={(e) => setEngine(e.target.value as EngineChoice)}>
+            {BROWSER_ENGINES.map((e) => (
+              <option key={e} value={e}>
+                {BROWSER_ENGINE_LABELS[e]}
+              </option>
+            ))}
+            <option value="all">All three engines, one after the other</option>
           </select>
         </label>
-        {engine === "wllama" ? (
+        {engine !== "web-llm" && (
           <label>
             Model (GGUF served by this server)
             <select name="model" value={modelId} onChange={(e) => setModelId(e.target.value)}>
@@ -127,7 +149,8 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
               ))}
             </select>
           </label>
-        ) : (
+        )}
+        {(engine === "web-llm" || engine === "all") && (
           <>
             <label>
               web-llm model id
@@ -153,17 +176,17 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
           Repetitions
           <input name="reps" inputMode="numeric" value={reps} onChange={(e) => setReps(e.target.value)} size={4} />
         </label>
-        {engine === "wllama" && (
+        {engine !== "web-llm" && (
           <label>
             Threads
             <input name="threads" inputMode="numeric" value={threads} onChange={(e) => setThreads(e.target.value)} size={4} />
           </label>
         )}
-        <button type="submit" disabled={state.status === "running" || (engine === "wllama" && models === null)}>
+        <button type="submit" disabled={state.status === "running" || (engine !== "web-llm" && models === null)}>
           {state.status === "running" ? "Measuring…" : "Run the suite"}
         </button>
       </form>
-      {engine === "web-llm" && (
+      {(engine === "web-llm" || engine === "all") && (
         <p className="hint">
           Artifacts layout: <code>{"<base>/<model id>/resolve/main/"}</code> (mlc-chat-config.json, tensor-cache.json, shards, tokenizer) and{" "}
           <code>{"<base>/libs/<model library>.wasm"}</code>; this server hosts them from <code>.tokenwatt/webllm/</code>.
@@ -175,7 +198,8 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
           {state.error}
         </p>
       )}
-      {s && (
+      {outcomes.length > 1 && <EngineComparison outcomes={outcomes} native={models?.find((x) => x.id === modelId)?.native ?? []} ownerMode={ownerMode} pairCode={params.get("pair") ?? ""} />}
+      {s && outcomes.length <= 1 && (
         <>
           <table data-testid="suite-results">
             <caption>
@@ -201,6 +225,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
               ))}
             </tbody>
           </table>
+          <RunFacts submission={s} />
           <UploadPanel submission={s} ownerMode={ownerMode} initialCode={params.get("pair") ?? ""} />
         </>
       )}

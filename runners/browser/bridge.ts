@@ -7,8 +7,12 @@ import type { Device, Submission } from "../../lib/core/contracts/submission";
 
 export interface PageState {
   status: "idle" | "running" | "done" | "error";
+  /** The run's submission (with several engines: the first that measured). */
   submission: Submission | null;
   error: string | null;
+  /** With several engines in sequence: every engine's submission, and every engine's failure. */
+  submissions?: Submission[];
+  failures?: { engine: string; error: string; failureClass: string }[];
 }
 
 /** The global the page writes its state to. */

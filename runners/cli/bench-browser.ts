@@ -15,10 +15,11 @@ import { SUITE_NAMES, type SuiteName } from "../../lib/core/contracts/workloads"
 import { checkDestination, deliver, type CliDeps } from "./deliver";
 import { CliError } from "../../lib/core/cli-error";
 import { INJECTED_DEVICE_GLOBAL, PAGE_STATE_GLOBAL, type PageState } from "../browser/bridge";
+import { BROWSER_ENGINES, type BrowserEngineName } from "../browser/session";
 
 export interface BenchBrowserOptions {
   url: string;
-  engine: "wllama" | "web-llm";
+  engine: BrowserEngineName | "all";
   model?: string;
   webllmModel: string;
   webllmBase?: string;
@@ -73,7 +74,12 @@ export async function pickModel(base: string, ref: string | undefined, token?: s
   return m;
 }
 
-export async function benchBrowser(o: BenchBrowserOptions, deps: CliDeps, log: (m: string) => void = (m) => void process.stderr.write(`${m}\n`), print: (m: string) => void = console.log): Promise<{ code: number; submission?: Submission }> {
+export async function benchBrowser(
+  o: BenchBrowserOptions,
+  deps: CliDeps,
+  log: (m: string) => void = (m) => void process.stderr.write(`${m}\n`),
+  print: (m: string) => void = console.log,
+): Promise<{ code: number; submission?: Submission; submissions: Submission[]; failures: NonNullable<PageState["failures"]> }> {
   let base: string;
   try {
     base = new URL(o.url).origin;
@@ -91,14 +97,15 @@ export async function benchBrowser(o: BenchBrowserOptions, deps: CliDeps, log: (
   const q = new URLSearchParams({ auto: "1", engine: o.engine, suite: o.suite, reps: String(reps) });
   if (o.threads) q.set("threads", o.threads);
   if (o.workloads) q.set("workloads", cliWorkloads(o.suite, o.workloads).map((w) => w.id).join(","));
-  if (o.engine === "wllama") {
+  if (o.engine !== "web-llm") {
     const m = await pickModel(base, o.model, o.token);
     q.set("model", m.id);
-    log(`measuring ${m.info.name} ${m.info.quantization} with wllama in ${o.browser}`);
-  } else {
+    log(`measuring ${m.info.name} ${m.info.quantization} with ${o.engine === "all" ? BROWSER_ENGINES.join(", ") : o.engine} in ${o.browser}`);
+  }
+  if (o.engine === "web-llm" || o.engine === "all") {
     q.set("webllmModel", o.webllmModel);
     if (o.webllmBase) q.set("webllmBase", o.webllmBase);
-    log(`measuring ${o.webllmModel} with web-llm in ${o.browser}`);
+    if (o.engine === "web-llm") log(`measuring ${o.webllmModel} with web-llm in ${o.browser}`);
   }
   const device = o.nativeDevice ? await probeDevice("wasm", null, ["cpu", "wasm"]) : null;
 
@@ -113,7 +120,8 @@ export async function benchBrowser(o: BenchBrowserOptions, deps: CliDeps, log: (
   } catch (e) {
     throw new CliError(`cannot start the browser at ${o.browser}: ${(e as Error).message.split("\n")[0]} (apt-get install chromium, or pass --browser PATH)`);
   }
-  let submission: Submission;
+  let submissions: Submission[];
+  let failures: NonNullable<PageState["failures"]> = [];
   try {
     const page = await browser.newPage();
     if (device) await page.addInitScript(`window.${INJECTED_DEVICE_GLOBAL} = ${JSON.stringify(device)};`);
@@ -131,8 +139,9 @@ export async function benchBrowser(o: BenchBrowserOptions, deps: CliDeps, log: (
     const deadline = Date.now() + timeoutS * 1000;
     for (;;) {
       const st = (await page.evaluate(`window.${PAGE_STATE_GLOBAL} ?? null`)) as PageState | null;
-      if (st?.status === "done" && st.submission) {
-        submission = st.submission;
+      if (st?.status === "done") {
+        submissions = st.submissions ?? (st.submission ? [st.submission] : []);
+        failures = st.failures ?? [];
         break;
       }
       if (st?.status === "error") throw new CliError(`the browser run failed: ${st.error}`);
@@ -144,22 +153,34 @@ export async function benchBrowser(o: BenchBrowserOptions, deps: CliDeps, log: (
   } finally {
     await browser.close();
   }
-  const checked = parseSubmission(submission);
-  if (!checked.ok) throw new CliError(`the page produced an invalid submission: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
-  print(render(checked.submission, o.output));
-  if (!(await deliver(checked.submission, o, deps, log))) return { code: 1, submission: checked.submission };
-  const failed = checked.submission.workloads.filter((w) => w.status !== "ok").length;
-  if (failed) log(`${failed} workload(s) failed`);
-  return { code: failed ? 1 : 0, submission: checked.submission };
+  for (const f of failures) log(`${f.engine} failed (${f.failureClass}): ${f.error}`);
+  const checked: Submission[] = [];
+  for (const sub of submissions) {
+    const c = parseSubmission(sub);
+    if (!c.ok) throw new CliError(`the page produced an invalid submission: ${c.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
+    checked.push(c.submission);
+  }
+  let code = failures.length ? 1 : 0;
+  for (const sub of checked) {
+    if (sub.webgpu?.fallbackReason) log(`${sub.engine.name} on WebGPU fell back: ${sub.webgpu.fallbackReason}; stored as ${sub.device.backend}`);
+    print(render(sub, o.output));
+    if (!(await deliver(sub, o, deps, log))) code = 1;
+    const failed = sub.workloads.filter((w) => w.status !== "ok").length;
+    if (failed) {
+      log(`${failed} workload(s) failed`);
+      code = 1;
+    }
+  }
+  return { code, submission: checked[0], submissions: checked, failures };
 }
 
 export function registerBenchBrowserCommand(program: Command, deps: CliDeps): void {
   program
     .command("bench-browser")
-    .description("measure the suite inside a browser (wllama on WASM, or web-llm on WebGPU) through the dashboard's /run page")
+    .description("measure the suite inside a browser (wllama on WASM or WebGPU, web-llm on WebGPU) through the dashboard's /run page")
     .option("--url <url>", "the Tokenwatt dashboard serving /run", "http://localhost:3000")
-    .addOption(new Option("--engine <name>", "browser engine").choices(["wllama", "web-llm"]).default("wllama"))
-    .option("-m, --model <ref>", "wllama: a model the dashboard offers (file name, \"name quant\", id) or synthetic:<shape>:<quant>")
+    .addOption(new Option("--engine <name>", "browser engine: wllama (CPU threads), wllama-webgpu (llama.cpp's WebGPU backend), web-llm, or all three in sequence").choices([...BROWSER_ENGINES, "all"]).default("wllama"))
+    .option("-m, --model <ref>", "wllama, wllama-webgpu: a model the dashboard offers (file name, \"name quant\", id) or synthetic:<shape>:<quant>")
     .option("--webllm-model <id>", "web-llm: a model id of web-llm's prebuilt list", "SmolLM2-135M-Instruct-q0f32-MLC")
     .option("--webllm-base <url>", "web-llm: base URL of the model artifacts (default: the dashboard's)")
     .addOption(new Option("--suite <name>", "workload suite").choices(SUITE_NAMES).default("quick"))

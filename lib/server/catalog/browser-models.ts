@@ -16,6 +16,8 @@ import { isOwnerBrowser } from "../http/owner-session";
 import { isPublic, serverDataDir, serverEnv } from "../env";
 import { archMetadata, modelInfoFromGguf, syntheticModelInfo, type GgufHeader } from "../../core/measure/model-info";
 import { apiError } from "../http/http";
+import { nativeReferences } from "../read/native-reference";
+import { modelKey } from "../store/ingest";
 
 export interface BrowserModel {
   /** Opaque id: the first 16 hex digits of sha256(absolute path). */
@@ -70,7 +72,8 @@ function describe(file: string, dataModels: string): Promise<BrowserModel | null
 
 async function describeNow(file: string, dataModels: string, size: number): Promise<BrowserModel | null> {
   let info: ModelInfo;
-  const synthetic = path.dirname(file) === path.join(dataModels, "synthetic") && /^(.+)-([A-Z0-9_]+)\.gguf$/.exec(path.basename(file));
+  // Named by syntheticFileName: <shape>-<quant>-layout<N>.gguf (the layout suffix since layout 2).
+  const synthetic = path.dirname(file) === path.join(dataModels, "synthetic") && /^(.+)-([A-Z0-9_]+)(?:-layout\d+)?\.gguf$/.exec(path.basename(file));
   try {
     const s = synthetic ? syntheticModelInfo(`synthetic:${synthetic[1]}:${synthetic[2]}`, size) : null;
     info = s && !("error" in s) ? s : await describeGguf(file, size);
@@ -135,7 +138,10 @@ async function catalogRefusal(req: Request, deps: ServerDeps, clientIp: string |
 export const getModelList: Handler = async (req, deps, _params, info) => {
   const refused = await catalogRefusal(req, deps, info.clientIp);
   if (refused) return refused;
-  const models = (await listBrowserModels()).map(({ path: _p, ...m }) => m);
+  const listed = (await listBrowserModels()).map(({ path: _p, ...m }) => m);
+  // Native llama.cpp's figures on the same file: the /run page shows each browser engine's tax.
+  const refs = await nativeReferences(deps.db, listed.map((m) => modelKey(m.info)));
+  const models = listed.map((m) => ({ ...m, native: refs.get(modelKey(m.info)) ?? [] }));
   return Response.json({ models }, { headers: { "cache-control": "no-store" } });
 };
 
