@@ -19,6 +19,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <nav aria-label="Main">
             <Link href="/">Results</Link>
             <Link href="/leaderboard">Leaderboard</Link>
+            <Link href="/leaderboard/browser">Browser engines</Link>
             <Link href="/tco">Offload what-if</Link>
             <Link href="/run">Benchmark this browser</Link>
             {!isPublic() && <Link href="/agents">Agents</Link>}

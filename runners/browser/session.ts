@@ -105,7 +105,8 @@ export async function runBrowserSession(o: BrowserSessionOptions): Promise<Submi
       repetitions: o.repetitions,
       workloads: results,
       fingerprint,
-      webgpu: eng.webgpu ?? (eng.backend === "webgpu" ? webgpuOfProbe(o.probe) : null),
+      // The adapter is recorded for every browser run where there is one: the browser leaderboard is keyed by it.
+      webgpu: eng.webgpu ?? (o.probe.available ? webgpuOfProbe(o.probe) : null),
     });
   } finally {
     await eng.dispose().catch(() => {});

@@ -2,7 +2,8 @@ import Link from "next/link";
 import { dbId } from "../../../lib/core/contracts/text";
 import { notFound } from "next/navigation";
 import { serverContext } from "../../../lib/server/context";
-import { getDevice, nativeVsBrowser } from "../../../lib/server/read/runs";
+import { enginesSideBySide, getDevice, nativeVsBrowser } from "../../../lib/server/read/runs";
+import { EnginesTable } from "./engines-table";
 import { formatBytes } from "../../../lib/core/present/format";
 
 export const dynamic = "force-dynamic";
@@ -16,6 +17,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
   const r = await getDevice(db, n);
   if (!r) notFound();
   const nvb = await nativeVsBrowser(db, n);
+  const lanes = await enginesSideBySide(db, n);
   const d = r.device;
   const gpus = (d.gpus as { vendor: string; model: string; vramBytes: number | null }[]) ?? [];
   return (
@@ -29,6 +31,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
         <Link href={`/compare?devices=${d.id}`}>Compare with other devices</Link> ·{" "}
         <a href={`/api/v1/public/badge/device/${d.id}`}>Badge (SVG)</a>
       </p>
+      <EnginesTable cells={lanes} />
       {nvb.length > 0 && (
         <div className="table-wrap">
           <table data-testid="native-vs-browser">

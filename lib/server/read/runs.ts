@@ -130,3 +130,43 @@ export async function nativeVsBrowser(db: Db, deviceId: number): Promise<NativeB
   }
   return out.sort((a, b) => a.modelName.localeCompare(b.modelName) || a.pair.localeCompare(b.pair) || a.workloadId.localeCompare(b.workloadId));
 }
+
+export interface EngineLaneCell {
+  modelName: string;
+  quantization: string;
+  weights: string;
+  workloadId: string;
+  /** Engine and the backend the run is stored under; "(WebGPU fell back)" when a GPU run ran on the CPU. */
+  lane: string;
+  medianTs: number;
+  runs: number;
+  /** Output check verdicts of those runs (lib/core/measure/fingerprint.ts), e.g. { match: 2 }. */
+  outputs: Record<string, number>;
+}
+
+/**
+ * For one device: every engine on every model it ran, side by side (single-stream workloads, median
+ * tokens/s over successful results), with the output check's verdicts, so a fast engine that
+ * computes something else is seen next to its figure.
+ */
+export async function enginesSideBySide(db: Db, deviceId: number): Promise<EngineLaneCell[]> {
+  const r = await db.execute(sql`
+    with lanes as (
+      select m.name as "modelName", m.quantization, m.weights, wr.workload_id as "workloadId",
+        e.name || ' ' || wr.backend || case when s.webgpu->>'fallbackReason' is not null then ' (WebGPU fell back)' else '' end as lane,
+        wr.avg_ts, coalesce(s.output_status, 'none') as output
+      from workload_results wr
+      join submissions s on s.id = wr.submission_id
+      join models m on m.id = wr.model_id
+      join engines e on e.id = wr.engine_id
+      where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.avg_ts is not null and wr.n_batch = 1 and wr.workload_id <> 'ttft'
+        ${!isPublic() ? sql`` : sql`and wr.published and wr.plausible`}
+    )
+    select "modelName", quantization, weights, "workloadId", lane,
+      percentile_cont(0.5) within group (order by avg_ts) as "medianTs", count(*)::int as runs,
+      jsonb_object_agg(output, n) as outputs
+    from (select *, count(*) over (partition by "modelName", quantization, weights, "workloadId", lane, output) as n from lanes) x
+    group by 1, 2, 3, 4, 5
+    order by 1, 2, 4, 5`);
+  return rowsOf<EngineLaneCell>(r).map((c) => ({ ...c, medianTs: Number(c.medianTs), outputs: typeof c.outputs === "string" ? JSON.parse(c.outputs) : (c.outputs ?? {}) }));
+}
