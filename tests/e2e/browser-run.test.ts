@@ -118,6 +118,79 @@ describe("browser runner page (/run)", () => {
     for (const r of ratios) expect(r).toBeGreaterThan(0);
   }, 180_000);
 
+  it("llama.cpp's WebGPU engine on SwiftShader: the fallback is detected and stored as wasm with its reason; fingerprints match native", async () => {
+    // A synthetic file in the dashboard's data dir (served to browsers), measured natively first: the reference.
+    const { resolveModel } = await import("../../runners/models/resolve");
+    const model = await resolveModel("synthetic:smollm2-135m:Q8_0", srv.dataDir);
+    const env = { ...process.env, TOKENWATT_DATA_DIR: srv.dataDir, DATABASE_URL: "", CHROMIUM_PATH };
+    const common = ["-w", "pp16,tg8", "-r", "1", "-t", "2"];
+    const n = await run(process.execPath, ["bin/tokenwatt.mjs", "bench", "-m", "synthetic:smollm2-135m:Q8_0", ...common, "--no-power", "--no-bandwidth", "--no-progress"], { env });
+    const nativeId = /stored ([0-9a-f-]{36})/.exec(n.stderr)![1]!;
+    // All three engines through the page; web-llm has no artifacts here and fails as "download failed".
+    const b = await run(process.execPath, ["bin/tokenwatt.mjs", "bench-browser", "--url", srv.url, "--engine", "all", "-m", path.basename(model.path), ...common, "--browser", CHROMIUM_PATH], { env }).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(b.code).toBe(1); // one engine failed: said in the exit code
+    expect(b.stderr).toMatch(/web-llm failed \(download failed\): web-llm model artifacts cannot be reached/);
+    expect(b.stderr).toMatch(/wllama on WebGPU fell back: the WebGPU adapter \(google swiftshader\) lacks shader-f16, which llama.cpp's WebGPU backend requires: every layer ran on the CPU \(wasm\); stored as wasm/);
+    const [wasmId, gpuId] = [...b.stderr.matchAll(/stored ([0-9a-f-]{36}) in the server/g)].map((m) => m[1]!);
+    expect(gpuId).toBeDefined();
+
+    // React's text separators (<!-- -->) removed, so that sentences read as on the page.
+    const page = async (p: string) => (await (await fetch(`${srv.url}${p}`, { headers: { cookie: srv.ownerCookie } })).text()).replaceAll("<!-- -->", "");
+    const nativePage = await page(`/runs/${nativeId}`);
+    expect(nativePage).toMatch(/data-testid="output-status"[^>]*>reference</);
+    const hash = /data-testid="fingerprint-hash"[^>]*>([0-9a-f]{16})</.exec(nativePage)![1];
+    for (const id of [wasmId!, gpuId!]) {
+      const html = await page(`/runs/${id}`);
+      // Compared with the native CPU run of the same file: the same 32 tokens.
+      expect(html).toMatch(/data-testid="output-status"[^>]*>match</);
+      expect(html).toContain(`data-testid="fingerprint-hash">${hash}<`);
+      expect(html).toContain(`/runs/${nativeId}`);
+    }
+    const gpuRun = await page(`/runs/${gpuId}`);
+    expect(gpuRun).toContain("backend wasm");
+    expect(gpuRun).toContain("lacks shader-f16, which llama.cpp&#x27;s WebGPU backend requires");
+    expect(gpuRun).toMatch(/weights: 0 B on the GPU, 1\d\d(\.\d)? MiB on the CPU/);
+
+    // The device page puts the engines side by side; the browser leaderboard keys them by adapter.
+    const home = await page("/");
+    const deviceIds = [...new Set([...home.matchAll(/href="\/devices\/(\d+)"/g)].map((m) => m[1]))];
+    const devicePages = await Promise.all(deviceIds.map((id) => page(`/devices/${id}`)));
+    const dp = devicePages.find((p) => p.includes('data-testid="engines-side-by-side"') && p.includes("WebGPU fell back"));
+    expect(dp, "a device page with the engines side by side").toBeDefined();
+    expect(dp).toContain("node-llama-cpp cpu");
+    expect(dp).toContain("wllama wasm (WebGPU fell back)");
+    expect(dp).toMatch(/match 1/);
+    const board = await page("/leaderboard/browser?workload=tg8");
+    expect(board).toContain('data-testid="browser-board"');
+    expect(board).toMatch(/google · swiftshader/);
+    expect(board).toContain("no shader-f16");
+    expect(board).toContain("wasm (WebGPU fell back)");
+
+    // The same on /run, one click: the browser tax against native on the same file, failures counted.
+    const browser = await launchBrowser(["--enable-unsafe-webgpu"]);
+    try {
+      const p = await srv!.ownerPage(browser);
+      const errors: string[] = [];
+      p.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
+      await p.goto(`${srv.url}/run?engine=all&auto=1&reps=1&threads=2&workloads=pp16,tg8&model=${path.basename(model.path)}`);
+      await p.getByTestId("failure-counts").waitFor({ timeout: 150_000 });
+      await p.waitForFunction("window.__tokenwatt?.status === 'done'", null, { timeout: 60_000 });
+      expect(await p.getByTestId("failure-counts").innerText()).toBe("Failures: download failed 1");
+      const table = await p.getByTestId("engine-table").innerText();
+      expect(table).toMatch(/native llama\.cpp\tcpu/);
+      expect(table).toMatch(/wllama-webgpu\twasm \(fell back: the WebGPU adapter \(google swiftshader\) lacks shader-f16/);
+      expect(table).toMatch(/\(÷\d+\.\d\d\)/); // native ÷ browser
+      expect(table).toMatch(/web-llm\t—.*download failed/);
+      await p.screenshot({ path: path.join(srv.dataDir, "..", "tokenwatt-run-engines.png"), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 420_000);
+
   it("refuses a /run link that names a model, suite or engine it cannot honour, and measures nothing", async () => {
     const browser = await launchBrowser();
     try {
