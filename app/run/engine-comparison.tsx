@@ -81,6 +81,7 @@ export function EngineComparison({ outcomes, native, ownerMode, pairCode }: { ou
           No native run of this file yet: run <code>npx tokenwatt bench -m &lt;the same file&gt;</code> on this device to see each engine&apos;s browser tax.
         </p>
       )}
+      <div className="table-wrap">
       <table data-testid="engine-table">
         <thead>
           <tr>
@@ -116,7 +117,7 @@ export function EngineComparison({ outcomes, native, ownerMode, pairCode }: { ou
                 <th scope="row">{o.engine}</th>
                 <td>
                   {s ? s.device.backend : "—"}
-                  {s?.webgpu?.fallbackReason && <span className="hint"> (fell back: {s.webgpu.fallbackReason})</span>}
+                  {s?.webgpu?.fallbackReason && <span className="hint"> (WebGPU fell back to the CPU)</span>}
                 </td>
                 {workloads.map((w) => {
                   const r = s?.workloads.find((x) => x.workloadId === w);
@@ -130,12 +131,20 @@ export function EngineComparison({ outcomes, native, ownerMode, pairCode }: { ou
                   );
                 })}
                 <td>{s?.fingerprint ? <code>{fingerprintHash(s.fingerprint.tokenIds)}</code> : "—"}</td>
-                <td>{o.error ? <span className="field-error">{o.failureClass}: {o.error}</span> : ""}</td>
+                <td className="wrap-cell">{o.error ? <span className="field-error">{o.failureClass}: {o.error}</span> : ""}</td>
               </tr>
             );
           })}
         </tbody>
       </table>
+      </div>
+      {outcomes.map((o) =>
+        o.submission?.webgpu?.fallbackReason ? (
+          <p key={o.engine} className="field-error" data-testid="engine-fallback">
+            {o.engine} is stored as {o.submission.device.backend}: {o.submission.webgpu.fallbackReason}.
+          </p>
+        ) : null,
+      )}
       <p data-testid="failure-counts">
         Failures:{" "}
         {Object.keys(failures).length
@@ -144,7 +153,18 @@ export function EngineComparison({ outcomes, native, ownerMode, pairCode }: { ou
               .join(", ")
           : "none"}
       </p>
-      {outcomes.flatMap((o) => (o.submission ? [<UploadPanel key={o.engine} submission={o.submission} ownerMode={ownerMode} initialCode={pairCode} />] : []))}
+      {outcomes.flatMap((o) =>
+        o.submission
+          ? [
+              <div key={o.engine}>
+                <h4>
+                  {o.engine} ({o.submission.device.backend})
+                </h4>
+                <UploadPanel submission={o.submission} ownerMode={ownerMode} initialCode={pairCode} />
+              </div>,
+            ]
+          : [],
+      )}
     </section>
   );
 }

@@ -181,7 +181,8 @@ describe("browser runner page (/run)", () => {
       expect(await p.getByTestId("failure-counts").innerText()).toBe("Failures: download failed 1");
       const table = await p.getByTestId("engine-table").innerText();
       expect(table).toMatch(/native llama\.cpp\tcpu/);
-      expect(table).toMatch(/wllama-webgpu\twasm \(fell back: the WebGPU adapter \(google swiftshader\) lacks shader-f16/);
+      expect(table).toMatch(/wllama-webgpu\twasm \(WebGPU fell back to the CPU\)/);
+      expect(await p.getByTestId("engine-fallback").innerText()).toMatch(/wllama-webgpu is stored as wasm: the WebGPU adapter \(google swiftshader\) lacks shader-f16/);
       expect(table).toMatch(/\(÷\d+\.\d\d\)/); // native ÷ browser
       expect(table).toMatch(/web-llm\t—.*download failed/);
       await p.screenshot({ path: path.join(srv.dataDir, "..", "tokenwatt-run-engines.png"), fullPage: true });
