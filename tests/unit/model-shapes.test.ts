@@ -64,5 +64,5 @@ describe("synthetic files", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });
