@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { probeWebGpu, runWebGpuBench, type WebGpuBench, type WebGpuProbe } from "../../runners/browser/webgpu-bench";
 import { SuiteRunner } from "./suite-runner";
+import { formatLimits } from "../../lib/core/present/format";
 
 const fmt = (v: number | null, d = 2) => (v == null || !Number.isFinite(v) ? "—" : v.toFixed(d));
 
@@ -72,11 +73,7 @@ export function BrowserRunner({ webLlmBaseUrl, ownerMode }: { webLlmBaseUrl: str
               <dt>Features</dt>
               <dd>{probe.features.join(", ") || "none"}</dd>
               <dt>Limits</dt>
-              <dd>
-                {Object.entries(probe.limits)
-                  .map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`)
-                  .join("; ")}
-              </dd>
+              <dd>{formatLimits(probe.limits)}</dd>
             </>
           )}
           <dt>CPU threads</dt>

@@ -9,15 +9,8 @@ import { INJECTED_DEVICE_GLOBAL } from "../../runners/browser/bridge";
 import type { BrowserEngineName } from "../../runners/browser/session";
 import { UploadPanel } from "./upload-panel";
 
-/** Native llama.cpp's medians on the same file, per device and backend (lib/server/read/native-reference.ts). */
-export interface NativeRef {
-  deviceId: number;
-  deviceName: string;
-  cpuModel: string;
-  backend: string;
-  lastRunAt: string;
-  medians: Record<string, number>;
-}
+export type { NativeReference as NativeRef } from "../../lib/server/read/native-reference";
+import type { NativeReference as NativeRef } from "../../lib/server/read/native-reference";
 
 export interface EngineOutcome {
   engine: BrowserEngineName;

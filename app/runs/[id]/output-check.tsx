@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { describeOutputStatus, type OutputStatus } from "../../../lib/core/measure/fingerprint";
-import { formatBytes } from "../../../lib/core/present/format";
+import { formatBytes, formatLimits } from "../../../lib/core/present/format";
 import type { WebGpuInfo } from "../../../lib/core/contracts/submission";
 
 interface Sub {
@@ -79,11 +79,7 @@ export function WebGpuPlacement({ webgpu, backend }: { webgpu: WebGpuInfo | null
         <dt>Features</dt>
         <dd>{webgpu.features.join(", ") || "none"}</dd>
         <dt>Limits</dt>
-        <dd>
-          {Object.entries(webgpu.limits)
-            .map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`)
-            .join("; ") || "not recorded"}
-        </dd>
+        <dd>{formatLimits(webgpu.limits) || "not recorded"}</dd>
         {webgpu.requestedGpuLayers != null && (
           <>
             <dt>Layers asked for the GPU</dt>

@@ -39,3 +39,10 @@ export function formatTtft(t: { medianMs: number; p90Ms: number; promptTokens: n
   if (!t) return "—";
   return `TTFT ${formatNumber(t.medianMs)} ms median (p90 ${formatNumber(t.p90Ms)} ms) at a ${t.promptTokens}-token prompt`;
 }
+
+/** WebGPU adapter limits as "maxBufferSize 1,073,741,824; ...". */
+export function formatLimits(limits: Record<string, number>): string {
+  return Object.entries(limits)
+    .map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`)
+    .join("; ");
+}
