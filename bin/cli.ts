@@ -8,7 +8,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { openAdmin } from "../lib/server/admin/open";
 import type { AdminOps } from "../lib/server/admin/ops";
-import { registerPublishCommand } from "../lib/server/admin/publish-command";
+import { registerExplainOutputCommand, registerPublishCommand } from "../lib/server/admin/publish-command";
 import { adminSink } from "../lib/server/admin/sink";
 import { registerSnapshotCommand } from "../lib/server/admin/snapshot-command";
 import { registerTokenCommands } from "../lib/server/admin/token-command";
@@ -42,6 +42,7 @@ export function buildProgram(): Command {
   registerTokenCommands(program, openOwnerAdmin);
   registerDeviceCommands(program, cliDeps);
   registerPublishCommand(program, openOwnerAdmin);
+  registerExplainOutputCommand(program, openOwnerAdmin);
   registerSnapshotCommand(program, openOwnerAdmin);
   program
     .command("login-url")

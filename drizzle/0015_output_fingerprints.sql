@@ -8,4 +8,5 @@ ALTER TABLE "submissions" ADD COLUMN "output_status" text;--> statement-breakpoi
 ALTER TABLE "submissions" ADD COLUMN "output_reference" uuid;--> statement-breakpoint
 ALTER TABLE "submissions" ADD COLUMN "output_agreement" real;--> statement-breakpoint
 ALTER TABLE "submissions" ADD COLUMN "output_first_diff" integer;--> statement-breakpoint
+ALTER TABLE "submissions" ADD COLUMN "output_explanation" text;--> statement-breakpoint
 CREATE INDEX "submissions_output_ref_idx" ON "submissions" USING btree ("model_id","fingerprint_version") WHERE fingerprint_role = 'reference';

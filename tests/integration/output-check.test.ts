@@ -6,6 +6,8 @@ import { submissions, workloadResults } from "../../lib/server/db/schema";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+import { callApi } from "../helpers/api";
+import { createToken } from "../../lib/server/store/tokens";
 
 const REF = Array.from({ length: FINGERPRINT.tokens }, (_, i) => 1000 + ((i * 7919) % 5000));
 /** The reference's ids, changed from token `at` on (null: unchanged). */
@@ -77,6 +79,33 @@ describe.each(DB_KINDS)("the output check (fingerprints against the native CPU r
     expect(e).toMatchObject({ outputStatus: "differs", outputReference: ref.id, outputFirstDiff: 2, plausible: false });
     const [o] = await h.db.select().from(submissions).where(eq(submissions.id, ok.id));
     expect(o).toMatchObject({ outputStatus: "match", plausible: true });
+  });
+
+  it("lets an admin explain a run whose output differs: back on the ranking with the reason; nothing else can be explained", async () => {
+    await ingest(run({ model: "Check-E", tokenIds: ids(null) }));
+    const bad = await ingest(run({ model: "Check-E", tokenIds: ids(1), engine: "wllama", backend: "webgpu" }));
+    expect(bad.outputStatus).toBe("differs");
+    const admin = await createToken(h.db, `admin-${kind}`, "admin");
+    const runner = await createToken(h.db, `runner-${kind}`, "runner");
+    const post = (body: unknown, token = admin) =>
+      callApi(new Request("http://test/api/v1/admin/explain-output", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) }), h.db);
+    expect((await post({ submissionId: bad.id, reason: "fp16 accumulation on this GPU, checked by hand" }, runner)).status).toBe(403);
+    const short = await post({ submissionId: bad.id, reason: "because" });
+    expect(short.status).toBe(400);
+    expect((await short.json()).error.issues[0].path).toBe("reason");
+    expect((await post({ submissionId: "00000000-0000-4000-8000-000000000000", reason: "fp16 accumulation on this GPU" })).status).toBe(404);
+
+    const ok = await post({ submissionId: bad.id, reason: "fp16 accumulation on this GPU, checked by hand" });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ outputStatus: "explained", plausible: true });
+    const [row] = await h.db.select().from(submissions).where(eq(submissions.id, bad.id));
+    expect(row).toMatchObject({ outputStatus: "explained", outputExplanation: "fp16 accumulation on this GPU, checked by hand", plausible: true, flags: [] });
+    const wr = await h.db.select({ plausible: workloadResults.plausible }).from(workloadResults).where(eq(workloadResults.submissionId, bad.id));
+    expect(wr.every((w) => w.plausible)).toBe(true);
+    // Only "output differs" can be explained, and only once.
+    const again = await post({ submissionId: bad.id, reason: "fp16 accumulation on this GPU, checked by hand" });
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.message).toContain('is not flagged "output differs" (its output check: explained)');
   });
 
   it("stores no verdict for a run without a fingerprint, and the hash is the server's own", async () => {

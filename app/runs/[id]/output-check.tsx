@@ -12,6 +12,7 @@ interface Sub {
   outputReference: string | null;
   outputAgreement: number | null;
   outputFirstDiff: number | null;
+  outputExplanation: string | null;
   webgpu: unknown;
   backend: string;
 }
@@ -30,7 +31,7 @@ export function OutputCheck({ sub }: { sub: Sub }) {
           </span>
         )}
       </h2>
-      <p>{describeOutputStatus(status, { agreement: sub.outputAgreement, firstDiff: sub.outputFirstDiff })}</p>
+      <p>{describeOutputStatus(status, { agreement: sub.outputAgreement, firstDiff: sub.outputFirstDiff, explanation: sub.outputExplanation })}</p>
       {sub.fingerprintTokens && (
         <dl className="facts">
           <dt>Fingerprint</dt>

@@ -60,9 +60,10 @@ export function compareFingerprints(run: readonly number[], reference: readonly 
  * `reference`: the first native CPU run of this file (what the others are compared with).
  * `match`: the same tokens as the reference. `diverges`: leaves it at or after the agreeing prefix.
  * `differs`: leaves it earlier: flagged "output differs" and kept off the ranking.
+ * `explained`: differed, and an admin let it back with a reason (`tokenwatt explain-output`).
  * `unchecked`: no reference for this file yet (checked when one arrives).
  */
-export const OUTPUT_STATUSES = ["reference", "match", "diverges", "differs", "unchecked"] as const;
+export const OUTPUT_STATUSES = ["reference", "match", "diverges", "differs", "explained", "unchecked"] as const;
 export type OutputStatus = (typeof OUTPUT_STATUSES)[number];
 
 export function outputStatus(c: FingerprintComparison): Exclude<OutputStatus, "reference" | "unchecked"> {
@@ -75,7 +76,7 @@ export function isReferenceRun(s: { engine: { name: string }; device: { backend:
   return s.engine.name === "node-llama-cpp" && s.device.backend === "cpu";
 }
 
-export function describeOutputStatus(status: OutputStatus | null, c: { agreement: number | null; firstDiff: number | null }): string {
+export function describeOutputStatus(status: OutputStatus | null, c: { agreement: number | null; firstDiff: number | null; explanation?: string | null }): string {
   const pct = c.agreement == null ? "" : ` (${Math.round(c.agreement * 100)}% of tokens agree)`;
   switch (status) {
     case "reference":
@@ -86,6 +87,8 @@ export function describeOutputStatus(status: OutputStatus | null, c: { agreement
       return `agrees with the native CPU reference for the first ${c.firstDiff} tokens, then diverges${pct}: a late near-tie, as correct backends show`;
     case "differs":
       return `output differs: leaves the native CPU reference at token ${c.firstDiff}${pct}; kept off the ranking until explained`;
+    case "explained":
+      return `leaves the native CPU reference at token ${c.firstDiff}${pct}; explained by an admin: ${c.explanation ?? "no reason recorded"}`;
     case "unchecked":
       return "not checked yet: no native CPU run of this file to compare with";
     default:

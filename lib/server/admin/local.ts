@@ -4,6 +4,7 @@ import type { DbHandle } from "../db/client";
 import { workloadResults } from "../db/schema";
 import { leaderboard, setPublished } from "../read/leaderboard";
 import { ingestSubmission } from "../store/ingest";
+import { ExplainError, explainOutput } from "../store/output-explanation";
 import { createToken, listTokens, revokeToken, TokenError } from "../store/tokens";
 import { AdminError, type AdminOps } from "./ops";
 
@@ -24,6 +25,14 @@ export function localAdmin(h: DbHandle): AdminOps {
     revokeToken: (name) => asAdminError(revokeToken(h.db, name)),
     publish: (target, published) => setPublished(h.db, target, published),
     leaderboard: (q) => leaderboard(h.db, q),
+    explainOutput: async (id, reason) => {
+      try {
+        return await explainOutput(h.db, id, reason);
+      } catch (e) {
+        if (e instanceof ExplainError) throw new AdminError(e.message);
+        throw e;
+      }
+    },
     store: (s) => ingestSubmission(h.db, s, null),
     hasResults: async () => (await h.db.select({ n: count() }).from(workloadResults))[0]!.n > 0,
     close: () => h.close(),

@@ -24,6 +24,8 @@ export interface AdminOps {
   revokeToken(name: string): Promise<void>;
   publish(target: PublishTarget, published: boolean): Promise<{ submissions: number }>;
   leaderboard(q: LeaderboardQuery): Promise<LeaderboardRow[]>;
+  /** Lets a run flagged "output differs" back onto the ranking, with the reason. */
+  explainOutput(submissionId: string, reason: string): Promise<{ plausible: boolean }>;
   store(s: Submission): Promise<IngestResult>;
   /** Whether any workload result is stored (the first start measures this machine when none is). */
   hasResults(): Promise<boolean>;

@@ -7,6 +7,23 @@ import { withAdmin } from "./token-command";
 const collect = (v: string, prev: string[]) => [...prev, v];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export function registerExplainOutputCommand(program: Command, open: () => Promise<AdminOps>): void {
+  program
+    .command("explain-output")
+    .description('let a run flagged "output differs" (its tokens left the native CPU reference early) back onto the ranking, with the reason')
+    .argument("<submission-id>", "the run")
+    .requiredOption("--reason <text>", "why its output differs and why its figures stand (10 to 500 characters; shown on its page)")
+    .action(async (id: string, o: { reason: string }) => {
+      if (!UUID.test(id)) throw new CliError(`not a submission id: ${id}`);
+      const reason = o.reason.trim();
+      if (reason.length < 10 || reason.length > 500) throw new CliError("--reason must say why, in 10 to 500 characters");
+      await withAdmin(open, async (ops) => {
+        const r = await ops.explainOutput(id, reason);
+        console.log(`run ${id} is explained in ${ops.where}; ${r.plausible ? "it ranks again" : "other flags still keep it off the ranking"}`);
+      });
+    });
+}
+
 export function registerPublishCommand(program: Command, open: () => Promise<AdminOps>): void {
   program
     .command("publish")

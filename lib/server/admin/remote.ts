@@ -44,6 +44,7 @@ export function remoteAdmin(url: string, credential: string): AdminOps {
       const params = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
       return (await call<{ rows: LeaderboardRow[] }>("GET", `/api/v1/public/leaderboard?${params}`)).rows;
     },
+    explainOutput: async (submissionId, reason) => ({ plausible: (await call<{ plausible: boolean }>("POST", "/api/v1/admin/explain-output", { submissionId, reason })).plausible }),
     store: (s: Submission) => call<IngestResult>("POST", "/api/v1/submissions", s),
     hasResults: async () => (await call<{ results: unknown[] }>("GET", "/api/v1/results?limit=1")).results.length > 0,
     close: async () => {},

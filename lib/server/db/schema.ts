@@ -121,6 +121,8 @@ export const submissions = pgTable(
     outputReference: uuid("output_reference"),
     outputAgreement: real("output_agreement"),
     outputFirstDiff: integer("output_first_diff"),
+    /** Why an admin let a run whose output differs back onto the ranking (output_status "explained"). */
+    outputExplanation: text("output_explanation"),
   },
   (t) => [
     index("submissions_device_idx").on(t.deviceId),

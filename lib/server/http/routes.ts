@@ -9,6 +9,7 @@ import { getDeviceBadge } from "../api/badge";
 import { getHealth } from "../api/health";
 import { postPairingCode } from "../api/pairing";
 import { postPublish } from "../api/publish";
+import { postExplainOutput } from "../api/explain-output";
 import { getLeaderboard } from "../api/public-leaderboard";
 import { getResults } from "../api/results";
 import { postScenario } from "../api/scenarios";
@@ -37,6 +38,7 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", path: "/api/v1/scenarios", handler: postScenario },
   { method: "POST", path: "/api/v1/pairing-codes", handler: postPairingCode },
   { method: "POST", path: "/api/v1/admin/publish", handler: postPublish },
+  { method: "POST", path: "/api/v1/admin/explain-output", handler: postExplainOutput },
   { method: "GET", path: "/api/v1/admin/tokens", handler: getTokens },
   { method: "POST", path: "/api/v1/admin/tokens", handler: postToken },
   { method: "POST", path: "/api/v1/admin/tokens/:name/revoke", handler: postTokenRevoke },

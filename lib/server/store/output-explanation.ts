@@ -1,0 +1,44 @@
+/**
+ * Letting a run whose output differs from the native CPU reference back onto the ranking, with the
+ * reason (a known precision mode, a different but correct kernel, a tokenizer quirk...). Its
+ * plausibility becomes what its other flags say, as at ingest: the run is implausible while a run-wide
+ * flag remains, and each workload while one of its own flags remains.
+ */
+import { sql } from "drizzle-orm";
+import { rowsOf, type Db } from "../db/client";
+import { refreshLeaderboard } from "../read/leaderboard";
+
+export class ExplainError extends Error {
+  constructor(
+    readonly code: "not_found" | "not_flagged",
+    message: string,
+  ) {
+    super(message);
+    this.name = "ExplainError";
+  }
+}
+
+export async function explainOutput(db: Db, submissionId: string, reason: string): Promise<{ plausible: boolean }> {
+  const r = await db.transaction(async (tx) => {
+    const found = rowsOf<{ status: string | null; published: boolean }>(
+      await tx.execute(sql`select output_status as status, published from submissions where id = ${submissionId} for update`),
+    )[0];
+    if (!found) throw new ExplainError("not_found", `no run ${submissionId}`);
+    if (found.status !== "differs") throw new ExplainError("not_flagged", `run ${submissionId} is not flagged "output differs" (its output check: ${found.status ?? "none"})`);
+    const updated = rowsOf<{ plausible: boolean }>(
+      await tx.execute(sql`
+        update submissions set output_status = 'explained', output_explanation = ${reason},
+          flags = coalesce((select jsonb_agg(f) from jsonb_array_elements(flags) f where f->>'code' <> 'output_differs'), '[]'::jsonb),
+          plausible = not exists (select 1 from jsonb_array_elements(flags) f where f->>'code' <> 'output_differs' and f->'workloadId' = 'null'::jsonb)
+        where id = ${submissionId}
+        returning plausible`),
+    )[0]!;
+    await tx.execute(sql`
+      update workload_results w set plausible = w.status = 'ok' and not exists (
+        select 1 from submissions s, jsonb_array_elements(s.flags) f where s.id = w.submission_id and f->>'workloadId' = w.workload_id)
+      where w.submission_id = ${submissionId}`);
+    return { plausible: updated.plausible, published: found.published };
+  });
+  if (r.published) await refreshLeaderboard(db);
+  return { plausible: r.plausible };
+}
