@@ -95,6 +95,13 @@ describe.each(DB_KINDS)("the output check (fingerprints against the native CPU r
     expect((await short.json()).error.issues[0].path).toBe("reason");
     expect((await post({ submissionId: "00000000-0000-4000-8000-000000000000", reason: "fp16 accumulation on this GPU" })).status).toBe(404);
 
+    // The runner is told at upload that its run's output differs.
+    const told = await callApi(
+      new Request("http://test/api/v1/submissions", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${runner}` }, body: JSON.stringify(run({ model: "Check-E", tokenIds: ids(2), engine: "wllama", backend: "webgpu" })) }),
+      h.db,
+    );
+    expect(await told.json()).toMatchObject({ status: "created", plausible: false, outputStatus: "differs", flags: [{ code: "output_differs" }] });
+
     const ok = await post({ submissionId: bad.id, reason: "fp16 accumulation on this GPU, checked by hand" });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ outputStatus: "explained", plausible: true });

@@ -25,7 +25,7 @@ async function readSubmission(req: Request): Promise<{ ok: true; submission: Sub
 }
 
 const answer = (r: IngestResult) =>
-  Response.json({ submissionId: r.submissionId, status: r.status, plausible: r.plausible, flags: r.flags }, { status: r.status === "created" ? 201 : 200 });
+  Response.json({ submissionId: r.submissionId, status: r.status, plausible: r.plausible, flags: r.flags, ...(r.outputStatus !== undefined && { outputStatus: r.outputStatus }) }, { status: r.status === "created" ? 201 : 200 });
 
 const rateLimited = (wait: number, what: string) => refuse("rate_limited", `too many ${what}; retry in ${wait} s`, { "retry-after": String(wait) });
 

@@ -9,16 +9,18 @@ import type { PowerReading, Submission, WorkloadResult } from "../../core/contra
 import { checkSubmission, type Flag } from "../../core/measure/plausibility";
 import { deriveStats } from "../../core/measure/stats";
 import { decodeRoofline } from "../../core/measure/roofline";
-import { fingerprintHash, isReferenceRun } from "../../core/measure/fingerprint";
+import { fingerprintHash, isReferenceRun, type OutputStatus } from "../../core/measure/fingerprint";
 import { workloadPhase } from "../../core/contracts/workloads";
 import { rowsOf, type Db } from "../db/client";
-import { devices, engines, models } from "../db/schema";
+import { devices, engines, models, submissions } from "../db/schema";
 
 export interface IngestResult {
   status: "created" | "duplicate";
   submissionId: string;
   plausible: boolean;
   flags: Flag[];
+  /** The output check's verdict (lib/core/measure/fingerprint.ts), for a run with a fingerprint. */
+  outputStatus?: OutputStatus | null;
 }
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -173,6 +175,15 @@ export async function ingestSubmission(db: Db, s: Submission, tokenId: number | 
     }
   }
   for (const [k, v] of fresh) remember(cache, k, v);
+  if (status === "created" && s.fingerprint) {
+    // The output check ran in the database: a run whose output differs is answered as flagged.
+    const [row] = await db.select({ outputStatus: submissions.outputStatus, flags: submissions.flags }).from(submissions).where(eq(submissions.id, s.submissionId));
+    if (row?.outputStatus === "differs") {
+      const all = (row.flags as Flag[]) ?? flags;
+      return { status, submissionId: s.submissionId, plausible: false, flags: all, outputStatus: "differs" };
+    }
+    return { status, submissionId: s.submissionId, plausible: flags.length === 0, flags, outputStatus: (row?.outputStatus as OutputStatus | null) ?? null };
+  }
   return { status, submissionId: s.submissionId, plausible: flags.length === 0, flags };
 }
 
