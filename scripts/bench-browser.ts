@@ -86,7 +86,12 @@ try {
         const key = label === "native" ? "native" : sub.device.backend === "webgpu" ? "webgpu" : label === "wasm" ? "wasm" : null;
         for (const id of workloadIds) {
           const w = sub.workloads.find((x) => x.workloadId === id)!;
-          if (w.status !== "ok") throw new Error(`${label} ${id} failed: ${w.error}`);
+          if (w.status !== "ok") {
+            // A failure is data: reported, left out of the medians.
+            notes.add(`${label} ${id} round ${round}: ${w.status}: ${(w.error ?? "").slice(0, 200)}`);
+            line.push(`${label} ${id} ${w.status}`);
+            continue;
+          }
           const t = deriveStats(w.samples)!.avgTokensPerSec;
           if (key) tps[id]![key]!.push(t);
           line.push(`${label} ${id} ${t.toFixed(1)}`);
@@ -97,6 +102,10 @@ try {
     for (const n of notes) console.log(`  note: ${n}`);
     console.log(`  output check against the native CPU reference: ${[...new Set(verdicts)].join(", ")}`);
     for (const id of workloadIds) {
+      if (!tps[id]!.native!.length || !tps[id]!.wasm!.length) {
+        console.log(`${model.info.name} ${model.info.quantization} ${id}: no ratio (failed in every round, see the notes)`);
+        continue;
+      }
       const n = median(tps[id]!.native!);
       const w = median(tps[id]!.wasm!);
       const g = tps[id]!.webgpu!.length ? median(tps[id]!.webgpu!) : null;

@@ -83,14 +83,15 @@ export class WllamaEngine implements BrowserEngine {
     if (!res.ok) throw new BrowserBenchError(`the model file at ${o.modelUrl} answered HTTP ${res.status}`);
     const total = Number(res.headers.get("content-length") ?? 0);
     const blob = await readWithProgress(res, total, o.onLoadProgress);
-    // llama.cpp's log (info level) says where each buffer went; nothing else of it is kept.
+    // llama.cpp's log (info level) says where each buffer went; nothing else of it is kept. The CPU
+    // engine needs none of it and keeps the native log off (fewer messages from the worker).
     const log: string[] = [];
     const keep = (...a: unknown[]) => {
       const line = a.map(String).join(" ");
       if (/buffer size|ggml_webgpu|WebGPU/i.test(line) && log.length < 200) log.push(line);
     };
     // setCompat(null): the constructor otherwise points a fallback build at a CDN.
-    const w = new Wllama({ default: o.wasmUrl }, { logger: { debug: keep, log: keep, warn: keep, error: keep } });
+    const w = new Wllama({ default: o.wasmUrl }, o.gpuLayers === 0 ? { suppressNativeLog: true } : { logger: { debug: keep, log: keep, warn: keep, error: keep } });
     w.setCompat(null);
     try {
       await w.loadModel([blob], { n_ctx: o.contextSize, n_batch: Math.min(512, o.contextSize), n_threads: o.threads, n_gpu_layers: o.gpuLayers, seed: 42 });
