@@ -2,7 +2,8 @@
  * Writes a GGUF v3 file of a named model's exact shape and quantization with random weights
  * (see lib/core/measure/model-shapes.ts). The tokenizer is a byte-level SentencePiece vocabulary
  * (<unk>, <s>, </s>, the 256 byte tokens, "▁") padded with unused tokens to the model's vocabulary
- * size, so text round-trips and the embedding matrices have their real size.
+ * size, so ASCII text round-trips, generated text is valid UTF-8, and the embedding matrices have
+ * their real size.
  */
 import { createCipheriv, createHash } from "node:crypto";
 import fs from "node:fs";
@@ -81,7 +82,10 @@ export function syntheticVocabulary(size: number) {
   const types = [2, 3, 3];
   for (let i = 0; i < 256; i++) {
     tokens.push(`<0x${i.toString(16).toUpperCase().padStart(2, "0")}>`);
-    types.push(6);
+    // Bytes 0x80-0xFF are plain tokens spelled "<0x80>"...: random weights sample them in any
+    // order, and as bytes they decode to invalid UTF-8, on which wllama 3.13 aborts ("Invalid typed
+    // array length"). Prompts are ASCII, so nothing else changes; the speed is the same.
+    types.push(i < 0x80 ? 6 : 1);
   }
   tokens.push("\u2581");
   types.push(1);
