@@ -50,7 +50,7 @@ function defaultRef(native: NativeRef[]): number {
  * (the browser tax: native tokens/s divided by the engine's), where its weights went, its output
  * fingerprint, and its failures sorted into the taxonomy users report.
  */
-export function EngineComparison({ outcomes, native, ownerMode, pairCode }: { outcomes: EngineOutcome[]; native: NativeRef[]; ownerMode: boolean; pairCode: string }) {
+export function EngineComparison({ outcomes, native, ownerMode, pairCode, running }: { outcomes: EngineOutcome[]; native: NativeRef[]; ownerMode: boolean; pairCode: string; running: boolean }) {
   const [refIndex, setRefIndex] = useState(() => defaultRef(native));
   const ref = native[refIndex] ?? null;
   const workloads = [...new Set(outcomes.flatMap((o) => o.submission?.workloads.map((w) => w.workloadId) ?? []))].filter((id) => id !== "ttft");
@@ -138,8 +138,8 @@ export function EngineComparison({ outcomes, native, ownerMode, pairCode }: { ou
           </p>
         ) : null,
       )}
-      <p data-testid="failure-counts">
-        Failures:{" "}
+      <p data-testid={running ? "failure-counts-so-far" : "failure-counts"}>
+        {running ? "Failures so far" : "Failures"}:{" "}
         {Object.keys(failures).length
           ? Object.entries(failures)
               .map(([k, n]) => `${k} ${n}`)

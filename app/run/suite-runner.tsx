@@ -198,7 +198,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
           {state.error}
         </p>
       )}
-      {outcomes.length > 1 && <EngineComparison outcomes={outcomes} native={models?.find((x) => x.id === modelId)?.native ?? []} ownerMode={ownerMode} pairCode={params.get("pair") ?? ""} />}
+      {outcomes.length > 1 && <EngineComparison outcomes={outcomes} native={models?.find((x) => x.id === modelId)?.native ?? []} ownerMode={ownerMode} pairCode={params.get("pair") ?? ""} running={state.status === "running"} />}
       {s && outcomes.length <= 1 && (
         <>
           <table data-testid="suite-results">
