@@ -4,6 +4,7 @@ import { parseSubmission } from "../../lib/core/contracts/submission";
 import { powerReadings, powerTraces, submissions, workloadResults } from "../../lib/server/db/schema";
 import {
   DB_FILLED_COLUMNS,
+  ADMIN_WRITTEN_COLUMNS,
   INGEST_FUNCTION_SQL,
   OUTPUT_CHECK_COLUMNS,
   POWER_READING_COLUMNS,
@@ -25,7 +26,7 @@ function expectCovers(t: Table, written: readonly string[]) {
 
 describe("the ingest function's column lists", () => {
   it("cover every column of the four tables it writes", () => {
-    expectCovers(submissions, [...SUBMISSION_COLUMNS, ...OUTPUT_CHECK_COLUMNS]);
+    expectCovers(submissions, [...SUBMISSION_COLUMNS, ...OUTPUT_CHECK_COLUMNS, ...ADMIN_WRITTEN_COLUMNS]);
     expectCovers(workloadResults, [...WORKLOAD_FROM_SUBMISSION, ...WORKLOAD_COLUMNS]);
     expectCovers(powerReadings, POWER_READING_COLUMNS);
     expectCovers(powerTraces, POWER_TRACE_COLUMNS);

@@ -24,6 +24,9 @@ export const SUBMISSION_COLUMNS = [
 /** Submission columns tokenwatt_check_output fills: the run's output against the native CPU reference. */
 export const OUTPUT_CHECK_COLUMNS = ["output_status", "output_reference", "output_agreement", "output_first_diff"] as const;
 
+/** Submission columns only an admin writes, after ingest (lib/server/store/output-explanation.ts). */
+export const ADMIN_WRITTEN_COLUMNS = ["output_explanation"] as const;
+
 /** Workload result columns that come from the submission row (p_sub) rather than from each result. */
 export const WORKLOAD_FROM_SUBMISSION = ["submission_id", "device_id", "model_id", "engine_id", "backend"] as const;
 
