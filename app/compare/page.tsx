@@ -3,6 +3,7 @@ import { z } from "zod";
 import { safeString } from "../../lib/core/contracts/text";
 import { serverContext } from "../../lib/server/context";
 import { compareDevices } from "../../lib/server/read/runs";
+import { isPublic } from "../../lib/server/env";
 import { formatJPerToken, formatNumber } from "../../lib/core/present/format";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
 import { GroupedBars, MemoryScatter } from "../components/charts";
@@ -33,7 +34,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     );
   }
   const { db } = await serverContext();
-  const all = await compareDevices(db, parsed.data.devices);
+  // The owner compares their own machines before publishing anything; a public server shows published runs only.
+  const includePrivate = !isPublic() && sp.published !== "1";
+  const all = await compareDevices(db, parsed.data.devices, { includePrivate });
   const models = [...new Set(all.map((c) => c.modelName))];
   // Default model: the one measured on the most selected devices.
   const model =
@@ -60,7 +63,13 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     <>
       <h1>Compare hardware</h1>
       <p className="lede">
-        Published, plausible results of {parsed.data.devices.length} device(s) for {model ?? "—"}. Model:{" "}
+        {includePrivate ? "Plausible results, yours included before publishing (marked private)," : "Published, plausible results"} of {parsed.data.devices.length} device(s) for {model ?? "—"}.{" "}
+        {!isPublic() && (
+          <Link href={`/compare?${new URLSearchParams({ ...(typeof sp.devices === "string" ? { devices: sp.devices } : {}), ...(model ? { model } : {}), ...(includePrivate ? { published: "1" } : {}) })}`} data-testid="published-toggle">
+            {includePrivate ? "Published only" : "Include private runs"}
+          </Link>
+        )}{" "}
+        Model:{" "}
         {models.map((m) => (
           <Link key={m} href={`/compare?devices=${parsed.data.devices.join(",")}&model=${encodeURIComponent(m)}`} aria-current={m === model ? "true" : undefined}>
             {m}{" "}
@@ -69,7 +78,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       </p>
       {cells.length === 0 ? (
         <div className="empty">
-          <p>No published results for these devices.</p>
+          <p>{includePrivate ? "No plausible results for these devices yet." : "No published results for these devices."}</p>
         </div>
       ) : (
         <>
@@ -122,7 +131,10 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                     <td>{c.workloadId}</td>
                     <td className="num">{c.ttftMs != null ? `${formatNumber(c.ttftMs)} ms` : formatNumber(c.medianTs)}</td>
                     <td className="num">{formatJPerToken(c.decodeJPerToken ?? c.prefillJPerToken, c.energyScope, c.energyTier)}</td>
-                    <td className="num">{c.runs}</td>
+                    <td className="num">
+                      {c.runs}
+                      {c.privateRuns > 0 && <span className="badge"> {c.privateRuns === c.runs ? "private" : `${c.privateRuns} private`}</span>}
+                    </td>
                   </tr>
                 ))}
               </tbody>

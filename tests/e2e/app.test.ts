@@ -103,6 +103,14 @@ describe("npm start on a fresh machine", () => {
       expect(text).toContain("Tiny-Test");
       expect(text).toContain("synthetic weights");
       for (const id of ["pp128", "tg32", "pp128+tg32", "ttft"]) expect(text).toContain(id);
+      // Before publishing anything, the owner compares their own machine: private runs, marked.
+      const ownDevice = /href="\/devices\/(\d+)"/.exec(await page.content())![1];
+      await page.goto(`${srv.url}/compare?devices=${ownDevice}`);
+      await page.locator(".recharts-bar-rectangle").first().waitFor({ timeout: 30_000 });
+      expect(await page.locator("main table").innerText()).toContain("private");
+      await page.getByTestId("published-toggle").click();
+      await page.waitForURL(/published=1/);
+      expect(await page.locator("main").innerText()).toContain("No published results for these devices.");
       execFileSync(process.execPath, ["bin/tokenwatt.mjs", "publish", "--all"], { env: srv.env });
       const api = await (await fetch(`${srv.url}/api/v1/results`)).json();
       expect(api.results).toHaveLength(4);

@@ -10,6 +10,7 @@ import { parseSubmission, type Submission } from "../../lib/core/contracts/submi
 import { makeServerRun, makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { callApi } from "../helpers/api";
+import { compareDevices } from "../../lib/server/read/runs";
 
 function sub(mutate: (s: any) => void = () => {}): Submission {
   const s = structuredClone(makeSubmission({ workloads: 5 }));
@@ -70,6 +71,19 @@ describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
     expect(Number(main.tokensPerJoule)).toBe(2);
     expect(Number(main.ttftMs)).toBeGreaterThan(0);
     expect(Number(main.rooflineEfficiency)).toBeGreaterThan(0);
+  });
+
+  it("compare: the owner sees their private runs (marked), the public view published ones only", async () => {
+    const [priv] = rowsOf<{ device_id: number }>(await h.db.execute(sql`select device_id from submissions where id = ${ids.private!}`));
+    const published = await compareDevices(h.db, [priv!.device_id]);
+    expect(published).toEqual([]);
+    const mine = await compareDevices(h.db, [priv!.device_id], { includePrivate: true });
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((c) => c.runs === 1 && c.privateRuns === 1)).toBe(true);
+    // The implausible workload stays out of the owner's view too.
+    const [cheat] = rowsOf<{ device_id: number }>(await h.db.execute(sql`select device_id from submissions where id = ${ids.implausible!}`));
+    const cheater = await compareDevices(h.db, [cheat!.device_id], { includePrivate: true });
+    expect(cheater.map((c) => c.workloadId)).not.toContain("tg128");
   });
 
   it("filters, sorts and hides", async () => {

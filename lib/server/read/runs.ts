@@ -67,10 +67,17 @@ export interface CompareCell {
   peakRssBytes: number | null;
   rooflineEfficiency: number | null;
   runs: number;
+  /** Of those runs, how many are not published (the owner's view only; 0 on the public one). */
+  privateRuns: number;
 }
 
-/** Published cells of 2-4 devices, optionally for one model, for side-by-side charts. */
-export async function compareDevices(db: Db, deviceIds: number[], modelName?: string): Promise<CompareCell[]> {
+/**
+ * Cells of 1-4 devices, optionally for one model, for side-by-side charts: published ones, or with
+ * `includePrivate` (the owner's dashboard, never a public server) the owner's unpublished runs too.
+ */
+export async function compareDevices(db: Db, deviceIds: number[], o: { modelName?: string; includePrivate?: boolean } = {}): Promise<CompareCell[]> {
+  const modelName = o.modelName;
+  const source = o.includePrivate && !isPublic() ? sql`owner_cells` : sql`leaderboard_cells`;
   const r = await db.execute(sql`
     select c.device_id as "deviceId", d.vendor || ' ' || d.model as "deviceName", m.name as "modelName", m.quantization,
       m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId", c.config,
@@ -78,8 +85,9 @@ export async function compareDevices(db: Db, deviceIds: number[], modelName?: st
       case when c.workload_id = 'ttft' then c.median_ns / 1e6 end as "ttftMs",
       c.median_decode_j_per_token as "decodeJPerToken", c.median_prefill_j_per_token as "prefillJPerToken",
       c.energy_scope as "energyScope", c.energy_tier as "energyTier",
-      c.median_peak_rss_bytes::float8 as "peakRssBytes", c.median_roofline_efficiency as "rooflineEfficiency", c.runs
-    from leaderboard_cells c join devices d on d.id = c.device_id join models m on m.id = c.model_id
+      c.median_peak_rss_bytes::float8 as "peakRssBytes", c.median_roofline_efficiency as "rooflineEfficiency", c.runs,
+      ${o.includePrivate && !isPublic() ? sql`c.private_runs` : sql`0`} as "privateRuns"
+    from ${source} c join devices d on d.id = c.device_id join models m on m.id = c.model_id
     where c.device_id in (${sql.join(deviceIds.map((x) => sql`${x}`), sql`, `)})
       ${modelName ? sql`and m.name = ${modelName}` : sql``}
     order by c.device_id, c.workload_id`);
