@@ -111,6 +111,17 @@ describe("npm start on a fresh machine", () => {
       await page.getByTestId("published-toggle").click();
       await page.waitForURL(/published=1/);
       expect(await page.locator("main").innerText()).toContain("No published results for these devices.");
+      // Publishing from the browser, with the CLI's rules: a run from its page, a device from its page.
+      await page.goto(srv.url);
+      const ownRun = /href="\/runs\/([0-9a-f-]{36})"/.exec(await page.content())![1];
+      await page.goto(`${srv.url}/runs/${ownRun}`);
+      await page.getByRole("button", { name: "Publish this run" }).click();
+      await expect(page.getByTestId("publish-message").innerText()).resolves.toContain("Published: this run");
+      expect((await (await fetch(`${srv.url}/api/v1/results`)).json()).results.length).toBeGreaterThan(0);
+      await page.goto(`${srv.url}/devices/${ownDevice}`);
+      await page.getByRole("button", { name: "Hide this device's runs" }).click();
+      await expect(page.getByTestId("publish-message").innerText()).resolves.toMatch(/Hidden: 1 run\(s\) of this device/);
+      expect((await (await fetch(`${srv.url}/api/v1/results`)).json()).results).toEqual([]);
       execFileSync(process.execPath, ["bin/tokenwatt.mjs", "publish", "--all"], { env: srv.env });
       const api = await (await fetch(`${srv.url}/api/v1/results`)).json();
       expect(api.results).toHaveLength(4);

@@ -4,6 +4,8 @@ import { notFound } from "next/navigation";
 import { serverContext } from "../../../lib/server/context";
 import { enginesSideBySide, getDevice, nativeVsBrowser } from "../../../lib/server/read/runs";
 import { EnginesTable } from "./engines-table";
+import { PublishForm } from "../../components/publish-form";
+import { isPublic } from "../../../lib/server/env";
 import { formatBytes } from "../../../lib/core/present/format";
 
 export const dynamic = "force-dynamic";
@@ -31,6 +33,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
         <Link href={`/compare?devices=${d.id}`}>Compare with other devices</Link> ·{" "}
         <a href={`/api/v1/public/badge/device/${d.id}`}>Badge (SVG)</a>
       </p>
+      <PublishForm target="device" id={String(d.id)} published={r.runs.length > 0 && r.runs.every((x) => x.published)} needsToken={isPublic()} />
       <EnginesTable cells={lanes} />
       {nvb.length > 0 && (
         <div className="table-wrap">

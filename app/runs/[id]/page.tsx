@@ -8,6 +8,8 @@ import { BatchSweepChart, PowerTraceChart } from "../../components/charts";
 import { unbatchedId } from "../../../lib/core/contracts/workloads";
 import type { WebGpuInfo } from "../../../lib/core/contracts/submission";
 import { OutputCheck, WebGpuPlacement } from "./output-check";
+import { PublishForm } from "../../components/publish-form";
+import { isPublic } from "../../../lib/server/env";
 
 export const dynamic = "force-dynamic";
 
@@ -52,6 +54,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         Run {sub.id.slice(0, 8)} <span className={`badge ${sub.plausible ? "reported" : "flagged"}`}>{sub.plausible ? "plausible" : "flagged implausible"}</span>{" "}
         {!sub.published && <span className="badge">private</span>}
       </h1>
+      {(!isPublic() || sub.published) && <PublishForm target="run" id={sub.id} published={sub.published} needsToken={isPublic()} />}
       <p className="lede">
         {model.name} {model.quantization} ({model.weights} weights) on <Link href={`/devices/${device.id}`}>{device.vendor} {device.model}</Link>, {engine.name}{" "}
         {engine.version}, backend {sub.backend}. Started {sub.startedAt.toISOString()}.
