@@ -54,7 +54,7 @@ export default async function ResultsPage() {
                   <td>{r.modelQuantization}</td>
                   <td title={r.cpuModel}>
                     <Link href={`/devices/${r.deviceId}`}>
-                      {r.deviceVendor} {r.deviceModel}
+                      {r.deviceName ?? `${r.deviceVendor} ${r.deviceModel}`}
                     </Link>
                   </td>
                   <td>{r.backend}</td>

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { publishAction, type PublishFormState } from "./publish-actions";
+import { publishAction, type PublishFormState } from "./owner-actions";
 
 const initial: PublishFormState = { ok: false, message: null };
 

@@ -9,6 +9,7 @@ import { AgentApiError, AgentClient } from "../agent/client";
 import { nativeMeasure } from "../agent/measure-native";
 import { AgentStateFile } from "../agent/state";
 import { probeThisDevice } from "../native/device/probe";
+import { deviceName } from "./device-name";
 import { TOKENWATT_VERSION } from "../../lib/core/measure/build-submission";
 import { Outbox } from "../upload/outbox";
 import { CliError } from "../../lib/core/cli-error";
@@ -17,6 +18,7 @@ interface AgentCliOptions {
   server: string;
   token: string;
   name: string;
+  deviceName?: string;
   pollInterval: string;
   heartbeatInterval: string;
   maxBackoff: string;
@@ -38,6 +40,7 @@ export function registerAgentCommand(program: Command): void {
     .addOption(new Option("--server <url>", "Tokenwatt server").env("TOKENWATT_SERVER").makeOptionMandatory())
     .addOption(new Option("--token <token>", "agent token (tokenwatt token create --name NAME --role agent)").env("TOKENWATT_TOKEN").makeOptionMandatory())
     .option("--name <name>", "the agent's name on the dashboard", os.hostname())
+    .option("--device-name <name>", "your name for this device on its results, shown instead of vendor and model")
     .option("--poll-interval <s>", "seconds between polls for a job when idle", "10")
     .option("--heartbeat-interval <s>", "seconds between heartbeats", "10")
     .option("--max-backoff <s>", "longest wait between retries when the server is unreachable", "60")
@@ -55,12 +58,13 @@ export function registerAgentCommand(program: Command): void {
       // One directory per agent (server + token): its outbox is not flushed by `tokenwatt upload`
       // with another token, and two agents on one machine keep separate state.
       const agentDir = path.join(dataDir, "agents", createHash("sha256").update(`${o.server}\n${o.token}`).digest("hex").slice(0, 16));
+      const named = deviceName(o.deviceName);
       const agent = new Agent({
         client: new AgentClient(o.server, o.token),
         token: o.token,
         name: o.name,
         version: TOKENWATT_VERSION,
-        probe: () => probeThisDevice(),
+        probe: async () => ({ ...(await probeThisDevice()), name: named }),
         measure: nativeMeasure({ dataDir, power: o.power, bandwidth: o.bandwidth, log }),
         outbox: new Outbox(path.join(agentDir, "outbox")),
         state: new AgentStateFile(path.join(agentDir, "state.json")),

@@ -11,6 +11,7 @@ import { probeDevice } from "../native/device/probe";
 import { ModelError, resolveModel } from "../models/resolve";
 import { render, OUTPUT_FORMATS, type OutputFormat } from "../output/printers";
 import { cliWorkloads } from "./bench";
+import { deviceName } from "./device-name";
 import { SUITE_NAMES, type SuiteName } from "../../lib/core/contracts/workloads";
 import { checkDestination, deliver, type CliDeps } from "./deliver";
 import { CliError } from "../../lib/core/cli-error";
@@ -32,6 +33,7 @@ export interface BenchBrowserOptions {
   nativeDevice: boolean;
   timeout: string;
   output: OutputFormat;
+  deviceName?: string;
   server?: string;
   token?: string;
 }
@@ -92,6 +94,7 @@ export async function benchBrowser(
   const timeoutS = Number(o.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS < 10) throw new CliError("--timeout must be at least 10 seconds");
   checkDestination(o);
+  const named = deviceName(o.deviceName);
   await getJson(`${base}/api/health`);
 
   const q = new URLSearchParams({ auto: "1", engine: o.engine, suite: o.suite, reps: String(reps) });
@@ -156,7 +159,7 @@ export async function benchBrowser(
   for (const f of failures) log(`${f.engine} failed (${f.failureClass}): ${f.error}`);
   const checked: Submission[] = [];
   for (const sub of submissions) {
-    const c = parseSubmission(sub);
+    const c = parseSubmission(named ? { ...sub, device: { ...sub.device, name: named } } : sub);
     if (!c.ok) throw new CliError(`the page produced an invalid submission: ${c.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
     checked.push(c.submission);
   }
@@ -191,6 +194,7 @@ export function registerBenchBrowserCommand(program: Command, deps: CliDeps): vo
     .option("--headed", "show the browser window")
     .option("--no-native-device", "describe the device as the browser sees it instead of with the native probe")
     .option("--timeout <s>", "give up after this many seconds", "1800")
+    .option("--device-name <name>", "your name for this device, shown instead of vendor and model")
     .addOption(new Option("-o, --output <format>", "what to print").choices([...OUTPUT_FORMATS]).default("md"))
     .addOption(new Option("--server <url>", "upload to this Tokenwatt server instead of the local database").env("TOKENWATT_SERVER"))
     .addOption(new Option("--token <token>", "runner token for --server").env("TOKENWATT_TOKEN"))

@@ -11,6 +11,8 @@ import { detectMeters } from "../native/power";
 import { probeThisDevice } from "../native/device/probe";
 import { checkDestination, deliver, type CliDeps } from "./deliver";
 import { CliError } from "../../lib/core/cli-error";
+import { deviceName } from "./device-name";
+
 
 export interface BenchOptions {
   model: string;
@@ -19,6 +21,7 @@ export interface BenchOptions {
   repetitions: string;
   threads?: string;
   gpuLayers?: string;
+  deviceName?: string;
   batchSize?: string;
   ctxSize?: string;
   backend: Backend | "auto";
@@ -102,7 +105,7 @@ export async function bench(
   let submission: Submission;
   try {
     submission = await runSession({
-      device: await probeThisDevice(),
+      device: { ...(await probeThisDevice()), name: deviceName(o.deviceName) },
       model,
       engine: "node-llama-cpp",
       llama: { backend: o.backend, threads, contextSize, gpuLayers: int("gpu-layers", o.gpuLayers, 0, 10_000), batchSize: int("batch-size", o.batchSize, 1, 1 << 20), build: o.build, flashAttention: o.flashAttention === "on" ? true : o.flashAttention === "off" ? false : "auto" },
@@ -167,6 +170,7 @@ export function registerBenchCommand(program: Command, deps: CliDeps): void {
     .option("--gpu-bandwidth <GBps>", "the GPU memory's bandwidth as its vendor reports it, for the roofline of GPU backends (default: the vendor's figure for known GPUs)")
     .option("--gpu-bandwidth-source <text>", "where --gpu-bandwidth comes from (a datasheet), shown beside it")
     .option("--no-progress", "no progress bar")
+    .option("--device-name <name>", "your name for this device, shown instead of vendor and model (e.g. \"Ana's laptop\")")
     .action(async (o: BenchOptions) => {
       const { code } = await bench(o, deps);
       if (code !== 0) throw new CliError(code === 130 ? "interrupted" : "some workloads failed or the upload did not complete", code);

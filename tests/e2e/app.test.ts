@@ -119,6 +119,15 @@ describe("npm start on a fresh machine", () => {
       await expect(page.getByTestId("publish-message").innerText()).resolves.toContain("Published: this run");
       expect((await (await fetch(`${srv.url}/api/v1/results`)).json()).results.length).toBeGreaterThan(0);
       await page.goto(`${srv.url}/devices/${ownDevice}`);
+      await page.getByLabel("Name", { exact: true }).fill("Bench box 1");
+      await page.getByRole("button", { name: "Rename" }).click();
+      await expect(page.getByTestId("rename-message").innerText()).resolves.toBe('Renamed to "Bench box 1".');
+      await page.reload();
+      expect(await page.locator("h1").innerText()).toBe("Bench box 1");
+      await page.getByLabel("Name", { exact: true }).fill("x".repeat(101));
+      await page.getByRole("button", { name: "Rename" }).click();
+      await expect(page.getByTestId("rename-message").innerText()).resolves.toMatch(/^name: .*at most 100 characters/);
+      await page.goto(`${srv.url}/devices/${ownDevice}`);
       await page.getByRole("button", { name: "Hide this device's runs" }).click();
       await expect(page.getByTestId("publish-message").innerText()).resolves.toMatch(/Hidden: 1 run\(s\) of this device/);
       expect((await (await fetch(`${srv.url}/api/v1/results`)).json()).results).toEqual([]);

@@ -124,7 +124,7 @@ describe("browser runner page (/run)", () => {
     const model = await resolveModel("synthetic:smollm2-135m:Q8_0", srv.dataDir);
     const env = { ...process.env, TOKENWATT_DATA_DIR: srv.dataDir, DATABASE_URL: "", CHROMIUM_PATH };
     const common = ["-w", "pp16,tg8", "-r", "1", "-t", "2"];
-    const n = await run(process.execPath, ["bin/tokenwatt.mjs", "bench", "-m", "synthetic:smollm2-135m:Q8_0", ...common, "--no-power", "--no-bandwidth", "--no-progress"], { env });
+    const n = await run(process.execPath, ["bin/tokenwatt.mjs", "bench", "-m", "synthetic:smollm2-135m:Q8_0", ...common, "--no-power", "--no-bandwidth", "--no-progress", "--device-name", "Test bench box"], { env });
     const nativeId = /stored ([0-9a-f-]{36})/.exec(n.stderr)![1]!;
     // All three engines through the page; web-llm has no artifacts here and fails as "download failed".
     const b = await run(process.execPath, ["bin/tokenwatt.mjs", "bench-browser", "--url", srv.url, "--engine", "all", "-m", path.basename(model.path), ...common, "--browser", CHROMIUM_PATH], { env }).then(
@@ -161,6 +161,7 @@ describe("browser runner page (/run)", () => {
     const dp = devicePages.find((p) => p.includes('data-testid="engines-side-by-side"') && p.includes("WebGPU fell back"));
     expect(dp, "a device page with the engines side by side").toBeDefined();
     expect(dp).toContain("node-llama-cpp cpu");
+    expect(dp).toContain("<h1>Test bench box</h1>"); // --device-name; the browser runs without one keep it
     expect(dp).toContain("wllama wasm (WebGPU fell back)");
     expect(dp).toMatch(/match 1/);
     const board = await page("/leaderboard/browser?workload=tg8");

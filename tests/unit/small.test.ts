@@ -110,3 +110,12 @@ describe("job model references", () => {
     }
   });
 });
+
+describe("--device-name", () => {
+  it("takes one line of 1 to 100 characters, trimmed; nothing given is no name", async () => {
+    const { deviceName } = await import("../../runners/cli/device-name");
+    expect(deviceName(undefined)).toBeNull();
+    expect(deviceName("  Ana's Pixel 8 ")).toBe("Ana's Pixel 8");
+    for (const bad of ["", "   ", "x".repeat(101), "two\nlines", "tab\there"]) expect(() => deviceName(bad)).toThrow("--device-name must be one line of 1 to 100 characters");
+  });
+});

@@ -5,6 +5,7 @@ import { serverContext } from "../../../lib/server/context";
 import { enginesSideBySide, getDevice, nativeVsBrowser } from "../../../lib/server/read/runs";
 import { EnginesTable } from "./engines-table";
 import { PublishForm } from "../../components/publish-form";
+import { RenameForm } from "../../components/rename-form";
 import { isPublic } from "../../../lib/server/env";
 import { formatBytes } from "../../../lib/core/present/format";
 
@@ -24,15 +25,15 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
   const gpus = (d.gpus as { vendor: string; model: string; vramBytes: number | null }[]) ?? [];
   return (
     <>
-      <h1>
-        {d.vendor} {d.model}
-      </h1>
+      <h1>{d.displayName ?? `${d.vendor} ${d.model}`}</h1>
       <p className="lede">
+        {d.displayName && `${d.vendor} ${d.model}; `}
         {d.deviceClass}; {d.cpuModel} ({d.cpuCores} cores, {d.cpuThreads} threads); {d.ramBytes == null ? "RAM not reported" : `${formatBytes(d.ramBytes)} RAM`};{" "}
         {gpus.length ? gpus.map((g) => `${g.vendor} ${g.model} ${formatBytes(g.vramBytes)}`).join(", ") : "no GPU"}; {d.osPlatform} {d.osRelease}.{" "}
         <Link href={`/compare?devices=${d.id}`}>Compare with other devices</Link> ·{" "}
         <a href={`/api/v1/public/badge/device/${d.id}`}>Badge (SVG)</a>
       </p>
+      {!isPublic() && <RenameForm id={d.id} name={d.displayName} needsToken={false} />}
       <PublishForm target="device" id={String(d.id)} published={r.runs.length > 0 && r.runs.every((x) => x.published)} needsToken={isPublic()} />
       <EnginesTable cells={lanes} />
       {nvb.length > 0 && (

@@ -94,6 +94,8 @@ export const gpuSchema = z.object({
 export const deviceSchema = z.object({
   vendor: text(),
   model: text(),
+  /** The owner's name for the device ("Ana's Pixel 8"), shown instead of vendor and model; not part of its identity. */
+  name: optText(100),
   deviceClass: z.enum(DEVICE_CLASSES).default("unknown"),
   os: z.object({ platform: text(50), release: text(100), distro: optText() }),
   cpu: z.object({

@@ -44,6 +44,8 @@ export const devices = pgTable("devices", {
   ramBytes: big("ram_bytes"),
   gpus: jsonb("gpus").notNull(),
   published: boolean("published").notNull().default(false),
+  /** The owner's name for the device (--device-name, or renamed on its page); null: vendor and model. */
+  displayName: text("display_name"),
   createdAt: createdAt(),
 });
 

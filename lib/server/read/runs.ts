@@ -79,7 +79,7 @@ export async function compareDevices(db: Db, deviceIds: number[], o: { modelName
   const modelName = o.modelName;
   const source = o.includePrivate && !isPublic() ? sql`owner_cells` : sql`leaderboard_cells`;
   const r = await db.execute(sql`
-    select c.device_id as "deviceId", d.vendor || ' ' || d.model as "deviceName", m.name as "modelName", m.quantization,
+    select c.device_id as "deviceId", coalesce(d.display_name, d.vendor || ' ' || d.model) as "deviceName", m.name as "modelName", m.quantization,
       m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId", c.config,
       case when c.workload_id = 'ttft' then null else c.median_ts end as "medianTs",
       case when c.workload_id = 'ttft' then c.median_ns / 1e6 end as "ttftMs",

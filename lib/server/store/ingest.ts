@@ -4,7 +4,7 @@
  * concurrent repeats wait on the primary key and then see the first one.
  */
 import { createHash } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { PowerReading, Submission, WorkloadResult } from "../../core/contracts/submission";
 import { checkSubmission, type Flag } from "../../core/measure/plausibility";
 import { deriveStats } from "../../core/measure/stats";
@@ -126,6 +126,8 @@ export async function ingestSubmission(db: Db, s: Submission, tokenId: number | 
       () => tx.select({ id: devices.id }).from(devices).where(eq(devices.fingerprint, fp)),
       fresh,
     );
+    // A name the runner gives (--device-name) names the device; it is not part of its identity.
+    if (s.device.name) await tx.update(devices).set({ displayName: s.device.name }).where(and(eq(devices.id, deviceId), sql`${devices.displayName} is distinct from ${s.device.name}`));
     const modelId = await upsertDimension(
       tx,
       cache,

@@ -30,6 +30,8 @@ export async function probeDevice(backend: Backend, memoryBandwidthGBps: number 
   return {
     vendor,
     model,
+    // The owner names it (--device-name); the probe cannot.
+    name: null,
     deviceClass,
     os: { platform: osInfo.platform || process.platform, release: osInfo.kernel || os.release(), distro: `${osInfo.distro} ${osInfo.release}`.trim() || null },
     cpu: {
