@@ -27,7 +27,7 @@ export default async function ResultsPage() {
           <p>No results yet. Measure this machine with <code>npx tokenwatt bench</code>, or point a runner at this server.</p>
         </div>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <caption>{results.length} most recent workload results</caption>
             <thead>

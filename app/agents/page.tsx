@@ -42,7 +42,7 @@ export default async function AgentsPage() {
               <p>No agent has registered yet.</p>
             </div>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <caption>
                   {totals.total} agents, {totals.online} online{totals.total > agents.length ? ` (the ${agents.length} seen last are listed)` : ""}
@@ -92,7 +92,7 @@ export default async function AgentsPage() {
           {batches.length === 0 ? (
             <p className="hint">Nothing queued yet.</p>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <thead>
                   <tr>
@@ -126,7 +126,7 @@ export default async function AgentsPage() {
           {failures.length === 0 ? (
             <p className="hint">No failed or abandoned job.</p>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <thead>
                   <tr>

@@ -112,7 +112,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
             points={all.filter((c) => c.peakRssBytes != null).map((c) => ({ series: c.deviceName, fileMiB: Math.round(c.fileBytes / 2 ** 20), peakMiB: Math.round(c.peakRssBytes! / 2 ** 20) }))}
             label="Scatter of peak memory against model file size, one colour per device"
           />
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <caption>The numbers behind the charts</caption>
               <thead>

@@ -97,7 +97,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <p>No published results match. Results are private until a publisher publishes them (<code>npx tokenwatt publish</code>).</p>
         </div>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table data-testid="leaderboard">
             <caption>
               {rows.length} rows; {q.pp} and {q.tg}; sorted by {COLUMNS.find((c) => c.key === q.sort)?.label} ({q.dir === "desc" ? "high to low" : "low to high"})
@@ -160,7 +160,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       )}
 
       <h2>Reported results (literature, not ranked)</h2>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table data-testid="reported">
           <caption>Figures published by others, labelled reported with their source; never mixed into the measured ranking.</caption>
           <thead>

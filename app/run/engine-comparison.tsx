@@ -74,7 +74,7 @@ export function EngineComparison({ outcomes, native, ownerMode, pairCode, runnin
           No native run of this file yet: run <code>npx tokenwatt bench -m &lt;the same file&gt;</code> on this device to see each engine&apos;s browser tax.
         </p>
       )}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
       <table data-testid="engine-table">
         <thead>
           <tr>

@@ -570,7 +570,7 @@ export function TcoApp({
 
       <section aria-labelledby="assumptions-h">
         <h2 id="assumptions-h">Assumptions and sources</h2>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="assumptions">
             <thead>
               <tr>

@@ -18,3 +18,17 @@ export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
     ],
   });
 }
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's WCAG 2 A/AA checks on the page as it is now; returns the violations. */
+export async function axeViolations(page: import("playwright-core").Page): Promise<AxeViolation[]> {
+  const { source } = await import("axe-core");
+  await page.addScriptTag({ content: source });
+  return (await page.evaluate(`axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target })) })))`)) as AxeViolation[];
+}

@@ -12,7 +12,7 @@ export function EnginesTable({ cells }: { cells: EngineLaneCell[] }) {
     rows.set(k, [...(rows.get(k) ?? []), c]);
   }
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table data-testid="engines-side-by-side">
         <caption>
           Engines side by side on this device: median tokens/s, the ratio to native llama.cpp on the CPU, and the output check against it

@@ -37,7 +37,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
       <PublishForm target="device" id={String(d.id)} published={r.runs.length > 0 && r.runs.every((x) => x.published)} needsToken={isPublic()} />
       <EnginesTable cells={lanes} />
       {nvb.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table data-testid="native-vs-browser">
             <caption>
               Native vs browser on this device: the same model and workload, median tokens/s (the browser&apos;s cost); CPU paired with
@@ -72,7 +72,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
           </table>
         </div>
       )}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table>
           <caption>{r.runs.length} runs</caption>
           <thead>

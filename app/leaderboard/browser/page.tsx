@@ -38,7 +38,7 @@ export default async function BrowserBoardPage({ searchParams }: { searchParams:
       {rows.length === 0 ? (
         <p data-testid="browser-board-empty">No browser runs of {workload} yet. Run the suite on /run (or `npx tokenwatt bench-browser --engine all`).</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table data-testid="browser-board">
             <caption>{workload}: median tokens/s per adapter, engine and model</caption>
             <thead>
