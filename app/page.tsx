@@ -3,6 +3,9 @@ import { serverContext } from "../lib/server/context";
 import { listResults } from "../lib/server/read/results";
 import { formatBytes, formatJPerToken, formatNumber } from "../lib/core/present/format";
 import { isPublic } from "../lib/server/env";
+import { homeChart } from "../lib/server/read/home";
+import { REPORTED_RESULTS } from "../lib/core/present/reported";
+import { GroupedBars } from "./components/charts";
 
 export const dynamic = "force-dynamic";
 
@@ -11,6 +14,9 @@ export default async function ResultsPage() {
   // The owner's dashboard: private (unpublished) results too, unless this server is public.
   const publicServer = isPublic();
   const { results } = await listResults(db, { limit: 200, plausible: "all", format: "json" }, !publicServer);
+  const chart = await homeChart(db);
+  // Literature figures for the same model (by name), labelled reported with their source.
+  const reported = chart ? REPORTED_RESULTS.filter((r) => r.decodeTokensPerSec != null && r.model.toLowerCase().startsWith(chart.modelName.toLowerCase())) : [];
   return (
     <>
       <h1>Measured results</h1>
@@ -22,6 +28,51 @@ export default async function ResultsPage() {
           ? "Published results only."
           : "This is the owner's dashboard: private (unpublished) results are listed too. The public leaderboard shows published ones."}
       </p>
+      {chart && (
+        <section className="panel" aria-labelledby="home-chart-h" data-testid="home-chart">
+          <h2 id="home-chart-h">
+            This machine against the others: {chart.modelName} {chart.quantization}, {chart.workloadId}
+            {chart.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+          </h2>
+          <GroupedBars
+            data={[
+              ...chart.bars.map((b) => ({ category: `${b.thisMachine ? "▶ this machine: " : ""}${b.deviceName} (${b.engine} ${b.backend})`, "tokens/s (median)": Math.round(b.medianTs * 10) / 10 })),
+              ...reported.map((r) => ({ category: `${r.device} (reported)`, "tokens/s (median)": r.decodeTokensPerSec })),
+            ]}
+            series={["tokens/s (median)"]}
+            unit=""
+            label={`Median ${chart.workloadId} tokens per second of ${chart.modelName} ${chart.quantization}: this machine and the other devices measured with it`}
+          />
+          <p className="hint">
+            {reported.length
+              ? `Reported: ${reported.map((r) => `${r.device}, ${r.note} (${r.source})`).join("; ")}.`
+              : `No reported figure for ${chart.modelName} in the literature list; the leaderboard shows published measurements.`}{" "}
+            {!publicServer && "Your private runs are included."}
+          </p>
+          {!publicServer && (
+            <>
+              <h3>Next steps</h3>
+              <ul data-testid="next-steps">
+                <li>
+                  Another model: <code>npx tokenwatt bench -m synthetic:llama-3.2-1b:Q4_0</code> (or any GGUF path)
+                </li>
+                <li>
+                  A phone: open <Link href="/run">Benchmark this browser</Link> and &quot;Show a pairing code&quot;; scan its QR code with the phone
+                </li>
+                <li>
+                  An agent on another machine: <code>npx tokenwatt token create --name lab-1 --role agent</code>, then <code>npx tokenwatt agent --server … --token …</code> (<Link href="/agents">Agents</Link>)
+                </li>
+                <li>
+                  Compare your machines: <Link href={`/compare?devices=${[...new Set(chart.bars.map((b) => b.deviceId))].slice(0, 4).join(",")}`}>these devices side by side</Link>
+                </li>
+                <li>
+                  Publish: &quot;Publish this run&quot; on a run&apos;s page, or <code>npx tokenwatt publish --all</code>
+                </li>
+              </ul>
+            </>
+          )}
+        </section>
+      )}
       {results.length === 0 ? (
         <div className="empty">
           <p>No results yet. Measure this machine with <code>npx tokenwatt bench</code>, or point a runner at this server.</p>

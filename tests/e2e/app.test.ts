@@ -103,6 +103,11 @@ describe("npm start on a fresh machine", () => {
       expect(text).toContain("Tiny-Test");
       expect(text).toContain("synthetic weights");
       for (const id of ["pp128", "tg32", "pp128+tg32", "ttft"]) expect(text).toContain(id);
+      // The home page's picture of this machine, and what to do next.
+      const chart = page.getByTestId("home-chart");
+      await chart.locator(".recharts-bar-rectangle").first().waitFor({ timeout: 30_000 });
+      expect(await chart.innerText()).toMatch(/This machine against the others: Tiny-Test .*tg32/);
+      expect(await page.getByTestId("next-steps").innerText()).toContain("npx tokenwatt publish --all");
       // Before publishing anything, the owner compares their own machine: private runs, marked.
       const ownDevice = /href="\/devices\/(\d+)"/.exec(await page.content())![1];
       await page.goto(`${srv.url}/compare?devices=${ownDevice}`);
