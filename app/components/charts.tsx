@@ -84,3 +84,28 @@ export function BatchSweepChart({ points, label }: { points: { batch: number; to
     </div>
   );
 }
+
+/** Tokens/s of each run over time; the runs where a change beyond noise starts are marked. */
+export function TimelineChart({ points, label }: { points: { t: number; tokensPerSec: number; changed: boolean; version: string }[]; label: string }) {
+  return (
+    <div className="chart" role="img" aria-label={label}>
+      <ResponsiveContainer width="100%" height={200}>
+        <LineChart data={points}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={(v) => new Date(Number(v)).toISOString().slice(0, 10)} />
+          <YAxis unit=" t/s" width={80} />
+          <Tooltip labelFormatter={(v) => new Date(Number(v)).toISOString().slice(0, 16).replace("T", " ")} formatter={(v, _n, item) => [`${Number(v).toFixed(1)} t/s`, (item.payload as { version: string }).version]} />
+          <Line
+            dataKey="tokensPerSec"
+            name="tokens/s"
+            stroke="#1a5fb4"
+            isAnimationActive={false}
+            dot={(p: { cx?: number; cy?: number; payload?: { changed: boolean }; index?: number }) => (
+              <circle key={p.index} cx={p.cx} cy={p.cy} r={p.payload?.changed ? 6 : 3} fill={p.payload?.changed ? "#c01c28" : "#1a5fb4"} />
+            )}
+          />
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

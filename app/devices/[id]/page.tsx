@@ -2,7 +2,8 @@ import Link from "next/link";
 import { dbId } from "../../../lib/core/contracts/text";
 import { notFound } from "next/navigation";
 import { serverContext } from "../../../lib/server/context";
-import { enginesSideBySide, getDevice, nativeVsBrowser } from "../../../lib/server/read/runs";
+import { deviceTimeline, enginesSideBySide, getDevice, nativeVsBrowser } from "../../../lib/server/read/runs";
+import { Timeline } from "./timeline";
 import { EnginesTable } from "./engines-table";
 import { PublishForm } from "../../components/publish-form";
 import { RenameForm } from "../../components/rename-form";
@@ -21,6 +22,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
   if (!r) notFound();
   const nvb = await nativeVsBrowser(db, n);
   const lanes = await enginesSideBySide(db, n);
+  const timeline = await deviceTimeline(db, n);
   const d = r.device;
   const gpus = (d.gpus as { vendor: string; model: string; vramBytes: number | null }[]) ?? [];
   return (
@@ -36,6 +38,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
       {!isPublic() && <RenameForm id={d.id} name={d.displayName} needsToken={false} />}
       <PublishForm target="device" id={String(d.id)} published={r.runs.length > 0 && r.runs.every((x) => x.published)} needsToken={isPublic()} />
       <EnginesTable cells={lanes} />
+      <Timeline series={timeline} />
       {nvb.length > 0 && (
         <div className="table-wrap" tabIndex={0}>
           <table data-testid="native-vs-browser">

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import { devices, engines, models, powerReadings, powerTraces, submissions, workloadResults } from "../db/schema";
 import { isPublic } from "../env";
+import { detectChanges, type TimelineChange, type TimelineRun } from "../../core/measure/timeline";
 
 export async function getRun(db: Db, id: string) {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
@@ -177,4 +178,45 @@ export async function enginesSideBySide(db: Db, deviceId: number): Promise<Engin
     group by 1, 2, 3, 4, 5
     order by 1, 2, 4, 5`);
   return rowsOf<EngineLaneCell>(r).map((c) => ({ ...c, medianTs: Number(c.medianTs), outputs: typeof c.outputs === "string" ? JSON.parse(c.outputs) : (c.outputs ?? {}) }));
+}
+
+export interface TimelineSeries {
+  modelName: string;
+  quantization: string;
+  backend: string;
+  workloadId: string;
+  runs: TimelineRun[];
+  changes: TimelineChange[];
+}
+
+/**
+ * For one device: each model, quantization, backend and single-stream workload measured in two runs
+ * or more, its runs in time order and the changes beyond run-to-run noise (lib/core/measure/timeline.ts).
+ */
+export async function deviceTimeline(db: Db, deviceId: number): Promise<TimelineSeries[]> {
+  const r = await db.execute(sql`
+    select m.name as "modelName", m.quantization, wr.backend, wr.workload_id as "workloadId", s.id as "submissionId", s.started_at as "startedAt",
+      wr.avg_ts as "tokensPerSec", wr.stddev_ts as "stddevTokensPerSec", cardinality(wr.samples_ns) as repetitions,
+      e.version as "engineVersion", e.build as "engineBuild",
+      concat_ws(' · ', 'threads ' || (s.options->>'threads'), 'ctx ' || (s.options->>'contextSize'), 'FA ' || (s.options->>'flashAttention'), 'GPU layers ' || (s.options->>'gpuLayers')) as options
+    from workload_results wr join submissions s on s.id = wr.submission_id join models m on m.id = wr.model_id join engines e on e.id = wr.engine_id
+    where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.plausible and wr.avg_ts is not null and wr.workload_id ~ '^(pp|tg)[0-9]+$'
+      ${isPublic() ? sql`and wr.published` : sql``}
+    order by 1, 2, 3, 4, s.started_at`);
+  type Row = { modelName: string; quantization: string; backend: string; workloadId: string; submissionId: string; startedAt: string | Date; tokensPerSec: number; stddevTokensPerSec: number | null; repetitions: number; engineVersion: string; engineBuild: string | null; options: string };
+  const series = new Map<string, TimelineSeries>();
+  for (const x of rowsOf<Row>(r)) {
+    const k = `${x.modelName}|${x.quantization}|${x.backend}|${x.workloadId}`;
+    let s = series.get(k);
+    if (!s) series.set(k, (s = { modelName: x.modelName, quantization: x.quantization, backend: x.backend, workloadId: x.workloadId, runs: [], changes: [] }));
+    s.runs.push({
+      submissionId: x.submissionId,
+      startedAt: new Date(x.startedAt).toISOString(),
+      tokensPerSec: Number(x.tokensPerSec),
+      stddevTokensPerSec: x.stddevTokensPerSec == null ? null : Number(x.stddevTokensPerSec),
+      repetitions: Number(x.repetitions),
+      setup: { engineVersion: x.engineVersion, engineBuild: x.engineBuild, options: x.options },
+    });
+  }
+  return [...series.values()].filter((s) => s.runs.length >= 2).map((s) => ({ ...s, changes: detectChanges(s.runs) }));
 }

@@ -1,0 +1,41 @@
+import type { TimelineSeries } from "../../../lib/server/read/runs";
+import { TimelineChart } from "../../components/charts";
+
+/** Per model, backend and workload: tokens/s over time and engine versions, changes beyond noise flagged. */
+export function Timeline({ series }: { series: TimelineSeries[] }) {
+  if (!series.length) return null;
+  return (
+    <section className="panel" aria-labelledby="timeline-h" data-testid="timeline">
+      <h2 id="timeline-h">Performance over time</h2>
+      <p className="hint">
+        Each run&apos;s mean tokens/s, grouped by engine version, build and options. A change is flagged when two consecutive groups differ by more than their
+        measured run-to-run noise (Welch&apos;s t above Student&apos;s t at p = 0.002), not by a fixed percentage.
+      </p>
+      {series.map((s) => {
+        const changedAt = new Set(s.changes.map((c) => c.at));
+        const title = `${s.modelName} ${s.quantization} · ${s.backend} · ${s.workloadId}`;
+        return (
+          <div key={title}>
+            <h3>{title}</h3>
+            <TimelineChart
+              points={s.runs.map((r, i) => ({ t: Date.parse(r.startedAt), tokensPerSec: r.tokensPerSec, changed: changedAt.has(i), version: `${r.setup.engineVersion}${r.setup.engineBuild ? ` (${r.setup.engineBuild})` : ""}` }))}
+              label={`Tokens per second of ${title} over ${s.runs.length} runs`}
+            />
+            {s.changes.length === 0 ? (
+              <p className="hint">No change beyond run-to-run noise over {s.runs.length} runs.</p>
+            ) : (
+              <ul data-testid="timeline-changes">
+                {s.changes.map((c) => (
+                  <li key={c.at} className={c.relative < 0 ? "field-error" : undefined}>
+                    {c.relative < 0 ? "Regression" : "Improvement"} at {s.runs[c.at]!.startedAt.slice(0, 10)}: {c.before.toFixed(1)} → {c.after.toFixed(1)} t/s (
+                    {(c.relative * 100).toFixed(0)}%, t = {c.z.toFixed(1)} &gt; {c.threshold.toFixed(1)}); {c.what.join("; ") || "nothing recorded changed"}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        );
+      })}
+    </section>
+  );
+}
