@@ -101,6 +101,8 @@ describe("TCO what-if page", () => {
     expect(text).toMatch(/Batch sweep: tg128 with B parallel sequences/);
     expect(text).toMatch(/\n1\tok\t[\d.,]+\t[\d.,]+\t/);
     expect(text).toMatch(/\n64\tok\t1,901\.1\t29\.7\t—\t0\.250 J \(gpu, counter\)/); // 30 t/s per sequence x 64
+    // recharts draws after hydration: wait for the first line instead of counting at once
+    await sweep.locator(".recharts-line").first().waitFor({ timeout: 30_000 });
     await expect(sweep.locator(".recharts-line").count()).resolves.toBe(2);
     await sweep.screenshot({ path: "test-results/run-batch-sweep.png" });
     await page.close();
