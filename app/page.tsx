@@ -43,6 +43,29 @@ export default async function ResultsPage() {
             unit=""
             label={`Median ${chart.workloadId} tokens per second of ${chart.modelName} ${chart.quantization}: this machine and the other devices measured with it`}
           />
+          <div className="table-wrap" tabIndex={0}>
+            <table data-testid="home-chart-table">
+              <caption>The bars, in order</caption>
+              <tbody>
+                {chart.bars.map((b) => (
+                  <tr key={`${b.deviceId}-${b.engine}-${b.backend}`}>
+                    <th scope="row">{b.thisMachine ? <strong>this machine: {b.deviceName}</strong> : <Link href={`/devices/${b.deviceId}`}>{b.deviceName}</Link>}</th>
+                    <td>
+                      {b.engine} {b.backend}
+                    </td>
+                    <td className="num">{formatNumber(b.medianTs)} t/s</td>
+                  </tr>
+                ))}
+                {reported.map((r) => (
+                  <tr key={r.source + r.device}>
+                    <th scope="row">{r.device}</th>
+                    <td>reported</td>
+                    <td className="num">{formatNumber(r.decodeTokensPerSec)} t/s</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <p className="hint">
             {reported.length
               ? `Reported: ${reported.map((r) => `${r.device}, ${r.note} (${r.source})`).join("; ")}.`

@@ -61,9 +61,10 @@ describe("app end to end (embedded database)", () => {
 
     const page = await srv!.ownerPage(browser);
     await page.goto(srv.url);
-    const rows = page.locator("tbody tr");
-    await expect(rows.count()).resolves.toBe(3);
-    const text = await page.locator("table").innerText();
+    // The results table (the home chart above it has a table of its bars).
+    const results = page.locator("table", { has: page.locator("caption", { hasText: "most recent workload results" }) });
+    await expect(results.locator("tbody tr").count()).resolves.toBe(3);
+    const text = await results.innerText();
     expect(text).toContain("E2E Laptop");
     expect(text).toContain("tg128");
     expect(text).toContain("synthetic weights");
@@ -99,7 +100,7 @@ describe("npm start on a fresh machine", () => {
       expect(srv.output()).toContain("no results yet: measuring this machine once");
       const page = await srv!.ownerPage(browser);
       await page.goto(srv.url);
-      const text = await page.locator("table").innerText();
+      const text = await page.locator("table", { has: page.locator("caption", { hasText: "most recent workload results" }) }).innerText();
       expect(text).toContain("Tiny-Test");
       expect(text).toContain("synthetic weights");
       for (const id of ["pp128", "tg32", "pp128+tg32", "ttft"]) expect(text).toContain(id);
@@ -108,6 +109,7 @@ describe("npm start on a fresh machine", () => {
       await chart.locator(".recharts-bar-rectangle").first().waitFor({ timeout: 30_000 });
       expect(await chart.innerText()).toMatch(/This machine against the others: Tiny-Test .*tg32/);
       expect(await page.getByTestId("next-steps").innerText()).toContain("npx tokenwatt publish --all");
+      expect(await page.getByTestId("home-chart-table").innerText()).toMatch(/this machine: .*\tnode-llama-cpp cpu\t[\d.,]+ t\/s/);
       // Before publishing anything, the owner compares their own machine: private runs, marked.
       const ownDevice = /href="\/devices\/(\d+)"/.exec(await page.content())![1];
       await page.goto(`${srv.url}/compare?devices=${ownDevice}`);
