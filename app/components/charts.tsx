@@ -109,3 +109,28 @@ export function TimelineChart({ points, label }: { points: { t: number; tokensPe
     </div>
   );
 }
+
+/** A sustained run: tokens/s of each interval over time, with power and temperature where measured. */
+export function SustainedChart({ points, label, peak, steady }: { points: { s: number; tokensPerSec: number; powerW: number | null; cpuC: number | null; gpuC: number | null }[]; label: string; peak: number; steady: number }) {
+  const hasPower = points.some((p) => p.powerW != null);
+  const hasTemp = points.some((p) => p.cpuC != null || p.gpuC != null);
+  const hasGpu = points.some((p) => p.gpuC != null);
+  return (
+    <div className="chart" role="img" aria-label={`Line chart of tokens per second${hasPower ? ", power" : ""}${hasTemp ? " and temperature" : ""} over the ${label} run: peak ${peak.toFixed(1)}, steady ${steady.toFixed(1)} tokens per second`}>
+      <ResponsiveContainer width="100%" height={240}>
+        <LineChart data={points}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="s" type="number" unit=" s" domain={["dataMin", "dataMax"]} tickFormatter={(v) => Number(v).toFixed(0)} />
+          <YAxis yAxisId="ts" width={70} unit=" t/s" domain={[0, "auto"]} tickFormatter={(v) => Number(v).toFixed(0)} />
+          {(hasPower || hasTemp) && <YAxis yAxisId="right" orientation="right" width={60} domain={["auto", "auto"]} tickFormatter={(v) => Number(v).toFixed(0)} />}
+          <Tooltip labelFormatter={(v) => `${Number(v).toFixed(0)} s`} formatter={(v, name) => [Number(v).toFixed(1), name]} />
+          <Legend />
+          <Line yAxisId="ts" dataKey="tokensPerSec" name="tokens/s" stroke="#0b5cad" dot={false} isAnimationActive={false} />
+          {hasPower && <Line yAxisId="right" dataKey="powerW" name="power (W)" stroke="#b5532a" dot={false} isAnimationActive={false} />}
+          {hasTemp && <Line yAxisId="right" dataKey="cpuC" name="CPU/SoC (°C)" stroke="#2a7f62" dot={false} isAnimationActive={false} />}
+          {hasGpu && <Line yAxisId="right" dataKey="gpuC" name="GPU (°C)" stroke="#7a3fb0" dot={false} isAnimationActive={false} />}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -2,7 +2,8 @@ import Link from "next/link";
 import { serverContext } from "../../lib/server/context";
 import { leaderboard, leaderboardFacets, leaderboardQuerySchema, SIZE_CLASSES, type LeaderboardQuery } from "../../lib/server/read/leaderboard";
 import { formatBytes, formatJPerToken, formatNumber } from "../../lib/core/present/format";
-import { isLeaderboardWorkload } from "../../lib/core/contracts/workloads";
+import { isLeaderboardWorkload, parseWorkloadId } from "../../lib/core/contracts/workloads";
+import { isPublic } from "../../lib/server/env";
 import { REPORTED_RESULTS } from "../../lib/core/present/reported";
 
 export const dynamic = "force-dynamic";
@@ -17,6 +18,8 @@ const COLUMNS: { key: LeaderboardQuery["sort"]; label: string }[] = [
   { key: "tokens_per_joule", label: "Tokens per J" },
   { key: "peak_rss_bytes", label: "Peak memory" },
   { key: "roofline_efficiency", label: "Decode roofline" },
+  { key: "steady_ts", label: "Sustained t/s" },
+  { key: "throttle_ratio", label: "Throttle ratio" },
   { key: "runs", label: "Runs" },
 ];
 
@@ -27,6 +30,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   const facets = await leaderboardFacets(db);
   const q = parsed.success ? parsed.data : leaderboardQuerySchema.parse({});
   const rows = await leaderboard(db, q);
+  // The owner's dashboard may include the owner's unpublished runs; a public server never does.
+  const owner = !isPublic();
+  const withPrivate = owner && q.private === "1";
   const href = (patch: Record<string, string>) => `/leaderboard?${new URLSearchParams({ ...sp, ...patch }).toString()}`;
   const select = (name: keyof typeof facets | "size", label: string, options: readonly string[]) => (
     <label className="filter">
@@ -47,10 +53,17 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     <>
       <h1>Leaderboard</h1>
       <p className="lede">
-        Published, plausible measurements only: one row per device, model, quantization, engine version and backend, with the
+        {withPrivate ? "Plausible measurements, your unpublished runs included (marked private)" : "Published, plausible measurements only"}: one row per device, model, quantization, engine version and backend, with the
         median across runs and the interquartile range in parentheses. Different engine versions are separate rows. Every J/token
         says what it covers (wall, battery, SoC, or the CPU package, DRAM and GPU it sums) and how it was measured (external
         meter, on-chip counter, sampled power, battery drain); a cell never mixes scopes. Compare J/token within one scope.
+        Sustained t/s is the steady state of minutes of continuous decoding (peak in parentheses); the throttle ratio is steady over
+        peak, with the time it took to slow down.{" "}
+        {owner && (
+          <Link href={href(withPrivate ? { private: "" } : { private: "1" })} data-testid="private-toggle">
+            {withPrivate ? "Published only" : "Include my private runs"}
+          </Link>
+        )}
       </p>
       {!parsed.success && (
         <p className="field-error" role="alert">
@@ -88,19 +101,30 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             ))}
           </select>
         </label>
+        <label className="filter">
+          Sustained workload
+          <select name="sustained" defaultValue={q.sustained}>
+            {[...new Set(["sustained", ...facets.workload.filter((w) => parseWorkloadId(w)?.kind === "sustained")])].map((w) => (
+              <option key={w}>{w}</option>
+            ))}
+          </select>
+        </label>
+        {withPrivate && <input type="hidden" name="private" value="1" />}
         <button type="submit">Apply</button>
-        <a href={`/api/v1/public/leaderboard?${new URLSearchParams({ ...sp, format: "csv" })}`}>CSV</a>
-        <a href={`/api/v1/public/leaderboard?${new URLSearchParams(sp)}`}>JSON</a>
+        <a href={`/api/v1/public/leaderboard?${new URLSearchParams({ ...sp, format: "csv" })}`}>CSV{withPrivate ? " (published only)" : ""}</a>
+        <a href={`/api/v1/public/leaderboard?${new URLSearchParams(sp)}`}>JSON{withPrivate ? " (published only)" : ""}</a>
       </form>
       {rows.length === 0 ? (
         <div className="empty">
-          <p>No published results match. Results are private until a publisher publishes them (<code>npx tokenwatt publish</code>).</p>
+          <p>
+            {withPrivate ? "No plausible results match." : "No published results match. Results are private until a publisher publishes them (npx tokenwatt publish, or the Publish button on a run or device page)."}
+          </p>
         </div>
       ) : (
         <div className="table-wrap" tabIndex={0}>
           <table data-testid="leaderboard">
             <caption>
-              {rows.length} rows; {q.pp} and {q.tg}; sorted by {COLUMNS.find((c) => c.key === q.sort)?.label} ({q.dir === "desc" ? "high to low" : "low to high"})
+              {rows.length} rows; {q.pp}, {q.tg} and {q.sustained}; sorted by {COLUMNS.find((c) => c.key === q.sort)?.label} ({q.dir === "desc" ? "high to low" : "low to high"})
             </caption>
             <thead>
               <tr>
@@ -124,9 +148,12 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
               {rows.map((r) => (
                 <tr key={`${r.deviceId}-${r.modelId}-${r.engineName}-${r.engineVersion}-${r.backend}-${r.config}`}>
                   <td title={String(r.cpuModel ?? "")}>
-                    <Link href={`/devices/${r.deviceId}`}>
-                      {r.deviceVendor} {r.deviceModel}
-                    </Link>
+                    <Link href={`/devices/${r.deviceId}`}>{r.deviceName ? String(r.deviceName) : `${r.deviceVendor} ${r.deviceModel}`}</Link>
+                    {Number(r.privateRuns) > 0 && (
+                      <span className="badge private" title={`${r.privateRuns} of ${r.runs} runs not published`}>
+                        private
+                      </span>
+                    )}
                   </td>
                   <td>
                     {r.modelName} {r.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
@@ -151,6 +178,19 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                   <td className="num">{formatNumber(r.tokensPerJoule as number | null, 2)}</td>
                   <td className="num">{formatBytes(r.peakRssBytes as number | null)}</td>
                   <td className="num">{r.rooflineEfficiency == null ? "—" : `${formatNumber(Number(r.rooflineEfficiency) * 100, 0)}%`}</td>
+                  <td className="num">
+                    {formatNumber(r.sustainedSteadyTokensPerSec as number | null)}
+                    {r.sustainedPeakTokensPerSec != null && <span className="spread"> (peak {formatNumber(Number(r.sustainedPeakTokensPerSec))})</span>}
+                  </td>
+                  <td className="num">
+                    {r.throttleRatio == null ? "—" : `×${formatNumber(Number(r.throttleRatio), 2)}`}
+                    {r.throttleRatio != null && (
+                      <span className="spread">
+                        {r.timeToThrottleS == null ? " (no throttling)" : ` (after ${formatNumber(Number(r.timeToThrottleS), 0)} s)`}
+                        {r.sustainedStartCpuC == null ? "" : `, from ${formatNumber(Number(r.sustainedStartCpuC), 0)} °C`}
+                      </span>
+                    )}
+                  </td>
                   <td className="num">{r.runs}</td>
                 </tr>
               ))}

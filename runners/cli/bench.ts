@@ -2,12 +2,13 @@
 import { SingleBar, Presets } from "cli-progress";
 import { Option, type Command } from "commander";
 import { BACKENDS, parseSubmission, type Backend, type Submission } from "../../lib/core/contracts/submission";
-import { contextSizeFor, resolveWorkloads, SUITE_NAMES, WorkloadListError, type SuiteName, type WorkloadSpec } from "../../lib/core/contracts/workloads";
+import { contextSizeFor, resolveWorkloads, SUITE_NAMES, timedSamples, WorkloadListError, type SuiteName, type WorkloadSpec } from "../../lib/core/contracts/workloads";
 import { dataDir as runnerDataDir } from "../env";
 import { AbortedError, runSession } from "../native/session";
 import { ModelError, resolveModel } from "../models/resolve";
 import { render, OUTPUT_FORMATS, type OutputFormat } from "../output/printers";
 import { detectMeters } from "../native/power";
+import { detectThermal } from "../native/thermal";
 import { probeThisDevice } from "../native/device/probe";
 import { checkDestination, deliver, type CliDeps } from "./deliver";
 import { CliError } from "../../lib/core/cli-error";
@@ -34,6 +35,9 @@ export interface BenchOptions {
   power: boolean;
   meterUrl?: string;
   meterCommand?: string;
+  /** A command printing the CPU/SoC temperature (°C, or millidegrees); `thermal` false: none read. */
+  tempCommand?: string;
+  thermal?: boolean;
   bandwidth: boolean;
   /** The GPU memory's bandwidth, GB/s, as its vendor reports it (the roofline of GPU backends). */
   gpuBandwidth?: string;
@@ -91,6 +95,10 @@ export async function bench(
   }
   const { meters, notes } = await detectMeters({ none: !o.power, meterUrl: o.meterUrl, meterCommand: o.meterCommand });
   notes.forEach((n) => log(`note: ${n}`));
+  const thermal = await detectThermal({ none: o.thermal === false, tempCommand: o.tempCommand });
+  if (o.thermal !== false && workloads.some((w) => w.kind === "sustained")) {
+    log(thermal.sources.length ? `note: temperatures from ${thermal.sources.join(", ")}` : "note: no temperature sensor found (thermal zones, hwmon, nvidia-smi, battery): the sustained run records tokens/s and power only; --temp-command reads another");
+  }
   log(`measuring ${model.info.name} ${model.info.quantization} (${model.info.weights} weights) with ${threads ?? "llama.cpp's default (math cores)"} threads: ${workloads.map((w) => w.id).join(", ")}, ${repetitions} repetitions`);
 
   const controller = new AbortController();
@@ -99,8 +107,8 @@ export async function bench(
     controller.abort();
   };
   process.once("SIGINT", onSigint);
-  const bar = o.progress && process.stderr.isTTY ? new SingleBar({ format: " {bar} {value}/{total} repetitions | {workload}", stream: process.stderr }, Presets.shades_classic) : null;
-  bar?.start(workloads.length * repetitions, 0, { workload: "" });
+  const bar = o.progress && process.stderr.isTTY ? new SingleBar({ format: " {bar} {value}/{total} repetitions and intervals | {workload}", stream: process.stderr }, Presets.shades_classic) : null;
+  bar?.start(workloads.reduce((a, w) => a + timedSamples(w, repetitions), 0), 0, { workload: "" });
   let doneReps = 0;
   let submission: Submission;
   try {
@@ -113,6 +121,7 @@ export async function bench(
       workloads,
       repetitions,
       meters,
+      thermal,
       idleSeconds: meters.length ? idleSeconds : 0,
       bandwidthGBps: o.bandwidth ? undefined : null,
       gpuBandwidth,
@@ -166,6 +175,8 @@ export function registerBenchCommand(program: Command, deps: CliDeps): void {
     .option("--no-power", "do not measure power")
     .option("--meter-url <url>", "external power meter: HTTP endpoint answering JSON watts")
     .option("--meter-command <cmd>", "external power meter: a command that prints watts")
+    .option("--temp-command <cmd>", "a command that prints the CPU/SoC temperature in °C or millidegrees (e.g. \"adb shell cat /sys/class/thermal/thermal_zone0/temp\")")
+    .option("--no-thermal", "do not read temperatures")
     .option("--no-bandwidth", "skip the memory bandwidth benchmark (no roofline)")
     .option("--gpu-bandwidth <GBps>", "the GPU memory's bandwidth as its vendor reports it, for the roofline of GPU backends (default: the vendor's figure for known GPUs)")
     .option("--gpu-bandwidth-source <text>", "where --gpu-bandwidth comes from (a datasheet), shown beside it")

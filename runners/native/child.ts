@@ -27,7 +27,7 @@ async function run(job: ChildJob) {
   try {
     engine =
       job.engine === "null"
-        ? new NullEngine(job.nullMsPerToken?.prompt, job.nullMsPerToken?.gen, job.workload.nBatch, job.fakeGpu ?? null)
+        ? new NullEngine(job.nullMsPerToken?.prompt, job.nullMsPerToken?.gen, job.workload.nBatch, job.fakeGpu ?? null, job.nullThrottle ?? null)
         : await NodeLlamaCppEngine.create(job.llama!);
   } catch (e) {
     await send({ type: "error", message: `could not load the model: ${(e as Error).message}` });

@@ -3,7 +3,7 @@
  * raw samples kept (llama-bench's definitions). Knows nothing of the model or engine internals.
  */
 import type { MeasuredSample as Sample } from "../../lib/core/measure/build-submission";
-import { TTFT_PROMPT, type WorkloadSpec } from "../../lib/core/contracts/workloads";
+import { timedSamples, TTFT_PROMPT, type WorkloadSpec } from "../../lib/core/contracts/workloads";
 import type { RepInterval } from "../../lib/core/measure/energy";
 import type { InferenceEngine } from "./engine/types";
 
@@ -48,12 +48,55 @@ async function once(engine: InferenceEngine, w: WorkloadSpec): Promise<{ sample:
   };
 }
 
+/** Tokens of the sustained workload's warm-up (loads the weights into caches; the device stays cool). */
+const SUSTAINED_WARMUP_TOKENS = 16;
+
+/**
+ * `sustained`: decodes without a pause for `durationS`, in rounds of nGen tokens from an empty cache;
+ * each interval of `intervalS` is a sample (the tokens finished in it over its exact length, cut at
+ * the token that crosses the boundary), so rounds' cache resets fall inside the intervals they cost.
+ */
+async function sustained(engine: InferenceEngine, w: WorkloadSpec, hooks: HarnessHooks): Promise<{ samples: Sample[]; intervals: RepInterval[]; kvBytes: number | null }> {
+  if (!w.durationS || !w.intervalS) throw new Error(`${w.id} has no duration`);
+  await engine.reset();
+  await engine.generate(Math.min(SUSTAINED_WARMUP_TOKENS, w.nGen));
+  await hooks.onTimedStart?.();
+  const total = timedSamples(w, 1);
+  const intervalNs = BigInt(Math.round(w.intervalS * 1e9));
+  const samples: Sample[] = [];
+  const intervals: RepInterval[] = [];
+  let start = now();
+  let count = 0;
+  const tick = () => {
+    count++;
+    const t = now();
+    if (t - start >= intervalNs) {
+      samples.push({ durationNs: Number(t - start), promptTokens: 0, genTokens: count });
+      intervals.push({ t0Ns: Number(start), t1Ns: Number(t) });
+      hooks.onRepetition?.(samples.length, total);
+      start = t;
+      count = 0;
+    }
+    return samples.length < total;
+  };
+  let kvBytes: number | null = null;
+  while (samples.length < total) {
+    await engine.reset();
+    await engine.generate(w.nGen, undefined, tick);
+    kvBytes = engine.memory().kvBytes ?? kvBytes;
+  }
+  await hooks.onTimedEnd?.();
+  await engine.reset();
+  return { samples, intervals, kvBytes };
+}
+
 export async function runWorkload(
   engine: InferenceEngine,
   w: WorkloadSpec,
   repetitions: number,
   hooks: HarnessHooks = {},
 ): Promise<{ samples: Sample[]; intervals: RepInterval[]; kvBytes: number | null }> {
+  if (w.kind === "sustained") return sustained(engine, w, hooks);
   await once(engine, w); // warm-up, not recorded
   await hooks.onTimedStart?.();
   const samples: Sample[] = [];

@@ -3,7 +3,7 @@ import type { MeasuredSample } from "../../lib/core/measure/build-submission";
 import type { RepInterval } from "../../lib/core/measure/energy";
 import type { WorkloadSpec } from "../../lib/core/contracts/workloads";
 import type { LlamaEngineOptions } from "./engine/node-llama-cpp";
-import type { FakeGpu } from "./engine/null-engine";
+import type { FakeGpu, FakeThrottle } from "./engine/null-engine";
 import type { EngineMemory, EngineUsed } from "./engine/types";
 import type { EngineInfo } from "../../lib/core/contracts/submission";
 
@@ -14,6 +14,8 @@ export interface ChildJob {
   nullMsPerToken?: { prompt: number; gen: number };
   /** NullEngine as a GPU (tests of the GPU paths without a GPU). */
   fakeGpu?: FakeGpu;
+  /** NullEngine that slows down as a hot device does (tests of the sustained workload). */
+  nullThrottle?: FakeThrottle;
   workload: WorkloadSpec;
   repetitions: number;
   /** Also decode the correctness fingerprint after the workload (one child per session does). */

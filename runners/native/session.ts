@@ -23,6 +23,7 @@ import { idleDrift, measureIdle, metersFor, recordAll, withIdle } from "./power"
 import type { PowerMeter, SensorRecording } from "./power/meter";
 import type { EngineUsed } from "./engine/types";
 import type { ChildJob, FromChild, ToChild } from "./protocol";
+import { recordThermal, thermalPerInterval, thermalStart, type ThermalProbe, type ThermalReading, type ThermalRecording } from "./thermal";
 
 /**
  * Environment of the measuring process. node-llama-cpp runs each decode on a libuv pool thread;
@@ -57,6 +58,9 @@ export interface SessionOptions {
   childFaults?: Record<string, ChildJob["failWith"]>;
   nullMsPerToken?: ChildJob["nullMsPerToken"];
   fakeGpu?: ChildJob["fakeGpu"];
+  nullThrottle?: ChildJob["nullThrottle"];
+  /** Temperatures and battery level (runners/native/thermal.ts); none: not recorded. */
+  thermal?: ThermalProbe;
   /** Free memory now (tests give a figure); default os.freemem(). */
   freeMemoryBytes?: () => number;
   onProgress?(event: { workloadId: string; phase: "load" | "rep" | "done" | "failed"; done?: number; total?: number }): void;
@@ -83,7 +87,13 @@ interface ChildOutcome {
   engine: EngineInfo | null;
   used: EngineUsed | null;
   fingerprint?: { promptTokens: number; tokenIds: number[] } | null;
+  /** The thermal reading when the timed part started, and (sustained) the readings through it. */
+  thermalFirst?: ThermalReading | null;
+  thermalRec?: ThermalRecording | null;
 }
+
+/** Temperatures are read once a second through a sustained run (they change over seconds). */
+const THERMAL_PERIOD_MS = 1000;
 
 function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
@@ -95,6 +105,9 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
     child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-2000)));
     let stopRecording: (() => Promise<SensorRecording[]>) | null = null;
     let recordings: SensorRecording[] = [];
+    let stopThermal: (() => Promise<ThermalRecording>) | null = null;
+    let thermalFirst: ThermalReading | null = null;
+    let thermalRec: ThermalRecording | null = null;
     let result: Extract<FromChild, { type: "result" }> | null = null;
     let error: string | null = null;
     let engine: EngineInfo | null = null;
@@ -108,6 +121,15 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
           used = m.used;
         }
         else if (m.type === "timed-start") {
+          // The thermal state it starts in (read before the meters start, outside the timed part);
+          // a sustained run keeps reading it through.
+          if (opts.thermal) {
+            if (job.workload.kind === "sustained") {
+              const t = await recordThermal(opts.thermal, THERMAL_PERIOD_MS);
+              thermalFirst = t.first;
+              stopThermal = t.stop;
+            } else thermalFirst = await opts.thermal.read();
+          }
           // The meters record from before the first repetition to after the last; each
           // repetition's energy is cut out at its own timestamps afterwards.
           stopRecording = await recordAll(meters);
@@ -115,6 +137,8 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
         } else if (m.type === "timed-end") {
           if (stopRecording) recordings = await stopRecording();
           stopRecording = null;
+          if (stopThermal) thermalRec = await stopThermal();
+          stopThermal = null;
           child.send({ type: "go" } satisfies ToChild);
         } else if (m.type === "rep") opts.onProgress?.({ workloadId: job.workload.id, phase: "rep", done: m.done, total: m.total });
         else if (m.type === "result") result = m;
@@ -127,6 +151,7 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
     child.on("exit", async (code, signal) => {
       opts.signal?.removeEventListener("abort", onAbort);
       if (stopRecording) await stopRecording().catch(() => []);
+      if (stopThermal) await stopThermal().catch(() => null);
       if (opts.signal?.aborted) return reject(new AbortedError());
       const empty = { peakRssBytes: null, modelBytes: null, kvBytes: null, vramBytes: null };
       if (result) {
@@ -140,6 +165,8 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
           engine,
           used,
           fingerprint: result.fingerprint ?? null,
+          thermalFirst,
+          thermalRec,
         });
       } else if (error) {
         resolve({ status: "error", error, samples: [], intervals: [], memory: empty, recordings: [], engine, used });
@@ -218,6 +245,7 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
             failWith: opts.childFaults?.[w.id],
             nullMsPerToken: opts.nullMsPerToken,
             fakeGpu: opts.fakeGpu,
+            nullThrottle: opts.nullThrottle,
             fingerprint: !fingerprint && w.nBatch === 1 ? { prompt: FINGERPRINT.prompt, tokens: FINGERPRINT.tokens } : undefined,
           },
           meters,
@@ -230,7 +258,7 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
     if (!fingerprint && out.fingerprint?.tokenIds.length) fingerprint = { version: FINGERPRINT.version, ...out.fingerprint };
     engineInfo ??= out.engine;
     used ??= out.used;
-    workloads.push(measuredWorkload(w, out, idle, opts.model.info.kvBytesPerToken, (out.used?.backend ?? opts.backend) === "cpu"));
+    workloads.push(measuredWorkload(w, out, idle, opts.model.info.kvBytesPerToken, (out.used?.backend ?? opts.backend) === "cpu", opts.thermal?.sources ?? []));
     opts.onProgress?.({ workloadId: w.id, phase: out.status === "ok" ? "done" : "failed" });
   }
   // A GPU backend that offloaded nothing (no usable GPU memory: a software Vulkan device such as
@@ -282,7 +310,7 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
  * A workload's result with its energy: each sensor's energy over the timed repetitions only, each
  * repetition's energy in the device scope on its sample, J/token in that scope.
  */
-function measuredWorkload(w: WorkloadSpec, out: ChildOutcome, idle: PowerReading[], kvBytesPerToken: number | null, onCpu: boolean): WorkloadResult {
+function measuredWorkload(w: WorkloadSpec, out: ChildOutcome, idle: PowerReading[], kvBytesPerToken: number | null, onCpu: boolean, thermalSources: string[]): WorkloadResult {
   if (out.status !== "ok") return workloadResult(w, { status: out.status, error: out.error ?? "the workload failed" }, { memory: out.memory });
   const nPrompt = w.phase === "ttft" ? (out.samples[0]?.promptTokens ?? w.nPrompt) : w.nPrompt;
   const memory = { ...NO_MEMORY, ...out.memory };
@@ -301,6 +329,11 @@ function measuredWorkload(w: WorkloadSpec, out: ChildOutcome, idle: PowerReading
     power: readings,
     energyPerToken: energyPerToken(readings, tokens),
     powerTrace: out.recordings.map((r) => traceOf(r, t0)),
+    thermalStart: out.thermalFirst ? thermalStart(out.thermalFirst, thermalSources) : null,
+    sustained:
+      w.kind === "sustained" && w.intervalS
+        ? { intervalS: w.intervalS, ...(out.thermalRec ? thermalPerInterval(out.thermalRec, out.intervals) : { cpuC: [], gpuC: [], batteryPct: [] }) }
+        : null,
   });
 }
 

@@ -8,6 +8,7 @@ import { formatBytes, formatJPerToken, formatTtft } from "../../lib/core/present
 import { decodeRoofline } from "../../lib/core/measure/roofline";
 import { mean, stddev, throughputStats, ttftStats } from "../../lib/core/measure/stats";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
+import { sustainedSummary } from "../../lib/core/measure/sustained";
 
 /** md: a table; json: an array of per-test rows with llama-bench's fields; jsonl and csv: the same rows; submission: the whole submission. */
 export const OUTPUT_FORMATS = ["md", "json", "jsonl", "csv", "submission"] as const;
@@ -23,6 +24,7 @@ export function resultRows(s: Submission) {
     const eff = decode && st ? (decodeRoofline(s, w, st.avgTokensPerSec)?.efficiency ?? null) : null;
     const e = w.energyPerToken;
     const perRep = w.samples.flatMap((x) => (x.energyJ == null ? [] : [x.energyJ]));
+    const sus = w.sustained ? sustainedSummary(w.samples) : null;
     return {
       model: s.model.name,
       weights: s.model.weights,
@@ -70,6 +72,15 @@ export function resultRows(s: Submission) {
       j_per_rep: perRep.length === w.samples.length && perRep.length > 0 ? mean(perRep) : null,
       j_per_rep_sd: perRep.length === w.samples.length && perRep.length > 1 ? stddev(perRep) : null,
       energy_flags: [...new Set(w.power.flatMap((p) => p.flags))].join(" ") || null,
+      /** sustained only: peak and steady-state tokens/s, steady / peak, and seconds until it throttled (null: it did not). */
+      peak_ts: sus?.peakTokensPerS ?? null,
+      steady_ts: sus?.steadyTokensPerS ?? null,
+      throttle_ratio: sus?.throttleRatio ?? null,
+      time_to_throttle_s: sus?.timeToThrottleS ?? null,
+      /** The temperatures (°C) and battery level (%) when the timed part started. */
+      start_cpu_c: w.thermalStart?.cpuC ?? null,
+      start_gpu_c: w.thermalStart?.gpuC ?? null,
+      start_battery_pct: w.thermalStart?.batteryPct ?? null,
       decode_roofline_efficiency: eff,
       engine: `${s.engine.name} ${s.engine.version}`,
       build: s.engine.build,
@@ -101,7 +112,9 @@ export function markdown(s: Submission): string {
         ? `${r.status}: ${r.error ?? ""}`.slice(0, 60)
         : r.ttft_ms != null
           ? formatTtft({ medianMs: r.ttft_ms, p90Ms: r.ttft_p90_ms!, promptTokens: r.n_prompt })
-          : r.n_parallel > 1
+          : r.steady_ts != null
+            ? `${num(r.peak_ts)} peak → ${num(r.steady_ts)} steady (x${num(r.throttle_ratio)}${r.time_to_throttle_s == null ? ", no throttling" : `, throttled at ${num(r.time_to_throttle_s, 0)} s`})${r.start_cpu_c == null ? "" : `, from ${num(r.start_cpu_c, 0)} °C`}`
+            : r.n_parallel > 1
             ? `${num(r.avg_ts)} ± ${num(r.stddev_ts)} (${num(r.avg_ts_per_sequence)}/seq, first token ${num(r.first_token_ms, 0)} ms)`
             : `${num(r.avg_ts)} ± ${num(r.stddev_ts)}`;
     const model = r.weights === "synthetic" ? `${r.model} (synthetic)` : r.model;

@@ -4,7 +4,9 @@ import { serverContext } from "../../../lib/server/context";
 import { getRun } from "../../../lib/server/read/runs";
 import { formatBytes, formatJPerToken, formatNumber, formatTtft } from "../../../lib/core/present/format";
 import { ttftStats } from "../../../lib/core/measure/stats";
-import { BatchSweepChart, PowerTraceChart } from "../../components/charts";
+import { BatchSweepChart, PowerTraceChart, SustainedChart } from "../../components/charts";
+import { sustainedSummary } from "../../../lib/core/measure/sustained";
+import type { SustainedSeries, ThermalStart } from "../../../lib/core/contracts/submission";
 import { unbatchedId } from "../../../lib/core/contracts/workloads";
 import type { WebGpuInfo } from "../../../lib/core/contracts/submission";
 import { OutputCheck, WebGpuPlacement } from "./output-check";
@@ -33,6 +35,41 @@ function bandwidthLine(hostGBps: number | null, d: { memoryBandwidthMethod?: str
       : `host ${formatNumber(hostGBps)} GB/s (${d.memoryBandwidthMethod === "read-stream" ? "read stream" : "copy benchmark, bytes copied: about half the read bandwidth"})`;
   const gpu = d.deviceMemoryBandwidth ? `; GPU memory ${formatNumber(d.deviceMemoryBandwidth.gbps)} GB/s (${d.deviceMemoryBandwidth.source}${d.deviceMemoryBandwidth.note ? `: ${d.deviceMemoryBandwidth.note}` : ""})` : "";
   return host + gpu;
+}
+
+/** The temperatures a workload started at, or that none was read. */
+function thermalLine(t: ThermalStart | null): string {
+  if (!t) return "Started at: no temperature sensor read.";
+  const parts = [t.cpuC != null && `CPU/SoC ${formatNumber(t.cpuC, 1)} °C`, t.gpuC != null && `GPU ${formatNumber(t.gpuC, 1)} °C`, t.batteryPct != null && `battery ${formatNumber(t.batteryPct, 0)}%`].filter(Boolean);
+  return `Started at ${parts.join(", ")} (${t.sources.join(", ")}).`;
+}
+
+/** A sustained run: the summary derived at ingest and the per-interval chart. */
+function Sustained({ w }: { w: { workloadId: string; samplesNs: number[]; samplesGenTokens: number[]; samplesEnergyJ: (number | null)[] | null; sustained: unknown; peakTs: number | null; steadyTs: number | null; throttleRatio: number | null; timeToThrottleS: number | null } }) {
+  const series = w.sustained as SustainedSeries;
+  const summary = sustainedSummary(w.samplesNs.map((ns, k) => ({ durationNs: ns, genTokens: w.samplesGenTokens[k]! })));
+  if (!summary) return null;
+  const points = summary.tokensPerS.map((ts, k) => ({
+    s: summary.startS[k]! + w.samplesNs[k]! / 2e9,
+    tokensPerSec: ts,
+    powerW: w.samplesEnergyJ?.[k] == null ? null : w.samplesEnergyJ[k]! / (w.samplesNs[k]! / 1e9),
+    cpuC: series.cpuC[k] ?? null,
+    gpuC: series.gpuC[k] ?? null,
+  }));
+  const battery = series.batteryPct.filter((x): x is number => x != null);
+  return (
+    <div data-testid="sustained">
+      <p>
+        Sustained decoding, {summary.tokensPerS.length} intervals of {series.intervalS} s: peak <strong>{formatNumber(summary.peakTokensPerS)}</strong> tokens/s, steady state{" "}
+        <strong>{formatNumber(summary.steadyTokensPerS)}</strong> tokens/s (median of the last quarter), throttle ratio <strong>×{formatNumber(summary.throttleRatio, 2)}</strong>;{" "}
+        {summary.timeToThrottleS == null
+          ? `no throttling (a drop counts beyond ${formatNumber(summary.threshold * 100, 0)}% of the peak, the run's own noise)`
+          : `throttled after ${formatNumber(summary.timeToThrottleS, 0)} s (below the peak by more than ${formatNumber(summary.threshold * 100, 0)}%, the larger of 5% and three times the run's interval-to-interval noise)`}
+        {battery.length > 1 ? `; battery ${formatNumber(battery[0]!, 0)}% to ${formatNumber(battery[battery.length - 1]!, 0)}%` : ""}.
+      </p>
+      <SustainedChart points={points} label={w.workloadId} peak={summary.peakTokensPerS} steady={summary.steadyTokensPerS} />
+    </div>
+  );
 }
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
@@ -174,8 +211,10 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               {w.jPerToken == null && (w.decodeJPerToken ?? w.prefillJPerToken) != null &&
                 ` (measured before per-repetition windows: ${formatJPerToken(w.decodeJPerToken ?? w.prefillJPerToken, w.energyScope, w.energyTier)} over one window from the first repetition to the last, untimed work included)`}
               {w.jPerTokenAboveIdle != null && ` (${formatNumber(w.jPerTokenAboveIdle, 3)} J above idle${w.jPerTokenAboveIdle < 0 ? ": below the idle baseline, noise" : ""})`}
-              {w.energySensors?.length ? `; sensors ${w.energySensors.join(", ")}` : ""}.
+              {w.energySensors?.length ? `; sensors ${w.energySensors.join(", ")}` : ""}.{" "}
+              <span data-testid="thermal-start">{thermalLine(w.thermalStart as ThermalStart | null)}</span>
             </p>
+            {w.sustained != null && w.status === "ok" && <Sustained w={w} />}
             <table>
               <caption>Raw samples</caption>
               <thead>

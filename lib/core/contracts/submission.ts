@@ -259,6 +259,32 @@ export const memorySchema = z.object({
   otherBytes: nullableBytes,
 });
 
+const celsius = z.number().min(-60).max(200);
+const nullableSeries = (lo: number, hi: number) => z.array(z.number().min(lo).max(hi).nullable()).max(1000);
+
+/** Temperatures and battery level when a workload's timed part started (null: no such sensor). */
+export const thermalStartSchema = z.object({
+  /** The hottest CPU/SoC sensor (or `--temp-command`'s figure), °C. */
+  cpuC: celsius.nullable().default(null),
+  /** The hottest GPU, °C. */
+  gpuC: celsius.nullable().default(null),
+  batteryPct: z.number().min(0).max(100).nullable().default(null),
+  /** Where the figures come from, e.g. `systeminformation`, `command`, `nvidia-smi`. */
+  sources: z.array(text(40)).max(8).default([]),
+});
+
+/**
+ * The `sustained` workload's per-interval readings beside its samples (one interval a sample; the
+ * power of an interval is its sample's energy over its duration): the mean temperature and the
+ * battery level of each interval (null: no reading in it).
+ */
+export const sustainedSeriesSchema = z.object({
+  intervalS: z.number().min(0.1).max(600),
+  cpuC: nullableSeries(-60, 200),
+  gpuC: nullableSeries(-60, 200),
+  batteryPct: nullableSeries(0, 100),
+});
+
 export const workloadResultSchema = z
   .object({
     workloadId: z.string().max(40).refine((id) => parseWorkloadId(id) !== null, "unknown workload id"),
@@ -279,6 +305,10 @@ export const workloadResultSchema = z
     prefillEnergyPerToken: energyPerTokenSchema.nullable().default(null),
     decodeEnergyPerToken: energyPerTokenSchema.nullable().default(null),
     powerTrace: z.array(powerTraceSchema).max(8).default([]),
+    /** The thermal state the timed part started in: every workload is stamped with it. */
+    thermalStart: thermalStartSchema.nullable().default(null),
+    /** `sustained` only. */
+    sustained: sustainedSeriesSchema.nullable().default(null),
   })
   .superRefine((w, ctx) => {
     if (w.status === "ok" && w.samples.length === 0) {
@@ -290,6 +320,14 @@ export const workloadResultSchema = z
     const spec = parseWorkloadId(w.workloadId);
     if (spec && spec.nBatch !== w.nBatch) {
       ctx.addIssue({ code: "custom", path: ["nBatch"], message: `${w.workloadId} runs ${spec.nBatch} parallel sequence(s), not ${w.nBatch}` });
+    }
+    if (w.sustained) {
+      if (spec?.kind !== "sustained") ctx.addIssue({ code: "custom", path: ["sustained"], message: "only a sustained workload has a sustained series" });
+      for (const k of ["cpuC", "gpuC", "batteryPct"] as const) {
+        if (w.sustained[k].length !== 0 && w.sustained[k].length !== w.samples.length) {
+          ctx.addIssue({ code: "custom", path: ["sustained", k], message: `one value per interval (${w.samples.length}), or none` });
+        }
+      }
     }
     w.samples.forEach((s, i) => {
       if (s.promptTokens + s.genTokens === 0) {
@@ -381,6 +419,8 @@ export type ModelInfo = z.infer<typeof modelSchema>;
 export type EngineInfo = z.infer<typeof engineSchema>;
 export type Fingerprint = z.infer<typeof fingerprintSchema>;
 export type WebGpuInfo = z.infer<typeof webgpuSchema>;
+export type ThermalStart = z.infer<typeof thermalStartSchema>;
+export type SustainedSeries = z.infer<typeof sustainedSeriesSchema>;
 
 export interface FieldIssue {
   /** Dotted path into the submission, e.g. `workloads.0.samples.2.durationNs`. */

@@ -60,6 +60,8 @@ export interface WorkloadMeasured {
   /** J/token over the whole workload; also attributed to prefill or decode by the workload's phase. */
   energyPerToken?: WorkloadResult["energyPerToken"];
   powerTrace?: WorkloadResult["powerTrace"];
+  thermalStart?: WorkloadResult["thermalStart"];
+  sustained?: WorkloadResult["sustained"];
 }
 
 export function workloadResult(spec: WorkloadSpec, outcome: WorkloadOutcome, measured: WorkloadMeasured = {}): WorkloadResult {
@@ -81,6 +83,8 @@ export function workloadResult(spec: WorkloadSpec, outcome: WorkloadOutcome, mea
     prefillEnergyPerToken: spec.phase === "prefill" ? e : null,
     decodeEnergyPerToken: spec.phase === "decode" ? e : null,
     powerTrace: (measured.powerTrace ?? []).map((t) => ({ ...t, tMs: t.tMs.slice(0, MAX_TRACE_POINTS), powerW: t.powerW.slice(0, MAX_TRACE_POINTS) })),
+    thermalStart: measured.thermalStart ?? null,
+    sustained: spec.kind === "sustained" ? (measured.sustained ?? null) : null,
   };
 }
 

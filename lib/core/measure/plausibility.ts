@@ -60,6 +60,11 @@ function workloadShape(w: WorkloadResult): string | null {
 }
 
 function sampleTokens(w: WorkloadResult): string | null {
+  // A sustained run's intervals decode what the device manages in them: only prompts are wrong there.
+  if (parseWorkloadId(w.workloadId)?.kind === "sustained") {
+    const i = w.samples.findIndex((s) => s.promptTokens !== 0);
+    return i < 0 ? null : `interval ${i + 1} counts ${w.samples[i]!.promptTokens} prompt tokens; a sustained run only decodes`;
+  }
   const ttft = w.workloadId === "ttft";
   // A batch's samples count every sequence's tokens.
   const nPrompt = w.nPrompt * w.nBatch;
@@ -111,7 +116,7 @@ export function checkWorkload(w: WorkloadResult, s: Pick<Submission, "device" | 
   const spec = parseWorkloadId(w.workloadId)!;
   if (stats && spec.phase !== "ttft") {
     // A batch decodes up to B streams at once: its aggregate ceiling is B single-stream ceilings.
-    const ceiling = spec.phase === "decode" ? MAX_DECODE_TOKENS_PER_SEC * spec.nBatch : MAX_PREFILL_TOKENS_PER_SEC;
+    const ceiling = spec.phase === "decode" || spec.phase === "sustained" ? MAX_DECODE_TOKENS_PER_SEC * spec.nBatch : MAX_PREFILL_TOKENS_PER_SEC;
     const ts = stats.avgTokensPerSec;
     if (ts > ceiling) flags.push(flag("exceeds_ceiling", `${ts.toFixed(0)} tokens/s is above ${ceiling} tokens/s, which no device reaches`));
     if (spec.phase === "decode") {

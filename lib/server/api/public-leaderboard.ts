@@ -5,7 +5,8 @@ import type { Handler } from "../http/deps";
 import { leaderboard, LEADERBOARD_COLUMNS, leaderboardQuerySchema } from "../read/leaderboard";
 
 export const getLeaderboard: Handler = async (req, deps) => {
-  const q = readQuery(req, leaderboardQuerySchema);
+  // The public API never shows private runs, whoever asks (the owner's page does, behind the owner's session).
+  const q = { ...readQuery(req, leaderboardQuerySchema), private: undefined };
   const rows = await leaderboard(deps.db, q);
   if (q.format === "csv") {
     return new Response(toCsv(rows, LEADERBOARD_COLUMNS), {

@@ -189,6 +189,15 @@ export const workloadResults = pgTable(
     /** Decode only: tokens/s x bytes read per token over the bandwidth of the memory holding the weights (null: no such figure, or cache-resident). */
     rooflineEfficiency: doublePrecision("roofline_efficiency"),
     rooflineBytesPerToken: doublePrecision("roofline_bytes_per_token"),
+    /** The temperatures and battery level the timed part started at ({cpuC, gpuC, batteryPct, sources}); start_cpu_c copies the CPU's for filters. */
+    thermalStart: jsonb("thermal_start"),
+    startCpuC: doublePrecision("start_cpu_c"),
+    /** `sustained` only: per-interval temperatures ({intervalS, cpuC[], gpuC[], batteryPct[]}) and the summary derived on ingest (lib/core/measure/sustained.ts). */
+    sustained: jsonb("sustained"),
+    peakTs: doublePrecision("peak_ts"),
+    steadyTs: doublePrecision("steady_ts"),
+    throttleRatio: doublePrecision("throttle_ratio"),
+    timeToThrottleS: doublePrecision("time_to_throttle_s"),
     plausible: boolean("plausible").notNull(),
     published: boolean("published").notNull().default(false),
     createdAt: createdAt(),

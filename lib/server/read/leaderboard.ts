@@ -8,7 +8,8 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { BACKENDS, DEVICE_CLASSES } from "../../core/contracts/submission";
 import { safeString } from "../../core/contracts/text";
-import { isLeaderboardWorkload } from "../../core/contracts/workloads";
+import { isLeaderboardWorkload, parseWorkloadId } from "../../core/contracts/workloads";
+import { isPublic } from "../env";
 import { rowsOf, type Db } from "../db/client";
 import { devices, submissions, workloadResults } from "../db/schema";
 
@@ -16,6 +17,7 @@ export async function refreshLeaderboard(db: Db): Promise<void> {
   await db.execute(sql`refresh materialized view concurrently leaderboard_cells`);
   await db.execute(sql`refresh materialized view concurrently leaderboard_rows`);
   await db.execute(sql`refresh materialized view concurrently leaderboard_facets`);
+  await db.execute(sql`refresh materialized view concurrently leaderboard_sustained`);
 }
 
 export interface PublishTarget {
@@ -48,7 +50,9 @@ export async function setPublished(db: Db, target: PublishTarget, published: boo
 }
 
 export const SIZE_CLASSES = { "<1B": [0, 1e9], "1-3B": [1e9, 3e9], "3-8B": [3e9, 8e9], ">8B": [8e9, 1e15] } as const;
-export const SORTABLE = ["pp_ts", "tg_ts", "ttft_ms", "decode_j_per_token", "prefill_j_per_token", "tokens_per_joule", "peak_rss_bytes", "roofline_efficiency", "runs"] as const;
+export const SORTABLE = ["pp_ts", "tg_ts", "ttft_ms", "decode_j_per_token", "prefill_j_per_token", "tokens_per_joule", "peak_rss_bytes", "roofline_efficiency", "runs", "steady_ts", "throttle_ratio"] as const;
+/** Sort keys read from the sustained join rather than the rows. */
+const SUSTAINED_SORT: Partial<Record<(typeof SORTABLE)[number], string>> = { steady_ts: "su.steady_ts", throttle_ratio: "su.throttle_ratio" };
 
 const workloadParam = (dflt: string, kind: "pp" | "tg") =>
   z
@@ -72,6 +76,13 @@ export const leaderboardQuerySchema = z
     /** "1": rows whose generation J/token was measured (any scope); energyScope narrows to one scope. */
     metered: z.enum(["1"]).optional(),
     energyScope: safeString(40).optional(),
+    /** The sustained workload whose columns the rows carry (`sustained`, or another length: `sustained@60s`). */
+    sustained: z
+      .string()
+      .default("sustained")
+      .refine((v) => parseWorkloadId(v)?.kind === "sustained", "a sustained workload id, e.g. sustained or sustained@60s"),
+    /** "1" on the owner's dashboard: the owner's private runs too (ignored by a public server). */
+    private: z.enum(["1"]).optional(),
     sort: z.enum(SORTABLE).default("tg_ts"),
     dir: z.enum(["asc", "desc"]).default("desc"),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
@@ -117,11 +128,30 @@ export const LEADERBOARD_COLUMNS = [
   "rooflineEfficiency",
   "runs",
   "lastRunAt",
+  "deviceName",
+  "sustainedWorkload",
+  "sustainedPeakTokensPerSec",
+  "sustainedSteadyTokensPerSec",
+  "throttleRatio",
+  "timeToThrottleS",
+  "sustainedStartCpuC",
+  "sustainedRuns",
+  "privateRuns",
 ] as const;
 
 export type LeaderboardRow = Record<(typeof LEADERBOARD_COLUMNS)[number], string | number | null>;
 
+/** A row's configuration without its context size, as the sustained views key theirs (drizzle/0018). */
+const CONFIG_WITHOUT_CTX = sql.raw(`regexp_replace(c.config, '^ctx [0-9]+( · |$)| · ctx [0-9]+', '')`);
+
+/**
+ * The leaderboard's rows. `q.private` on the owner's dashboard reads the owner's views (their runs
+ * published or not, `privateRuns` counting the unpublished); a public server reads published runs only.
+ */
 export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<LeaderboardRow[]> {
+  const owner = q.private === "1" && !isPublic();
+  const rows = owner ? sql`owner_rows` : sql`leaderboard_rows`;
+  const sustained = owner ? sql`owner_sustained` : sql`leaderboard_sustained`;
   const where: SQL[] = [sql`true`];
   if (q.model) where.push(sql`c.model_name = ${q.model}`);
   if (q.family) where.push(sql`c.model_family = ${q.family}`);
@@ -137,7 +167,7 @@ export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<Leaderbo
   if (q.engineVersion) where.push(sql`c.engine_version = ${q.engineVersion}`);
   if (q.metered) where.push(sql`c.decode_j_per_token is not null`);
   if (q.energyScope) where.push(sql`c.decode_energy_scope = ${q.energyScope}`);
-  const order = sql.raw(`c.${q.sort} ${q.dir} nulls last, c.runs desc`);
+  const order = sql.raw(`${SUSTAINED_SORT[q.sort] ?? `c.${q.sort}`} ${q.dir} nulls last, c.runs desc`);
   const result = await db.execute(sql`
     select c.device_id as "deviceId", c.device_vendor as "deviceVendor", c.device_model as "deviceModel", c.device_class as "deviceClass",
       c.cpu_model as "cpuModel", c.model_id as "modelId", c.model_name as "modelName", c.model_family as "modelFamily",
@@ -146,8 +176,14 @@ export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<Leaderbo
       c.tg_workload as "tgWorkload", c.tg_ts as "tgTokensPerSec", c.tg_p25 as "tgP25", c.tg_p75 as "tgP75", c.ttft_ms as "ttftMs",
       c.prefill_j_per_token as "prefillJPerToken", c.prefill_energy_scope as "prefillEnergyScope", c.prefill_energy_tier as "prefillEnergyTier",
       c.decode_j_per_token as "decodeJPerToken", c.decode_energy_scope as "decodeEnergyScope", c.decode_energy_tier as "decodeEnergyTier", c.tokens_per_joule as "tokensPerJoule",
-      c.peak_rss_bytes::float8 as "peakRssBytes", c.roofline_efficiency as "rooflineEfficiency", c.runs, c.last_run_at as "lastRunAt"
-    from leaderboard_rows c
+      c.peak_rss_bytes::float8 as "peakRssBytes", c.roofline_efficiency as "rooflineEfficiency", c.runs, c.last_run_at as "lastRunAt",
+      dv.display_name as "deviceName", su.workload_id as "sustainedWorkload", su.peak_ts as "sustainedPeakTokensPerSec", su.steady_ts as "sustainedSteadyTokensPerSec",
+      su.throttle_ratio as "throttleRatio", su.time_to_throttle_s as "timeToThrottleS", su.start_cpu_c as "sustainedStartCpuC", su.runs as "sustainedRuns",
+      ${owner ? sql`c.private_runs` : sql`0`}::int as "privateRuns"
+    from ${rows} c
+    join devices dv on dv.id = c.device_id
+    left join ${sustained} su on su.device_id = c.device_id and su.model_id = c.model_id and su.engine_id = c.engine_id
+      and su.backend = c.backend and su.config = ${CONFIG_WITHOUT_CTX} and su.workload_id = ${q.sustained}
     where c.pp_workload = ${q.pp} and c.tg_workload = ${q.tg} and ${sql.join(where, sql` and `)}
     order by ${order}
     limit ${q.limit}`);

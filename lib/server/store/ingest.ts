@@ -11,6 +11,7 @@ import { deriveStats } from "../../core/measure/stats";
 import { decodeRoofline } from "../../core/measure/roofline";
 import { fingerprintHash, isReferenceRun, type OutputStatus } from "../../core/measure/fingerprint";
 import { workloadPhase } from "../../core/contracts/workloads";
+import { sustainedSummary } from "../../core/measure/sustained";
 import { rowsOf, type Db } from "../db/client";
 import { devices, engines, models, submissions } from "../db/schema";
 
@@ -240,6 +241,8 @@ export function workloadRow(w: WorkloadResult, plausible: boolean, s: Pick<Submi
   // The decode roofline, computed here from the model's layout and the bandwidth of the memory
   // holding the weights (none for cache-resident models or without that figure).
   const roofline = rate && workloadPhase(w.workloadId) === "decode" ? decodeRoofline(s, w, rate.avgTokensPerSec) : null;
+  // A sustained run's peak, steady state and throttling, derived here from its intervals.
+  const sus = w.status === "ok" && workloadPhase(w.workloadId) === "sustained" ? sustainedSummary(w.samples) : null;
   return {
     workload_id: w.workloadId,
     n_prompt: w.nPrompt,
@@ -277,6 +280,13 @@ export function workloadRow(w: WorkloadResult, plausible: boolean, s: Pick<Submi
     j_per_token_range: w.energyPerToken?.rangeJ ?? null,
     roofline_efficiency: roofline?.efficiency ?? null,
     roofline_bytes_per_token: roofline?.bytesPerToken ?? null,
+    thermal_start: w.thermalStart,
+    start_cpu_c: w.thermalStart?.cpuC ?? null,
+    sustained: w.sustained,
+    peak_ts: sus?.peakTokensPerS ?? null,
+    steady_ts: sus?.steadyTokensPerS ?? null,
+    throttle_ratio: sus?.throttleRatio ?? null,
+    time_to_throttle_s: sus?.timeToThrottleS ?? null,
   };
 }
 

@@ -156,7 +156,7 @@ export class NodeLlamaCppEngine implements InferenceEngine {
     await Promise.all(this.seqs.map((s) => s.evaluateWithoutGeneratingNewTokens(this.promptTokens(n))));
   }
 
-  async generate(n: number, onFirstToken?: (sequence: number) => void) {
+  async generate(n: number, onFirstToken?: (sequence: number) => void, onToken?: () => boolean) {
     // A barrier per step: no sequence asks for its next token before every sequence has its current
     // one. node-llama-cpp samples the sequences one after another on the libuv thread and dispatches a
     // batch on the next event-loop cycle, so without it some steps split into two decodes (147
@@ -168,7 +168,8 @@ export class NodeLlamaCppEngine implements InferenceEngine {
         try {
           for await (const _ of seq.evaluate(this.promptTokens(1), { temperature: 0, tokenBias: this.tokenBias, yieldEogToken: true })) {
             if (count === 0) onFirstToken?.(k);
-            if (++count >= n) break;
+            const more = onToken && k === 0 ? onToken() : true;
+            if (++count >= n || !more) break;
             if (this.seqs.length > 1) await step.arrive();
           }
         } finally {

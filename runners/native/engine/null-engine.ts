@@ -26,6 +26,12 @@ export interface FakeGpu {
   gpuLayers?: number;
 }
 
+/** A device that heats up (tests of the sustained workload): from `afterMs` after its first decode on, each token takes `factor` times as long. */
+export interface FakeThrottle {
+  afterMs: number;
+  factor: number;
+}
+
 export class OutOfMemoryError extends Error {
   constructor(message: string) {
     super(message);
@@ -42,6 +48,7 @@ export class NullEngine implements InferenceEngine {
     private readonly msPerGenToken = 0.5,
     readonly sequences = 1,
     private readonly fakeGpu: FakeGpu | null = null,
+    private readonly throttle: FakeThrottle | null = null,
   ) {
     if (fakeGpu?.oomAtBatch != null && sequences >= fakeGpu.oomAtBatch) {
       const need = fakeGpu.modelVramBytes + fakeGpu.kvBytesPerSequence * sequences;
@@ -58,14 +65,20 @@ export class NullEngine implements InferenceEngine {
     await sleep(n * this.sequences * this.msPerPromptToken);
     this.cached += n;
   }
-  async generate(n: number, onFirstToken?: (sequence: number) => void) {
+  private firstDecodeAt: number | null = null;
+  async generate(n: number, onFirstToken?: (sequence: number) => void, onToken?: () => boolean) {
     const step = this.msPerGenToken * (1 + STEP_COST_PER_SEQUENCE * (this.sequences - 1));
-    for (let i = 0; i < n; i++) {
-      await sleep(step);
-      if (i === 0) for (let k = 0; k < this.sequences; k++) onFirstToken?.(k);
+    this.firstDecodeAt ??= performance.now();
+    let done = 0;
+    while (done < n) {
+      const hot = this.throttle && performance.now() - this.firstDecodeAt >= this.throttle.afterMs;
+      await sleep(hot ? step * this.throttle!.factor : step);
+      if (done === 0) for (let k = 0; k < this.sequences; k++) onFirstToken?.(k);
+      done++;
+      if (onToken?.() === false) break;
     }
-    this.cached += n;
-    return n * this.sequences;
+    this.cached += done;
+    return done * this.sequences;
   }
   async firstToken(prompt: string) {
     const n = Math.max(1, Math.ceil(prompt.length / 4));

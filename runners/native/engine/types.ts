@@ -36,9 +36,10 @@ export interface InferenceEngine {
   /**
    * Generates `n` tokens in every sequence, one decode step at a time for all of them together
    * (each token sampled from the logits); returns the total count. `onFirstToken(k)` is called when
-   * sequence k has its first token.
+   * sequence k has its first token; `onToken` after every decode step, and stops the generation
+   * early by returning false (the sustained workload decodes until its time is up).
    */
-  generate(n: number, onFirstToken?: (sequence: number) => void): Promise<number>;
+  generate(n: number, onFirstToken?: (sequence: number) => void, onToken?: () => boolean): Promise<number>;
   /** Evaluates `prompt` and samples its first token; returns the prompt's token count. */
   firstToken(prompt: string): Promise<number>;
   memory(): EngineMemory;
