@@ -2,7 +2,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { safeString } from "../../lib/core/contracts/text";
 import { serverContext } from "../../lib/server/context";
-import { compareDevices } from "../../lib/server/read/runs";
+import { compareDevices, compareRuns } from "../../lib/server/read/runs";
 import { isPublic } from "../../lib/server/env";
 import { formatJPerToken, formatNumber } from "../../lib/core/present/format";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
@@ -20,8 +20,16 @@ const querySchema = z.object({
   model: safeString(200, { min: 1 }).optional(),
 });
 
+const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+/** `runs`: 1 to 4 run ids, comma-separated or repeated (the device page's checkboxes send them repeated). */
+const runsSchema = z
+  .string()
+  .regex(new RegExp(`^${UUID}(,${UUID}){0,3}$`), "runs: 1 to 4 run ids separated by commas")
+  .transform((s) => [...new Set(s.toLowerCase().split(","))]);
+
 export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
+  if (sp.runs !== undefined) return <CompareRuns runs={Array.isArray(sp.runs) ? sp.runs.join(",") : sp.runs} model={typeof sp.model === "string" && sp.model ? sp.model : undefined} />;
   const parsed = querySchema.safeParse({ devices: typeof sp.devices === "string" ? sp.devices : "", model: typeof sp.model === "string" && sp.model ? sp.model : undefined });
   if (!parsed.success) {
     return (
@@ -37,10 +45,78 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   // The owner compares their own machines before publishing anything; a public server shows published runs only.
   const includePrivate = !isPublic() && sp.published !== "1";
   const all = await compareDevices(db, parsed.data.devices, { includePrivate });
+  const view = chartData(all, parsed.data.model);
+  const { model, models } = view;
+  return (
+    <>
+      <h1>Compare hardware</h1>
+      <p className="lede">
+        {includePrivate ? "Plausible results, yours included before publishing (marked private)," : "Published, plausible results"} of {parsed.data.devices.length} device(s) for {model ?? "—"}.{" "}
+        {!isPublic() && (
+          <Link href={`/compare?${new URLSearchParams({ ...(typeof sp.devices === "string" ? { devices: sp.devices } : {}), ...(model ? { model } : {}), ...(includePrivate ? { published: "1" } : {}) })}`} data-testid="published-toggle">
+            {includePrivate ? "Published only" : "Include private runs"}
+          </Link>
+        )}{" "}
+        Model:{" "}
+        {models.map((m) => (
+          <Link key={m} href={`/compare?devices=${parsed.data.devices.join(",")}&model=${encodeURIComponent(m)}`} aria-current={m === model ? "true" : undefined}>
+            {m}{" "}
+          </Link>
+        ))}
+      </p>
+      {!isPublic() && parsed.data.devices.length === 1 && (
+        <p className="hint">
+          Each run of a device on its own: tick runs on the <Link href={`/devices/${parsed.data.devices[0]}`}>device page</Link> and compare them side by side.
+        </p>
+      )}
+      <CompareCharts view={view} empty={includePrivate ? "No plausible results for these devices yet." : "No published results for these devices."} />
+    </>
+  );
+}
+
+/** Runs side by side, each its own series (`/compare?runs=a,b`). */
+async function CompareRuns({ runs, model }: { runs: string; model?: string }) {
+  const parsed = runsSchema.safeParse(runs);
+  if (!parsed.success) {
+    return (
+      <>
+        <h1>Compare runs</h1>
+        <p className="field-error" role="alert">
+          {parsed.error.issues[0]?.message}. Tick runs on a device page to compare them.
+        </p>
+      </>
+    );
+  }
+  const { db } = await serverContext();
+  const all = await compareRuns(db, parsed.data);
+  const view = chartData(all, model);
+  const found = new Set(all.map((c) => c.deviceName)).size;
+  return (
+    <>
+      <h1>Compare runs</h1>
+      <p className="lede" data-testid="runs-lede">
+        {found} of {parsed.data.length} run(s) side by side, each with its own figures (the mean over its repetitions), not pooled
+        {isPublic() ? "; published runs only" : "; yours included before publishing (marked private)"}. Model:{" "}
+        {view.models.map((m) => (
+          <Link key={m} href={`/compare?runs=${parsed.data.join(",")}&model=${encodeURIComponent(m)}`} aria-current={m === view.model ? "true" : undefined}>
+            {m}{" "}
+          </Link>
+        ))}
+        {found < parsed.data.length && " (a run that is flagged implausible, failed, private on a public server or unknown is left out)"}
+      </p>
+      <CompareCharts view={view} empty="None of these runs has a plausible result to show." />
+    </>
+  );
+}
+
+type Cell = Awaited<ReturnType<typeof compareDevices>>[number];
+
+/** The chart series and tables of a set of cells, for one model (the requested one, else the most common). */
+function chartData(all: Cell[], requestedModel: string | undefined) {
   const models = [...new Set(all.map((c) => c.modelName))];
   // Default model: the one measured on the most selected devices.
   const model =
-    parsed.data.model ??
+    requestedModel ??
     models.sort((a, b) => new Set(all.filter((c) => c.modelName === b).map((c) => c.deviceId)).size - new Set(all.filter((c) => c.modelName === a).map((c) => c.deviceId)).size)[0];
   const cells = all.filter((c) => c.modelName === model);
   // A device measured with several configurations is a series per configuration.
@@ -59,26 +135,16 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const chartKey = [...new Set(measuredCells.map(energyKey))].sort((a, b) => measuredCells.filter((c) => energyKey(c) === b).length - measuredCells.filter((c) => energyKey(c) === a).length)[0];
   const [chartScope, chartTier] = chartKey?.split("|") ?? [];
   const otherScopes = measuredCells.filter((c) => energyKey(c) !== chartKey).length;
+  return { all, models, model, cells, names, byWorkload, val, energyKey, chartKey, chartScope, chartTier, otherScopes };
+}
+
+function CompareCharts({ view, empty }: { view: ReturnType<typeof chartData>; empty: string }) {
+  const { all, cells, names, byWorkload, val, energyKey, chartKey, chartScope, chartTier, otherScopes } = view;
   return (
     <>
-      <h1>Compare hardware</h1>
-      <p className="lede">
-        {includePrivate ? "Plausible results, yours included before publishing (marked private)," : "Published, plausible results"} of {parsed.data.devices.length} device(s) for {model ?? "—"}.{" "}
-        {!isPublic() && (
-          <Link href={`/compare?${new URLSearchParams({ ...(typeof sp.devices === "string" ? { devices: sp.devices } : {}), ...(model ? { model } : {}), ...(includePrivate ? { published: "1" } : {}) })}`} data-testid="published-toggle">
-            {includePrivate ? "Published only" : "Include private runs"}
-          </Link>
-        )}{" "}
-        Model:{" "}
-        {models.map((m) => (
-          <Link key={m} href={`/compare?devices=${parsed.data.devices.join(",")}&model=${encodeURIComponent(m)}`} aria-current={m === model ? "true" : undefined}>
-            {m}{" "}
-          </Link>
-        ))}
-      </p>
       {cells.length === 0 ? (
         <div className="empty">
-          <p>{includePrivate ? "No plausible results for these devices yet." : "No published results for these devices."}</p>
+          <p>{empty}</p>
         </div>
       ) : (
         <>

@@ -7,7 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseJobModel, type JobProgress } from "../../lib/core/contracts/agents";
 import { runSession } from "../native/session";
-import { contextSizeFor, resolveWorkloads } from "../../lib/core/contracts/workloads";
+import { contextSizeFor, resolveWorkloads, timedSamples } from "../../lib/core/contracts/workloads";
+import { detectThermal } from "../native/thermal";
 import { resolveModel } from "../models/resolve";
 import { detectMeters } from "../native/power";
 import type { Measure } from "./agent";
@@ -33,6 +34,8 @@ export function nativeMeasure(o: NativeMeasureOptions): Measure {
     }
     const { meters, notes } = await detectMeters({ none: !o.power });
     notes.forEach((n) => o.log(`note: ${n}`));
+    // The temperature every workload starts at, and a sustained run's per-interval readings.
+    const thermal = await detectThermal({ none: !o.power });
     const ids = workloads.map((w) => w.id);
     let p: JobProgress = { workloadId: ids[0]!, workloadIndex: 0, workloads: ids.length, repetitionsDone: 0, repetitions: req.repetitions, phase: "load" };
     return runSession({
@@ -45,13 +48,15 @@ export function nativeMeasure(o: NativeMeasureOptions): Measure {
       workloads,
       repetitions: req.repetitions,
       meters,
+      thermal,
       idleSeconds: meters.length ? 3 : 0,
       bandwidthGBps: o.bandwidth ? undefined : null,
       signal,
       onNote: (m) => o.log(`note: ${m}`),
       onProgress: (e) => {
         const workloadIndex = Math.max(0, ids.indexOf(e.workloadId));
-        p = { ...p, workloadId: e.workloadId, workloadIndex, phase: e.phase, repetitionsDone: e.phase === "load" ? 0 : e.phase === "rep" ? (e.done ?? 0) : p.repetitionsDone };
+        // A sustained workload's "repetitions" are its intervals.
+        p = { ...p, workloadId: e.workloadId, workloadIndex, repetitions: timedSamples(workloads[workloadIndex]!, req.repetitions), phase: e.phase, repetitionsDone: e.phase === "load" ? 0 : e.phase === "rep" ? (e.done ?? 0) : p.repetitionsDone };
         onProgress(p);
       },
     });

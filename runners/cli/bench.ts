@@ -99,7 +99,9 @@ export async function bench(
   if (o.thermal !== false && workloads.some((w) => w.kind === "sustained")) {
     log(thermal.sources.length ? `note: temperatures from ${thermal.sources.join(", ")}` : "note: no temperature sensor found (thermal zones, hwmon, nvidia-smi, battery): the sustained run records tokens/s and power only; --temp-command reads another");
   }
-  log(`measuring ${model.info.name} ${model.info.quantization} (${model.info.weights} weights) with ${threads ?? "llama.cpp's default (math cores)"} threads: ${workloads.map((w) => w.id).join(", ")}, ${repetitions} repetitions`);
+  const plan = workloads.map((w) => (w.kind === "sustained" ? `${w.id} (${w.durationS} s of decoding in ${w.intervalS} s intervals)` : w.id)).join(", ");
+  const reps = workloads.some((w) => w.kind !== "sustained") ? `, ${repetitions} repetitions` : "";
+  log(`measuring ${model.info.name} ${model.info.quantization} (${model.info.weights} weights) with ${threads ?? "llama.cpp's default (math cores)"} threads: ${plan}${reps}`);
 
   const controller = new AbortController();
   const onSigint = () => {

@@ -118,6 +118,43 @@ describe("npm start on a fresh machine", () => {
       await page.getByTestId("published-toggle").click();
       await page.waitForURL(/published=1/);
       expect(await page.locator("main").innerText()).toContain("No published results for these devices.");
+      // One more `tokenwatt bench` (with a short sustained run): the device page compares the two runs
+      // side by side, still unpublished; the run page draws the sustained chart; the owner's
+      // leaderboard shows the private rows with their sustained columns.
+      execFileSync(
+        process.execPath,
+        ["bin/tokenwatt.mjs", "bench", "-m", "synthetic:tiny-test:Q8_0", "-w", "pp128,tg32,ttft,sustained@3s", "-r", "2", "--no-bandwidth", "--idle-seconds", "0", "--temp-command", "echo 51000", "--no-progress"],
+        { env: srv.env, stdio: "pipe" },
+      );
+      await page.goto(`${srv.url}/devices/${ownDevice}`);
+      const ticks = page.getByTestId("device-runs").locator('input[type="checkbox"]');
+      await expect(ticks.count()).resolves.toBe(2);
+      await ticks.nth(0).check();
+      await ticks.nth(1).check();
+      await page.getByRole("button", { name: "Compare the ticked runs" }).click();
+      await page.waitForURL(/\/compare\?runs=/);
+      await page.locator(".recharts-bar-rectangle").first().waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId("runs-lede").innerText()).toMatch(/^2 of 2 run\(s\) side by side/);
+      const runsTable = await page.locator("main table").innerText();
+      expect(runsTable.match(/ · run [0-9a-f]{8} \(/g)?.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(runsTable.match(/run [0-9a-f]{8}/g)).size).toBe(2);
+      expect(runsTable).toContain("private");
+      await page.goto(`${srv.url}/devices/${ownDevice}?published=1`);
+      expect(await page.getByTestId("device-runs").locator("tbody tr").count()).toBe(0);
+      await page.goto(`${srv.url}/devices/${ownDevice}`);
+      const newest = /href="\/runs\/([0-9a-f-]{36})"/.exec(await page.getByTestId("device-runs").innerHTML())![1];
+      await page.goto(`${srv.url}/runs/${newest}`);
+      const sustained = page.getByTestId("sustained");
+      await sustained.locator(".recharts-line-curve").first().waitFor({ timeout: 30_000 });
+      expect(await sustained.innerText()).toMatch(/Sustained decoding, 3 intervals of 1 s: peak [\d.,]+ tokens\/s, steady state [\d.,]+ tokens\/s/);
+      expect(await page.getByTestId("thermal-start").first().innerText()).toBe("Started at CPU/SoC 51.0 °C (command).");
+      await page.goto(`${srv.url}/leaderboard?pp=pp128&tg=tg32&sustained=sustained@3s&private=1`);
+      const mine = await page.getByTestId("leaderboard").innerText();
+      expect(mine).toContain("private");
+      expect(mine).toMatch(/×[\d.]+ \((no throttling|after \d+ s)\), from 51 °C/);
+      await page.getByTestId("private-toggle").click();
+      await page.waitForURL((u) => !u.search.includes("private=1"));
+      expect(await page.locator("main").innerText()).toContain("No published results match.");
       // Publishing from the browser, with the CLI's rules: a run from its page, a device from its page.
       await page.goto(srv.url);
       const ownRun = /href="\/runs\/([0-9a-f-]{36})"/.exec(await page.content())![1];
@@ -140,7 +177,8 @@ describe("npm start on a fresh machine", () => {
       expect((await (await fetch(`${srv.url}/api/v1/results`)).json()).results).toEqual([]);
       execFileSync(process.execPath, ["bin/tokenwatt.mjs", "publish", "--all"], { env: srv.env });
       const api = await (await fetch(`${srv.url}/api/v1/results`)).json();
-      expect(api.results).toHaveLength(4);
+      // Both runs: the first run's quick suite and the second bench's four workloads.
+      expect(api.results).toHaveLength(8);
       await page.goto(`${srv.url}/leaderboard?pp=pp128&tg=tg32`);
       const board = await page.getByTestId("leaderboard").innerText();
       expect(board).toContain("Tiny-Test");
@@ -153,7 +191,8 @@ describe("npm start on a fresh machine", () => {
       expect(snap.rows).toHaveLength(1);
       expect(readFileSync(`${snapDir}/index.html`, "utf8")).toContain("Tiny-Test (synthetic weights)");
 
-      const { deviceId, submissionId } = api.results[0];
+      // The first run (the npm start one: idle power measured, the quick suite).
+      const { deviceId, submissionId } = api.results.find((r: { workloadId: string }) => r.workloadId === "pp128+tg32");
       await page.goto(`${srv.url}/runs/${submissionId}`);
       const run = await page.locator("main").innerText();
       expect(run).toContain("plausible");
@@ -162,7 +201,7 @@ describe("npm start on a fresh machine", () => {
       expect(run).toMatch(/Idle power\s+modelled:cpu: [\d.]+ W \(estimated, package, modelled\)/);
       expect(run).toMatch(/energy per token: ≈[\d.]+ J \(package, modelled, range [\d.]+–[\d.]+\)/);
       await page.goto(`${srv.url}/devices/${deviceId}`);
-      expect(await page.locator("main table tbody tr").count()).toBe(1);
+      expect(await page.getByTestId("device-runs").locator("tbody tr").count()).toBe(2);
       await page.goto(`${srv.url}/compare?devices=${deviceId}`);
       // recharts draws after hydration: wait for the first bar instead of counting at once
       await page.locator(".recharts-bar-rectangle").first().waitFor({ timeout: 30_000 });

@@ -136,6 +136,23 @@ describe("native runner end to end", () => {
     expect(submission!.workloads.every((w) => w.status === "ok")).toBe(true);
   });
 
+  it("runs the sustained workload with llama.cpp: every interval decodes, temperatures from --temp-command, the summary printed", async () => {
+    const lines: string[] = [];
+    const { code, submission } = await bench(opts({ workloads: "sustained@3s", tempCommand: "echo 47500", output: "md" }), cliDeps, quiet, (m) => lines.push(m));
+    expect(code).toBe(0);
+    const w = submission!.workloads[0]!;
+    expect(w).toMatchObject({ workloadId: "sustained@3s", status: "ok", nPrompt: 0, nGen: 256 });
+    expect(w.samples).toHaveLength(3);
+    for (const x of w.samples) {
+      expect(x.genTokens).toBeGreaterThan(0);
+      expect(x.durationNs).toBeGreaterThanOrEqual(1e9);
+    }
+    expect(w.thermalStart).toMatchObject({ cpuC: 47.5, sources: ["command"] });
+    expect(w.sustained).toMatchObject({ intervalS: 1, cpuC: [47.5, 47.5, 47.5] });
+    expect(lines.join("\n")).toMatch(/peak → [\d.]+ steady \(x[\d.]+, (no throttling|throttled at \d+ s)\), from 48 °C/);
+    expect(checkSubmission(submission!)).toEqual([]);
+  });
+
   it("answers bad options with clear errors before measuring", async () => {
     await expect(bench(opts({ workloads: "pp512,tg" }), cliDeps, quiet)).rejects.toThrow(/unknown workload id\(s\): tg/);
     await expect(bench(opts({ repetitions: "0" }), cliDeps, quiet)).rejects.toThrow(/--repetitions must be an integer/);

@@ -67,6 +67,13 @@ describe("sustainedSummary", () => {
     const s = sustainedSummary(run(rates))!;
     expect(s.timeToThrottleS).toBe(9);
     expect(sustainedSummary([])).toBeNull();
+    // Too few intervals for a noise estimate: the 5% floor decides.
+    const short = sustainedSummary(run([160, 135, 134]))!;
+    expect(short.threshold).toBe(MIN_THROTTLE_THRESHOLD);
+    expect(short.timeToThrottleS).toBe(1);
+    // A run noisier than 50% still calls a halving a slowdown.
+    const wild = sustainedSummary(run([100, 20, 180, 30, 170, 100, 25, 175, 20, 20, 20, 20]))!;
+    expect(wild.threshold).toBe(0.5);
   });
 });
 

@@ -12,17 +12,19 @@ import { formatBytes } from "../../../lib/core/present/format";
 
 export const dynamic = "force-dynamic";
 
-export default async function DevicePage({ params }: { params: Promise<{ id: string }> }) {
+export default async function DevicePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
+  // The owner sees their private runs too, with a switch to what the public sees.
+  const publishedOnly = (await searchParams).published === "1";
   const parsed = dbId.safeParse(id);
   if (!/^\d{1,10}$/.test(id) || !parsed.success) notFound();
   const n = parsed.data;
   const { db } = await serverContext();
-  const r = await getDevice(db, n);
+  const r = await getDevice(db, n, publishedOnly);
   if (!r) notFound();
-  const nvb = await nativeVsBrowser(db, n);
-  const lanes = await enginesSideBySide(db, n);
-  const timeline = await deviceTimeline(db, n);
+  const nvb = await nativeVsBrowser(db, n, publishedOnly);
+  const lanes = await enginesSideBySide(db, n, publishedOnly);
+  const timeline = await deviceTimeline(db, n, publishedOnly);
   const d = r.device;
   const gpus = (d.gpus as { vendor: string; model: string; vramBytes: number | null }[]) ?? [];
   return (
@@ -34,9 +36,18 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
         {gpus.length ? gpus.map((g) => `${g.vendor} ${g.model} ${formatBytes(g.vramBytes)}`).join(", ") : "no GPU"}; {d.osPlatform} {d.osRelease}.{" "}
         <Link href={`/compare?devices=${d.id}`}>Compare with other devices</Link> ·{" "}
         <a href={`/api/v1/public/badge/device/${d.id}`}>Badge (SVG)</a>
+        {!isPublic() && (
+          <>
+            {" "}
+            ·{" "}
+            <Link href={publishedOnly ? `/devices/${d.id}` : `/devices/${d.id}?published=1`} data-testid="device-published-toggle">
+              {publishedOnly ? "Include private runs" : "Published only"}
+            </Link>
+          </>
+        )}
       </p>
       {!isPublic() && <RenameForm id={d.id} name={d.displayName} needsToken={false} />}
-      <PublishForm target="device" id={String(d.id)} published={r.runs.length > 0 && r.runs.every((x) => x.published)} needsToken={isPublic()} />
+      <PublishForm target="device" id={String(d.id)} published={r.runs.length > 0 && r.runs.every((x) => x.published) ? true : r.runs.some((x) => x.published) ? "some" : false} needsToken={isPublic()} />
       <EnginesTable cells={lanes} />
       <Timeline series={timeline} />
       {nvb.length > 0 && (
@@ -75,11 +86,15 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
           </table>
         </div>
       )}
+      <form method="get" action="/compare" aria-label="Compare runs side by side">
       <div className="table-wrap" tabIndex={0}>
-        <table>
-          <caption>{r.runs.length} runs</caption>
+        <table data-testid="device-runs">
+          <caption>
+            {r.runs.length} runs{publishedOnly || isPublic() ? " (published)" : " (yours, published or not)"}; tick up to 4 to compare them side by side
+          </caption>
           <thead>
             <tr>
+              <th scope="col">Compare</th>
               <th scope="col">Run</th>
               <th scope="col">Model</th>
               <th scope="col">Engine</th>
@@ -90,6 +105,9 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
           <tbody>
             {r.runs.map((x) => (
               <tr key={x.id}>
+                <td>
+                  <input type="checkbox" name="runs" value={x.id} aria-label={`Compare the run of ${x.startedAt.toISOString().slice(0, 16).replace("T", " ")}`} />
+                </td>
                 <td>
                   <Link href={`/runs/${x.id}`}>{x.startedAt.toISOString().slice(0, 16).replace("T", " ")}</Link>
                 </td>
@@ -109,6 +127,8 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
           </tbody>
         </table>
       </div>
+      {r.runs.length > 1 && <button type="submit">Compare the ticked runs</button>}
+      </form>
     </>
   );
 }

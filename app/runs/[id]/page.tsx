@@ -63,7 +63,7 @@ function Sustained({ w }: { w: { workloadId: string; samplesNs: number[]; sample
         Sustained decoding, {summary.tokensPerS.length} intervals of {series.intervalS} s: peak <strong>{formatNumber(summary.peakTokensPerS)}</strong> tokens/s, steady state{" "}
         <strong>{formatNumber(summary.steadyTokensPerS)}</strong> tokens/s (median of the last quarter), throttle ratio <strong>×{formatNumber(summary.throttleRatio, 2)}</strong>;{" "}
         {summary.timeToThrottleS == null
-          ? `no throttling (a drop counts beyond ${formatNumber(summary.threshold * 100, 0)}% of the peak, the run's own noise)`
+          ? `no throttling (a drop counts beyond ${formatNumber(summary.threshold * 100, 0)}% of the peak: three times the run's interval-to-interval noise, at least 5%)`
           : `throttled after ${formatNumber(summary.timeToThrottleS, 0)} s (below the peak by more than ${formatNumber(summary.threshold * 100, 0)}%, the larger of 5% and three times the run's interval-to-interval noise)`}
         {battery.length > 1 ? `; battery ${formatNumber(battery[0]!, 0)}% to ${formatNumber(battery[battery.length - 1]!, 0)}%` : ""}.
       </p>

@@ -3,7 +3,8 @@
  * interval of continuous decoding), the peak, the steady state, the throttle ratio and the time to
  * throttle. What counts as a slowdown is measured, not fixed: the interval-to-interval noise of the
  * run itself (robust: the median absolute deviation from the smoothed curve) sets the threshold,
- * with a floor of 5% so that a very quiet run does not call a 1% drift throttling.
+ * within [5%, 50%]: a very quiet run does not call a 1% drift throttling, a very noisy one still calls a
+ * halving. Runs of fewer than 6 intervals have no noise estimate and use the 5% floor.
  */
 import { median } from "./stats";
 
@@ -22,7 +23,7 @@ export interface SustainedSummary {
   steadyTokensPerS: number;
   /** steady / peak: 1 is no slowdown; 0.56 is the iPhone that drops from 40 to 22.6 tokens/s. */
   throttleRatio: number;
-  /** The share below the peak that counts as throttling: max(5%, 3 x the run's relative noise). */
+  /** The share below the peak that counts as throttling: 3 x the run's relative noise, within [5%, 50%]. */
   threshold: number;
   /** Seconds from the start until the smoothed curve drops below peak x (1 - threshold) for good; null: it never did. */
   timeToThrottleS: number | null;
@@ -30,6 +31,10 @@ export interface SustainedSummary {
 
 /** The smallest drop that counts as throttling, whatever the noise. */
 export const MIN_THROTTLE_THRESHOLD = 0.05;
+/** The largest: a run noisier than this still calls a drop to half the peak throttling. */
+export const MAX_THROTTLE_THRESHOLD = 0.5;
+/** Intervals needed to estimate the noise (fewer: the 5% floor applies). */
+export const MIN_NOISE_INTERVALS = 6;
 /** MAD x 1.4826 estimates the standard deviation of normal noise. */
 const MAD_TO_SD = 1.4826;
 
@@ -52,8 +57,9 @@ export function sustainedSummary(samples: readonly SustainedSampleLike[]): Susta
   const peak = Math.max(...smooth);
   const tail = Math.min(tokensPerS.length, Math.max(3, Math.ceil(tokensPerS.length / 4)));
   const steady = median(tokensPerS.slice(-tail));
-  const noise = peak > 0 ? (median(tokensPerS.map((x, i) => Math.abs(x - smooth[i]!))) * MAD_TO_SD) / peak : 0;
-  const threshold = Math.max(MIN_THROTTLE_THRESHOLD, 3 * noise);
+  // Noise is estimated from enough intervals only; a very noisy run still calls a halving throttling.
+  const noise = peak > 0 && tokensPerS.length >= MIN_NOISE_INTERVALS ? (median(tokensPerS.map((x, i) => Math.abs(x - smooth[i]!))) * MAD_TO_SD) / peak : 0;
+  const threshold = Math.min(MAX_THROTTLE_THRESHOLD, Math.max(MIN_THROTTLE_THRESHOLD, 3 * noise));
   const floor = peak * (1 - threshold);
   let timeToThrottleS: number | null = null;
   if (peak > 0 && steady < floor) {

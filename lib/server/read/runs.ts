@@ -22,7 +22,8 @@ export async function getRun(db: Db, id: string) {
   return { ...s, workloads, readings, traces };
 }
 
-export async function getDevice(db: Db, id: number) {
+/** A device and its runs; `publishedOnly` is the owner's "published only" switch (a public server always is). */
+export async function getDevice(db: Db, id: number, publishedOnly = false) {
   const [d] = await db.select().from(devices).where(eq(devices.id, id));
   if (!d) return null;
   const runs = await db
@@ -41,7 +42,7 @@ export async function getDevice(db: Db, id: number) {
     .from(submissions)
     .innerJoin(models, eq(models.id, submissions.modelId))
     .innerJoin(engines, eq(engines.id, submissions.engineId))
-    .where(and(eq(submissions.deviceId, id), !isPublic() ? sql`true` : eq(submissions.published, true)))
+    .where(and(eq(submissions.deviceId, id), !(isPublic() || publishedOnly) ? sql`true` : eq(submissions.published, true)))
     .orderBy(desc(submissions.startedAt))
     .limit(200);
   if (runs.length === 0 && !d.published && isPublic()) return null;
@@ -95,6 +96,29 @@ export async function compareDevices(db: Db, deviceIds: number[], o: { modelName
   return rowsOf<CompareCell>(r);
 }
 
+/**
+ * Runs side by side (1-4 submissions, not pooled): each run is a series of its own, named by its
+ * device and start time, with its workloads' figures (the mean over its repetitions). Ok results of
+ * plausible runs; a public server shows published runs only.
+ */
+export async function compareRuns(db: Db, runIds: string[]): Promise<CompareCell[]> {
+  const r = await db.execute(sql`
+    select s.device_id as "deviceId",
+      coalesce(d.display_name, d.vendor || ' ' || d.model) || ' · run ' || left(s.id::text, 8) || ' (' || to_char(s.started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ')' as "deviceName",
+      m.name as "modelName", m.quantization, m.file_bytes::float8 as "fileBytes", wr.workload_id as "workloadId", '' as config,
+      case when wr.workload_id = 'ttft' then null else wr.avg_ts end as "medianTs",
+      case when wr.workload_id = 'ttft' then wr.avg_ns / 1e6 end as "ttftMs",
+      wr.decode_j_per_token as "decodeJPerToken", wr.prefill_j_per_token as "prefillJPerToken",
+      wr.energy_scope as "energyScope", wr.energy_tier as "energyTier",
+      wr.peak_rss_bytes::float8 as "peakRssBytes", wr.roofline_efficiency as "rooflineEfficiency", 1 as runs,
+      case when s.published then 0 else 1 end as "privateRuns"
+    from submissions s join workload_results wr on wr.submission_id = s.id join devices d on d.id = s.device_id join models m on m.id = s.model_id
+    where s.id in (${sql.join(runIds.map((x) => sql`${x}::uuid`), sql`, `)}) and s.plausible and wr.plausible and wr.status = 'ok'
+      ${isPublic() ? sql`and s.published` : sql``}
+    order by s.started_at, wr.workload_id`);
+  return rowsOf<CompareCell>(r);
+}
+
 export interface NativeBrowserRow {
   modelName: string;
   quantization: string;
@@ -113,7 +137,7 @@ export interface NativeBrowserRow {
  * tokens/s over successful results, paired by processor: CPU with WebAssembly, a GPU backend with
  * WebGPU.
  */
-export async function nativeVsBrowser(db: Db, deviceId: number): Promise<NativeBrowserRow[]> {
+export async function nativeVsBrowser(db: Db, deviceId: number, publishedOnly = false): Promise<NativeBrowserRow[]> {
   const r = await db.execute(sql`
     select m.name as "modelName", m.quantization, m.weights, wr.workload_id as "workloadId",
       case when wr.backend in ('cpu', 'wasm', 'webgpu') then wr.backend else 'gpu' end as side,
@@ -122,7 +146,7 @@ export async function nativeVsBrowser(db: Db, deviceId: number): Promise<NativeB
       count(*)::int as runs
     from workload_results wr join models m on m.id = wr.model_id join engines e on e.id = wr.engine_id
     where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.avg_ts is not null
-      ${!isPublic() ? sql`` : sql`and wr.published and wr.plausible`}
+      ${!(isPublic() || publishedOnly) ? sql`` : sql`and wr.published and wr.plausible`}
     group by 1, 2, 3, 4, 5`);
   type Cell = { modelName: string; quantization: string; weights: string; workloadId: string; side: string; engines: string; medianTs: number; runs: number };
   const cells = rowsOf<Cell>(r);
@@ -158,7 +182,7 @@ export interface EngineLaneCell {
  * tokens/s over successful results), with the output check's verdicts, so a fast engine that
  * computes something else is seen next to its figure.
  */
-export async function enginesSideBySide(db: Db, deviceId: number): Promise<EngineLaneCell[]> {
+export async function enginesSideBySide(db: Db, deviceId: number, publishedOnly = false): Promise<EngineLaneCell[]> {
   const r = await db.execute(sql`
     with lanes as (
       select m.name as "modelName", m.quantization, m.weights, wr.workload_id as "workloadId",
@@ -169,7 +193,7 @@ export async function enginesSideBySide(db: Db, deviceId: number): Promise<Engin
       join models m on m.id = wr.model_id
       join engines e on e.id = wr.engine_id
       where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.avg_ts is not null and wr.n_batch = 1 and wr.workload_id <> 'ttft'
-        ${!isPublic() ? sql`` : sql`and wr.published and wr.plausible`}
+        ${!(isPublic() || publishedOnly) ? sql`` : sql`and wr.published and wr.plausible`}
     )
     select "modelName", quantization, weights, "workloadId", lane,
       percentile_cont(0.5) within group (order by avg_ts) as "medianTs", count(*)::int as runs,
@@ -193,7 +217,7 @@ export interface TimelineSeries {
  * For one device: each model, quantization, backend and single-stream workload measured in two runs
  * or more, its runs in time order and the changes beyond run-to-run noise (lib/core/measure/timeline.ts).
  */
-export async function deviceTimeline(db: Db, deviceId: number): Promise<TimelineSeries[]> {
+export async function deviceTimeline(db: Db, deviceId: number, publishedOnly = false): Promise<TimelineSeries[]> {
   const r = await db.execute(sql`
     select m.name as "modelName", m.quantization, wr.backend, wr.workload_id as "workloadId", s.id as "submissionId", s.started_at as "startedAt",
       wr.avg_ts as "tokensPerSec", wr.stddev_ts as "stddevTokensPerSec", cardinality(wr.samples_ns) as repetitions,
@@ -201,7 +225,7 @@ export async function deviceTimeline(db: Db, deviceId: number): Promise<Timeline
       concat_ws(' · ', 'threads ' || (s.options->>'threads'), 'ctx ' || (s.options->>'contextSize'), 'FA ' || (s.options->>'flashAttention'), 'GPU layers ' || (s.options->>'gpuLayers')) as options
     from workload_results wr join submissions s on s.id = wr.submission_id join models m on m.id = wr.model_id join engines e on e.id = wr.engine_id
     where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.plausible and wr.avg_ts is not null and wr.workload_id ~ '^(pp|tg)[0-9]+$'
-      ${isPublic() ? sql`and wr.published` : sql``}
+      ${isPublic() || publishedOnly ? sql`and wr.published` : sql``}
     order by 1, 2, 3, 4, s.started_at`);
   type Row = { modelName: string; quantization: string; backend: string; workloadId: string; submissionId: string; startedAt: string | Date; tokensPerSec: number; stddevTokensPerSec: number | null; repetitions: number; engineVersion: string; engineBuild: string | null; options: string };
   const series = new Map<string, TimelineSeries>();
