@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { makeServerRun, makeSubmission } from "../helpers/fixtures";
+import { makeServerRun, makeSubmission, makeSustainedRun } from "../helpers/fixtures";
 import { startServer, type RunningServer } from "../helpers/server";
 import { axeViolations, launchBrowser } from "../helpers/browser";
 
@@ -12,7 +12,7 @@ import { axeViolations, launchBrowser } from "../helpers/browser";
 describe("accessibility of every page (axe-core)", () => {
   let srv: RunningServer;
   let browser: Browser;
-  const ids: { run?: string; device?: string } = {};
+  const ids: { run?: string; device?: string; sustained?: string } = {};
 
   beforeAll(async () => {
     srv = await startServer();
@@ -31,12 +31,16 @@ describe("accessibility of every page (axe-core)", () => {
         fallbackReason: "the WebGPU adapter (google swiftshader) lacks shader-f16, which llama.cpp's WebGPU backend requires: every layer ran on the CPU (wasm)",
       },
     };
-    for (const s of [browserRun, makeServerRun({ 1: 0.5, 8: 0.2 }, { deviceClass: "laptop" })]) {
+    const sustained = makeSustainedRun({ peak: 40, steady: 22.6, throttleAtS: 24, deviceModel: "A11y Phone" });
+    ids.sustained = sustained.submissionId;
+    for (const s of [browserRun, makeServerRun({ 1: 0.5, 8: 0.2 }, { deviceClass: "laptop" }), sustained]) {
       const r = await fetch(`${srv.url}/api/v1/submissions`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(s) });
       expect(r.status).toBe(201);
       ids.run ??= (s as { submissionId: string }).submissionId;
     }
+    // All but the sustained run: the owner's private rows and run comparison are pages too.
     execFileSync(process.execPath, ["bin/tokenwatt.mjs", "publish", "--all"], { env: srv.env });
+    execFileSync(process.execPath, ["bin/tokenwatt.mjs", "publish", "--hide", "--submission", sustained.submissionId], { env: srv.env });
     ids.device = (await (await fetch(`${srv.url}/api/v1/results`)).json()).results[0].deviceId;
   }, 300_000);
   afterAll(async () => {
@@ -45,7 +49,22 @@ describe("accessibility of every page (axe-core)", () => {
   });
 
   it("finds no WCAG 2.1 A/AA violation on any page, desktop and phone", async () => {
-    const pages = ["/", "/leaderboard", "/leaderboard/browser", `/compare?devices=${ids.device}`, `/devices/${ids.device}`, `/runs/${ids.run}`, "/run", "/tco", "/agents", "/compare?devices=abc"];
+    const pages = [
+      "/",
+      "/leaderboard",
+      "/leaderboard?private=1&pp=pp512&tg=tg128&sustained=sustained@60s",
+      "/leaderboard/browser",
+      `/compare?devices=${ids.device}`,
+      `/compare?runs=${ids.run},${ids.sustained}`,
+      `/devices/${ids.device}`,
+      `/devices/${ids.device}?published=1`,
+      `/runs/${ids.run}`,
+      `/runs/${ids.sustained}`,
+      "/run",
+      "/tco",
+      "/agents",
+      "/compare?devices=abc",
+    ];
     const found: string[] = [];
     for (const width of [1280, 390]) {
       const page = await srv.ownerPage(browser);

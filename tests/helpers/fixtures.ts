@@ -130,3 +130,27 @@ export function makeServerRun(jAt: Record<number, number>, o: { backend?: "cuda"
   });
   return base;
 }
+
+/**
+ * A fixture with pp512, tg128 and a `sustained@60s` run (30 intervals of 2 s) that slows from
+ * `peak` to `steady` tokens/s at `throttleAtS`, warming from 45 °C; no energy figures.
+ */
+export function makeSustainedRun(o: { peak: number; steady: number; throttleAtS: number; deviceModel?: string }): SubmissionInput {
+  const s = makeSubmission({ workloads: 2, deviceModel: o.deviceModel });
+  for (const w of s.workloads) Object.assign(w, { power: [], energyPerToken: null, prefillEnergyPerToken: null, decodeEnergyPerToken: null, powerTrace: [] });
+  for (const w of s.workloads) w.samples = w.samples.map((x) => ({ ...x, energyJ: null }));
+  const rates = Array.from({ length: 30 }, (_, i) => (i * 2 < o.throttleAtS ? o.peak : o.steady));
+  s.workloads.push({
+    workloadId: "sustained@60s",
+    nPrompt: 0,
+    nGen: 256,
+    nDepth: 0,
+    nBatch: 1,
+    status: "ok",
+    error: null,
+    samples: rates.map((r) => ({ durationNs: 2e9, promptTokens: 0, genTokens: Math.round(r * 2), energyJ: null, firstTokenNs: null })),
+    thermalStart: { cpuC: 45, gpuC: null, batteryPct: 90, sources: ["sysfs", "battery"] },
+    sustained: { intervalS: 2, cpuC: rates.map((_, i) => 45 + i), gpuC: [], batteryPct: rates.map((_, i) => 90 - Math.floor(i / 10)) },
+  });
+  return s;
+}
