@@ -122,7 +122,7 @@ export function SustainedChart({ points, label, peak, steady }: { points: { s: n
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="s" type="number" unit=" s" domain={["dataMin", "dataMax"]} tickFormatter={(v) => Number(v).toFixed(0)} />
           <YAxis yAxisId="ts" width={70} unit=" t/s" domain={[0, "auto"]} tickFormatter={(v) => Number(v).toFixed(0)} />
-          {(hasPower || hasTemp) && <YAxis yAxisId="right" orientation="right" width={60} domain={["auto", "auto"]} tickFormatter={(v) => Number(v).toFixed(0)} />}
+          {(hasPower || hasTemp) && <YAxis yAxisId="right" orientation="right" width={60} domain={["auto", "auto"]} tickFormatter={(v) => Number(v).toFixed(Math.abs(Number(v)) < 20 ? 1 : 0)} />}
           <Tooltip labelFormatter={(v) => `${Number(v).toFixed(0)} s`} formatter={(v, name) => [Number(v).toFixed(1), name]} />
           <Legend />
           <Line yAxisId="ts" dataKey="tokensPerSec" name="tokens/s" stroke="#0b5cad" dot={false} isAnimationActive={false} />

@@ -27,8 +27,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   const sp = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => typeof v === "string" && v !== "")) as Record<string, string>;
   const parsed = leaderboardQuerySchema.safeParse(sp);
   const { db } = await serverContext();
-  const facets = await leaderboardFacets(db);
   const q = parsed.success ? parsed.data : leaderboardQuerySchema.parse({});
+  const facets = await leaderboardFacets(db, q.private === "1");
   const rows = await leaderboard(db, q);
   // The owner's dashboard may include the owner's unpublished runs; a public server never does.
   const owner = !isPublic();
@@ -88,7 +88,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <label className="filter">
           Prompt workload
           <select name="pp" defaultValue={q.pp}>
-            {[...new Set(["pp512", ...facets.workload.filter((w) => isLeaderboardWorkload(w, "pp"))])].map((w) => (
+            {[...new Set([q.pp, "pp512", ...facets.workload.filter((w) => isLeaderboardWorkload(w, "pp"))])].map((w) => (
               <option key={w}>{w}</option>
             ))}
           </select>
@@ -96,7 +96,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <label className="filter">
           Generation workload
           <select name="tg" defaultValue={q.tg}>
-            {[...new Set(["tg128", ...facets.workload.filter((w) => isLeaderboardWorkload(w, "tg"))])].map((w) => (
+            {[...new Set([q.tg, "tg128", ...facets.workload.filter((w) => isLeaderboardWorkload(w, "tg"))])].map((w) => (
               <option key={w}>{w}</option>
             ))}
           </select>
@@ -104,7 +104,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <label className="filter">
           Sustained workload
           <select name="sustained" defaultValue={q.sustained}>
-            {[...new Set(["sustained", ...facets.workload.filter((w) => parseWorkloadId(w)?.kind === "sustained")])].map((w) => (
+            {[...new Set([q.sustained, "sustained", ...facets.workload.filter((w) => parseWorkloadId(w)?.kind === "sustained")])].map((w) => (
               <option key={w}>{w}</option>
             ))}
           </select>

@@ -149,6 +149,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               <h2 id={`sweep-${base}`}>
                 Batch sweep: <code>{base}</code> with B parallel sequences
               </h2>
+              <div className="table-wrap" tabIndex={0}>
               <table>
                 <thead>
                   <tr>
@@ -178,6 +179,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                     })}
                 </tbody>
               </table>
+              </div>
               <BatchSweepChart
                 label={base}
                 points={ws
@@ -215,8 +217,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               <span data-testid="thermal-start">{thermalLine(w.thermalStart as ThermalStart | null)}</span>
             </p>
             {w.sustained != null && w.status === "ok" && <Sustained w={w} />}
+            <div className="table-wrap" tabIndex={0}>
             <table>
-              <caption>Raw samples</caption>
+              <caption>{w.sustained != null ? "Raw samples (one per interval)" : "Raw samples"}</caption>
               <thead>
                 <tr>
                   <th scope="col">#</th>
@@ -240,6 +243,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                 ))}
               </tbody>
             </table>
+            </div>
             {readings.length > 0 && (
               <p>
                 Power:{" "}

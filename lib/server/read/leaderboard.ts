@@ -190,9 +190,25 @@ export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<Leaderbo
   return rowsOf<LeaderboardRow>(result).map((r) => ({ ...r, lastRunAt: r.lastRunAt == null ? null : new Date(r.lastRunAt as string).toISOString() }));
 }
 
-/** Distinct values for the filter menus (from the published board only). */
-export async function leaderboardFacets(db: Db) {
-  const rows = rowsOf<{ facet: string; value: string }>(await db.execute(sql`select facet, value from leaderboard_facets order by facet, value`));
+/** Distinct values for the filter menus: the published board's, or (`owner`, the owner's dashboard) the owner's rows too. */
+export async function leaderboardFacets(db: Db, owner = false) {
+  const query =
+    owner && !isPublic()
+      ? sql`select distinct facet, value from (
+          select 'model' as facet, model_name as value from owner_rows
+          union all select 'family', model_family from owner_rows
+          union all select 'quant', quantization from owner_rows
+          union all select 'deviceClass', device_class from owner_rows
+          union all select 'vendor', device_vendor from owner_rows
+          union all select 'backend', backend from owner_rows
+          union all select 'engine', engine_name from owner_rows
+          union all select 'engineVersion', engine_version from owner_rows
+          union all select 'energyScope', decode_energy_scope from owner_rows
+          union all select distinct 'workload', workload_id from owner_cells
+          union all select facet, value from leaderboard_facets
+        ) f where value is not null order by facet, value`
+      : sql`select facet, value from leaderboard_facets order by facet, value`;
+  const rows = rowsOf<{ facet: string; value: string }>(await db.execute(query));
   const of = (k: string) => rows.filter((r) => r.facet === k).map((r) => r.value);
   return {
     model: of("model"),
