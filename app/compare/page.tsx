@@ -156,8 +156,12 @@ function CompareCharts({ view, empty }: { view: ReturnType<typeof chartData>; em
               <GroupedBars data={byWorkload(val((c) => c.ttftMs), ["ttft"])} series={names} unit=" ms" label="Time to first token in milliseconds, one bar per device" />
             </>
           )}
-          <h2>Generation against context depth</h2>
-          <GroupedBars data={byWorkload(val((c) => c.medianTs), ["tg128", "tg128@d4096"])} series={names} unit=" t/s" label="tg128 at depth 0 and 4096, one bar per device" />
+          {cells.some((c) => c.workloadId === "tg128@d4096") && (
+            <>
+              <h2>Generation against context depth</h2>
+              <GroupedBars data={byWorkload(val((c) => c.medianTs), ["tg128", "tg128@d4096"])} series={names} unit=" t/s" label="tg128 at depth 0 and 4096, one bar per device" />
+            </>
+          )}
           <h2>Energy per token (J, median{chartScope ? `; ${chartScope} scope, ${chartTier}` : ""})</h2>
           {otherScopes > 0 && <p className="hint">{otherScopes} result(s) measured in another scope are in the table below, not in this chart.</p>}
           <GroupedBars
