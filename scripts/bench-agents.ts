@@ -129,24 +129,27 @@ async function main() {
       agents.push(agent);
     }
     const runs = agents.map((a) => a.run().catch((e) => logs.push(`agent crashed: ${(e as Error).message}`)));
-    // Registered = its pg-boss queue exists (the server creates it before answering the registration).
-    const registered = async () => rowsOf<{ n: number }>(await h.db.execute(sql`select count(*)::int as n from agents a join pgboss.queue q on q.name = a.queue`))[0]!.n;
+    const registered = async () => rowsOf<{ n: number }>(await h.db.execute(sql`select count(*)::int as n from agents`))[0]!.n;
     while ((await registered()) < N) await new Promise((r) => setTimeout(r, 500));
     const registerS = (Date.now() - t0) / 1000;
-    console.log(`registered ${N} agents (one pg-boss queue each) in ${registerS.toFixed(1)} s`);
+    console.log(`registered ${N} agents in ${registerS.toFixed(1)} s (${(N / registerS).toFixed(0)}/s)`);
 
     // Queue waves for the bounded time.
     const start = Date.now();
     let waves = 0;
+    const enqueueMs: { target: string; jobs: number; ms: number }[] = [];
     const targets = [{ kind: "all" }, { kind: "class", deviceClass: "laptop" }, { kind: "all" }, { kind: "class", deviceClass: "phone" }];
     while (Date.now() - start < SECONDS * 1000) {
       const target = targets[waves % targets.length];
+      const e0 = performance.now();
       const r = await fetch(`${apiUrl}/api/v1/agents/jobs`, {
         method: "POST",
         headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
         body: JSON.stringify({ target, request: { model: "null.gguf", workloads: ["pp16", "tg8"], repetitions: 1 } }),
       });
       if (r.status !== 201) throw new Error(`enqueue failed: ${r.status} ${await r.text()}`);
+      const body = (await r.json()) as { jobs: unknown[] };
+      enqueueMs.push({ target: target!.kind === "all" ? "all" : `class ${(target as { deviceClass: string }).deviceClass}`, jobs: body.jobs.length, ms: performance.now() - e0 });
       waves++;
       await new Promise((r) => setTimeout(r, Math.max(0, start + waves * WAVE_S * 1000 - Date.now())));
     }
@@ -171,8 +174,6 @@ async function main() {
              (select count(*) from agent_jobs j where j.state = 'completed' and not exists (select 1 from submissions s where s.id = j.submission_id))::int as missing,
              (select count(*) from agent_jobs j join agents a on a.id = j.agent_id join submissions s on s.id = j.submission_id join devices d on d.id = s.device_id
                 where d.fingerprint <> a.device_fingerprint)::int as foreign_device`);
-    const [boss] = await q1<{ completed: number }>(sql`
-      select (select count(*) from pgboss.job where state = 'completed')::int + (select count(*) from pgboss.archive where state = 'completed')::int as completed`);
     const lat = await q1<{ s: number; queued: Date; finished: Date }>(sql`
       select extract(epoch from finished_at - queued_at)::float8 as s, queued_at as queued, finished_at as finished from agent_jobs where state = 'completed'`);
     const latencies = lat.map((r) => Number(r.s));
@@ -193,14 +194,15 @@ async function main() {
       `throughput: ${completed} jobs completed in ${windowS.toFixed(1)} s (first queued -> last result) = ${(completed / windowS).toFixed(1)} jobs/s`,
       `queue-to-result latency: p50 ${pct(latencies, 50).toFixed(2)} s, p95 ${pct(latencies, 95).toFixed(2)} s, max ${Math.max(...latencies).toFixed(2)} s (poll interval ${POLL_S} s)`,
       `results: ${sub!.total} submissions stored, ${sub!.linked} linked to jobs (${sub!.distinct_jobs} distinct); completed jobs without a stored submission: ${sub!.missing}; submissions for another agent's device: ${sub!.foreign_device}`,
-      `pg-boss: ${boss!.completed} jobs completed; agents saw ${agentCompleted} completions, ${agentTwice} jobs with more than one outcome`,
+      `enqueue (one request, one job per matching agent): ${enqueueMs.map((e) => `${e.target} ${e.jobs} jobs in ${(e.ms / 1000).toFixed(2)} s`).join("; ")}`,
+      `agents saw ${agentCompleted} completions, ${agentTwice} jobs with more than one outcome`,
       `lost (queued but not completed): ${lost}; duplicated (submissions beyond one per job): ${duplicated}`,
       `HTTP requests served: ${requests} (${(requests / ((Date.now() - t0) / 1000)).toFixed(0)}/s over the whole run)`,
     ];
     console.log(report.join("\n"));
     const errors = logs.filter((l) => /crashed|refused|failed/.test(l));
     if (errors.length) console.log(`agent log lines with errors (${errors.length}), first 5:\n${errors.slice(0, 5).join("\n")}`);
-    if (lost || duplicated || sub!.missing || sub!.foreign_device || agentTwice || boss!.completed !== completed) process.exitCode = 1;
+    if (lost || duplicated || sub!.missing || sub!.foreign_device || agentTwice || agentCompleted !== completed) process.exitCode = 1;
   } finally {
     agents.forEach((a) => a.stop("cleanup"));
     if (server && server.exitCode === null) server.kill("SIGKILL");

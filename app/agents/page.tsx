@@ -18,7 +18,7 @@ export default async function AgentsPage() {
   // The fleet (host names, hardware, model paths, failures) is the owner's: a public server does
   // not show it; jobs are queued there through the API with an admin token.
   if (isPublic()) notFound();
-  // No pg-boss here: the page reads tables only (serverDeps starts the queue on first use, not now).
+  // The page reads tables only (serverDeps opens the job connection on first use, not now).
   const { db, agentTimeoutS } = await serverDeps();
   const [agents, totals, batches, failures, classes] = await Promise.all([
     listAgents(db, agentTimeoutS),

@@ -27,7 +27,7 @@ export async function serverContext() {
   return { db: handle.db, handle, limiter: g.__tokenwattLimiter };
 }
 
-/** The route table's dependencies in this process: pg-boss starts with the first request that needs it. */
+/** The route table's dependencies in this process: the job connection opens with the first request that needs it. */
 export async function serverDeps(): Promise<ServerDeps> {
   const { db, handle, limiter } = await serverContext();
   return { db, dbKind: handle.kind, limiter, parseBudget: parseBudget(), queue: () => getJobQueue(Promise.resolve(handle)), agentTimeoutS: serverEnv().TOKENWATT_AGENT_TIMEOUT_S };

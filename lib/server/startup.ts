@@ -23,7 +23,7 @@ export async function startServerServices(): Promise<void> {
   console.log(`[tokenwatt] database: ${h.kind} (${h.location})`);
   ensureOwnerCredential(serverDataDir());
   announceServer(env.PORT);
-  // Agents: pg-boss starts with the first agent request; the reaper fails jobs of silent agents.
+  // Agents: the job connection opens with the first agent request; the reaper fails jobs of silent agents.
   startAgentReaper(env.TOKENWATT_AGENT_TIMEOUT_S);
 }
 

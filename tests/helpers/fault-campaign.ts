@@ -130,7 +130,7 @@ async function campaign(o: CampaignOptions, pg: PrivatePostgres): Promise<Campai
   );
   const agentRuns = agents.map((a) => a.run());
   if (nAgents) {
-    while ((await q<{ n: number }>(sql`select count(*)::int as n from agents a join pgboss.queue q on q.name = a.queue`))[0]!.n < nAgents) await sleep(200);
+    while ((await q<{ n: number }>(sql`select count(*)::int as n from agents`))[0]!.n < nAgents) await sleep(200);
   }
   const enqueue = async () => {
     for (;;) {

@@ -50,7 +50,7 @@ describe.each(DB_KINDS)("agent over HTTP on %s", (kind) => {
 
   beforeAll(async () => {
     db = await openTestDb(kind);
-    q = await openJobQueue(db, { supervise: false });
+    q = await openJobQueue(db);
     api = await startTestApiServer(db.db, q);
   });
   afterAll(async () => {
@@ -111,9 +111,9 @@ describe.each(DB_KINDS)("agent over HTTP on %s", (kind) => {
     const [after] = await db.db.select().from(agents).where(eq(agents.id, a.id));
     expect(after!.status).toBe("stopped");
     expect(after!.lastSeenAt.getTime()).toBeGreaterThan(a.lastSeenAt.getTime());
-    // exactly one pg-boss job, completed
-    const boss = rowsOf<{ state: string }>(await db.db.execute(sql`select state from pgboss.job where id = ${jobId}`));
-    expect(boss.map((r) => r.state)).toEqual(["completed"]);
+    // exactly one job, completed
+    const rows = rowsOf<{ state: string }>(await db.db.execute(sql`select state from agent_jobs where id = ${jobId}`));
+    expect(rows.map((r) => r.state)).toEqual(["completed"]);
   });
 
   it("a stop during a measurement abandons the job and tells the server", async () => {

@@ -1,6 +1,7 @@
 /**
- * Agent jobs on pg-boss, on both databases: fan-out, at most once per agent, only one's own jobs,
- * complete/fail rules, lost agents, and the agent scope of ingest.
+ * Agent jobs (the agent_jobs table, claimed with SKIP LOCKED), on both databases: fan-out, at most
+ * once per agent, only one's own jobs, complete/fail rules, lost agents, one reaper at a time, and
+ * the agent scope of ingest.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
@@ -34,7 +35,7 @@ describe.each(DB_KINDS)("agent jobs on %s", (kind) => {
 
   beforeAll(async () => {
     db = await openTestDb(kind);
-    q = await openJobQueue(db, { supervise: false });
+    q = await openJobQueue(db);
     for (const [i, cls] of (["laptop", "laptop", "phone"] as const).entries()) {
       const token = await createToken(db.db, `agent-${i}`, "agent");
       const auth = await authenticate(db.db, `Bearer ${token}`);
@@ -56,14 +57,13 @@ describe.each(DB_KINDS)("agent jobs on %s", (kind) => {
     return s.submission.submissionId;
   };
 
-  it("registers once per token: a restart keeps the agent and its queue", async () => {
+  it("registers once per token: a restart keeps the agent", async () => {
     const again = await registerAgent(q, fleet[0]!.agent.tokenId, { name: "a0", version: "test2", device: deviceOf("Agent Device 0"), currentJobId: null });
     expect(again.agent).toEqual(fleet[0]!.agent);
     expect(again.orphanJobId).toBeNull();
     const rows = await db.db.select().from(agents);
     expect(rows).toHaveLength(3);
     expect(rows.find((r) => r.id === fleet[0]!.agent.id)!.version).toBe("test2");
-    expect(new Set(rows.map((r) => r.queue)).size).toBe(3);
   });
 
   it("fans a class out to one job per agent; each agent pulls its own job exactly once", async () => {
@@ -93,15 +93,13 @@ describe.each(DB_KINDS)("agent jobs on %s", (kind) => {
     // a retried completion (lost acknowledgement) is a duplicate, not a second result
     expect(await completeJob(q, fleet[0]!.agent, got[0]!.id, sub)).toEqual({ status: "duplicate" });
 
-    const boss = await q.boss.getJobById(fleet[0]!.agent.queue, got[0]!.id);
-    expect(boss?.state).toBe("completed");
     const [row] = await db.db.select().from(agentJobs).where(eq(agentJobs.id, got[0]!.id));
     expect(row).toMatchObject({ state: "completed", submissionId: sub });
     // the same submission cannot complete a second job
     const j1 = await claimNextJob(q, fleet[1]!.agent);
     await expect(completeJob(q, fleet[1]!.agent, j1!.id, sub)).rejects.toBeInstanceOf(AgentJobError);
     expect(await failJob(q, fleet[1]!.agent, j1!.id, "engine crashed", false)).toEqual({ state: "failed" });
-    expect((await q.boss.getJobById(fleet[1]!.agent.queue, j1!.id))?.state).toBe("failed");
+    expect((await db.db.select().from(agentJobs).where(eq(agentJobs.id, j1!.id)))[0]!.state).toBe("failed");
     await expect(completeJob(q, fleet[1]!.agent, j1!.id, await upload(1))).rejects.toMatchObject({ code: "not_running" });
   });
 
@@ -119,7 +117,7 @@ describe.each(DB_KINDS)("agent jobs on %s", (kind) => {
     await db.db.execute(sql`update agents set last_seen_at = now() - interval '120 seconds' where id = ${fleet[2]!.agent.id}`);
     const reaped = await reapJobs(q, 60);
     expect(reaped).toEqual([{ id: job!.id, agentId: fleet[2]!.agent.id, reason: expect.stringMatching(/agent lost/) }]);
-    expect((await q.boss.getJobById(fleet[2]!.agent.queue, job!.id))?.state).toBe("failed");
+    expect((await db.db.select().from(agentJobs).where(eq(agentJobs.id, job!.id)))[0]).toMatchObject({ state: "failed", error: expect.stringMatching(/agent lost/) });
     // the agent comes back: its heartbeat learns the job no longer runs; it is not handed out again
     expect(await recordHeartbeat(q, fleet[2]!.agent.id, "busy", job!.id, progress)).toEqual({ jobRunning: false });
     expect(await claimNextJob(q, fleet[2]!.agent)).toBeNull();
@@ -144,8 +142,38 @@ describe.each(DB_KINDS)("agent jobs on %s", (kind) => {
     expect(refusalStatus("no_agents")).toBe(404);
     const { batchId, jobs } = await enqueueJobs(q, { kind: "all" }, request);
     expect(jobs).toHaveLength(3);
-    const counts = rowsOf<{ n: number }>(await db.db.execute(sql`select count(*)::int as n from pgboss.job where state = 'created' and data->>'batchId' = ${batchId}`));
+    const counts = rowsOf<{ n: number }>(await db.db.execute(sql`select count(*)::int as n from agent_jobs where state = 'queued' and batch_id = ${batchId}`));
     expect(counts[0]!.n).toBe(3);
+    expect(rowsOf<{ job_count: number }>(await db.db.execute(sql`select job_count from agent_batches where id = ${batchId}`))[0]!.job_count).toBe(3);
+    // A revoked agent token is left out (it could never claim its job).
+    await db.db.execute(sql`update runner_tokens set revoked_at = now() where id = ${fleet[2]!.agent.tokenId}`);
+    expect((await enqueueJobs(q, { kind: "all" }, request)).jobs.map((j) => j.agentId).sort()).toEqual([fleet[0]!.agent.id, fleet[1]!.agent.id].sort());
+    await db.db.execute(sql`update runner_tokens set revoked_at = null where id = ${fleet[2]!.agent.tokenId}`);
+  });
+
+  it("the reaper runs in one process at a time: while one holds its lock, another returns at once", async () => {
+    if (kind === "pglite") {
+      // One connection in process: the lock is taken and released by each call.
+      expect(await reapJobs(q, 60)).toEqual([]);
+      return;
+    }
+    const other = await openJobQueue(db);
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      // Process A holds the reaper's lock (as a reap in progress does).
+      const a = other.tx(async (exec) => {
+        await exec.executeSql(`select pg_advisory_xact_lock(7152, 1)`);
+        await held;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await reapJobs(q, 60)).toBeNull();
+      release();
+      await a;
+      expect(await reapJobs(q, 60)).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 
   it("ingest refuses an agent token's submission for another device (403), and before registration", async () => {

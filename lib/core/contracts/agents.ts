@@ -47,7 +47,7 @@ export const jobRequestSchema = z
     repetitions: z.int().min(1).max(100).default(3),
     /** Null: all cores of the device. */
     threads: z.int().min(1).max(4096).nullable().default(null),
-    /** The job fails when it runs longer than this (the agent may be hung); pg-boss expires it a little later. */
+    /** The job fails when it runs longer than this (the agent may be hung): the reaper fails it. */
     timeoutS: z.int().min(10).max(12 * 3600).default(3600),
   })
   .strict();

@@ -21,7 +21,7 @@ export interface DbHandle {
   /** Where the data lives: a directory for PGlite, the URL without password for Postgres. */
   location: string;
   close(): Promise<void>;
-  /** The PGlite instance (embedded database only): pg-boss runs its SQL through it. */
+  /** The PGlite instance (embedded database only): the job connection runs its SQL through it. */
   pglite?: PGlite;
   /** The connection URL (Postgres only). */
   url?: string;

@@ -279,7 +279,7 @@ export const pairingCodes = pgTable("pairing_codes", {
  * Fleet agents (`tokenwatt agent`): one row per agent token. An agent token is bound to the agent
  * it registered (token_id unique) and so to one device (fingerprint, as lib/server/store/ingest.ts computes
  * it): ingest refuses that token's submissions for any other device. `queue` is the agent's own
- * pg-boss queue: the agent pulls only from it, so it sees only its own jobs.
+ * (historical) name of its pg-boss queue, unused since jobs are claimed from agent_jobs by agent id.
  */
 export const agents = pgTable("agents", {
   id: serial("id").primaryKey(),
@@ -293,7 +293,7 @@ export const agents = pgTable("agents", {
   /** The device as the agent probed it at registration (lib/core/contracts Device). */
   device: jsonb("device").notNull(),
   version: text("version").notNull(),
-  /** The agent's pg-boss queue. */
+  /** The agent's former pg-boss queue name (jobs moved to agent_jobs, claimed by agent id). */
   queue: text("queue")
     .notNull()
     .generatedAlwaysAs(sql`'tw-agent-' || "id"::text`),
@@ -318,8 +318,8 @@ export const agentBatches = pgTable("agent_batches", {
 });
 
 /**
- * Job metadata beside pg-boss's own job row (same id): written in the same transaction as the
- * pg-boss operation, kept after pg-boss archives its rows, and indexed for the dashboard.
+ * The agents' jobs, queue and record at once: an agent claims its own queued jobs (SKIP LOCKED,
+ * lib/server/fleet/jobs.ts); kept after they end, and indexed for the dashboard.
  * `state`: queued | running | completed | failed | abandoned.
  */
 export const agentJobs = pgTable(

@@ -13,39 +13,16 @@ import { agents } from "../db/schema";
 export interface AgentIdentity {
   id: number;
   tokenId: number;
-  queue: string;
   deviceFingerprint: string;
 }
 
 /** The agent an agent token registered, or null before its first registration. */
 export async function agentForToken(db: Db, tokenId: number): Promise<AgentIdentity | null> {
   const [row] = await db
-    .select({ id: agents.id, tokenId: agents.tokenId, queue: agents.queue, deviceFingerprint: agents.deviceFingerprint })
+    .select({ id: agents.id, tokenId: agents.tokenId, deviceFingerprint: agents.deviceFingerprint })
     .from(agents)
     .where(eq(agents.tokenId, tokenId));
   return row ?? null;
-}
-
-/**
- * Creating queues concurrently deadlocks in pg-boss 10 (each adds a partition and foreign keys to
- * the same tables): one at a time in this process, and a retry when another process collides.
- */
-let queueChain: Promise<unknown> = Promise.resolve();
-async function ensureQueue(q: JobQueue, name: string): Promise<void> {
-  const run = async () => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        // retryLimit 0: a failed job is not re-run by pg-boss; the server decides (lib/server/fleet/jobs.ts).
-        return await q.boss.createQueue(name, { name, retryLimit: 0 });
-      } catch (e) {
-        if ((e as { code?: string }).code !== "40P01" || attempt >= 5) throw e;
-        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt * Math.random()));
-      }
-    }
-  };
-  const p = queueChain.then(run, run);
-  queueChain = p.catch(() => {});
-  return p;
 }
 
 export interface RegisterInput {
@@ -69,12 +46,11 @@ export async function registerAgent(q: JobQueue, tokenId: number, input: Registe
      on conflict (token_id) do update set name = excluded.name, device_fingerprint = excluded.device_fingerprint,
        device_class = excluded.device_class, device = excluded.device, version = excluded.version,
        status = 'idle', last_seen_at = now()
-     returning id, queue, current_job_id, device_fingerprint`,
+     returning id, current_job_id, device_fingerprint`,
     [tokenId, input.name, fp, input.device.deviceClass, JSON.stringify(input.device), input.version],
   );
-  const row = r.rows[0] as { id: number; queue: string; current_job_id: string | null; device_fingerprint: string };
-  await ensureQueue(q, row.queue);
-  const agent: AgentIdentity = { id: row.id, tokenId, queue: row.queue, deviceFingerprint: row.device_fingerprint };
+  const row = r.rows[0] as { id: number; current_job_id: string | null; device_fingerprint: string };
+  const agent: AgentIdentity = { id: row.id, tokenId, deviceFingerprint: row.device_fingerprint };
   const orphanJobId = row.current_job_id && row.current_job_id !== input.currentJobId ? row.current_job_id : null;
   return { agent, orphanJobId };
 }

@@ -1,31 +1,27 @@
 /**
- * The agents' job queue: pg-boss 10 on the same database as everything else. The server owns it;
- * agents never connect to Postgres, they ask the server over HTTP.
- *
- * pg-boss runs through a `db` adapter rather than its own pool so that its operations can join our
- * transactions (fetch + metadata, send + metadata are atomic):
- * - PostgreSQL: a node-postgres (`pg`) pool, the driver pg-boss is written and tested against.
+ * The connection the agents' jobs run on (lib/server/fleet/jobs.ts): positional-parameter SQL and
+ * transactions on the same database as everything else. The server owns it; agents never connect
+ * to Postgres, they ask the server over HTTP.
+ * - PostgreSQL: a node-postgres (`pg`) pool of its own, so that job transactions never wait for
+ *   the pages' connections.
  * - Embedded PGlite: the PGlite instance itself, in process (no socket: pglite-socket multiplexes
  *   every client into PGlite's one session, so a transaction held over the socket would take in
  *   the server's own statements).
- *
- * pg-boss 10 is the last major version for Node 20 (11+ need Node 22); it keeps one partition
- * of its job table per queue. See docs/scale.md for what that means at fleet scale.
+ * Until this version pg-boss 10 carried the jobs with one queue per agent (one partition of its
+ * job table each): docs/scale.md says why the jobs table replaced it.
  */
-import PgBoss from "pg-boss";
 import type { DbHandle } from "../db/client";
 
-/** pg-boss's executor interface: positional `$n` parameters; no parameters may mean several statements. */
+/** Positional `$n` parameters; no parameters may mean several statements. */
 export interface SqlExecutor {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg-boss declares its rows as any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of any query
   executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
 }
 
 export interface JobQueue {
-  boss: PgBoss;
   /** Statements outside a transaction. */
   exec: SqlExecutor;
-  /** Runs `fn` in one transaction; pg-boss calls given `{ db: exec }` take part in it. */
+  /** Runs `fn` in one transaction. */
   tx<T>(fn: (exec: SqlExecutor) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -33,16 +29,14 @@ export interface JobQueue {
 export interface JobQueueOptions {
   /** node-postgres pool size (PostgreSQL only). */
   maxConnections?: number;
-  /** pg-boss maintenance (expiry of jobs past expireInSeconds, archiving); off in short tests. */
-  supervise?: boolean;
 }
 
 const nulls = (values: unknown[]) => values.map((v) => (v === undefined ? null : v));
 
 type PgliteLike = {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg-boss declares its rows as any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of any query
   query(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg-boss declares its rows as any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of any query
   exec(text: string): Promise<{ rows: any[] }[]>;
 };
 
@@ -95,24 +89,7 @@ export async function openJobQueue(h: DbHandle, opts: JobQueueOptions = {}): Pro
     };
     end = () => pool.end();
   }
-  const boss = new PgBoss({
-    db: exec,
-    // No cron schedules: jobs are queued by people (dashboard, API).
-    schedule: false,
-    supervise: opts.supervise ?? true,
-    maintenanceIntervalSeconds: 60,
-  });
-  boss.on("error", (e) => console.error("[tokenwatt] pg-boss:", e.message));
-  await boss.start();
-  return {
-    boss,
-    exec,
-    tx,
-    close: async () => {
-      await boss.stop({ graceful: false, close: false });
-      await end();
-    },
-  };
+  return { exec, tx, close: end };
 }
 
 const globalForQueue = globalThis as unknown as { __tokenwattJobQueue?: Promise<JobQueue> };

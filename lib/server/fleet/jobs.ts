@@ -1,17 +1,21 @@
 /**
- * Agent jobs: pg-boss carries them (one queue per agent, so an agent pulls only its own jobs), and
- * `agent_jobs` keeps their metadata for the dashboard. Every state change runs the pg-boss
- * operation and the metadata update in one transaction.
+ * Agent jobs: `agent_jobs` is the queue and the record at once. Each job names its agent; an agent
+ * claims its own next job with one statement (FOR UPDATE SKIP LOCKED, the way pg-boss and
+ * Graphile Worker fetch), so a fleet of 10,000 agents needs 10,000 rows, not 10,000 queues: pg-boss
+ * 10 kept one table partition per queue, and creating 4,000 of them took minutes and exhausted the
+ * lock table (see docs/scale.md).
  *
  * Rules:
  * - A batch (one suite queued for one agent, a device class or all agents) fans out to one job per
- *   matching agent; unique (batch, agent) and pg-boss's fetch (SKIP LOCKED, state -> active) make
- *   each job run at most once. pg-boss never retries (retryLimit 0).
+ *   matching agent in one INSERT ... SELECT; unique (batch, agent) and the claim (a row lock, state
+ *   queued -> running in the same statement) make each job run at most once. Nothing is retried.
  * - An agent runs one job at a time; a job completes with exactly one submission, uploaded by
- *   that agent's token (submission_id is unique, so no submission completes two jobs).
+ *   that agent's token (submission_id is unique, so no submission completes two jobs). An agent
+ *   asking again while its job runs (the reply was lost) gets the same job back.
  * - A running job whose agent is silent for longer than the agent timeout, or that runs past its
  *   own timeoutS, is marked failed (not re-queued: a job measures one device, and another
- *   device's numbers would not answer it). pg-boss's own expiry (timeoutS + 5 min) is a backstop.
+ *   device's numbers would not answer it); so is a queued job nobody claimed in 14 days. The reaper
+ *   runs in one server process at a time (an advisory lock).
  */
 import { randomUUID } from "node:crypto";
 import type { AgentJob, JobRequest, JobTarget } from "../../core/contracts/agents";
@@ -31,101 +35,77 @@ export class AgentJobError extends Error {
   }
 }
 
-/** Seconds past a job's own timeout after which pg-boss expires it, should the reaper not run. */
-const BOSS_EXPIRY_MARGIN_S = 300;
-/** Queued jobs not picked up within this many days are failed (pg-boss archives them too). */
+/** Queued jobs not picked up within this many days are failed. */
 const QUEUED_MAX_DAYS = 14;
+/** The advisory lock (class, key) the reaper holds while it runs: one process at a time. */
+const REAPER_LOCK: [number, number] = [7152, 1];
 
 export interface EnqueueResult {
   batchId: string;
   jobs: { id: string; agentId: number }[];
 }
 
-/** Queues `request` for every agent `target` matches: one job each, in one transaction. */
+/** Queues `request` for every agent `target` matches: one job each, in one statement. */
 export async function enqueueJobs(q: JobQueue, target: JobTarget, request: JobRequest): Promise<EnqueueResult> {
   return q.tx(async (exec) => {
     const where =
-      target.kind === "agent" ? ["a.id = $1", [target.agentId]] : target.kind === "class" ? ["a.device_class = $1", [target.deviceClass]] : ["true", []];
-    // Only agents whose queue exists (one still registering is left out) and whose token is not
-    // revoked (it could never pull the job).
-    const found = (
+      target.kind === "agent" ? ["a.id = $3", [target.agentId]] : target.kind === "class" ? ["a.device_class = $3", [target.deviceClass]] : ["true", []];
+    const batchId = randomUUID();
+    // Agents whose token is not revoked (a revoked one could never claim the job). The batch row
+    // first (the jobs reference it), its count set from the jobs in the same transaction.
+    await exec.executeSql(`insert into agent_batches (id, target, request, job_count) values ($1, $2::jsonb, $3::jsonb, 0)`, [batchId, JSON.stringify(target), JSON.stringify(request)]);
+    const rows = (
       await exec.executeSql(
-        `select a.id, a.queue from agents a join pgboss.queue q on q.name = a.queue join runner_tokens t on t.id = a.token_id
-         where t.revoked_at is null and ${where[0]} order by a.id`,
-        where[1] as unknown[],
+        `insert into agent_jobs (id, batch_id, agent_id, request, state)
+         select gen_random_uuid(), $1, a.id, $2::jsonb, 'queued'
+         from agents a join runner_tokens t on t.id = a.token_id
+         where t.revoked_at is null and ${where[0]}
+         order by a.id
+         returning id, agent_id`,
+        [batchId, JSON.stringify(request), ...(where[1] as unknown[])],
       )
-    ).rows as {
-      id: number;
-      queue: string;
-    }[];
-    if (found.length === 0) {
+    ).rows as { id: string; agent_id: number }[];
+    if (rows.length === 0) {
       throw new AgentJobError("no_agents", target.kind === "agent" ? `no agent ${target.agentId}` : "no registered agent matches the target");
     }
-    const batchId = randomUUID();
-    const jobs = found.map((a) => ({ id: randomUUID(), agentId: a.id, queue: a.queue }));
-    await exec.executeSql(`insert into agent_batches (id, target, request, job_count) values ($1, $2::jsonb, $3::jsonb, $4)`, [
-      batchId,
-      JSON.stringify(target),
-      JSON.stringify(request),
-      jobs.length,
-    ]);
-    await exec.executeSql(
-      `insert into agent_jobs (id, batch_id, agent_id, request, state)
-       select id, $1, agent_id, $2::jsonb, 'queued' from unnest($3::uuid[], $4::int[]) as t(id, agent_id)`,
-      [batchId, JSON.stringify(request), jobs.map((j) => j.id), jobs.map((j) => j.agentId)],
-    );
-    await q.boss.insert(
-      jobs.map((j) => ({
-        id: j.id,
-        name: j.queue,
-        data: { batchId, request },
-        retryLimit: 0,
-        expireInSeconds: request.timeoutS + BOSS_EXPIRY_MARGIN_S,
-      })),
-      { db: exec },
-    );
-    // pg-boss's insert silently skips a job whose queue is missing: never leave metadata without its job.
-    const inserted = (await exec.executeSql(`select count(*)::int as n from pgboss.job where id = any($1::uuid[])`, [jobs.map((j) => j.id)])).rows[0] as { n: number };
-    if (inserted.n !== jobs.length) throw new Error(`pg-boss stored ${inserted.n} of ${jobs.length} jobs; nothing was queued`);
-    return { batchId, jobs: jobs.map(({ id, agentId }) => ({ id, agentId })) };
+    await exec.executeSql(`update agent_batches set job_count = $2 where id = $1`, [batchId, rows.length]);
+    return { batchId, jobs: rows.map((r) => ({ id: r.id, agentId: Number(r.agent_id) })) };
   });
 }
 
-async function failInBoss(q: JobQueue, exec: SqlExecutor, rows: { id: string; queue: string }[], reason: string) {
-  for (const r of rows) await q.boss.fail(r.queue, r.id, { reason }, { db: exec });
-}
+type JobRow = { id: string; batch_id: string; request: JobRequest | string };
+const toJob = (r: JobRow): AgentJob => ({ id: r.id, batchId: r.batch_id, request: typeof r.request === "string" ? (JSON.parse(r.request) as JobRequest) : r.request });
 
 /**
- * The agent's next job, or null. Fetching marks it active in pg-boss (exactly once, SKIP LOCKED)
- * and running here, in one transaction. (A job an agent dropped without saying so is abandoned
- * when it registers again, or failed by reapJobs when it falls silent.)
+ * The agent's next job, or null: the job it already runs (handed out in a reply it never got), else
+ * its oldest queued job, claimed (queued -> running) with a row lock that a concurrent claim skips.
+ * (A job an agent dropped without saying so is abandoned when it registers again, or failed by
+ * reapJobs when it falls silent.)
  */
 export async function claimNextJob(q: JobQueue, agent: AgentIdentity): Promise<AgentJob | null> {
-  // An agent polls only when it holds no job: a job still running for it was handed out in a
-  // reply the agent never got (lost, timed out). Hand the same job back instead of orphaning it.
   const held = await q.exec.executeSql(`select id, batch_id, request from agent_jobs where agent_id = $1 and state = 'running' order by started_at limit 1`, [agent.id]);
-  const h = held.rows[0] as { id: string; batch_id: string; request: JobRequest | string } | undefined;
-  if (h) return { id: h.id, batchId: h.batch_id, request: typeof h.request === "string" ? (JSON.parse(h.request) as JobRequest) : h.request };
-  // Most polls find nothing: one indexed read, no transaction, no pg-boss round trips.
+  if (held.rows[0]) return toJob(held.rows[0] as JobRow);
+  // Most polls find nothing: one indexed read, no transaction.
   const pending = await q.exec.executeSql(`select 1 from agent_jobs where agent_id = $1 and state = 'queued' limit 1`, [agent.id]);
   if (pending.rows.length === 0) return null;
   return q.tx(async (exec) => {
-    const [job] = await q.boss.fetch<{ batchId: string; request: JobRequest }>(agent.queue, { db: exec });
-    if (!job) return null;
+    // Claims of one agent one at a time (two polls at once, a retried request): the second sees the
+    // first's job running and gets it back instead of a second job.
+    await exec.executeSql(`select 1 from agents where id = $1 for update`, [agent.id]);
+    const again = await exec.executeSql(`select id, batch_id, request from agent_jobs where agent_id = $1 and state = 'running' order by started_at limit 1`, [agent.id]);
+    if (again.rows[0]) return toJob(again.rows[0] as JobRow);
     const r = await exec.executeSql(
-      `update agent_jobs set state = 'running', started_at = now(), progress = null
-       where id = $1 and agent_id = $2 and state = 'queued' returning id, batch_id, request`,
-      [job.id, agent.id],
+      `with next as (
+         select id from agent_jobs where agent_id = $1 and state = 'queued' order by queued_at, id limit 1 for update skip locked
+       )
+       update agent_jobs j set state = 'running', started_at = now(), progress = null from next where j.id = next.id
+       returning j.id, j.batch_id, j.request`,
+      [agent.id],
     );
-    const row = r.rows[0] as { id: string; batch_id: string; request: JobRequest | string } | undefined;
-    if (!row) {
-      // Cannot happen while both are written together; never hand out a job the dashboard cannot see.
-      await q.boss.fail(agent.queue, job.id, { reason: "no job metadata" }, { db: exec });
-      return null;
-    }
+    const row = r.rows[0] as JobRow | undefined;
+    if (!row) return null;
     await exec.executeSql(`update agents set current_job_id = $1, status = 'busy', last_seen_at = now() where id = $2`, [row.id, agent.id]);
-    const request = typeof row.request === "string" ? (JSON.parse(row.request) as JobRequest) : row.request;
-    return { id: row.id, batchId: row.batch_id, request };
+    return toJob(row);
   });
 }
 
@@ -156,7 +136,6 @@ export async function completeJob(q: JobQueue, agent: AgentIdentity, jobId: stri
     if (s.token_id !== agent.tokenId) throw new AgentJobError("not_your_submission", `submission ${submissionId} was not uploaded by this agent`);
     if (s.used_by) throw new AgentJobError("submission_used", `submission ${submissionId} already completed job ${s.used_by}`);
     await exec.executeSql(`update agent_jobs set state = 'completed', submission_id = $2, finished_at = now() where id = $1`, [jobId, submissionId]);
-    await q.boss.complete(agent.queue, jobId, { submissionId }, { db: exec });
     await exec.executeSql(`update agents set current_job_id = null, status = 'idle' where id = $1 and current_job_id = $2`, [agent.id, jobId]);
     return { status: "completed" as const };
   });
@@ -173,7 +152,6 @@ export async function failJob(q: JobQueue, agent: AgentIdentity, jobId: string, 
     if (j.state === "completed") throw new AgentJobError("already_completed", `job ${jobId} is already completed`);
     const state = abandoned ? "abandoned" : "failed";
     await exec.executeSql(`update agent_jobs set state = $2, error = $3, finished_at = now() where id = $1`, [jobId, state, reason]);
-    await failInBoss(q, exec, [{ id: jobId, queue: agent.queue }], reason);
     await exec.executeSql(`update agents set current_job_id = null, status = 'idle' where id = $1 and current_job_id = $2`, [agent.id, jobId]);
     return { state };
   });
@@ -181,15 +159,17 @@ export async function failJob(q: JobQueue, agent: AgentIdentity, jobId: string, 
 
 /**
  * Fails running jobs of agents silent for longer than `agentTimeoutS` or past their own timeoutS,
- * and queued jobs nobody picked up for QUEUED_MAX_DAYS. Safe to run from several processes at once
- * (row locks, SKIP LOCKED). Returns what it failed.
+ * and queued jobs nobody picked up for QUEUED_MAX_DAYS. One process at a time: the others find the
+ * advisory lock held and return at once (null). Returns what it failed.
  */
-export async function reapJobs(q: JobQueue, agentTimeoutS: number): Promise<{ id: string; agentId: number; reason: string }[]> {
+export async function reapJobs(q: JobQueue, agentTimeoutS: number): Promise<{ id: string; agentId: number; reason: string }[] | null> {
   return q.tx(async (exec) => {
+    const lock = (await exec.executeSql(`select pg_try_advisory_xact_lock($1, $2) as ok`, REAPER_LOCK)).rows[0] as { ok: boolean };
+    if (!lock.ok) return null;
     const rows = (
       await exec.executeSql(
         `with lost as (
-           select j.id, a.id as agent_id, a.queue,
+           select j.id, a.id as agent_id,
              case
                when j.state = 'queued' then 'not picked up within ${QUEUED_MAX_DAYS} days'
                when a.last_seen_at < now() - make_interval(secs => $1::int) then 'agent lost: no heartbeat for more than ' || $1::int::text || ' s'
@@ -203,11 +183,10 @@ export async function reapJobs(q: JobQueue, agentTimeoutS: number): Promise<{ id
          )
          update agent_jobs j set state = 'failed', error = lost.reason, finished_at = now()
          from lost where j.id = lost.id
-         returning j.id, lost.agent_id, lost.queue, lost.reason`,
+         returning j.id, lost.agent_id, lost.reason`,
         [agentTimeoutS],
       )
-    ).rows as { id: string; agent_id: number; queue: string; reason: string }[];
-    for (const r of rows) await failInBoss(q, exec, [r], r.reason);
+    ).rows as { id: string; agent_id: number; reason: string }[];
     if (rows.length) {
       await exec.executeSql(`update agents set current_job_id = null, status = case when status = 'busy' then 'idle' else status end where current_job_id = any($1::uuid[])`, [
         rows.map((r) => r.id),

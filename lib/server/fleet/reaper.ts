@@ -1,6 +1,7 @@
 /**
  * Fails the running jobs of agents that fell silent (and jobs past their timeout), every quarter
- * of the agent timeout, in each server process (reapJobs is safe to run concurrently).
+ * of the agent timeout. Every server process ticks; one reaps at a time (reapJobs takes an advisory
+ * lock, the others skip that tick).
  */
 import { sql } from "drizzle-orm";
 import { reapJobs } from "./jobs";
@@ -13,12 +14,11 @@ export function startAgentReaper(agentTimeoutS: number): () => void {
     if (running) return;
     running = true;
     try {
-      // A server without agents never starts pg-boss (on the embedded database its schema setup
-      // would hold the one PGlite connection for a moment).
+      // A server without agents never opens the job connection.
       const { db } = await serverContext();
       if (rowsOf(await db.execute(sql`select 1 from agents limit 1`)).length === 0) return;
       const queue = await (await serverDeps()).queue();
-      for (const r of await reapJobs(queue, agentTimeoutS)) console.warn(`[tokenwatt] job ${r.id} of agent ${r.agentId} failed: ${r.reason}`);
+      for (const r of (await reapJobs(queue, agentTimeoutS)) ?? []) console.warn(`[tokenwatt] job ${r.id} of agent ${r.agentId} failed: ${r.reason}`);
     } catch (e) {
       console.error("[tokenwatt] agent reaper:", (e as Error).message);
     } finally {

@@ -10,7 +10,7 @@ export interface ServerDeps {
   limiter: RateLimiter;
   /** What request bodies may cost to read and validate (none: unlimited, as in most tests). */
   parseBudget?: ParseBudget;
-  /** pg-boss, started on first use (a server without agents never starts it). */
+  /** The agents' job connection, opened on first use (a server without agents never opens it). */
   queue(): Promise<JobQueue>;
   /** Seconds without a heartbeat after which an agent is offline and its running job fails. */
   agentTimeoutS: number;

@@ -76,8 +76,7 @@ export function errorResponse(e: unknown): Response {
   if (e instanceof BodyError) return apiError(400, e.code, e.message, e.issues);
   if (e instanceof AgentJobError) return refuse(e.code, e.message);
   if (e instanceof TokenError) return refuse(e.code === "not_found" ? "unknown_name" : e.code, e.message);
-  // Queueing for many agents locks every agent's pg-boss partition in one transaction; with
-  // PostgreSQL's default lock table that runs out near a thousand agents (docs/scale.md).
+  // PostgreSQL's lock table full (a statement touching very many relations): answered, not a 500.
   if ((e as { code?: string } | null)?.code === "53200") return refuse("lock_table_full", undefined, { "retry-after": "60" });
   console.error("[tokenwatt] unhandled error in a request handler:", logLine(e));
   return apiError(500, "internal", "internal server error; the request was not applied");
