@@ -10,6 +10,8 @@
  * finished_at of the completed job) p50/p95, and lost or duplicated results.
  *
  *   npm run bench:agents -- [--agents 1000] [--seconds 60] [--wave 10] [--poll 5] [--heartbeat 10] [--drain 120]
+ *                           [--agent-timeout 60] [--max-in-flight 512]
+ *   10,000 agents on 2 cores: --agents 10000 --seconds 5 --poll 60 --heartbeat 120 --agent-timeout 600 --drain 900
  *
  * Everything shares this machine's cores with PostgreSQL: the figures are for this machine.
  */
@@ -39,12 +41,12 @@ function arg(name: string, def: number): number {
   return v;
 }
 
-/** Server mode: `bench-agents.ts --serve DATABASE_URL` prints its URL and serves until killed. */
-async function serve(url: string) {
+/** Server mode: `bench-agents.ts --serve DATABASE_URL AGENT_TIMEOUT_S` prints its URL and serves until killed. */
+async function serve(url: string, agentTimeoutS: number) {
   const h = await openDb({ databaseUrl: url, maxConnections: 10 });
   const queue = await openJobQueue(h, { maxConnections: 10 });
-  const api = await startTestApiServer(h.db, queue, 60);
-  const reaper = setInterval(() => void reapJobs(queue, 60).catch((e) => console.error("reaper:", e.message)), 15_000);
+  const api = await startTestApiServer(h.db, queue, agentTimeoutS);
+  const reaper = setInterval(() => void reapJobs(queue, agentTimeoutS).catch((e) => console.error("reaper:", e.message)), (agentTimeoutS / 4) * 1000);
   console.log(`LISTENING ${api.url}`);
   process.on("SIGTERM", async () => {
     clearInterval(reaper);
@@ -76,18 +78,38 @@ async function main() {
   const POLL_S = arg("poll", 5);
   const HEARTBEAT_S = arg("heartbeat", 10);
   const DRAIN_S = arg("drain", 120);
+  // The server fails a job whose agent is silent this long: keep it a few heartbeats long.
+  const AGENT_TIMEOUT_S = arg("agent-timeout", 60);
+  // All agents share this process's file descriptors (20,000 here): requests in flight are capped
+  // so that sockets, outbox and state files fit. A request waiting for a slot counts toward its timeout.
+  const MAX_IN_FLIGHT = arg("max-in-flight", 512);
+  const realFetch = globalThis.fetch;
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  globalThis.fetch = async (...a: Parameters<typeof fetch>) => {
+    while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => waiting.push(r));
+    inFlight++;
+    try {
+      const r = await realFetch(...a);
+      // The body is read by the caller: buffer it here so the socket returns to the pool with the slot.
+      return new Response(await r.arrayBuffer(), { status: r.status, statusText: r.statusText, headers: r.headers });
+    } finally {
+      inFlight--;
+      waiting.shift()?.();
+    }
+  };
   const { url, drop } = await createPostgresDatabase();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tw-bench-agents-"));
   const h = await openDb({ databaseUrl: url, maxConnections: 4 });
   let server: ReturnType<typeof spawn> | null = null;
   const agents: Agent[] = [];
   try {
-    console.log(`bench:agents: ${N} agents, ${SECONDS} s of queueing (a suite for all agents or one device class every ${WAVE_S} s), poll ${POLL_S} s, heartbeat ${HEARTBEAT_S} s; ${os.availableParallelism()} cores shared with PostgreSQL`);
+    console.log(`bench:agents: ${N} agents, ${SECONDS} s of queueing (a suite for all agents or one device class every ${WAVE_S} s), poll ${POLL_S} s, heartbeat ${HEARTBEAT_S} s, agent timeout ${AGENT_TIMEOUT_S} s, at most ${MAX_IN_FLIGHT} requests in flight; ${os.availableParallelism()} cores shared with PostgreSQL`);
     const tokens: string[] = [];
     for (let i = 0; i < N; i++) tokens.push(await createToken(h.db, `sim-agent-${i}`, "agent"));
     const admin = await createToken(h.db, "sim-admin", "admin");
 
-    server = spawn(path.join("node_modules", ".bin", "tsx"), [import.meta.filename, "--serve", url], { stdio: ["ignore", "pipe", "inherit"] });
+    server = spawn(path.join("node_modules", ".bin", "tsx"), [import.meta.filename, "--serve", url, String(AGENT_TIMEOUT_S)], { stdio: ["ignore", "pipe", "inherit"] });
     let serverOut = "";
     server.stdout!.on("data", (d) => (serverOut += d));
     const apiUrl = await new Promise<string>((resolve, reject) => {
@@ -196,7 +218,7 @@ async function main() {
       `results: ${sub!.total} submissions stored, ${sub!.linked} linked to jobs (${sub!.distinct_jobs} distinct); completed jobs without a stored submission: ${sub!.missing}; submissions for another agent's device: ${sub!.foreign_device}`,
       `enqueue (one request, one job per matching agent): ${enqueueMs.map((e) => `${e.target} ${e.jobs} jobs in ${(e.ms / 1000).toFixed(2)} s`).join("; ")}`,
       `agents saw ${agentCompleted} completions, ${agentTwice} jobs with more than one outcome`,
-      `lost (queued but not completed): ${lost}; duplicated (submissions beyond one per job): ${duplicated}`,
+      `lost (queued but not completed): ${lost}; submissions beyond one per completed job (duplicates, or uploads whose job failed before it completed): ${duplicated}`,
       `HTTP requests served: ${requests} (${(requests / ((Date.now() - t0) / 1000)).toFixed(0)}/s over the whole run)`,
     ];
     console.log(report.join("\n"));
@@ -212,5 +234,5 @@ async function main() {
   }
 }
 
-if (process.argv[2] === "--serve") await serve(process.argv[3]!);
+if (process.argv[2] === "--serve") await serve(process.argv[3]!, Number(process.argv[4]));
 else await main();
