@@ -11,6 +11,7 @@
  *
  *   npm run bench:agents -- [--agents 1000] [--seconds 60] [--wave 10] [--poll 5] [--heartbeat 10] [--drain 120]
  *                           [--agent-timeout 60] [--max-in-flight 512]
+ *   npm run bench:agents -- --enqueue-only [--agents 10000]   (enqueue timed on the database alone)
  *   10,000 agents on 2 cores: --agents 10000 --seconds 5 --poll 60 --heartbeat 120 --agent-timeout 600 --drain 900
  *
  * Everything shares this machine's cores with PostgreSQL: the figures are for this machine.
@@ -22,7 +23,8 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { parseSubmission, type Device } from "../lib/core/contracts/submission";
 import { openDb, rowsOf } from "../lib/server/db/client";
-import { reapJobs } from "../lib/server/fleet/jobs";
+import { enqueueJobs, reapJobs } from "../lib/server/fleet/jobs";
+import { jobRequestSchema } from "../lib/core/contracts/agents";
 import { openJobQueue } from "../lib/server/fleet/job-queue";
 import { createToken } from "../lib/server/store/tokens";
 import { Agent } from "../runners/agent/agent";
@@ -234,5 +236,37 @@ async function main() {
   }
 }
 
+/**
+ * `--enqueue-only`: the database alone, no server or agents: N registered agents (rows written
+ * directly), then a suite queued for all of them three times, timed. What enqueue costs without the
+ * HTTP queueing of a saturated server.
+ */
+async function enqueueOnly() {
+  const { url, drop } = await createPostgresDatabase();
+  const h = await openDb({ databaseUrl: url });
+  const q = await openJobQueue(h);
+  try {
+    const request = jobRequestSchema.parse({ model: "synthetic:tiny-test:Q8_0", workloads: ["pp16", "tg8"], repetitions: 1 });
+    for (const n of [1000, arg("agents", 10000)]) {
+      await h.db.execute(sql`truncate agent_jobs, agent_batches, agents, runner_tokens restart identity cascade`);
+      await h.db.execute(sql`insert into runner_tokens (name, token_hash, role) select 'sim-' || g, md5(g::text), 'agent' from generate_series(1, ${n}) g`);
+      await h.db.execute(sql`insert into agents (token_id, name, device_fingerprint, device_class, device, version) select id, name, md5(name), 'laptop', '{}'::jsonb, 'sim' from runner_tokens`);
+      const ms: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t = performance.now();
+        const r = await enqueueJobs(q, { kind: "all" }, request);
+        ms.push(performance.now() - t);
+        if (r.jobs.length !== n) throw new Error(`queued ${r.jobs.length} jobs for ${n} agents`);
+      }
+      console.log(`enqueue for all ${n} agents (one INSERT ... SELECT): ${ms.map((x) => `${x.toFixed(0)} ms`).join(", ")}`);
+    }
+  } finally {
+    await q.close();
+    await h.close();
+    await drop();
+  }
+}
+
 if (process.argv[2] === "--serve") await serve(process.argv[3]!, Number(process.argv[4]));
+else if (process.argv.includes("--enqueue-only")) await enqueueOnly();
 else await main();
