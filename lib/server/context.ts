@@ -4,9 +4,9 @@ import { getJobQueue } from "./fleet/job-queue";
 import { serverEnv } from "./env";
 import type { ServerDeps } from "./http/deps";
 import { createParseBudget, type ParseBudget } from "./http/parse-budget";
-import { createRateLimiter, type RateLimiter } from "./http/rate-limit";
+import { createRateLimiter, createSharedRateLimiter, type KeyLimiter } from "./http/rate-limit";
 
-const g = globalThis as unknown as { __tokenwattLimiter?: RateLimiter; __tokenwattParseBudget?: ParseBudget };
+const g = globalThis as unknown as { __tokenwattLimiter?: KeyLimiter; __tokenwattParseBudget?: ParseBudget };
 
 function parseBudget(): ParseBudget {
   if (!g.__tokenwattParseBudget) {
@@ -22,7 +22,12 @@ export async function serverContext() {
   const handle = await getDb();
   if (!g.__tokenwattLimiter) {
     const env = serverEnv();
-    g.__tokenwattLimiter = createRateLimiter(env.TOKENWATT_RATE_LIMIT_PER_MIN, env.TOKENWATT_RATE_LIMIT_BURST);
+    // On PostgreSQL every server process (cluster workers, hosts) shares the buckets; the embedded
+    // database belongs to one process, whose memory is enough.
+    g.__tokenwattLimiter =
+      handle.kind === "postgres"
+        ? createSharedRateLimiter(handle.db, env.TOKENWATT_RATE_LIMIT_PER_MIN, env.TOKENWATT_RATE_LIMIT_BURST)
+        : createRateLimiter(env.TOKENWATT_RATE_LIMIT_PER_MIN, env.TOKENWATT_RATE_LIMIT_BURST);
   }
   return { db: handle.db, handle, limiter: g.__tokenwattLimiter };
 }

@@ -35,7 +35,7 @@ export const postSubmission: Handler = async (req, deps, _params, info) => {
   const who = await identify(req, deps.db);
   if (!who.ok) return who.refusal;
   const p = who.principal;
-  const wait = deps.limiter.take(p.tokenId == null ? "owner" : `token:${p.tokenId}`);
+  const wait = await deps.limiter.take(p.tokenId == null ? "owner" : `token:${p.tokenId}`);
   if (wait > 0) return rateLimited(wait, "submissions for this token");
   const read = await readSubmission(req);
   if (!read.ok) return read.response;
@@ -50,7 +50,7 @@ export const postSubmission: Handler = async (req, deps, _params, info) => {
 async function pairedUpload(req: Request, deps: ServerDeps, code: string, clientIp: string | null): Promise<Response> {
   // One bucket per client address: guessing codes at this rate is hopeless (31^8 codes), and one
   // client cannot use up the uploads of every phone.
-  const wait = deps.limiter.take(`pairing:${clientIp ?? "unknown"}`);
+  const wait = await deps.limiter.take(`pairing:${clientIp ?? "unknown"}`);
   if (wait > 0) return rateLimited(wait, "paired uploads");
   // The code is checked before the body is read: a bad code costs no parsing.
   const state = await pairingCodeState(deps.db, code);

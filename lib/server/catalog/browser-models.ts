@@ -128,7 +128,7 @@ async function catalogRefusal(req: Request, deps: ServerDeps, clientIp: string |
   const pair = new URL(req.url).searchParams.get("pair");
   if (pair) {
     // Each check is an oracle for guessing codes: budgeted per client address.
-    const wait = deps.limiter.take(`pair-check:${clientIp ?? "unknown"}`);
+    const wait = await deps.limiter.take(`pair-check:${clientIp ?? "unknown"}`);
     if (wait > 0) return refuse("rate_limited", `too many pairing-code checks; retry in ${wait} s`, { "retry-after": String(wait) });
     if (await pairingCodeOpen(deps.db, pair)) return null;
   }

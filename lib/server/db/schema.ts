@@ -352,3 +352,15 @@ export const agentJobs = pgTable(
     index("agent_jobs_state_idx").on(t.state, t.queuedAt),
   ],
 );
+
+/**
+ * Rate-limit token buckets shared by every server process (lib/server/http/rate-limit.ts). Unlogged
+ * (drizzle/0019): not replicated or kept across a crash, which only refills them.
+ */
+export const rateBuckets = pgTable("rate_buckets", {
+  key: text("key").primaryKey(),
+  tokens: doublePrecision("tokens").notNull(),
+  at: timestamp("at", { withTimezone: true }).notNull(),
+  /** Whether the last take was allowed (read back by the statement that took). */
+  ok: boolean("ok").notNull(),
+});

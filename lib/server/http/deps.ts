@@ -2,12 +2,12 @@
 import type { Db } from "../db/client";
 import type { JobQueue } from "../fleet/job-queue";
 import type { ParseBudget } from "./parse-budget";
-import type { RateLimiter } from "./rate-limit";
+import type { KeyLimiter } from "./rate-limit";
 
 export interface ServerDeps {
   db: Db;
   dbKind: "pglite" | "postgres";
-  limiter: RateLimiter;
+  limiter: KeyLimiter;
   /** What request bodies may cost to read and validate (none: unlimited, as in most tests). */
   parseBudget?: ParseBudget;
   /** The agents' job connection, opened on first use (a server without agents never opens it). */

@@ -1,0 +1,45 @@
+/**
+ * The shared rate limiter (PostgreSQL's rate_buckets): one budget per key across connections, as
+ * server processes on one database share it; on both databases.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { openDb, rowsOf } from "../../lib/server/db/client";
+import { createSharedRateLimiter } from "../../lib/server/http/rate-limit";
+import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+
+describe.each(DB_KINDS)("shared rate limits on %s", (kind) => {
+  let h: TestDb;
+  beforeAll(async () => {
+    h = await openTestDb(kind);
+  });
+  afterAll(async () => h?.drop());
+
+  it("a burst of 3 is 3 takes, then a wait; keys are apart; the bucket refills with time", async () => {
+    const l = createSharedRateLimiter(h.db, 60, 3); // one token a second
+    expect([await l.take("a"), await l.take("a"), await l.take("a")]).toEqual([0, 0, 0]);
+    const wait = await l.take("a");
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(2);
+    expect(await l.take("b")).toBe(0);
+    // A second later (the database's clock, moved back for the test) there is one token again.
+    await h.db.execute(sql`update rate_buckets set at = at - interval '1.2 seconds' where key = 'a'`);
+    expect(await l.take("a")).toBe(0);
+    expect(await l.take("a")).toBeGreaterThan(0);
+  });
+
+  it("two processes' limiters (two connections) share one budget", async () => {
+    if (kind === "pglite") return; // the embedded database belongs to one process
+    const other = await openDb({ databaseUrl: h.url!, migrate: false });
+    try {
+      const a = createSharedRateLimiter(h.db, 1, 4);
+      const b = createSharedRateLimiter(other.db, 1, 4);
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).take("token:7")));
+      expect(results.filter((w) => w === 0)).toHaveLength(4);
+      const [row] = rowsOf<{ tokens: number }>(await h.db.execute(sql`select tokens from rate_buckets where key = 'token:7'`));
+      expect(row!.tokens).toBeLessThan(1);
+    } finally {
+      await other.close();
+    }
+  });
+});
