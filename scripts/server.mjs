@@ -4,6 +4,7 @@
 // one worker; with DATABASE_URL the default is one worker per core, since one Node.js process
 // saturates one core under ingest load.
 import cluster from "node:cluster";
+import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -57,12 +58,26 @@ if (workers > 1 && cluster.isPrimary) {
   const { listenHost, serverDataDir, isPublic } = await import("../lib/server/env.ts");
   const { loginCode } = await import("../lib/server/http/owner-access.ts");
   const { ensureOwnerCredential } = await import("../lib/server/admin/owner.ts");
+  const { createPageCache } = await import("../lib/server/http/page-cache.ts");
+  const { readPublicVersion } = await import("../lib/server/read/leaderboard.ts");
+  const { serverContext } = await import("../lib/server/context.ts");
+  // A public server renders each anonymous page once per version of the published data.
+  const pageCache =
+    isPublic() && env.TOKENWATT_PAGE_CACHE_MB > 0
+      ? createPageCache({
+          maxBytes: env.TOKENWATT_PAGE_CACHE_MB * 2 ** 20,
+          version: async () => readPublicVersion((await serverContext()).db),
+          buildId: fs.readFileSync(path.join(root, ".next", "BUILD_ID"), "utf8").trim(),
+          cdnMaxAgeS: env.TOKENWATT_CDN_MAX_AGE_S,
+        })
+      : null;
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? "/").split("?")[0];
     const api = isApiPath(pathname);
     // Security headers, the Host allow-list and (owner mode) the owner's login, before any handler.
     if (!applyGate(req, res, api)) return;
     if (api) return void serveApi(req, res, serverDeps);
+    if (pageCache) return void pageCache.serve(req, res, handle);
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

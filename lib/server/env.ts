@@ -42,6 +42,10 @@ const envSchema = z.object({
   TOKENWATT_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   /** Seconds without a heartbeat after which an agent is offline and its running job is failed. */
   TOKENWATT_AGENT_TIMEOUT_S: z.coerce.number().int().min(5).max(86_400).default(60),
+  /** A public server's page cache (lib/server/http/page-cache.ts), MB per process; 0 renders every request. */
+  TOKENWATT_PAGE_CACHE_MB: z.coerce.number().min(0).max(65_536).default(64),
+  /** Seconds a CDN may serve a public page without asking the server again (s-maxage); 0: it asks every time (ETag, 304). */
+  TOKENWATT_CDN_MAX_AGE_S: z.coerce.number().int().min(0).max(86_400).default(0),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,9 @@
 /**
  * Two server processes (node:cluster workers, TOKENWATT_WORKERS=2; a public server) on one PostgreSQL database: a
  * token's upload budget is one budget whichever process answers (each request on a connection of its
- * own, so the cluster hands them out in turn), and both processes serve the same data.
+ * own, so the cluster hands them out in turn), and both processes serve the same data. Each keeps its own
+ * public page cache; a publish through either process, or straight on the database with the CLI,
+ * reaches both at their next request (the version row in PostgreSQL).
  */
 import { execFileSync } from "node:child_process";
 import http from "node:http";
@@ -9,6 +11,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSubmission } from "../helpers/fixtures";
 import { startServer, type RunningServer } from "../helpers/server";
 import { createPostgresDatabase } from "../helpers/db";
+
+/** A GET on a fresh connection: status, cache verdict, ETag and body. */
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; cache: string; etag: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false, headers }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode!, cache: String(res.headers["x-tokenwatt-cache"]), etag: String(res.headers.etag), body }));
+      })
+      .on("error", reject);
+  });
+}
 
 /** A POST on a fresh connection (no keep-alive): the cluster balances connections, not requests. */
 function post(url: string, token: string, body: unknown): Promise<number> {
@@ -47,5 +63,39 @@ describe("two server processes on one database", () => {
     const admin = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", "--name", "two-proc-admin", "--role", "admin"], { env: srv.env, encoding: "utf8" }).trim().split("\n").pop()!;
     const r = await fetch(`${srv.url}/api/v1/results?limit=100`, { headers: { authorization: `Bearer ${admin}` } });
     expect((await r.json()).results).toHaveLength(5);
+  }, 120_000);
+
+  it("cache anonymous pages per process and drop them on a publish from either process or the CLI", async () => {
+    const board = `${srv.url}/leaderboard`;
+    // Nothing published yet: both processes render once, then serve from memory.
+    const before = [];
+    for (let i = 0; i < 6; i++) before.push(await get(board));
+    expect(before.every((r) => r.status === 200 && r.body.includes("No published results match"))).toBe(true);
+    expect(before.filter((r) => r.cache === "miss").length).toBeLessThanOrEqual(2);
+    expect(before.filter((r) => r.cache === "hit").length).toBeGreaterThanOrEqual(4);
+    // A browser or CDN asking with the page's ETag gets 304 without a render.
+    const etag0 = before[0]!.etag;
+    expect((await get(board, { "if-none-match": etag0 })).status).toBe(304);
+
+    // A full run (pp512 and tg128) arrives private, then is published through the API (one of the two processes answers).
+    const admin = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", "--name", "two-proc-pub", "--role", "admin"], { env: srv.env, encoding: "utf8" }).trim().split("\n").pop()!;
+    expect(await post(`${srv.url}/api/v1/submissions`, admin, makeSubmission({ deviceModel: "Cache Probe Device" }))).toBe(201);
+    expect((await get(board)).body).not.toContain("Cache Probe Device");
+    const pub = await fetch(`${srv.url}/api/v1/admin/publish`, { method: "POST", headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: JSON.stringify({ allPlausible: true, published: true }) });
+    expect(pub.status).toBe(200);
+    const after = [];
+    for (let i = 0; i < 6; i++) after.push(await get(board));
+    expect(after.every((r) => r.status === 200 && r.body.includes("Cache Probe Device"))).toBe(true);
+    expect(after[0]!.etag).not.toBe(etag0);
+    expect(after.filter((r) => r.cache === "miss").length).toBeLessThanOrEqual(2);
+    expect((await get(board, { "if-none-match": etag0 })).status).toBe(200);
+
+    // Hide with the CLI, straight on the database: no server process is told, both see it.
+    execFileSync(process.execPath, ["bin/tokenwatt.mjs", "publish", "--all", "--hide"], { env: srv.env, encoding: "utf8" });
+    const hidden = [];
+    for (let i = 0; i < 4; i++) hidden.push(await get(board));
+    expect(hidden.every((r) => !r.body.includes("Cache Probe Device"))).toBe(true);
+    // Client navigation (RSC requests) is never served from the page cache.
+    expect((await get(board, { rsc: "1" })).cache).toBe("undefined");
   }, 120_000);
 });

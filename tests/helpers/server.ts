@@ -51,48 +51,63 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 240_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`);
-    try {
-      const r = await fetch(`${url}/api/health`);
-      if (r.ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${out}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  // The owner's login URL printed at start; opening it sets the session cookie.
-  let loginUrl = "";
-  for (let waited = 0; !(loginUrl = /owner login[^\n]*?(http:\/\/\S+\/login\?code=\S+)/.exec(out)?.[1] ?? "") && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
-  const ownerCookie = extraEnv.TOKENWATT_PUBLIC === "1" ? "" : ((await fetch(loginUrl, { redirect: "manual" })).headers.get("set-cookie") ?? "").split(";")[0]!;
-  return {
-    url,
-    dataDir,
-    env,
-    loginUrl,
-    ownerCookie,
-    ownerPage: async (browser) => {
-      const page = await browser.newPage();
-      if (loginUrl) await page.goto(loginUrl);
-      return page;
-    },
-    output: () => out,
-    kill: async () => {
-      if (child.exitCode !== null) return;
+  try {
+    return await whenReady();
+  } catch (e) {
+    // Never leave a server (or its cluster workers) running behind a failed start.
+    if (child.exitCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
       process.kill(-child.pid!, "SIGKILL");
       await exited;
-    },
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        process.kill(-child.pid!, "SIGTERM");
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+
+  async function whenReady(): Promise<RunningServer> {
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`);
+      try {
+        const r = await fetch(`${url}/api/health`);
+        if (r.ok) break;
+      } catch {
+        /* not up yet */
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+      if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${out}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // The owner's login URL printed at start; opening it sets the session cookie.
+    let loginUrl = "";
+    for (let waited = 0; !(loginUrl = /owner login[^\n]*?(http:\/\/\S+\/login\?code=\S+)/.exec(out)?.[1] ?? "") && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    const ownerCookie = extraEnv.TOKENWATT_PUBLIC === "1" ? "" : ((await fetch(loginUrl, { redirect: "manual" })).headers.get("set-cookie") ?? "").split(";")[0]!;
+    return {
+      url,
+      dataDir,
+      env,
+      loginUrl,
+      ownerCookie,
+      ownerPage: async (browser) => {
+        const page = await browser.newPage();
+        if (loginUrl) await page.goto(loginUrl);
+        return page;
+      },
+      output: () => out,
+      kill: async () => {
+        if (child.exitCode !== null) return;
+        const exited = new Promise((r) => child.once("exit", r));
+        process.kill(-child.pid!, "SIGKILL");
+        await exited;
+      },
+      stop: async () => {
+        if (child.exitCode === null) {
+          const exited = new Promise((r) => child.once("exit", r));
+          process.kill(-child.pid!, "SIGTERM");
+          await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+          if (child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
+        }
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
 }

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../../lib/server/db/client";
 import { ingestSubmission } from "../../lib/server/store/ingest";
-import { leaderboard, leaderboardQuerySchema, setPublished } from "../../lib/server/read/leaderboard";
+import { leaderboard, leaderboardQuerySchema, readPublicVersion, setPublished } from "../../lib/server/read/leaderboard";
 import { createToken } from "../../lib/server/store/tokens";
 import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
 import { makeServerRun, makeSubmission } from "../helpers/fixtures";
@@ -115,6 +115,29 @@ describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
     const csv = await (await get("?format=csv")).text();
     expect(csv.split("\r\n")[0]).toMatch(/^deviceId,deviceVendor,deviceModel,/);
     for (const bad of ["?sort=bogus", "?pp=pp", "?limit=0", "?size=huge", "?x=1"]) expect((await get(bad)).status, bad).toBe(400);
+  });
+
+  it("bumps the public version on every publish and hide, and when a published device changes; not for private rows", async () => {
+    const v0 = await readPublicVersion(h.db);
+    await setPublished(h.db, { submissionIds: [ids.a1!] }, false);
+    const v1 = await readPublicVersion(h.db);
+    expect(v1).toBeGreaterThan(v0);
+    await setPublished(h.db, { submissionIds: [ids.a1!] }, true);
+    const v2 = await readPublicVersion(h.db);
+    expect(v2).toBeGreaterThan(v1);
+    // The private device (never published) may change without touching the public pages...
+    await h.db.execute(sql`update devices set display_name = 'renamed private' where model = 'Private Laptop'`);
+    expect(await readPublicVersion(h.db)).toBe(v2);
+    // ...a published one may not: its name is on the public pages. An update that changes nothing does not count.
+    await h.db.execute(sql`update devices set display_name = 'renamed public' where id = (select device_id from submissions where id = ${ids.a1!})`);
+    const v3 = await readPublicVersion(h.db);
+    expect(v3).toBe(v2 + 1);
+    await h.db.execute(sql`update devices set display_name = 'renamed public' where id = (select device_id from submissions where id = ${ids.a1!})`);
+    expect(await readPublicVersion(h.db)).toBe(v3);
+    // A published run losing its plausibility (the output check) changes the public pages too.
+    await h.db.execute(sql`update submissions set plausible = false where id = ${ids.a1!}`);
+    expect(await readPublicVersion(h.db)).toBe(v3 + 1);
+    await h.db.execute(sql`update submissions set plausible = true where id = ${ids.a1!}`);
   });
 });
 

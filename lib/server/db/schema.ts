@@ -364,3 +364,15 @@ export const rateBuckets = pgTable("rate_buckets", {
   /** Whether the last take was allowed (read back by the statement that took). */
   ok: boolean("ok").notNull(),
 });
+
+/**
+ * One row: the version of everything anonymous visitors see (published runs, devices, the
+ * leaderboard views). Bumped after every leaderboard refresh (publish, hide) and by triggers when a
+ * published device or run changes (drizzle/0020); the public page cache (lib/server/http/page-cache.ts)
+ * keys rendered pages on it, so a change from any process or host reaches every process's cache.
+ */
+export const publicVersion = pgTable("public_version", {
+  id: integer("id").primaryKey().default(1),
+  version: bigint("version", { mode: "number" }).notNull().default(1),
+  changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+});

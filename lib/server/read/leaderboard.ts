@@ -18,6 +18,18 @@ export async function refreshLeaderboard(db: Db): Promise<void> {
   await db.execute(sql`refresh materialized view concurrently leaderboard_rows`);
   await db.execute(sql`refresh materialized view concurrently leaderboard_facets`);
   await db.execute(sql`refresh materialized view concurrently leaderboard_sustained`);
+  await bumpPublicVersion(db);
+}
+
+/** Marks what anonymous visitors see as changed: every process's public page cache renders anew (lib/server/http/page-cache.ts). */
+export async function bumpPublicVersion(db: Db): Promise<void> {
+  await db.execute(sql`update public_version set version = version + 1, changed_at = now() where id = 1`);
+}
+
+/** The version of what anonymous visitors see (drizzle/0020). */
+export async function readPublicVersion(db: Db): Promise<number> {
+  const r = rowsOf<{ v: string | number }>(await db.execute(sql`select version as v from public_version where id = 1`))[0];
+  return Number(r?.v ?? 0);
 }
 
 export interface PublishTarget {

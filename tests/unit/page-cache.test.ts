@@ -1,0 +1,128 @@
+/**
+ * The public page cache (lib/server/http/page-cache.ts) in front of a stand-in renderer on a real
+ * HTTP server: what it keeps, when it renders again, and what it never serves from memory.
+ */
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPageCache, pageCacheKey, type PageCache } from "../../lib/server/http/page-cache";
+
+let version = 1;
+let renders = 0;
+let cache: PageCache;
+let server: http.Server;
+let base = "";
+
+/** Renders like Next: headers with setHeader, a streamed body, its own no-store caching header. */
+function render(req: IncomingMessage, res: ServerResponse) {
+  renders++;
+  const u = new URL(req.url!, "http://h");
+  const slow = Number(u.searchParams.get("slow") ?? 0);
+  if (slow) return void setTimeout(() => finishRender(req, res, u), slow);
+  finishRender(req, res, u);
+}
+
+function finishRender(req: IncomingMessage, res: ServerResponse, u: URL) {
+  res.setHeader("Cache-Control", "private, no-cache, no-store, max-age=0, must-revalidate");
+  res.setHeader("Content-Type", "text/html; charset=utf-8");
+  if (u.searchParams.get("status")) res.statusCode = Number(u.searchParams.get("status"));
+  if (u.searchParams.get("cookie")) res.setHeader("Set-Cookie", "a=b");
+  res.write(`<p>render ${renders} of ${u.pathname}${u.search} at version ${version}</p>`);
+  res.end(Buffer.from("<!-- end -->"));
+}
+
+async function get(path: string, headers: Record<string, string> = {}, method = "GET") {
+  const r = await fetch(base + path, { headers, method });
+  return { status: r.status, cache: r.headers.get("x-tokenwatt-cache"), etag: r.headers.get("etag"), cc: r.headers.get("cache-control"), body: await r.text() };
+}
+
+beforeAll(async () => {
+  cache = createPageCache({ maxBytes: 4096, version: async () => version, buildId: "build1" });
+  server = http.createServer((req, res) => void cache.serve(req, res, render));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe("page cache", () => {
+  it("renders a page once per version and serves it from memory in between", async () => {
+    const a = await get("/leaderboard?b=2&a=1");
+    expect(a).toMatchObject({ status: 200, cache: "miss", etag: 'W/"build1-1"', cc: "public, no-cache" });
+    const b = await get("/leaderboard?a=1&b=2"); // same query, other order
+    expect(b.cache).toBe("hit");
+    expect(b.body).toBe(a.body);
+    expect(b.body).toContain("<!-- end -->");
+    version = 2;
+    const c = await get("/leaderboard?a=1&b=2");
+    expect(c.cache).toBe("miss");
+    expect(c.etag).toBe('W/"build1-2"');
+    expect(c.body).toContain("version 2");
+  });
+
+  it("answers a current ETag with 304 without rendering, an old one with the page", async () => {
+    const n = renders;
+    expect((await get("/devices/7", { "if-none-match": 'W/"build1-2"' })).status).toBe(304);
+    expect(renders).toBe(n);
+    expect((await get("/devices/7", { "if-none-match": 'W/"build1-1"' })).status).toBe(200);
+    expect(renders).toBe(n + 1);
+  });
+
+  it("keeps no error page, no page that sets a cookie, nothing for HEAD; HEAD of a kept page has no body", async () => {
+    for (const q of ["/compare?status=500", "/compare?cookie=1"]) {
+      expect((await get(q)).cache).toBe("miss");
+      expect((await get(q)).cache).toBe("miss");
+    }
+    expect((await get("/compare?x=head", {}, "HEAD")).cache).toBe("miss");
+    expect((await get("/compare?x=head", {}, "HEAD")).cache).toBe("miss");
+    await get("/compare?x=head");
+    const h = await get("/compare?x=head", {}, "HEAD");
+    expect(h).toMatchObject({ cache: "hit", body: "" });
+  });
+
+  it("never serves client navigation, actions or other paths from memory", async () => {
+    const n = renders;
+    for (const [path, headers] of [["/leaderboard", { rsc: "1" }], ["/leaderboard", { "next-action": "x" }], ["/agents", {}], ["/api/health", {}]] as const) {
+      const r = await get(path, headers);
+      expect(r.cache).toBeNull();
+      expect(r.cc).toContain("no-store");
+    }
+    expect(renders).toBe(n + 4);
+    expect(cache.stats().bypassed).toBeGreaterThanOrEqual(4);
+  });
+
+  it("renders a page once for a burst of requests that arrive while it renders", async () => {
+    const n = renders;
+    const all = await Promise.all(Array.from({ length: 8 }, () => get("/leaderboard?slow=150")));
+    expect(renders).toBe(n + 1);
+    expect(all.filter((r) => r.cache === "miss")).toHaveLength(1);
+    expect(new Set(all.map((r) => r.body)).size).toBe(1);
+  });
+
+  it("evicts the least recently used pages past its size", async () => {
+    for (let i = 0; i < 60; i++) await get(`/devices/${100 + i}`);
+    expect(cache.stats().bytes).toBeLessThanOrEqual(4096);
+    expect((await get("/devices/100")).cache).toBe("miss");
+  });
+
+  it("keys by path, sorted query and Accept-Encoding; refuses what it cannot key", () => {
+    const k = (url: string, headers: Record<string, string> = {}, method = "GET") => pageCacheKey({ url, method, headers });
+    expect(k("/leaderboard?b=1&a=2")).toBe(k("/leaderboard?a=2&b=1"));
+    expect(k("/leaderboard", { "accept-encoding": "gzip" })).not.toBe(k("/leaderboard"));
+    expect(k("/runs/0b6c3a3e-5f0e-4c1e-9d2a-1f2e3d4c5b6a")).not.toBeNull();
+    expect(k("/")).not.toBeNull();
+    expect(k("/leaderboard", {}, "POST")).toBeNull();
+    expect(k("/devices/abc")).toBeNull();
+    expect(k("/run")).toBeNull();
+    expect(k(`/leaderboard?x=${"a".repeat(3000)}`)).toBeNull();
+  });
+
+  it("renders when the version cannot be read", async () => {
+    const broken = createPageCache({ maxBytes: 4096, version: () => Promise.reject(new Error("db down")), buildId: "b" });
+    const s = http.createServer((req, res) => void broken.serve(req, res, render));
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+    const r = await fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}/leaderboard`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("x-tokenwatt-cache")).toBeNull();
+    await new Promise<void>((r2) => s.close(() => r2()));
+  });
+});
