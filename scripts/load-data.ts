@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { DbHandle } from "../lib/server/db/client";
+import { ensureResultPartitions } from "../lib/server/db/partitions";
 import { refreshLeaderboard } from "../lib/server/read/leaderboard";
 
 export const WORKLOADS = ["pp512", "tg128", "pp512+tg128", "tg128@d4096", "ttft", "pp128", "tg32", "pp128+tg32", "pp1024", "tg256"];
@@ -23,6 +24,8 @@ export async function fillLoadData(h: DbHandle, results: number) {
     select 'load-' || g, 'Load-Model-' || (g % 10), 'load', (g % 10 + 1)::bigint * 500000000, (array['Q4_0','Q8_0','F16'])[1 + g % 3], (g % 10 + 1)::bigint * 300000000, 'synthetic'
     from generate_series(1, ${modelsN}) g`);
   await h.db.execute(sql`insert into engines (key, name, version, build) values ('load-1', 'node-llama-cpp', '3.21.1', 'load'), ('load-2', 'node-llama-cpp', '3.22.0', 'load'), ('load-3', 'llama.cpp', 'b5000', 'load')`);
+  // Results are spread over the months before now (one submission a minute), in their monthly partitions.
+  await ensureResultPartitions(h.db, 3, new Date(Date.now() - (subs + 1) * 60_000));
   const t0 = performance.now();
   await h.db.execute(sql`
     insert into submissions (id, schema_version, suite_version, device_id, model_id, engine_id, backend, runner_name, runner_version,
@@ -33,10 +36,10 @@ export async function fillLoadData(h: DbHandle, results: number) {
   await h.db.execute(sql`
     insert into workload_results (submission_id, device_id, model_id, engine_id, backend, workload_id, n_prompt, n_gen, n_depth, status,
       samples_ns, samples_prompt_tokens, samples_gen_tokens, avg_ns, stddev_ns, avg_ts, stddev_ts, peak_rss_bytes, model_bytes,
-      decode_j_per_token, prefill_j_per_token, plausible, published)
+      decode_j_per_token, prefill_j_per_token, plausible, published, created_at)
     select s.id, s.device_id, s.model_id, s.engine_id, s.backend, w.id, 512, 128, 0, 'ok',
       array[1000000000, 1010000000]::bigint[], array[512, 512], array[0, 0], 1e9, 1e7, 10 + random() * 100, 1, 800000000, 700000000,
-      0.1 + random(), 0.01 + random() / 10, true, true
+      0.1 + random(), 0.01 + random() / 10, true, true, s.started_at
     from submissions s cross join unnest(${`{${WORKLOADS.join(",")}}`}::text[]) as w(id)
     where s.runner_name = 'load'`);
   const loadS = (performance.now() - t0) / 1000;

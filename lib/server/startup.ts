@@ -1,11 +1,13 @@
 /**
  * Server start: open and migrate the database, make the data directory private and its owner
- * credential ready, say where this server listens (for the owner's CLI), start the agent reaper.
+ * credential ready, say where this server listens (for the owner's CLI), start the agent reaper and
+ * the keeper of monthly result partitions.
  */
 import { ensureOwnerCredential, writeServerInfo } from "./admin/owner";
 import { DatabaseBusyError, getDb } from "./db/client";
 import { serverDataDir, serverEnv } from "./env";
 import { startAgentReaper } from "./fleet/reaper";
+import { startPartitionKeeper } from "./db/partitions";
 
 export async function startServerServices(): Promise<void> {
   const env = serverEnv();
@@ -25,6 +27,8 @@ export async function startServerServices(): Promise<void> {
   announceServer(env.PORT);
   // Agents: the job connection opens with the first agent request; the reaper fails jobs of silent agents.
   startAgentReaper(env.TOKENWATT_AGENT_TIMEOUT_S);
+  // Monthly result partitions made ahead while the server runs (every open makes them too).
+  startPartitionKeeper(async () => (await getDb()).db);
 }
 
 /** Tells the owner's CLI where this server listens (server.json in the data directory, 0600). */

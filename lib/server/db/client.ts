@@ -165,6 +165,7 @@ export async function migrate(h: DbHandle, migrationsDir = MIGRATIONS_DIR): Prom
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the PGlite migrator wants its own driver type; h.db is that driver here
     await run(h.db as any, config);
     await h.pglite!.exec(INGEST_FUNCTION_SQL);
+    await h.pglite!.query(PARTITIONS_AHEAD_SQL);
     return;
   }
   // One dedicated connection holds a session advisory lock around the migration.
@@ -176,11 +177,15 @@ export async function migrate(h: DbHandle, migrationsDir = MIGRATIONS_DIR): Prom
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     await run(drizzle(client), config);
     await client.unsafe(INGEST_FUNCTION_SQL);
+    await client.unsafe(PARTITIONS_AHEAD_SQL);
     await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
   } finally {
     await client.end({ timeout: 5 });
   }
 }
+
+/** Monthly partitions of workload_results up to 3 months ahead (lib/server/db/partitions.ts), at every open. */
+const PARTITIONS_AHEAD_SQL = "select tokenwatt_result_partitions(now(), 3)";
 
 /** Normalizes `db.execute` results: postgres.js returns an array, PGlite `{ rows }`. */
 export function rowsOf<T>(result: unknown): T[] {

@@ -40,8 +40,8 @@ export const WORKLOAD_COLUMNS = [
   "thermal_start", "start_cpu_c", "sustained", "peak_ts", "steady_ts", "throttle_ratio", "time_to_throttle_s",
 ] as const;
 
-export const POWER_READING_COLUMNS = ["submission_id", "workload_result_id", "kind", "method", "scope", "sensor", "duration_ns", "energy_j", "avg_power_w", "idle_power_w", "tier", "flags", "range_j"] as const;
-export const POWER_TRACE_COLUMNS = ["workload_result_id", "sensor", "scope", "t_ms", "power_w"] as const;
+export const POWER_READING_COLUMNS = ["submission_id", "workload_result_id", "workload_created_at", "kind", "method", "scope", "sensor", "duration_ns", "energy_j", "avg_power_w", "idle_power_w", "tier", "flags", "range_j"] as const;
+export const POWER_TRACE_COLUMNS = ["workload_result_id", "workload_created_at", "sensor", "scope", "t_ms", "power_w"] as const;
 
 const list = (cols: readonly string[], prefix = "") => cols.map((c) => prefix + c).join(", ");
 
@@ -123,16 +123,16 @@ BEGIN
     SELECT v_id, (p_sub->>'device_id')::int, (p_sub->>'model_id')::int, (p_sub->>'engine_id')::int, p_sub->>'backend',
       ${list(WORKLOAD_COLUMNS, "x.")}
     FROM jsonb_populate_recordset(NULL::workload_results, p_wr) AS x
-    RETURNING id, workload_id
+    RETURNING id, created_at, workload_id
   ), pr AS (
     INSERT INTO power_readings (${list(POWER_READING_COLUMNS)})
-    SELECT v_id, wr.id, ${list(POWER_READING_COLUMNS.slice(2), "x.")}
+    SELECT v_id, wr.id, wr.created_at, ${list(POWER_READING_COLUMNS.slice(3), "x.")}
     FROM jsonb_to_recordset(p_pr) AS x(workload_id text, kind text, method text, scope text, sensor text,
       duration_ns bigint, energy_j float8, avg_power_w float8, idle_power_w float8, tier text, flags text[], range_j float8[])
     LEFT JOIN wr ON wr.workload_id = x.workload_id
   )
   INSERT INTO power_traces (${list(POWER_TRACE_COLUMNS)})
-  SELECT wr.id, ${list(POWER_TRACE_COLUMNS.slice(1), "x.")}
+  SELECT wr.id, wr.created_at, ${list(POWER_TRACE_COLUMNS.slice(2), "x.")}
   FROM jsonb_to_recordset(p_pt) AS x(workload_id text, sensor text, scope text, t_ms real[], power_w real[])
   JOIN wr ON wr.workload_id = x.workload_id;
   PERFORM tokenwatt_check_output(v_id);

@@ -11,10 +11,12 @@ import {
   bigserial,
   boolean,
   doublePrecision,
+  foreignKey,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   real,
   serial,
   text,
@@ -134,10 +136,16 @@ export const submissions = pgTable(
   ],
 );
 
+/**
+ * Partitioned by month of created_at (the time the server stored the result), declaratively
+ * (drizzle/0021: PARTITION BY RANGE; drizzle-kit does not model partitions, so the table is
+ * declared here as drizzle sees it). Partitions are created ahead by `tokenwatt_result_partitions`
+ * (lib/server/db/partitions.ts). The id stays unique (one sequence); the key is (id, created_at).
+ */
 export const workloadResults = pgTable(
   "workload_results",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     submissionId: uuid("submission_id")
       .notNull()
       .references(() => submissions.id, { onDelete: "cascade" }),
@@ -203,6 +211,7 @@ export const workloadResults = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    primaryKey({ name: "workload_results_pkey", columns: [t.id, t.createdAt] }),
     index("wr_submission_idx").on(t.submissionId),
     index("wr_board_idx").on(t.workloadId, t.modelId, t.deviceId, t.engineId, t.backend),
     index("wr_device_idx").on(t.deviceId, t.workloadId),
@@ -218,7 +227,9 @@ export const powerReadings = pgTable(
       .notNull()
       .references(() => submissions.id, { onDelete: "cascade" }),
     /** Null for the idle baseline of the submission. */
-    workloadResultId: big("workload_result_id").references(() => workloadResults.id, { onDelete: "cascade" }),
+    workloadResultId: big("workload_result_id"),
+    /** The workload result's created_at: with its id, the key of the partitioned workload_results. */
+    workloadCreatedAt: timestamp("workload_created_at", { withTimezone: true }),
     kind: text("kind").notNull(), // "idle" (before the run) | "idle-after" | "workload"
     method: text("method").notNull(),
     scope: text("scope").notNull(),
@@ -234,22 +245,28 @@ export const powerReadings = pgTable(
     /** A modelled reading's range [low, high] J; null when measured. */
     rangeJ: doublePrecision("range_j").array(),
   },
-  (t) => [index("pr_submission_idx").on(t.submissionId), index("pr_workload_idx").on(t.workloadResultId)],
+  (t) => [
+    index("pr_submission_idx").on(t.submissionId),
+    index("pr_workload_idx").on(t.workloadResultId),
+    foreignKey({ name: "power_readings_workload_fk", columns: [t.workloadResultId, t.workloadCreatedAt], foreignColumns: [workloadResults.id, workloadResults.createdAt] }).onDelete("cascade"),
+  ],
 );
 
 export const powerTraces = pgTable(
   "power_traces",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    workloadResultId: big("workload_result_id")
-      .notNull()
-      .references(() => workloadResults.id, { onDelete: "cascade" }),
+    workloadResultId: big("workload_result_id").notNull(),
+    workloadCreatedAt: timestamp("workload_created_at", { withTimezone: true }).notNull(),
     sensor: text("sensor").notNull(),
     scope: text("scope").notNull(),
     tMs: real("t_ms").array().notNull(),
     powerW: real("power_w").array().notNull(),
   },
-  (t) => [index("pt_workload_idx").on(t.workloadResultId)],
+  (t) => [
+    index("pt_workload_idx").on(t.workloadResultId),
+    foreignKey({ name: "power_traces_workload_fk", columns: [t.workloadResultId, t.workloadCreatedAt], foreignColumns: [workloadResults.id, workloadResults.createdAt] }).onDelete("cascade"),
+  ],
 );
 
 export const tcoScenarios = pgTable("tco_scenarios", {

@@ -3,6 +3,7 @@
  * A repeat of the same id (a runner retrying) is answered as a duplicate and writes nothing new;
  * concurrent repeats wait on the primary key and then see the first one.
  */
+import { ensureResultPartitions, isMissingPartition } from "../db/partitions";
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { PowerReading, Submission, WorkloadResult } from "../../core/contracts/submission";
@@ -91,6 +92,17 @@ async function upsertDimension(
 }
 
 export async function ingestSubmission(db: Db, s: Submission, tokenId: number | null): Promise<IngestResult> {
+  try {
+    return await ingestOnce(db, s, tokenId);
+  } catch (e) {
+    if (!isMissingPartition(e)) throw e;
+    // No monthly partition for now (the server outlived the ones made ahead): make them, once more.
+    await ensureResultPartitions(db);
+    return ingestOnce(db, s, tokenId);
+  }
+}
+
+async function ingestOnce(db: Db, s: Submission, tokenId: number | null): Promise<IngestResult> {
   const flags = checkSubmission(s);
   const flaggedWorkloads = new Set(flags.map((f) => f.workloadId));
   const fresh = new Map<string, number>();

@@ -1,0 +1,157 @@
+/**
+ * Monthly partitions of workload_results (drizzle/0021, lib/server/db/partitions.ts) on PGlite and
+ * PostgreSQL: made ahead at open, idempotent, rows in their month with their power rows keyed to
+ * them, an ingest that finds no partition recovers, and a database with results from before the
+ * partitioning keeps every row, power link and leaderboard cell through the migration.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MIGRATIONS_DIR, migrate, openDb, rowsOf, type DbHandle } from "../../lib/server/db/client";
+import { ensureResultPartitions, PARTITION_MONTHS_AHEAD } from "../../lib/server/db/partitions";
+import { ingestSubmission } from "../../lib/server/store/ingest";
+import { leaderboard, leaderboardQuerySchema, setPublished } from "../../lib/server/read/leaderboard";
+import { parseSubmission } from "../../lib/core/contracts/submission";
+import { makeSubmission } from "../helpers/fixtures";
+import { createPostgresDatabase, DB_KINDS, openTestDb, type DbKind, type TestDb } from "../helpers/db";
+
+const monthName = (d: Date) => `workload_results_${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+const addMonths = (d: Date, n: number) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));
+
+function submission() {
+  const s = makeSubmission({ workloads: 2 });
+  const r = parseSubmission(s);
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.submission;
+}
+
+async function partitions(h: DbHandle): Promise<string[]> {
+  const r = await h.db.execute(sql`select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'workload_results'::regclass order by 1`);
+  return rowsOf<{ relname: string }>(r).map((x) => x.relname);
+}
+
+const count = async (h: DbHandle, q: string) => Number(rowsOf<{ n: number }>(await h.db.execute(sql.raw(q)))[0]!.n);
+
+describe.each(DB_KINDS)("monthly result partitions on %s", (kind) => {
+  let h: TestDb;
+  beforeAll(async () => {
+    h = await openTestDb(kind);
+  });
+  afterAll(async () => h?.drop());
+
+  it("are made at open from this month to 3 months ahead, and again only where missing", async () => {
+    const now = new Date();
+    const names = await partitions(h);
+    for (let i = 0; i <= PARTITION_MONTHS_AHEAD; i++) expect(names).toContain(monthName(addMonths(now, i)));
+    expect(await ensureResultPartitions(h.db)).toBe(0);
+    // A year back (an import of old results): 12 more, then none.
+    expect(await ensureResultPartitions(h.db, 3, addMonths(now, -12))).toBe(12);
+    expect(await ensureResultPartitions(h.db, 3, addMonths(now, -12))).toBe(0);
+    expect(await partitions(h)).toContain(monthName(addMonths(now, -12)));
+  });
+
+  it("store results in their month, power rows keyed to them, deleted with their run", async () => {
+    const s = submission();
+    expect((await ingestSubmission(h.db, s, null)).status).toBe("created");
+    const rows = rowsOf<{ part: string; n: number }>(
+      await h.db.execute(sql`select tableoid::regclass::text as part, count(*)::int as n from workload_results where submission_id = ${s.submissionId} group by 1`),
+    );
+    expect(rows).toEqual([{ part: monthName(new Date()), n: 2 }]);
+    const readings = await count(h, `select count(*)::int n from power_readings pr join workload_results wr on (wr.id, wr.created_at) = (pr.workload_result_id, pr.workload_created_at) where pr.submission_id = '${s.submissionId}'`);
+    const traces = await count(h, `select count(*)::int n from power_traces pt join workload_results wr on (wr.id, wr.created_at) = (pt.workload_result_id, pt.workload_created_at) where wr.submission_id = '${s.submissionId}'`);
+    expect(readings).toBeGreaterThan(0);
+    expect(traces).toBeGreaterThan(0);
+    // A power row must name a result that exists (the foreign key on the partitioned key).
+    await expect(h.db.execute(sql`insert into power_traces (workload_result_id, workload_created_at, sensor, scope, t_ms, power_w) values (999999, now(), 's', 'package', '{0}', '{1}')`)).rejects.toThrow();
+    await h.db.execute(sql`delete from submissions where id = ${s.submissionId}`);
+    expect(await count(h, `select count(*)::int n from workload_results where submission_id = '${s.submissionId}'`)).toBe(0);
+    expect(await count(h, `select count(*)::int n from power_readings where submission_id = '${s.submissionId}'`)).toBe(0);
+    expect(await count(h, `select count(*)::int n from power_traces where workload_created_at is not null and workload_result_id not in (select id from workload_results)`)).toBe(0);
+  });
+
+  it("an ingest that finds no partition for this month makes it and stores the run", async () => {
+    const part = monthName(new Date());
+    // Take this month's partition away (empty here after the delete above), as a clock past the months made ahead would.
+    await h.db.execute(sql.raw(`alter table workload_results detach partition ${part}`));
+    await h.db.execute(sql.raw(`drop table ${part}`));
+    expect(await partitions(h)).not.toContain(part);
+    const s = submission();
+    expect((await ingestSubmission(h.db, s, null)).status).toBe("created");
+    expect(await partitions(h)).toContain(part);
+    expect(await count(h, `select count(*)::int n from workload_results where submission_id = '${s.submissionId}'`)).toBe(2);
+  });
+});
+
+/** A migrations folder holding the migrations up to `last` (inclusive), with its journal cut there. */
+function migrationsUpTo(last: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-migrations-"));
+  fs.mkdirSync(path.join(dir, "meta"));
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, "meta", "_journal.json"), "utf8"));
+  journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= last);
+  for (const e of journal.entries) fs.copyFileSync(path.join(MIGRATIONS_DIR, `${e.tag}.sql`), path.join(dir, `${e.tag}.sql`));
+  fs.writeFileSync(path.join(dir, "meta", "_journal.json"), JSON.stringify(journal));
+  return dir;
+}
+
+async function openUnmigrated(kind: DbKind): Promise<{ h: DbHandle; drop: () => Promise<void> }> {
+  if (kind === "pglite") {
+    const h = await openDb({ databaseUrl: null, dataDir: ":memory:", migrate: false });
+    return { h, drop: () => h.close() };
+  }
+  const d = await createPostgresDatabase();
+  const h = await openDb({ databaseUrl: d.url, migrate: false });
+  return { h, drop: async () => (await h.close(), await d.drop()) };
+}
+
+describe.each(DB_KINDS)("partitioning a database with results on %s (migration 0021)", (kind) => {
+  it("keeps every result, its id, power links and leaderboard cell", async () => {
+    const { h, drop } = await openUnmigrated(kind);
+    const dir = migrationsUpTo(20);
+    try {
+      // The schema before partitioning, with rows written as the ingest of that version did (two months apart).
+      if (kind === "pglite") {
+        const { migrate: run } = await import("drizzle-orm/pglite/migrator");
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the PGlite migrator wants its own driver type
+        await run(h.db as any, { migrationsFolder: dir });
+      } else {
+        const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the postgres.js migrator wants its own driver type
+        await run(h.db as any, { migrationsFolder: dir });
+      }
+      await h.db.execute(sql`insert into devices (fingerprint, vendor, model, device_class, os_platform, os_release, cpu_model, cpu_cores, cpu_threads, ram_bytes, gpus, published) values ('old', 'Old', 'Old Device', 'laptop', 'linux', '6.1', 'Old CPU', 4, 8, 8000000000, '[]', true)`);
+      await h.db.execute(sql`insert into models (key, name, family, parameter_count, quantization, file_bytes, weights) values ('old', 'Old-Model', 'old', 1000000000, 'Q4_0', 600000000, 'synthetic')`);
+      await h.db.execute(sql`insert into engines (key, name, version, build) values ('old', 'llama.cpp', 'b1', 'x')`);
+      for (const [i, ago] of [[1, "2 months"], [2, "0 days"]] as const) {
+        const id = `00000000-0000-4000-8000-00000000000${i}`;
+        await h.db.execute(sql`insert into submissions (id, schema_version, suite_version, device_id, model_id, engine_id, backend, runner_name, runner_version, options, device_snapshot, started_at, finished_at, plausible, published)
+          values (${id}, 1, '1', 1, 1, 1, 'cpu', 'old', '0', '{}', '{}', now(), now(), true, true)`);
+        for (const w of ["pp512", "tg128"])
+          await h.db.execute(sql`insert into workload_results (submission_id, device_id, model_id, engine_id, backend, workload_id, n_prompt, n_gen, n_depth, status, samples_ns, samples_prompt_tokens, samples_gen_tokens, avg_ts, plausible, published, created_at)
+            values (${id}, 1, 1, 1, 'cpu', ${w}, 512, 128, 0, 'ok', '{1000000000}', '{512}', '{0}', ${10 * i}, true, true, now() - ${ago}::interval)`);
+        await h.db.execute(sql`insert into power_readings (submission_id, workload_result_id, kind, method, scope, sensor, duration_ns) select ${id}, id, 'workload', 'counter', 'package', 'rapl', 1000 from workload_results where submission_id = ${id}`);
+        await h.db.execute(sql`insert into power_traces (workload_result_id, sensor, scope, t_ms, power_w) select id, 'rapl', 'package', '{0,1}', '{5,6}' from workload_results where submission_id = ${id}`);
+      }
+      const before = rowsOf<{ id: number; workload_id: string }>(await h.db.execute(sql`select id, workload_id from workload_results order by id`));
+
+      await migrate(h);
+
+      const after = rowsOf<{ id: number; workload_id: string; part: string }>(await h.db.execute(sql`select id, workload_id, tableoid::regclass::text as part from workload_results order by id`));
+      expect(after.map((r) => [Number(r.id), r.workload_id])).toEqual(before.map((r) => [Number(r.id), r.workload_id]));
+      expect(new Set(after.map((r) => r.part)).size).toBe(2);
+      expect(await count(h, "select count(*)::int n from power_readings pr join workload_results wr on (wr.id, wr.created_at) = (pr.workload_result_id, pr.workload_created_at)")).toBe(4);
+      expect(await count(h, "select count(*)::int n from power_traces pt join workload_results wr on (wr.id, wr.created_at) = (pt.workload_result_id, pt.workload_created_at)")).toBe(4);
+      // New results take ids after the old ones (the sequence survived), and the board reads the moved rows.
+      expect((await ingestSubmission(h.db, submission(), null)).status).toBe("created");
+      expect(await count(h, "select min(id)::int n from workload_results where device_id <> 1")).toBeGreaterThan(Math.max(...before.map((r) => Number(r.id))));
+      await setPublished(h.db, { allPlausible: true }, true);
+      const board = await leaderboard(h.db, leaderboardQuerySchema.parse({}));
+      const old = board.find((r) => r.deviceModel === "Old Device");
+      expect(old?.runs).toBe(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await drop();
+    }
+  });
+});
