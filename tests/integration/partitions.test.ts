@@ -113,11 +113,9 @@ describe.each(DB_KINDS)("partitioning a database with results on %s (migration 0
       // The schema before partitioning, with rows written as the ingest of that version did (two months apart).
       if (kind === "pglite") {
         const { migrate: run } = await import("drizzle-orm/pglite/migrator");
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the PGlite migrator wants its own driver type
         await run(h.db as any, { migrationsFolder: dir });
       } else {
         const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the postgres.js migrator wants its own driver type
         await run(h.db as any, { migrationsFolder: dir });
       }
       await h.db.execute(sql`insert into devices (fingerprint, vendor, model, device_class, os_platform, os_release, cpu_model, cpu_cores, cpu_threads, ram_bytes, gpus, published) values ('old', 'Old', 'Old Device', 'laptop', 'linux', '6.1', 'Old CPU', 4, 8, 8000000000, '[]', true)`);
