@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { serverContext } from "../lib/server/context";
+import { publicReadDb } from "../lib/server/context";
 import { listResults } from "../lib/server/read/results";
 import { formatBytes, formatJPerToken, formatNumber } from "../lib/core/present/format";
 import { isPublic } from "../lib/server/env";
@@ -10,7 +10,7 @@ import { GroupedBars } from "./components/charts";
 export const dynamic = "force-dynamic";
 
 export default async function ResultsPage() {
-  const { db } = await serverContext();
+  const db = await publicReadDb();
   // The owner's dashboard: private (unpublished) results too, unless this server is public.
   const publicServer = isPublic();
   const { results } = await listResults(db, { limit: 200, plausible: "all", format: "json" }, !publicServer);

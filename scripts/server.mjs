@@ -60,13 +60,14 @@ if (workers > 1 && cluster.isPrimary) {
   const { ensureOwnerCredential } = await import("../lib/server/admin/owner.ts");
   const { createPageCache } = await import("../lib/server/http/page-cache.ts");
   const { readPublicVersion } = await import("../lib/server/read/leaderboard.ts");
-  const { serverContext } = await import("../lib/server/context.ts");
+  const { publicReadDb } = await import("../lib/server/context.ts");
   // A public server renders each anonymous page once per version of the published data.
   const pageCache =
     isPublic() && env.TOKENWATT_PAGE_CACHE_MB > 0
       ? createPageCache({
           maxBytes: env.TOKENWATT_PAGE_CACHE_MB * 2 ** 20,
-          version: async () => readPublicVersion((await serverContext()).db),
+          // From where the pages read (the replica, when there is one): versions and pages agree.
+          version: async () => readPublicVersion(await publicReadDb()),
           buildId: fs.readFileSync(path.join(root, ".next", "BUILD_ID"), "utf8").trim(),
           cdnMaxAgeS: env.TOKENWATT_CDN_MAX_AGE_S,
         })

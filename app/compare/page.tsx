@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { z } from "zod";
 import { safeString } from "../../lib/core/contracts/text";
-import { serverContext } from "../../lib/server/context";
+import { publicReadDb } from "../../lib/server/context";
 import { compareDevices, compareRuns } from "../../lib/server/read/runs";
 import { isPublic } from "../../lib/server/env";
 import { formatJPerToken, formatNumber } from "../../lib/core/present/format";
@@ -41,7 +41,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       </>
     );
   }
-  const { db } = await serverContext();
+  const db = await publicReadDb();
   // The owner compares their own machines before publishing anything; a public server shows published runs only.
   const includePrivate = !isPublic() && sp.published !== "1";
   const all = await compareDevices(db, parsed.data.devices, { includePrivate });
@@ -87,7 +87,7 @@ async function CompareRuns({ runs, model }: { runs: string; model?: string }) {
       </>
     );
   }
-  const { db } = await serverContext();
+  const db = await publicReadDb();
   const all = await compareRuns(db, parsed.data);
   const view = chartData(all, model);
   const found = new Set(all.map((c) => c.deviceName)).size;

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { serverContext } from "../../lib/server/context";
+import { publicReadDb } from "../../lib/server/context";
 import { leaderboard, leaderboardFacets, leaderboardQuerySchema, SIZE_CLASSES, type LeaderboardQuery } from "../../lib/server/read/leaderboard";
 import { formatBytes, formatJPerToken, formatNumber } from "../../lib/core/present/format";
 import { isLeaderboardWorkload, parseWorkloadId } from "../../lib/core/contracts/workloads";
@@ -26,7 +26,7 @@ const COLUMNS: { key: LeaderboardQuery["sort"]; label: string }[] = [
 export default async function LeaderboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => typeof v === "string" && v !== "")) as Record<string, string>;
   const parsed = leaderboardQuerySchema.safeParse(sp);
-  const { db } = await serverContext();
+  const db = await publicReadDb();
   const q = parsed.success ? parsed.data : leaderboardQuerySchema.parse({});
   const facets = await leaderboardFacets(db, q.private === "1");
   const rows = await leaderboard(db, q);

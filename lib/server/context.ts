@@ -1,7 +1,7 @@
 /** Process-wide server dependencies (database, rate limiter), created once. */
-import { getDb } from "./db/client";
+import { getDb, getReadDb, type Db } from "./db/client";
 import { getJobQueue } from "./fleet/job-queue";
-import { serverEnv } from "./env";
+import { isPublic, serverEnv } from "./env";
 import type { ServerDeps } from "./http/deps";
 import { createParseBudget, type ParseBudget } from "./http/parse-budget";
 import { createRateLimiter, createSharedRateLimiter, type KeyLimiter } from "./http/rate-limit";
@@ -32,8 +32,17 @@ export async function serverContext() {
   return { db: handle.db, handle, limiter: g.__tokenwattLimiter };
 }
 
+/**
+ * The database anonymous pages and the public API read: on a public server the read replica when
+ * one is configured (published results may lag the primary by a moment), else the primary. The
+ * owner's dashboard reads the primary: it must see its own writes at once.
+ */
+export async function publicReadDb(): Promise<Db> {
+  return isPublic() ? (await getReadDb()).db : (await serverContext()).db;
+}
+
 /** The route table's dependencies in this process: the job connection opens with the first request that needs it. */
 export async function serverDeps(): Promise<ServerDeps> {
   const { db, handle, limiter } = await serverContext();
-  return { db, dbKind: handle.kind, limiter, parseBudget: parseBudget(), queue: () => getJobQueue(Promise.resolve(handle)), agentTimeoutS: serverEnv().TOKENWATT_AGENT_TIMEOUT_S };
+  return { db, readDb: await publicReadDb(), dbKind: handle.kind, limiter, parseBudget: parseBudget(), queue: () => getJobQueue(Promise.resolve(handle)), agentTimeoutS: serverEnv().TOKENWATT_AGENT_TIMEOUT_S };
 }

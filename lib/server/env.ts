@@ -13,6 +13,16 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /**
+   * A read replica of DATABASE_URL (streaming replication, or the provider's read endpoint) that a
+   * public server's anonymous pages and public API read from; everything that writes, and the
+   * owner's dashboard, stays on DATABASE_URL.
+   */
+  DATABASE_REPLICA_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   TOKENWATT_DATA_DIR: z.string().min(1).default(".tokenwatt"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Ingest requests per minute per token, and the burst allowed above that rate. */
@@ -51,7 +61,9 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const r = envSchema.safeParse(source);
+  const r = envSchema
+    .refine((e) => !e.DATABASE_REPLICA_URL || e.DATABASE_URL, { path: ["DATABASE_REPLICA_URL"], message: "needs DATABASE_URL (the primary it replicates)" })
+    .safeParse(source);
   if (!r.success) {
     const lines = r.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid Tokenwatt configuration:\n${lines.join("\n")}`);

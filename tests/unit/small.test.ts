@@ -79,6 +79,9 @@ describe("configuration", () => {
     expect(loadEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
     expect(() => loadEnv({ PORT: "http" })).toThrow(/PORT/);
     expect(() => loadEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(() => loadEnv({ DATABASE_REPLICA_URL: "postgres://r@h/db" })).toThrow(/DATABASE_REPLICA_URL: needs DATABASE_URL/);
+    expect(loadEnv({ DATABASE_URL: "postgres://p@h/db", DATABASE_REPLICA_URL: "postgres://r@h/db" }).DATABASE_REPLICA_URL).toBe("postgres://r@h/db");
+    expect(() => loadEnv({ TOKENWATT_PAGE_CACHE_MB: "-1" })).toThrow(/TOKENWATT_PAGE_CACHE_MB/);
   });
 });
 

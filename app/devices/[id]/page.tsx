@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { dbId } from "../../../lib/core/contracts/text";
 import { notFound } from "next/navigation";
-import { serverContext } from "../../../lib/server/context";
+import { publicReadDb } from "../../../lib/server/context";
 import { deviceTimeline, enginesSideBySide, getDevice, nativeVsBrowser } from "../../../lib/server/read/runs";
 import { Timeline } from "./timeline";
 import { EnginesTable } from "./engines-table";
@@ -19,7 +19,7 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   const parsed = dbId.safeParse(id);
   if (!/^\d{1,10}$/.test(id) || !parsed.success) notFound();
   const n = parsed.data;
-  const { db } = await serverContext();
+  const db = await publicReadDb();
   const r = await getDevice(db, n, publishedOnly);
   if (!r) notFound();
   const nvb = await nativeVsBrowser(db, n, publishedOnly);

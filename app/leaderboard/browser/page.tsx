@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { serverContext } from "../../../lib/server/context";
+import { publicReadDb } from "../../../lib/server/context";
 import { browserBoard, browserBoardQuerySchema } from "../../../lib/server/read/browser-board";
 import { formatNumber } from "../../../lib/core/present/format";
 
@@ -12,7 +12,7 @@ export default async function BrowserBoardPage({ searchParams }: { searchParams:
   const sp = await searchParams;
   const parsed = browserBoardQuerySchema.safeParse({ workload: typeof sp.workload === "string" && sp.workload ? sp.workload : undefined });
   const workload = parsed.success ? parsed.data.workload : "tg128";
-  const { db } = await serverContext();
+  const db = await publicReadDb();
   const rows = await browserBoard(db, workload);
   return (
     <>

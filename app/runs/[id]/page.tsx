@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { serverContext } from "../../../lib/server/context";
+import { publicReadDb } from "../../../lib/server/context";
 import { getRun } from "../../../lib/server/read/runs";
 import { formatBytes, formatJPerToken, formatNumber, formatTtft } from "../../../lib/core/present/format";
 import { ttftStats } from "../../../lib/core/measure/stats";
@@ -74,7 +74,7 @@ function Sustained({ w }: { w: { workloadId: string; samplesNs: number[]; sample
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { db } = await serverContext();
+  const db = await publicReadDb();
   const run = await getRun(db, id);
   if (!run) notFound();
   const { sub, device, model, engine } = run;

@@ -12,7 +12,7 @@ const textWidthPx = (s: string) => 7 * s.length + 12;
 export const getDeviceBadge: Handler = async (_req, deps, { id: idText }) => {
   const id = Number(idText);
   if (!/^\d{1,10}$/.test(idText!) || id < 1 || id > 2 ** 31 - 1) return apiError(400, "invalid_id", "device id must be a positive integer");
-  const db = deps.db;
+  const db = deps.readDb ?? deps.db;
   const row = rowsOf<{ ts: number; model: string; quant: string }>(
     await db.execute(sql`
       select c.median_ts as ts, m.name as model, m.quantization as quant from leaderboard_cells c join models m on m.id = c.model_id

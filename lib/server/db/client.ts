@@ -193,7 +193,23 @@ export function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
-const globalForDb = globalThis as unknown as { __tokenwattDb?: Promise<DbHandle> };
+const globalForDb = globalThis as unknown as { __tokenwattDb?: Promise<DbHandle>; __tokenwattReadDb?: Promise<DbHandle> };
+
+/**
+ * The read replica (DATABASE_REPLICA_URL), opened once and never migrated (a replica follows its
+ * primary's schema); the primary when no replica is configured.
+ */
+export function getReadDb(): Promise<DbHandle> {
+  const url = serverEnv().DATABASE_REPLICA_URL;
+  if (!url) return getDb();
+  if (!globalForDb.__tokenwattReadDb) {
+    globalForDb.__tokenwattReadDb = openDb({ databaseUrl: url, migrate: false }).catch((e) => {
+      globalForDb.__tokenwattReadDb = undefined;
+      throw e;
+    });
+  }
+  return globalForDb.__tokenwattReadDb;
+}
 
 /** The process-wide database, opened once (cached on globalThis so dev reloads do not reconnect). */
 export function getDb(): Promise<DbHandle> {

@@ -6,6 +6,8 @@ import type { KeyLimiter } from "./rate-limit";
 
 export interface ServerDeps {
   db: Db;
+  /** Where public reads go (the read replica on a public server that has one); db when absent. */
+  readDb?: Db;
   dbKind: "pglite" | "postgres";
   limiter: KeyLimiter;
   /** What request bodies may cost to read and validate (none: unlimited, as in most tests). */

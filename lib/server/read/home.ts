@@ -29,7 +29,7 @@ export async function homeChart(db: Db): Promise<HomeChart | null> {
     await db.execute(sql`
       select s.device_id, s.model_id from submissions s join engines e on e.id = s.engine_id
       where e.name = 'node-llama-cpp' and s.plausible ${isPublic() ? sql`and s.published` : sql``}
-      order by s.started_at desc limit 1`),
+      order by s.received_at desc limit 1`),
   );
   if (!latest) return null;
   const cells = isPublic() ? sql`leaderboard_cells` : sql`owner_cells`;
