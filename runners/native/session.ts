@@ -23,6 +23,7 @@ import { idleDrift, measureIdle, metersFor, recordAll, withIdle } from "./power"
 import type { PowerMeter, SensorRecording } from "./power/meter";
 import type { EngineUsed } from "./engine/types";
 import type { ChildJob, FromChild, ToChild } from "./protocol";
+import { loadBetween, markLoad, type LoadMark } from "./load";
 import { recordThermal, thermalPerInterval, thermalStart, type ThermalProbe, type ThermalReading, type ThermalRecording } from "./thermal";
 
 /**
@@ -90,6 +91,8 @@ interface ChildOutcome {
   /** The thermal reading when the timed part started, and (sustained) the readings through it. */
   thermalFirst?: ThermalReading | null;
   thermalRec?: ThermalRecording | null;
+  /** Others' CPU time while the timed repetitions ran. */
+  load?: WorkloadResult["load"];
 }
 
 /** Temperatures are read once a second through a sustained run (they change over seconds). */
@@ -108,6 +111,8 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
     let stopThermal: (() => Promise<ThermalRecording>) | null = null;
     let thermalFirst: ThermalReading | null = null;
     let thermalRec: ThermalRecording | null = null;
+    let loadStart: LoadMark | null = null;
+    let load: WorkloadResult["load"] = null;
     let result: Extract<FromChild, { type: "result" }> | null = null;
     let error: string | null = null;
     let engine: EngineInfo | null = null;
@@ -133,8 +138,10 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
           // The meters record from before the first repetition to after the last; each
           // repetition's energy is cut out at its own timestamps afterwards.
           stopRecording = await recordAll(meters);
+          loadStart = markLoad();
           child.send({ type: "go" } satisfies ToChild);
         } else if (m.type === "timed-end") {
+          if (loadStart) load = loadBetween(loadStart, markLoad());
           if (stopRecording) recordings = await stopRecording();
           stopRecording = null;
           if (stopThermal) thermalRec = await stopThermal();
@@ -167,6 +174,7 @@ function runChild(job: ChildJob, meters: PowerMeter[], opts: SessionOptions): Pr
           fingerprint: result.fingerprint ?? null,
           thermalFirst,
           thermalRec,
+          load,
         });
       } else if (error) {
         resolve({ status: "error", error, samples: [], intervals: [], memory: empty, recordings: [], engine, used });
@@ -334,6 +342,7 @@ function measuredWorkload(w: WorkloadSpec, out: ChildOutcome, idle: PowerReading
       w.kind === "sustained" && w.intervalS
         ? { intervalS: w.intervalS, ...(out.thermalRec ? thermalPerInterval(out.thermalRec, out.intervals) : { cpuC: [], gpuC: [], batteryPct: [] }) }
         : null,
+    load: out.load ?? null,
   });
 }
 

@@ -41,38 +41,24 @@ describe("plausibility, recomputed on the server", () => {
     expect(checkSubmission(parsed())).toEqual([]);
   });
 
-  it("flags decode faster than the memory holding the weights allows, and only that workload", () => {
-    // tg128 in 0.5 s = 256 tokens/s x 0.77 GB = 197 GB/s > 1.25 x 50 GB/s
-    const s = parsed((x) => {
-      for (const smp of x.workloads[1].samples) smp.durationNs = 5e8;
-      x.workloads[1].energyPerToken = null;
-      x.workloads[1].decodeEnergyPerToken = null;
-    });
-    expect(codes(s)).toEqual(["tg128:exceeds_roofline"]);
-    expect(checkSubmission(s)[0]!.message).toMatch(/% of the 50 GB\/s \(read-stream\)/);
-  });
-
-  it("rejects the forged tg128 (a 1-token prompt at 6.45 million tokens/s, no bandwidth) for any model size", () => {
-    for (const fileBytes of [770_000_000, 1_185_376]) {
-      const s = parsed((x) => {
-        x.model.fileBytes = fileBytes;
-        x.device.memoryBandwidthGBps = null;
-        x.device.memoryBandwidthMethod = null;
-        const tg = x.workloads[1];
-        tg.samples = [{ durationNs: Math.round((129 / 6.45e6) * 1e9), promptTokens: 1, genTokens: 128 }];
-        tg.energyPerToken = tg.decodeEnergyPerToken = null;
-        tg.power = [];
+  it("never flags from the measured bandwidth: an honest decode above it passes (a diagnostic), one above the physical peak does not", () => {
+    // tg128 at 256 tokens/s x 0.77 GB = 197 GB/s: 4x the measured 50 GB/s, under a laptop's 546 GB/s peak.
+    const at = (tps: number) =>
+      parsed((x) => {
+        for (const smp of x.workloads[1].samples) smp.durationNs = Math.round((128 / tps) * 1e9);
+        x.workloads[1].power = [];
+        x.workloads[1].energyPerToken = x.workloads[1].decodeEnergyPerToken = null;
       });
-      const c = codes(s);
-      expect(c).toContain("tg128:inconsistent_tokens");
-      expect(c).toContain("tg128:exceeds_ceiling");
-    }
+    expect(codes(at(256))).toEqual([]);
+    expect(codes(at(1000))).toEqual(["tg128:exceeds_physics"]);
+    expect(checkSubmission(at(1000))[0]!.message).toMatch(/546 GB\/s/);
   });
 
-  it("accepts a CUDA-like run with honest speed and the GPU's bandwidth, and flags one beyond it", () => {
+  it("bounds a GPU backend by its GPU's memory, not the host's", () => {
     const cuda = (tps: number) =>
       parsed((x) => {
         x.device.backend = "cuda";
+        x.device.deviceClass = "server";
         x.device.gpus = [{ vendor: "NVIDIA", model: "H200", vramBytes: 141e9, driver: null }];
         x.device.deviceMemoryBandwidth = { gbps: 4800, source: "reported", note: "NVIDIA H200 datasheet" };
         x.options.gpuLayers = "all";
@@ -82,12 +68,9 @@ describe("plausibility, recomputed on the server", () => {
         }
         for (const smp of x.workloads[1].samples) smp.durationNs = Math.round((128 / tps) * 1e9);
       });
-    // 3,000 tokens/s x 0.77 GB = 2.3 TB/s: 48% of 4.8 TB/s. The host's 50 GB/s is not the ceiling.
+    // 3,000 tokens/s x 0.77 GB = 2.3 TB/s: under the H200's 4.8 TB/s; 9,000 is 6.9 TB/s.
     expect(checkSubmission(cuda(3000))).toEqual([]);
-    expect(codes(cuda(9000))).toEqual(["tg128:exceeds_roofline"]);
-    // No GPU bandwidth: no roofline, but the absolute traffic ceiling still holds.
-    const noBw = cuda(60_000);
-    expect(codes(noBw)).toEqual(["tg128:exceeds_ceiling"]);
+    expect(codes(cuda(9000))).toEqual(["tg128:exceeds_physics"]);
   });
 
   it("checks that workload ids say what was measured, with the engine's prompt count within 2%", () => {
@@ -113,7 +96,7 @@ describe("plausibility, recomputed on the server", () => {
       r.avgPowerW *= 1000;
       x.workloads[1].energyPerToken.totalJ *= 1000;
     });
-    expect(checkSubmission(huge).map((f) => f.message).join()).toMatch(/more than a package sensor reads/);
+    expect(checkSubmission(huge).map((f) => f.message).join()).toMatch(/outside what a package sensor of a laptop device reads/);
     // per-repetition energies that do not add up to the J/token
     expect(codes(parsed((x) => x.workloads[1].samples.forEach((smp: any) => (smp.energyJ = 1))))).toEqual(["tg128:inconsistent_energy"]);
   });
@@ -121,7 +104,7 @@ describe("plausibility, recomputed on the server", () => {
   it("checks browser runs and small models too", () => {
     const s = parsed((x) => {
       x.device.backend = "wasm";
-      x.model.fileBytes = 1_185_376;
+      x.model = { name: "stories260K", family: "llama", parameterCount: 292_160, quantization: "F32", fileBytes: 1_185_376, sha256: null, weights: "real" };
       x.workloads[1].samples[0].genTokens = 100;
       x.workloads[1].energyPerToken = x.workloads[1].decodeEnergyPerToken = null;
       x.workloads[1].power = [];

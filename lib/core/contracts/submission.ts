@@ -285,6 +285,22 @@ export const sustainedSeriesSchema = z.object({
   batteryPct: nullableSeries(0, 100),
 });
 
+const ns = z.int().min(0).max(MAX_DURATION_NS * 1000);
+/**
+ * The machine's CPU time while a workload's timed repetitions ran: the measuring process's own,
+ * everyone else's, and the hypervisor's steal (Linux /proc/stat; null elsewhere), over the wall time
+ * of the repetitions on `logicalCpus` CPUs. The server calls a run "busy" from it.
+ */
+export const loadSchema = z.object({
+  wallNs: ns,
+  ownCpuNs: ns,
+  otherCpuNs: ns,
+  stealNs: ns.nullable().default(null),
+  logicalCpus: positiveCount(8192),
+  /** `procfs` (Linux /proc/stat and /proc/self/stat) or `os` (Node's os.cpus(), no steal). */
+  source: z.enum(["procfs", "os"]),
+});
+
 export const workloadResultSchema = z
   .object({
     workloadId: z.string().max(40).refine((id) => parseWorkloadId(id) !== null, "unknown workload id"),
@@ -309,6 +325,8 @@ export const workloadResultSchema = z
     thermalStart: thermalStartSchema.nullable().default(null),
     /** `sustained` only. */
     sustained: sustainedSeriesSchema.nullable().default(null),
+    /** Other processes' and the hypervisor's CPU time during the timed repetitions (null: not recorded). */
+    load: loadSchema.nullable().default(null),
   })
   .superRefine((w, ctx) => {
     if (w.status === "ok" && w.samples.length === 0) {
@@ -420,6 +438,7 @@ export type EngineInfo = z.infer<typeof engineSchema>;
 export type Fingerprint = z.infer<typeof fingerprintSchema>;
 export type WebGpuInfo = z.infer<typeof webgpuSchema>;
 export type ThermalStart = z.infer<typeof thermalStartSchema>;
+export type WorkloadLoad = z.infer<typeof loadSchema>;
 export type SustainedSeries = z.infer<typeof sustainedSeriesSchema>;
 
 export interface FieldIssue {

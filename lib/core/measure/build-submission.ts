@@ -62,6 +62,7 @@ export interface WorkloadMeasured {
   powerTrace?: WorkloadResult["powerTrace"];
   thermalStart?: WorkloadResult["thermalStart"];
   sustained?: WorkloadResult["sustained"];
+  load?: WorkloadResult["load"];
 }
 
 export function workloadResult(spec: WorkloadSpec, outcome: WorkloadOutcome, measured: WorkloadMeasured = {}): WorkloadResult {
@@ -85,6 +86,7 @@ export function workloadResult(spec: WorkloadSpec, outcome: WorkloadOutcome, mea
     powerTrace: (measured.powerTrace ?? []).map((t) => ({ ...t, tMs: t.tMs.slice(0, MAX_TRACE_POINTS), powerW: t.powerW.slice(0, MAX_TRACE_POINTS) })),
     thermalStart: measured.thermalStart ?? null,
     sustained: spec.kind === "sustained" ? (measured.sustained ?? null) : null,
+    load: measured.load ?? null,
   };
 }
 

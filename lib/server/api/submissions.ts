@@ -10,7 +10,7 @@
  */
 import { parseSubmission, type Submission } from "../../core/contracts/submission";
 import { agentForToken } from "../fleet/agents";
-import { BODY_LIMITS } from "../env";
+import { BODY_LIMITS, isPublic } from "../env";
 import { deviceFingerprint, ingestSubmission, type IngestResult } from "../store/ingest";
 import { attachPairingSubmission, claimPairingCode, pairingCodeState, releasePairingCode } from "../store/pairing";
 import { identify } from "../http/auth";
@@ -44,7 +44,10 @@ export const postSubmission: Handler = async (req, deps, _params, info) => {
     if (!agent) return refuse("agent_not_registered", "this agent token has no registered agent; start `tokenwatt agent` with it first");
     if (deviceFingerprint(read.submission.device) !== agent.deviceFingerprint) return refuse("device_mismatch");
   }
-  return answer(await ingestSubmission(deps.db, read.submission, p.tokenId));
+  // The owner's and admins' runs, and every runner of a private server (the owner's own), vouch
+  // for a model file's layout the catalog does not know yet; a public server's contributors never do.
+  const layoutSource = p.role === "owner" ? "owner" : p.role === "admin" ? "admin" : isPublic() ? null : "trusted-run";
+  return answer(await ingestSubmission(deps.db, read.submission, p.tokenId, { layoutSource }));
 };
 
 async function pairedUpload(req: Request, deps: ServerDeps, code: string, clientIp: string | null): Promise<Response> {

@@ -393,3 +393,19 @@ export const publicVersion = pgTable("public_version", {
   version: bigint("version", { mode: "number" }).notNull().default(1),
   changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The server's model catalog: the layout it trusts for a model file (by sha256), set by the owner,
+ * an admin, or a trusted run, never by the submission being judged (lib/core/measure/model-catalog.ts).
+ */
+export const modelLayouts = pgTable("model_layouts", {
+  sha256: text("sha256").primaryKey(),
+  parameterCount: big("parameter_count").notNull(),
+  weightsReadPerTokenBytes: big("weights_read_per_token_bytes").notNull(),
+  kvBytesPerToken: big("kv_bytes_per_token"),
+  fileBytes: big("file_bytes"),
+  moe: boolean("moe").notNull().default(false),
+  /** owner | admin | trusted-run */
+  source: text("source").notNull(),
+  createdAt: createdAt(),
+});

@@ -14,6 +14,8 @@ import { fingerprintHash, isReferenceRun, type OutputStatus } from "../../core/m
 import { workloadPhase } from "../../core/contracts/workloads";
 import { sustainedSummary } from "../../core/measure/sustained";
 import { rowsOf, type Db } from "../db/client";
+import { builtInLayout, judgeLayout, type LayoutVerdict } from "../../core/measure/model-catalog";
+import { recordLayout, trustedLayoutFor, type LayoutSource } from "./model-catalog";
 import { devices, engines, models, submissions } from "../db/schema";
 
 export interface IngestResult {
@@ -91,19 +93,36 @@ async function upsertDimension(
   return id;
 }
 
-export async function ingestSubmission(db: Db, s: Submission, tokenId: number | null): Promise<IngestResult> {
+export interface IngestOptions {
+  /**
+   * Who vouches for this submission's model layout where the catalog has none for its file: the
+   * owner's own runners (a private server), an admin. Null: a contributor whose claims are judged
+   * but never recorded as the reference.
+   */
+  layoutSource?: LayoutSource | null;
+}
+
+export async function ingestSubmission(db: Db, s: Submission, tokenId: number | null, opts: IngestOptions = {}): Promise<IngestResult> {
   try {
-    return await ingestOnce(db, s, tokenId);
+    return await ingestOnce(db, s, tokenId, opts);
   } catch (e) {
     if (!isMissingPartition(e)) throw e;
     // No monthly partition for now (the server outlived the ones made ahead): make them, once more.
     await ensureResultPartitions(db);
-    return ingestOnce(db, s, tokenId);
+    return ingestOnce(db, s, tokenId, opts);
   }
 }
 
-async function ingestOnce(db: Db, s: Submission, tokenId: number | null): Promise<IngestResult> {
-  const flags = checkSubmission(s);
+async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: IngestOptions): Promise<IngestResult> {
+  // The layout the server trusts for this file: its catalog row, else (first run of a file from a
+  // trusted submitter whose claims hold up) the claims become that row; else the built-in shape.
+  let trusted = await trustedLayoutFor(db, s.model);
+  if (!trusted && opts.layoutSource && s.model.sha256) {
+    await recordLayout(db, s.model, opts.layoutSource);
+    trusted = await trustedLayoutFor(db, s.model);
+  }
+  const layout = judgeLayout(s.model, trusted ?? builtInLayout(s.model)).layout;
+  const flags = checkSubmission(s, { trustedLayout: trusted });
   const flaggedWorkloads = new Set(flags.map((f) => f.workloadId));
   const fresh = new Map<string, number>();
   const cache = cacheOf(db);
@@ -168,7 +187,7 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null): Promis
       fresh,
     );
 
-    return insertSubmissionRows(tx, s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads);
+    return insertSubmissionRows(tx, s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads, layout);
   };
   // Known dimensions: the submission is one statement (atomic on its own). New ones: one transaction.
   // A repeated id writes nothing: not even the device, model or engine rows a hostile repeat with
@@ -214,9 +233,10 @@ async function insertSubmissionRows(
   tokenId: number | null,
   flags: Flag[],
   flaggedWorkloads: Set<string | null>,
+  layout: LayoutVerdict["layout"],
 ): Promise<"created" | "duplicate"> {
   const sub = submissionRow(s, ids, tokenId, flags);
-  const wr = s.workloads.map((w) => workloadRow(w, !flaggedWorkloads.has(w.workloadId), s));
+  const wr = s.workloads.map((w) => workloadRow(w, !flaggedWorkloads.has(w.workloadId), s, layout));
   const reading = (p: PowerReading, kind: string, workloadId: string | null) => ({
     workload_id: workloadId,
     kind,
@@ -246,13 +266,15 @@ async function insertSubmissionRows(
 }
 
 /** A workload result as the ingest function takes it: keys are workload_results columns. */
-export function workloadRow(w: WorkloadResult, plausible: boolean, s: Pick<Submission, "device" | "model">) {
+export function workloadRow(w: WorkloadResult, plausible: boolean, s: Pick<Submission, "device" | "model">, layout?: LayoutVerdict["layout"]) {
   const stats = w.status === "ok" ? deriveStats(w.samples) : null;
   // TTFT is a latency (avg_ns, in ms on every page), never a tokens/s figure.
   const rate = w.workloadId === "ttft" ? null : stats;
-  // The decode roofline, computed here from the model's layout and the bandwidth of the memory
-  // holding the weights (none for cache-resident models or without that figure).
-  const roofline = rate && workloadPhase(w.workloadId) === "decode" ? decodeRoofline(s, w, rate.avgTokensPerSec) : null;
+  // The decode roofline (a diagnostic: % of the measured bandwidth), from the layout the server
+  // trusts and the bandwidth of the memory holding the weights (none for cache-resident models or
+  // without that figure).
+  const model = layout ? { ...s.model, weightsReadPerTokenBytes: layout.weightsReadPerTokenBytes, kvBytesPerToken: layout.kvBytesPerToken } : s.model;
+  const roofline = rate && workloadPhase(w.workloadId) === "decode" ? decodeRoofline({ device: s.device, model }, w, rate.avgTokensPerSec) : null;
   // A sustained run's peak, steady state and throttling, derived here from its intervals.
   const sus = w.status === "ok" && workloadPhase(w.workloadId) === "sustained" ? sustainedSummary(w.samples) : null;
   return {

@@ -1,11 +1,12 @@
 /**
- * The modelled CPU meter: where a device has no power sensor, its CPU utilisation (the operating
- * system's CPU times, measured) through Cloud Carbon Footprint's linear power model
+ * The modelled CPU meter: where a device has no power sensor, the runner's own CPU utilisation (its
+ * process tree's CPU times, measured; never other processes') through Cloud Carbon Footprint's linear power model
  * (lib/core/measure/modelled.ts). Tier "modelled", method "estimated", with a range; never ranked
  * with measured energy. It is a cumulative counter of modelled joules, so the same windows cut it.
  */
 import os from "node:os";
 import { modelledPowerW, modelledRangeJ, utilisationBetween } from "../../../lib/core/measure/modelled";
+import { processTreeCpuNs } from "../load";
 import { nowNs, readPeriodically, type MeterRecorder, type PowerMeter } from "./meter";
 
 export interface CpuTimes {
@@ -27,13 +28,22 @@ export function osCpuTimes(): CpuTimes {
   return { busyMs: busy, totalMs: total, threads: cpus.length };
 }
 
+/**
+ * This runner's process tree (it and its measuring child) as the machine's CPU times: a
+ * neighbour's load is not the run's energy. Total is wall time x hardware threads.
+ */
+export function ownCpuTimes(): CpuTimes {
+  const threads = os.cpus().length;
+  return { busyMs: processTreeCpuNs() / 1e6, totalMs: (Number(process.hrtime.bigint()) / 1e6) * threads, threads };
+}
+
 export class ModelledCpuMeter implements PowerMeter {
   readonly sensor = "modelled:cpu";
   readonly scope = "package" as const;
   readonly method = "estimated" as const;
   readonly tier = "modelled" as const;
   constructor(
-    private readonly readTimes: () => CpuTimes = osCpuTimes,
+    private readonly readTimes: () => CpuTimes = ownCpuTimes,
     /** The OS updates CPU times every scheduler tick; 100 ms reads resolve utilisation well. */
     readonly periodMs = 100,
   ) {}
