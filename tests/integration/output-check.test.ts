@@ -32,10 +32,11 @@ describe.each(DB_KINDS)("the output check (fingerprints against the native CPU r
   });
   afterAll(async () => h?.drop());
 
-  const ingest = async (input: SubmissionInput) => {
+  /** `trusted`: the owner's run (its native CPU run is a reference at once); else a public contributor's. */
+  const ingest = async (input: SubmissionInput, trusted = true) => {
     const p = parseSubmission(input);
     if (!p.ok) throw new Error(JSON.stringify(p.issues));
-    await ingestSubmission(h.db, p.submission, null);
+    await ingestSubmission(h.db, p.submission, null, { layoutSource: trusted ? "owner" : null });
     const [row] = await h.db.select().from(submissions).where(eq(submissions.id, p.submission.submissionId));
     return row!;
   };
@@ -113,6 +114,30 @@ describe.each(DB_KINDS)("the output check (fingerprints against the native CPU r
     const again = await post({ submissionId: bad.id, reason: "fp16 accumulation on this GPU, checked by hand" });
     expect(again.status).toBe(409);
     expect((await again.json()).error.message).toContain('is not flagged "output differs" (its output check: explained)');
+  });
+
+  it("never lets a contributor's first upload define correct output: references from untrusted runs need independent devices to agree", async () => {
+    // A forged first native CPU run (wrong tokens from token 2) by a contributor: not a reference.
+    const forged = await ingest(run({ model: "Check-F", tokenIds: ids(2) }), false);
+    expect(forged).toMatchObject({ outputStatus: "unchecked", fingerprintRole: "peer" });
+    const device = (n: number) => {
+      const r = run({ model: "Check-F", tokenIds: ids(null) });
+      return { ...r, device: { ...r.device, model: `Peer device ${n}` } };
+    };
+    // Two honest devices agree: not yet enough; the third makes the earliest of them the reference.
+    const a = await ingest(device(1), false);
+    expect(a.outputStatus).toBe("unchecked");
+    const b = await ingest(device(2), false);
+    expect(b.outputStatus).toBe("unchecked");
+    const c = await ingest(device(3), false);
+    const rows = async (id: string) => (await h.db.select().from(submissions).where(eq(submissions.id, id)))[0]!;
+    expect(await rows(a.id)).toMatchObject({ outputStatus: "reference" });
+    expect(c).toMatchObject({ outputStatus: "match", outputReference: a.id, plausible: true });
+    expect(await rows(b.id)).toMatchObject({ outputStatus: "match", outputReference: a.id });
+    // The forgery is judged against the consensus, not the other way round.
+    expect(await rows(forged.id)).toMatchObject({ outputStatus: "differs", outputReference: a.id, plausible: false });
+    // One device uploading three times is not three devices.
+    for (let i = 0; i < 3; i++) expect((await ingest(run({ model: "Check-G", tokenIds: ids(null) }), false)).outputStatus).toBe("unchecked");
   });
 
   it("stores no verdict for a run without a fingerprint, and the hash is the server's own", async () => {

@@ -44,6 +44,11 @@ export const WINDOW_TOLERANCE = 0.02;
  */
 export const BUSY_OTHER_SHARE = 0.1;
 export const BUSY_STEAL_SHARE = 0.05;
+/**
+ * CPU times tick every 10 ms, and repetitions of a few ms jitter by scheduling alone: under this much
+ * timed work a run is not judged busy or noisy.
+ */
+export const BUSY_MIN_WALL_NS = 1e9;
 /** Noisy: the repetitions' tokens/s spread more than this (coefficient of variation), from 3 repetitions. */
 export const NOISY_CV = 0.15;
 
@@ -194,14 +199,15 @@ export function tierProblem(r: Pick<PowerReading, "tier" | "method" | "scope" | 
 /** Busy or noisy: the machine was not the run's alone, or the repetitions disagree. */
 function loadProblems(w: WorkloadResult, spread: { cv: number; n: number } | null): { code: "busy" | "noisy"; message: string } | null {
   const l = w.load;
-  if (l && l.wallNs > 0) {
+  if (l && l.wallNs >= BUSY_MIN_WALL_NS) {
     const capacity = l.wallNs * l.logicalCpus;
     const other = l.otherCpuNs / capacity;
     if (other > BUSY_OTHER_SHARE) return { code: "busy", message: `other processes used ${(other * 100).toFixed(0)}% of the machine's CPU time while it ran (over ${BUSY_OTHER_SHARE * 100}%): measured on a busy machine` };
     const steal = (l.stealNs ?? 0) / capacity;
     if (steal > BUSY_STEAL_SHARE) return { code: "busy", message: `the hypervisor took ${(steal * 100).toFixed(0)}% of the CPU time (steal) while it ran (over ${BUSY_STEAL_SHARE * 100}%)` };
   }
-  if (spread && spread.n >= 3 && spread.cv > NOISY_CV) return { code: "noisy", message: `its ${spread.n} repetitions spread ${(spread.cv * 100).toFixed(0)}% (coefficient of variation, over ${NOISY_CV * 100}%): too noisy to rank` };
+  const timedNs = w.samples.reduce((a, x) => a + x.durationNs, 0);
+  if (spread && spread.n >= 3 && timedNs >= BUSY_MIN_WALL_NS && spread.cv > NOISY_CV) return { code: "noisy", message: `its ${spread.n} repetitions spread ${(spread.cv * 100).toFixed(0)}% (coefficient of variation, over ${NOISY_CV * 100}%): too noisy to rank` };
   return null;
 }
 

@@ -46,14 +46,17 @@ export const POWER_TRACE_COLUMNS = ["workload_result_id", "workload_created_at",
 const list = (cols: readonly string[], prefix = "") => cols.map((c) => prefix + c).join(", ");
 
 /**
- * Compares a run's fingerprint with the reference of its file (the first llama.cpp CPU run of the
- * same model row and fingerprint version) and stores the verdict (lib/core/measure/fingerprint.ts
+ * Compares a run's fingerprint with the reference of its file (the first trusted llama.cpp CPU run
+ * of the same model row and fingerprint version, or, without one, the earliest of the untrusted
+ * "peer" CPU runs once OUTPUT_CONSENSUS_DEVICES devices agree on their tokens) and stores the verdict (lib/core/measure/fingerprint.ts
  * names them). "differs" also flags the run and takes it off the ranking (plausible false). A
  * reference arriving after other runs of its file checks the ones waiting ("unchecked"). Runs of
  * one file are checked one at a time (an advisory lock per model), so a run and its reference
  * arriving together cannot miss each other.
  */
 const OUTPUT_LOCK_CLASS = 7151;
+/** Independent devices (untrusted native CPU runs with the same tokens) that make a reference without a trusted one. */
+export const OUTPUT_CONSENSUS_DEVICES = 3;
 const CHECK_OUTPUT_SQL = `
 CREATE OR REPLACE FUNCTION tokenwatt_check_output(p_id uuid) RETURNS void
 LANGUAGE plpgsql AS $$
@@ -65,8 +68,9 @@ DECLARE
   v_n int;
   v_agree real;
   v_status text;
+  v_peer uuid;
 BEGIN
-  SELECT id, model_id, fingerprint_version, fingerprint_tokens, fingerprint_role INTO s FROM submissions WHERE id = p_id;
+  SELECT id, model_id, fingerprint_version, fingerprint_tokens, fingerprint_role, fingerprint_hash INTO s FROM submissions WHERE id = p_id;
   IF s.id IS NULL OR s.fingerprint_tokens IS NULL THEN
     RETURN;
   END IF;
@@ -75,10 +79,20 @@ BEGIN
   WHERE model_id = s.model_id AND fingerprint_version = s.fingerprint_version AND output_status = 'reference' AND id <> s.id
   ORDER BY received_at, id LIMIT 1;
   IF r.id IS NULL THEN
-    IF s.fingerprint_role = 'reference' THEN
-      UPDATE submissions SET output_status = 'reference', output_reference = NULL, output_agreement = 1, output_first_diff = NULL WHERE id = s.id;
+    -- No trusted reference: untrusted native CPU runs ("peer") make one only when enough independent
+    -- devices give the same tokens; the earliest of them is the reference.
+    IF s.fingerprint_role = 'peer' AND (SELECT count(DISTINCT z.device_id) FROM submissions z
+        WHERE z.model_id = s.model_id AND z.fingerprint_version = s.fingerprint_version AND z.fingerprint_role = 'peer'
+          AND z.fingerprint_hash = s.fingerprint_hash) >= ${OUTPUT_CONSENSUS_DEVICES} THEN
+      SELECT z.id INTO v_peer FROM submissions z
+      WHERE z.model_id = s.model_id AND z.fingerprint_version = s.fingerprint_version AND z.fingerprint_role = 'peer' AND z.fingerprint_hash = s.fingerprint_hash
+      ORDER BY z.received_at, z.id LIMIT 1;
+    END IF;
+    IF s.fingerprint_role = 'reference' OR v_peer IS NOT NULL THEN
+      UPDATE submissions SET output_status = 'reference', output_reference = NULL, output_agreement = 1, output_first_diff = NULL WHERE id = coalesce(v_peer, s.id);
       PERFORM tokenwatt_check_output(x.id) FROM submissions x
-      WHERE x.model_id = s.model_id AND x.fingerprint_version = s.fingerprint_version AND x.output_status = 'unchecked';
+      WHERE x.model_id = s.model_id AND x.fingerprint_version = s.fingerprint_version AND x.id <> coalesce(v_peer, s.id)
+        AND x.fingerprint_tokens IS NOT NULL AND (x.output_status = 'unchecked' OR x.output_status IS NULL);
     ELSE
       UPDATE submissions SET output_status = 'unchecked' WHERE id = s.id;
     END IF;

@@ -95,9 +95,10 @@ async function upsertDimension(
 
 export interface IngestOptions {
   /**
-   * Who vouches for this submission's model layout where the catalog has none for its file: the
-   * owner's own runners (a private server), an admin. Null: a contributor whose claims are judged
-   * but never recorded as the reference.
+   * Who vouches for this submission where the server has no reference yet: its model layout (where
+   * the catalog has none for its file) and its output (a native CPU run becomes the file's output
+   * reference): the owner, an admin, the owner's own runners (a private server). Null: a contributor
+   * whose claims are judged but never become the reference.
    */
   layoutSource?: LayoutSource | null;
 }
@@ -187,7 +188,7 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
       fresh,
     );
 
-    return insertSubmissionRows(tx, s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads, layout);
+    return insertSubmissionRows(tx, s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads, layout, opts.layoutSource != null);
   };
   // Known dimensions: the submission is one statement (atomic on its own). New ones: one transaction.
   // A repeated id writes nothing: not even the device, model or engine rows a hostile repeat with
@@ -234,8 +235,9 @@ async function insertSubmissionRows(
   flags: Flag[],
   flaggedWorkloads: Set<string | null>,
   layout: LayoutVerdict["layout"],
+  trusted: boolean,
 ): Promise<"created" | "duplicate"> {
-  const sub = submissionRow(s, ids, tokenId, flags);
+  const sub = submissionRow(s, ids, tokenId, flags, trusted);
   const wr = s.workloads.map((w) => workloadRow(w, !flaggedWorkloads.has(w.workloadId), s, layout));
   const reading = (p: PowerReading, kind: string, workloadId: string | null) => ({
     workload_id: workloadId,
@@ -325,7 +327,12 @@ export function workloadRow(w: WorkloadResult, plausible: boolean, s: Pick<Submi
 }
 
 /** The submission as the ingest function takes it: keys are submissions columns. */
-export function submissionRow(s: Submission, ids: { deviceId: number; modelId: number; engineId: number }, tokenId: number | null, flags: Flag[]) {
+/**
+ * `trusted`: the submitter vouches for references (the owner, an admin, a private server's runners):
+ * its native CPU run of a file becomes that file's output reference at once. An untrusted one is a
+ * "peer": references come from several independent devices agreeing (tokenwatt_check_output).
+ */
+export function submissionRow(s: Submission, ids: { deviceId: number; modelId: number; engineId: number }, tokenId: number | null, flags: Flag[], trusted = false) {
   return {
     id: s.submissionId,
     schema_version: s.schemaVersion,
@@ -352,6 +359,6 @@ export function submissionRow(s: Submission, ids: { deviceId: number; modelId: n
     fingerprint_tokens: s.fingerprint?.tokenIds ?? null,
     // Computed here, never taken from the client.
     fingerprint_hash: s.fingerprint ? fingerprintHash(s.fingerprint.tokenIds) : null,
-    fingerprint_role: s.fingerprint ? (isReferenceRun(s) ? "reference" : "candidate") : null,
+    fingerprint_role: s.fingerprint ? (isReferenceRun(s) ? (trusted ? "reference" : "peer") : "candidate") : null,
   };
 }

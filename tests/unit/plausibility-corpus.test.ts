@@ -1,0 +1,178 @@
+/**
+ * The plausibility gate against two corpora, both sides of the verdict:
+ * - honest: real results of real devices (this machine's runner and llama-bench output in
+ *   tests/fixtures, public llama-bench tables of CPUs and GPUs with their sources), every one plausible;
+ * - forged: contract-valid submissions that lie (speeds beyond physics, model layouts of 1 byte, a
+ *   modelled meter relabelled as measured, a busy machine...), every one refused with its reason.
+ * The counts of both are printed: the gate's report card.
+ */
+import fs from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
+import { checkSubmission, type Flag } from "../../lib/core/measure/plausibility";
+import { syntheticModelInfo } from "../../lib/core/measure/model-info";
+import { llamaBenchToSubmissions, parseLlamaBench } from "../../runners/import/llama-bench";
+import { makeSubmission } from "../helpers/fixtures";
+
+const tally = { honest: 0, honestPassed: 0, forged: 0, forgedRefused: 0 };
+afterAll(() => {
+  console.log(`plausibility corpus: honest ${tally.honestPassed}/${tally.honest} plausible; forged ${tally.forgedRefused}/${tally.forged} refused`);
+});
+
+function parsed(input: unknown): Submission {
+  const r = parseSubmission(input);
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.submission;
+}
+
+/** The fixture run (a laptop, Llama-3.2-1B Q4_0 synthetic at 30 tokens/s decode), mutated. */
+function fixture(mutate: (s: any) => void = () => {}): Submission {
+  const s: any = structuredClone(makeSubmission({ workloads: 5 }));
+  mutate(s);
+  return parsed(s);
+}
+
+/** Drops a workload's energy so a speed forgery is judged on speed alone. */
+function noEnergy(w: any) {
+  w.power = [];
+  w.energyPerToken = w.decodeEnergyPerToken = w.prefillEnergyPerToken = null;
+  for (const smp of w.samples) smp.energyJ = null;
+}
+const at = (w: any, tokensPerSec: number, tokens: number) => {
+  noEnergy(w);
+  for (const smp of w.samples) smp.durationNs = Math.max(1, Math.round((tokens / tokensPerSec) * 1e9));
+};
+const llama8b = syntheticModelInfo("synthetic:llama-3.1-8b:Q4_0", 4_661_000_000) as any;
+
+function expectHonest(name: string, s: Submission) {
+  tally.honest++;
+  const flags = checkSubmission(s);
+  expect(flags, name).toEqual([]);
+  tally.honestPassed++;
+}
+function expectRefused(name: string, s: Submission, code: Flag["code"], workloadId: string) {
+  tally.forged++;
+  const flags = checkSubmission(s).filter((f) => f.workloadId === workloadId);
+  expect(flags.map((f) => f.code), name).toContain(code);
+  expect(flags.find((f) => f.code === code)!.message.length).toBeGreaterThan(20);
+  tally.forgedRefused++;
+}
+
+describe("honest corpus: every real result is plausible", () => {
+  it("this machine's runner output (tokenwatt bench, synthetic Llama-3.2-1B Q4_0: decode above the runner's own measured bandwidth)", () => {
+    const files = fs.readdirSync("tests/fixtures/submissions").filter((x) => x.endsWith(".json"));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const s = parsed(JSON.parse(fs.readFileSync(`tests/fixtures/submissions/${f}`, "utf8")));
+      expectHonest(f, s);
+    }
+  });
+
+  it("this machine's llama-bench output, imported", () => {
+    for (const f of ["stories260K-cpu.json", "k-test-fa-q8kv.jsonl"]) {
+      const rows = parseLlamaBench(fs.readFileSync(`tests/fixtures/llama-bench/${f}`, "utf8"));
+      const device = makeSubmission().device as any;
+      for (const s of llamaBenchToSubmissions(rows, { device: (backend, cpuInfo) => ({ ...device, backend, cpu: { ...device.cpu, model: cpuInfo } }) })) expectHonest(f, parsed(s));
+    }
+  });
+
+  it("the fixture run, and an H200 decoding at 3,000 tokens/s", () => {
+    expectHonest("fixture", fixture());
+    expectHonest(
+      "H200",
+      fixture((x) => {
+        x.device = { ...x.device, backend: "cuda", deviceClass: "server", gpus: [{ vendor: "NVIDIA", model: "NVIDIA H200", vramBytes: 141e9 }] };
+        x.workloads.forEach(noEnergy);
+        at(x.workloads[1], 3000, 128);
+      }),
+    );
+  });
+});
+
+describe("forged corpus: every forgery is refused with its reason", () => {
+  const tg = (x: any) => x.workloads[1];
+  it("speed beyond physics, for every phase", () => {
+    expectRefused("tg128 at 99,000 t/s with a 1-byte read per token", fixture((x) => ((x.model.weightsReadPerTokenBytes = 1), at(tg(x), 99_000, 128))), "model_mismatch", "tg128");
+    expectRefused("tg128 at 99,000 t/s with a 1-byte file", fixture((x) => ((x.model.fileBytes = 1), at(tg(x), 99_000, 128))), "model_mismatch", "tg128");
+    expectRefused(
+      "an unknown model name with a 1-byte layout",
+      fixture((x) => ((x.model = { ...x.model, name: "my-model", parameterCount: 8, fileBytes: 1, weightsReadPerTokenBytes: 1 }), at(tg(x), 99_000, 128))),
+      "model_mismatch",
+      "tg128",
+    );
+    expectRefused("1,000 t/s for an 8B Q4_0 on a CPU", fixture((x) => ((x.model = llama8b), at(tg(x), 1000, 128))), "exceeds_physics", "tg128");
+    expectRefused("the same, bandwidth method copy", fixture((x) => ((x.model = llama8b), (x.device.memoryBandwidthMethod = "copy"), at(tg(x), 1000, 128))), "exceeds_physics", "tg128");
+    expectRefused("the same, a 2 GB last-level cache", fixture((x) => ((x.model = llama8b), (x.device.cpu.llcBytes = 2e9), at(tg(x), 1000, 128))), "exceeds_physics", "tg128");
+    expectRefused("the same on a server class", fixture((x) => ((x.model = llama8b), (x.device.deviceClass = "server"), at(tg(x), 1000, 128))), "exceeds_physics", "tg128");
+    expectRefused("an 8B Q4_0 at 40 t/s on an M2 (100 GB/s)", fixture((x) => ((x.model = llama8b), (x.device.backend = "metal"), (x.device.cpu.model = "Apple M2"), (x.device.cpu.vendor = "Apple"), at(tg(x), 40, 128))), "exceeds_physics", "tg128");
+    expectRefused("a 1 µs TTFT", fixture((x) => (noEnergy(x.workloads[4]), x.workloads[4].samples.forEach((s: any) => (s.durationNs = 1000)))), "exceeds_physics", "ttft");
+    expectRefused("pp512 at 9M t/s on an 8B", fixture((x) => ((x.model = llama8b), at(x.workloads[0], 9e6, 512))), "exceeds_physics", "pp512");
+    expectRefused("pp512 at 200k t/s on an 8B on a laptop CPU", fixture((x) => ((x.model = llama8b), at(x.workloads[0], 200_000, 512))), "exceeds_physics", "pp512");
+    expectRefused("pp512+tg128 at 5M t/s", fixture((x) => at(x.workloads[2], 5e6, 640)), "exceeds_physics", "pp512+tg128");
+    expectRefused("tg128@d4096 at 2,000 t/s", fixture((x) => at(x.workloads[3], 2000, 128)), "exceeds_physics", "tg128@d4096");
+    expectRefused(
+      "sustained@60s at 99,000 t/s",
+      fixture((x) => {
+        x.workloads = [{ ...x.workloads[1], workloadId: "sustained@60s", nGen: 256, samples: Array.from({ length: 30 }, () => ({ durationNs: 2e9, promptTokens: 0, genTokens: 198_000 })), sustained: { intervalS: 2, cpuC: [], gpuC: [], batteryPct: [] } }];
+        noEnergy(x.workloads[0]);
+      }),
+      "exceeds_physics",
+      "sustained@60s",
+    );
+    expectRefused("H200 decoding at 9,000 t/s (6.9 TB/s of 4.8)", fixture((x) => ((x.device = { ...x.device, backend: "cuda", deviceClass: "server", gpus: [{ vendor: "NVIDIA", model: "NVIDIA H200", vramBytes: 141e9 }] }), at(tg(x), 9000, 128))), "exceeds_physics", "tg128");
+  });
+
+  it("model claims that disagree with the catalog or with a file", () => {
+    tally.forged++;
+    const s = fixture((x) => (x.model.sha256 = "a".repeat(64)));
+    const flags = checkSubmission(s, { trustedLayout: { parameterCount: 3e9, weightsReadPerTokenBytes: 1.8e9, kvBytesPerToken: 114_688, fileBytes: 1.9e9, moe: false, source: "admin" } });
+    expect(flags.map((f) => f.code)).toContain("model_mismatch");
+    expect(flags[0]!.message).toMatch(/the admin layout/);
+    tally.forgedRefused++;
+    expectRefused("a mixture of experts nobody vouched for (10% of the file a token)", fixture((x) => ((x.model.name = "my-moe"), (x.model.weightsReadPerTokenBytes = 77_000_000))), "model_mismatch", "tg128");
+    expectRefused("8B parameters in a 1 GB file", fixture((x) => ((x.model.name = "my-model"), (x.model.parameterCount = 8e9), (x.model.fileBytes = 1e9))), "model_mismatch", "tg128");
+  });
+
+  it("energy that is arithmetic only", () => {
+    const wall = (watts: number) => (x: any) => {
+      x.device.deviceClass = "desktop";
+      const w = tg(x);
+      const seconds = w.samples.reduce((a: number, s: any) => a + s.durationNs, 0) / 1e9;
+      const tokens = w.samples.reduce((a: number, s: any) => a + s.genTokens, 0);
+      w.power = [{ method: "sampled", scope: "wall", sensor: "external:plug", durationNs: Math.round(seconds * 1e9), energyJ: watts * seconds, avgPowerW: watts, idlePowerW: null, tier: "external" }];
+      w.energyPerToken = w.decodeEnergyPerToken = { totalJ: (watts * seconds) / tokens, aboveIdleJ: null, scope: "wall", sensors: ["external:plug"], tier: "external" };
+      for (const s of w.samples) s.energyJ = null;
+    };
+    expectHonest("a desktop at 60 W at the wall", fixture(wall(60)));
+    expectRefused("a desktop at 0.05 W at the wall", fixture(wall(0.05)), "implausible_power", "tg128");
+    expectRefused("a reading of 1 ms for 12.8 s of samples", fixture((x) => (tg(x).power[0].durationNs = 1e6)), "inconsistent_energy", "tg128");
+    expectRefused(
+      "a modelled reading relabelled external",
+      fixture((x) => {
+        wall(60)(x);
+        tg(x).power[0].method = "estimated";
+      }),
+      "inconsistent_energy",
+      "tg128",
+    );
+    expectRefused("a forged above-idle J/token", fixture((x) => ((tg(x).energyPerToken.aboveIdleJ = 1e-9), (tg(x).decodeEnergyPerToken.aboveIdleJ = 1e-9))), "inconsistent_energy", "tg128");
+    expectRefused("an idle power that is not the idle reading", fixture((x) => (tg(x).power[0].idlePowerW = 0.5)), "inconsistent_energy", "tg128");
+  });
+
+  it("a busy or noisy machine", () => {
+    const load = (other: number, steal: number | null = 0) => (x: any) => (tg(x).load = { wallNs: 13e9, ownCpuNs: 13e9 * 8, otherCpuNs: 13e9 * 16 * other, stealNs: steal == null ? null : 13e9 * 16 * steal, logicalCpus: 16, source: "procfs" });
+    expectHonest("5% of the machine used by others", fixture(load(0.05)));
+    expectRefused("a CPU hog beside it (40% of the machine)", fixture(load(0.4)), "busy", "tg128");
+    expectRefused("a VM whose host steals 20%", fixture(load(0.01, 0.2)), "busy", "tg128");
+    expectRefused(
+      "repetitions 1.3 to 105 t/s apart",
+      fixture((x) => {
+        const w = tg(x);
+        noEnergy(w);
+        w.samples = [105, 60, 1.3].map((tps) => ({ durationNs: Math.round((128 / tps) * 1e9), promptTokens: 0, genTokens: 128 }));
+      }),
+      "noisy",
+      "tg128",
+    );
+  });
+});
