@@ -269,6 +269,35 @@ describe("NVML total-energy counter (a stand-in libnvidia-ml built from tests/fi
     expect(Math.abs(meanPowerW(rec, t0, t1)! - 250) / 250).toBeLessThan(0.02);
   });
 
+  it("measures how often the counter updates and gives windows shorter than that its mean power times their length, flagged short", async () => {
+    process.env.FAKE_NVML_UPDATE_MS = "100";
+    try {
+      const nvml = await openNvml(lib);
+      expect(nvml.gpus[0]!.updatePeriodMs).toBeGreaterThan(80);
+      expect(nvml.gpus[0]!.updatePeriodMs).toBeLessThan(130);
+      const [meter] = nvmlMeters(nvml.gpus);
+      const r = await meter!.start();
+      await sleep(250);
+      const t0 = now();
+      await sleep(30);
+      const t1 = now();
+      await sleep(250);
+      const rec = await r.stop();
+      expect(rec.periodMs).toBeGreaterThan(80);
+      // Only the updates are kept: consecutive reads differ.
+      expect(rec.values.every((v, i) => i === 0 || v !== rec.values[i - 1])).toBe(true);
+      const w = energyInWindow(rec, t0, t1)!;
+      expect(w.short).toBe(true);
+      // 250 W x 30 ms = 7.5 J (timer jitter on a loaded machine aside), not the 0 or 25 J (one whole
+      // update) that reads of a staircase would give.
+      const expected = 250 * ((t1 - t0) / 1e9);
+      expect(w.energyJ).toBeGreaterThan(0.5 * expected);
+      expect(w.energyJ).toBeLessThan(1.5 * expected);
+    } finally {
+      delete process.env.FAKE_NVML_UPDATE_MS;
+    }
+  });
+
   it("prefers NVML over nvidia-smi for a GPU with the counter, and finds nothing without a driver", async () => {
     const fakeSmi = path.join(tmp, "nvidia-smi");
     const { meters } = await detectMeters({ nvmlLibrary: lib, nvidiaCommand: fakeSmi, raplRoot: path.join(tmp, "none"), batteryRoot: path.join(tmp, "none") });

@@ -121,6 +121,13 @@ export class CounterMeter implements PowerMeter {
     private readonly wrapJ: number | null,
     readonly periodMs = 20,
     readonly tier: EnergyTier = "counter",
+    /**
+     * How often the counter itself updates, ms, when slower than the polling (NVML's counter: tens
+     * to hundreds of ms, measured at start). Only the reads where it changed are kept, so a window
+     * shorter than one update gets that update's mean power times its length (flagged short), never
+     * the zero or the step a staircase would give (Zeus: approx_instant_energy).
+     */
+    private readonly updatePeriodMs: number | null = null,
   ) {}
 
   async start(): Promise<MeterRecorder> {
@@ -128,20 +135,56 @@ export class CounterMeter implements PowerMeter {
     const values: number[] = [];
     let last: number | null = null;
     let total = 0;
-    const reading = await readPeriodically(this.readJoules, this.periodMs, (t, j) => {
+    const staircase = this.updatePeriodMs != null && this.updatePeriodMs > this.periodMs;
+    const onRead = (t: number, j: number) => {
       if (last != null) {
+        if (staircase && j === last) return; // not updated since the last kept read
         const wrapped = this.wrapJ == null ? null : j + this.wrapJ - last;
         total += j >= last ? j - last : wrapped != null && wrapped < this.wrapJ! / 2 ? wrapped : 0;
       }
       last = j;
       tNs.push(t);
       values.push(total);
-    });
+    };
+    // Between updates the reads only time them: read often enough to see each within ~5% of a period.
+    const pollMs = staircase ? Math.max(1, Math.min(this.periodMs, Math.floor(this.updatePeriodMs! / 20))) : this.periodMs;
+    const reading = await readPeriodically(this.readJoules, pollMs, onRead);
     return {
       stop: async () => {
         await reading.stop();
-        return { kind: "energy", tNs, values, periodMs: this.periodMs, sensor: this.sensor, scope: this.scope, method: this.method, tier: this.tier };
+        // A staircase counter: read on until its next update, so the recording ends on one.
+        if (staircase) {
+          const kept = tNs.length;
+          const until = nowNs() + 3 * this.updatePeriodMs! * 1e6;
+          while (tNs.length === kept && nowNs() < until) {
+            await new Promise((r) => setTimeout(r, 2));
+            const v = await this.readJoules().catch(() => null);
+            if (v != null && Number.isFinite(v)) onRead(nowNs(), v);
+          }
+        }
+        return { kind: "energy", tNs, values, periodMs: Math.max(this.periodMs, this.updatePeriodMs ?? 0), sensor: this.sensor, scope: this.scope, method: this.method, tier: this.tier };
       },
     };
   }
+}
+
+/**
+ * How often a cumulative counter updates, ms: the median time between changes while it is read
+ * every `pollMs` for up to `forMs`; null when it changed fewer than 3 times (too slow to tell).
+ */
+export async function counterUpdatePeriodMs(read: () => number | null, forMs = 400, pollMs = 1): Promise<number | null> {
+  const changes: number[] = [];
+  let last = read();
+  const end = nowNs() + forMs * 1e6;
+  while (nowNs() < end) {
+    await new Promise((r) => setTimeout(r, pollMs));
+    const v = read();
+    if (v != null && v !== last) {
+      changes.push(nowNs());
+      last = v;
+    }
+  }
+  if (changes.length < 3) return null;
+  const gaps = changes.slice(1).map((t, i) => (t - changes[i]!) / 1e6).sort((a, b) => a - b);
+  return gaps[Math.floor(gaps.length / 2)]!;
 }

@@ -6,7 +6,7 @@
  * GPUs without the counter (NVML_ERROR_NOT_SUPPORTED) are left to nvidia-smi sampling.
  */
 import type koffiModule from "koffi";
-import { CounterMeter } from "./meter";
+import { CounterMeter, counterUpdatePeriodMs } from "./meter";
 
 /** NVML's return codes this file distinguishes. */
 const NVML_SUCCESS = 0;
@@ -16,6 +16,8 @@ export interface NvmlGpu {
   name: string;
   /** The total-energy counter, mJ; null when the read fails. */
   totalEnergyMj(): number | null;
+  /** How often the counter updates, ms, measured at start (null: it changed too rarely to tell). */
+  updatePeriodMs: number | null;
 }
 
 /** The GPUs of the NVML library at `library`, or why there are none. */
@@ -56,7 +58,9 @@ export async function openNvml(library = "libnvidia-ml.so.1"): Promise<{ gpus: N
       noCounter.push(index);
       continue;
     }
-    gpus.push({ index, name: name.toString("utf8").replace(/\0.*$/s, ""), totalEnergyMj: read });
+    // The counter updates every few tens of ms on most boards (Zeus warns of windows shorter than
+    // that): measured here, so shorter windows are flagged and interpolated between updates.
+    gpus.push({ index, name: name.toString("utf8").replace(/\0.*$/s, ""), totalEnergyMj: read, updatePeriodMs: await counterUpdatePeriodMs(read) });
   }
   const note = noCounter.length ? `GPU ${noCounter.join(", ")} has no NVML energy counter (pre-Volta): its energy is sampled with nvidia-smi` : null;
   return { gpus, note };
@@ -67,5 +71,5 @@ export function nvmlMeters(gpus: readonly NvmlGpu[], periodMs = 20): CounterMete
   return gpus.map((g) => new CounterMeter(`nvml:${g.index}`, "gpu", async () => {
     const mj = g.totalEnergyMj();
     return mj == null ? null : mj / 1000;
-  }, null, periodMs));
+  }, null, periodMs, "counter", g.updatePeriodMs));
 }
