@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { publicReadDb } from "../../../lib/server/context";
 import { getRun } from "../../../lib/server/read/runs";
-import { formatBytes, formatJPerToken, formatNumber, formatTtft } from "../../../lib/core/present/format";
+import { formatBytes, formatJPerToken, formatNumber, formatTtft, flagLabel } from "../../../lib/core/present/format";
 import { ttftStats } from "../../../lib/core/measure/stats";
 import { BatchSweepChart, PowerTraceChart, SustainedChart } from "../../components/charts";
 import { sustainedSummary } from "../../../lib/core/measure/sustained";
@@ -78,7 +78,8 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const run = await getRun(db, id);
   if (!run) notFound();
   const { sub, device, model, engine } = run;
-  const flags = (sub.flags as { workloadId: string | null; message: string }[]) ?? [];
+  const flags = (sub.flags as { workloadId: string | null; code: string; message: string }[]) ?? [];
+  const flaggedWorkloads = new Set(flags.map((f) => f.workloadId).filter((id) => id != null));
   const idle = run.readings.filter((r) => r.kind === "idle");
   const after = run.readings.filter((r) => r.kind === "idle-after");
   const idleAfter = (sensor: string) => {
@@ -88,7 +89,10 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   return (
     <>
       <h1>
-        Run {sub.id.slice(0, 8)} <span className={`badge ${sub.plausible ? "reported" : "flagged"}`}>{sub.plausible ? "plausible" : "flagged implausible"}</span>{" "}
+        Run {sub.id.slice(0, 8)}{" "}
+        <span className={`badge ${sub.plausible && flaggedWorkloads.size === 0 ? "reported" : "flagged"}`}>
+          {!sub.plausible ? "flagged implausible" : flaggedWorkloads.size ? `${flaggedWorkloads.size} of ${run.workloads.length} workloads flagged` : "plausible"}
+        </span>{" "}
         {!sub.published && <span className="badge">private</span>}
       </h1>
       {(!isPublic() || sub.published) && <PublishForm target="run" id={sub.id} published={sub.published} needsToken={isPublic()} />}
@@ -100,7 +104,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <ul className="field-error" aria-label="Plausibility flags">
           {flags.map((f, k) => (
             <li key={k}>
-              {f.workloadId ?? "run"}: {f.message}
+              {f.workloadId ?? "run"}: <strong>{flagLabel(f.code)}</strong>: {f.message}
             </li>
           ))}
         </ul>
@@ -200,7 +204,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               <code>{w.workloadId}</code> {w.status !== "ok" && <span className="badge failed">{w.status}: {w.error}</span>}{" "}
               {w.status === "ok" && !w.plausible && (
                 <>
-                  <span className="badge flagged">implausible</span>{" "}
+                  <span className="badge flagged">{[...new Set(flags.filter((f) => f.workloadId === w.workloadId).map((f) => flagLabel(f.code)))].join(", ") || "implausible"}</span>{" "}
                   <span className="hint">{flags.filter((f) => f.workloadId === w.workloadId).map((f) => f.message).join("; ")}</span>
                 </>
               )}

@@ -46,3 +46,21 @@ export function formatLimits(limits: Record<string, number>): string {
     .map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`)
     .join("; ");
 }
+
+/** A plausibility flag's code in words (lib/core/measure/plausibility.ts FLAG_CODES). */
+const FLAG_LABELS: Record<string, string> = {
+  inconsistent_workload: "not the workload it names",
+  inconsistent_tokens: "wrong token counts",
+  exceeds_ceiling: "beyond any device",
+  exceeds_physics: "faster than this device can be",
+  model_mismatch: "model layout disputed",
+  exceeds_roofline: "above the measured roofline",
+  inconsistent_energy: "energy does not add up",
+  implausible_power: "implausible power",
+  busy: "busy machine",
+  noisy: "noisy",
+  output_differs: "output differs",
+};
+export function flagLabel(code: string): string {
+  return FLAG_LABELS[code] ?? code.replace(/_/g, " ");
+}
