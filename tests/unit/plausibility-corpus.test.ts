@@ -60,12 +60,9 @@ function expectRefused(name: string, s: Submission, code: Flag["code"], workload
 
 describe("honest corpus: every real result is plausible", () => {
   it("this machine's runner output (tokenwatt bench, synthetic Llama-3.2-1B Q4_0: decode above the runner's own measured bandwidth)", () => {
-    const files = fs.readdirSync("tests/fixtures/submissions").filter((x) => x.endsWith(".json"));
+    const files = fs.readdirSync("tests/fixtures/submissions/honest").filter((x) => x.endsWith(".json"));
     expect(files.length).toBeGreaterThan(0);
-    for (const f of files) {
-      const s = parsed(JSON.parse(fs.readFileSync(`tests/fixtures/submissions/${f}`, "utf8")));
-      expectHonest(f, s);
-    }
+    for (const f of files) expectHonest(f, parsed(JSON.parse(fs.readFileSync(`tests/fixtures/submissions/honest/${f}`, "utf8"))));
   });
 
   it("this machine's llama-bench output, imported", () => {
@@ -157,6 +154,11 @@ describe("forged corpus: every forgery is refused with its reason", () => {
     );
     expectRefused("a forged above-idle J/token", fixture((x) => ((tg(x).energyPerToken.aboveIdleJ = 1e-9), (tg(x).decodeEnergyPerToken.aboveIdleJ = 1e-9))), "inconsistent_energy", "tg128");
     expectRefused("an idle power that is not the idle reading", fixture((x) => (tg(x).power[0].idlePowerW = 0.5)), "inconsistent_energy", "tg128");
+  });
+
+  it("a real run on this machine while two other jobs kept both cores busy: tg128 at 2 t/s (40+ quiet), flagged noisy", () => {
+    const s = parsed(JSON.parse(fs.readFileSync("tests/fixtures/submissions/busy/llama-3.2-1b-q4_0-shared-2-cores.json", "utf8")));
+    for (const w of s.workloads) expectRefused(`busy machine ${w.workloadId}`, s, "noisy", w.workloadId);
   });
 
   it("a busy or noisy machine", () => {
