@@ -6,7 +6,7 @@ import type { Submission } from "../../lib/core/contracts/submission";
 import { toCsv } from "../../lib/core/present/csv";
 import { formatBytes, formatJPerToken, formatTtft } from "../../lib/core/present/format";
 import { decodeRoofline } from "../../lib/core/measure/roofline";
-import { mean, stddev, throughputStats, ttftStats } from "../../lib/core/measure/stats";
+import { mean, median, stddev, throughputStats, ttftStats } from "../../lib/core/measure/stats";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
 import { sustainedSummary } from "../../lib/core/measure/sustained";
 
@@ -46,8 +46,8 @@ export function resultRows(s: Submission) {
       /** Parallel sequences decoded together (llama-batched-bench's B); avg_ts is their aggregate. */
       n_parallel: w.nBatch,
       avg_ts_per_sequence: st && w.nBatch > 1 ? st.avgTokensPerSec / w.nBatch : (st?.avgTokensPerSec ?? null),
-      /** Mean over repetitions of the time to each sequence's first generated token (mean over sequences), ms. */
-      first_token_ms: w.samples.some((x) => x.firstTokenNs != null) ? mean(w.samples.flatMap((x) => (x.firstTokenNs == null ? [] : [x.firstTokenNs / 1e6]))) : null,
+      /** Median over repetitions of the time to each sequence's first generated token (mean over sequences), ms. */
+      first_token_ms: w.samples.some((x) => x.firstTokenNs != null) ? median(w.samples.flatMap((x) => (x.firstTokenNs == null ? [] : [x.firstTokenNs / 1e6]))) : null,
       stddev_ts: st?.stddevTokensPerSec ?? null,
       avg_ns: st?.avgNs ?? null,
       stddev_ns: st?.stddevNs ?? null,
@@ -116,7 +116,9 @@ export function markdown(s: Submission): string {
             ? `${num(r.peak_ts)} peak → ${num(r.steady_ts)} steady (x${num(r.throttle_ratio)}${r.time_to_throttle_s == null ? ", no throttling" : `, throttled at ${num(r.time_to_throttle_s, 0)} s`})${r.start_cpu_c == null ? "" : `, from ${num(r.start_cpu_c, 0)} °C`}`
             : r.n_parallel > 1
             ? `${num(r.avg_ts)} ± ${num(r.stddev_ts)} (${num(r.avg_ts_per_sequence)}/seq, first token ${num(r.first_token_ms, 0)} ms)`
-            : `${num(r.avg_ts)} ± ${num(r.stddev_ts)}`;
+            : r.n_prompt > 0 && r.n_gen > 0 && r.first_token_ms != null
+              ? `${num(r.avg_ts)} ± ${num(r.stddev_ts)} (first token ${num(r.first_token_ms, 0)} ms after a ${r.n_prompt}-token prompt)`
+              : `${num(r.avg_ts)} ± ${num(r.stddev_ts)}`;
     const model = r.weights === "synthetic" ? `${r.model} (synthetic)` : r.model;
     lines.push(
       `| ${[model, r.quant, formatBytes(r.size_bytes), r.backend, r.threads ?? "-", r.test, ts, formatBytes(r.peak_rss_bytes), formatJPerToken(r.j_per_token, r.energy_scope, r.energy_tier, 3, r.j_per_token_range) + (r.energy_flags?.includes("short_window") ? " (short windows)" : ""), r.decode_roofline_efficiency == null ? "-" : `${(r.decode_roofline_efficiency * 100).toFixed(0)}%`].join(" | ")} |`,

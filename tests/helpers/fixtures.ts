@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { SubmissionInput } from "../../lib/core/contracts/submission";
+import { energyPerToken } from "../../lib/core/measure/energy";
 
 export const FIXTURE_WORKLOADS = [
   "pp512",
@@ -153,4 +154,29 @@ export function makeSustainedRun(o: { peak: number; steady: number; throttleAtS:
     sustained: { intervalS: 2, cpuC: rates.map((_, i) => 45 + i), gpuC: [], batteryPct: rates.map((_, i) => 90 - Math.floor(i / 10)) },
   });
   return s;
+}
+
+/**
+ * Makes a fixture workload `k` times faster as a real run would be: its repetitions take 1/k of the
+ * time, and its readings cover exactly those repetitions (same joules over a shorter window: k
+ * times the power), as the server checks.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixture workloads before parsing
+export function scaleSpeed(w: any, k: number): void {
+  for (const smp of w.samples) smp.durationNs = Math.round(smp.durationNs / k);
+  const timedNs = w.samples.reduce((a: number, x: { durationNs: number }) => a + x.durationNs, 0);
+  for (const r of w.power) {
+    r.durationNs = timedNs;
+    if (r.energyJ != null) r.avgPowerW = r.energyJ / (timedNs / 1e9);
+  }
+  // Above idle changes with the window (idle power x a shorter time): recomputed as the runner would.
+  const tokens = w.samples.reduce((a: number, x: { promptTokens: number; genTokens: number }) => a + x.promptTokens + x.genTokens, 0);
+  const again = energyPerToken(w.power.map((r: object) => ({ idlePowerW: null, tier: null, flags: [], rangeJ: null, ...r })), tokens);
+  for (const key of ["energyPerToken", "decodeEnergyPerToken", "prefillEnergyPerToken"]) if (w[key] && again) w[key] = { ...w[key], aboveIdleJ: again.aboveIdleJ };
+}
+
+/** A reading of `joules` over the workload's timed repetitions (its window and power agree, as the server checks). */
+export function readingOver(w: { samples: { durationNs: number }[] }, r: { method?: string; scope: string; sensor: string; tier: string }, joules: number) {
+  const durationNs = w.samples.reduce((a, x) => a + x.durationNs, 0);
+  return { method: "counter", ...r, energyJ: joules, avgPowerW: joules / (durationNs / 1e9), durationNs };
 }

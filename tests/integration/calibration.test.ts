@@ -137,9 +137,15 @@ describe.each(DB_KINDS)("measured device energy for the TCO model on %s", (kind)
         const s = makeSubmission({ workloads: 2, deviceModel: model }); // pp512, tg128
         const w = s.workloads![1]!;
         w.energyPerToken = { totalJ: aboveIdleJ * 2, aboveIdleJ, scope, sensors: ["x"], tier: tier as "battery" };
-        // readings that give that J/token, as the server recomputes it
-        const joules = aboveIdleJ * 2 * w.samples!.reduce((a, x) => a + x.promptTokens + x.genTokens, 0);
-        w.power = [{ method: "sampled", scope: scope as "battery", sensor: "x", tier: tier as "battery", energyJ: joules, avgPowerW: 10, durationNs: Math.round((joules / 10) * 1e9) }];
+        // readings over the timed repetitions that give that J/token, and an idle power (the run's
+        // idle reading of that sensor) that gives that above-idle J/token, as the server recomputes them
+        const tokens = w.samples!.reduce((a, x) => a + x.promptTokens + x.genTokens, 0);
+        const seconds = w.samples!.reduce((a, x) => a + x.durationNs, 0) / 1e9;
+        const joules = aboveIdleJ * 2 * tokens;
+        const idleW = (aboveIdleJ * tokens) / seconds;
+        const method = tier === "counter" ? "counter" : "sampled";
+        w.power = [{ method, scope: scope as "battery", sensor: "x", tier: tier as "battery", energyJ: joules, avgPowerW: joules / seconds, durationNs: Math.round(seconds * 1e9), idlePowerW: idleW }];
+        s.idlePower = [{ method, scope: scope as "battery", sensor: "x", tier: tier as "battery", energyJ: idleW * 2, avgPowerW: idleW, durationNs: 2e9 }];
         w.decodeEnergyPerToken = w.energyPerToken;
         const p = parseSubmission(s);
         if (!p.ok) throw new Error(JSON.stringify(p.issues));

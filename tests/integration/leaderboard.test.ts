@@ -7,7 +7,7 @@ import { ingestSubmission } from "../../lib/server/store/ingest";
 import { leaderboard, leaderboardQuerySchema, readPublicVersion, setPublished } from "../../lib/server/read/leaderboard";
 import { createToken } from "../../lib/server/store/tokens";
 import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
-import { makeServerRun, makeSubmission } from "../helpers/fixtures";
+import { makeServerRun, makeSubmission, readingOver, scaleSpeed } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { callApi } from "../helpers/api";
 import { compareDevices } from "../../lib/server/read/runs";
@@ -20,9 +20,9 @@ function sub(mutate: (s: any) => void = () => {}): Submission {
   return r.submission;
 }
 const tokensOf = (w: any) => w.samples.reduce((a: number, x: any) => a + x.promptTokens + x.genTokens, 0);
-/** A reading of `joules` at 15 W, so that its power, window and the workload's J/token agree. */
-const reading = (scope: string, sensor: string, tier: string, joules: number) => ({ method: "counter", scope, sensor, tier, energyJ: joules, avgPowerW: 15, durationNs: Math.round((joules / 15) * 1e9) });
-const tgScale = (k: number) => (s: any) => { for (const smp of s.workloads[1].samples) smp.durationNs = Math.round(smp.durationNs / k); };
+/** A reading of `joules` over the workload's repetitions, so that its power, window and the workload's J/token agree. */
+const reading = (w: any, scope: string, sensor: string, tier: string, joules: number) => readingOver(w, { scope, sensor, tier }, joules);
+const tgScale = (k: number) => (s: any) => scaleSpeed(s.workloads[1], k);
 
 describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
   let h: TestDb;
@@ -37,7 +37,8 @@ describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
       ["a3", tgScale(1.2)],
       ["v2", (s: any) => { s.engine.version = "3.22.0"; }],
       ["private", (s: any) => { s.device.model = "Private Laptop"; }],
-      ["implausible", (s: any) => { s.device.model = "Cheater"; tgScale(20)(s); }],
+      // 100x the fixture: 3,000 tokens/s x 0.77 GB = 2.3 TB/s, beyond any laptop's memory (546 GB/s)
+      ["implausible", (s: any) => { s.device.model = "Cheater"; tgScale(100)(s); }],
     ] as const) {
       const s = sub(m);
       ids[name] = s.submissionId;
@@ -146,9 +147,10 @@ describe.each(DB_KINDS)("leaderboard energy scopes on %s", (kind) => {
     const h = await openTestDb(kind);
     try {
       const wall = (j: number) => (s: any) => {
+        s.device.deviceClass = "desktop"; // 2-3 J/token at 300 tokens/s of prefill: 600-900 W at the wall
         for (const w of s.workloads) {
-          const e = { totalJ: j, aboveIdleJ: j / 2, scope: "wall", sensors: ["external:plug"], tier: "external" };
-          w.power = [reading("wall", "external:plug", "external", j * tokensOf(w))];
+          const e = { totalJ: j, aboveIdleJ: null, scope: "wall", sensors: ["external:plug"], tier: "external" };
+          w.power = [reading(w, "wall", "external:plug", "external", j * tokensOf(w))];
           w.energyPerToken = e;
           w.decodeEnergyPerToken = w.decodeEnergyPerToken ? e : null;
           w.prefillEnergyPerToken = w.prefillEnergyPerToken ? e : null;
@@ -182,9 +184,9 @@ describe.each(DB_KINDS)("leaderboard energy scopes on %s", (kind) => {
       const modelled = (s: any) => {
         s.device.model = "Sensorless";
         for (const w of s.workloads) {
-          const e = { totalJ: 0.4, aboveIdleJ: 0.1, scope: "package", sensors: ["modelled:cpu"], tier: "modelled", rangeJ: [0.2, 0.9] };
+          const e = { totalJ: 0.4, aboveIdleJ: null, scope: "package", sensors: ["modelled:cpu"], tier: "modelled", rangeJ: [0.2, 0.9] };
           const joules = 0.4 * tokensOf(w);
-          w.power = [{ ...reading("package", "modelled:cpu", "modelled", joules), method: "estimated", rangeJ: [joules / 2, joules * 2.25] }];
+          w.power = [{ ...reading(w, "package", "modelled:cpu", "modelled", joules), method: "estimated", rangeJ: [joules / 2, joules * 2.25] }];
           Object.assign(w, { energyPerToken: e, decodeEnergyPerToken: w.decodeEnergyPerToken ? e : null, prefillEnergyPerToken: w.prefillEnergyPerToken ? e : null });
         }
       };

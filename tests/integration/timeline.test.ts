@@ -4,7 +4,7 @@ import { parseSubmission } from "../../lib/core/contracts/submission";
 import { rowsOf } from "../../lib/server/db/client";
 import { deviceTimeline } from "../../lib/server/read/runs";
 import { ingestSubmission } from "../../lib/server/store/ingest";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission, scaleSpeed } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 
 /** A run of the fixture device whose tg128 is `k` times the fixture's speed, on engine `version`. */
@@ -13,7 +13,7 @@ function run(k: number, version: string, day: number) {
   s.engine.version = version;
   s.startedAt = new Date(Date.UTC(2026, 10, day)).toISOString();
   s.finishedAt = new Date(Date.UTC(2026, 10, day, 0, 5)).toISOString();
-  for (const smp of s.workloads[1].samples) smp.durationNs = Math.round(smp.durationNs / k);
+  scaleSpeed(s.workloads[1], k);
   const p = parseSubmission(s);
   if (!p.ok) throw new Error(JSON.stringify(p.issues));
   return p.submission;

@@ -2,8 +2,8 @@
  * The connection the agents' jobs run on (lib/server/fleet/jobs.ts): positional-parameter SQL and
  * transactions on the same database as everything else. The server owns it; agents never connect
  * to Postgres, they ask the server over HTTP.
- * - PostgreSQL: a node-postgres (`pg`) pool of its own, so that job transactions never wait for
- *   the pages' connections.
+ * - PostgreSQL: a postgres.js client of its own (the driver everything else uses), so that job
+ *   transactions never wait for the pages' connections.
  * - Embedded PGlite: the PGlite instance itself, in process (no socket: pglite-socket multiplexes
  *   every client into PGlite's one session, so a transaction held over the socket would take in
  *   the server's own statements).
@@ -27,7 +27,7 @@ export interface JobQueue {
 }
 
 export interface JobQueueOptions {
-  /** node-postgres pool size (PostgreSQL only). */
+  /** Connections of the queue's own client (PostgreSQL only). */
   maxConnections?: number;
 }
 
@@ -60,34 +60,20 @@ export async function openJobQueue(h: DbHandle, opts: JobQueueOptions = {}): Pro
     tx = (fn) => pglite.transaction((t) => fn(pgliteExecutor(t as unknown as PgliteLike)));
     end = async () => {};
   } else {
-    const { default: pg } = await import("pg");
-    const pool = new pg.Pool({ connectionString: h.url, max: opts.maxConnections ?? 10, application_name: "tokenwatt-queue" });
-    pool.on("error", (e) => console.error("[tokenwatt] job queue connection error:", e.message));
-    exec = { executeSql: (text, values) => pool.query(text, values ? nulls(values) : undefined) };
-    tx = async (fn) => {
-      const client = await pool.connect();
-      // A checked-out client whose connection dies between queries (PostgreSQL restarted, the
-      // database dropped) emits 'error' on itself: without a listener that would end the process.
-      let broken: Error | undefined;
-      const onError = (e: Error) => {
-        broken = e;
-        console.error("[tokenwatt] job queue connection lost in a transaction:", e.message);
-      };
-      client.on("error", onError);
-      try {
-        await client.query("BEGIN");
-        const r = await fn({ executeSql: (text, values) => client.query(text, values ? nulls(values) : undefined) });
-        await client.query("COMMIT");
-        return r;
-      } catch (e) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw e;
-      } finally {
-        client.off("error", onError);
-        client.release(broken);
-      }
+    // postgres.js, the project's one driver, in a client of its own (its own connections), so job
+    // transactions never wait for the pages' connections. Without parameters a statement may be
+    // several (the simple protocol); with them, one prepared statement.
+    const { default: postgres } = await import("postgres");
+    const client = postgres(h.url!, { max: opts.maxConnections ?? 10, onnotice: () => {}, connect_timeout: 10, connection: { application_name: "tokenwatt-queue" } });
+    const run = async (c: Pick<typeof client, "unsafe">, text: string, values?: unknown[]) => {
+      const rows = values && values.length ? await c.unsafe(text, nulls(values) as never[], { prepare: true }) : await c.unsafe(text).simple();
+      // A simple query of several statements answers each one's rows: the last statement's, as pg did.
+      const last = Array.isArray(rows[0]) && !values?.length ? (rows[rows.length - 1] as unknown as unknown[]) : rows;
+      return { rows: [...last] };
     };
-    end = () => pool.end();
+    exec = { executeSql: (text, values) => run(client, text, values) };
+    tx = async (fn) => (await client.begin((t) => fn({ executeSql: (text, values) => run(t, text, values) }))) as Awaited<ReturnType<typeof fn>>;
+    end = () => client.end({ timeout: 5 });
   }
   return { exec, tx, close: end };
 }
