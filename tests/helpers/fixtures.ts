@@ -161,7 +161,7 @@ export function makeSustainedRun(o: { peak: number; steady: number; throttleAtS:
  * time, and its readings cover exactly those repetitions (same joules over a shorter window: k
  * times the power), as the server checks.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixture workloads before parsing
+ 
 export function scaleSpeed(w: any, k: number): void {
   for (const smp of w.samples) smp.durationNs = Math.round(smp.durationNs / k);
   const timedNs = w.samples.reduce((a: number, x: { durationNs: number }) => a + x.durationNs, 0);

@@ -19,7 +19,7 @@ import { openTestDb } from "../helpers/db";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Another program's processes: started through a subshell that exits, so they are not this process's descendants. */
-let hogs: number[] = [];
+const hogs: number[] = [];
 const startHogs = () => {
   for (let i = 0; i < os.cpus().length; i++) hogs.push(Number(execFileSync("sh", ["-c", `("${process.execPath}" -e "for(;;);" >/dev/null 2>&1 & echo $!)`], { encoding: "utf8" }).trim()));
 };
