@@ -6,12 +6,20 @@
  */
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseSubmission, type Backend } from "../../lib/core/contracts/submission";
+import { parseSubmission } from "../../lib/core/contracts/submission";
 import { completeDevice, type DeviceInput } from "../../lib/core/measure/build-submission";
-import { flashAttentionOf, ImportError, llamaBenchToSubmissions, parseLlamaBench, quantizationOf } from "../../runners/import/llama-bench";
+import { flashAttentionOf, ImportError, llamaBenchToSubmissions, parseLlamaBench, quantizationOf, type ImportContext, type LlamaBenchFormat, type RowMachine } from "../../runners/import/llama-bench";
+
+/** This machine's output, as `tokenwatt import llama-bench` reads it. */
+const local = (format: LlamaBenchFormat = "json"): ImportContext => ({
+  device,
+  source: { tool: "llama-bench", url: null, machine: "this", note: null },
+  format,
+  importedAt: "2026-12-05T00:00:00.000Z",
+});
 
 const fixture = (name: string) => fs.readFileSync(`tests/fixtures/llama-bench/${name}`, "utf8");
-const device = (backend: Backend, cpuInfo: string): DeviceInput =>
+const device = ({ backend, cpuInfo }: RowMachine): DeviceInput =>
   completeDevice({
     vendor: "Test",
     model: "Machine",
@@ -31,7 +39,7 @@ describe("llama-bench import (real output of the llama-bench this project builds
     const rows = parseLlamaBench(fixture("stories260K-cpu.json"));
     expect(rows).toHaveLength(12);
     expect(rows[0]).toMatchObject({ n_gpu_layers: -1, flash_attn: -1, load_mode: "auto" });
-    const subs = llamaBenchToSubmissions(rows, { device });
+    const subs = llamaBenchToSubmissions(rows, local());
     // -t 1,2: two configurations, never pooled
     expect(subs.map((s) => s.options.threads)).toEqual([1, 2]);
     for (const s of subs) {
@@ -46,11 +54,11 @@ describe("llama-bench import (real output of the llama-bench this project builds
       expect(deep.samples.every((x) => x.genTokens === 16 && x.promptTokens === 0)).toBe(true);
     }
     // the same file twice is the same submissions (ids derived from the rows)
-    expect(llamaBenchToSubmissions(parseLlamaBench(fixture("stories260K-cpu.json")), { device }).map((s) => s.submissionId)).toEqual(subs.map((s) => s.submissionId));
+    expect(llamaBenchToSubmissions(parseLlamaBench(fixture("stories260K-cpu.json")), local()).map((s) => s.submissionId)).toEqual(subs.map((s) => s.submissionId));
   });
 
   it("imports -o jsonl: flash attention on, q8_0 KV cache, batch sizes and mmap as recorded, Q4_K_M named as llama-quantize names it", () => {
-    const [s, ...rest] = llamaBenchToSubmissions(parseLlamaBench(fixture("k-test-fa-q8kv.jsonl")), { device });
+    const [s, ...rest] = llamaBenchToSubmissions(parseLlamaBench(fixture("k-test-fa-q8kv.jsonl")), local("jsonl"));
     expect(rest).toEqual([]);
     expect(s!.options).toMatchObject({ threads: 2, flashAttention: true, typeK: "q8_0", typeV: "q8_0", batchSize: 256, ubatchSize: 128, useMmap: true, gpuLayers: "all" });
     expect(s!.model.quantization).toBe("Q4_K_M");
@@ -94,7 +102,7 @@ describe("llama-bench import (real output of the llama-bench this project builds
       samples_ns: [400_000_000, 400_000_002],
       samples_ts: [320, 320],
     };
-    const [s] = llamaBenchToSubmissions(parseLlamaBench(JSON.stringify([old])), { device });
+    const [s] = llamaBenchToSubmissions(parseLlamaBench(JSON.stringify([old])), local());
     expect(s!.device.backend).toBe("cuda");
     expect(s!.options).toMatchObject({ gpuLayers: 99, flashAttention: false, useMmap: true, threads: 8 });
     expect(s!.workloads[0]).toMatchObject({ workloadId: "tg128", nDepth: 0 });
@@ -114,13 +122,14 @@ describe("llama-bench import (real output of the llama-bench this project builds
 
   it("says what is wrong with a file it cannot import, and imports nothing", () => {
     expect(() => parseLlamaBench("")).toThrow(ImportError);
-    expect(() => parseLlamaBench("| model | size |\n| --- | --- |")).toThrow(/not llama-bench JSON or JSONL/);
+    expect(() => parseLlamaBench("| model | size |\n| --- | --- |")).toThrow(/no llama-bench output found/);
+    expect(() => parseLlamaBench("[{")).toThrow(/not llama-bench JSON or JSONL/);
     expect(() => parseLlamaBench("{}")).toThrow(/row 1/);
     const row = JSON.parse(fixture("k-test-fa-q8kv.jsonl").split("\n")[0]!);
     expect(() => parseLlamaBench(JSON.stringify([{ ...row, n_gpu_layers: -2 }]))).toThrow(/row 1: n_gpu_layers/);
     expect(() => parseLlamaBench(JSON.stringify([{ ...row, test_time: "yesterday" }]))).toThrow(/test_time/);
-    expect(() => llamaBenchToSubmissions(parseLlamaBench(JSON.stringify([{ ...row, n_prompt: 0, n_gen: 0 }])), { device })).toThrow(/measures nothing/);
-    expect(() => llamaBenchToSubmissions(parseLlamaBench(JSON.stringify([row, row])), { device })).toThrow(/appears twice/);
+    expect(() => llamaBenchToSubmissions(parseLlamaBench(JSON.stringify([{ ...row, n_prompt: 0, n_gen: 0 }])), local())).toThrow(/measures nothing/);
+    expect(() => llamaBenchToSubmissions(parseLlamaBench(JSON.stringify([row, row])), local())).toThrow(/appears twice/);
   });
 });
 
@@ -137,7 +146,7 @@ describe("tokenwatt bench -o json speaks llama-bench", () => {
       expect(r.stddev_ts).toBeGreaterThan(0);
       expect(r.samples_ns).toHaveLength(3);
     }
-    const again = llamaBenchToSubmissions(parseLlamaBench(render(p.submission, "json")), { device });
+    const again = llamaBenchToSubmissions(parseLlamaBench(render(p.submission, "json")), local());
     expect(again[0]!.workloads.map((w) => w.workloadId)).toEqual(["pp512", "tg128", "pp512+tg128", "tg128@d4096"]);
   });
 });

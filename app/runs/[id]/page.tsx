@@ -8,7 +8,7 @@ import { BatchSweepChart, PowerTraceChart, SustainedChart } from "../../componen
 import { sustainedSummary } from "../../../lib/core/measure/sustained";
 import type { SustainedSeries, ThermalStart } from "../../../lib/core/contracts/submission";
 import { unbatchedId } from "../../../lib/core/contracts/workloads";
-import type { WebGpuInfo } from "../../../lib/core/contracts/submission";
+import type { ImportSource, WebGpuInfo } from "../../../lib/core/contracts/submission";
 import { OutputCheck, WebGpuPlacement } from "./output-check";
 import { PublishForm } from "../../components/publish-form";
 import { isPublic } from "../../../lib/server/env";
@@ -78,6 +78,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const run = await getRun(db, id);
   if (!run) notFound();
   const { sub, device, model, engine } = run;
+  const source = sub.source as ImportSource | null;
   const flags = (sub.flags as { workloadId: string | null; message: string }[]) ?? [];
   const idle = run.readings.filter((r) => r.kind === "idle");
   const after = run.readings.filter((r) => r.kind === "idle-after");
@@ -123,6 +124,26 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <dd>
           {sub.runnerName} {sub.runnerVersion} {sub.runnerCommit ?? ""}
         </dd>
+        {source && (
+          <>
+            <dt>Imported</dt>
+            <dd data-testid="import-source">
+              {source.tool} output ({source.format}), measured on {source.machine === "this" ? "the importing machine" : "another machine"}
+              {source.url ? (
+                <>
+                  , from{" "}
+                  <a href={source.url} rel="nofollow noopener">
+                    {source.url}
+                  </a>
+                </>
+              ) : (
+                ", from a local file"
+              )}
+              {source.timeKnown ? "" : "; the output gave no time (the import time is shown)"}
+              {source.note ? `; ${source.note}` : ""}
+            </dd>
+          </>
+        )}
         <dt>Options</dt>
         <dd>
           <code>{JSON.stringify(sub.options)}</code>

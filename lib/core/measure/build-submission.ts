@@ -62,6 +62,8 @@ export interface WorkloadMeasured {
   powerTrace?: WorkloadResult["powerTrace"];
   thermalStart?: WorkloadResult["thermalStart"];
   sustained?: WorkloadResult["sustained"];
+  /** Imported averages (llama-bench csv, sql, markdown): the one sample is their mean repetition. */
+  aggregate?: WorkloadResult["aggregate"];
 }
 
 export function workloadResult(spec: WorkloadSpec, outcome: WorkloadOutcome, measured: WorkloadMeasured = {}): WorkloadResult {
@@ -85,6 +87,7 @@ export function workloadResult(spec: WorkloadSpec, outcome: WorkloadOutcome, mea
     powerTrace: (measured.powerTrace ?? []).map((t) => ({ ...t, tMs: t.tMs.slice(0, MAX_TRACE_POINTS), powerW: t.powerW.slice(0, MAX_TRACE_POINTS) })),
     thermalStart: measured.thermalStart ?? null,
     sustained: spec.kind === "sustained" ? (measured.sustained ?? null) : null,
+    aggregate: measured.aggregate ?? null,
   };
 }
 
@@ -105,6 +108,8 @@ export interface SubmissionParts {
   fingerprint?: Fingerprint | null;
   /** A browser run's WebGPU adapter and the model's placement. */
   webgpu?: WebGpuInfo | null;
+  /** Imported results: the tool, format and where they were published. */
+  source?: Submission["source"];
 }
 
 /** A device as producers describe it: fields added to the contract later may be left out (null). */
@@ -138,5 +143,6 @@ export function buildSubmission(p: SubmissionParts): Submission {
     workloads: p.workloads,
     fingerprint: p.fingerprint ?? null,
     webgpu: p.webgpu ?? null,
+    source: p.source ?? null,
   };
 }

@@ -127,6 +127,8 @@ export const submissions = pgTable(
     outputFirstDiff: integer("output_first_diff"),
     /** Why an admin let a run whose output differs back onto the ranking (output_status "explained"). */
     outputExplanation: text("output_explanation"),
+    /** Imported results: tool, format, the URL they were published at, which machine (contract `source`); null: measured by Tokenwatt. */
+    source: jsonb("source"),
   },
   (t) => [
     index("submissions_device_idx").on(t.deviceId),
