@@ -1,7 +1,8 @@
 /**
  * The device of llama-bench results measured on another machine (pure): described by the output
  * (cpu_info, gpu_info, the log lines above a table) and by the importer's flags, never by the machine
- * importing them. Fields nobody reported stay unknown: OS "unknown", RAM null, and the core count 1
+ * importing them. Fields nobody reported stay unknown: OS "unknown", RAM null, the CPU "unknown" where
+ * only --device-name names the machine, and the core count 1
  * unless --cores says it (the contract needs a count, and a guess from the thread counts used would
  * split one machine into several devices). The CPU name is tidied (lib/core/measure/cpu-name.ts) so
  * that /proc/cpuinfo's and a person's spelling of one processor name one device.
@@ -37,9 +38,10 @@ function cpuVendor(name: string): string | null {
 
 export function importedDevice(m: RowMachine, flags: MachineFlags): DeviceInput {
   const cpuName = flags.cpu?.trim() || m.cpuInfo.trim();
-  if (!cpuName) throw new MachineError("the output does not name the machine's CPU: say which with --cpu (and --device-name)");
+  // A pasted GPU table often names no CPU: the owner's name for the machine must then identify it.
+  if (!cpuName && !flags.deviceName?.trim()) throw new MachineError("the output does not name the machine's CPU: say which with --cpu, or name the machine with --device-name");
   const gpuNames = flags.gpus?.length ? flags.gpus : m.gpuInfo.split(/,\s+/).filter(Boolean);
-  const cpu = tidyCpuName(cpuName);
+  const cpu = cpuName ? tidyCpuName(cpuName) : "unknown";
   const cores = flags.cores ?? 1;
   return {
     vendor: cpuVendor(cpu) ?? "unknown",

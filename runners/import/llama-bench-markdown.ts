@@ -30,7 +30,8 @@ const cellsOf = (line: string) =>
     .replace(/\|$/, "")
     .split("|")
     .map((c) => c.trim());
-const isSeparator = (line: string) => /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)+\|?\s*$/.test(line);
+/** `| ---: | -: |` (llama-bench pads to the column width: a 1-wide column is `-:`), or `-- | --` from a rendered page. */
+const isSeparator = (line: string) => /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$/.test(line);
 
 /** "1.87 GiB" → bytes (rounded as printed: to 0.01 GiB). */
 function sizeBytes(s: string): number {
