@@ -5,7 +5,7 @@ import { getRun } from "../../../lib/server/read/runs";
 import { formatBytes, formatJPerToken, formatNumber, formatTtft } from "../../../lib/core/present/format";
 import { ttftStats } from "../../../lib/core/measure/stats";
 import { BatchSweepChart, PowerTraceChart, SustainedChart } from "../../components/charts";
-import { sustainedSummary } from "../../../lib/core/measure/sustained";
+import { MIN_THROTTLE_DROP, sustainedSummary, THROTTLE_ALPHA } from "../../../lib/core/measure/sustained";
 import type { SustainedSeries, ThermalStart } from "../../../lib/core/contracts/submission";
 import { unbatchedId } from "../../../lib/core/contracts/workloads";
 import type { ImportSource, WebGpuInfo } from "../../../lib/core/contracts/submission";
@@ -61,10 +61,11 @@ function Sustained({ w }: { w: { workloadId: string; samplesNs: number[]; sample
     <div data-testid="sustained">
       <p>
         Sustained decoding, {summary.tokensPerS.length} intervals of {series.intervalS} s: peak <strong>{formatNumber(summary.peakTokensPerS)}</strong> tokens/s, steady state{" "}
-        <strong>{formatNumber(summary.steadyTokensPerS)}</strong> tokens/s (median of the last quarter), throttle ratio <strong>×{formatNumber(summary.throttleRatio, 2)}</strong>;{" "}
+        <strong>{formatNumber(summary.steadyTokensPerS)}</strong> tokens/s (median of the last quarter; peak: of the first), throttle ratio <strong>×{formatNumber(summary.throttleRatio, 2)}</strong>;{" "}
         {summary.timeToThrottleS == null
-          ? `no throttling (a drop counts beyond ${formatNumber(summary.threshold * 100, 0)}% of the peak: three times the run's interval-to-interval noise, at least 5%)`
-          : `throttled after ${formatNumber(summary.timeToThrottleS, 0)} s (below the peak by more than ${formatNumber(summary.threshold * 100, 0)}%, the larger of 5% and three times the run's interval-to-interval noise)`}
+          ? `no throttling (it counts when the last quarter is slower than the first at p < ${THROTTLE_ALPHA}${summary.pValue == null ? ", which a run this short cannot show" : `, here p = ${formatNumber(summary.pValue, 3)}`}, and by at least ${MIN_THROTTLE_DROP * 100}%)`
+          : `throttled after ${formatNumber(summary.timeToThrottleS, 0)} s (the change point; the last quarter is slower than the first at p < ${THROTTLE_ALPHA}, and by at least ${MIN_THROTTLE_DROP * 100}%)`}
+        {summary.noise == null ? "" : `; interval-to-interval noise ${formatNumber(summary.noise * 100, 1)}%`}
         {battery.length > 1 ? `; battery ${formatNumber(battery[0]!, 0)}% to ${formatNumber(battery[battery.length - 1]!, 0)}%` : ""}.
       </p>
       <SustainedChart points={points} label={w.workloadId} peak={summary.peakTokensPerS} steady={summary.steadyTokensPerS} />
