@@ -8,7 +8,10 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { completeDevice, type DeviceInput } from "../../lib/core/measure/build-submission";
-import { flashAttentionOf, ImportError, llamaBenchToSubmissions, parseLlamaBench, quantizationOf, type ImportContext, type LlamaBenchFormat, type RowMachine } from "../../runners/import/llama-bench";
+import { engineVersion, flashAttentionOf, ImportError, llamaBenchToSubmissions, parseLlamaBench, quantizationOf, type ImportContext, type LlamaBenchFormat, type RowMachine } from "../../runners/import/llama-bench";
+import { backendFromLlamaCpp, backendNamesFromFlags, BackendError } from "../../runners/import/llama-cpp-backend";
+import { buildLines, gpuVendor, machineFromLog } from "../../runners/import/ggml-log";
+import { cpuNameKey, sameCpu, tidyCpuName } from "../../lib/core/measure/cpu-name";
 
 /** This machine's output, as `tokenwatt import llama-bench` reads it. */
 const local = (format: LlamaBenchFormat = "json"): ImportContext => ({
@@ -148,5 +151,86 @@ describe("tokenwatt bench -o json speaks llama-bench", () => {
     }
     const again = llamaBenchToSubmissions(parseLlamaBench(render(p.submission, "json")), local());
     expect(again[0]!.workloads.map((w) => w.workloadId)).toEqual(["pp512", "tg128", "pp512+tg128", "tg128@d4096"]);
+  });
+});
+
+describe("every llama.cpp backend string maps to a backend, never silently to cpu", () => {
+  it("maps current and earlier names, combinations with BLAS and RPC, and refuses unknown or ambiguous ones", () => {
+    const cases: [string, string][] = [
+      ["CPU", "cpu"],
+      ["BLAS", "cpu"],
+      ["ZenDNN", "cpu"],
+      ["CUDA", "cuda"],
+      ["ROCm", "rocm"],
+      ["HIP", "rocm"],
+      ["Metal", "metal"],
+      ["MTL", "metal"],
+      ["BLAS,MTL", "metal"],
+      ["Metal,BLAS", "metal"],
+      ["Vulkan", "vulkan"],
+      ["SYCL", "sycl"],
+      ["OpenCL", "opencl"],
+      ["MUSA", "musa"],
+      ["CANN", "cann"],
+      ["Kompute", "kompute"],
+      ["CUDA,RPC", "rpc"],
+      ["RPC", "rpc"],
+      ["CUDA,BLAS", "cuda"],
+    ];
+    for (const [names, backend] of cases) expect(backendFromLlamaCpp(names), names).toBe(backend);
+    expect(() => backendFromLlamaCpp("Quantum")).toThrow(BackendError);
+    expect(() => backendFromLlamaCpp("CUDA,Vulkan")).toThrow(/several GPU backends/);
+    // Earlier rows: one boolean per backend.
+    expect(backendFromLlamaCpp(backendNamesFromFlags({ cuda: false, metal: true }))).toBe("metal");
+    expect(backendFromLlamaCpp(backendNamesFromFlags({ cuda: false, vulkan: false }))).toBe("cpu");
+    const [row] = parseLlamaBench(fixture("k-test-fa-q8kv.jsonl"));
+    expect(() => llamaBenchToSubmissions([{ ...row!, backends: "Quantum" }], local())).toThrow(/unknown llama.cpp backend "quantum"/);
+  });
+});
+
+describe("one CPU, one spelling", () => {
+  it("folds /proc/cpuinfo's, systeminformation's and people's spellings into one key", () => {
+    const same = [
+      ["13th Gen Intel(R) Core(TM) i3-1315U", "Intel Core™ i3-1315U", "intel core i3-1315u"],
+      ["AMD EPYC 9654 96-Core Processor", "AMD EPYC 9654", "AMD  EPYC   9654"],
+      ["Intel(R) Xeon(R) Gold 6154 CPU @ 3.00GHz", "Intel® Xeon® Gold 6154"],
+      ["AMD Ryzen 9 7950X 16-Core Processor", "AMD Ryzen 9 7950X"],
+      ["Apple M2 Max", "Apple M2 Max"],
+    ];
+    for (const group of same) {
+      for (const name of group) expect(sameCpu(name, group[0]!), `${name} ~ ${group[0]}`).toBe(true);
+    }
+    expect(cpuNameKey("13th Gen Intel(R) Core(TM) i3-1315U")).toBe("intel core i3-1315u");
+    expect(tidyCpuName("AMD EPYC 9654 96-Core Processor")).toBe("AMD EPYC 9654");
+    expect(sameCpu("AMD EPYC 9654", "AMD EPYC 9554")).toBe(false);
+    expect(sameCpu("Apple M2", "Apple M2 Max")).toBe(false);
+  });
+});
+
+describe("the llama.cpp log lines above a pasted table", () => {
+  it("name the GPUs of CUDA, ROCm, Vulkan, Metal and SYCL, the CPU, and the build", () => {
+    const log = [
+      "ggml_cuda_init: found 2 CUDA devices (Total VRAM: 48000 MiB):",
+      "  Device 0: NVIDIA GeForce RTX 4090, compute capability 8.9, VMM: yes, VRAM: 24000 MiB",
+      "  Device 1: NVIDIA GeForce RTX 3090, compute capability 8.6, VMM: yes, VRAM: 24000 MiB",
+      "register_device: registered device CPU (13th Gen Intel(R) Core(TM) i9-13900K)",
+    ].join("\n");
+    expect(machineFromLog(log)).toEqual({ gpus: ["NVIDIA GeForce RTX 4090", "NVIDIA GeForce RTX 3090"], cpu: "13th Gen Intel(R) Core(TM) i9-13900K" });
+    expect(machineFromLog("ggml_metal_init: found device: Apple M2 Max\nggml_metal_init: GPU name:   Apple M2 Max").gpus).toEqual(["Apple M2 Max"]);
+    expect(machineFromLog("ggml_metal_device_init: GPU name:   MTL0 (Apple M4)").gpus).toEqual(["Apple M4"]);
+    expect(machineFromLog("Vulkan0: AMD Radeon RX 5700 XT (RADV NAVI10) | uma: 0 | fp16: 1 | warp size: 64").gpus).toEqual(["AMD Radeon RX 5700 XT"]);
+    expect(machineFromLog("| 0|[level_zero:gpu:0]|               Intel(R) Arc(TM) A770 Graphics|       1.3|        512|    1024|     32|    16225243136|").gpus).toEqual(["Intel(R) Arc(TM) A770 Graphics"]);
+    expect(buildLines("build: e598697d (4696)\nmain: build = 2416 (16c31f6)").map(({ commit, number }) => ({ commit, number }))).toEqual([
+      { commit: "e598697d", number: 4696 },
+      { commit: "16c31f6", number: 2416 },
+    ]);
+    expect(gpuVendor("Radeon RX 570 Series")).toBe("AMD");
+    expect(gpuVendor("Mali-G610")).toBe("ARM");
+  });
+
+  it("engine version: build number and commit, never 'b1' for a build without git history", () => {
+    expect(engineVersion({ build_commit: "abc1234", build_number: 4500 })).toBe("b4500 (abc1234)");
+    expect(engineVersion({ build_commit: "80fb11a", build_number: 1 })).toBe("80fb11a");
+    expect(engineVersion({ build_commit: "80fb11a", build_number: null })).toBe("80fb11a");
   });
 });

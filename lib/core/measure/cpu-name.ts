@@ -8,9 +8,10 @@
 
 /** Trademark marks, frequency suffixes, core-count suffixes and generation prefixes, in any order. */
 function stripNoise(name: string): string {
+  // The marks go before NFKC, which would turn "™" into the letters "TM".
   return name
-    .normalize("NFKC")
     .replace(/\((?:R|TM|C)\)|[®™©]/gi, " ")
+    .normalize("NFKC")
     .replace(/\bCPU\s*@\s*[\d.]+\s*[GM]Hz\b/gi, " ")
     .replace(/@\s*[\d.]+\s*[GM]Hz\b/gi, " ")
     .replace(/\b\d+-Core Processor\b/gi, " ")
