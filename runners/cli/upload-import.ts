@@ -74,7 +74,9 @@ export function registerUploadImportCommands(program: Command, deps: CliDeps): v
       const results = await storeLocally(valid, deps, (m) => console.error(m));
       valid.forEach((s, i) => {
         const r = results[i]!;
-        if (r.ok) console.log(`${s.submissionId}: ${r.status} (${s.model.name}, ${s.device.backend}, ${s.workloads.length} workloads${s.source?.machine === "other" ? `, imported as ${s.device.model}` : ""})`);
+        if (!r.ok) return;
+        console.log(`${s.submissionId}: ${r.status} (${s.model.name}, ${s.workloads.length} workloads)`);
+        console.log(`  ${s.device.backend} on ${s.source?.machine === "other" ? `another machine: ${s.device.model}` : "this machine"}${s.source?.url ? `, from ${s.source.url}` : ""}`);
       });
       if (results.some((r) => !r.ok)) throw new CliError("some submissions were not stored; they wait in the outbox", 1);
     });
