@@ -90,7 +90,13 @@ function row(header: string[], cells: string[], where: string): TableRow {
 /** Every llama-bench table in the text, each row with the build line that belongs to its table. */
 export function tablesFromMarkdown(text: string): TableRow[] {
   const lines = text.split(/\r?\n/);
-  const offsets = lines.map(((o) => (l: string) => ((o += l.length + 1), o - l.length - 1))(0));
+  // Where each line starts in the text: tables and build lines are matched by position.
+  const offsets: number[] = [];
+  let at = 0;
+  for (const l of lines) {
+    offsets.push(at);
+    at += l.length + 1;
+  }
   const builds = buildLines(text);
   const rows: TableRow[] = [];
   for (let i = 0; i + 1 < lines.length; i++) {
