@@ -47,7 +47,7 @@ export function registerUploadImportCommands(program: Command, deps: CliDeps): v
     .option("--source-url <url>", "where the output was published (an issue, a discussion): stored and shown with the results; implies another machine")
     .option("--device-name <name>", "the machine it ran on (implies another machine)")
     .option("--cpu <name>", "its CPU, where the output does not name it (implies another machine)")
-    .option("--gpu <name...>", "its GPU(s), where the output does not name them (implies another machine)")
+    .option("--gpu <names>", "its GPU(s), comma-separated, where the output does not name them (implies another machine)")
     .option("--cores <n>", "its CPU's core count (another machine; unknown otherwise)")
     .option("--repetitions <n>", "repetitions behind each mean of a csv, sql or markdown output (llama-bench -r; default: 5 assumed)")
     .option("--this-machine", "the output was measured on this machine (checked against its CPU where the output names one)")
@@ -88,7 +88,7 @@ interface ImportOptions {
   sourceUrl?: string;
   deviceName?: string;
   cpu?: string;
-  gpu?: string[];
+  gpu?: string;
   cores?: string;
   repetitions?: string;
   thisMachine?: boolean;
@@ -103,7 +103,8 @@ const positiveInt = (v: string | undefined, flag: string): number | null => {
 
 /** The submissions of one llama-bench output, as this machine's or as another machine's. */
 async function importSubmissions(file: string, text: string, o: ImportOptions): Promise<Submission[]> {
-  const described = Boolean(o.sourceUrl || o.deviceName || o.cpu || o.gpu?.length);
+  const gpus = o.gpu?.split(",").map((g) => g.trim()).filter(Boolean) ?? null;
+  const described = Boolean(o.sourceUrl || o.deviceName || o.cpu || gpus?.length);
   if (described && o.thisMachine) throw new CliError("--this-machine cannot go with --source-url, --device-name, --cpu or --gpu (those describe another machine)");
   if (o.sourceUrl && !/^https?:\/\/\S+$/.test(o.sourceUrl)) throw new CliError("--source-url must be an http(s) URL");
   const cores = positiveInt(o.cores, "--cores");
@@ -127,7 +128,7 @@ async function importSubmissions(file: string, text: string, o: ImportOptions): 
     const note = machine === "other" && cores == null ? "CPU core count not reported (--cores)" : null;
     return llamaBenchToSubmissions(rows, {
       // This machine keeps the probe's own spelling of its CPU, so imported rows join its native runs' device.
-      device: (m) => (machine === "this" ? { ...probe, backend: m.backend, availableBackends: [...new Set([...probe.availableBackends, m.backend])] } : importedDevice(m, { deviceName: o.deviceName, cpu: o.cpu, gpus: o.gpu, cores })),
+      device: (m) => (machine === "this" ? { ...probe, backend: m.backend, availableBackends: [...new Set([...probe.availableBackends, m.backend])] } : importedDevice(m, { deviceName: o.deviceName, cpu: o.cpu, gpus, cores })),
       model: (f) => files.get(f) ?? null,
       source: { tool: "llama-bench", url: o.sourceUrl ?? null, machine, note },
       format,
