@@ -194,8 +194,6 @@ export interface RowMachine {
   cpuInfo: string;
   /** llama-bench's gpu_info, GPU names joined by ", " ("" where none). */
   gpuInfo: string;
-  /** The largest thread count the rows used (null: not printed). */
-  threads: number | null;
 }
 
 export interface ImportContext {
@@ -273,13 +271,13 @@ export function llamaBenchToSubmissions(rows: LlamaBenchRow[], ctx: ImportContex
     const times = g.flatMap((r) => (r.test_time ? [new Date(r.test_time).toISOString()] : [])).sort();
     const timeKnown = times.length === g.length;
     const aggregated = g.some((r) => r.samples_ns == null);
-    const threads = g.map((r) => r.n_threads ?? 0).reduce((a, b) => Math.max(a, b), 0) || null;
     return buildSubmission({
-      submissionId: uuidFrom(JSON.stringify([ctx.source.url, g])),
+      // From the rows' fields in name order (not the schema's), and where they were published.
+      submissionId: uuidFrom(JSON.stringify([ctx.source.url, g.map((r) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b))))])),
       runner: { name: "llama-bench-import" },
       startedAt: timeKnown ? times[0]! : ctx.importedAt,
       finishedAt: timeKnown ? times[times.length - 1]! : ctx.importedAt,
-      device: ctx.device({ backend: backendOf(first), cpuInfo: first.cpu_info, gpuInfo: first.gpu_info, threads }),
+      device: ctx.device({ backend: backendOf(first), cpuInfo: first.cpu_info, gpuInfo: first.gpu_info }),
       engine: { name: "llama.cpp", version: engineVersion(first), build: first.build_commit },
       model: (first.model_filename && ctx.model?.(first.model_filename)) || modelOf(first),
       options: {
