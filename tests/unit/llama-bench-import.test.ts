@@ -1,14 +1,16 @@
 /**
  * The llama-bench importer on real output: tests/fixtures/llama-bench/ holds files written by the
  * llama-bench that scripts/build-llama-bench.sh builds (llama.cpp 80fb11a, the source node-llama-cpp
- * 3.21.1 ships), on stories260K and on a synthetic Q4_K_M file; the earlier field layout is a row
- * written by hand in that layout (llama-bench before `backends`, n_depth and load_mode).
+ * 3.21.1 ships), on stories260K and on a synthetic Q4_K_M file, in every output format (json, jsonl,
+ * csv, sql and the markdown table); the earlier field layout is a row written by hand in that layout
+ * (llama-bench before `backends`, n_depth and load_mode). Public outputs of other devices:
+ * llama-bench-public.test.ts.
  */
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { completeDevice, type DeviceInput } from "../../lib/core/measure/build-submission";
-import { engineVersion, flashAttentionOf, ImportError, llamaBenchToSubmissions, parseLlamaBench, quantizationOf, type ImportContext, type LlamaBenchFormat, type RowMachine } from "../../runners/import/llama-bench";
+import { engineVersion, flashAttentionOf, ImportError, llamaBenchToSubmissions, parseLlamaBench, quantizationOf, readLlamaBench, type ImportContext, type LlamaBenchFormat, type RowMachine } from "../../runners/import/llama-bench";
 import { backendFromLlamaCpp, backendNamesFromFlags, BackendError } from "../../runners/import/llama-cpp-backend";
 import { buildLines, gpuVendor, machineFromLog } from "../../runners/import/ggml-log";
 import { cpuNameKey, sameCpu, tidyCpuName } from "../../lib/core/measure/cpu-name";
@@ -28,7 +30,7 @@ const device = ({ backend, cpuInfo }: RowMachine): DeviceInput =>
     model: "Machine",
     deviceClass: "server",
     os: { platform: "linux", release: "6", distro: null },
-    cpu: { vendor: null, model: cpuInfo, cores: 2, threads: 2, flags: [] },
+    cpu: { vendor: null, model: cpuInfo || "AMD EPYC", cores: 2, threads: 2, flags: [] },
     ramBytes: 2 ** 34,
     gpus: [],
     backend,
@@ -232,5 +234,66 @@ describe("the llama.cpp log lines above a pasted table", () => {
     expect(engineVersion({ build_commit: "abc1234", build_number: 4500 })).toBe("b4500 (abc1234)");
     expect(engineVersion({ build_commit: "80fb11a", build_number: 1 })).toBe("80fb11a");
     expect(engineVersion({ build_commit: "80fb11a", build_number: null })).toBe("80fb11a");
+  });
+});
+
+describe("this machine's llama-bench (80fb11a, stories260K, -r 3) in every output format", () => {
+  // stories260K-cpu-r3.json and .md are one run (-o json -oe md); .csv (-d 0,64) and .sql (-t 1,2) are runs of their own.
+  it("the markdown table of a run carries the same tests and figures as its JSON, as summaries", () => {
+    const json = parseLlamaBench(fixture("stories260K-cpu-r3.json"));
+    const { format, rows } = readLlamaBench(fixture("stories260K-cpu-r3.md"));
+    expect(format).toBe("markdown");
+    const [fromJson] = llamaBenchToSubmissions(json, local());
+    const [fromMd, ...rest] = llamaBenchToSubmissions(rows, local("markdown"));
+    expect(rest).toEqual([]);
+    expect(fromMd!.workloads.map((w) => w.workloadId)).toEqual(fromJson!.workloads.map((w) => w.workloadId));
+    expect(fromMd!.workloads.map((w) => w.workloadId)).toEqual(["pp64", "tg16", "pp64+tg16", "pp64@d64", "tg16@d64", "pp64+tg16@d64"]);
+    json.forEach((r, i) => {
+      const a = fromMd!.workloads[i]!.aggregate!;
+      expect(a.avgTokensPerSec).toBeCloseTo(r.avg_ts!, 2);
+      expect(a.stddevTokensPerSec!).toBeCloseTo(r.stddev_ts!, 2);
+      expect(fromJson!.workloads[i]!.samples).toHaveLength(3);
+      expect(fromJson!.workloads[i]!.aggregate).toBeNull();
+    });
+    expect(fromMd!.engine).toEqual({ name: "llama.cpp", version: "80fb11a", build: "80fb11a" });
+    expect(fromMd!.model).toMatchObject({ name: "llama ?B (guessed) all F32", quantization: "F32", parameterCount: 290_000, fileBytes: Math.round(1.12 * 2 ** 20) });
+    expect(fromMd!.source).toMatchObject({ format: "markdown", timeKnown: false });
+    expect(fromJson!.source).toMatchObject({ format: "json", timeKnown: true });
+    for (const s of [fromJson!, fromMd!]) expect(parseSubmission(JSON.parse(JSON.stringify(s))).ok).toBe(true);
+  });
+
+  it("-o csv and -o sql: typed as llama-bench types them, one mean repetition per test with the printed avg_ns", () => {
+    const csv = readLlamaBench(fixture("stories260K-cpu-r3.csv"));
+    expect(csv.format).toBe("csv");
+    expect(csv.rows[0]).toMatchObject({ build_number: 1, cpu_strict: false, flash_attn: -1, n_gpu_layers: -1, no_kv_offload: false, embeddings: false });
+    const [s, ...rest] = llamaBenchToSubmissions(csv.rows, { ...local("csv"), repetitions: 3 });
+    expect(rest).toEqual([]);
+    expect(s!.workloads.map((w) => w.workloadId)).toEqual(["pp64", "tg16", "pp64@d64", "tg16@d64"]);
+    csv.rows.forEach((r, i) => {
+      const w = s!.workloads[i]!;
+      expect(w.samples).toEqual([{ durationNs: r.avg_ns, promptTokens: r.n_prompt, genTokens: r.n_gen, energyJ: null, firstTokenNs: null }]);
+      expect(w.aggregate).toEqual({ repetitions: 3, repetitionsAssumed: false, avgTokensPerSec: r.avg_ts, stddevTokensPerSec: r.stddev_ts, avgNs: r.avg_ns, stddevNs: r.stddev_ns });
+    });
+    expect(s!.options).toMatchObject({ repetitions: 3, flashAttention: "auto", gpuLayers: "all", threads: 2 });
+    expect(parseSubmission(JSON.parse(JSON.stringify(s))).ok).toBe(true);
+
+    const sql = readLlamaBench(fixture("stories260K-cpu-r3.sql"));
+    expect(sql.format).toBe("sql");
+    const subs = llamaBenchToSubmissions(sql.rows, local("sql"));
+    expect(subs.map((x) => x.options.threads)).toEqual([1, 2]);
+    for (const x of subs) {
+      expect(x.workloads.map((w) => w.workloadId)).toEqual(["pp64", "tg16"]);
+      expect(x.workloads.every((w) => w.aggregate?.repetitionsAssumed === true && w.aggregate.repetitions === 5)).toBe(true);
+      expect(parseSubmission(JSON.parse(JSON.stringify(x))).ok).toBe(true);
+    }
+  });
+
+  it("a summary holds exactly one sample", () => {
+    const [s] = llamaBenchToSubmissions(readLlamaBench(fixture("stories260K-cpu-r3.csv")).rows, local("csv"));
+    const w = s!.workloads[0]!;
+    const bad = JSON.parse(JSON.stringify({ ...s, workloads: [{ ...w, samples: [...w.samples, ...w.samples] }] }));
+    const r = parseSubmission(bad);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => i.path)).toContain("workloads.0.aggregate");
   });
 });
