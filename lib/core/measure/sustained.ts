@@ -58,7 +58,7 @@ export const THROTTLE_ALPHA = 0.001;
 export const MIN_THROTTLE_DROP = 0.05;
 /** Runs shorter than this are never called throttled. */
 export const MIN_TEST_INTERVALS = 6;
-/** Quarters at least this long use their own variances (Welch); shorter ones the run's difference-based noise. */
+/** Quarters at least this long use their own variances (Welch); shorter ones the change-point fit's residual noise. */
 const OWN_VARIANCE_MIN = 6;
 /** MAD x 1/0.6745 estimates the standard deviation of normal noise; a difference of two intervals has sqrt 2 x theirs. */
 const DIFF_MAD_TO_SD = 1 / (0.6745 * Math.SQRT2);
