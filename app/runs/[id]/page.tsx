@@ -140,6 +140,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               ) : (
                 ", from a local file"
               )}
+              {source.format === "json" || source.format === "jsonl" ? "" : `; each test is llama-bench's printed mean and deviation over ${sub.options ? (sub.options as { repetitions: number }).repetitions : "?"} repetitions (one mean repetition stored, not the repetitions)`}
               {source.timeKnown ? "" : "; the output gave no time (the import time is shown)"}
               {source.note ? `; ${source.note}` : ""}
             </dd>
