@@ -3,11 +3,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { parseSubmission, type ModelInfo, type Submission } from "../../lib/core/contracts/submission";
-import { sameCpu } from "../../lib/core/measure/cpu-name";
 import { describeGguf } from "../models/resolve";
 import { probeDevice } from "../native/device/probe";
 import { ImportError, llamaBenchToSubmissions, readLlamaBench } from "../import/llama-bench";
-import { importedDevice, MachineError } from "../import/imported-device";
+import { importedDevice, MachineError, whichMachine } from "../import/imported-device";
 import { flushOutbox } from "../upload/outbox";
 import { outbox as defaultOutbox, storeLocally, type CliDeps } from "./deliver";
 import { CliError } from "../../lib/core/cli-error";
@@ -112,13 +111,7 @@ async function importSubmissions(file: string, text: string, o: ImportOptions): 
   try {
     const { format, rows } = readLlamaBench(text);
     const probe = await probeDevice("cpu", null);
-    // Another machine unless said otherwise: described by flags, or a CPU that is not this one.
-    const named = rows.find((r) => r.cpu_info)?.cpu_info;
-    if (o.thisMachine && named && !sameCpu(named, probe.cpu.model)) throw new CliError(`${file}: measured on "${named}", not this machine's ${probe.cpu.model}`);
-    const machine = o.thisMachine || (!described && named != null && sameCpu(named, probe.cpu.model)) ? "this" : "other";
-    if (machine === "other" && !described && !named) {
-      throw new CliError(`${file}: the output does not say which machine it ran on: add --this-machine, or describe it (--device-name, --cpu, --gpu, --source-url)`);
-    }
+    const machine = whichMachine({ named: rows.find((r) => r.cpu_info)?.cpu_info ?? null, thisCpu: probe.cpu.model, described, thisMachine: Boolean(o.thisMachine) });
     // Model files still where llama-bench read them describe themselves (hash, tensor layout).
     const files = new Map<string, ModelInfo | null>();
     for (const f of new Set(rows.map((r) => r.model_filename).filter(Boolean))) {

@@ -8,7 +8,7 @@
  * that /proc/cpuinfo's and a person's spelling of one processor name one device.
  */
 import type { DeviceInput } from "../../lib/core/measure/build-submission";
-import { tidyCpuName } from "../../lib/core/measure/cpu-name";
+import { sameCpu, tidyCpuName } from "../../lib/core/measure/cpu-name";
 import { gpuVendor } from "./ggml-log";
 import type { RowMachine } from "./llama-bench";
 
@@ -57,4 +57,19 @@ export function importedDevice(m: RowMachine, flags: MachineFlags): DeviceInput 
     battery: null,
     memoryBandwidthGBps: null,
   };
+}
+
+/**
+ * Whose results an output holds: this machine's where --this-machine says so or the CPU it names is
+ * this one's (however the two tools spell it); another machine's where flags describe one or the
+ * CPU differs. An output that names no CPU and no flags: refused (it could be anyone's).
+ */
+export function whichMachine(o: { named: string | null; thisCpu: string; described: boolean; thisMachine: boolean }): "this" | "other" {
+  if (o.thisMachine) {
+    if (o.named && !sameCpu(o.named, o.thisCpu)) throw new MachineError(`measured on "${o.named}", not this machine's ${o.thisCpu}`);
+    return "this";
+  }
+  if (o.described) return "other";
+  if (!o.named) throw new MachineError("the output does not say which machine it ran on: add --this-machine, or describe it (--device-name, --cpu, --gpu, --source-url)");
+  return sameCpu(o.named, o.thisCpu) ? "this" : "other";
 }

@@ -14,6 +14,7 @@ import { engineVersion, flashAttentionOf, ImportError, llamaBenchToSubmissions, 
 import { backendFromLlamaCpp, backendNamesFromFlags, BackendError } from "../../runners/import/llama-cpp-backend";
 import { buildLines, gpuVendor, machineFromLog } from "../../runners/import/ggml-log";
 import { cpuNameKey, sameCpu, tidyCpuName } from "../../lib/core/measure/cpu-name";
+import { importedDevice, MachineError, whichMachine } from "../../runners/import/imported-device";
 
 /** This machine's output, as `tokenwatt import llama-bench` reads it. */
 const local = (format: LlamaBenchFormat = "json"): ImportContext => ({
@@ -295,5 +296,28 @@ describe("this machine's llama-bench (80fb11a, stories260K, -r 3) in every outpu
     const r = parseSubmission(bad);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.issues.map((i) => i.path)).toContain("workloads.0.aggregate");
+  });
+});
+
+describe("whose results an output holds", () => {
+  it("this machine's where its CPU is named (in any spelling) or --this-machine says so; another's where flags describe it or the CPU differs", () => {
+    const thisCpu = "Intel Core™ i3-1315U";
+    expect(whichMachine({ named: "13th Gen Intel(R) Core(TM) i3-1315U", thisCpu, described: false, thisMachine: false })).toBe("this");
+    expect(whichMachine({ named: "AMD EPYC 9654 96-Core Processor", thisCpu, described: false, thisMachine: false })).toBe("other");
+    expect(whichMachine({ named: "13th Gen Intel(R) Core(TM) i3-1315U", thisCpu, described: true, thisMachine: false })).toBe("other");
+    expect(whichMachine({ named: null, thisCpu, described: false, thisMachine: true })).toBe("this");
+    expect(() => whichMachine({ named: null, thisCpu, described: false, thisMachine: false })).toThrow(MachineError);
+    expect(() => whichMachine({ named: "AMD EPYC 9654", thisCpu, described: false, thisMachine: true })).toThrow(/not this machine's/);
+  });
+
+  it("another machine: its CPU tidied, its GPUs, OS and RAM unknown; a table naming no CPU needs a device name", () => {
+    const d = importedDevice({ backend: "cuda", cpuInfo: "13th Gen Intel(R) Core(TM) i9-13900K", gpuInfo: "NVIDIA GeForce RTX 4090, NVIDIA GeForce RTX 3090" }, { cores: 24 });
+    expect(d).toMatchObject({ vendor: "Intel", model: "Intel Core i9-13900K", name: null, os: { platform: "unknown" }, ramBytes: null, backend: "cuda", cpu: { model: "Intel Core i9-13900K", cores: 24 } });
+    expect(d.gpus.map((g) => [g.vendor, g.model])).toEqual([
+      ["NVIDIA", "NVIDIA GeForce RTX 4090"],
+      ["NVIDIA", "NVIDIA GeForce RTX 3090"],
+    ]);
+    expect(() => importedDevice({ backend: "rocm", cpuInfo: "", gpuInfo: "" }, {})).toThrow(MachineError);
+    expect(importedDevice({ backend: "rocm", cpuInfo: "", gpuInfo: "" }, { deviceName: "lab box", gpus: ["AMD Instinct MI300X"] })).toMatchObject({ model: "lab box", cpu: { model: "unknown", cores: 1 }, gpus: [{ vendor: "AMD" }] });
   });
 });
