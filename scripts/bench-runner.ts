@@ -127,7 +127,12 @@ async function single(bin: string, m: (xs: number[]) => number) {
   console.log(row("tg128", m(lb.map((x) => x.tg)), m(rn.map((x) => x.tg))));
   // The importer on this very output: what `tokenwatt import llama-bench` would store.
   const probe = await probeDevice("cpu", null, ["cpu"]);
-  const imported = llamaBenchToSubmissions(parseLlamaBench(lb[0]!.json), { device: (backend) => ({ ...probe, backend }) });
+  const imported = llamaBenchToSubmissions(parseLlamaBench(lb[0]!.json), {
+    device: ({ backend }) => ({ ...probe, backend }),
+    source: { tool: "llama-bench", url: null, machine: "this", note: null },
+    format: "json",
+    importedAt: new Date().toISOString(),
+  });
   const valid = imported.filter((x) => parseSubmission(JSON.parse(JSON.stringify(x))).ok).length;
   console.log(`\nllama-bench import of round 1's JSON: ${imported.length} submission(s), ${valid} valid (${imported.flatMap((x) => x.workloads.map((w) => w.workloadId)).join(", ")}; options ${JSON.stringify(imported[0]?.options)})`);
   if (valid !== imported.length) process.exitCode = 1;

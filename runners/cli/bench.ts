@@ -1,7 +1,7 @@
 /** `tokenwatt bench`: measure the suite on this device with node-llama-cpp and store or upload it. */
 import { SingleBar, Presets } from "cli-progress";
 import { Option, type Command } from "commander";
-import { BACKENDS, parseSubmission, type Backend, type Submission } from "../../lib/core/contracts/submission";
+import { NATIVE_BACKENDS, parseSubmission, type Backend, type Submission } from "../../lib/core/contracts/submission";
 import { contextSizeFor, resolveWorkloads, SUITE_NAMES, timedSamples, WorkloadListError, type SuiteName, type WorkloadSpec } from "../../lib/core/contracts/workloads";
 import { dataDir as runnerDataDir } from "../env";
 import { AbortedError, runSession } from "../native/session";
@@ -167,7 +167,7 @@ export function registerBenchCommand(program: Command, deps: CliDeps): void {
     .option("--gpu-layers <n>", "layers offloaded to the GPU (default: all on a GPU backend)")
     .option("--batch-size <n>", "logical batch size for prompt processing (default 512)")
     .option("--ctx-size <n>", "context size (default: the smallest power of two the workloads need)")
-    .addOption(new Option("--backend <name>", "compute backend").choices([...BACKENDS.filter((b) => b !== "webgpu" && b !== "wasm"), "auto"]).default("cpu"))
+    .addOption(new Option("--backend <name>", "compute backend").choices([...NATIVE_BACKENDS, "auto"]).default("cpu"))
     .addOption(new Option("--build <kind>", "llama.cpp binary: auto (prebuilt) or local (built on this device: npx node-llama-cpp source download)").choices(["auto", "local"]).default("auto"))
     .addOption(new Option("--flash-attention <mode>", "flash attention (llama.cpp's default: auto)").choices(["auto", "on", "off"]).default("auto"))
     .addOption(new Option("-o, --output <format>", "what to print").choices([...OUTPUT_FORMATS]).default("md"))

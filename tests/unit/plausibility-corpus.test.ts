@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
 import { checkSubmission, type Flag } from "../../lib/core/measure/plausibility";
 import { syntheticModelInfo } from "../../lib/core/measure/model-info";
-import { llamaBenchToSubmissions, parseLlamaBench } from "../../runners/import/llama-bench";
+import { llamaBenchToSubmissions, readLlamaBench, type ImportContext } from "../../runners/import/llama-bench";
+import { importedDevice } from "../../runners/import/imported-device";
 import { makeSubmission } from "../helpers/fixtures";
 
 const tally = { honest: 0, honestPassed: 0, forged: 0, forgedRefused: 0 };
@@ -65,11 +66,28 @@ describe("honest corpus: every real result is plausible", () => {
     for (const f of files) expectHonest(f, parsed(JSON.parse(fs.readFileSync(`tests/fixtures/submissions/honest/${f}`, "utf8"))));
   });
 
+  const importFile = (file: string, device: ImportContext["device"], url: string | null) => {
+    const { format, rows } = readLlamaBench(fs.readFileSync(file, "utf8"));
+    return llamaBenchToSubmissions(rows, { device, source: { tool: "llama-bench", url, machine: url ? "other" : "this", note: null }, format, importedAt: "2026-12-05T08:00:00.000Z" });
+  };
+
   it("this machine's llama-bench output, imported", () => {
-    for (const f of ["stories260K-cpu.json", "k-test-fa-q8kv.jsonl"]) {
-      const rows = parseLlamaBench(fs.readFileSync(`tests/fixtures/llama-bench/${f}`, "utf8"));
-      const device = makeSubmission().device as any;
-      for (const s of llamaBenchToSubmissions(rows, { device: (backend, cpuInfo) => ({ ...device, backend, cpu: { ...device.cpu, model: cpuInfo } }) })) expectHonest(f, parsed(s));
+    const dir = "tests/fixtures/llama-bench";
+    const files = fs.readdirSync(dir).filter((f) => /\.(json|jsonl|csv|sql)$/.test(f));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    const device = makeSubmission().device as any;
+    for (const f of files) for (const s of importFile(`${dir}/${f}`, (m) => ({ ...device, backend: m.backend, cpu: { ...device.cpu, model: m.cpuInfo || device.cpu.model } }), null)) expectHonest(f, parsed(s));
+  });
+
+  it("public llama-bench tables of real CPUs and GPUs (x86, ARM, Metal, CUDA, Vulkan, ROCm, OpenCL), each as its machine's", () => {
+    const dir = "tests/fixtures/llama-bench/public";
+    const names = fs.readdirSync(dir).filter((f) => f.endsWith(".md")).map((f) => f.slice(0, -3));
+    expect(names.length).toBeGreaterThanOrEqual(10);
+    for (const name of names) {
+      const side = JSON.parse(fs.readFileSync(`${dir}/${name}.json`, "utf8"));
+      const subs = importFile(`${dir}/${name}.md`, (m) => importedDevice(m, { deviceName: side.device, cpu: side.cpu, gpus: side.gpus.length ? side.gpus : null }), side.url);
+      expect(subs.length, name).toBeGreaterThan(0);
+      for (const s of subs) expectHonest(`${name} (${side.url}) ${s.device.backend}`, parsed(JSON.parse(JSON.stringify(s))));
     }
   });
 

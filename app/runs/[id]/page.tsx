@@ -5,10 +5,10 @@ import { getRun } from "../../../lib/server/read/runs";
 import { formatBytes, formatJPerToken, formatNumber, formatTtft, flagLabel } from "../../../lib/core/present/format";
 import { ttftStats } from "../../../lib/core/measure/stats";
 import { BatchSweepChart, PowerTraceChart, SustainedChart } from "../../components/charts";
-import { sustainedSummary } from "../../../lib/core/measure/sustained";
+import { MIN_THROTTLE_DROP, sustainedSummary, THROTTLE_ALPHA } from "../../../lib/core/measure/sustained";
 import type { SustainedSeries, ThermalStart } from "../../../lib/core/contracts/submission";
 import { unbatchedId } from "../../../lib/core/contracts/workloads";
-import type { WebGpuInfo } from "../../../lib/core/contracts/submission";
+import type { ImportSource, WebGpuInfo } from "../../../lib/core/contracts/submission";
 import { OutputCheck, WebGpuPlacement } from "./output-check";
 import { PublishForm } from "../../components/publish-form";
 import { isPublic } from "../../../lib/server/env";
@@ -61,10 +61,11 @@ function Sustained({ w }: { w: { workloadId: string; samplesNs: number[]; sample
     <div data-testid="sustained">
       <p>
         Sustained decoding, {summary.tokensPerS.length} intervals of {series.intervalS} s: peak <strong>{formatNumber(summary.peakTokensPerS)}</strong> tokens/s, steady state{" "}
-        <strong>{formatNumber(summary.steadyTokensPerS)}</strong> tokens/s (median of the last quarter), throttle ratio <strong>×{formatNumber(summary.throttleRatio, 2)}</strong>;{" "}
+        <strong>{formatNumber(summary.steadyTokensPerS)}</strong> tokens/s (median of the last quarter; peak: of the first), throttle ratio <strong>×{formatNumber(summary.throttleRatio, 2)}</strong>;{" "}
         {summary.timeToThrottleS == null
-          ? `no throttling (a drop counts beyond ${formatNumber(summary.threshold * 100, 0)}% of the peak: three times the run's interval-to-interval noise, at least 5%)`
-          : `throttled after ${formatNumber(summary.timeToThrottleS, 0)} s (below the peak by more than ${formatNumber(summary.threshold * 100, 0)}%, the larger of 5% and three times the run's interval-to-interval noise)`}
+          ? `no throttling (it counts when the last quarter is slower than the first at p < ${THROTTLE_ALPHA}${summary.pValue == null ? ", which a run this short cannot show" : `, here p = ${formatNumber(summary.pValue, 3)}`}, and by at least ${MIN_THROTTLE_DROP * 100}%)`
+          : `throttled after ${formatNumber(summary.timeToThrottleS, 0)} s (the change point; the last quarter is slower than the first at p < ${THROTTLE_ALPHA}, and by at least ${MIN_THROTTLE_DROP * 100}%)`}
+        {summary.noise == null ? "" : `; interval-to-interval noise ${formatNumber(summary.noise * 100, 1)}%`}
         {battery.length > 1 ? `; battery ${formatNumber(battery[0]!, 0)}% to ${formatNumber(battery[battery.length - 1]!, 0)}%` : ""}.
       </p>
       <SustainedChart points={points} label={w.workloadId} peak={summary.peakTokensPerS} steady={summary.steadyTokensPerS} />
@@ -78,6 +79,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const run = await getRun(db, id);
   if (!run) notFound();
   const { sub, device, model, engine } = run;
+  const source = sub.source as ImportSource | null;
   const flags = (sub.flags as { workloadId: string | null; code: string; message: string }[]) ?? [];
   const flaggedWorkloads = new Set(flags.map((f) => f.workloadId).filter((id) => id != null));
   const idle = run.readings.filter((r) => r.kind === "idle");
@@ -127,6 +129,27 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <dd>
           {sub.runnerName} {sub.runnerVersion} {sub.runnerCommit ?? ""}
         </dd>
+        {source && (
+          <>
+            <dt>Imported</dt>
+            <dd data-testid="import-source">
+              {source.tool} output ({source.format}), measured on {source.machine === "this" ? "the importing machine" : "another machine"}
+              {source.url ? (
+                <>
+                  , from{" "}
+                  <a href={source.url} rel="nofollow noopener">
+                    {source.url}
+                  </a>
+                </>
+              ) : (
+                ", from a local file"
+              )}
+              {source.format === "json" || source.format === "jsonl" ? "" : `; each test is llama-bench's printed mean and deviation over ${sub.options ? (sub.options as { repetitions: number }).repetitions : "?"} repetitions (one mean repetition stored, not the repetitions)`}
+              {source.timeKnown ? "" : "; the output gave no time (the import time is shown)"}
+              {source.note ? `; ${source.note}` : ""}
+            </dd>
+          </>
+        )}
         <dt>Options</dt>
         <dd>
           <code>{JSON.stringify(sub.options)}</code>

@@ -56,7 +56,15 @@ const joules = z.number().min(0).max(MAX_ENERGY_J);
 /** Energy above an idle baseline: negative when the baseline drifted above the run (noise, reported as such). */
 const joulesAboveIdle = z.number().min(-MAX_ENERGY_J).max(MAX_ENERGY_J);
 
-export const BACKENDS = ["cpu", "cuda", "metal", "vulkan", "webgpu", "wasm"] as const;
+/**
+ * Where a run's weights were computed. The first six are what Tokenwatt's runners use; the rest are
+ * llama.cpp backends that imported llama-bench results name (HIP/ROCm, SYCL, OpenCL, MUSA, CANN,
+ * Kompute, Hexagon, OpenVINO, zDNN), and `rpc`: layers spread over llama.cpp RPC servers, so more
+ * than the one machine the submission names. Each is kept apart: a GPU result never pools with CPU.
+ */
+export const BACKENDS = ["cpu", "cuda", "metal", "vulkan", "webgpu", "wasm", "rocm", "sycl", "opencl", "musa", "cann", "kompute", "hexagon", "openvino", "zdnn", "rpc"] as const;
+/** The backends the native runner can run (node-llama-cpp's builds). */
+export const NATIVE_BACKENDS = ["cpu", "cuda", "metal", "vulkan"] as const satisfies readonly (typeof BACKENDS)[number][];
 export const backendSchema = z.enum(BACKENDS);
 export type Backend = z.infer<typeof backendSchema>;
 
@@ -301,6 +309,25 @@ export const loadSchema = z.object({
   source: z.enum(["procfs", "os"]),
 });
 
+/**
+ * A workload imported as llama-bench's summary instead of its repetitions (its -o csv and -o sql
+ * print no samples; a markdown table prints "mean ± stddev" t/s). Nothing is invented: the workload
+ * then holds exactly one sample, the mean repetition (its duration is llama-bench's avg_ns where
+ * printed, else the tokens over the mean t/s), and this says so, with the printed figures and how
+ * many repetitions they summarize (`repetitionsAssumed`: llama-bench's default 5, the count was not
+ * printed).
+ */
+export const aggregateSchema = z.object({
+  repetitions: positiveCount(1000),
+  repetitionsAssumed: z.boolean(),
+  /** llama-bench's avg_ts and stddev_ts (mean and sample deviation of the repetitions' t/s). */
+  avgTokensPerSec: z.number().gt(0).max(1e9),
+  stddevTokensPerSec: z.number().min(0).max(1e9).nullable(),
+  /** llama-bench's avg_ns and stddev_ns where printed (csv, sql); null from a table. */
+  avgNs: z.int().min(1).max(MAX_DURATION_NS).nullable(),
+  stddevNs: z.number().min(0).max(MAX_DURATION_NS).nullable(),
+});
+
 export const workloadResultSchema = z
   .object({
     workloadId: z.string().max(40).refine((id) => parseWorkloadId(id) !== null, "unknown workload id"),
@@ -327,6 +354,8 @@ export const workloadResultSchema = z
     sustained: sustainedSeriesSchema.nullable().default(null),
     /** Other processes' and the hypervisor's CPU time during the timed repetitions (null: not recorded). */
     load: loadSchema.nullable().default(null),
+    /** Imported figures that are already averages (llama-bench csv, sql, markdown): see aggregateSchema. */
+    aggregate: aggregateSchema.nullable().default(null),
   })
   .superRefine((w, ctx) => {
     if (w.status === "ok" && w.samples.length === 0) {
@@ -346,6 +375,9 @@ export const workloadResultSchema = z
           ctx.addIssue({ code: "custom", path: ["sustained", k], message: `one value per interval (${w.samples.length}), or none` });
         }
       }
+    }
+    if (w.aggregate && w.samples.length !== 1) {
+      ctx.addIssue({ code: "custom", path: ["aggregate"], message: "an aggregated workload holds exactly one sample, the mean repetition" });
     }
     w.samples.forEach((s, i) => {
       if (s.promptTokens + s.genTokens === 0) {
@@ -388,6 +420,24 @@ export const webgpuSchema = z.object({
   fallbackReason: optText(500),
 });
 
+/**
+ * Where an imported submission comes from: results measured elsewhere, by another tool, kept apart
+ * from Tokenwatt's own runs (engine "llama.cpp", runner "llama-bench-import") and shown with their
+ * source. Null: measured by a Tokenwatt runner.
+ */
+export const LLAMA_BENCH_FORMATS = ["json", "jsonl", "csv", "sql", "markdown"] as const;
+export const importSourceSchema = z.object({
+  tool: z.literal("llama-bench"),
+  format: z.enum(LLAMA_BENCH_FORMATS),
+  /** Where the output was published (an issue, a discussion, a gist); null: a local file. */
+  url: z.url({ protocol: /^https?$/ }).max(500).nullable(),
+  /** The machine llama-bench ran on: this one (the runner probed it) or another one (described by the output and flags). */
+  machine: z.enum(["this", "other"]),
+  /** Whether the output said when it ran (a markdown table does not: startedAt is then the import time). */
+  timeKnown: z.boolean(),
+  note: optText(500),
+});
+
 export const submissionSchema = z
   .object({
     schemaVersion: z.literal(SCHEMA_VERSION),
@@ -408,6 +458,8 @@ export const submissionSchema = z
     workloads: z.array(workloadResultSchema).min(1).max(64),
     fingerprint: fingerprintSchema.nullable().default(null),
     webgpu: webgpuSchema.nullable().default(null),
+    /** Results imported from another tool (llama-bench), with where they come from; null: measured here. */
+    source: importSourceSchema.nullable().default(null),
   })
   .superRefine((s, ctx) => {
     if (Date.parse(s.finishedAt) < Date.parse(s.startedAt)) {
@@ -440,6 +492,8 @@ export type WebGpuInfo = z.infer<typeof webgpuSchema>;
 export type ThermalStart = z.infer<typeof thermalStartSchema>;
 export type WorkloadLoad = z.infer<typeof loadSchema>;
 export type SustainedSeries = z.infer<typeof sustainedSeriesSchema>;
+export type Aggregate = z.infer<typeof aggregateSchema>;
+export type ImportSource = z.infer<typeof importSourceSchema>;
 
 export interface FieldIssue {
   /** Dotted path into the submission, e.g. `workloads.0.samples.2.durationNs`. */

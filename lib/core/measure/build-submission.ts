@@ -63,6 +63,8 @@ export interface WorkloadMeasured {
   thermalStart?: WorkloadResult["thermalStart"];
   sustained?: WorkloadResult["sustained"];
   load?: WorkloadResult["load"];
+  /** Imported averages (llama-bench csv, sql, markdown): the one sample is their mean repetition. */
+  aggregate?: WorkloadResult["aggregate"];
 }
 
 export function workloadResult(spec: WorkloadSpec, outcome: WorkloadOutcome, measured: WorkloadMeasured = {}): WorkloadResult {
@@ -87,6 +89,7 @@ export function workloadResult(spec: WorkloadSpec, outcome: WorkloadOutcome, mea
     thermalStart: measured.thermalStart ?? null,
     sustained: spec.kind === "sustained" ? (measured.sustained ?? null) : null,
     load: measured.load ?? null,
+    aggregate: measured.aggregate ?? null,
   };
 }
 
@@ -107,6 +110,8 @@ export interface SubmissionParts {
   fingerprint?: Fingerprint | null;
   /** A browser run's WebGPU adapter and the model's placement. */
   webgpu?: WebGpuInfo | null;
+  /** Imported results: the tool, format and where they were published. */
+  source?: Submission["source"];
 }
 
 /** A device as producers describe it: fields added to the contract later may be left out (null). */
@@ -140,5 +145,6 @@ export function buildSubmission(p: SubmissionParts): Submission {
     workloads: p.workloads,
     fingerprint: p.fingerprint ?? null,
     webgpu: p.webgpu ?? null,
+    source: p.source ?? null,
   };
 }

@@ -18,7 +18,7 @@ export const DB_FILLED_COLUMNS = ["id", "received_at", "created_at", "published"
 export const SUBMISSION_COLUMNS = [
   "id", "schema_version", "suite_version", "token_id", "device_id", "model_id", "engine_id", "backend", "runner_name", "runner_version",
   "runner_commit", "options", "device_snapshot", "memory_bandwidth_gbps", "started_at", "finished_at", "plausible", "flags",
-  "webgpu", "fingerprint_version", "fingerprint_prompt_tokens", "fingerprint_tokens", "fingerprint_hash", "fingerprint_role",
+  "webgpu", "fingerprint_version", "fingerprint_prompt_tokens", "fingerprint_tokens", "fingerprint_hash", "fingerprint_role", "source",
 ] as const;
 
 /** Submission columns tokenwatt_check_output fills: the run's output against the native CPU reference. */

@@ -127,6 +127,8 @@ export const submissions = pgTable(
     outputFirstDiff: integer("output_first_diff"),
     /** Why an admin let a run whose output differs back onto the ranking (output_status "explained"). */
     outputExplanation: text("output_explanation"),
+    /** Imported results: tool, format, the URL they were published at, which machine (contract `source`); null: measured by Tokenwatt. */
+    source: jsonb("source"),
   },
   (t) => [
     index("submissions_device_idx").on(t.deviceId),
@@ -168,7 +170,10 @@ export const workloadResults = pgTable(
     samplesFirstTokenNs: bigint("samples_first_token_ns", { mode: "number" }).array(),
     /** Each repetition's energy in the workload's energy scope, J (null elements: not measured). */
     samplesEnergyJ: doublePrecision("samples_energy_j").array(),
-    /** Derived on ingest from the samples, never taken from the client. */
+    /**
+     * Derived on ingest from the samples, never taken from the client; except the deviations of an
+     * imported summary (contract `aggregate`: one mean repetition), which are the ones llama-bench printed.
+     */
     avgNs: doublePrecision("avg_ns"),
     stddevNs: doublePrecision("stddev_ns"),
     avgTokensPerSec: doublePrecision("avg_ts"),

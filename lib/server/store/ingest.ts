@@ -292,9 +292,10 @@ export function workloadRow(w: WorkloadResult, plausible: boolean, s: Pick<Submi
     samples_prompt_tokens: w.samples.map((x) => x.promptTokens),
     samples_gen_tokens: w.samples.map((x) => x.genTokens),
     avg_ns: stats?.avgNs ?? null,
-    stddev_ns: stats?.stddevNs ?? null,
+    // An imported average holds one sample (its mean repetition): the spread is the one llama-bench printed.
+    stddev_ns: w.aggregate ? w.aggregate.stddevNs : (stats?.stddevNs ?? null),
     avg_ts: rate?.avgTokensPerSec ?? null,
-    stddev_ts: rate?.stddevTokensPerSec ?? null,
+    stddev_ts: rate && w.aggregate ? w.aggregate.stddevTokensPerSec : (rate?.stddevTokensPerSec ?? null),
     peak_rss_bytes: w.memory.peakRssBytes,
     baseline_rss_bytes: w.memory.baselineRssBytes,
     kv_used_bytes: w.memory.kvUsedBytes,
@@ -360,5 +361,6 @@ export function submissionRow(s: Submission, ids: { deviceId: number; modelId: n
     // Computed here, never taken from the client.
     fingerprint_hash: s.fingerprint ? fingerprintHash(s.fingerprint.tokenIds) : null,
     fingerprint_role: s.fingerprint ? (isReferenceRun(s) ? (trusted ? "reference" : "peer") : "candidate") : null,
+    source: s.source,
   };
 }
