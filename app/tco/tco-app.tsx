@@ -133,7 +133,7 @@ const EXEC: AssumptionKey[] = [
   "offloadShare",
   "dcCostUsd",
   "dcPowerMw",
-  "fleetJPerToken",
+  "fleetItJPerToken",
   "dcItJPerToken",
   "deviceJPerToken",
   "dcElectricityUsdPerKwh",
