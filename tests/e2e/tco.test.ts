@@ -47,11 +47,13 @@ describe("TCO what-if page", () => {
     expect(whoPays).toMatch(/Data-center operator\s+\$15\.2B/);
     expect(whoPays).toMatch(/Users \(devices\)\s+−\$/);
     expect(whoPays).toContain("Society (net)");
-    expect(await page.getByTestId("sanity").innerText()).toMatch(/tokens moved to the device[\s\S]*% of a 19\.25 Wh battery/);
+    // the fleet's sourced 2.0 J IT x PUE 1.2: 9,600 tokens, 12.9% of a battery and 27 minutes a day: feasible
+    const feas = await page.getByTestId("feasibility").innerText();
+    expect(feas).toMatch(/feasible[\s\S]*9,600[\s\S]*12\.9%[\s\S]*27 minutes/);
     const be = await page.getByTestId("break-evens").innerText();
-    // Tirias: the replaced model is the fleet average, 0.27 J x PUE 1.2 = 0.324 J/token at the wall; x 0.85 charging = 0.275 battery side
-    expect(be).toMatch(/battery side: 0\.275 J\/token/);
-    expect(be).toMatch(/wall side \(charger included\): 0\.324 J\/token/);
+    // Tirias: the replaced model is the fleet average, 2.0 J x PUE 1.2 = 2.4 J/token at the wall; x 0.85 charging = 2.04 battery side
+    expect(be).toMatch(/battery side: 2\.04 J\/token/);
+    expect(be).toMatch(/wall side \(charger included\): 2\.4 J\/token/);
     const npv5 = await page.getByTestId("npv-net").innerText();
     expect(await page.getByTestId("npv").innerText()).toMatch(/^Over 5 years from 2028/);
     await page.fill("#in-horizonYears", "10");
@@ -108,6 +110,36 @@ describe("TCO what-if page", () => {
     await page.close();
   });
 
+  it("marks an infeasible scenario and withholds its net, who-pays and NPV until the inputs change", async () => {
+    const page = await srv!.ownerPage(browser);
+    // the v2 Tirias preset: the fleet at the small model's 0.27 J IT: 71,111 tokens and 95% of a battery a day
+    await page.goto(`${srv.url}/tco?preset=tirias2028&fleetItJPerToken=0.27`);
+    await expect(page.getByTestId("cost").innerText()).resolves.toContain("$15.2B");
+    expect(await page.getByTestId("verdict").innerText()).toMatch(/^Not feasible as entered[\s\S]*71,111 tokens, 95% of a battery/);
+    expect(await page.getByTestId("net-usd").innerText()).toBe("withheld: infeasible");
+    await expect(page.getByTestId("who-pays-withheld").isVisible()).resolves.toBe(true);
+    expect(await page.getByTestId("who-pays").count()).toBe(0);
+    // back to the sourced fleet figure: the headline returns
+    await page.fill("#in-fleetItJPerToken", "2");
+    await page.waitForFunction(() => !document.querySelector("[data-testid=verdict]")!.textContent!.startsWith("Not feasible"));
+    await expect(page.getByTestId("who-pays").isVisible()).resolves.toBe(true);
+    await expect(page.getByTestId("npv-net").isVisible()).resolves.toBe(true);
+    await page.close();
+  });
+
+  it("exports a CSV with every input and the chosen horizon", async () => {
+    const page = await srv!.ownerPage(browser);
+    await page.goto(`${srv.url}/tco?preset=tirias2028&horizonYears=3`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+    const text = await (await download.createReadStream()).toArray().then((b) => Buffer.concat(b).toString("utf8"));
+    expect(text).toMatch(/horizon,2028-2030 \(3 years\)/);
+    expect(text).toMatch(/\r\nfleetItJPerToken,2,J\/token,derived,/);
+    expect(text).toMatch(/\r\nbatteryCycleLife,1000,cycles,reported,/);
+    const years = text.split("\r\n").filter((l) => /^20\d\d,/.test(l));
+    expect(years.map((l) => l.slice(0, 4))).toEqual(["2028", "2029", "2030"]);
+    await page.close();
+  });
+
   it("bad input gets a message on the field and never a NaN on screen", async () => {
     const page = await srv!.ownerPage(browser);
     await page.goto(`${srv.url}/tco?offloadShare=1.5&pue=abc&year=2020`);
@@ -131,13 +163,25 @@ describe("TCO what-if page", () => {
     const link = page.locator(".notice a");
     await link.waitFor();
     const url = await link.getAttribute("href");
-    expect(url).toMatch(/\/tco\?scenario=[0-9a-f-]{36}$/);
-    const page2 = await srv!.ownerPage(browser);
-    await page2.goto(url!);
+    expect(url).toMatch(/\/tco\/shared\/[0-9a-f-]{36}\?sig=[\w-]{20,}$/);
+    // anyone with the link: a fresh browser context without the owner's session
+    const ctx = await browser.newContext();
+    const page2 = await ctx.newPage();
+    const resp = await page2.goto(url!);
+    expect(resp!.status()).toBe(200);
     await expect(page2.locator("main").innerText()).resolves.toContain("Scenario: Board deck 2028");
     await expect(page2.getByTestId("power").innerText()).resolves.toMatch(/^1,000 MW/);
+    await expect(page2.getByRole("button", { name: "Save scenario" }).count()).resolves.toBe(0);
+    // a forged signature is refused
+    const forged = await page2.goto(url!.replace(/sig=.*/, "sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+    expect(forged!.status()).toBe(404);
+    // the owner's own link still opens it with the inputs editable
+    const page3 = await srv!.ownerPage(browser);
+    await page3.goto(`${srv.url}/tco?scenario=${url!.match(/shared\/([0-9a-f-]{36})/)![1]}`);
+    await expect(page3.getByTestId("power").innerText()).resolves.toMatch(/^1,000 MW/);
     await page.close();
-    await page2.close();
+    await ctx.close();
+    await page3.close();
   });
 });
 

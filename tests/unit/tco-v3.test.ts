@@ -256,3 +256,38 @@ describe("TCO v3 money and meaning", () => {
     for (const k of ASSUMPTION_KEYS) expect(ASSUMPTIONS[k].source).not.toMatch(/VERIFY/);
   });
 });
+
+describe("TCO v3 report, CSV and share link", () => {
+  it("the verdict sentence says feasible figures plainly and withholds infeasible ones", async () => {
+    const { verdict } = await import("../../lib/core/tco/verdict");
+    const t = tiriasPreset();
+    const r = evaluate(t);
+    expect(verdict(t, r, feasibility(t, r))).toMatch(/^Moving 20% of GenAI inference onto 3 billion devices in 2028 avoids \$15\.2B a year and 800 MW in the data center \(\$560\.6M in the short run\); counting the devices it saves 3\.81 TWh of energy/);
+    const bad = { ...t, fleetItJPerToken: 0.27 };
+    const rb = evaluate(bad);
+    expect(verdict(bad, rb, feasibility(bad, rb))).toMatch(/^Not feasible as entered: .*71,111 tokens, 95% of a battery and 198 minutes .*withheld/);
+  });
+
+  it("the CSV holds every input with its unit and source, and one row per year of the chosen horizon", async () => {
+    const { scenarioCsv } = await import("../../lib/core/tco/export");
+    const i = { ...tiriasPreset(), horizonYears: 3 };
+    const csv = scenarioCsv("Board deck", i, horizon(i), new Date("2026-12-05T00:00:00Z"));
+    expect(csv).toContain("horizon,2028-2030 (3 years)");
+    for (const k of ASSUMPTION_KEYS) expect(csv).toMatch(new RegExp(`\\r\\n${k},`));
+    expect(csv).toMatch(/\r\nreplacedModel,fleet,/);
+    const years = csv.split("\r\n").filter((l) => /^20\d\d,/.test(l));
+    expect(years.map((l) => l.slice(0, 4))).toEqual(["2028", "2029", "2030"]);
+    expect(years[0]).toMatch(/^2028,0\.2,10512000000000000,15200000000,/);
+  });
+
+  it("a share link's signature is the owner's: right id and signature pass, anything else does not", async () => {
+    const { shareSignature, validShareLink } = await import("../../lib/server/http/owner-access");
+    const id = "0b7d6c2e-1f2a-4b3c-8d4e-5f6a7b8c9d0e";
+    const sig = shareSignature("cred-a", id);
+    expect(validShareLink(`/tco/shared/${id}`, new URLSearchParams({ sig }), "cred-a")).toBe(true);
+    expect(validShareLink(`/tco/shared/${id}`, new URLSearchParams({ sig }), "cred-b")).toBe(false);
+    expect(validShareLink(`/tco/shared/${id.replace("0b", "0c")}`, new URLSearchParams({ sig }), "cred-a")).toBe(false);
+    expect(validShareLink(`/tco/shared/${id}`, new URLSearchParams(), "cred-a")).toBe(false);
+    expect(validShareLink(`/tco/shared/${id}/x`, new URLSearchParams({ sig }), "cred-a")).toBe(false);
+  });
+});
