@@ -1,7 +1,7 @@
 "use client";
 
 /** The cloud-model helper: the replaced model's IT J/token from a J/token-vs-batch curve (reference or measured here). */
-import { useMemo, useState } from "react";
+import { memo, useMemo, useState } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { batchWhereDcBeatsDevice, CLOUD_MODELS, curveJPerToken } from "../../lib/core/tco/dc-energy";
 import type { MeasuredBatchCurve } from "../../lib/server/read/batch-curve";
@@ -35,15 +35,19 @@ function helperCurves(measuredCurves: MeasuredBatchCurve[]): HelperCurve[] {
  * Derives the DC energy per token input from the cloud model and its serving batch size, on the
  * reference curve or a measured one; draws J/token against batch (log-log) beside the device's.
  */
-export function DcEnergyHelper({
+/** Memoised on its numbers: a slider elsewhere on the form does not redraw its chart. */
+export const DcEnergyHelper = memo(function DcEnergyHelper({
   onUse,
   measuredCurves,
-  device,
+  wallJPerToken,
+  pue,
 }: {
   onUse: (jPerToken: number, source: string, kind: "reported" | "measured here") => void;
   measuredCurves: MeasuredBatchCurve[];
-  device: { wallJPerToken: number; pue: number };
+  wallJPerToken: number;
+  pue: number;
 }) {
+  const device = { wallJPerToken, pue };
   const curves = useMemo(() => helperCurves(measuredCurves), [measuredCurves]);
   const [key, setKey] = useState<string>(curves.find((c) => c.kind === "measured here")?.key ?? "phi-3-mini-3.8b");
   const curve = curves.find((c) => c.key === key) ?? curves[0]!;
@@ -118,4 +122,4 @@ export function DcEnergyHelper({
       </p>
     </fieldset>
   );
-}
+});

@@ -1,6 +1,7 @@
 "use client";
 
 /** One input of the TCO form: a ranged assumption (a slider for shares) or a plain number, with its error. */
+import { memo } from "react";
 import { ASSUMPTIONS, type AssumptionKey } from "../../lib/core/tco/assumptions";
 
 export type Raw = Record<string, string>;
@@ -14,7 +15,8 @@ export function FieldError({ id, message }: { id?: string; message: string | und
   );
 }
 
-export function AssumptionField({ k, raw, error, set }: { k: AssumptionKey; raw: Raw; error?: string; set: (k: string, v: string) => void }) {
+/** Memoised on its own value: a slider's move re-renders that field only (`set` must be stable). */
+export const AssumptionField = memo(function AssumptionField({ k, value, error, set }: { k: AssumptionKey; value: string | undefined; error?: string; set: (k: string, v: string) => void }) {
   const a = ASSUMPTIONS[k];
   const id = `in-${k}`;
   return (
@@ -24,16 +26,16 @@ export function AssumptionField({ k, raw, error, set }: { k: AssumptionKey; raw:
       </label>
       {a.unit === "fraction" ? (
         <div className="slider">
-          <input id={id} type="range" min={a.min} max={a.max} step={0.01} value={Number(raw[k]) || 0} onChange={(e) => set(k, e.target.value)} aria-describedby={`${id}-err`} />
-          <input aria-label={`${a.label} (value)`} type="number" step="any" value={raw[k] ?? ""} onChange={(e) => set(k, e.target.value)} />
+          <input id={id} type="range" min={a.min} max={a.max} step={0.01} value={Number(value) || 0} onChange={(e) => set(k, e.target.value)} aria-describedby={`${id}-err`} />
+          <input aria-label={`${a.label} (value)`} type="number" step="any" value={value ?? ""} onChange={(e) => set(k, e.target.value)} />
         </div>
       ) : (
-        <input id={id} type="number" step="any" value={raw[k] ?? ""} onChange={(e) => set(k, e.target.value)} aria-describedby={`${id}-err`} aria-invalid={Boolean(error)} />
+        <input id={id} type="number" step="any" value={value ?? ""} onChange={(e) => set(k, e.target.value)} aria-describedby={`${id}-err`} aria-invalid={Boolean(error)} />
       )}
       <FieldError id={`${id}-err`} message={error} />
     </div>
   );
-}
+});
 
 export const PLAIN_LABELS = {
   users: "Users (bottom-up)",
@@ -46,15 +48,15 @@ export const PLAIN_LABELS = {
   year: "Year",
 } as const;
 
-export function PlainField({ k, raw, error, set }: { k: keyof typeof PLAIN_LABELS; raw: Raw; error?: string; set: (k: string, v: string) => void }) {
+export const PlainField = memo(function PlainField({ k, value, error, set }: { k: keyof typeof PLAIN_LABELS; value: string | undefined; error?: string; set: (k: string, v: string) => void }) {
   return (
     <div className="field">
       <label htmlFor={`in-${k}`}>{PLAIN_LABELS[k]}</label>
-      <input id={`in-${k}`} type="number" step="any" value={raw[k] ?? ""} onChange={(e) => set(k, e.target.value)} aria-invalid={Boolean(error)} />
+      <input id={`in-${k}`} type="number" step="any" value={value ?? ""} onChange={(e) => set(k, e.target.value)} aria-invalid={Boolean(error)} />
       <FieldError message={error} />
     </div>
   );
-}
+});
 
 export function Select({ id, label, value, onChange, options }: { id: string; label: string; value: string; onChange: (v: string) => void; options: [string, string][] }) {
   return (

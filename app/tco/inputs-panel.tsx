@@ -32,7 +32,7 @@ export interface InputsPanelProps {
 
 export function InputsPanel({ raw, errors, inputs, set, onRegion, onDeviceClass, onHelperUse, measured, measuredCurves }: InputsPanelProps) {
   const e = errors as Record<string, string | undefined>;
-  const field = (k: AssumptionKey) => <AssumptionField key={k} k={k} raw={raw} error={e[k]} set={set} />;
+  const field = (k: AssumptionKey) => <AssumptionField key={k} k={k} value={raw[k]} error={e[k]} set={set} />;
   const exec = EXEC.filter((k) => (inputs.mode === "topDown" || (k !== "dcCostUsd" && k !== "dcPowerMw")) && (inputs.replacedModel === "custom" || k !== "dcItJPerToken"));
   return (
     <details className="panel inputs-panel" open>
@@ -68,11 +68,11 @@ export function InputsPanel({ raw, errors, inputs, set, onRegion, onDeviceClass,
       <p className="hint">
         Regions and device classes set only sourced figures ({Object.values(REGIONS).map((r) => `${r.label}: ${r.source}`).join("; ")}; {Object.values(DEVICE_CLASSES).map((c) => `${c.label}: ${c.source}`).join("; ")}).
       </p>
-      <PlainField k="year" raw={raw} error={e.year} set={set} />
-      {inputs.replacedModel === "custom" && <DcEnergyHelper measuredCurves={measuredCurves} device={{ wallJPerToken: inputs.deviceJPerToken / inputs.chargingEfficiency, pue: inputs.pue }} onUse={onHelperUse} />}
+      <PlainField k="year" value={raw.year} error={e.year} set={set} />
+      {inputs.replacedModel === "custom" && <DcEnergyHelper measuredCurves={measuredCurves} wallJPerToken={inputs.deviceJPerToken / inputs.chargingEfficiency} pue={inputs.pue} onUse={onHelperUse} />}
       {exec.map(field)}
-      {inputs.mode === "bottomUp" && (["users", "queriesPerUserPerDay", "tokensPerQuery"] as const).map((k) => <PlainField key={k} k={k} raw={raw} error={e[k]} set={set} />)}
-      <PlainField k="horizonYears" raw={raw} error={e.horizonYears} set={set} />
+      {inputs.mode === "bottomUp" && (["users", "queriesPerUserPerDay", "tokensPerQuery"] as const).map((k) => <PlainField key={k} k={k} value={raw[k]} error={e[k]} set={set} />)}
+      <PlainField k="horizonYears" value={raw.horizonYears} error={e.horizonYears} set={set} />
       <p className="hint" data-testid="measured-device-energy">
         Device energy:{" "}
         {measured ? (
@@ -95,7 +95,7 @@ export function InputsPanel({ raw, errors, inputs, set, onRegion, onDeviceClass,
       <details open={[...ADVANCED, ...ADVANCED_PLAIN].some((k) => e[k]) || undefined}>
         <summary>Advanced (engineers)</summary>
         {ADVANCED_PLAIN.filter((k) => inputs.mode === "topDown" || !["users", "queriesPerUserPerDay", "tokensPerQuery"].includes(k)).map((k) => (
-          <PlainField key={k} k={k} raw={raw} error={e[k]} set={set} />
+          <PlainField key={k} k={k} value={raw[k]} error={e[k]} set={set} />
         ))}
         {ADVANCED.map(field)}
       </details>

@@ -5,26 +5,20 @@
  * ranges, charts), then the inputs, then every assumption with its source. State is the raw form
  * (so invalid fields keep what was typed); results use the last valid inputs; the URL follows.
  */
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import type { AssumptionKey } from "../../lib/core/tco/assumptions";
 import { scenarioCsv } from "../../lib/core/tco/export";
-import { feasibility, worstFeasibility } from "../../lib/core/tco/feasibility";
 import { fmt } from "../../lib/core/tco/format";
 import { inputsToSearchParams, validateInputs } from "../../lib/core/tco/inputs";
-import { breakEvens, defaultInputs, evaluate, horizon, MODEL_VERSION, type TcoInputs } from "../../lib/core/tco/model";
+import { defaultInputs, horizon, MODEL_VERSION, type TcoInputs } from "../../lib/core/tco/model";
 import { bottomUpPreset, DEVICE_CLASSES, REGIONS, tiriasPreset, withDeviceClass, withRegion, type DeviceClassKey, type RegionKey } from "../../lib/core/tco/presets";
 import type { MeasuredBatchCurve } from "../../lib/server/read/batch-curve";
 import type { MeasuredDeviceEnergy } from "../../lib/server/read/measured-energy";
 import { AssumptionsTable, type Provenance } from "./assumptions-table";
-import { BreakEvens } from "./break-evens";
-import { Compare } from "./compare";
 import type { Raw } from "./fields";
-import { Headline } from "./headline";
 import { InputsPanel } from "./inputs-panel";
-import { UncertaintyPanel } from "./uncertainty-panel";
+import { Results } from "./results";
 import { useUncertainty } from "./use-uncertainty";
-import { WhoPays } from "./who-pays";
-import { YearCharts } from "./year-charts";
 import "./tco.css";
 
 const rawOf = (i: TcoInputs): Raw => Object.fromEntries(Object.entries(i).map(([k, v]) => [k, String(v)]));
@@ -58,28 +52,32 @@ export function TcoApp({ initialRaw, baseInputs, measured, measuredCurves, scena
     window.history.replaceState(null, "", q ? `/tco?${q}` : "/tco");
   }, [validation, readOnly]);
 
-  const result = useMemo(() => evaluate(inputs), [inputs]);
-  const totals = useMemo(() => horizon(inputs), [inputs]);
-  const feas = useMemo(() => feasibility(inputs, result), [inputs, result]);
-  const worst = useMemo(() => worstFeasibility(inputs, totals.results), [inputs, totals]);
-  const be = useMemo(() => breakEvens(inputs), [inputs]);
-  const u = useUncertainty(inputs, sampleLevers);
-  const withheld = feas.level === "infeasible";
+  // The field moves at once; the results follow in an interruptible background render.
+  const deferred = useDeferredValue(inputs);
+  const u = useUncertainty(deferred, sampleLevers);
+  const clearPinned = useCallback(() => setPinned(null), []);
 
-  const set = (k: string, v: string) => {
+  const set = useCallback((k: string, v: string) => {
     setRaw((r) => ({ ...r, [k]: v }));
     // A value typed by hand is the user's own, whatever it was before.
     setProvenance((p) => (k in p ? Object.fromEntries(Object.entries(p).filter(([x]) => x !== k)) : p));
-  };
+  }, []);
   const apply = (i: TcoInputs, p: Provenance = {}) => {
     setRaw(rawOf(i));
     setProvenance(p);
     setFormKey((n) => n + 1); // the helper's own fields (batch, overhead) reset too
   };
+  const onHelperUse = useCallback(
+    (j: number, source: string, kind: "reported" | "measured here") => {
+      set("dcItJPerToken", String(j));
+      setProvenance((p) => ({ ...p, dcItJPerToken: { kind, source } }));
+    },
+    [set],
+  );
   const name = scenarioName ?? `Offload ${fmt(inputs.offloadShare * 100, 0)}% in ${inputs.year}`;
 
   const exportCsv = () => {
-    const blob = new Blob([scenarioCsv(name, inputs, totals, new Date())], { type: "text/csv" });
+    const blob = new Blob([scenarioCsv(name, inputs, horizon(inputs), new Date())], { type: "text/csv" });
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
     a.download = "tokenwatt-tco.csv";
@@ -133,15 +131,7 @@ export function TcoApp({ initialRaw, baseInputs, measured, measuredCurves, scena
         </p>
       )}
       <div className="tco-grid">
-        <section aria-labelledby="results-h" className="panel results-panel">
-          <h2 id="results-h">Results for {inputs.year}</h2>
-          <Headline inputs={inputs} r={result} f={feas} />
-          <WhoPays inputs={inputs} r={result} f={feas} totals={totals} worst={worst} />
-          <BreakEvens be={be} inputs={inputs} />
-          <UncertaintyPanel r={result} u={u} sampleLevers={sampleLevers} setSampleLevers={setSampleLevers} withheld={withheld} />
-          {pinned && <Compare a={inputs} b={pinned.inputs} nameB={pinned.name} onClear={() => setPinned(null)} />}
-          <YearCharts years={totals.results} r={result} withheld={withheld || worst?.level === "infeasible"} />
-        </section>
+        <Results inputs={deferred} u={u} sampleLevers={sampleLevers} setSampleLevers={setSampleLevers} pinned={pinned} clearPinned={clearPinned} />
         <InputsPanel
           key={formKey}
           raw={raw}
@@ -150,10 +140,7 @@ export function TcoApp({ initialRaw, baseInputs, measured, measuredCurves, scena
           set={set}
           onRegion={(side, region) => region in REGIONS && setRaw(rawOf(withRegion(inputs, side, region as RegionKey)))}
           onDeviceClass={(c) => c in DEVICE_CLASSES && setRaw(rawOf(withDeviceClass(inputs, c as DeviceClassKey)))}
-          onHelperUse={(j, source, kind) => {
-            set("dcItJPerToken", String(j));
-            setProvenance((p) => ({ ...p, dcItJPerToken: { kind, source } }));
-          }}
+          onHelperUse={onHelperUse}
           measured={measured}
           measuredCurves={measuredCurves}
         />
