@@ -65,9 +65,10 @@ export function InputsPanel({ raw, errors, inputs, set, onRegion, onDeviceClass,
           options={[["", "Keep the values below"], ...Object.entries(REGIONS).map(([k, r]): [string, string] => [k, r.label])]}
         />
       ))}
-      <p className="hint">
-        Regions and device classes set only sourced figures ({Object.values(REGIONS).map((r) => `${r.label}: ${r.source}`).join("; ")}; {Object.values(DEVICE_CLASSES).map((c) => `${c.label}: ${c.source}`).join("; ")}).
-      </p>
+      <details className="hint">
+        <summary>Sources of the regions and device classes</summary>
+        Only sourced figures are set: {Object.values(REGIONS).map((r) => `${r.label}: ${r.source}`).join("; ")}; {Object.values(DEVICE_CLASSES).map((c) => `${c.label}: ${c.source}`).join("; ")}.
+      </details>
       <PlainField k="year" value={raw.year} error={e.year} set={set} />
       {inputs.replacedModel === "custom" && <DcEnergyHelper measuredCurves={measuredCurves} wallJPerToken={inputs.deviceJPerToken / inputs.chargingEfficiency} pue={inputs.pue} onUse={onHelperUse} />}
       {exec.map(field)}

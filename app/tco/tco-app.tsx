@@ -46,10 +46,12 @@ export function TcoApp({ initialRaw, baseInputs, measured, measuredCurves, scena
   const [provenance, setProvenance] = useState<Provenance>({});
   const [sampleLevers, setSampleLevers] = useState(false);
 
+  // The URL follows the inputs once they rest (replaceState on every slider step cost ~12 ms each).
   useEffect(() => {
     if (!validation.ok || readOnly) return;
     const q = inputsToSearchParams(validation.inputs).toString();
-    window.history.replaceState(null, "", q ? `/tco?${q}` : "/tco");
+    const t = setTimeout(() => window.history.replaceState(null, "", q ? `/tco?${q}` : "/tco"), 200);
+    return () => clearTimeout(t);
   }, [validation, readOnly]);
 
   // The field moves at once; the results follow in an interruptible background render.

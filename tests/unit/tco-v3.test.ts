@@ -68,6 +68,11 @@ describe("TCO v3: the Tirias preset with its sourced fleet figure", () => {
     expect(at(0.2 * (0.3 / 0.1288)).level).toBe("strained"); // 30%: over a quarter (62 min)
     expect(at(0.2 * (0.51 / 0.1288)).level).toBe("infeasible");
     expect(FEASIBILITY_LIMITS.batteryShare.infeasibleAbove).toBe(0.5);
+    // the sustained speed is thermally bound: as J/token falls 15% a year, tokens/s rise by 1/0.85 and the power stays
+    const later = { ...i, year: 2030, deviceEfficiencyGain: 0.15 };
+    const fl = feasibility(later, evaluate(later));
+    expect(fl.generationMinutesPerDay).toBeCloseTo((9600 * 1.5 ** 2 * 0.85 ** 2) / 6 / 60, 9);
+    expect(fl.powerWhileGeneratingW).toBeCloseTo(0.93 * 6, 12);
     // demand growing 50% a year with no efficiency gain outgrows the devices within the horizon
     const grow = { ...i, demandGrowth: 0.5, dcEfficiencyGain: 0, deviceEfficiencyGain: 0, horizonYears: 8 };
     const w = worstFeasibility(grow, horizon(grow).results)!;

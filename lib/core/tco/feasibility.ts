@@ -11,6 +11,9 @@
  * - generation time: more than 2 hours a day of continuous generation at the sustained
  *   (throttled) speed is infeasible for a phone in a pocket, more than 1 hour a strain;
  * - at most 24 hours a day, always.
+ * The sustained speed is thermally bound: at a fixed power envelope, tokens/s rise as the device's
+ * J/token falls, so in year y the speed is deviceTokensPerSec / k_dev and the power while generating
+ * (J/token x tokens/s) stays what it is in the base year.
  */
 import type { TcoInputs, TcoResult } from "./model";
 
@@ -49,7 +52,7 @@ const worst = (ls: FeasibilityLevel[]): FeasibilityLevel => (ls.includes("infeas
 /** The checks for one year's result (`r` from evaluate(i) for that year). */
 export function feasibility(i: Pick<TcoInputs, "deviceTokensPerSec" | "deviceJPerToken" | "deviceEfficiencyGain" | "baseYear">, r: TcoResult): Feasibility {
   const kDev = (1 - i.deviceEfficiencyGain) ** (r.year - i.baseYear);
-  const minutes = r.perDevice.tokensPerDay / i.deviceTokensPerSec / 60;
+  const minutes = (r.perDevice.tokensPerDay * kDev) / i.deviceTokensPerSec / 60;
   const b = FEASIBILITY_LIMITS.batteryShare;
   const g = FEASIBILITY_LIMITS.generationMinutes;
   const checks: FeasibilityCheck[] = [
@@ -69,18 +72,18 @@ export function feasibility(i: Pick<TcoInputs, "deviceTokensPerSec" | "deviceJPe
     tokensPerDeviceDay: r.perDevice.tokensPerDay,
     batteryShare: r.perDevice.batteryShare,
     generationMinutesPerDay: minutes,
-    powerWhileGeneratingW: i.deviceJPerToken * kDev * i.deviceTokensPerSec,
+    powerWhileGeneratingW: i.deviceJPerToken * i.deviceTokensPerSec,
     checks,
   };
 }
 
-/** The worst year of a horizon: a total or an NPV is only as feasible as its worst year. */
+/** The first year at the horizon's worst level: a total or an NPV is only as feasible as its worst year. */
 export function worstFeasibility(i: Parameters<typeof feasibility>[0], results: TcoResult[]): Feasibility | null {
   let out: Feasibility | null = null;
   const rank = { feasible: 0, strained: 1, infeasible: 2 } as const;
   for (const r of results) {
     const f = feasibility(i, r);
-    if (!out || rank[f.level] > rank[out.level] || (rank[f.level] === rank[out.level] && f.batteryShare > out.batteryShare)) out = f;
+    if (!out || rank[f.level] > rank[out.level]) out = f;
   }
   return out;
 }

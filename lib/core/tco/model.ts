@@ -36,7 +36,10 @@
  *   water: E_wall W_gen,users.
  * Who pays: the operator saves the DC cost (long run; short run beside it), energy and carbon; users
  * pay the device side; society sees the difference (net). With a carbon price p_c, society's dollars
- * with carbon = net dollars + p_c x net carbon saved. Zero offload moves nothing: every output is 0.
+ * with carbon = net dollars + p_c x net carbon saved. $ per million tokens moved: DC cost avoided
+ * (long run) / T_dev x 1e6 and users' dollars / T_dev x 1e6. Per device per day: T_dev, E_bat and
+ * E_wall / devices / 365 (devices = users in bottom-up); battery share = battery Wh per day / capacity.
+ * Zero offload moves nothing: every output is 0.
  */
 import { ASSUMPTIONS, type AssumptionKey } from "./assumptions";
 
