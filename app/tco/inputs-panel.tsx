@@ -74,6 +74,13 @@ export function InputsPanel({ raw, errors, inputs, set, onRegion, onDeviceClass,
       {exec.map(field)}
       {inputs.mode === "bottomUp" && (["users", "queriesPerUserPerDay", "tokensPerQuery"] as const).map((k) => <PlainField key={k} k={k} value={raw[k]} error={e[k]} set={set} />)}
       <PlainField k="horizonYears" value={raw.horizonYears} error={e.horizonYears} set={set} />
+      <Select
+        id="in-discounting"
+        label="NPV: valued at the start of the year; each year's flows discounted at its"
+        value={raw.discounting ?? ""}
+        onChange={(v) => set("discounting", v)}
+        options={[["start", "start (the first year undiscounted)"], ["mid", "middle (mid-year convention)"], ["end", "end (end-of-year convention)"]]}
+      />
       <p className="hint" data-testid="measured-device-energy">
         Device energy:{" "}
         {measured ? (

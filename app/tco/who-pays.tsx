@@ -57,7 +57,8 @@ export function WhoPays({ inputs, r, f, totals, worst }: { inputs: TcoInputs; r:
         </p>
       ) : (
         <p data-testid="npv">
-          Over {totals.years} years from {totals.fromYear} (valued at {totals.fromYear}, each year discounted at {fmt(inputs.discountRate * 100, 1)}% from its start): society {usd(totals.netUsd)} (NPV{" "}
+          Over {totals.years} years from {totals.fromYear} (valued at the start of {totals.fromYear}, at {fmt(inputs.discountRate * 100, 1)}% real, each year discounted from its {inputs.discounting === "mid" ? "middle" : inputs.discounting}
+          {inputs.priceEscalation !== 0 && `, electricity prices ${inputs.priceEscalation > 0 ? "+" : "−"}${fmt(Math.abs(inputs.priceEscalation) * 100, 1)}% a year real`}): society {usd(totals.netUsd)} (NPV{" "}
           <strong data-testid="npv-net">{usd(totals.npvNetUsd)}</strong>; short run {usd(totals.npvNetShortRunUsd)}
           {inputs.carbonPriceUsdPerT > 0 && `; with carbon ${usd(totals.npvNetWithCarbonUsd)}`}), the operator {usd(totals.operatorUsd)} (NPV {usd(totals.npvOperatorUsd)}, short run{" "}
           {usd(totals.npvOperatorShortRunUsd)}), users {usd(totals.usersUsd)} (NPV {usd(totals.npvUsersUsd)}); net energy {mwh(totals.netEnergySavedMwh)}, net carbon {tons(totals.netCarbonSavedT)}.

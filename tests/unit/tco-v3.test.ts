@@ -239,6 +239,20 @@ describe("TCO v3 money and meaning", () => {
     expect(h.npvOperatorShortRunUsd).toBeLessThan(h.npvOperatorUsd);
   });
 
+  it("valuation: NPV discounted at the start, middle or end of each year; electricity prices escalate on both sides", () => {
+    const i = { ...tiriasPreset(), horizonYears: 3, demandGrowth: 0, dcEfficiencyGain: 0, deviceEfficiencyGain: 0, discountRate: 0.1 };
+    const x = evaluate(i).whoPays.society.usd;
+    const sum = (o: number) => [0, 1, 2].reduce((a, k) => a + x / 1.1 ** (k + o), 0);
+    expect(horizon(i).npvNetUsd).toBeCloseTo(sum(0), 0);
+    expect(horizon({ ...i, discounting: "mid" }).npvNetUsd).toBeCloseTo(sum(0.5), 0);
+    expect(horizon({ ...i, discounting: "end" }).npvNetUsd).toBeCloseTo(sum(1), 0);
+    const e0 = evaluate({ ...i, year: 2030 });
+    const e2 = evaluate({ ...i, year: 2030, priceEscalation: 0.03 });
+    expect(e2.dc.costAvoidedShortRunUsd / e0.dc.costAvoidedShortRunUsd).toBeCloseTo(1.03 ** 2, 12);
+    expect(e2.device.electricityUsd / e0.device.electricityUsd).toBeCloseTo(1.03 ** 2, 12);
+    expect(e2.dc.costAvoidedLongRunUsd).toBe(e0.dc.costAvoidedLongRunUsd); // top-down: the baseline's own cost
+  });
+
   it("$ per million tokens on both sides", () => {
     const r = evaluate(tiriasPreset());
     expect(r.usdPerMTokens.dc).toBeCloseTo((15.2e9 / r.device.tokensPerYear) * 1e6, 9);

@@ -17,7 +17,7 @@ export function scenarioCsv(name: string, inputs: TcoInputs, totals: HorizonTota
     { field: "horizon", value: `${totals.fromYear}-${totals.fromYear + totals.years - 1} (${totals.years} years)` },
     { field: "sign_convention", value: "+ saves, - pays" },
   ];
-  const choices = (["mode", "offloadMode", "replacedModel", "baseYear", "year", "users", "queriesPerUserPerDay", "tokensPerQuery", "offloadShareStart", "rampYears", "horizonYears"] as const).map((k) => ({
+  const choices = (["mode", "offloadMode", "replacedModel", "baseYear", "year", "users", "queriesPerUserPerDay", "tokensPerQuery", "offloadShareStart", "rampYears", "horizonYears", "discounting"] as const).map((k) => ({
     input: k,
     value: inputs[k],
     unit: "",

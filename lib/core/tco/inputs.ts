@@ -38,6 +38,7 @@ export const inputsSchema = z.object({
   rampYears: num(0, 30, "Ramp years").pipe(z.number().int("Ramp years: a whole number")),
   horizonYears: num(1, 30, "Horizon").pipe(z.number().int("Horizon: a whole number of years")),
   replacedModel: z.enum(["fleet", "custom"], { error: "replacedModel must be fleet or custom" }),
+  discounting: z.enum(["start", "mid", "end"], { error: "discounting must be start, mid or end" }),
 });
 
 export type FieldErrors = Partial<Record<keyof TcoInputs, string>>;

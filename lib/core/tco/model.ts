@@ -26,6 +26,7 @@
  *   provisioned x peak/average; IT MW = facility / PUE.
  *   cost, long run: top-down q B_C (linear, as Tirias); bottom-up energy + provisioned IT MW x
  *   (capex CRF(r, n) + facility) x (1 + ops). Short run (an existing fleet): energy x price only.
+ *   Electricity prices (DC and residential) x (1 + priceEscalation)^t (real change; 0 = constant).
  *   carbon: E_dc CI_dc + provisioned IT MW x embodied per MW-year.  water: (E_dc / PUE) WUE + E_dc W_gen.
  * Device side (added):
  *   battery energy E_bat = T_dev j_dev k_dev / 3.6e9 MWh; wall energy E_wall = E_bat / eta.
@@ -39,6 +40,8 @@
  * with carbon = net dollars + p_c x net carbon saved. $ per million tokens moved: DC cost avoided
  * (long run) / T_dev x 1e6 and users' dollars / T_dev x 1e6. Per device per day: T_dev, E_bat and
  * E_wall / devices / 365 (devices = users in bottom-up); battery share = battery Wh per day / capacity.
+ * Horizon: totals over horizonYears from `year`; NPV valued at the start of `year`, year k discounted
+ * by (1 + r)^(k + o), o = 0, 0.5 or 1 (discounting at the start, middle or end of each year).
  * Zero offload moves nothing: every output is 0.
  */
 import { ASSUMPTIONS, type AssumptionKey } from "./assumptions";
@@ -63,7 +66,11 @@ export type TcoInputs = Record<AssumptionKey, number> & {
   horizonYears: number;
   /** "fleet": the offloaded work is the fleet's average work (r = 1); "custom": dcItJPerToken. */
   replacedModel: "fleet" | "custom";
+  /** When in each year its flows are discounted, valued at the start of `year`: start (the first year undiscounted), mid-year or end. */
+  discounting: "start" | "mid" | "end";
 };
+
+const DISCOUNT_OFFSET = { start: 0, mid: 0.5, end: 1 } as const;
 
 export interface Party {
   usd: number;
@@ -133,6 +140,7 @@ export function defaultInputs(): TcoInputs {
     rampYears: 0,
     horizonYears: 5,
     replacedModel: "custom",
+    discounting: "start",
   };
 }
 
@@ -183,6 +191,9 @@ export function evaluate(i: TcoInputs): TcoResult {
   const s = offloadShareIn(i, i.year);
   const e = effectiveDcShare({ ...i, offloadShare: s });
   const jRep = replacedItJPerToken(i);
+  // Real electricity prices change by (1 + priceEscalation)^t on both sides (0: constant real prices).
+  const escalation = (1 + i.priceEscalation) ** t;
+  const dcPrice = i.dcElectricityUsdPerKwh * escalation;
 
   // Bottom-up cost of one MWh of facility energy: the energy, plus the provisioned IT capacity it needs.
   const capacityUsdPerMwh =
@@ -200,14 +211,14 @@ export function evaluate(i: TcoInputs): TcoResult {
   } else {
     tokens = i.users * i.queriesPerUserPerDay * 365 * i.tokensPerQuery * growth;
     baselineMwh = (tokens * jRep * i.pue * kDc) / J_PER_MWH;
-    baselineCostUsd = baselineMwh * (1000 * i.dcElectricityUsdPerKwh + capacityUsdPerMwh);
+    baselineCostUsd = baselineMwh * (1000 * dcPrice + capacityUsdPerMwh);
   }
   const q = Math.min(1, e * ratio);
   const energyAvoidedMwh = q * baselineMwh;
   const avgPowerAvoidedMw = energyAvoidedMwh / HOURS_PER_YEAR;
   const provisionedAvoidedMw = avgPowerAvoidedMw * i.peakToAverage;
   const provisionedItAvoidedMw = provisionedAvoidedMw / i.pue;
-  const energyCost = energyAvoidedMwh * 1000 * i.dcElectricityUsdPerKwh;
+  const energyCost = energyAvoidedMwh * 1000 * dcPrice;
   const costAvoidedLongRunUsd = q * baselineCostUsd;
   const dcCarbonT = (energyAvoidedMwh * i.dcGridGPerKwh) / 1000 + provisionedItAvoidedMw * i.dcEmbodiedTPerMwYear;
   // 1 MWh x 1 L/kWh = 1,000 L = 1 m3, so MWh x L/kWh is m3.
@@ -219,7 +230,7 @@ export function evaluate(i: TcoInputs): TcoResult {
   const wallMwh = batteryMwh / i.chargingEfficiency;
   const devices = i.mode === "bottomUp" ? i.users : i.devices;
   const purchasesPerYear = devices / i.deviceLifeYears;
-  const electricityUsd = wallMwh * 1000 * i.residentialUsdPerKwh;
+  const electricityUsd = wallMwh * 1000 * i.residentialUsdPerKwh * escalation;
   const wearPerKwh = batteryWearUsdPerKwh(i);
   const batteryWearUsd = batteryMwh * 1000 * wearPerKwh;
   const upgradesUsd = purchasesPerYear * i.aiUpgradeShare * e * i.devicePriceUsd;
@@ -309,7 +320,7 @@ export interface HorizonTotals {
   netUsd: number;
   netEnergySavedMwh: number;
   netCarbonSavedT: number;
-  /** Net present values at the cost of capital, the first year undiscounted: sum x_k / (1 + r)^k. */
+  /** Net present values at the cost of capital, valued at the start of the first year: sum x_k / (1 + r)^(k + o), o = 0 (start), 0.5 (mid-year), 1 (end). */
   npvOperatorUsd: number;
   npvUsersUsd: number;
   npvNetUsd: number;
@@ -339,7 +350,7 @@ export function horizon(i: TcoInputs): HorizonTotals {
   for (let k = 0; k < i.horizonYears; k++) {
     const r = evaluate({ ...i, year: i.year + k });
     results.push(r);
-    const d = (1 + i.discountRate) ** k;
+    const d = (1 + i.discountRate) ** (k + DISCOUNT_OFFSET[i.discounting]);
     sum.operatorUsd += r.whoPays.operator.usd;
     sum.usersUsd += r.whoPays.users.usd;
     sum.netUsd += r.whoPays.society.usd;
