@@ -265,9 +265,11 @@ describe("TCO v3 money and meaning", () => {
     expect(effectiveDcShare({ ...i, offloadShare: 0.3565, offloadMode: "direct" })).toBeCloseTo(0.3565 * 0.95, 12);
   });
 
-  it("a device class sets J/token, speed and coverage together, from its sources", () => {
-    const l = withDeviceClass(defaultInputs(), "laptop");
-    expect(l).toMatchObject({ deviceJPerToken: 0.26, deviceTokensPerSec: 131.7, smallModelCoverage: 0.713 });
+  it("a device class sets J/token, speed and battery together from its sources, and leaves unsourced inputs as they are", () => {
+    const d = { ...defaultInputs(), smallModelCoverage: 0.5, batteryWh: 50 };
+    const l = withDeviceClass(d, "laptop");
+    expect(l).toMatchObject({ deviceJPerToken: 0.26, deviceTokensPerSec: 131.7, smallModelCoverage: 0.5, batteryWh: 50 });
+    expect(withDeviceClass(d, "phone")).toMatchObject({ deviceJPerToken: 0.93, deviceTokensPerSec: 6, batteryWh: 19.25, smallModelCoverage: 0.5 });
     expect(validateInputs(l).ok).toBe(true);
   });
 

@@ -72,9 +72,11 @@ export function bottomUpPreset(measuredDeviceJPerToken: number | null): TcoInput
 }
 
 /**
- * Device classes: each with its own energy per token (battery side), sustained speed, battery and
- * the coverage of the model size it can run. A class sets those inputs together so that coverage is
- * never paired with another class's J/token. Only sourced figures; a class without one keeps the input.
+ * Device classes: each with its own energy per token (battery side), sustained speed and battery,
+ * set together. Only sourced figures; a class without one keeps the input. Coverage is sourced only
+ * for models up to 20B active parameters on laptop-class accelerators (IPW, arXiv 2511.07885: 71.3%),
+ * whose J/token our references do not give: no class sets it, and the page says the coverage input
+ * is an assumption for a 1.5B model. (A desktop class has no sourced figure at all in our references.)
  */
 export const DEVICE_CLASSES = {
   phone: {
@@ -82,7 +84,7 @@ export const DEVICE_CLASSES = {
     deviceJPerToken: 0.93,
     deviceTokensPerSec: 6,
     batteryWh: 19.25,
-    smallModelCoverage: null,
+    smallModelCoverage: null as number | null,
     source:
       "Galaxy S25 Ultra, llama.cpp 4-bit Qwen2.5-1.5B: 0.93 J/token (eziyoo/LLMs-on-Devices); 12 tokens/s (Phi-3 report, iPhone 14) halved under sustained load (arXiv 2603.23640); 5,000 mAh x 3.85 V. No sourced coverage for 1-3B models: the coverage input stays",
   },
@@ -91,9 +93,9 @@ export const DEVICE_CLASSES = {
     deviceJPerToken: 0.26,
     deviceTokensPerSec: 131.7,
     batteryWh: null,
-    smallModelCoverage: 0.713,
+    smallModelCoverage: null as number | null,
     source:
-      "RTX 4050 laptop, Qwen2.5-1.5B 4-bit: 131.7 tokens/s sustained at 34.1 W = 0.26 J/token (arXiv 2603.23640); coverage 71.3% for local models on laptop-class accelerators (Intelligence per Watt, arXiv 2511.07885). No sourced laptop battery: the battery input stays",
+      "RTX 4050 laptop, Qwen2.5-1.5B 4-bit: 131.7 tokens/s sustained at 34.1 W = 0.26 J/token (arXiv 2603.23640). No sourced coverage for 1.5B models (IPW's 71.3% is for models up to 20B active parameters) and no sourced laptop battery: those inputs stay",
   },
 } as const;
 export type DeviceClassKey = keyof typeof DEVICE_CLASSES;
