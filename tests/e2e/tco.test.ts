@@ -72,7 +72,7 @@ describe("TCO what-if page", () => {
     await page.selectOption("#region-users", "eu27");
     await expect(page.inputValue("#in-deviceGridGPerKwh")).resolves.toBe("244");
     await expect(page.inputValue("#in-residentialUsdPerKwh")).resolves.toBe("0.31");
-    await page.fill("#in-dcItJPerToken", "");
+    await page.fill("#in-deviceJPerToken", "");
     await expect(page.locator(".field-error", { hasText: "blank" }).first().isVisible()).resolves.toBe(true);
     expect(await page.locator("main").innerText()).not.toMatch(/NaN|Infinity/);
     await page.screenshot({ path: "test-results/tco-v2.png", fullPage: true });
