@@ -1,11 +1,12 @@
-/** Every assumption with its value, range, kind and source ("measured here" where Tokenwatt measured it). */
+/** Every assumption with its value, range, kind and source ("measured here" where Tokenwatt measured it). Memoised: the page passes deferred inputs. */
+import { memo } from "react";
 import { ASSUMPTIONS, type AssumptionKey } from "../../lib/core/tco/assumptions";
 import { fmt } from "../../lib/core/tco/format";
 import type { TcoInputs } from "../../lib/core/tco/model";
 
 export type Provenance = Partial<Record<AssumptionKey, { kind: string; source: string }>>;
 
-export function AssumptionsTable({ inputs, provenance }: { inputs: TcoInputs; provenance: Provenance }) {
+export const AssumptionsTable = memo(function AssumptionsTable({ inputs, provenance }: { inputs: TcoInputs; provenance: Provenance }) {
   return (
     <details className="assumptions-section" open>
       <summary>
@@ -47,4 +48,4 @@ export function AssumptionsTable({ inputs, provenance }: { inputs: TcoInputs; pr
       </div>
     </details>
   );
-}
+});

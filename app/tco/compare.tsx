@@ -43,8 +43,12 @@ export function Compare({ a, b, nameB, onClear }: { a: TcoInputs; b: TcoInputs; 
             {sa.map(([label, va], k) => (
               <tr key={label}>
                 <th scope="row">{label}</th>
-                <td className="num">{va}</td>
-                <td className="num">{sb[k]![1]}</td>
+                <td className="num" data-label="A">
+                  {va}
+                </td>
+                <td className="num" data-label="B">
+                  {sb[k]![1]}
+                </td>
               </tr>
             ))}
           </tbody>

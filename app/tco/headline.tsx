@@ -38,7 +38,7 @@ export function FeasibilityPanel({ f, inputs }: { f: Feasibility; inputs: TcoInp
 export function Headline({ inputs, r, f }: { inputs: TcoInputs; r: TcoResult; f: Feasibility }) {
   const ok = f.level !== "infeasible";
   const net = (v: string, negative: boolean, testId?: string) => (
-    <td className={`num ${ok && negative ? "negative" : ""}`} data-testid={testId}>
+    <td className={`num ${ok && negative ? "negative" : ""}`} data-testid={testId} data-label="Net (DC minus devices)">
       {ok ? v : WITHHELD}
     </td>
   );
@@ -67,39 +67,39 @@ export function Headline({ inputs, r, f }: { inputs: TcoInputs; r: TcoResult; f:
           <tbody>
             <tr>
               <th scope="row">Cost avoided (long run: capacity too / short run: energy bill of an existing fleet)</th>
-              <td className="num" data-testid="cost">
+              <td className="num" data-testid="cost" data-label="Data center only">
                 {usd(r.dc.costAvoidedLongRunUsd)} / {usd(r.dc.costAvoidedShortRunUsd)}
               </td>
               {net(`${usd(r.net.usd)} (after users' electricity, battery wear and upgrades)`, r.net.usd < 0, "net-usd")}
             </tr>
             <tr>
               <th scope="row">Average power avoided</th>
-              <td className="num" data-testid="power">
+              <td className="num" data-testid="power" data-label="Data center only">
                 {fmt(r.dc.avgPowerAvoidedMw, 0)} MW (provisioned {fmt(r.dc.provisionedAvoidedMw, 0)} MW)
               </td>
               {net(`${fmt(r.dc.avgPowerAvoidedMw - r.device.avgPowerAddedMw, 0)} MW`, r.dc.avgPowerAvoidedMw < r.device.avgPowerAddedMw)}
             </tr>
             <tr>
               <th scope="row">Energy saved</th>
-              <td className="num">{mwh(r.dc.energyAvoidedMwh)}</td>
+              <td className="num" data-label="Data center only">{mwh(r.dc.energyAvoidedMwh)}</td>
               {net(mwh(r.net.energySavedMwh), r.net.energySavedMwh < 0, "net-energy")}
             </tr>
             <tr>
               <th scope="row">Carbon saved</th>
-              <td className="num">{tons(r.dc.carbonAvoidedT)}</td>
+              <td className="num" data-label="Data center only">{tons(r.dc.carbonAvoidedT)}</td>
               {net(tons(r.net.carbonSavedT), r.net.carbonSavedT < 0)}
             </tr>
             <tr>
               <th scope="row">Water saved</th>
-              <td className="num">{m3(r.dc.waterAvoidedM3)}</td>
+              <td className="num" data-label="Data center only">{m3(r.dc.waterAvoidedM3)}</td>
               {net(m3(r.net.waterSavedM3), r.net.waterSavedM3 < 0)}
             </tr>
             <tr>
               <th scope="row">$ per million tokens moved (DC cost avoided / devices&apos; cost added)</th>
-              <td className="num" data-testid="usd-per-mtok-dc">
+              <td className="num" data-testid="usd-per-mtok-dc" data-label="Data center only">
                 ${fmt(r.usdPerMTokens.dc, 3)}
               </td>
-              <td className="num" data-testid="usd-per-mtok-device">
+              <td className="num" data-testid="usd-per-mtok-device" data-label="Devices">
                 ${fmt(r.usdPerMTokens.device, 3)} on the devices
               </td>
             </tr>

@@ -147,7 +147,7 @@ export function TcoApp({ initialRaw, baseInputs, measured, measuredCurves, scena
           measuredCurves={measuredCurves}
         />
       </div>
-      <AssumptionsTable inputs={inputs} provenance={provenance as Partial<Record<AssumptionKey, { kind: string; source: string }>>} />
+      <AssumptionsTable inputs={deferred} provenance={provenance as Partial<Record<AssumptionKey, { kind: string; source: string }>>} />
     </div>
   );
 }

@@ -35,10 +35,18 @@ export function WhoPays({ inputs, r, f, totals, worst }: { inputs: TcoInputs; r:
             {rows.map(([name, p, shortRun]) => (
               <tr key={name}>
                 <th scope="row">{name}</th>
-                <td className={cls(p.usd)}>{usd(p.usd)}</td>
-                <td className={cls(shortRun)}>{usd(shortRun)}</td>
-                <td className={cls(p.mwh)}>{mwh(p.mwh)}</td>
-                <td className={cls(p.tCo2e)}>{tons(p.tCo2e)}</td>
+                <td className={cls(p.usd)} data-label="Dollars, long run">
+                  {usd(p.usd)}
+                </td>
+                <td className={cls(shortRun)} data-label="Dollars, short run">
+                  {usd(shortRun)}
+                </td>
+                <td className={cls(p.mwh)} data-label="Energy">
+                  {mwh(p.mwh)}
+                </td>
+                <td className={cls(p.tCo2e)} data-label="Carbon">
+                  {tons(p.tCo2e)}
+                </td>
               </tr>
             ))}
           </tbody>

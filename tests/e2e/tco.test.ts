@@ -36,7 +36,8 @@ describe("TCO what-if page", () => {
     const slider = page.locator("#in-offloadShare");
     await slider.focus();
     for (let k = 0; k < 10; k++) await page.keyboard.press("ArrowRight"); // +0.10
-    await expect(page.getByTestId("power").innerText()).resolves.toMatch(/^1,200 MW/);
+    // the results follow the field in a deferred render: wait for the last step
+    await page.waitForFunction(() => document.querySelector("[data-testid=power]")?.textContent?.startsWith("1,200 MW"));
     await expect(page.getByTestId("cost").innerText()).resolves.toContain("$22.8B");
     await page.waitForFunction((before) => document.querySelector("[data-testid=mc]")!.textContent !== before, mcBefore);
     expect(await chart.innerHTML()).not.toBe(pathsBefore);
