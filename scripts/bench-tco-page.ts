@@ -63,9 +63,13 @@ async function shots(srv: RunningServer, browser: Browser, dir: string) {
     await page.screenshot({ path: path.join(dir, `tco-${width}.png`), fullPage: true });
     await page.screenshot({ path: path.join(dir, `tco-${width}-first-screen.png`) });
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    for (let y = 900, k = 1; y < Math.min(height, 900 * 6); y += 900, k++) {
-      await page.screenshot({ path: path.join(dir, `tco-${width}-screen-${k + 1}.png`), fullPage: true, clip: { x: 0, y, width, height: Math.min(900, height - y) } });
+    // scrolled viewport screenshots: off-screen sections (content-visibility: auto) render once scrolled to
+    for (let y = 900, k = 1; y < Math.min(height, 900 * 8); y += 900, k++) {
+      await page.evaluate((top) => window.scrollTo(0, top), y);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(dir, `tco-${width}-screen-${k + 1}.png`) });
     }
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.emulateMedia({ media: "print" });
     await page.screenshot({ path: path.join(dir, `report-${width}.png`), fullPage: true });
     if (width === 1280) {
