@@ -152,7 +152,7 @@ export function triangularMedian(lo: number, mode: number, hi: number): number {
  * near one end of its range has its median away from it). What those shifts do not explain is the
  * model's non-linearity (products and ratios of inputs).
  */
-export function medianNote(i: TcoInputs, metric: MetricKey, p: Percentiles, label: string, sampleLevers = false, format: (v: number) => string = (v) => v.toPrecision(3)): string | null {
+export function medianNote(i: TcoInputs, metric: MetricKey, p: Percentiles, label: string, sampleLevers = false, format: (v: number) => string = (v) => String(Number(v.toPrecision(3)))): string | null {
   const f = METRICS[metric];
   const point = f(evaluate(i));
   const diff = p.p50 - point;
@@ -166,7 +166,8 @@ export function medianNote(i: TcoInputs, metric: MetricKey, p: Percentiles, labe
     .filter((s) => s.delta !== 0 && Math.sign(s.delta) === Math.sign(diff))
     .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
     .slice(0, 3);
-  const named = shifts.map((s) => `${ASSUMPTIONS[s.k].label} (chosen ${i[s.k].toPrecision(3)}, median of its draws ${s.m.toPrecision(3)}: ${diff > 0 ? "+" : ""}${format(s.delta)})`);
+  const short = (v: number) => String(Number(v.toPrecision(3))); // 1000, 0.93, 0.0634: no exponent for ordinary inputs
+  const named = shifts.map((s) => `${ASSUMPTIONS[s.k].label} (chosen ${short(i[s.k])}, median of its draws ${short(s.m)}: ${diff > 0 ? "+" : ""}${format(s.delta)})`);
   const explained = shifts.reduce((a, s) => a + s.delta, 0);
   const rest = diff - explained;
   return (
