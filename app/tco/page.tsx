@@ -55,7 +55,7 @@ export default async function TcoPage({ searchParams }: { searchParams: Promise<
           {n}
         </p>
       ))}
-      <TcoApp initialRaw={raw} baseInputs={base} measured={measured} measuredCurves={measuredCurves} />
+      <TcoApp initialRaw={raw} baseInputs={base} measured={measured} measuredCurves={measuredCurves} scenarioName={scenarioName} />
     </>
   );
 }

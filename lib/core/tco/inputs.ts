@@ -30,13 +30,15 @@ export const inputsSchema = z.object({
   mode: z.enum(["topDown", "bottomUp"], { error: "mode must be topDown or bottomUp" }),
   baseYear: num(2020, 2050, "Base year").pipe(z.number().int("Base year: a whole year")),
   year: num(2020, 2060, "Year").pipe(z.number().int("Year: a whole year")),
-  users: num(0, 1e11, "Users"),
+  users: num(1, 1e11, "Users"),
   queriesPerUserPerDay: num(0, 1e5, "Queries per user per day"),
   tokensPerQuery: num(0, 1e7, "Tokens per query"),
   offloadMode: z.enum(["direct", "coverage"], { error: "offloadMode must be direct or coverage" }),
   offloadShareStart: num(0, 1, "Offload share at the start of the ramp"),
   rampYears: num(0, 30, "Ramp years").pipe(z.number().int("Ramp years: a whole number")),
   horizonYears: num(1, 30, "Horizon").pipe(z.number().int("Horizon: a whole number of years")),
+  replacedModel: z.enum(["fleet", "custom"], { error: "replacedModel must be fleet or custom" }),
+  discounting: z.enum(["start", "mid", "end"], { error: "discounting must be start, mid or end" }),
 });
 
 export type FieldErrors = Partial<Record<keyof TcoInputs, string>>;
@@ -65,6 +67,7 @@ export function inputsFromSearchParams(params: URLSearchParams, base: TcoInputs 
   const unknown: string[] = [];
   for (const [k, v] of params) {
     if (k in base) raw[k] = v;
+    else if (k === "fleetJPerToken") raw.fleetItJPerToken = String(Number(v) / Number(params.get("pue") ?? base.pue)); // a v2 link: facility J
     else if (k !== "preset" && k !== "scenario" && k !== "deviceRef") unknown.push(k);
   }
   const r = validateInputs(raw);
@@ -79,12 +82,20 @@ export function inputsToSearchParams(i: TcoInputs, base: TcoInputs = defaultInpu
 
 /**
  * Inputs saved by an earlier version of the model (a scenario): the fields it did not have take
- * their defaults, except the fleet-average J/token, which v1 did not separate from the replaced
- * model's: there it is the replaced model's facility figure, so the old scenario's results hold.
+ * their defaults. v2 stored the fleet average as facility J/token (v3: IT, x PUE); v1 did not
+ * separate it from the replaced model's, so there the fleet is the replaced model (r = 1) and the
+ * old scenario's base-year results hold. (v3 grows tokens, not power, with demand: later years differ.)
  */
 export function upgradeInputs(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...defaultInputs(), ...raw };
-  if (raw.fleetJPerToken === undefined && raw.dcItJPerToken !== undefined) out.fleetJPerToken = Number(raw.dcItJPerToken) * Number(raw.pue ?? out.pue);
+  const pue = Number(raw.pue ?? out.pue);
+  if (raw.fleetItJPerToken === undefined && raw.fleetJPerToken !== undefined) out.fleetItJPerToken = Number(raw.fleetJPerToken) / pue;
+  else if (raw.fleetItJPerToken === undefined && raw.dcItJPerToken !== undefined) out.fleetItJPerToken = Number(raw.dcItJPerToken);
   if (raw.offloadShareStart === undefined && raw.offloadShare !== undefined) out.offloadShareStart = raw.offloadShare;
+  // v2 gave battery wear per kWh directly: kept as the marginal share of the service price per kWh (at most all of it).
+  if (raw.batteryWearMarginalShare === undefined && raw.batteryWearUsdPerKwh !== undefined) {
+    const full = Number(out.batteryServiceUsd) / (Number(out.batteryCycleLife) * (Number(out.batteryWh) / 1000));
+    out.batteryWearMarginalShare = Math.min(1, Number(raw.batteryWearUsdPerKwh) / full);
+  }
   return out;
 }

@@ -1,40 +1,52 @@
 /**
- * Fleet-wide offload model, v2 (pure: no framework, database or Node imports).
+ * Fleet-wide offload model, v3 (pure: no framework, database or Node imports).
  *
- * Year y, t = y - base year. Demand grows by G = (1 + g)^t; energy per token falls by
- * k_dc = (1 - dcEfficiencyGain)^t in the data center and k_dev = (1 - deviceEfficiencyGain)^t on devices.
+ * Year y, t = y - base year. Token demand grows by G = (1 + g)^t in both modes; energy per token falls
+ * by k_dc = (1 - dcEfficiencyGain)^t in the data center and k_dev = (1 - deviceEfficiencyGain)^t on devices.
  *
- * Demand (what the data center serves):
- *   top-down:  cost C = C0 G ($/yr) and average facility power P = P0 G (MW) are given; the token
- *              volume follows from the FLEET-AVERAGE facility energy per token j_fleet k_dc:
- *              T = P 8760 h 3.6e9 J/MWh / (j_fleet k_dc).
- *   bottom-up: T = users x queries/day x 365 x tokens/query x G, all served by the replaced model.
- * The cloud model a device replaces is a separate input: IT J/token j_rep (x PUE = facility).
- * Its work is cheaper (or dearer) per token than the fleet average by r = j_rep PUE / j_fleet
- * (top-down; 1 in bottom-up, where the replaced model serves all the demand).
- *
- * Offload share s: given (direct), or in coverage mode s = coverage x capable-device share, with the
- * escalation (fallback) rate rho. A ramp goes linearly from the start share to s over rampYears.
- * Share of DC work that leaves (tokens):  e = s [ f (1 - rho) + (1 - f)(1 - h) ].
+ * Energy per token in the data center, IT (x PUE = facility; PUE applies to both):
+ *   fleet average j_fleet; the cloud model a device replaces j_rep = j_fleet when replacedModel is
+ *   "fleet" (the offloaded work is average work: r = 1), else the input dcItJPerToken. r = j_rep / j_fleet.
+ * Demand and baseline (what the data center serves and spends in year y):
+ *   top-down:  base-year cost C0 and average facility power P0 are given; base-year tokens
+ *              T0 = P0 8760 h 3.6e9 J/MWh / (j_fleet PUE); T = T0 G; baseline energy
+ *              B_E = T j_fleet PUE k_dc / 3.6e9 = P0 8760 G k_dc (MWh); baseline cost B_C = C0 G k_dc.
+ *   bottom-up: T = users x queries/day x 365 x tokens/query x G, all served by the replaced model:
+ *              B_E = T j_rep PUE k_dc / 3.6e9, and r = 1.
+ * Offload share s: given (direct), or in coverage mode s = coverage x capable-device share (the
+ * coverage already leaves out what escalates, so rho is not applied again). A ramp goes linearly from
+ * the start share to s over rampYears. Share of DC tokens that leave:
+ *   direct:   e = s [ f (1 - rho) + (1 - f)(1 - h) ];   coverage: e = s [ f + (1 - f)(1 - h) ].
+ * Share of the baseline's energy and cost avoided: q = min(1, e r). Moved work never exceeds the
+ * baseline's (a replaced model dearer than j_fleet / e would need more energy than the fleet uses:
+ * `replacedCapped` says so).
  *
  * Data-center side (avoided):
- *   tokens moved T_dev = e T;  energy E_dc = T_dev j_rep PUE k_dc / 3.6e9 MWh  (top-down: = e P 8760 r);
- *   average power E_dc / 8760 (facility MW); provisioned x peak/average; IT MW = facility / PUE.
- *   cost, long run: top-down e C r (linear, as Tirias); bottom-up energy + provisioned IT MW x
- *   (capex CRF(r, n) + facility) x (1 + ops). Short run: energy only.
+ *   tokens moved T_dev = e T;  energy E_dc = q B_E;  average power E_dc / 8760 (facility MW);
+ *   provisioned x peak/average; IT MW = facility / PUE.
+ *   cost, long run: top-down q B_C (linear, as Tirias); bottom-up energy + provisioned IT MW x
+ *   (capex CRF(r, n) + facility) x (1 + ops). Short run (an existing fleet): energy x price only.
+ *   Electricity prices (DC and residential) x (1 + priceEscalation)^t (real change; 0 = constant).
  *   carbon: E_dc CI_dc + provisioned IT MW x embodied per MW-year.  water: (E_dc / PUE) WUE + E_dc W_gen.
  * Device side (added):
  *   battery energy E_bat = T_dev j_dev k_dev / 3.6e9 MWh; wall energy E_wall = E_bat / eta.
- *   users' money: E_wall x residential price + E_bat x battery wear per kWh + AI-attributed upgrades
+ *   battery wear per kWh w = service price / (cycle life x capacity kWh) x marginal share.
+ *   users' money: E_wall x residential price + E_bat w + AI-attributed upgrades
  *   (devices / life x upgrade share x e x device price).
  *   carbon: E_wall CI_users + (devices / life) x embodied x (AI share + upgrade share) x e.
  *   water: E_wall W_gen,users.
- * Who pays: the operator saves the DC cost, energy and carbon; users pay the device side; society
- * sees the difference (net). Zero offload moves nothing: every output is 0.
+ * Who pays: the operator saves the DC cost (long run; short run beside it), energy and carbon; users
+ * pay the device side; society sees the difference (net). With a carbon price p_c, society's dollars
+ * with carbon = net dollars + p_c x net carbon saved. $ per million tokens moved: DC cost avoided
+ * (long run) / T_dev x 1e6 and users' dollars / T_dev x 1e6. Per device per day: T_dev, E_bat and
+ * E_wall / devices / 365 (devices = users in bottom-up); battery share = battery Wh per day / capacity.
+ * Horizon: totals over horizonYears from `year`; NPV valued at the start of `year`, year k discounted
+ * by (1 + r)^(k + o), o = 0, 0.5 or 1 (discounting at the start, middle or end of each year).
+ * Zero offload moves nothing: every output is 0.
  */
 import { ASSUMPTIONS, type AssumptionKey } from "./assumptions";
 
-export const MODEL_VERSION = "2";
+export const MODEL_VERSION = "3";
 const J_PER_MWH = 3.6e9;
 const HOURS_PER_YEAR = 8760;
 
@@ -52,7 +64,13 @@ export type TcoInputs = Record<AssumptionKey, number> & {
   rampYears: number;
   /** Years summed (cumulative totals, NPV) from `year` on. */
   horizonYears: number;
+  /** "fleet": the offloaded work is the fleet's average work (r = 1); "custom": dcItJPerToken. */
+  replacedModel: "fleet" | "custom";
+  /** When in each year its flows are discounted, valued at the start of `year`: start (the first year undiscounted), mid-year or end. */
+  discounting: "start" | "mid" | "end";
 };
+
+const DISCOUNT_OFFSET = { start: 0, mid: 0.5, end: 1 } as const;
 
 export interface Party {
   usd: number;
@@ -66,6 +84,11 @@ export interface TcoResult {
   offloadShare: number;
   tokensPerYear: number;
   effectiveDcShare: number;
+  /** Share of the baseline's energy and cost avoided: min(1, e r). */
+  baselineShareAvoided: number;
+  /** True when e r > 1 was capped: the replaced model cannot use more energy than the whole fleet. */
+  replacedCapped: boolean;
+  baseline: { energyMwh: number; costUsd: number };
   dc: {
     energyAvoidedMwh: number;
     avgPowerAvoidedMw: number;
@@ -83,15 +106,21 @@ export interface TcoResult {
     avgPowerAddedMw: number;
     electricityUsd: number;
     batteryWearUsd: number;
+    batteryWearUsdPerKwh: number;
     upgradesUsd: number;
     carbonElectricityT: number;
     carbonEmbodiedT: number;
     carbonAddedT: number;
     waterAddedM3: number;
   };
-  net: { energySavedMwh: number; carbonSavedT: number; waterSavedM3: number; usd: number };
-  /** Who pays (+ saves, - pays) per year: the operator, the users, society (the sum). */
-  whoPays: { operator: Party; users: Party; society: Party };
+  net: { energySavedMwh: number; carbonSavedT: number; waterSavedM3: number; usd: number; usdWithCarbon: number };
+  /**
+   * Who pays (+ saves, - pays) per year: the operator (long run: its capacity shrinks too), the users,
+   * society (the sum); the short-run views count the operator's energy bill only (an existing fleet).
+   */
+  whoPays: { operator: Party; users: Party; society: Party; operatorShortRunUsd: number; societyShortRunUsd: number };
+  /** $ per million tokens: what the data center spends on the moved work, what the devices add per moved token. */
+  usdPerMTokens: { dc: number; device: number };
   /** Per device per day: the readouts that say whether the volume is plausible. */
   perDevice: { devices: number; tokensPerDay: number; batteryWhPerDay: number; wallWhPerDay: number; usdPerDay: number; batteryShare: number };
 }
@@ -110,14 +139,17 @@ export function defaultInputs(): TcoInputs {
     offloadShareStart: base.offloadShare,
     rampYears: 0,
     horizonYears: 5,
+    replacedModel: "custom",
+    discounting: "start",
   };
 }
 
 /** Capital recovery factor: the share of a capital cost paid each year over n years at rate r. */
 export function capitalRecoveryFactor(r: number, n: number): number {
   if (r === 0) return 1 / n;
-  const g = (1 + r) ** n;
-  return (r * g) / (g - 1);
+  // (1 + r)^n - 1 via expm1/log1p: exact for rates so small that (1 + r)^n rounds to 1
+  const gMinus1 = Math.expm1(n * Math.log1p(r));
+  return (r * (gMinus1 + 1)) / gMinus1;
 }
 
 /** The offload share in `year`: coverage x capable devices in coverage mode, along the ramp when there is one. */
@@ -128,9 +160,25 @@ export function offloadShareIn(i: TcoInputs, year: number): number {
   return i.offloadShareStart + (target - i.offloadShareStart) * t;
 }
 
-/** Fraction of all DC GenAI work (tokens) that leaves the data center. */
-export function effectiveDcShare(i: Pick<TcoInputs, "offloadShare" | "onDeviceFraction" | "cloudFallbackRate" | "hybridDcFraction">): number {
-  return i.offloadShare * (i.onDeviceFraction * (1 - i.cloudFallbackRate) + (1 - i.onDeviceFraction) * (1 - i.hybridDcFraction));
+/**
+ * Fraction of all DC GenAI work (tokens) that leaves the data center. In coverage mode the escalations
+ * are already outside the coverage, so the fallback rate is not applied again.
+ */
+export function effectiveDcShare(
+  i: Pick<TcoInputs, "offloadShare" | "onDeviceFraction" | "cloudFallbackRate" | "hybridDcFraction"> & { offloadMode?: TcoInputs["offloadMode"] },
+): number {
+  const kept = i.offloadMode === "coverage" ? 0 : i.cloudFallbackRate;
+  return i.offloadShare * (i.onDeviceFraction * (1 - kept) + (1 - i.onDeviceFraction) * (1 - i.hybridDcFraction));
+}
+
+/** IT J/token of the replaced cloud model: the fleet's when the offloaded work is average work. */
+export function replacedItJPerToken(i: Pick<TcoInputs, "replacedModel" | "fleetItJPerToken" | "dcItJPerToken">): number {
+  return i.replacedModel === "fleet" ? i.fleetItJPerToken : i.dcItJPerToken;
+}
+
+/** Battery wear per kWh cycled through the battery: the service price over the energy of its cycle life, marginal share of it. */
+export function batteryWearUsdPerKwh(i: Pick<TcoInputs, "batteryServiceUsd" | "batteryCycleLife" | "batteryWh" | "batteryWearMarginalShare">): number {
+  return (i.batteryServiceUsd / (i.batteryCycleLife * (i.batteryWh / 1000))) * i.batteryWearMarginalShare;
 }
 
 const party = (usd: number, mwh: number, tCo2e: number): Party => ({ usd, mwh, tCo2e });
@@ -142,28 +190,36 @@ export function evaluate(i: TcoInputs): TcoResult {
   const kDev = (1 - i.deviceEfficiencyGain) ** t;
   const s = offloadShareIn(i, i.year);
   const e = effectiveDcShare({ ...i, offloadShare: s });
-  const replacedFacilityJ = i.dcItJPerToken * i.pue * kDc;
+  const jRep = replacedItJPerToken(i);
+  // Real electricity prices change by (1 + priceEscalation)^t on both sides (0: constant real prices).
+  const escalation = (1 + i.priceEscalation) ** t;
+  const dcPrice = i.dcElectricityUsdPerKwh * escalation;
 
+  // Bottom-up cost of one MWh of facility energy: the energy, plus the provisioned IT capacity it needs.
+  const capacityUsdPerMwh =
+    ((i.peakToAverage / i.pue / HOURS_PER_YEAR) * (i.capexUsdPerMw * capitalRecoveryFactor(i.discountRate, i.hardwareLifeYears) + i.facilityUsdPerMwYear)) *
+    (1 + i.opsFraction);
   let tokens: number;
-  let energyAvoidedMwh: number;
-  let topDownCost: number | null = null;
+  let baselineMwh: number;
+  let baselineCostUsd: number;
+  let ratio = 1;
   if (i.mode === "topDown") {
-    const powerMw = i.dcPowerMw * growth;
-    tokens = (powerMw * HOURS_PER_YEAR * J_PER_MWH) / (i.fleetJPerToken * kDc);
-    const r = replacedFacilityJ / (i.fleetJPerToken * kDc);
-    energyAvoidedMwh = e * powerMw * HOURS_PER_YEAR * r;
-    topDownCost = e * i.dcCostUsd * growth * r;
+    tokens = ((i.dcPowerMw * HOURS_PER_YEAR * J_PER_MWH) / (i.fleetItJPerToken * i.pue)) * growth;
+    baselineMwh = i.dcPowerMw * HOURS_PER_YEAR * growth * kDc;
+    baselineCostUsd = i.dcCostUsd * growth * kDc;
+    ratio = jRep / i.fleetItJPerToken;
   } else {
     tokens = i.users * i.queriesPerUserPerDay * 365 * i.tokensPerQuery * growth;
-    energyAvoidedMwh = (e * tokens * replacedFacilityJ) / J_PER_MWH;
+    baselineMwh = (tokens * jRep * i.pue * kDc) / J_PER_MWH;
+    baselineCostUsd = baselineMwh * (1000 * dcPrice + capacityUsdPerMwh);
   }
+  const q = Math.min(1, e * ratio);
+  const energyAvoidedMwh = q * baselineMwh;
   const avgPowerAvoidedMw = energyAvoidedMwh / HOURS_PER_YEAR;
   const provisionedAvoidedMw = avgPowerAvoidedMw * i.peakToAverage;
   const provisionedItAvoidedMw = provisionedAvoidedMw / i.pue;
-  const energyCost = energyAvoidedMwh * 1000 * i.dcElectricityUsdPerKwh;
-  const capacityCost =
-    provisionedItAvoidedMw * (i.capexUsdPerMw * capitalRecoveryFactor(i.discountRate, i.hardwareLifeYears) + i.facilityUsdPerMwYear) * (1 + i.opsFraction);
-  const costAvoidedLongRunUsd = topDownCost ?? energyCost + capacityCost;
+  const energyCost = energyAvoidedMwh * 1000 * dcPrice;
+  const costAvoidedLongRunUsd = q * baselineCostUsd;
   const dcCarbonT = (energyAvoidedMwh * i.dcGridGPerKwh) / 1000 + provisionedItAvoidedMw * i.dcEmbodiedTPerMwYear;
   // 1 MWh x 1 L/kWh = 1,000 L = 1 m3, so MWh x L/kWh is m3.
   const dcWaterM3 = (energyAvoidedMwh / i.pue) * i.wueLPerKwh + energyAvoidedMwh * i.generationWaterLPerKwh;
@@ -174,8 +230,9 @@ export function evaluate(i: TcoInputs): TcoResult {
   const wallMwh = batteryMwh / i.chargingEfficiency;
   const devices = i.mode === "bottomUp" ? i.users : i.devices;
   const purchasesPerYear = devices / i.deviceLifeYears;
-  const electricityUsd = wallMwh * 1000 * i.residentialUsdPerKwh;
-  const batteryWearUsd = batteryMwh * 1000 * i.batteryWearUsdPerKwh;
+  const electricityUsd = wallMwh * 1000 * i.residentialUsdPerKwh * escalation;
+  const wearPerKwh = batteryWearUsdPerKwh(i);
+  const batteryWearUsd = batteryMwh * 1000 * wearPerKwh;
   const upgradesUsd = purchasesPerYear * i.aiUpgradeShare * e * i.devicePriceUsd;
   const carbonElectricityT = (wallMwh * i.deviceGridGPerKwh) / 1000;
   const carbonEmbodiedT = (purchasesPerYear * i.deviceEmbodiedKg * (i.aiEmbodiedShare + i.aiUpgradeShare) * e) / 1000;
@@ -186,11 +243,16 @@ export function evaluate(i: TcoInputs): TcoResult {
   const operator = party(costAvoidedLongRunUsd, energyAvoidedMwh, dcCarbonT);
   const users = party(-usersUsd, -wallMwh, -deviceCarbonT);
   const perDay = (x: number) => x / devices / 365;
+  const netCarbonT = dcCarbonT - deviceCarbonT;
+  const perM = (usdPerYear: number) => (deviceTokens > 0 ? (usdPerYear / deviceTokens) * 1e6 : 0);
   return {
     year: i.year,
     offloadShare: s,
     tokensPerYear: tokens,
     effectiveDcShare: e,
+    baselineShareAvoided: q,
+    replacedCapped: e * ratio > 1,
+    baseline: { energyMwh: baselineMwh, costUsd: baselineCostUsd },
     dc: {
       energyAvoidedMwh,
       avgPowerAvoidedMw,
@@ -208,6 +270,7 @@ export function evaluate(i: TcoInputs): TcoResult {
       avgPowerAddedMw: wallMwh / HOURS_PER_YEAR,
       electricityUsd,
       batteryWearUsd,
+      batteryWearUsdPerKwh: wearPerKwh,
       upgradesUsd,
       carbonElectricityT,
       carbonEmbodiedT,
@@ -216,11 +279,19 @@ export function evaluate(i: TcoInputs): TcoResult {
     },
     net: {
       energySavedMwh: energyAvoidedMwh - wallMwh,
-      carbonSavedT: dcCarbonT - deviceCarbonT,
+      carbonSavedT: netCarbonT,
       waterSavedM3: dcWaterM3 - deviceWaterM3,
       usd: costAvoidedLongRunUsd - usersUsd,
+      usdWithCarbon: costAvoidedLongRunUsd - usersUsd + i.carbonPriceUsdPerT * netCarbonT,
     },
-    whoPays: { operator, users, society: party(operator.usd + users.usd, operator.mwh + users.mwh, operator.tCo2e + users.tCo2e) },
+    whoPays: {
+      operator,
+      users,
+      society: party(operator.usd + users.usd, operator.mwh + users.mwh, operator.tCo2e + users.tCo2e),
+      operatorShortRunUsd: energyCost,
+      societyShortRunUsd: energyCost - usersUsd,
+    },
+    usdPerMTokens: { dc: perM(costAvoidedLongRunUsd), device: perM(usersUsd) },
     perDevice: {
       devices,
       tokensPerDay: perDay(deviceTokens),
@@ -249,20 +320,37 @@ export interface HorizonTotals {
   netUsd: number;
   netEnergySavedMwh: number;
   netCarbonSavedT: number;
-  /** Net present values at the cost of capital, the first year undiscounted: sum x_k / (1 + r)^k. */
+  /** Net present values at the cost of capital, valued at the start of the first year: sum x_k / (1 + r)^(k + o), o = 0 (start), 0.5 (mid-year), 1 (end). */
   npvOperatorUsd: number;
   npvUsersUsd: number;
   npvNetUsd: number;
+  /** The operator's short-run view (energy bill only) and society's with it. */
+  npvOperatorShortRunUsd: number;
+  npvNetShortRunUsd: number;
+  /** Society's NPV with net carbon valued at the carbon price. */
+  npvNetWithCarbonUsd: number;
 }
 
 /** Cumulative totals and NPV over `horizonYears` from the chosen year. */
 export function horizon(i: TcoInputs): HorizonTotals {
   const results: TcoResult[] = [];
-  const sum = { operatorUsd: 0, usersUsd: 0, netUsd: 0, netEnergySavedMwh: 0, netCarbonSavedT: 0, npvOperatorUsd: 0, npvUsersUsd: 0, npvNetUsd: 0 };
+  const sum = {
+    operatorUsd: 0,
+    usersUsd: 0,
+    netUsd: 0,
+    netEnergySavedMwh: 0,
+    netCarbonSavedT: 0,
+    npvOperatorUsd: 0,
+    npvUsersUsd: 0,
+    npvNetUsd: 0,
+    npvOperatorShortRunUsd: 0,
+    npvNetShortRunUsd: 0,
+    npvNetWithCarbonUsd: 0,
+  };
   for (let k = 0; k < i.horizonYears; k++) {
     const r = evaluate({ ...i, year: i.year + k });
     results.push(r);
-    const d = (1 + i.discountRate) ** k;
+    const d = (1 + i.discountRate) ** (k + DISCOUNT_OFFSET[i.discounting]);
     sum.operatorUsd += r.whoPays.operator.usd;
     sum.usersUsd += r.whoPays.users.usd;
     sum.netUsd += r.whoPays.society.usd;
@@ -271,6 +359,9 @@ export function horizon(i: TcoInputs): HorizonTotals {
     sum.npvOperatorUsd += r.whoPays.operator.usd / d;
     sum.npvUsersUsd += r.whoPays.users.usd / d;
     sum.npvNetUsd += r.whoPays.society.usd / d;
+    sum.npvOperatorShortRunUsd += r.whoPays.operatorShortRunUsd / d;
+    sum.npvNetShortRunUsd += r.whoPays.societyShortRunUsd / d;
+    sum.npvNetWithCarbonUsd += r.net.usdWithCarbon / d;
   }
   return { fromYear: i.year, years: i.horizonYears, results, ...sum };
 }

@@ -4,7 +4,10 @@ import { defaultInputs, type TcoInputs } from "./model";
 /**
  * "Tirias 2028" reproduces the published claim exactly: 20% of GenAI processing moved off a $76B,
  * 4.0 GW data-center baseline saves $15.2B and 800 MW (linear scaling, no fallback, no hybrid). The
- * claim moves average work: the replaced model's facility J/token is the fleet average here.
+ * claim moves average work: the replaced model is the fleet average (r = 1), whose energy per token
+ * is the model's sourced fleet figure (EcoLogits 70B class: 2.0 J IT, 2.4 J facility at PUE 1.2).
+ * That volume is 9,600 tokens, 2.5 Wh (13% of a phone battery) and ~27 minutes of sustained
+ * generation per device per day on 3 billion devices: feasible.
  */
 export function tiriasPreset(): TcoInputs {
   const d = defaultInputs();
@@ -21,7 +24,8 @@ export function tiriasPreset(): TcoInputs {
     cloudFallbackRate: 0,
     dcCostUsd: 76e9,
     dcPowerMw: 4000,
-    fleetJPerToken: d.dcItJPerToken * d.pue,
+    fleetItJPerToken: d.fleetItJPerToken,
+    replacedModel: "fleet",
   };
 }
 
@@ -31,8 +35,8 @@ export function tiriasPreset(): TcoInputs {
  * the current one.
  */
 export const REGIONS = {
-  us: { label: "United States", gridGPerKwh: 369, generationWaterLPerKwh: 3.13, dcUsdPerKwh: 0.08, residentialUsdPerKwh: 0.16, source: "Ember 2023 (OWID); EcoLogits (WRI); EIA (VERIFY)" },
-  eu27: { label: "EU-27", gridGPerKwh: 244, generationWaterLPerKwh: null, dcUsdPerKwh: null, residentialUsdPerKwh: 0.31, source: "Ember 2023 (OWID); Eurostat households EUR 0.287/kWh 2H 2024 (~$0.31)" },
+  us: { label: "United States", gridGPerKwh: 369, generationWaterLPerKwh: 3.13, dcUsdPerKwh: 0.08, residentialUsdPerKwh: 0.16, source: "Ember 2023 (OWID); EcoLogits (WRI); EIA 2023 averages (industrial ~8, residential ~16 cents/kWh)" },
+  eu27: { label: "EU-27", gridGPerKwh: 244, generationWaterLPerKwh: null, dcUsdPerKwh: null, residentialUsdPerKwh: 0.31, source: "Ember 2023 (OWID), EU-27 derived from its country figures; Eurostat households EUR 0.287/kWh 2H 2024 (~$0.31)" },
   world: { label: "World average", gridGPerKwh: 481, generationWaterLPerKwh: 3.91, dcUsdPerKwh: null, residentialUsdPerKwh: null, source: "Ember 2023 (OWID); EcoLogits (WRI)" },
 } as const;
 export type RegionKey = keyof typeof REGIONS;
@@ -58,12 +62,54 @@ export function withRegion(i: TcoInputs, side: "dc" | "users", region: RegionKey
 
 /**
  * Bottom-up preset: demand from users, device energy per token from measured results when the
- * caller has them (median decode J/token at the wall-side scope), else the reported phone figure.
+ * caller has them (median tg128 J/token in a battery or SoC scope, above idle), else the reported
+ * phone figure.
  */
 export function bottomUpPreset(measuredDeviceJPerToken: number | null): TcoInputs {
   const i = { ...defaultInputs(), mode: "bottomUp" as const };
   if (measuredDeviceJPerToken != null && measuredDeviceJPerToken > 0) i.deviceJPerToken = measuredDeviceJPerToken;
   return i;
+}
+
+/**
+ * Device classes: each with its own energy per token (battery side), sustained speed and battery,
+ * set together. Only sourced figures; a class without one keeps the input. Coverage is sourced only
+ * for models up to 20B active parameters on laptop-class accelerators (IPW, arXiv 2511.07885: 71.3%),
+ * whose J/token our references do not give: no class sets it, and the page says the coverage input
+ * is an assumption for a 1.5B model. (A desktop class has no sourced figure at all in our references.)
+ */
+export const DEVICE_CLASSES = {
+  phone: {
+    label: "Phone (CPU, 1.5B model)",
+    deviceJPerToken: 0.93,
+    deviceTokensPerSec: 6,
+    batteryWh: 19.25,
+    smallModelCoverage: null as number | null,
+    source:
+      "Galaxy S25 Ultra, llama.cpp 4-bit Qwen2.5-1.5B: 0.93 J/token (eziyoo/LLMs-on-Devices); 12 tokens/s (Phi-3 report, iPhone 14) halved under sustained load (arXiv 2603.23640); 5,000 mAh x 3.85 V. No sourced coverage for 1-3B models: the coverage input stays",
+  },
+  laptop: {
+    label: "Laptop GPU (RTX 4050, 1.5B model)",
+    deviceJPerToken: 0.26,
+    deviceTokensPerSec: 131.7,
+    batteryWh: null,
+    smallModelCoverage: null as number | null,
+    source:
+      "RTX 4050 laptop, Qwen2.5-1.5B 4-bit: 131.7 tokens/s sustained at 34.1 W = 0.26 J/token (arXiv 2603.23640). No sourced coverage for 1.5B models (IPW's 71.3% is for models up to 20B active parameters) and no sourced laptop battery: those inputs stay",
+  },
+} as const;
+export type DeviceClassKey = keyof typeof DEVICE_CLASSES;
+
+/** The inputs with a device class's sourced figures (those it has). */
+export function withDeviceClass(i: TcoInputs, key: DeviceClassKey): TcoInputs {
+  const c = DEVICE_CLASSES[key];
+  return {
+    ...i,
+    deviceJPerToken: c.deviceJPerToken,
+    deviceTokensPerSec: c.deviceTokensPerSec,
+    batteryWh: c.batteryWh ?? i.batteryWh,
+    smallModelCoverage: c.smallModelCoverage ?? i.smallModelCoverage,
+  };
 }
 
 export const PRESETS = { tirias2028: tiriasPreset, bottomUp: () => bottomUpPreset(null) } as const;

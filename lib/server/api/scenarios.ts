@@ -1,4 +1,7 @@
-/** POST /api/v1/scenarios: save a TCO scenario (validated field by field); answers its id and URL. */
+/**
+ * POST /api/v1/scenarios: save a TCO scenario (validated field by field); answers its id, the
+ * owner's URL and a signed read-only URL that anyone the owner sends it to can open.
+ */
 import { z } from "zod";
 import { safeString } from "../../core/contracts/text";
 import { validateInputs } from "../../core/tco/inputs";
@@ -9,6 +12,9 @@ import { apiError } from "../http/http";
 import { saveScenario } from "../store/scenarios";
 import { createRateLimiter } from "../http/rate-limit";
 import { refuse } from "../http/refusals";
+import { ownerCredential } from "../admin/owner";
+import { serverDataDir } from "../env";
+import { shareSignature } from "../http/owner-access";
 
 const bodySchema = z.object({ name: safeString(200, { min: 1 }), inputs: z.record(safeString(100), z.unknown()) });
 
@@ -30,5 +36,6 @@ export const postScenario: Handler = async (req, deps, _params, info) => {
     return apiError(400, "invalid_inputs", "some inputs are out of range", Object.entries(v.errors).map(([path, message]) => ({ path: `inputs.${path}`, message: message! })));
   }
   const id = await saveScenario(deps.db, body.name, v.inputs);
-  return Response.json({ id, url: `/tco?scenario=${id}` }, { status: 201 });
+  const sig = shareSignature(ownerCredential(serverDataDir()), id);
+  return Response.json({ id, url: `/tco?scenario=${id}`, shareUrl: `/tco/shared/${id}?sig=${sig}` }, { status: 201 });
 };

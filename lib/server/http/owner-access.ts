@@ -81,6 +81,15 @@ export function openPath(pathname: string, search: URLSearchParams): boolean {
   return false;
 }
 
+/** The signature of a read-only share link to a saved TCO scenario (keyed by the owner credential, so only this server signs). */
+export const shareSignature = (credential: string, scenarioId: string) => mac(credential, `tco-share-${scenarioId}`);
+
+/** A signed read-only link: /tco/shared/<scenario id>?sig=<signature>; anyone the owner sends it to may open it. */
+export function validShareLink(pathname: string, search: URLSearchParams, credential: string): boolean {
+  const m = /^\/tco\/shared\/([0-9a-f-]{36})$/.exec(pathname);
+  return m != null && same(search.get("sig") ?? "", shareSignature(credential, m[1]!));
+}
+
 export type GateDecision =
   | { kind: "pass" }
   | { kind: "refuse"; status: number; body: string; contentType: string; headers?: Record<string, string> };
@@ -112,7 +121,7 @@ export function gate(
     }
     return { kind: "login", status: 303, headers: { "Set-Cookie": sessionCookie(o.credential, req.secure), Location: "/" } };
   }
-  if (openPath(url.pathname, url.searchParams) || hasOwnerSession(req.cookie, o.credential)) return { kind: "pass" };
+  if (openPath(url.pathname, url.searchParams) || validShareLink(url.pathname, url.searchParams, o.credential) || hasOwnerSession(req.cookie, o.credential)) return { kind: "pass" };
   return {
     kind: "refuse",
     status: 401,

@@ -1,0 +1,31 @@
+/** Break-evens: the device J/token above which offload loses, on each side and for carbon. */
+import { fmt } from "../../lib/core/tco/format";
+import type { BreakEvens as B, TcoInputs } from "../../lib/core/tco/model";
+
+export function BreakEvens({ be, inputs }: { be: B; inputs: TcoInputs }) {
+  const j = (v: number | null) => (v == null ? "—" : `${fmt(v, 3)} J/token`);
+  return (
+    <div className="readouts" data-testid="break-evens">
+      <h3>Break-evens (device energy per token above which offload loses)</h3>
+      <ul>
+        <li>
+          Energy, battery side: <strong>{j(be.energyBatteryJPerToken)}</strong> (compare with the device input, {fmt(inputs.deviceJPerToken, 3)} J/token, battery side)
+        </li>
+        <li>
+          Energy, wall side (charger included): <strong>{j(be.energyWallJPerToken)}</strong>
+        </li>
+        <li>
+          Carbon, battery side:{" "}
+          <strong>
+            {be.carbonBatteryJPerToken != null
+              ? j(be.carbonBatteryJPerToken)
+              : be.energyBatteryJPerToken == null
+                ? "—"
+                : "none: the devices' embodied carbon alone outweighs the data center's (or the users' grid is carbon-free)"}
+          </strong>
+        </li>
+      </ul>
+      <p className="hint">Both sides scale with the offload share, so the sign of the net effect does not depend on it.</p>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+/** Scenario A (the inputs on the page) beside scenario B (pinned earlier or loaded): the headline figures side by side. */
+import { feasibility, worstFeasibility } from "../../lib/core/tco/feasibility";
+import { fmt, mwh, pct, usd } from "../../lib/core/tco/format";
+import { evaluate, horizon, type TcoInputs } from "../../lib/core/tco/model";
+
+function summary(i: TcoInputs) {
+  const r = evaluate(i);
+  const h = horizon(i);
+  const f = feasibility(i, r);
+  const w = worstFeasibility(i, h.results);
+  const ok = f.level !== "infeasible";
+  const npvOk = ok && w?.level !== "infeasible";
+  return [
+    ["Year, mode, replaced model", `${i.year}, ${i.mode === "topDown" ? "top-down" : "bottom-up"}, ${i.replacedModel === "fleet" ? "fleet average" : `${fmt(i.dcItJPerToken, 3)} J IT`}`],
+    ["Offload share (effective)", pct(r.effectiveDcShare)],
+    ["Feasibility", `${f.level} (${pct(f.batteryShare, 0)} of a battery, ${fmt(f.generationMinutesPerDay, 0)} min/day)`],
+    ["DC cost avoided, long / short run", `${usd(r.dc.costAvoidedLongRunUsd)} / ${usd(r.dc.costAvoidedShortRunUsd)}`],
+    ["DC power avoided", `${fmt(r.dc.avgPowerAvoidedMw, 0)} MW`],
+    ["$ per million tokens, DC / devices", `$${fmt(r.usdPerMTokens.dc, 3)} / $${fmt(r.usdPerMTokens.device, 3)}`],
+    ["Users pay", usd(-r.whoPays.users.usd)],
+    ["Net dollars (society)", ok ? usd(r.net.usd) : "withheld"],
+    ["Net energy saved", ok ? mwh(r.net.energySavedMwh) : "withheld"],
+    [`NPV, society (${i.horizonYears} years)`, npvOk ? usd(h.npvNetUsd) : "withheld"],
+  ] as const;
+}
+
+export function Compare({ a, b, nameB, onClear }: { a: TcoInputs; b: TcoInputs; nameB: string; onClear: () => void }) {
+  const sa = summary(a);
+  const sb = summary(b);
+  return (
+    <section aria-labelledby="compare-h" className="compare-ab" data-testid="compare">
+      <h3 id="compare-h">Scenario A (on the page) and B ({nameB})</h3>
+      <div className="table-wrap">
+        <table className="compare">
+          <thead>
+            <tr>
+              <th scope="col">Measure</th>
+              <th scope="col" className="num">A</th>
+              <th scope="col" className="num">B</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sa.map(([label, va], k) => (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                <td className="num" data-label="A">
+                  {va}
+                </td>
+                <td className="num" data-label="B">
+                  {sb[k]![1]}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <button type="button" className="no-print" onClick={onClear}>
+        Clear B
+      </button>
+    </section>
+  );
+}
