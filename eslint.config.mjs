@@ -12,7 +12,7 @@ const zone = (target, from, message) => ({ target, from, message });
 /** Packages that need Node, a database or a framework: never in lib/core. */
 const NOT_IN_CORE = [
   "node:*", "fs", "path", "os", "crypto", "child_process", "http", "net", "stream",
-  "next", "next/*", "react", "react-dom", "drizzle-orm", "drizzle-orm/*", "postgres", "pg", "pg-boss",
+  "next", "next/*", "react", "react-dom", "drizzle-orm", "drizzle-orm/*", "postgres", "pg-boss",
   "@electric-sql/*", "node-llama-cpp", "systeminformation", "commander", "cli-progress", "playwright-core",
 ];
 
