@@ -57,7 +57,7 @@ export function compareFingerprints(run: readonly number[], reference: readonly 
 }
 
 /**
- * `reference`: the first native CPU run of this file (what the others are compared with).
+ * `reference`: this file's reference run: a trusted native CPU run, or the earliest of 3 independent devices that agree (what the others are compared with).
  * `match`: the same tokens as the reference. `diverges`: leaves it at or after the agreeing prefix.
  * `differs`: leaves it earlier: flagged "output differs" and kept off the ranking.
  * `explained`: differed, and an admin let it back with a reason (`tokenwatt explain-output`).
@@ -80,7 +80,7 @@ export function describeOutputStatus(status: OutputStatus | null, c: { agreement
   const pct = c.agreement == null ? "" : ` (${Math.round(c.agreement * 100)}% of tokens agree)`;
   switch (status) {
     case "reference":
-      return "reference: the first native CPU run of this file; other runs are compared with its tokens";
+      return "reference: a trusted native CPU run of this file (or the earliest of 3 independent devices that agree); other runs are compared with its tokens";
     case "match":
       return "matches the native CPU reference token for token";
     case "diverges":
