@@ -70,5 +70,7 @@ export function useUncertainty(inputs: TcoInputs, sampleLevers: boolean): { resu
     return () => clearTimeout(t);
   }, [key, inputs, sampleLevers, where]);
 
-  return { result, pending: result == null || result.key !== key, where };
+  // One object per result, not per render: the memoised results panel redraws only when it changes.
+  const pending = result == null || result.key !== key;
+  return useMemo(() => ({ result, pending, where }), [result, pending, where]);
 }
