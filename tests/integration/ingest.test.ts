@@ -5,6 +5,8 @@ import { powerReadings, powerTraces, submissions, workloadResults, devices, mode
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { createParseBudget } from "../../lib/server/http/parse-budget";
 import { makeSubmission } from "../helpers/fixtures";
+import { parseSubmission } from "../../lib/core/contracts/submission";
+import { ingestSubmission } from "../../lib/server/store/ingest";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { callApi } from "../helpers/api";
 
@@ -129,6 +131,28 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ status: "duplicate" });
     expect(await dims()).toEqual(before);
+  });
+
+  it("a device is named only by a stored submission that created it or a submitter who vouches; never by a duplicate or another contributor", async () => {
+    const ingestAs = async (over: Record<string, unknown>, vouched: boolean, id?: string) => {
+      const p = parseSubmission({ ...makeSubmission({ deviceModel: `named-${kind}`, id }), ...over });
+      if (!p.ok) throw new Error(JSON.stringify(p.issues));
+      return ingestSubmission(h.db, p.submission, null, { layoutSource: vouched ? "owner" : null });
+    };
+    const nameOf = async () => (await h.db.select({ n: devices.displayName }).from(devices).where(eq(devices.model, `named-${kind}`)))[0]?.n;
+    const dev = (name: string) => ({ device: { ...makeSubmission({ deviceModel: `named-${kind}` }).device, name } });
+    // A contributor's first run of a new device names it.
+    const first = await ingestAs(dev("Ana's laptop"), false);
+    expect(await nameOf()).toBe("Ana's laptop");
+    // Another contributor's run of the same device does not rename it...
+    expect((await ingestAs(dev("PWNED"), false)).status).toBe("created");
+    expect(await nameOf()).toBe("Ana's laptop");
+    // ...nor does a duplicate, even from the owner...
+    expect((await ingestAs(dev("PWNED-BY-DUPLICATE"), true, first.submissionId)).status).toBe("duplicate");
+    expect(await nameOf()).toBe("Ana's laptop");
+    // ...but the owner's new run does.
+    await ingestAs(dev("Bench box"), true);
+    expect(await nameOf()).toBe("Bench box");
   });
 
   it("answers bad input with 400 and field issues, writing nothing", async () => {

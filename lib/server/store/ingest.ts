@@ -131,6 +131,7 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
   const mk = modelKey(s.model);
   const ek = engineKey(s.engine);
 
+  let deviceIdSeen: number | null = null;
   const write = async (tx: Tx) => {
     const deviceId = await upsertDimension(
       tx,
@@ -159,8 +160,7 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
       () => tx.select({ id: devices.id }).from(devices).where(eq(devices.fingerprint, fp)),
       fresh,
     );
-    // A name the runner gives (--device-name) names the device; it is not part of its identity.
-    if (s.device.name) await tx.update(devices).set({ displayName: s.device.name }).where(and(eq(devices.id, deviceId), sql`${devices.displayName} is distinct from ${s.device.name}`));
+    deviceIdSeen = deviceId;
     const modelId = await upsertDimension(
       tx,
       cache,
@@ -209,7 +209,15 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
       fresh.clear();
     }
   }
+  const newDevice = fresh.has(`d:${fp}`);
   for (const [k, v] of fresh) remember(cache, k, v);
+  // A name the runner gives (--device-name) names the device; it is not part of its identity. Only a
+  // submission that was stored (never a duplicate) names it, and only for a device it created or
+  // from a submitter who vouches (the owner, an admin, a private server's runners): a contributor's
+  // token or a pairing code cannot rename someone else's device.
+  if (status === "created" && s.device.name && deviceIdSeen != null && (newDevice || opts.layoutSource != null)) {
+    await db.update(devices).set({ displayName: s.device.name }).where(and(eq(devices.id, deviceIdSeen), sql`${devices.displayName} is distinct from ${s.device.name}`));
+  }
   if (status === "created" && s.fingerprint) {
     // The output check ran in the database: a run whose output differs is answered as flagged.
     const [row] = await db.select({ outputStatus: submissions.outputStatus, flags: submissions.flags }).from(submissions).where(eq(submissions.id, s.submissionId));
