@@ -291,8 +291,9 @@ describe("NVML total-energy counter (a stand-in libnvidia-ml built from tests/fi
       // 250 W x 30 ms = 7.5 J (timer jitter on a loaded machine aside), not the 0 or 25 J (one whole
       // update) that reads of a staircase would give.
       const expected = 250 * ((t1 - t0) / 1e9);
-      expect(w.energyJ).toBeGreaterThan(0.5 * expected);
-      expect(w.energyJ).toBeLessThan(1.5 * expected);
+      // (a whole update would be 100/30 = 3.3x; timer lag on a loaded machine moves the estimate some)
+      expect(w.energyJ).toBeGreaterThan(0.3 * expected);
+      expect(w.energyJ).toBeLessThan(2 * expected);
     } finally {
       delete process.env.FAKE_NVML_UPDATE_MS;
     }
