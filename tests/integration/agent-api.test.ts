@@ -161,5 +161,19 @@ describe.each(DB_KINDS)("agent over HTTP on %s", (kind) => {
     expect(created.status).toBe(201);
     expect(((await created.json()) as { jobs: unknown[] }).jobs).toHaveLength(3);
     expect((await post("/api/v1/agents/jobs", { target: { kind: "class", deviceClass: "toaster" }, request: {} }, admin)).status).toBe(400);
+
+    // The hostile inputs the security review found answered 500 (N6): each is a 4xx now, nothing written.
+    const nulDevice = { ...device("fleet-c"), cpu: { ...device("fleet-c").cpu, flags: ["a\u0000b"] } };
+    expect((await post("/api/v1/agents/register", { name: "c", version: "1", device: nulDevice })).status).toBe(400);
+    const progress = { workloadId: "a\u0000", workloadIndex: 0, workloads: 1, repetitionsDone: 0, repetitions: 1, phase: "rep" };
+    expect((await post("/api/v1/agents/heartbeat", { status: "busy", jobId: null, progress })).status).toBe(400);
+    for (const id of ["not-a-uuid", "xyz", "%00"]) {
+      const c = await post(`/api/v1/agents/jobs/${id}/complete`, { submissionId: "00000000-0000-4000-8000-000000000000" });
+      expect(c.status, id).toBe(404);
+      expect((await post(`/api/v1/agents/jobs/${id}/fail`, { reason: "x" })).status, id).toBe(404);
+    }
+    expect((await post("/api/v1/agents/jobs", { target: { kind: "agent", agentId: 1099511627776 }, request: { model: "null.gguf" } }, admin)).status).toBe(400);
+    const webllm = await fetch(`${api.url}/api/v1/browser/webllm/%ff/x.json`);
+    expect(webllm.status).toBe(400);
   });
 });

@@ -155,6 +155,14 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
     expect(await nameOf()).toBe("Bench box");
   });
 
+  it("answers NUL in any string field, arrays included, with 400 (security review N6), writing nothing", async () => {
+    const s = makeSubmission() as any;
+    s.device.cpu.flags = ["avx2", "a\u0000b"];
+    const r = await post(s);
+    expect(r.status).toBe(400);
+    expect((await r.json()).error.issues[0].path).toBe("device.cpu.flags.1");
+  });
+
   it("answers bad input with 400 and field issues, writing nothing", async () => {
     const before = await rowCounts();
     const s = makeSubmission() as any;

@@ -39,7 +39,7 @@ export const jobRequestSchema = z
     suite: z.enum(SUITE_NAMES).default("quick"),
     /** Workload ids instead of the suite, e.g. ["pp512", "tg128"]. */
     workloads: z
-      .array(z.string().max(40).refine((id) => parseWorkloadId(id) !== null, "unknown workload id"))
+      .array(safeString(40).refine((id) => parseWorkloadId(id) !== null, "unknown workload id"))
       .min(1)
       .max(64)
       .nullable()
@@ -55,7 +55,7 @@ export type JobRequest = z.infer<typeof jobRequestSchema>;
 export type JobRequestInput = z.input<typeof jobRequestSchema>;
 
 export const jobTargetSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("agent"), agentId: z.int().min(1) }).strict(),
+  z.object({ kind: z.literal("agent"), agentId: z.int().min(1).max(2_147_483_647) }).strict(),
   z.object({ kind: z.literal("class"), deviceClass: z.enum(DEVICE_CLASSES) }).strict(),
   z.object({ kind: z.literal("all") }).strict(),
 ]);
@@ -77,7 +77,7 @@ export type RegisterBody = z.input<typeof registerBodySchema>;
 
 export const jobProgressSchema = z
   .object({
-    workloadId: z.string().max(40),
+    workloadId: safeString(40),
     /** 0-based index of the workload in the job, and how many there are. */
     workloadIndex: z.int().min(0).max(64),
     workloads: z.int().min(1).max(64),

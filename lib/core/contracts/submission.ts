@@ -111,7 +111,7 @@ export const deviceSchema = z.object({
     model: text(),
     cores: positiveCount(4096),
     threads: positiveCount(8192),
-    flags: z.array(z.string().max(40)).max(400).default([]),
+    flags: z.array(safeString(40)).max(400).default([]),
     /** Last-level cache, bytes: a model whose weights fit in a few of these decodes from cache (no roofline %). */
     llcBytes: z.int().min(1).max(MAX_BYTES).nullable().default(null),
   }),

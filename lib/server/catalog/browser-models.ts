@@ -185,7 +185,12 @@ export const getWllamaWasm: Handler = async (req) => serveFile(req, wllamaWasmPa
 
 /** web-llm artifacts hosted by this server: TOKENWATT_DATA_DIR/webllm/<path>. */
 export const getWebLlmFile: Handler = async (req, _deps, { rest }) => {
-  const parts = rest!.split("/").map((p) => decodeURIComponent(p));
+  let parts: string[];
+  try {
+    parts = rest!.split("/").map((p) => decodeURIComponent(p));
+  } catch {
+    return apiError(400, "invalid_path", "invalid artifact path (malformed percent-encoding)");
+  }
   const root = path.resolve(serverDataDir(), "webllm");
   const file = path.resolve(root, ...parts);
   if (!file.startsWith(root + path.sep) || parts.some((p) => p === ".." || p.includes("\0"))) {

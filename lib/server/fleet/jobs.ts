@@ -109,7 +109,11 @@ export async function claimNextJob(q: JobQueue, agent: AgentIdentity): Promise<A
   });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 async function lockOwnJob(exec: SqlExecutor, agent: AgentIdentity, jobId: string) {
+  // Job ids are uuids: anything else names no job (and must not reach the uuid column).
+  if (!UUID.test(jobId)) throw new AgentJobError("not_found", `no job ${JSON.stringify(jobId.slice(0, 80))}`);
   const j = (await exec.executeSql(`select agent_id, state, submission_id, error from agent_jobs where id = $1 for update`, [jobId])).rows[0] as
     | { agent_id: number; state: string; submission_id: string | null; error: string | null }
     | undefined;
