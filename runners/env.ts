@@ -1,9 +1,12 @@
 /**
  * The device side's settings, parsed once (zod) from the environment: the only place under
  * runners/ that reads process.env. (Commander reads TOKENWATT_SERVER, TOKENWATT_TOKEN and
- * TOKENWATT_BROWSER as the defaults of their flags, and says so in --help.)
+ * TOKENWATT_BROWSER as the defaults of their flags, and says so in --help; TOKENWATT_TOKEN_FILE fills
+ * TOKENWATT_TOKEN before that.)
  */
+import fs from "node:fs";
 import path from "node:path";
+import { CliError } from "../lib/core/cli-error";
 import { z } from "zod";
 
 const schema = z.object({
@@ -46,4 +49,22 @@ export function childProcessEnv(extra: Record<string, string>): NodeJS.ProcessEn
 /** Tests that change process.env between cases call this; the CLI never does. */
 export function resetRunnerEnvForTests(): void {
   cached = null;
+}
+
+/**
+ * TOKENWATT_TOKEN_FILE: a file holding the token (its first line), read into TOKENWATT_TOKEN where
+ * that is not set, so secrets can come from a file (a mounted secret) rather than the environment.
+ */
+export function tokenFromFile(env: NodeJS.ProcessEnv = process.env, read: (p: string) => string = (p) => fs.readFileSync(p, "utf8")): void {
+  const file = env.TOKENWATT_TOKEN_FILE;
+  if (!file || env.TOKENWATT_TOKEN) return;
+  let text: string;
+  try {
+    text = read(file);
+  } catch (e) {
+    throw new CliError(`TOKENWATT_TOKEN_FILE: cannot read ${file}: ${(e as Error).message}`);
+  }
+  const token = text.split(/\r?\n/)[0]!.trim();
+  if (!token) throw new CliError(`TOKENWATT_TOKEN_FILE: ${file} is empty`);
+  env.TOKENWATT_TOKEN = token;
 }

@@ -4,6 +4,7 @@
  * the owner's admin commands (lib/server/admin) and hands it what it needs (CliDeps).
  */
 import { Command, CommanderError } from "commander";
+import { tokenFromFile } from "../env";
 import { CliError } from "../../lib/core/cli-error";
 import { TOKENWATT_VERSION } from "../../lib/core/measure/build-submission";
 import { registerAgentCommand } from "./agent";
@@ -14,11 +15,19 @@ import { registerProbeCommand } from "./probe";
 import { registerUploadImportCommands } from "./upload-import";
 
 export function newProgram(): Command {
-  return new Command("tokenwatt")
-    .description("Measure small language models on real devices; model what offloading GenAI inference saves.")
-    .version(TOKENWATT_VERSION)
-    .showHelpAfterError()
-    .exitOverride();
+  return (
+    new Command("tokenwatt")
+      .description("Measure small language models on real devices; model what offloading GenAI inference saves.")
+      .version(TOKENWATT_VERSION)
+      .showHelpAfterError()
+      .exitOverride()
+      // A token given as --token is on the command line, where `ps` and shell history show it.
+      .hook("preAction", (_program, cmd) => {
+        if (cmd.getOptionValueSource("token") === "cli") {
+          console.error("tokenwatt: warning: --token puts the secret where `ps` and your shell history show it; set TOKENWATT_TOKEN or TOKENWATT_TOKEN_FILE instead");
+        }
+      })
+  );
 }
 
 export function registerDeviceCommands(program: Command, deps: CliDeps): void {
@@ -32,6 +41,7 @@ export function registerDeviceCommands(program: Command, deps: CliDeps): void {
 /** Runs the program; returns the process exit code. */
 export async function run(program: Command, argv: string[]): Promise<number> {
   try {
+    tokenFromFile();
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
