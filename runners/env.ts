@@ -55,7 +55,7 @@ export function resetRunnerEnvForTests(): void {
  * TOKENWATT_TOKEN_FILE: a file holding the token (its first line), read into TOKENWATT_TOKEN where
  * that is not set, so secrets can come from a file (a mounted secret) rather than the environment.
  */
-export function tokenFromFile(env: NodeJS.ProcessEnv = process.env, read: (p: string) => string = (p) => fs.readFileSync(p, "utf8")): void {
+export function tokenFromFile(env: Record<string, string | undefined> = process.env, read: (p: string) => string = (p) => fs.readFileSync(p, "utf8")): void {
   const file = env.TOKENWATT_TOKEN_FILE;
   if (!file || env.TOKENWATT_TOKEN) return;
   let text: string;

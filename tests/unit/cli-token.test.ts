@@ -36,10 +36,10 @@ describe("tokens on the command line", () => {
   });
 
   it("reads TOKENWATT_TOKEN_FILE's first line where TOKENWATT_TOKEN is not set, and says what is wrong with it", () => {
-    const env: NodeJS.ProcessEnv = { TOKENWATT_TOKEN_FILE: "/run/secrets/tw" };
+    const env: Record<string, string | undefined> = { TOKENWATT_TOKEN_FILE: "/run/secrets/tw" };
     tokenFromFile(env, () => "tw_from_file\n");
     expect(env.TOKENWATT_TOKEN).toBe("tw_from_file");
-    const set: NodeJS.ProcessEnv = { TOKENWATT_TOKEN_FILE: "/x", TOKENWATT_TOKEN: "tw_env" };
+    const set: Record<string, string | undefined> = { TOKENWATT_TOKEN_FILE: "/x", TOKENWATT_TOKEN: "tw_env" };
     tokenFromFile(set, () => "other");
     expect(set.TOKENWATT_TOKEN).toBe("tw_env");
     expect(() => tokenFromFile({ TOKENWATT_TOKEN_FILE: "/x" }, () => "\n")).toThrow(/is empty/);
