@@ -12,6 +12,8 @@ import { createToken } from "../../lib/server/store/tokens";
 import { makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { callApi } from "../helpers/api";
+import { ROUTES } from "../../lib/server/http/routes";
+import { openJobQueue } from "../../lib/server/fleet/job-queue";
 
 const RUNS = Number(process.env.FUZZ_RUNS || 120);
 
@@ -105,6 +107,44 @@ describe.each(DB_KINDS)("HTTP API fuzz on %s", (kind) => {
       { numRuns: RUNS },
     );
     console.log(`[fuzz ${kind}] ${RUNS} random requests: ${JSON.stringify(tally)}`);
+  }, 300_000);
+
+  it("hostile path parameters on every route that has them (ids out of range, not uuids, NUL, malformed percent-encoding): never a 5xx, nothing written", async () => {
+    const queue = await openJobQueue(h);
+    try {
+      const agentToken = await createToken(h.db, `fuzz-agent-${kind}`, "agent");
+      const admin = await createToken(h.db, `fuzz-admin-${kind}`, "admin");
+      const reg = await callApi(
+        new Request("http://t/api/v1/agents/register", { method: "POST", headers: { authorization: `Bearer ${agentToken}`, "content-type": "application/json" }, body: JSON.stringify({ name: "fuzz", version: "1", device: template.device }) }),
+        h.db,
+        { queue },
+      );
+      expect(reg.status).toBe(200);
+      const routes = ROUTES.filter((r) => /[:*]/.test(r.path));
+      expect(routes.length).toBeGreaterThanOrEqual(5);
+      const segment = fc.oneof(
+        fc.constantFrom("not-a-uuid", "xyz", "%00", "%ff", "%", "%E0%A4%A", "2147483648", "1099511627776", "99999999999999999999", "-1", "0", "1.5", "..", "%2e%2e", "a%2Fb", "%E2%80%AE", "00000000-0000-4000-8000-000000000000"),
+        fc.stringMatching(/^[A-Za-z0-9%._~-]{1,30}$/),
+      );
+      const tally: Record<string, number> = {};
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...routes), segment, fc.constantFrom(token, agentToken, admin, null), async (route, seg, bearer) => {
+          const url = route.path.replace(/:[a-zA-Z]+/g, seg).replace(/\*[a-zA-Z]+/, `${seg}/x.json`);
+          const before = await rows();
+          const headers: Record<string, string> = { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) };
+          // A valid-shaped body, so the path parameter is what the handler meets.
+          const body = route.path.endsWith("/complete") ? { submissionId: "00000000-0000-4000-8000-000000000000" } : route.path.endsWith("/fail") ? { reason: "fuzz" } : {};
+          const r = await callApi(new Request(`http://t${url}`, { method: route.method, headers, ...(route.method === "POST" ? { body: JSON.stringify(body) } : {}) }), h.db, { queue });
+          tally[r.status] = (tally[r.status] ?? 0) + 1;
+          expect(r.status, `${route.method} ${url}`).toBeLessThan(500);
+          expect(await rows()).toBe(before);
+        }),
+        { numRuns: RUNS },
+      );
+      console.log(`[fuzz ${kind}] ${RUNS} hostile path parameters on ${routes.length} routes: ${JSON.stringify(tally)}`);
+    } finally {
+      await queue.close();
+    }
   }, 300_000);
 
   it("a body a cross-site page could send without a preflight (text/plain, a form, no type) is refused with 415, nothing written", async () => {
