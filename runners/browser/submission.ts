@@ -50,6 +50,7 @@ export function browserDevice(probe: WebGpuProbe, ua: UaInfo, backend: "wasm" | 
     vendor: "unknown",
     model: ua.model || `${ua.platform} ${ua.mobile ? "phone" : "computer"} (${ua.browser})`,
     name: null,
+    memoryModules: null,
     deviceClass: ua.mobile ? (/iPad|Tablet/i.test(probe.hints.userAgent) ? "tablet" : "phone") : "unknown",
     os: { platform: ua.platform.toLowerCase(), release: ua.platformVersion ?? "unknown", distro: null },
     // Browsers expose neither the CPU model nor the physical core count.

@@ -218,3 +218,27 @@ describe("forged corpus: every forgery is refused with its reason", () => {
     );
   });
 });
+
+describe("a device's own memory modules bound its host memory more tightly than its class", () => {
+  it("modules x MT/s x 8 B where the OS reports DDR modules; never looser than the class; none for soldered or unknown memory", async () => {
+    const { memoryModules } = await import("../../runners/native/device/probe");
+    const dimm = (mtps: number) => ({ size: 16 * 2 ** 30, type: "DDR5", formFactor: "SODIMM", clockSpeed: mtps });
+    expect(memoryModules([dimm(5600), dimm(5600)])).toEqual({ count: 2, mtps: 5600 });
+    expect(memoryModules([{ size: 16 * 2 ** 30, type: "LPDDR5", formFactor: "", clockSpeed: 6400 }])).toBeNull();
+    expect(memoryModules([{ size: 25276157952, type: "", formFactor: "", clockSpeed: 0 }])).toBeNull(); // this VM
+    // Two DDR5-5600 SO-DIMMs: 89.6 GB/s. The fixture laptop's tg128 at 30 t/s reads 23 GB/s: plausible; 150 t/s
+    // (116 GB/s) is not, though a laptop class allows 546 GB/s.
+    const run = (tps: number) =>
+      fixture((x) => {
+        x.device.memoryModules = { count: 2, mtps: 5600 };
+        const w = x.workloads[1];
+        noEnergy(w);
+        for (const smp of w.samples) smp.durationNs = Math.round((128 / tps) * 1e9);
+      });
+    expectHonest("two DDR5-5600 SO-DIMMs at 30 t/s", run(30));
+    expectRefused("two DDR5-5600 SO-DIMMs at 150 t/s", run(150), "exceeds_physics", "tg128");
+    expect(checkSubmission(run(150))[0]!.message).toMatch(/2 memory module\(s\) x 5600 MT\/s/);
+    // A device claiming absurd modules cannot loosen its class's cap.
+    expectRefused("a laptop claiming 64 modules of 20,000 MT/s at 1,000 t/s", fixture((x) => ((x.device.memoryModules = { count: 64, mtps: 20000 }), noEnergy(x.workloads[1]), at(x.workloads[1], 1000, 128))), "exceeds_physics", "tg128");
+  });
+});

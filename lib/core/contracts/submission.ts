@@ -115,6 +115,12 @@ export const deviceSchema = z.object({
     /** Last-level cache, bytes: a model whose weights fit in a few of these decodes from cache (no roofline %). */
     llcBytes: z.int().min(1).max(MAX_BYTES).nullable().default(null),
   }),
+  /**
+   * Memory modules (DDR DIMM or SO-DIMM, 64 bits each) and their transfer rate in MT/s, where the OS
+   * reports them: the host memory's peak is at most modules x MT/s x 8 B (channels <= modules).
+   * Null where unknown (soldered LPDDR, VMs, browsers).
+   */
+  memoryModules: z.object({ count: positiveCount(256), mtps: z.number().gt(0).max(20_000) }).nullable().default(null),
   /** Installed memory; null where the runner cannot know it (browsers expose at most a rounded, capped hint). */
   ramBytes: z.int().min(1).max(MAX_BYTES).nullable(),
   gpus: z.array(gpuSchema).max(16).default([]),

@@ -115,13 +115,13 @@ export interface SubmissionParts {
 }
 
 /** A device as producers describe it: fields added to the contract later may be left out (null). */
-export type DeviceInput = Omit<Device, "memoryBandwidthMethod" | "deviceMemoryBandwidth" | "cpu" | "name"> &
-  Partial<Pick<Device, "memoryBandwidthMethod" | "deviceMemoryBandwidth" | "name">> & { cpu: Omit<Device["cpu"], "llcBytes"> & Partial<Pick<Device["cpu"], "llcBytes">> };
+export type DeviceInput = Omit<Device, "memoryBandwidthMethod" | "deviceMemoryBandwidth" | "cpu" | "name" | "memoryModules"> &
+  Partial<Pick<Device, "memoryBandwidthMethod" | "deviceMemoryBandwidth" | "name" | "memoryModules">> & { cpu: Omit<Device["cpu"], "llcBytes"> & Partial<Pick<Device["cpu"], "llcBytes">> };
 /** A model as producers describe it: the read-per-token figures may be left out (unknown). */
 export type ModelInput = Omit<ModelInfo, "weightsReadPerTokenBytes" | "kvBytesPerToken"> & Partial<Pick<ModelInfo, "weightsReadPerTokenBytes" | "kvBytesPerToken">>;
 
 export function completeDevice(d: DeviceInput): Device {
-  return { memoryBandwidthMethod: null, deviceMemoryBandwidth: null, name: null, ...d, cpu: { llcBytes: null, ...d.cpu } };
+  return { memoryBandwidthMethod: null, deviceMemoryBandwidth: null, name: null, memoryModules: null, ...d, cpu: { llcBytes: null, ...d.cpu } };
 }
 
 export function completeModel(m: ModelInput): ModelInfo {

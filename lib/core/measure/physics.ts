@@ -88,7 +88,7 @@ export const HOST_COMPUTE_PEAK_TFLOPS: Record<DeviceClass, Ceiling> = {
 };
 export const GPU_COMPUTE_PEAK_TFLOPS: Ceiling = { value: 20_000, source: "NVIDIA B200, 18 PFLOPS sparse FP4 (nvidia.com/en-us/data-center/dgx-b200), rounded up" };
 
-type DeviceLike = Pick<Device, "backend" | "deviceClass" | "gpus"> & { cpu: Pick<Device["cpu"], "model" | "vendor"> };
+type DeviceLike = Pick<Device, "backend" | "deviceClass" | "gpus"> & Partial<Pick<Device, "memoryModules">> & { cpu: Pick<Device["cpu"], "model" | "vendor"> };
 
 const isApple = (d: DeviceLike) => /apple/i.test(d.cpu.vendor ?? "") || /\bapple\b|\bM[1-4]\b/i.test(d.cpu.model);
 
@@ -99,7 +99,13 @@ export function memoryPeak(d: DeviceLike): Ceiling {
     const hit = APPLE_SOC_GBPS.find((r) => r.match.test(d.cpu.model));
     return hit ? { value: hit.gbps, source: `${d.cpu.model}: ${hit.source}` } : APPLE_MAX;
   }
-  if (HOST_BACKENDS.has(d.backend)) return HOST_DRAM_PEAK_GBPS[d.deviceClass];
+  if (HOST_BACKENDS.has(d.backend)) {
+    const cap = HOST_DRAM_PEAK_GBPS[d.deviceClass];
+    // The modules the device reports bound it more tightly (never more loosely than its class).
+    const m = d.memoryModules;
+    const declared = m ? (m.count * m.mtps * 8) / 1000 : null;
+    return declared != null && declared < cap.value ? { value: declared, source: `${m!.count} memory module(s) x ${m!.mtps} MT/s x 8 B, as the device reports them` } : cap;
+  }
   for (const g of d.gpus) {
     const hit = REPORTED_GPU_BANDWIDTH.find((r) => r.match.test(g.model));
     if (hit) return { value: hit.gbps, source: `${g.model}: ${hit.source}` };

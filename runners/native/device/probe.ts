@@ -16,6 +16,7 @@ export async function probeDevice(backend: Backend, memoryBandwidthGBps: number 
     si.graphics().catch(() => ({ controllers: [] as si.Systeminformation.GraphicsControllerData[] })),
   ]);
   const chassis = await si.chassis().catch(() => null);
+  const layout = await si.memLayout().catch(() => []);
   const battery = batteryState();
   const vendor = (system.manufacturer || "").trim() || "unknown";
   const model = (system.model || "").trim() || os.hostname();
@@ -42,6 +43,7 @@ export async function probeDevice(backend: Backend, memoryBandwidthGBps: number 
       flags: flags.split(/\s+/).filter((f) => /^(avx|avx2|avx512\w*|fma|f16c|sse4_2|neon|asimd|sve|amx\w*|dotprod|i8mm)$/.test(f)),
       llcBytes: (cpu.cache?.l3 || cpu.cache?.l2 || lastLevelCacheBytes()) ?? null,
     },
+    memoryModules: memoryModules(layout),
     ramBytes: mem.total,
     gpus: graphics.controllers
       .filter((g) => g.model)
@@ -58,6 +60,17 @@ export async function probeDevice(backend: Backend, memoryBandwidthGBps: number 
     memoryBandwidthMethod: memoryBandwidthGBps == null ? null : BANDWIDTH_METHOD,
     deviceMemoryBandwidth: null,
   };
+}
+
+/**
+ * DDR modules (DIMM, SO-DIMM: 64 bits each) and their transfer rate, where the OS reports them; null
+ * otherwise (soldered LPDDR's bus width is not a module's, VMs report nothing useful).
+ */
+export function memoryModules(layout: readonly { type?: string; formFactor?: string; clockSpeed?: number | null; size?: number }[]): Device["memoryModules"] {
+  const ddr = layout.filter((m) => (m.size ?? 0) > 0 && /^DDR[345]$/i.test(m.type ?? "") && /DIMM/i.test(m.formFactor ?? ""));
+  if (ddr.length === 0 || ddr.length !== layout.filter((m) => (m.size ?? 0) > 0).length) return null;
+  const mtps = Math.max(...ddr.map((m) => m.clockSpeed ?? 0));
+  return mtps > 0 ? { count: ddr.length, mtps } : null;
 }
 
 /** This machine as `tokenwatt bench` and `tokenwatt agent` record it: the backends that really load here. */
