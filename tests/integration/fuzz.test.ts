@@ -112,8 +112,8 @@ describe.each(DB_KINDS)("HTTP API fuzz on %s", (kind) => {
   it("hostile path parameters on every route that has them (ids out of range, not uuids, NUL, malformed percent-encoding): never a 5xx, nothing written", async () => {
     const queue = await openJobQueue(h);
     try {
-      const agentToken = await createToken(h.db, `fuzz-agent-${kind}`, "agent");
-      const admin = await createToken(h.db, `fuzz-admin-${kind}`, "admin");
+      const agentToken = await createToken(h.db, `fuzz-path-agent-${kind}`, "agent");
+      const admin = await createToken(h.db, `fuzz-path-admin-${kind}`, "admin");
       const reg = await callApi(
         new Request("http://t/api/v1/agents/register", { method: "POST", headers: { authorization: `Bearer ${agentToken}`, "content-type": "application/json" }, body: JSON.stringify({ name: "fuzz", version: "1", device: template.device }) }),
         h.db,
