@@ -137,7 +137,7 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
     const ingestAs = async (over: Record<string, unknown>, vouched: boolean, id?: string) => {
       const p = parseSubmission({ ...makeSubmission({ deviceModel: `named-${kind}`, id }), ...over });
       if (!p.ok) throw new Error(JSON.stringify(p.issues));
-      return ingestSubmission(h.db, p.submission, null, { layoutSource: vouched ? "owner" : null });
+      return ingestSubmission(h.db, p.submission, null, { vouchedBy: vouched ? "owner" : null });
     };
     const nameOf = async () => (await h.db.select({ n: devices.displayName }).from(devices).where(eq(devices.model, `named-${kind}`)))[0]?.n;
     const dev = (name: string) => ({ device: { ...makeSubmission({ deviceModel: `named-${kind}` }).device, name } });

@@ -36,7 +36,7 @@ describe.each(DB_KINDS)("the output check (fingerprints against the native CPU r
   const ingest = async (input: SubmissionInput, trusted = true) => {
     const p = parseSubmission(input);
     if (!p.ok) throw new Error(JSON.stringify(p.issues));
-    await ingestSubmission(h.db, p.submission, null, { layoutSource: trusted ? "owner" : null });
+    await ingestSubmission(h.db, p.submission, null, { vouchedBy: trusted ? "owner" : null });
     const [row] = await h.db.select().from(submissions).where(eq(submissions.id, p.submission.submissionId));
     return row!;
   };

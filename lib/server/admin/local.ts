@@ -33,7 +33,7 @@ export function localAdmin(h: DbHandle): AdminOps {
         throw e;
       }
     },
-    store: (s) => ingestSubmission(h.db, s, null, { layoutSource: "owner" }),
+    store: (s) => ingestSubmission(h.db, s, null, { vouchedBy: "owner" }),
     hasResults: async () => (await h.db.select({ n: count() }).from(workloadResults))[0]!.n > 0,
     close: () => h.close(),
   };

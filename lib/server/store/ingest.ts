@@ -97,10 +97,11 @@ export interface IngestOptions {
   /**
    * Who vouches for this submission where the server has no reference yet: its model layout (where
    * the catalog has none for its file) and its output (a native CPU run becomes the file's output
-   * reference): the owner, an admin, the owner's own runners (a private server). Null: a contributor
-   * whose claims are judged but never become the reference.
+   * reference) and its device name on a device it did not create: the owner, an admin, the owner's
+   * own runners (a private server). Null: a contributor whose claims are judged but never become the
+   * reference, and who names only devices its own submissions created.
    */
-  layoutSource?: LayoutSource | null;
+  vouchedBy?: LayoutSource | null;
 }
 
 export async function ingestSubmission(db: Db, s: Submission, tokenId: number | null, opts: IngestOptions = {}): Promise<IngestResult> {
@@ -118,8 +119,8 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
   // The layout the server trusts for this file: its catalog row, else (first run of a file from a
   // trusted submitter whose claims hold up) the claims become that row; else the built-in shape.
   let trusted = await trustedLayoutFor(db, s.model);
-  if (!trusted && opts.layoutSource && s.model.sha256) {
-    await recordLayout(db, s.model, opts.layoutSource);
+  if (!trusted && opts.vouchedBy && s.model.sha256) {
+    await recordLayout(db, s.model, opts.vouchedBy);
     trusted = await trustedLayoutFor(db, s.model);
   }
   const layout = judgeLayout(s.model, trusted ?? builtInLayout(s.model)).layout;
@@ -188,7 +189,7 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
       fresh,
     );
 
-    return insertSubmissionRows(tx, s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads, layout, opts.layoutSource != null);
+    return insertSubmissionRows(tx, s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads, layout, opts.vouchedBy != null);
   };
   // Known dimensions: the submission is one statement (atomic on its own). New ones: one transaction.
   // A repeated id writes nothing: not even the device, model or engine rows a hostile repeat with
@@ -215,7 +216,7 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
   // submission that was stored (never a duplicate) names it, and only for a device it created or
   // from a submitter who vouches (the owner, an admin, a private server's runners): a contributor's
   // token or a pairing code cannot rename someone else's device.
-  if (status === "created" && s.device.name && deviceIdSeen != null && (newDevice || opts.layoutSource != null)) {
+  if (status === "created" && s.device.name && deviceIdSeen != null && (newDevice || opts.vouchedBy != null)) {
     await db.update(devices).set({ displayName: s.device.name }).where(and(eq(devices.id, deviceIdSeen), sql`${devices.displayName} is distinct from ${s.device.name}`));
   }
   if (status === "created" && s.fingerprint) {
