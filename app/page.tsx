@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { publicReadDb } from "../lib/server/context";
 import { listResults } from "../lib/server/read/results";
-import { formatBytes, formatJPerToken, formatNumber } from "../lib/core/present/format";
+import { formatBytes, formatJPerToken, formatNumber, formatSpread } from "../lib/core/present/format";
 import { isPublic } from "../lib/server/env";
 import { homeChart } from "../lib/server/read/home";
 import { REPORTED_RESULTS } from "../lib/core/present/reported";
@@ -112,8 +112,8 @@ export default async function ResultsPage() {
                 <th scope="col">Backend</th>
                 <th scope="col">Engine</th>
                 <th scope="col">Workload</th>
-                <th scope="col" className="num">tokens/s</th>
-                <th scope="col" className="num">Runs</th>
+                <th scope="col" className="num">tokens/s median (IQR) · TTFT ms</th>
+                <th scope="col" className="num">Repetitions</th>
                 <th scope="col" className="num">Peak RSS</th>
                 <th scope="col" className="num">J/token (scope, tier)</th>
                 <th scope="col">Measured</th>
@@ -145,7 +145,9 @@ export default async function ResultsPage() {
                       <span className="badge failed" title={r.error ?? ""}>{r.status}</span>
                     ) : (
                       <>
-                        {formatNumber(r.avgTokensPerSec)} ± {formatNumber(r.stddevTokensPerSec)}
+                        {r.workloadId === "ttft"
+                          ? `${formatNumber(r.medianNs == null ? null : r.medianNs / 1e6)} ms @ ${r.nPrompt} tokens`
+                          : `${formatNumber(r.medianTokensPerSec)}${formatSpread(r.p25TokensPerSec, r.p75TokensPerSec, null)}`}
                         {!r.plausible && <span className="badge flagged"> implausible</span>}
                       </>
                     )}

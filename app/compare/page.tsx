@@ -4,7 +4,7 @@ import { safeString } from "../../lib/core/contracts/text";
 import { publicReadDb } from "../../lib/server/context";
 import { compareDevices, compareRuns } from "../../lib/server/read/runs";
 import { isPublic } from "../../lib/server/env";
-import { formatJPerToken, formatNumber } from "../../lib/core/present/format";
+import { formatJPerToken, formatMedian } from "../../lib/core/present/format";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
 import { GroupedBars, MemoryScatter } from "../components/charts";
 
@@ -189,7 +189,7 @@ function CompareCharts({ view, empty }: { view: ReturnType<typeof chartData>; em
                 <tr>
                   <th scope="col">Device</th>
                   <th scope="col">Workload</th>
-                  <th scope="col" className="num">tokens/s (ttft: ms)</th>
+                  <th scope="col" className="num">tokens/s median (IQR, n) · TTFT ms</th>
                   <th scope="col" className="num">J/token</th>
                   <th scope="col" className="num">Runs</th>
                 </tr>
@@ -199,7 +199,9 @@ function CompareCharts({ view, empty }: { view: ReturnType<typeof chartData>; em
                   <tr key={`${c.deviceId}-${c.workloadId}-${c.config}`}>
                     <td>{c.deviceName}</td>
                     <td>{c.workloadId}</td>
-                    <td className="num">{c.ttftMs != null ? `${formatNumber(c.ttftMs)} ms` : formatNumber(c.medianTs)}</td>
+                    <td className="num">
+                      {c.ttftMs != null ? formatMedian(c.ttftMs, c.p25, c.p75, c.reps, `ms @ ${c.promptTokens ?? "?"} tokens`) : formatMedian(c.medianTs, c.p25, c.p75, c.reps, "")}
+                    </td>
                     <td className="num">{formatJPerToken(c.decodeJPerToken ?? c.prefillJPerToken, c.energyScope, c.energyTier)}</td>
                     <td className="num">
                       {c.runs}

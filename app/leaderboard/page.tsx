@@ -47,6 +47,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       </select>
     </label>
   );
+  const reps = (n: unknown) => (n == null ? null : <span className="hint"> n {String(n)}</span>);
   const spread = (p25: unknown, p75: unknown) => (p25 == null || p75 == null ? "" : ` (${formatNumber(Number(p25))}–${formatNumber(Number(p75))})`);
 
   return (
@@ -54,7 +55,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       <h1>Leaderboard</h1>
       <p className="lede">
         {withPrivate ? "Plausible measurements, your unpublished runs included (marked private)" : "Published, plausible measurements only"}: one row per device, model, quantization, engine version and backend, with the
-        median across runs and the interquartile range in parentheses. Different engine versions are separate rows. Every J/token
+        median over runs of each run&apos;s median over its repetitions, the interquartile range in parentheses and n, the
+        repetitions behind it. TTFT is in milliseconds at the prompt length shown. Different engine versions are separate rows. Every J/token
         says what it covers (wall, battery, SoC, or the CPU package, DRAM and GPU it sums) and how it was measured (external
         meter, on-chip counter, sampled power, battery drain); a cell never mixes scopes. Compare J/token within one scope.
         Sustained t/s is the steady state of minutes of continuous decoding (peak in parentheses); the throttle ratio is steady over
@@ -167,12 +169,19 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                   <td className="num">
                     {formatNumber(r.ppTokensPerSec as number | null)}
                     <span className="spread">{spread(r.ppP25, r.ppP75)}</span>
+                    {reps(r.ppReps)}
                   </td>
                   <td className="num">
                     {formatNumber(r.tgTokensPerSec as number | null)}
                     <span className="spread">{spread(r.tgP25, r.tgP75)}</span>
+                    {reps(r.tgReps)}
                   </td>
-                  <td className="num">{formatNumber(r.ttftMs as number | null)}</td>
+                  <td className="num">
+                    {formatNumber(r.ttftMs as number | null)}
+                    <span className="spread">{spread(r.ttftP25Ms, r.ttftP75Ms)}</span>
+                    {r.ttftPromptTokens != null && <span className="hint"> @ {String(r.ttftPromptTokens)} tokens</span>}
+                    {reps(r.ttftReps)}
+                  </td>
                   <td className="num">{formatJPerToken(r.prefillJPerToken as number | null, r.prefillEnergyScope as string | null, r.prefillEnergyTier as string | null)}</td>
                   <td className="num">{formatJPerToken(r.decodeJPerToken as number | null, r.decodeEnergyScope as string | null, r.decodeEnergyTier as string | null)}</td>
                   <td className="num">{formatNumber(r.tokensPerJoule as number | null, 2)}</td>

@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { Submission } from "../../lib/core/contracts/submission";
 import { countFailures } from "../../lib/core/measure/failure-taxonomy";
 import { fingerprintHash } from "../../lib/core/measure/fingerprint";
-import { deriveStats } from "../../lib/core/measure/stats";
+import { runSummary } from "../../lib/core/measure/stats";
 import { INJECTED_DEVICE_GLOBAL } from "../../runners/browser/bridge";
 import type { BrowserEngineName } from "../../runners/browser/session";
 import { UploadPanel } from "./upload-panel";
@@ -114,7 +114,7 @@ export function EngineComparison({ outcomes, native, ownerMode, pairCode, runnin
                 </td>
                 {workloads.map((w) => {
                   const r = s?.workloads.find((x) => x.workloadId === w);
-                  const tps = r?.status === "ok" ? (deriveStats(r.samples)?.avgTokensPerSec ?? null) : null;
+                  const tps = r?.status === "ok" ? (runSummary(r.workloadId, r.samples)?.ts?.median ?? null) : null;
                   const nat = ref?.medians[w];
                   return (
                     <td key={w} className="num">

@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState } from "react";
 import type { Submission } from "../../lib/core/contracts/submission";
 import { isSuiteName, resolveWorkloads, SUITE_NAMES, SUITES, WorkloadListError, type SuiteName } from "../../lib/core/contracts/workloads";
-import { deriveStats, ttftStats } from "../../lib/core/measure/stats";
+import { runSummary } from "../../lib/core/measure/stats";
+import { formatMedian } from "../../lib/core/present/format";
 import { PAGE_STATE_GLOBAL, INJECTED_DEVICE_GLOBAL, type PageState } from "../../runners/browser/bridge";
 import { BROWSER_ENGINE_LABELS, BROWSER_ENGINES, runBrowserSession, type BrowserEngineName, type EngineTarget } from "../../runners/browser/session";
 import type { WebGpuProbe } from "../../runners/browser/webgpu-bench";
@@ -210,7 +211,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
               <tr>
                 <th scope="col">Workload</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Tokens/s (mean; ttft: ms, median)</th>
+                <th scope="col" className="num">Tokens/s median (IQR) · TTFT ms median (IQR)</th>
                 <th scope="col" className="num">Repetitions</th>
               </tr>
             </thead>
@@ -219,7 +220,7 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
                 <tr key={w.workloadId}>
                   <th scope="row">{w.workloadId}</th>
                   <td>{w.status === "ok" ? "ok" : <span className="field-error">{w.error}</span>}</td>
-                  <td className="num">{w.workloadId === "ttft" ? `${ttftStats(w.samples)?.medianMs.toFixed(1) ?? "—"} ms` : (deriveStats(w.samples)?.avgTokensPerSec.toFixed(1) ?? "—")}</td>
+                  <td className="num">{browserFigure(w)}</td>
                   <td className="num">{w.samples.length}</td>
                 </tr>
               ))}
@@ -231,4 +232,12 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
       )}
     </section>
   );
+}
+
+/** A workload's one figure: the median over repetitions with its interquartile range (TTFT in ms at its prompt length). */
+function browserFigure(w: Submission["workloads"][number]): string {
+  const r = runSummary(w.workloadId, w.samples);
+  if (!r) return "—";
+  if (w.workloadId === "ttft") return formatMedian(r.ns.median / 1e6, r.ns.p25 == null ? null : r.ns.p25 / 1e6, r.ns.p75 == null ? null : r.ns.p75 / 1e6, null, `ms @ ${w.samples[0]?.promptTokens ?? "?"} tokens`);
+  return r.ts ? formatMedian(r.ts.median, r.ts.p25, r.ts.p75, null, "") : "—";
 }

@@ -4,9 +4,9 @@
  */
 import type { Submission } from "../../lib/core/contracts/submission";
 import { toCsv } from "../../lib/core/present/csv";
-import { formatBytes, formatJPerToken, formatTtft } from "../../lib/core/present/format";
+import { formatBytes, formatJPerToken, formatSpread, formatTtft } from "../../lib/core/present/format";
 import { decodeRoofline } from "../../lib/core/measure/roofline";
-import { mean, median, stddev, throughputStats, ttftStats } from "../../lib/core/measure/stats";
+import { mean, median, runSummary, stddev, throughputStats, ttftStats } from "../../lib/core/measure/stats";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
 import { sustainedSummary } from "../../lib/core/measure/sustained";
 
@@ -18,6 +18,7 @@ export function resultRows(s: Submission) {
   return s.workloads.map((w) => {
     const st = throughputStats(w.workloadId, w.samples);
     const ttft = w.workloadId === "ttft" ? ttftStats(w.samples) : null;
+    const run = runSummary(w.workloadId, w.samples);
     const decode = workloadPhase(w.workloadId) === "decode";
     // The roofline of the memory that holds the weights, with the bytes a token reads (KV included);
     // none for a cache-resident model or where that memory's bandwidth is unknown (GPU backends).
@@ -37,8 +38,15 @@ export function resultRows(s: Submission) {
       status: w.status,
       error: w.error,
       avg_ts: st?.avgTokensPerSec ?? null,
-      /** ttft only: time to first token, ms (median and p90), at a prompt of n_prompt tokens. */
+      /** The figure Tokenwatt shows: the median over repetitions, its interquartile range (null under 2) and the repetitions. */
+      median_ts: run?.ts?.median ?? null,
+      p25_ts: run?.ts?.p25 ?? null,
+      p75_ts: run?.ts?.p75 ?? null,
+      repetitions: w.samples.length,
+      /** ttft only: time to first token, ms (median, interquartile range and p90), at a prompt of n_prompt tokens. */
       ttft_ms: ttft?.medianMs ?? null,
+      ttft_p25_ms: ttft?.p25Ms ?? null,
+      ttft_p75_ms: ttft?.p75Ms ?? null,
       ttft_p90_ms: ttft?.p90Ms ?? null,
       n_prompt: ttft ? ttft.promptTokens : w.nPrompt,
       n_gen: w.nGen,
@@ -46,6 +54,7 @@ export function resultRows(s: Submission) {
       /** Parallel sequences decoded together (llama-batched-bench's B); avg_ts is their aggregate. */
       n_parallel: w.nBatch,
       avg_ts_per_sequence: st && w.nBatch > 1 ? st.avgTokensPerSec / w.nBatch : (st?.avgTokensPerSec ?? null),
+      median_ts_per_sequence: run?.ts ? run.ts.median / w.nBatch : null,
       /** Median over repetitions of the time to each sequence's first generated token (mean over sequences), ms. */
       first_token_ms: w.samples.some((x) => x.firstTokenNs != null) ? median(w.samples.flatMap((x) => (x.firstTokenNs == null ? [] : [x.firstTokenNs / 1e6]))) : null,
       stddev_ts: st?.stddevTokensPerSec ?? null,
@@ -101,24 +110,26 @@ export function resultRows(s: Submission) {
 type Row = ReturnType<typeof resultRows>[number];
 
 const num = (v: number | null, d = 2) => (v == null ? "-" : v.toFixed(d));
+/** The median over repetitions with its spread and count: "38.42 (IQR 37.90–38.81, n 5)". */
+const figure = (r: Row) => `${num(r.median_ts)}${formatSpread(r.p25_ts, r.p75_ts, r.repetitions, 2)}`;
 
 export function markdown(s: Submission): string {
   const rows = resultRows(s);
-  const head = ["model", "quant", "size", "backend", "threads", "test", "t/s (ttft: ms)", "peak RSS", "J/token (scope, tier)", "roofline"];
+  const head = ["model", "quant", "size", "backend", "threads", "test", "t/s median (IQR, n) (ttft: ms)", "peak RSS", "J/token (scope, tier)", "roofline"];
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map((h, i) => (i >= 6 ? "---:" : "---")).join(" | ")} |`];
   for (const r of rows) {
     const ts =
       r.status !== "ok"
         ? `${r.status}: ${r.error ?? ""}`.slice(0, 60)
         : r.ttft_ms != null
-          ? formatTtft({ medianMs: r.ttft_ms, p90Ms: r.ttft_p90_ms!, promptTokens: r.n_prompt })
+          ? formatTtft({ medianMs: r.ttft_ms, p25Ms: r.ttft_p25_ms, p75Ms: r.ttft_p75_ms, n: r.repetitions, promptTokens: r.n_prompt })
           : r.steady_ts != null
             ? `${num(r.peak_ts)} peak → ${num(r.steady_ts)} steady (x${num(r.throttle_ratio)}${r.time_to_throttle_s == null ? ", no throttling" : `, throttled at ${num(r.time_to_throttle_s, 0)} s`})${r.start_cpu_c == null ? "" : `, from ${num(r.start_cpu_c, 0)} °C`}`
             : r.n_parallel > 1
-            ? `${num(r.avg_ts)} ± ${num(r.stddev_ts)} (${num(r.avg_ts_per_sequence)}/seq, first token ${num(r.first_token_ms, 0)} ms)`
+            ? `${figure(r)} (${num(r.median_ts_per_sequence)}/seq, first token ${num(r.first_token_ms, 0)} ms)`
             : r.n_prompt > 0 && r.n_gen > 0 && r.first_token_ms != null
-              ? `${num(r.avg_ts)} ± ${num(r.stddev_ts)} (first token ${num(r.first_token_ms, 0)} ms after a ${r.n_prompt}-token prompt)`
-              : `${num(r.avg_ts)} ± ${num(r.stddev_ts)}`;
+              ? `${figure(r)} (first token ${num(r.first_token_ms, 0)} ms after a ${r.n_prompt}-token prompt)`
+              : figure(r);
     const model = r.weights === "synthetic" ? `${r.model} (synthetic)` : r.model;
     lines.push(
       `| ${[model, r.quant, formatBytes(r.size_bytes), r.backend, r.threads ?? "-", r.test, ts, formatBytes(r.peak_rss_bytes), formatJPerToken(r.j_per_token, r.energy_scope, r.energy_tier, 3, r.j_per_token_range) + (r.energy_flags?.includes("short_window") ? " (short windows)" : ""), r.decode_roofline_efficiency == null ? "-" : `${(r.decode_roofline_efficiency * 100).toFixed(0)}%`].join(" | ")} |`,

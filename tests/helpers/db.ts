@@ -3,8 +3,11 @@
  * (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test), dropped afterwards.
  */
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import postgres from "postgres";
-import { openDb, type DbHandle } from "../../lib/server/db/client";
+import { MIGRATIONS_DIR, openDb, type DbHandle } from "../../lib/server/db/client";
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 export const DB_KINDS = ["pglite", "postgres"] as const;
@@ -46,4 +49,32 @@ export async function openTestDb(kind: DbKind): Promise<TestDb> {
       await drop();
     },
   };
+}
+
+/** A migrations folder holding the migrations up to `last` (inclusive), with its journal cut there; remove it when done. */
+export function migrationsUpTo(last: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-migrations-"));
+  fs.mkdirSync(path.join(dir, "meta"));
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, "meta", "_journal.json"), "utf8"));
+  journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= last);
+  for (const e of journal.entries) fs.copyFileSync(path.join(MIGRATIONS_DIR, `${e.tag}.sql`), path.join(dir, `${e.tag}.sql`));
+  fs.writeFileSync(path.join(dir, "meta", "_journal.json"), JSON.stringify(journal));
+  return dir;
+}
+
+/** A database with no migrations applied (for upgrade tests), and how to drop it. */
+export async function openUnmigrated(kind: DbKind): Promise<{ h: DbHandle; drop: () => Promise<void> }> {
+  if (kind === "pglite") {
+    const h = await openDb({ databaseUrl: null, dataDir: ":memory:", migrate: false });
+    return { h, drop: () => h.close() };
+  }
+  const d = await createPostgresDatabase();
+  const h = await openDb({ databaseUrl: d.url, migrate: false });
+  return { h, drop: async () => (await h.close(), await d.drop()) };
+}
+
+/** Applies drizzle-kit's migrations of `dir` only (none of what migrate() re-applies after them): the schema as an older version left it. */
+export async function applyMigrationsOnly(h: DbHandle, kind: DbKind, dir: string): Promise<void> {
+  const { migrate: run } = kind === "pglite" ? await import("drizzle-orm/pglite/migrator") : await import("drizzle-orm/postgres-js/migrator");
+  await run(h.db as any, { migrationsFolder: dir });
 }

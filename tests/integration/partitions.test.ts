@@ -5,17 +5,15 @@
  * partitioning keeps every row, power link and leaderboard cell through the migration.
  */
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MIGRATIONS_DIR, migrate, openDb, rowsOf, type DbHandle } from "../../lib/server/db/client";
+import { migrate, rowsOf, type DbHandle } from "../../lib/server/db/client";
 import { ensureResultPartitions, PARTITION_MONTHS_AHEAD } from "../../lib/server/db/partitions";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { leaderboard, leaderboardQuerySchema, setPublished } from "../../lib/server/read/leaderboard";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { makeSubmission } from "../helpers/fixtures";
-import { createPostgresDatabase, DB_KINDS, openTestDb, type DbKind, type TestDb } from "../helpers/db";
+import { applyMigrationsOnly, DB_KINDS, migrationsUpTo, openTestDb, openUnmigrated, type TestDb } from "../helpers/db";
 
 const monthName = (d: Date) => `workload_results_${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
 const addMonths = (d: Date, n: number) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));
@@ -84,40 +82,13 @@ describe.each(DB_KINDS)("monthly result partitions on %s", (kind) => {
   });
 });
 
-/** A migrations folder holding the migrations up to `last` (inclusive), with its journal cut there. */
-function migrationsUpTo(last: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-migrations-"));
-  fs.mkdirSync(path.join(dir, "meta"));
-  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, "meta", "_journal.json"), "utf8"));
-  journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= last);
-  for (const e of journal.entries) fs.copyFileSync(path.join(MIGRATIONS_DIR, `${e.tag}.sql`), path.join(dir, `${e.tag}.sql`));
-  fs.writeFileSync(path.join(dir, "meta", "_journal.json"), JSON.stringify(journal));
-  return dir;
-}
-
-async function openUnmigrated(kind: DbKind): Promise<{ h: DbHandle; drop: () => Promise<void> }> {
-  if (kind === "pglite") {
-    const h = await openDb({ databaseUrl: null, dataDir: ":memory:", migrate: false });
-    return { h, drop: () => h.close() };
-  }
-  const d = await createPostgresDatabase();
-  const h = await openDb({ databaseUrl: d.url, migrate: false });
-  return { h, drop: async () => (await h.close(), await d.drop()) };
-}
-
 describe.each(DB_KINDS)("partitioning a database with results on %s (migration 0021)", (kind) => {
   it("keeps every result, its id, power links and leaderboard cell", async () => {
     const { h, drop } = await openUnmigrated(kind);
     const dir = migrationsUpTo(20);
     try {
       // The schema before partitioning, with rows written as the ingest of that version did (two months apart).
-      if (kind === "pglite") {
-        const { migrate: run } = await import("drizzle-orm/pglite/migrator");
-        await run(h.db as any, { migrationsFolder: dir });
-      } else {
-        const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
-        await run(h.db as any, { migrationsFolder: dir });
-      }
+      await applyMigrationsOnly(h, kind, dir);
       await h.db.execute(sql`insert into devices (fingerprint, vendor, model, device_class, os_platform, os_release, cpu_model, cpu_cores, cpu_threads, ram_bytes, gpus, published) values ('old', 'Old', 'Old Device', 'laptop', 'linux', '6.1', 'Old CPU', 4, 8, 8000000000, '[]', true)`);
       await h.db.execute(sql`insert into models (key, name, family, parameter_count, quantization, file_bytes, weights) values ('old', 'Old-Model', 'old', 1000000000, 'Q4_0', 600000000, 'synthetic')`);
       await h.db.execute(sql`insert into engines (key, name, version, build) values ('old', 'llama.cpp', 'b1', 'x')`);

@@ -43,10 +43,10 @@ describe("the performance timeline", () => {
   it("uses a single run's repetition spread as its noise, and names build and option changes", () => {
     const a = run(0, 100, "3.21.1", 1);
     const b = { ...run(1, 96, "3.21.1", 1), setup: { engineVersion: "3.21.1", engineBuild: "localBuild", options: "threads 4" } };
-    // 4 t/s apart, standard error sqrt(1/5 + 1/5) = 0.63: z 6.3, flagged
+    // 4 t/s apart, standard error of two medians sqrt(pi/2 x (1/5 + 1/5)) = 0.79: z 5.05, flagged
     const [c] = detectChanges([a, b]);
     expect(c!.what).toEqual(["build prebuilt → localBuild", "options threads 8 → threads 4"]);
-    expect(c!.z).toBeCloseTo(4 / Math.sqrt(0.4), 5);
+    expect(c!.z).toBeCloseTo(4 / Math.sqrt((Math.PI / 2) * 0.4), 5);
     expect(c!.threshold).toBeCloseTo(4.501, 2); // Welch df 8
     // With a noisy run (sd 10 over 5 repetitions) the same 4 t/s is noise.
     expect(detectChanges([run(0, 100, "3.21.1", 10), { ...b, stddevTokensPerSec: 10 }])).toEqual([]);

@@ -8,7 +8,7 @@ export function Timeline({ series }: { series: TimelineSeries[] }) {
     <section className="panel" aria-labelledby="timeline-h" data-testid="timeline">
       <h2 id="timeline-h">Performance over time</h2>
       <p className="hint">
-        Each run&apos;s mean tokens/s, grouped by engine version, build and options. A change is flagged when two consecutive groups differ by more than their
+        Each run&apos;s median tokens/s over its repetitions, grouped by engine version, build and options. A change is flagged when two consecutive groups differ by more than their
         measured run-to-run noise (Welch&apos;s t above Student&apos;s t at p = 0.002), not by a fixed percentage.
       </p>
       {series.map((s) => {

@@ -2,8 +2,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { publicReadDb } from "../../../lib/server/context";
 import { getRun } from "../../../lib/server/read/runs";
-import { formatBytes, formatJPerToken, formatNumber, formatTtft, flagLabel } from "../../../lib/core/present/format";
-import { ttftStats } from "../../../lib/core/measure/stats";
+import { formatBytes, formatJPerToken, formatMedian, formatNumber, formatTtft, flagLabel } from "../../../lib/core/present/format";
+import { median, ttftStats } from "../../../lib/core/measure/stats";
 import { BatchSweepChart, PowerTraceChart, SustainedChart } from "../../components/charts";
 import { MIN_THROTTLE_DROP, sustainedSummary, THROTTLE_ALPHA } from "../../../lib/core/measure/sustained";
 import type { SustainedSeries, ThermalStart } from "../../../lib/core/contracts/submission";
@@ -182,9 +182,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                   <tr>
                     <th scope="col" className="num">B</th>
                     <th scope="col">Status</th>
-                    <th scope="col" className="num">Tokens/s (aggregate)</th>
+                    <th scope="col" className="num">Tokens/s (aggregate, median over repetitions)</th>
                     <th scope="col" className="num">Tokens/s per sequence</th>
-                    <th scope="col" className="num">First token (ms, mean of sequences)</th>
+                    <th scope="col" className="num">First token (ms, median over repetitions of the sequences' mean)</th>
                     <th scope="col" className="num">Energy per token</th>
                   </tr>
                 </thead>
@@ -197,9 +197,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                         <tr key={w.id}>
                           <td className="num">{w.nBatch}</td>
                           <td>{w.status === "ok" ? "ok" : `${w.status}: ${w.error}`}</td>
-                          <td className="num">{formatNumber(w.avgTokensPerSec)}</td>
-                          <td className="num">{w.avgTokensPerSec == null ? "—" : formatNumber(w.avgTokensPerSec / w.nBatch)}</td>
-                          <td className="num">{firsts.length ? formatNumber(firsts.reduce((x, y) => x + y, 0) / firsts.length / 1e6, 0) : "—"}</td>
+                          <td className="num">{formatMedian(w.medianTokensPerSec, w.p25TokensPerSec, w.p75TokensPerSec, w.samplesNs.length, "")}</td>
+                          <td className="num">{w.medianTokensPerSec == null ? "—" : formatNumber(w.medianTokensPerSec / w.nBatch)}</td>
+                          <td className="num">{firsts.length ? formatNumber(median(firsts) / 1e6, 0) : "—"}</td>
                           <td className="num">{formatJPerToken(w.jPerToken, w.energyScope, w.energyTier, 3, w.jPerTokenRange)}</td>
                         </tr>
                       );
@@ -212,7 +212,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                 points={ws
                   .filter((w) => w.status === "ok")
                   .sort((a, c) => a.nBatch - c.nBatch)
-                  .map((w) => ({ batch: w.nBatch, tokensPerSec: w.avgTokensPerSec, jPerToken: w.jPerToken }))}
+                  .map((w) => ({ batch: w.nBatch, tokensPerSec: w.medianTokensPerSec, jPerToken: w.jPerToken }))}
               />
             </section>
           ));
@@ -235,7 +235,8 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             <p>
               {w.workloadId === "ttft"
                 ? formatTtft(ttftStats(w.samplesNs.map((ns, k) => ({ durationNs: ns, promptTokens: w.samplesPromptTokens[k]!, genTokens: w.samplesGenTokens[k]! }))))
-                : `${formatNumber(w.avgTokensPerSec)} ± ${formatNumber(w.stddevTokensPerSec)} tokens/s`}
+                : formatMedian(w.medianTokensPerSec, w.p25TokensPerSec, w.p75TokensPerSec, w.samplesNs.length, "tokens/s (median over repetitions)")}
+              {w.medianFirstTokenNs != null && w.nBatch === 1 && `; first token ${formatNumber(w.medianFirstTokenNs / 1e6, 0)} ms after a ${w.nPrompt}-token prompt (median)`}
               ; memory: <span data-testid="memory">{memoryLine(w)}</span>; energy per token: <span data-testid="j-per-token">{formatJPerToken(w.jPerToken, w.energyScope, w.energyTier, 3, w.jPerTokenRange)}</span>
               {w.jPerToken == null && (w.decodeJPerToken ?? w.prefillJPerToken) != null &&
                 ` (measured before per-repetition windows: ${formatJPerToken(w.decodeJPerToken ?? w.prefillJPerToken, w.energyScope, w.energyTier)} over one window from the first repetition to the last, untimed work included)`}

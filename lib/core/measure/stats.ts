@@ -64,12 +64,53 @@ export function deriveStats(samples: readonly SampleLike[]): DerivedStats | null
 }
 
 /**
+ * The one statistic every page and the CLI show for a run's figure (issue 27 item 7): the median
+ * over repetitions, with their count and spread (the interquartile range, linear interpolation as
+ * PostgreSQL's percentile_cont, so the server's views agree to the last digit). Under 2
+ * repetitions there is no spread to tell: p25 and p75 are null.
+ */
+export interface Summary {
+  median: number;
+  p25: number | null;
+  p75: number | null;
+  n: number;
+}
+
+export function summarize(xs: readonly number[]): Summary | null {
+  const v = xs.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return null;
+  const spread = v.length > 1;
+  return { median: median(v), p25: spread ? percentile(v, 25) : null, p75: spread ? percentile(v, 75) : null, n: v.length };
+}
+
+export interface RunSummary {
+  /** Per-repetition duration (ns). */
+  ns: Summary;
+  /** Per-repetition tokens/s ((prompt + generated) / s); null for `ttft`, a latency. */
+  ts: Summary | null;
+  /** Median time to the first generated token (ns), where one was timed. */
+  firstTokenNs: number | null;
+}
+
+export function runSummary(workloadId: string, samples: readonly (SampleLike & { firstTokenNs?: number | null })[]): RunSummary | null {
+  const ns = summarize(samples.map((s) => s.durationNs));
+  if (!ns) return null;
+  const ts = workloadId === "ttft" ? null : summarize(samples.filter((s) => s.durationNs > 0).map((s) => ((s.promptTokens + s.genTokens) * 1e9) / s.durationNs));
+  const first = samples.map((s) => s.firstTokenNs).filter((x): x is number => x != null);
+  return { ns, ts, firstTokenNs: first.length ? median(first) : null };
+}
+
+/**
  * Time to first token, in milliseconds, with the prompt length it was measured at (MLPerf Client
  * reports TTFT in seconds for a defined prompt length; vLLM and AIPerf in ms with percentiles).
  * Never a tokens/s figure: that would mix a short prefill rate with fixed latency.
  */
 export interface TtftStats {
   medianMs: number;
+  /** The interquartile range (null under 2 repetitions) and the repetitions. */
+  p25Ms: number | null;
+  p75Ms: number | null;
+  n: number;
   p90Ms: number;
   meanMs: number;
   stddevMs: number;
@@ -80,7 +121,8 @@ export interface TtftStats {
 export function ttftStats(samples: readonly SampleLike[]): TtftStats | null {
   if (samples.length === 0) return null;
   const ms = samples.map((s) => s.durationNs / 1e6);
-  return { medianMs: median(ms), p90Ms: percentile(ms, 90), meanMs: mean(ms), stddevMs: stddev(ms), promptTokens: median(samples.map((s) => s.promptTokens)) };
+  const spread = ms.length > 1;
+  return { medianMs: median(ms), p25Ms: spread ? percentile(ms, 25) : null, p75Ms: spread ? percentile(ms, 75) : null, n: ms.length, p90Ms: percentile(ms, 90), meanMs: mean(ms), stddevMs: stddev(ms), promptTokens: median(samples.map((s) => s.promptTokens)) };
 }
 
 /** Tokens/s statistics of a workload, none for `ttft` (a latency, reported by ttftStats). */

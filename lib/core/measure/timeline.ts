@@ -3,15 +3,16 @@
  * what they ran with (engine version, build, options), and a change flagged at a boundary between
  * two groups when the difference of their means exceeds the measured run-to-run noise: Welch's t
  * (|mean_b - mean_a| / sqrt(var_a / n_a + var_b / n_b)) above Student's t at two-sided p = 0.002 for
- * the Welch-Satterthwaite degrees of freedom (3.09 for many runs, 4.5 for two groups of 5). The
- * variance of a group of one run is its repetitions' variance over their count (its mean is over
- * them). No fixed percentage.
+ * the Welch-Satterthwaite degrees of freedom (3.09 for many runs, 4.5 for two groups of 5). Each
+ * run's figure is its median over repetitions (the figure every page shows); the variance of a group
+ * of one run is its repetitions' variance over their count times pi/2, the variance of a median of
+ * normal noise against that of a mean (its asymptotic relative efficiency). No fixed percentage.
  */
 
 export interface TimelineRun {
   submissionId: string;
   startedAt: string;
-  /** Mean tokens/s of the run's repetitions, and their sample standard deviation and count. */
+  /** Median tokens/s over the run's repetitions, and their sample standard deviation and count. */
   tokensPerSec: number;
   stddevTokensPerSec: number | null;
   repetitions: number;
@@ -55,10 +56,10 @@ function stats(g: TimelineRun[]): { mean: number; var: number; n: number; df: nu
   const n = g.length;
   const mean = g.reduce((a, r) => a + r.tokensPerSec, 0) / n;
   if (n > 1) return { mean, var: g.reduce((a, r) => a + (r.tokensPerSec - mean) ** 2, 0) / (n - 1), n, df: n - 1 };
-  // One run: the noise of its mean is its repetitions' spread over their count.
+  // One run: the noise of its median is its repetitions' spread over their count, x pi/2.
   const r = g[0]!;
   const sd = r.stddevTokensPerSec ?? 0;
-  return { mean, var: (sd * sd) / Math.max(1, r.repetitions), n: 1, df: Math.max(1, r.repetitions - 1) };
+  return { mean, var: ((Math.PI / 2) * sd * sd) / Math.max(1, r.repetitions), n: 1, df: Math.max(1, r.repetitions - 1) };
 }
 
 function whatChanged(a: TimelineRun["setup"], b: TimelineRun["setup"]): string[] {

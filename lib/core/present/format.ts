@@ -35,9 +35,22 @@ export function formatJPerToken(
 }
 
 /** Time to first token as every page and printer shows it: ms, never tokens/s, with the prompt length. */
-export function formatTtft(t: { medianMs: number; p90Ms: number; promptTokens: number } | null): string {
+export function formatTtft(t: { medianMs: number; p25Ms: number | null; p75Ms: number | null; n: number; promptTokens: number } | null): string {
   if (!t) return "—";
-  return `TTFT ${formatNumber(t.medianMs)} ms median (p90 ${formatNumber(t.p90Ms)} ms) at a ${t.promptTokens}-token prompt`;
+  return `TTFT ${formatNumber(t.medianMs)} ms median${formatSpread(t.p25Ms, t.p75Ms, t.n)} at a ${t.promptTokens}-token prompt`;
+}
+
+/** " (IQR 37.9–38.8, n 5)": the spread and count beside a median; " (n 1)" where one repetition gives no spread. */
+export function formatSpread(p25: number | null | undefined, p75: number | null | undefined, n: number | null | undefined, digits = 1): string {
+  const count = n == null ? "" : `n ${n}`;
+  if (p25 == null || p75 == null) return count ? ` (${count})` : "";
+  return ` (IQR ${formatNumber(p25, digits)}–${formatNumber(p75, digits)}${count ? `, ${count}` : ""})`;
+}
+
+/** The one figure of a run or cell: "38.4 tokens/s (IQR 37.9–38.8, n 5)". */
+export function formatMedian(median: number | null | undefined, p25: number | null | undefined, p75: number | null | undefined, n: number | null | undefined, unit: string, digits = 1): string {
+  if (median == null) return "—";
+  return `${formatNumber(median, digits)} ${unit}${formatSpread(p25, p75, n, digits)}`;
 }
 
 /** WebGPU adapter limits as "maxBufferSize 1,073,741,824; ...". */

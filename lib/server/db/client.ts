@@ -11,6 +11,7 @@ import type { PgDatabase } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 import { serverDataDir, serverEnv } from "../env";
 import { INGEST_FUNCTION_SQL } from "./ingest-function";
+import { applyViews, dropViewsBeforeMigrations, type RunSql } from "./views";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one type for both drivers: their query-result HKTs differ
 export type Db = PgDatabase<any, typeof schema>;
@@ -154,18 +155,24 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
 }
 
 /**
- * Applies drizzle-kit migrations, then re-applies the ingest function from its one source
- * (ingest-function.ts); on Postgres under an advisory lock so that processes starting together do
- * not race.
+ * Applies drizzle-kit migrations, then re-applies what is kept as code: the ingest function
+ * (ingest-function.ts) and the leaderboard views (views.ts, only where their SQL changed); on
+ * Postgres under an advisory lock so that processes starting together do not race.
  */
 export async function migrate(h: DbHandle, migrationsDir = MIGRATIONS_DIR): Promise<void> {
   const config = { migrationsFolder: migrationsDir };
   if (h.kind === "pglite") {
     const { migrate: run } = await import("drizzle-orm/pglite/migrator");
+    const exec: RunSql = async (text) => {
+      const results = await h.pglite!.exec(text);
+      return (results.at(-1)?.rows ?? []) as Record<string, unknown>[];
+    };
+    await dropViewsBeforeMigrations(exec, await migrationsPending(exec, migrationsDir));
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the PGlite migrator wants its own driver type; h.db is that driver here
     await run(h.db as any, config);
-    await h.pglite!.exec(INGEST_FUNCTION_SQL);
-    await h.pglite!.query(PARTITIONS_AHEAD_SQL);
+    await exec(INGEST_FUNCTION_SQL);
+    await applyViews(exec);
+    await exec(PARTITIONS_AHEAD_SQL);
     return;
   }
   // One dedicated connection holds a session advisory lock around the migration.
@@ -173,15 +180,27 @@ export async function migrate(h: DbHandle, migrationsDir = MIGRATIONS_DIR): Prom
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
   const client = postgres(h.url!, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  const exec: RunSql = async (text) => [...(await client.unsafe(text))] as Record<string, unknown>[];
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await dropViewsBeforeMigrations(exec, await migrationsPending(exec, migrationsDir));
     await run(drizzle(client), config);
-    await client.unsafe(INGEST_FUNCTION_SQL);
-    await client.unsafe(PARTITIONS_AHEAD_SQL);
+    await exec(INGEST_FUNCTION_SQL);
+    await applyViews(exec);
+    await exec(PARTITIONS_AHEAD_SQL);
     await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
   } finally {
     await client.end({ timeout: 5 });
   }
+}
+
+/** Whether drizzle-kit's journal lists migrations this database has not applied. */
+async function migrationsPending(exec: RunSql, migrationsDir: string): Promise<boolean> {
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsDir, "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
+  const exists = await exec("SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS ok");
+  if (exists[0]?.ok !== true) return true;
+  const applied = await exec("SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations");
+  return Number(applied[0]?.n ?? 0) < journal.entries.length;
 }
 
 /** Monthly partitions of workload_results up to 3 months ahead (lib/server/db/partitions.ts), at every open. */

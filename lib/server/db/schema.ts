@@ -178,6 +178,18 @@ export const workloadResults = pgTable(
     stddevNs: doublePrecision("stddev_ns"),
     avgTokensPerSec: doublePrecision("avg_ts"),
     stddevTokensPerSec: doublePrecision("stddev_ts"),
+    /**
+     * The figure every page shows (drizzle/0024): the median over repetitions of each repetition's
+     * time and tokens/s, the interquartile range of tokens/s (null under 2 repetitions: no spread to
+     * tell), and the median time to the first token. Derived on ingest from the samples.
+     */
+    medianNs: doublePrecision("median_ns"),
+    medianTokensPerSec: doublePrecision("median_ts"),
+    p25TokensPerSec: doublePrecision("p25_ts"),
+    p75TokensPerSec: doublePrecision("p75_ts"),
+    p25Ns: doublePrecision("p25_ns"),
+    p75Ns: doublePrecision("p75_ns"),
+    medianFirstTokenNs: doublePrecision("median_first_token_ns"),
     peakRssBytes: big("peak_rss_bytes"),
     /** The measuring process before the model was loaded; the KV cache the workload fills; the rest of a CPU run's peak. */
     baselineRssBytes: big("baseline_rss_bytes"),
@@ -413,4 +425,14 @@ export const modelLayouts = pgTable("model_layouts", {
   /** owner | admin | trusted-run */
   source: text("source").notNull(),
   createdAt: createdAt(),
+});
+
+/**
+ * Database objects kept as code and re-applied at every open when their source changes: the
+ * leaderboard views (lib/server/db/views.ts) under name "views", with the sha256 of their SQL.
+ */
+export const schemaObjects = pgTable("schema_objects", {
+  name: text("name").primaryKey(),
+  hash: text("hash").notNull(),
+  appliedAt: timestamp("applied_at", { withTimezone: true }).notNull().defaultNow(),
 });

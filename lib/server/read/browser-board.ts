@@ -44,19 +44,19 @@ export async function browserBoard(db: Db, workloadId: string): Promise<BrowserB
         coalesce(s.webgpu->'limits', '{}'::jsonb) as limits,
         e.name as engine,
         s.backend || case when s.webgpu->>'fallbackReason' is not null then ' (WebGPU fell back)' else '' end as placement,
-        m.name as model_name, m.quantization, m.weights, wr.avg_ts, wr.device_id, s.started_at,
+        m.name as model_name, m.quantization, m.weights, wr.median_ts, wr.device_id, s.started_at,
         coalesce(s.output_status, 'none') as output
       from workload_results wr
       join submissions s on s.id = wr.submission_id
       join models m on m.id = wr.model_id
       join engines e on e.id = wr.engine_id
-      where wr.workload_id = ${workloadId} and s.backend in ('wasm', 'webgpu') and wr.status = 'ok' and wr.plausible and wr.avg_ts is not null
+      where wr.workload_id = ${workloadId} and s.backend in ('wasm', 'webgpu') and wr.status = 'ok' and wr.plausible and wr.median_ts is not null
         ${isPublic() ? sql`and wr.published` : sql``}
     ), counted as (
       select *, count(*) over (partition by adapter, fallback, features, limits, engine, placement, model_name, quantization, weights, output) as n from runs
     )
     select adapter, fallback as "isFallbackAdapter", features, limits, engine, placement, model_name as "modelName", quantization, weights,
-      percentile_cont(0.5) within group (order by avg_ts) as "medianTs", count(*)::int as runs, count(distinct device_id)::int as devices,
+      percentile_cont(0.5) within group (order by median_ts) as "medianTs", count(*)::int as runs, count(distinct device_id)::int as devices,
       jsonb_object_agg(output, n) as outputs, max(started_at) as "lastRunAt"
     from counted
     group by adapter, fallback, features, limits, engine, placement, model_name, quantization, weights

@@ -1,7 +1,7 @@
 /**
  * Publishing and the public leaderboard. Results are private until a publisher publishes them; the
- * leaderboard reads the `leaderboard_cells` materialized view (published, plausible, ok results
- * only; drizzle/0002), refreshed after every publish or hide. Different engine versions are
+ * leaderboard reads the `leaderboard_rows` materialized view (published, plausible, ok results
+ * only; lib/server/db/views.ts), refreshed after every publish or hide. Different engine versions are
  * different rows, never averaged together.
  */
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
@@ -11,13 +11,11 @@ import { safeString } from "../../core/contracts/text";
 import { isLeaderboardWorkload, parseWorkloadId } from "../../core/contracts/workloads";
 import { isPublic } from "../env";
 import { rowsOf, type Db } from "../db/client";
+import { MATERIALIZED_VIEWS } from "../db/views";
 import { devices, submissions, workloadResults } from "../db/schema";
 
 export async function refreshLeaderboard(db: Db): Promise<void> {
-  await db.execute(sql`refresh materialized view concurrently leaderboard_cells`);
-  await db.execute(sql`refresh materialized view concurrently leaderboard_rows`);
-  await db.execute(sql`refresh materialized view concurrently leaderboard_facets`);
-  await db.execute(sql`refresh materialized view concurrently leaderboard_sustained`);
+  for (const view of MATERIALIZED_VIEWS) await db.execute(sql.raw(`refresh materialized view concurrently ${view}`));
   await bumpPublicVersion(db);
 }
 
@@ -124,11 +122,17 @@ export const LEADERBOARD_COLUMNS = [
   "ppTokensPerSec",
   "ppP25",
   "ppP75",
+  "ppReps",
   "tgWorkload",
   "tgTokensPerSec",
   "tgP25",
   "tgP75",
+  "tgReps",
   "ttftMs",
+  "ttftP25Ms",
+  "ttftP75Ms",
+  "ttftReps",
+  "ttftPromptTokens",
   "prefillJPerToken",
   "prefillEnergyScope",
   "prefillEnergyTier",
@@ -184,8 +188,9 @@ export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<Leaderbo
     select c.device_id as "deviceId", c.device_vendor as "deviceVendor", c.device_model as "deviceModel", c.device_class as "deviceClass",
       c.cpu_model as "cpuModel", c.model_id as "modelId", c.model_name as "modelName", c.model_family as "modelFamily",
       c.parameter_count::float8 as "parameterCount", c.quantization, c.weights, c.engine_name as "engineName", c.engine_version as "engineVersion",
-      c.backend, c.config, c.pp_workload as "ppWorkload", c.pp_ts as "ppTokensPerSec", c.pp_p25 as "ppP25", c.pp_p75 as "ppP75",
-      c.tg_workload as "tgWorkload", c.tg_ts as "tgTokensPerSec", c.tg_p25 as "tgP25", c.tg_p75 as "tgP75", c.ttft_ms as "ttftMs",
+      c.backend, c.config, c.pp_workload as "ppWorkload", c.pp_ts as "ppTokensPerSec", c.pp_p25 as "ppP25", c.pp_p75 as "ppP75", c.pp_reps as "ppReps",
+      c.tg_workload as "tgWorkload", c.tg_ts as "tgTokensPerSec", c.tg_p25 as "tgP25", c.tg_p75 as "tgP75", c.tg_reps as "tgReps",
+      c.ttft_ms as "ttftMs", c.ttft_p25_ms as "ttftP25Ms", c.ttft_p75_ms as "ttftP75Ms", c.ttft_reps as "ttftReps", c.ttft_prompt_tokens as "ttftPromptTokens",
       c.prefill_j_per_token as "prefillJPerToken", c.prefill_energy_scope as "prefillEnergyScope", c.prefill_energy_tier as "prefillEnergyTier",
       c.decode_j_per_token as "decodeJPerToken", c.decode_energy_scope as "decodeEnergyScope", c.decode_energy_tier as "decodeEnergyTier", c.tokens_per_joule as "tokensPerJoule",
       c.peak_rss_bytes::float8 as "peakRssBytes", c.roofline_efficiency as "rooflineEfficiency", c.runs, c.last_run_at as "lastRunAt",

@@ -24,8 +24,8 @@ export async function nativeReferences(db: Db, modelKeys: string[]): Promise<Map
   if (!modelKeys.length) return out;
   const r = await db.execute(sql`
     select m.key, d.id as "deviceId", d.vendor || ' ' || d.model as "deviceName", d.cpu_model as "cpuModel", w.backend, w.workload_id as "workloadId",
-      case when w.workload_id = 'ttft' then percentile_cont(0.5) within group (order by w.avg_ns) / 1e6
-           else percentile_cont(0.5) within group (order by w.avg_ts) end as median,
+      case when w.workload_id = 'ttft' then percentile_cont(0.5) within group (order by w.median_ns) / 1e6
+           else percentile_cont(0.5) within group (order by w.median_ts) end as median,
       max(s.started_at) as "lastRunAt"
     from workload_results w
     join submissions s on s.id = w.submission_id

@@ -61,6 +61,13 @@ export interface CompareCell {
   medianTs: number | null;
   /** `ttft` only: median time to first token, ms (never a tokens/s figure). */
   ttftMs: number | null;
+  /** The spread: the interquartile range of the runs' medians, or of the one run's repetitions (null: under 2 repetitions). */
+  p25: number | null;
+  p75: number | null;
+  /** Repetitions behind the figure, over all its runs. */
+  reps: number;
+  /** `ttft` only: the prompt's length in tokens. */
+  promptTokens: number | null;
   decodeJPerToken: number | null;
   prefillJPerToken: number | null;
   /** What those J/token cover and how they were measured (one scope per cell). */
@@ -85,6 +92,9 @@ export async function compareDevices(db: Db, deviceIds: number[], o: { modelName
       m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId", c.config,
       case when c.workload_id = 'ttft' then null else c.median_ts end as "medianTs",
       case when c.workload_id = 'ttft' then c.median_ns / 1e6 end as "ttftMs",
+      case when c.workload_id = 'ttft' then c.p25_ns / 1e6 else c.p25_ts end as p25,
+      case when c.workload_id = 'ttft' then c.p75_ns / 1e6 else c.p75_ts end as p75,
+      c.reps, case when c.workload_id = 'ttft' then c.prompt_tokens end as "promptTokens",
       c.median_decode_j_per_token as "decodeJPerToken", c.median_prefill_j_per_token as "prefillJPerToken",
       c.energy_scope as "energyScope", c.energy_tier as "energyTier",
       c.median_peak_rss_bytes::float8 as "peakRssBytes", c.median_roofline_efficiency as "rooflineEfficiency", c.runs,
@@ -98,7 +108,7 @@ export async function compareDevices(db: Db, deviceIds: number[], o: { modelName
 
 /**
  * Runs side by side (1-4 submissions, not pooled): each run is a series of its own, named by its
- * device and start time, with its workloads' figures (the mean over its repetitions). Ok results of
+ * device and start time, with its workloads' figures (the median over its repetitions). Ok results of
  * plausible runs; a public server shows published runs only.
  */
 export async function compareRuns(db: Db, runIds: string[]): Promise<CompareCell[]> {
@@ -106,8 +116,11 @@ export async function compareRuns(db: Db, runIds: string[]): Promise<CompareCell
     select s.device_id as "deviceId",
       coalesce(d.display_name, d.vendor || ' ' || d.model) || ' · run ' || left(s.id::text, 8) || ' (' || to_char(s.started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ')' as "deviceName",
       m.name as "modelName", m.quantization, m.file_bytes::float8 as "fileBytes", wr.workload_id as "workloadId", '' as config,
-      case when wr.workload_id = 'ttft' then null else wr.avg_ts end as "medianTs",
-      case when wr.workload_id = 'ttft' then wr.avg_ns / 1e6 end as "ttftMs",
+      case when wr.workload_id = 'ttft' then null else wr.median_ts end as "medianTs",
+      case when wr.workload_id = 'ttft' then wr.median_ns / 1e6 end as "ttftMs",
+      case when wr.workload_id = 'ttft' then wr.p25_ns / 1e6 else wr.p25_ts end as p25,
+      case when wr.workload_id = 'ttft' then wr.p75_ns / 1e6 else wr.p75_ts end as p75,
+      cardinality(wr.samples_ns) as reps, case when wr.workload_id = 'ttft' then wr.samples_prompt_tokens[1] end as "promptTokens",
       wr.decode_j_per_token as "decodeJPerToken", wr.prefill_j_per_token as "prefillJPerToken",
       wr.energy_scope as "energyScope", wr.energy_tier as "energyTier",
       wr.peak_rss_bytes::float8 as "peakRssBytes", wr.roofline_efficiency as "rooflineEfficiency", 1 as runs,
@@ -142,10 +155,10 @@ export async function nativeVsBrowser(db: Db, deviceId: number, publishedOnly = 
     select m.name as "modelName", m.quantization, m.weights, wr.workload_id as "workloadId",
       case when wr.backend in ('cpu', 'wasm', 'webgpu') then wr.backend else 'gpu' end as side,
       string_agg(distinct e.name || ' ' || wr.backend, ', ') as engines,
-      percentile_cont(0.5) within group (order by wr.avg_ts) as "medianTs",
+      percentile_cont(0.5) within group (order by wr.median_ts) as "medianTs",
       count(*)::int as runs
     from workload_results wr join models m on m.id = wr.model_id join engines e on e.id = wr.engine_id
-    where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.avg_ts is not null
+    where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.median_ts is not null
       ${!(isPublic() || publishedOnly) ? sql`` : sql`and wr.published and wr.plausible`}
     group by 1, 2, 3, 4, 5`);
   type Cell = { modelName: string; quantization: string; weights: string; workloadId: string; side: string; engines: string; medianTs: number; runs: number };
@@ -187,16 +200,16 @@ export async function enginesSideBySide(db: Db, deviceId: number, publishedOnly 
     with lanes as (
       select m.name as "modelName", m.quantization, m.weights, wr.workload_id as "workloadId",
         e.name || ' ' || wr.backend || case when s.webgpu->>'fallbackReason' is not null then ' (WebGPU fell back)' else '' end as lane,
-        wr.avg_ts, coalesce(s.output_status, 'none') as output
+        wr.median_ts, coalesce(s.output_status, 'none') as output
       from workload_results wr
       join submissions s on s.id = wr.submission_id
       join models m on m.id = wr.model_id
       join engines e on e.id = wr.engine_id
-      where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.avg_ts is not null and wr.n_batch = 1 and wr.workload_id <> 'ttft'
+      where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.median_ts is not null and wr.n_batch = 1 and wr.workload_id <> 'ttft'
         ${!(isPublic() || publishedOnly) ? sql`` : sql`and wr.published and wr.plausible`}
     )
     select "modelName", quantization, weights, "workloadId", lane,
-      percentile_cont(0.5) within group (order by avg_ts) as "medianTs", count(*)::int as runs,
+      percentile_cont(0.5) within group (order by median_ts) as "medianTs", count(*)::int as runs,
       jsonb_object_agg(output, n) as outputs
     from (select *, count(*) over (partition by "modelName", quantization, weights, "workloadId", lane, output) as n from lanes) x
     group by 1, 2, 3, 4, 5
@@ -220,11 +233,11 @@ export interface TimelineSeries {
 export async function deviceTimeline(db: Db, deviceId: number, publishedOnly = false): Promise<TimelineSeries[]> {
   const r = await db.execute(sql`
     select m.name as "modelName", m.quantization, wr.backend, wr.workload_id as "workloadId", s.id as "submissionId", s.started_at as "startedAt",
-      wr.avg_ts as "tokensPerSec", wr.stddev_ts as "stddevTokensPerSec", cardinality(wr.samples_ns) as repetitions,
+      wr.median_ts as "tokensPerSec", wr.stddev_ts as "stddevTokensPerSec", cardinality(wr.samples_ns) as repetitions,
       e.version as "engineVersion", e.build as "engineBuild",
       concat_ws(' · ', 'threads ' || (s.options->>'threads'), 'ctx ' || (s.options->>'contextSize'), 'FA ' || (s.options->>'flashAttention'), 'GPU layers ' || (s.options->>'gpuLayers')) as options
     from workload_results wr join submissions s on s.id = wr.submission_id join models m on m.id = wr.model_id join engines e on e.id = wr.engine_id
-    where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.plausible and wr.avg_ts is not null and wr.workload_id ~ '^(pp|tg)[0-9]+$'
+    where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.plausible and wr.median_ts is not null and wr.workload_id ~ '^(pp|tg)[0-9]+$'
       ${isPublic() || publishedOnly ? sql`and wr.published` : sql``}
     order by 1, 2, 3, 4, s.started_at`);
   type Row = { modelName: string; quantization: string; backend: string; workloadId: string; submissionId: string; startedAt: string | Date; tokensPerSec: number; stddevTokensPerSec: number | null; repetitions: number; engineVersion: string; engineBuild: string | null; options: string };

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { PowerReading, Submission, WorkloadResult } from "../../core/contracts/submission";
 import { checkSubmission, type Flag } from "../../core/measure/plausibility";
-import { deriveStats } from "../../core/measure/stats";
+import { deriveStats, runSummary } from "../../core/measure/stats";
 import { decodeRoofline } from "../../core/measure/roofline";
 import { fingerprintHash, isReferenceRun, type OutputStatus } from "../../core/measure/fingerprint";
 import { workloadPhase } from "../../core/contracts/workloads";
@@ -279,6 +279,7 @@ async function insertSubmissionRows(
 /** A workload result as the ingest function takes it: keys are workload_results columns. */
 export function workloadRow(w: WorkloadResult, plausible: boolean, s: Pick<Submission, "device" | "model">, layout?: LayoutVerdict["layout"]) {
   const stats = w.status === "ok" ? deriveStats(w.samples) : null;
+  const run = w.status === "ok" ? runSummary(w.workloadId, w.samples) : null;
   // TTFT is a latency (avg_ns, in ms on every page), never a tokens/s figure.
   const rate = w.workloadId === "ttft" ? null : stats;
   // The decode roofline (a diagnostic: % of the measured bandwidth), from the layout the server
@@ -300,6 +301,15 @@ export function workloadRow(w: WorkloadResult, plausible: boolean, s: Pick<Submi
     samples_ns: w.samples.map((x) => x.durationNs),
     samples_prompt_tokens: w.samples.map((x) => x.promptTokens),
     samples_gen_tokens: w.samples.map((x) => x.genTokens),
+    // The figure the pages show: medians over repetitions, with the interquartile range (none for
+    // an imported average: its one repetition is a mean, and its spread is the stddev above).
+    median_ns: run?.ns.median ?? null,
+    p25_ns: w.aggregate ? null : (run?.ns.p25 ?? null),
+    p75_ns: w.aggregate ? null : (run?.ns.p75 ?? null),
+    median_ts: run?.ts?.median ?? null,
+    p25_ts: w.aggregate ? null : (run?.ts?.p25 ?? null),
+    p75_ts: w.aggregate ? null : (run?.ts?.p75 ?? null),
+    median_first_token_ns: run?.firstTokenNs ?? null,
     avg_ns: stats?.avgNs ?? null,
     // An imported average holds one sample (its mean repetition): the spread is the one llama-bench printed.
     stddev_ns: w.aggregate ? w.aggregate.stddevNs : (stats?.stddevNs ?? null),
