@@ -216,10 +216,12 @@ describe("TCO v3 Monte Carlo keeps the model's identities", () => {
     expect(note).not.toMatch(/\bit energy\b/);
   });
 
-  it("a dollar tornado ranks the money inputs: battery wear's marginal share and upgrades lead at the defaults", () => {
+  it("a dollar tornado ranks the money inputs: battery wear leads; upgrades only where the market's AI-capable devices do not cover the offload", () => {
     const bars = tornado(defaultInputs(), "netUsd", 6).map((b) => b.key);
     expect(bars).toContain("batteryWearMarginalShare");
-    expect(bars).toContain("aiUpgradeShare");
+    // defaults: 20% offload in 2028, when IDC has 70% of phones sold AI-capable anyway: no upgrade is charged
+    expect(bars).not.toContain("aiUpgradeShare");
+    expect(tornado({ ...defaultInputs(), adoptionCurve: "none" }, "netUsd", 6).map((b) => b.key)).toContain("aiUpgradeShare");
   });
 });
 
