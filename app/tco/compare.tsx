@@ -13,7 +13,7 @@ function summary(i: TcoInputs) {
   return [
     ["Year, mode, replaced model", `${i.year}, ${i.mode === "topDown" ? "top-down" : "bottom-up"}, ${i.replacedModel === "fleet" ? "fleet average" : `${fmt(i.dcItJPerToken, 3)} J IT`}`],
     ["Offload share (effective)", pct(r.effectiveDcShare)],
-    ["Feasibility", `${f.level} (${pct(f.batteryShare, 0)} of a battery, ${fmt(f.generationMinutesPerDay, 0)} min/day)`],
+    ["Feasibility", `${f.level} (${i.powerSource === "mains" ? "mains" : `${pct(f.batteryShare, 0)} of a battery`}, ${fmt(f.generationMinutesPerDay, 0)} min/day)`],
     ["DC cost avoided, long / short run", `${usd(r.dc.costAvoidedLongRunUsd)} / ${usd(r.dc.costAvoidedShortRunUsd)}`],
     ["DC power avoided", `${fmt(r.dc.avgPowerAvoidedMw, 0)} MW`],
     ["$ per million tokens, DC / devices", `$${fmt(r.usdPerMTokens.dc, 3)} / $${fmt(r.usdPerMTokens.device, 3)}`],

@@ -23,8 +23,8 @@ export function FeasibilityPanel({ f, inputs }: { f: Feasibility; inputs: TcoInp
           </li>
         ))}
         <li>
-          at {fmt(inputs.deviceTokensPerSec, 1)} tokens/s sustained and {fmt(inputs.deviceJPerToken, 2)} J/token: {fmt(f.powerWhileGeneratingW, 1)} W from the battery while generating, of a{" "}
-          {fmt(inputs.batteryWh, 2)} Wh battery
+          at {fmt(inputs.deviceTokensPerSec, 1)} tokens/s sustained and {fmt(inputs.deviceJPerToken, 2)} J/token: {fmt(f.powerWhileGeneratingW, 1)} W while generating,{" "}
+          {inputs.powerSource === "mains" ? "from the mains (no battery: minutes only)" : `from a ${fmt(inputs.batteryWh, 2)} Wh battery`}
         </li>
       </ul>
       <p className="hint">

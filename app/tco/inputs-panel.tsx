@@ -1,7 +1,7 @@
 "use client";
 
 /** The TCO inputs: scenario choices first (demand, offload, replaced model, device class, regions), then the executive inputs, then the rest collapsed. */
-import { ASSUMPTIONS, type AssumptionKey } from "../../lib/core/tco/assumptions";
+import { ADOPTION_CURVES, ASSUMPTIONS, type AssumptionKey } from "../../lib/core/tco/assumptions";
 import type { FieldErrors } from "../../lib/core/tco/inputs";
 import type { TcoInputs } from "../../lib/core/tco/model";
 import { DEVICE_CLASSES, REGIONS } from "../../lib/core/tco/presets";
@@ -50,11 +50,19 @@ export function InputsPanel({ raw, errors, inputs, set, onRegion, onDeviceClass,
       />
       <Select
         id="device-class"
-        label="Device class (sets J/token, speed, battery and coverage together)"
+        label="Device class (sets J/token, speed, battery, power source and AI-capable sales together)"
         value=""
         onChange={onDeviceClass}
         options={[["", "Keep the values below"], ...Object.entries(DEVICE_CLASSES).map(([k, c]): [string, string] => [k, c.label])]}
       />
+      <Select
+        id="in-adoptionCurve"
+        label="Devices AI-capable anyway (upgrades are charged only beyond this share of sales)"
+        value={raw.adoptionCurve ?? ""}
+        onChange={(v) => set("adoptionCurve", v)}
+        options={Object.entries(ADOPTION_CURVES).map(([k, c]): [string, string] => [k, c.label])}
+      />
+      <Select id="in-powerSource" label="Power source" value={raw.powerSource ?? ""} onChange={(v) => set("powerSource", v)} options={[["battery", "Battery (phone, laptop)"], ["mains", "Mains (desktop: no battery wear, minutes only)"]]} />
       {(["dc", "users"] as const).map((side) => (
         <Select
           key={side}
@@ -66,8 +74,9 @@ export function InputsPanel({ raw, errors, inputs, set, onRegion, onDeviceClass,
         />
       ))}
       <details className="hint">
-        <summary>Sources of the regions and device classes</summary>
-        Only sourced figures are set: {Object.values(REGIONS).map((r) => `${r.label}: ${r.source}`).join("; ")}; {Object.values(DEVICE_CLASSES).map((c) => `${c.label}: ${c.source}`).join("; ")}.
+        <summary>Sources of the regions, device classes and AI-capable sales</summary>
+        Only sourced figures are set: {Object.values(REGIONS).map((r) => `${r.label}: ${r.source}`).join("; ")}; {Object.values(DEVICE_CLASSES).map((c) => `${c.label}: ${c.source}; coverage: ${c.coverage}`).join("; ")}; AI-capable sales:{" "}
+        {Object.values(ADOPTION_CURVES).map((c) => `${c.label}: ${c.source}`).join("; ")}.
       </details>
       <PlainField k="year" value={raw.year} error={e.year} set={set} />
       {inputs.replacedModel === "custom" && <DcEnergyHelper measuredCurves={measuredCurves} wallJPerToken={inputs.deviceJPerToken / inputs.chargingEfficiency} pue={inputs.pue} onUse={onHelperUse} />}

@@ -55,7 +55,8 @@ export function WhoPays({ inputs, r, f, totals, worst }: { inputs: TcoInputs; r:
       <p className="hint">
         Long run: the operator builds less capacity too; short run: an existing fleet saves only its energy bill. Users pay {usd(r.device.electricityUsd)} of electricity,{" "}
         {usd(r.device.batteryWearUsd)} of battery wear (${fmt(r.device.batteryWearUsdPerKwh, 2)}/kWh: ${fmt(inputs.batteryServiceUsd, 0)} service over {fmt(inputs.batteryCycleLife, 0)} cycles,{" "}
-        {fmt(inputs.batteryWearMarginalShare * 100, 0)}% of it marginal) and {usd(r.device.upgradesUsd)} of AI-attributed upgrades.
+        {fmt(inputs.batteryWearMarginalShare * 100, 0)}% of it marginal) and {usd(r.device.upgradesUsd)} of AI-attributed upgrades (on the {fmt(r.device.attributedPurchaseShare * 100, 1)}% of purchases the offload needs AI-capable
+        beyond the {fmt(r.device.capableSalesShare * 100, 0)}% sold AI-capable anyway in {r.year}).
         {inputs.carbonPriceUsdPerT > 0 && ` With carbon at $${fmt(inputs.carbonPriceUsdPerT, 0)}/t, society's dollars are ${usd(r.net.usdWithCarbon)}.`}
       </p>
       {worst && worst.level === "infeasible" ? (

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ASSUMPTIONS, ASSUMPTION_KEYS, LEVER_KEYS } from "../../lib/core/tco/assumptions";
+import { ADOPTION_CURVES, ASSUMPTIONS, ASSUMPTION_KEYS, capableSalesShare, LEVER_KEYS, type AdoptionCurveKey } from "../../lib/core/tco/assumptions";
 import { feasibility, FEASIBILITY_LIMITS, worstFeasibility } from "../../lib/core/tco/feasibility";
 import { validateInputs } from "../../lib/core/tco/inputs";
 import { batteryWearUsdPerKwh, defaultInputs, effectiveDcShare, evaluate, horizon, type TcoInputs } from "../../lib/core/tco/model";
@@ -14,15 +14,17 @@ const anyInputs = fc
     mode: fc.constantFrom("topDown" as const, "bottomUp" as const),
     offloadMode: fc.constantFrom("direct" as const, "coverage" as const),
     replacedModel: fc.constantFrom("fleet" as const, "custom" as const),
+    adoptionCurve: fc.constantFrom(...(Object.keys(ADOPTION_CURVES) as AdoptionCurveKey[])),
+    powerSource: fc.constantFrom("battery" as const, "mains" as const),
     years: fc.integer({ min: 0, max: 8 }),
     rampYears: fc.integer({ min: 0, max: 5 }),
     start: fc.double({ min: 0, max: 1, noNaN: true }),
   })
-  .map(({ x, mode, offloadMode, replacedModel, years, rampYears, start }) => {
+  .map(({ x, mode, offloadMode, replacedModel, adoptionCurve, powerSource, years, rampYears, start }) => {
     const d = defaultInputs();
     // demand growth up to 100x a year over 8 years overflows nothing but makes sums meaningless; keep it to +-90%..+200%
     const demandGrowth = Math.min(Math.max(x.demandGrowth as number, -0.9), 2);
-    return { ...d, ...x, demandGrowth, mode, offloadMode, replacedModel, year: d.baseYear + years, rampYears, offloadShareStart: start } as TcoInputs;
+    return { ...d, ...x, demandGrowth, mode, offloadMode, replacedModel, adoptionCurve, powerSource, year: d.baseYear + years, rampYears, offloadShareStart: start } as TcoInputs;
   });
 
 const withShare = (i: TcoInputs, s: number): TcoInputs => ({ ...i, offloadMode: "direct", rampYears: 0, offloadShare: s });
@@ -130,6 +132,43 @@ describe("TCO v3 invariants over the whole input space (fast-check)", () => {
     );
   });
 
+  it("upgrades on the adoption curve: m = max(0, s - A_y) is 0 without offload, never negative, at most 1 - A_y, and no curve charges more than 'none'", () => {
+    fc.assert(
+      fc.property(anyInputs, (i) => {
+        const r = evaluate(i);
+        const a = capableSalesShare(i.adoptionCurve, i.year);
+        const m = r.device.attributedPurchaseShare;
+        const none = evaluate({ ...i, adoptionCurve: "none" });
+        const zero = evaluate({ ...withShare(i, 0), offloadShareStart: 0 }).device;
+        return (
+          m >= 0 &&
+          m <= 1 - a + 1e-15 &&
+          Math.abs(m - Math.max(0, r.offloadShare - a)) <= 1e-15 &&
+          r.device.upgradesUsd >= 0 &&
+          r.device.carbonEmbodiedT >= 0 &&
+          r.device.upgradesUsd <= none.device.upgradesUsd * (1 + 1e-12) &&
+          r.device.carbonEmbodiedT <= none.device.carbonEmbodiedT * (1 + 1e-12) &&
+          zero.upgradesUsd === 0 &&
+          zero.carbonEmbodiedT === 0
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("a mains device has no battery: no wear, no battery check; a battery device keeps both", () => {
+    fc.assert(
+      fc.property(anyInputs, (i) => {
+        const mains = { ...i, powerSource: "mains" as const };
+        const rm = evaluate(mains);
+        const rb = evaluate({ ...i, powerSource: "battery" });
+        const keys = (f: ReturnType<typeof feasibility>) => f.checks.map((c) => c.key).join(",");
+        return rm.device.batteryWearUsd === 0 && rm.perDevice.batteryShare === 0 && keys(feasibility(mains, rm)) === "generation" && keys(feasibility({ ...i, powerSource: "battery" }, rb)) === "battery,generation";
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("units: MWh = average MW x 8760 h, IT MW = provisioned / PUE, wall = battery / eta, Wh per device-day from MWh, all finite", () => {
     fc.assert(
       fc.property(anyInputs, (i) => {
@@ -216,10 +255,12 @@ describe("TCO v3 Monte Carlo keeps the model's identities", () => {
     expect(note).not.toMatch(/\bit energy\b/);
   });
 
-  it("a dollar tornado ranks the money inputs: battery wear's marginal share and upgrades lead at the defaults", () => {
+  it("a dollar tornado ranks the money inputs: battery wear leads; upgrades only where the market's AI-capable devices do not cover the offload", () => {
     const bars = tornado(defaultInputs(), "netUsd", 6).map((b) => b.key);
     expect(bars).toContain("batteryWearMarginalShare");
-    expect(bars).toContain("aiUpgradeShare");
+    // defaults: 20% offload in 2028, when IDC has 70% of phones sold AI-capable anyway: no upgrade is charged
+    expect(bars).not.toContain("aiUpgradeShare");
+    expect(tornado({ ...defaultInputs(), adoptionCurve: "none" }, "netUsd", 6).map((b) => b.key)).toContain("aiUpgradeShare");
   });
 });
 

@@ -197,6 +197,7 @@ describe("TCO model v2", () => {
     dcGridGPerKwh: 300,
     peakToAverage: 1.5,
     dcEmbodiedTPerMwYear: 200,
+    adoptionCurve: "none", // every purchase the offload needs is charged (the v2 attribution): m = s
   });
 
   it("hand-computed top-down: the fleet's volume apart from the replaced model, the device side's money and carbon, who pays", () => {
@@ -213,7 +214,7 @@ describe("TCO model v2", () => {
     expect(r.device.energyAddedMwh).toBeCloseTo(2_281_250, 3);
     expect(r.device.electricityUsd).toBeCloseTo(2_281_250 * 1000 * 0.2, 0);
     expect(r.device.batteryWearUsd).toBeCloseTo(1_825_000 * 1000 * 4, 0);
-    // 1e9 devices / 4 years = 2.5e8 purchases x 0.1 x e 0.5 x $400
+    // 1e9 devices / 4 years = 2.5e8 purchases x m 0.5 (s, no device AI-capable anyway) x 0.1 x $400
     expect(r.device.upgradesUsd).toBeCloseTo(5e9, 0);
     expect(r.device.carbonEmbodiedT).toBeCloseTo((2.5e8 * 50 * (0.04 + 0.1) * 0.5) / 1000, 4);
     expect(r.device.carbonElectricityT).toBeCloseTo(2_281_250 * 0.4, 4);
@@ -270,7 +271,7 @@ describe("TCO model v2", () => {
     for (const mode of ["topDown", "bottomUp"] as const) {
       const i = { ...defaultInputs(), mode, offloadShare: 0, offloadShareStart: 0, year: 2031 };
       const r = evaluate(i);
-      const device = Object.entries(r.device).filter(([k]) => k !== "batteryWearUsdPerKwh").map(([, v]) => v); // a price, not an amount
+      const device = Object.entries(r.device).filter(([k]) => k !== "batteryWearUsdPerKwh" && k !== "capableSalesShare").map(([, v]) => v); // a price and the market's share, not amounts
       for (const v of [...Object.values(r.dc), ...device, ...Object.values(r.net), r.usdPerMTokens.dc, r.usdPerMTokens.device]) expect(v).toBe(0);
       expect([r.whoPays.operatorShortRunUsd, r.whoPays.societyShortRunUsd]).toEqual([0, 0]);
       for (const p of [r.whoPays.operator, r.whoPays.users, r.whoPays.society]) expect([p.usd, p.mwh, p.tCo2e].every((v) => v === 0)).toBe(true);

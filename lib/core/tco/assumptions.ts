@@ -42,7 +42,7 @@ export const ASSUMPTIONS = {
   dcElectricityUsdPerKwh: a({ key: "dcElectricityUsdPerKwh", label: "Data-center electricity price", unit: "USD/kWh", low: 0.06, base: 0.08, high: 0.12, min: 0, max: 2, kind: "reported", source: "EIA: US industrial ~8 cents/kWh (2023 average); low and high: estimate", group: "executive" }),
   opsFraction: a({ key: "opsFraction", label: "Operations as a share of hardware and facility cost", unit: "fraction", low: 0.1, base: 0.15, high: 0.25, min: 0, max: 2, kind: "estimate", source: "Estimate", group: "advanced" }),
   deviceJPerToken: a({ key: "deviceJPerToken", label: "Device energy per token (battery side)", unit: "J/token", low: 0.26, base: 0.93, high: 2.92, min: 1e-4, max: 1e3, kind: "reported", source: "Galaxy S25 Ultra llama.cpp 4-bit: Qwen2.5-1.5B 0.93, Llama-3.1-8B 2.92 J/token (eziyoo/LLMs-on-Devices); RTX 4050 laptop Qwen2.5-1.5B 0.26 J/token (arXiv 2603.23640). Replaced by measured results where available", group: "executive" }),
-  chargingEfficiency: a({ key: "chargingEfficiency", label: "Wall-to-battery charging efficiency", unit: "fraction", low: 0.75, base: 0.85, high: 0.9, min: 0.05, max: 1, kind: "estimate", source: "Estimate", group: "advanced" }),
+  chargingEfficiency: a({ key: "chargingEfficiency", label: "Wall-to-device efficiency (charger; the power supply of a mains device)", unit: "fraction", low: 0.75, base: 0.85, high: 0.9, min: 0.05, max: 1, kind: "estimate", source: "Estimate", group: "advanced" }),
   devices: a({ key: "devices", label: "Devices that run the offloaded work (top-down)", unit: "devices", low: 1e9, base: 3e9, high: 5e9, min: 1, max: 1e11, kind: "estimate", source: "Estimate (no public count in our references): AI-capable phones and PCs in use by 2028; in bottom-up mode the users are the devices", group: "advanced" }),
   batteryWh: a({ key: "batteryWh", label: "Device battery capacity", unit: "Wh", low: 15, base: 19.25, high: 25, min: 1, max: 1000, kind: "estimate", source: "Estimate: a 5,000 mAh phone battery at 3.85 V nominal", group: "advanced" }),
   residentialUsdPerKwh: a({ key: "residentialUsdPerKwh", label: "Users' electricity price (residential)", unit: "USD/kWh", low: 0.1, base: 0.16, high: 0.31, min: 0, max: 2, kind: "reported", source: "EIA: US residential ~16 cents/kWh (2023 average); Eurostat: EU households EUR 0.287/kWh (2H 2024), ~$0.31", group: "executive" }),
@@ -51,8 +51,8 @@ export const ASSUMPTIONS = {
   batteryWearMarginalShare: a({ key: "batteryWearMarginalShare", label: "Share of the extra cycling that brings a battery service or a new device forward (marginal wear)", unit: "fraction", low: 0, base: 0.5, high: 1, min: 0, max: 1, kind: "estimate", source: "Estimate: 0 when devices are replaced before their battery wears out, 1 when every extra cycle shortens the battery's life; wear per kWh = service price / (cycle life x capacity) x this share", group: "advanced" }),
   deviceEmbodiedKg: a({ key: "deviceEmbodiedKg", label: "Embodied carbon of one device", unit: "kgCO2e", low: 40, base: 60, high: 85, min: 0, max: 10_000, kind: "estimate", source: "Estimate from phone makers' product environmental reports, which give ~40-85 kgCO2e for a smartphone", group: "advanced" }),
   deviceLifeYears: a({ key: "deviceLifeYears", label: "Device life", unit: "years", low: 2, base: 3, high: 5, min: 0.5, max: 20, kind: "estimate", source: "Estimate", group: "advanced" }),
-  aiEmbodiedShare: a({ key: "aiEmbodiedShare", label: "Share of a device's embodied carbon attributed to on-device AI (NPU, extra memory), at full offload", unit: "fraction", low: 0.02, base: 0.05, high: 0.15, min: 0, max: 1, kind: "estimate", source: "Estimate; scaled by the share of the work moved (none without offload)", group: "advanced" }),
-  aiUpgradeShare: a({ key: "aiUpgradeShare", label: "Share of device purchases attributed to on-device AI (upgrades), at full offload", unit: "fraction", low: 0, base: 0.05, high: 0.15, min: 0, max: 1, kind: "estimate", source: "Estimate; scaled by the share of the work moved (none without offload)", group: "advanced" }),
+  aiEmbodiedShare: a({ key: "aiEmbodiedShare", label: "Share of a device's embodied carbon that is its on-device AI hardware (NPU, extra memory)", unit: "fraction", low: 0.02, base: 0.05, high: 0.15, min: 0, max: 1, kind: "estimate", source: "Estimate; charged only on the AI-capable purchases the offload needs beyond those the market makes AI-capable anyway (the adoption curve; none without offload)", group: "advanced" }),
+  aiUpgradeShare: a({ key: "aiUpgradeShare", label: "Of the purchases the offload needs AI-capable beyond the market's own, the share that are upgrades for on-device AI (charged the whole device)", unit: "fraction", low: 0, base: 0.05, high: 0.15, min: 0, max: 1, kind: "estimate", source: "Estimate; the adoption curve (the share of sales AI-capable anyway) decides which purchases the offload needs (none without offload); with the curve None this is the v2 share of all purchases at full offload", group: "advanced" }),
   devicePriceUsd: a({ key: "devicePriceUsd", label: "Price of an upgraded device", unit: "USD", low: 300, base: 500, high: 1000, min: 0, max: 1e5, kind: "estimate", source: "Estimate", group: "advanced" }),
   smallModelCoverage: a({ key: "smallModelCoverage", label: "Share of queries a small local model answers well enough (coverage mode)", unit: "fraction", low: 0.5, base: 0.713, high: 0.8, min: 0, max: 1, kind: "reported", source: "Intelligence per Watt (arXiv 2511.07885): local models of up to 20B active parameters on laptop-class accelerators (Apple M4 Max) answered 71.3% of single-turn queries in 2025 (23.2% in 2023). For a 1-3B phone model this is an upper bound, not a measurement; low and high: estimate", group: "advanced" }),
   capableDeviceShare: a({ key: "capableDeviceShare", label: "Share of demand from devices able to run the small model (coverage mode)", unit: "fraction", low: 0.3, base: 0.5, high: 0.8, min: 0, max: 1, kind: "estimate", source: "Estimate", group: "advanced" }),
@@ -86,3 +86,60 @@ export const LEVER_KEYS: readonly AssumptionKey[] = ["offloadShare", "onDeviceFr
  */
 export const LINKED_KEYS: readonly AssumptionKey[] = ["dcItJPerToken", "deviceTokensPerSec"];
 export const ASSUMPTION_KEYS = Object.keys(ASSUMPTIONS) as AssumptionKey[];
+
+/**
+ * Share of each year's device sales that is AI-capable anyway (without the offload), from market
+ * forecasts: the offload is charged only for the AI-capable purchases it needs beyond these (model.ts).
+ * Points are the forecasts' own figures; between them the share is interpolated linearly (derived),
+ * before the first and after the last it is held (no extrapolation: held shares charge the offload
+ * more, not less). "none" charges every purchase the offload needs (the v2 attribution).
+ */
+export interface AdoptionCurve {
+  label: string;
+  /** [year, share of that year's shipments AI-capable, 0..1], by year. */
+  points: readonly (readonly [number, number])[];
+  kind: AssumptionKind;
+  source: string;
+}
+
+export const ADOPTION_CURVES = {
+  none: { label: "None: no device would be AI-capable without the offload (charges every purchase it needs)", points: [], kind: "estimate", source: "A bound, not a forecast: the v2 attribution" },
+  phones: {
+    label: "Phones: IDC GenAI-smartphone forecast",
+    points: [
+      [2024, 0.19],
+      [2028, 0.7],
+    ],
+    kind: "reported",
+    source:
+      "IDC Worldwide Quarterly Mobile Phone Tracker forecast, July 2024: GenAI smartphones (an NPU of 30 int8 TOPS or more) 234.2M units in 2024, 19% of the smartphone market (https://www.rcrwireless.com/20240801/devices/idc-predicts-912-million-gen-ai-smartphone-shipments-by-2028), 912M in 2028, 70% of the market (https://gadget.co.za/genaitransformidc2189t/); 2025-2027 interpolated (IDC: above 60% within three years)",
+  },
+  pcs: {
+    label: "PCs (laptops and desktops): Canalys and IDC AI-PC forecasts",
+    points: [
+      [2024, 0.18],
+      [2025, 0.4],
+      [2027, 0.6],
+    ],
+    kind: "reported",
+    source:
+      "Canalys, March 2024: AI-capable PCs (desktops and notebooks with an NPU) 48M in 2024, 18% of PC shipments, over 100M in 2025, 40% (https://iteuropa.com/node/10896); IDC, February 2024: AI PCs nearly 60% of all PC shipments by 2027 (https://www.emsnow.com/idc-forecasts-artificial-intelligence-pcs-to-account-for-nearly-60-of-all-pc-shipments-by-2027/); 2026 interpolated, held at 60% after 2027. Gartner gives 17% (2024) and 43% (2025)",
+  },
+} as const satisfies Record<string, AdoptionCurve>;
+export type AdoptionCurveKey = keyof typeof ADOPTION_CURVES;
+
+/** The share of `year`'s sales that is AI-capable anyway on a curve: linear between its points, held outside them (0 for "none"). */
+export function capableSalesShare(curve: AdoptionCurveKey, year: number): number {
+  const p: readonly (readonly [number, number])[] = ADOPTION_CURVES[curve].points;
+  const first = p[0];
+  const last = p[p.length - 1];
+  if (!first || !last) return 0;
+  if (year <= first[0]) return first[1];
+  if (year >= last[0]) return last[1];
+  for (let k = 1; k < p.length; k++) {
+    const [y1, a1] = p[k]!;
+    const [y0, a0] = p[k - 1]!;
+    if (year <= y1) return a0 + ((a1 - a0) * (year - y0)) / (y1 - y0);
+  }
+  return last[1];
+}

@@ -4,7 +4,7 @@
  * signed the same way everywhere: + saves, − pays. Six significant digits.
  */
 import { toCsv } from "../present/csv";
-import { ASSUMPTIONS, ASSUMPTION_KEYS } from "./assumptions";
+import { ADOPTION_CURVES, ASSUMPTIONS, ASSUMPTION_KEYS } from "./assumptions";
 import { MODEL_VERSION, type HorizonTotals, type TcoInputs } from "./model";
 
 const round = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(6)) : "");
@@ -17,12 +17,12 @@ export function scenarioCsv(name: string, inputs: TcoInputs, totals: HorizonTota
     { field: "horizon", value: `${totals.fromYear}-${totals.fromYear + totals.years - 1} (${totals.years} years)` },
     { field: "sign_convention", value: "+ saves, - pays" },
   ];
-  const choices = (["mode", "offloadMode", "replacedModel", "baseYear", "year", "users", "queriesPerUserPerDay", "tokensPerQuery", "offloadShareStart", "rampYears", "horizonYears", "discounting"] as const).map((k) => ({
+  const choices = (["mode", "offloadMode", "replacedModel", "baseYear", "year", "users", "queriesPerUserPerDay", "tokensPerQuery", "offloadShareStart", "rampYears", "horizonYears", "discounting", "adoptionCurve", "powerSource"] as const).map((k) => ({
     input: k,
     value: inputs[k],
     unit: "",
     kind: "choice",
-    source: "",
+    source: k === "adoptionCurve" ? ADOPTION_CURVES[inputs.adoptionCurve].source : "",
   }));
   const assumptions = ASSUMPTION_KEYS.map((k) => ({ input: k, value: inputs[k], unit: ASSUMPTIONS[k].unit, kind: ASSUMPTIONS[k].kind, source: ASSUMPTIONS[k].source }));
   const years = totals.results.map((r) => ({

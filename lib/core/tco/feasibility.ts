@@ -11,6 +11,7 @@
  * - generation time: more than 2 hours a day of continuous generation at the sustained
  *   (throttled) speed is infeasible for a phone in a pocket, more than 1 hour a strain;
  * - at most 24 hours a day, always.
+ * A mains-powered device (a desktop) has no battery: it is checked by minutes of generation only.
  * The sustained speed is thermally bound: at a fixed power envelope, tokens/s rise as the device's
  * J/token falls, so in year y the speed is deviceTokensPerSec / k_dev and the power while generating
  * (J/token x tokens/s) stays what it is in the base year.
@@ -50,13 +51,16 @@ const levelOf = (v: number, strained: number, infeasible: number): FeasibilityLe
 const worst = (ls: FeasibilityLevel[]): FeasibilityLevel => (ls.includes("infeasible") ? "infeasible" : ls.includes("strained") ? "strained" : "feasible");
 
 /** The checks for one year's result (`r` from evaluate(i) for that year). */
-export function feasibility(i: Pick<TcoInputs, "deviceTokensPerSec" | "deviceJPerToken" | "deviceEfficiencyGain" | "baseYear">, r: TcoResult): Feasibility {
+export function feasibility(i: Pick<TcoInputs, "deviceTokensPerSec" | "deviceJPerToken" | "deviceEfficiencyGain" | "baseYear" | "powerSource">, r: TcoResult): Feasibility {
   const kDev = (1 - i.deviceEfficiencyGain) ** (r.year - i.baseYear);
   const minutes = (r.perDevice.tokensPerDay * kDev) / i.deviceTokensPerSec / 60;
   const b = FEASIBILITY_LIMITS.batteryShare;
   const g = FEASIBILITY_LIMITS.generationMinutes;
-  const checks: FeasibilityCheck[] = [
+  const battery: FeasibilityCheck[] = [
     { key: "battery", label: "Battery drained per device per day", value: r.perDevice.batteryShare, unit: "fraction", ...b, level: levelOf(r.perDevice.batteryShare, b.strainedAbove, b.infeasibleAbove) },
+  ];
+  const checks: FeasibilityCheck[] = [
+    ...(i.powerSource === "mains" ? [] : battery),
     {
       key: "generation",
       label: "Minutes of generation per device per day (sustained speed)",

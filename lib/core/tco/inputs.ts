@@ -4,7 +4,7 @@
  * the inputs that differ from the defaults.
  */
 import { z } from "zod";
-import { ASSUMPTIONS, ASSUMPTION_KEYS } from "./assumptions";
+import { ADOPTION_CURVES, ASSUMPTIONS, ASSUMPTION_KEYS, type AdoptionCurveKey } from "./assumptions";
 import { defaultInputs, type TcoInputs } from "./model";
 
 /**
@@ -25,6 +25,8 @@ const num = (min: number, max: number, label: string) =>
     .refine(Number.isFinite, `${label}: enter a finite number`)
     .refine((v) => v >= min && v <= max, `${label}: must be between ${min} and ${max}`);
 
+const ADOPTION_CURVE_KEYS = Object.keys(ADOPTION_CURVES) as [AdoptionCurveKey, ...AdoptionCurveKey[]];
+
 export const inputsSchema = z.object({
   ...Object.fromEntries(ASSUMPTION_KEYS.map((k) => [k, num(ASSUMPTIONS[k].min, ASSUMPTIONS[k].max, ASSUMPTIONS[k].label)])),
   mode: z.enum(["topDown", "bottomUp"], { error: "mode must be topDown or bottomUp" }),
@@ -39,6 +41,8 @@ export const inputsSchema = z.object({
   horizonYears: num(1, 30, "Horizon").pipe(z.number().int("Horizon: a whole number of years")),
   replacedModel: z.enum(["fleet", "custom"], { error: "replacedModel must be fleet or custom" }),
   discounting: z.enum(["start", "mid", "end"], { error: "discounting must be start, mid or end" }),
+  adoptionCurve: z.enum(ADOPTION_CURVE_KEYS, { error: `adoptionCurve must be one of ${ADOPTION_CURVE_KEYS.join(", ")}` }),
+  powerSource: z.enum(["battery", "mains"], { error: "powerSource must be battery or mains" }),
 });
 
 export type FieldErrors = Partial<Record<keyof TcoInputs, string>>;
@@ -92,6 +96,8 @@ export function upgradeInputs(raw: Record<string, unknown>): Record<string, unkn
   if (raw.fleetItJPerToken === undefined && raw.fleetJPerToken !== undefined) out.fleetItJPerToken = Number(raw.fleetJPerToken) / pue;
   else if (raw.fleetItJPerToken === undefined && raw.dcItJPerToken !== undefined) out.fleetItJPerToken = Number(raw.dcItJPerToken);
   if (raw.offloadShareStart === undefined && raw.offloadShare !== undefined) out.offloadShareStart = raw.offloadShare;
+  // Before the adoption curve every purchase the offload needed was charged: such a scenario keeps that attribution.
+  if (raw.adoptionCurve === undefined) out.adoptionCurve = "none";
   // v2 gave battery wear per kWh directly: kept as the marginal share of the service price per kWh (at most all of it).
   if (raw.batteryWearMarginalShare === undefined && raw.batteryWearUsdPerKwh !== undefined) {
     const full = Number(out.batteryServiceUsd) / (Number(out.batteryCycleLife) * (Number(out.batteryWh) / 1000));

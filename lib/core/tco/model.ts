@@ -29,22 +29,28 @@
  *   Electricity prices (DC and residential) x (1 + priceEscalation)^t (real change; 0 = constant).
  *   carbon: E_dc CI_dc + provisioned IT MW x embodied per MW-year.  water: (E_dc / PUE) WUE + E_dc W_gen.
  * Device side (added):
- *   battery energy E_bat = T_dev j_dev k_dev / 3.6e9 MWh; wall energy E_wall = E_bat / eta.
- *   battery wear per kWh w = service price / (cycle life x capacity kWh) x marginal share.
- *   users' money: E_wall x residential price + E_bat w + AI-attributed upgrades
- *   (devices / life x upgrade share x e x device price).
- *   carbon: E_wall CI_users + (devices / life) x embodied x (AI share + upgrade share) x e.
+ *   device energy E_bat = T_dev j_dev k_dev / 3.6e9 MWh (battery side; a mains device's own side of
+ *   its power supply); wall energy E_wall = E_bat / eta (charger or power supply).
+ *   battery wear per kWh w = service price / (cycle life x capacity kWh) x marginal share; 0 on mains.
+ *   AI-attributed purchases (the adoption curve): A_y = share of year y's device sales AI-capable anyway
+ *   (a sourced forecast, `capableSalesShare`; 0 for the curve "none"). Running the share s of demand
+ *   (on-device or hybrid) needs s of the purchases AI-capable; the market supplies A_y of them, so the
+ *   offload is charged for m = max(0, s - A_y) of the purchases (0 at s = 0, non-decreasing in s, at
+ *   most 1 - A_y; with "none", m = s).
+ *   users' money: E_wall x residential price + E_bat w + upgrades (devices / life x m x upgrade share
+ *   x device price).
+ *   carbon: E_wall CI_users + (devices / life) x m x embodied x (AI share + upgrade share).
  *   water: E_wall W_gen,users.
  * Who pays: the operator saves the DC cost (long run; short run beside it), energy and carbon; users
  * pay the device side; society sees the difference (net). With a carbon price p_c, society's dollars
  * with carbon = net dollars + p_c x net carbon saved. $ per million tokens moved: DC cost avoided
  * (long run) / T_dev x 1e6 and users' dollars / T_dev x 1e6. Per device per day: T_dev, E_bat and
- * E_wall / devices / 365 (devices = users in bottom-up); battery share = battery Wh per day / capacity.
+ * E_wall / devices / 365 (devices = users in bottom-up); battery share = battery Wh per day / capacity (0 on mains).
  * Horizon: totals over horizonYears from `year`; NPV valued at the start of `year`, year k discounted
  * by (1 + r)^(k + o), o = 0, 0.5 or 1 (discounting at the start, middle or end of each year).
  * Zero offload moves nothing: every output is 0.
  */
-import { ASSUMPTIONS, type AssumptionKey } from "./assumptions";
+import { ASSUMPTIONS, capableSalesShare, type AdoptionCurveKey, type AssumptionKey } from "./assumptions";
 
 export const MODEL_VERSION = "3";
 const J_PER_MWH = 3.6e9;
@@ -68,6 +74,10 @@ export type TcoInputs = Record<AssumptionKey, number> & {
   replacedModel: "fleet" | "custom";
   /** When in each year its flows are discounted, valued at the start of `year`: start (the first year undiscounted), mid-year or end. */
   discounting: "start" | "mid" | "end";
+  /** Share of device sales AI-capable anyway, by year (assumptions.ts ADOPTION_CURVES): the offload is charged only for purchases beyond it. */
+  adoptionCurve: AdoptionCurveKey;
+  /** "battery": phones and laptops; "mains": a desktop (no battery: no wear, feasibility by minutes only). */
+  powerSource: "battery" | "mains";
 };
 
 const DISCOUNT_OFFSET = { start: 0, mid: 0.5, end: 1 } as const;
@@ -107,6 +117,9 @@ export interface TcoResult {
     electricityUsd: number;
     batteryWearUsd: number;
     batteryWearUsdPerKwh: number;
+    /** Share of sales AI-capable anyway this year (A_y) and the share of purchases charged to the offload, m = max(0, s - A_y). */
+    capableSalesShare: number;
+    attributedPurchaseShare: number;
     upgradesUsd: number;
     carbonElectricityT: number;
     carbonEmbodiedT: number;
@@ -141,6 +154,8 @@ export function defaultInputs(): TcoInputs {
     horizonYears: 5,
     replacedModel: "custom",
     discounting: "start",
+    adoptionCurve: "phones",
+    powerSource: "battery",
   };
 }
 
@@ -177,8 +192,17 @@ export function replacedItJPerToken(i: Pick<TcoInputs, "replacedModel" | "fleetI
 }
 
 /** Battery wear per kWh cycled through the battery: the service price over the energy of its cycle life, marginal share of it. */
-export function batteryWearUsdPerKwh(i: Pick<TcoInputs, "batteryServiceUsd" | "batteryCycleLife" | "batteryWh" | "batteryWearMarginalShare">): number {
+export function batteryWearUsdPerKwh(i: Pick<TcoInputs, "batteryServiceUsd" | "batteryCycleLife" | "batteryWh" | "batteryWearMarginalShare"> & { powerSource?: TcoInputs["powerSource"] }): number {
+  if (i.powerSource === "mains") return 0;
   return (i.batteryServiceUsd / (i.batteryCycleLife * (i.batteryWh / 1000))) * i.batteryWearMarginalShare;
+}
+
+/**
+ * Share of the year's device purchases charged to the offload: those it needs AI-capable (the share s
+ * of demand it moves, on-device or hybrid) beyond the share the market sells AI-capable anyway.
+ */
+export function attributedPurchaseShare(offloadShare: number, capableShare: number): number {
+  return Math.max(0, offloadShare - capableShare);
 }
 
 const party = (usd: number, mwh: number, tCo2e: number): Party => ({ usd, mwh, tCo2e });
@@ -233,9 +257,11 @@ export function evaluate(i: TcoInputs): TcoResult {
   const electricityUsd = wallMwh * 1000 * i.residentialUsdPerKwh * escalation;
   const wearPerKwh = batteryWearUsdPerKwh(i);
   const batteryWearUsd = batteryMwh * 1000 * wearPerKwh;
-  const upgradesUsd = purchasesPerYear * i.aiUpgradeShare * e * i.devicePriceUsd;
+  const capable = capableSalesShare(i.adoptionCurve, i.year);
+  const m = attributedPurchaseShare(s, capable);
+  const upgradesUsd = purchasesPerYear * m * i.aiUpgradeShare * i.devicePriceUsd;
   const carbonElectricityT = (wallMwh * i.deviceGridGPerKwh) / 1000;
-  const carbonEmbodiedT = (purchasesPerYear * i.deviceEmbodiedKg * (i.aiEmbodiedShare + i.aiUpgradeShare) * e) / 1000;
+  const carbonEmbodiedT = (purchasesPerYear * m * i.deviceEmbodiedKg * (i.aiEmbodiedShare + i.aiUpgradeShare)) / 1000;
   const deviceCarbonT = carbonElectricityT + carbonEmbodiedT;
   const deviceWaterM3 = wallMwh * i.userGenerationWaterLPerKwh;
   const usersUsd = electricityUsd + batteryWearUsd + upgradesUsd;
@@ -271,6 +297,8 @@ export function evaluate(i: TcoInputs): TcoResult {
       electricityUsd,
       batteryWearUsd,
       batteryWearUsdPerKwh: wearPerKwh,
+      capableSalesShare: capable,
+      attributedPurchaseShare: m,
       upgradesUsd,
       carbonElectricityT,
       carbonEmbodiedT,
@@ -298,7 +326,7 @@ export function evaluate(i: TcoInputs): TcoResult {
       batteryWhPerDay: perDay(batteryMwh * 1e6),
       wallWhPerDay: perDay(wallMwh * 1e6),
       usdPerDay: perDay(usersUsd),
-      batteryShare: perDay(batteryMwh * 1e6) / i.batteryWh,
+      batteryShare: i.powerSource === "mains" ? 0 : perDay(batteryMwh * 1e6) / i.batteryWh,
     },
   };
 }

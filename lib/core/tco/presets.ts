@@ -72,30 +72,49 @@ export function bottomUpPreset(measuredDeviceJPerToken: number | null): TcoInput
 }
 
 /**
- * Device classes: each with its own energy per token (battery side), sustained speed and battery,
- * set together. Only sourced figures; a class without one keeps the input. Coverage is sourced only
- * for models up to 20B active parameters on laptop-class accelerators (IPW, arXiv 2511.07885: 71.3%),
- * whose J/token our references do not give: no class sets it, and the page says the coverage input
- * is an assumption for a 1.5B model. (A desktop class has no sourced figure at all in our references.)
+ * Device classes: each with its own energy per token (the device's side of its charger or power
+ * supply), sustained speed, battery, power source and adoption curve, set together. Only sourced
+ * figures; a class without one keeps the input. Coverage is sourced only for models up to 20B active
+ * parameters on laptop-class accelerators (IPW, arXiv 2511.07885: 71.3%), whose J/token our sources
+ * do not give: no class sets it, and for every class the coverage input is an assumption (`coverage`
+ * says why, per class).
  */
 export const DEVICE_CLASSES = {
   phone: {
     label: "Phone (CPU, 1.5B model)",
     deviceJPerToken: 0.93,
     deviceTokensPerSec: 6,
-    batteryWh: 19.25,
+    batteryWh: 19.25 as number | null,
+    powerSource: "battery",
+    adoptionCurve: "phones",
     smallModelCoverage: null as number | null,
+    coverage: "no sourced coverage for 1-3B phone models (IPW's 71.3% is for models up to 20B active parameters on laptop-class accelerators): an upper bound, kept as an assumption",
     source:
-      "Galaxy S25 Ultra, llama.cpp 4-bit Qwen2.5-1.5B: 0.93 J/token (eziyoo/LLMs-on-Devices); 12 tokens/s (Phi-3 report, iPhone 14) halved under sustained load (arXiv 2603.23640); 5,000 mAh x 3.85 V. No sourced coverage for 1-3B models: the coverage input stays",
+      "Galaxy S25 Ultra, llama.cpp 4-bit Qwen2.5-1.5B: 0.93 J/token (eziyoo/LLMs-on-Devices); 12 tokens/s (Phi-3 report, iPhone 14) halved under sustained load (arXiv 2603.23640); 5,000 mAh x 3.85 V; AI-capable share of sales: IDC GenAI smartphones",
   },
   laptop: {
     label: "Laptop GPU (RTX 4050, 1.5B model)",
     deviceJPerToken: 0.26,
     deviceTokensPerSec: 131.7,
-    batteryWh: null,
+    batteryWh: null as number | null,
+    powerSource: "battery",
+    adoptionCurve: "pcs",
     smallModelCoverage: null as number | null,
+    coverage: "IPW's 71.3% is for models up to 20B active parameters on laptop-class accelerators (Apple M4 Max), not a 1.5B model on an RTX 4050: kept as an assumption",
     source:
-      "RTX 4050 laptop, Qwen2.5-1.5B 4-bit: 131.7 tokens/s sustained at 34.1 W = 0.26 J/token (arXiv 2603.23640). No sourced coverage for 1.5B models (IPW's 71.3% is for models up to 20B active parameters) and no sourced laptop battery: those inputs stay",
+      "RTX 4050 laptop, Qwen2.5-1.5B 4-bit: 131.7 tokens/s sustained at 34.1 W = 0.26 J/token (arXiv 2603.23640, https://arxiv.org/abs/2603.23640). No sourced laptop battery: that input stays; AI-capable share of sales: Canalys and IDC AI PCs",
+  },
+  desktop: {
+    label: "Desktop GPU (RTX 5060 Ti, 7B model, mains)",
+    deviceJPerToken: 172.7 / 81.2,
+    deviceTokensPerSec: 81.2,
+    batteryWh: null as number | null,
+    powerSource: "mains",
+    adoptionCurve: "pcs",
+    smallModelCoverage: null as number | null,
+    coverage: "no sourced coverage for a desktop GPU or a 7B model: kept as an assumption",
+    source:
+      "Desktop RTX 5060 Ti 16 GB, llama.cpp, Qwen2.5-Coder-7B-Instruct at the card's default 180 W limit: 81.2 tokens/s at an average draw of 172.7 W, just under the card's 180 W limit, = 2.13 J/token (InventiveHQ, https://inventivehq.com/blog/gpu-power-limit-tokens-per-watt; at its 150 W floor 80.4 tokens/s at 147.2 W = 1.83 J/token). We read the draw as the card's, not the whole desktop's: the power-supply efficiency input takes it to the wall, and the rest of the desktop is not counted (a lower bound). No battery: no wear, feasibility by minutes only; AI-capable share of sales: Canalys and IDC AI PCs (desktops and notebooks)",
   },
 } as const;
 export type DeviceClassKey = keyof typeof DEVICE_CLASSES;
@@ -109,6 +128,8 @@ export function withDeviceClass(i: TcoInputs, key: DeviceClassKey): TcoInputs {
     deviceTokensPerSec: c.deviceTokensPerSec,
     batteryWh: c.batteryWh ?? i.batteryWh,
     smallModelCoverage: c.smallModelCoverage ?? i.smallModelCoverage,
+    powerSource: c.powerSource,
+    adoptionCurve: c.adoptionCurve,
   };
 }
 

@@ -7,9 +7,13 @@ import type { TcoInputs, TcoResult } from "./model";
 export function verdict(i: TcoInputs, r: TcoResult, f: Feasibility): string {
   const what = `Moving ${pct(r.offloadShare, 0)} of GenAI inference onto ${fmt(r.perDevice.devices / 1e9, 2)} billion devices in ${r.year}`;
   if (f.level === "infeasible") {
+    // A mains device (a desktop) has no battery: only its minutes are checked.
+    const mains = i.powerSource === "mains";
+    const battery = mains ? "" : `${pct(f.batteryShare, 0)} of a battery and `;
+    const limits = mains ? "" : `${pct(FEASIBILITY_LIMITS.batteryShare.infeasibleAbove, 0)} and `;
     return (
-      `Not feasible as entered: ${what.charAt(0).toLowerCase()}${what.slice(1)} needs ${fmt(f.tokensPerDeviceDay, 0)} tokens, ${pct(f.batteryShare, 0)} of a battery and ` +
-      `${fmt(f.generationMinutesPerDay, 0)} minutes of generation per device per day (limits: ${pct(FEASIBILITY_LIMITS.batteryShare.infeasibleAbove, 0)} and ` +
+      `Not feasible as entered: ${what.charAt(0).toLowerCase()}${what.slice(1)} needs ${fmt(f.tokensPerDeviceDay, 0)} tokens, ${battery}` +
+      `${fmt(f.generationMinutesPerDay, 0)} minutes of generation per device per day (limits: ${limits}` +
       `${FEASIBILITY_LIMITS.generationMinutes.infeasibleAbove} minutes). The net, who-pays and NPV figures are withheld until the inputs change.`
     );
   }
