@@ -55,10 +55,10 @@ describe("the native runner's fingerprint scores (stories260K, llama.cpp CPU)", 
     expect(fingerprintSchema.safeParse({ version: FINGERPRINT.version, ...f }).success).toBe(true);
   });
 
-  it("decodes the same tokens as plain greedy decoding, end-of-generation still banned", async () => {
+  // The end-of-generation ban is the same TokenBias as before; stories260K cannot show it (its end of
+  // generation never reaches the top 5 within 240 greedy tokens, banned or not).
+  it("decodes the same tokens as plain greedy decoding", async () => {
     expect(f.tokenIds).toEqual(await plainGreedy());
-    // stories260K's end of generation (id 2) is never a candidate: banned, probability 0.
-    expect(f.topK!.some((e) => e.ids.includes(2))).toBe(false);
   });
 
   it("matches the stored reference fixture the unit tests judge with", () => {
