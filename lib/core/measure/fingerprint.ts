@@ -111,7 +111,7 @@ export interface TieJudgement {
 }
 
 /** Log-probabilities floored as the contract requires (float32 probabilities underflow to 0). */
-export const clampLogprob = (lp: number) => (Number.isFinite(lp) ? Math.max(MIN_LOGPROB, Math.min(0, lp)) : MIN_LOGPROB);
+const clampLogprob = (lp: number) => (Number.isFinite(lp) ? Math.max(MIN_LOGPROB, Math.min(0, lp)) : MIN_LOGPROB);
 
 /**
  * The `k` most likely tokens of a next-token distribution (token id -> probability, as
