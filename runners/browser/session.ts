@@ -87,7 +87,8 @@ export async function runBrowserSession(o: BrowserSessionOptions): Promise<Submi
     if (eng.fingerprint) {
       o.onProgress("correctness fingerprint…");
       const f = await eng.fingerprint(FINGERPRINT.prompt, FINGERPRINT.tokens).catch(() => null);
-      if (f && f.promptTokens > 0) fingerprint = { version: FINGERPRINT.version, ...f };
+      // The browser engines report ids only, no probabilities: no top candidates.
+      if (f && f.promptTokens > 0) fingerprint = { version: FINGERPRINT.version, ...f, topK: null };
     }
     const available: ("wasm" | "webgpu")[] = o.probe.available ? ["wasm", "webgpu"] : ["wasm"];
     const device = o.injectedDevice

@@ -4,7 +4,7 @@ import type { RepInterval } from "../../lib/core/measure/energy";
 import type { WorkloadSpec } from "../../lib/core/contracts/workloads";
 import type { LlamaEngineOptions } from "./engine/node-llama-cpp";
 import type { FakeGpu, FakeThrottle } from "./engine/null-engine";
-import type { EngineMemory, EngineUsed } from "./engine/types";
+import type { EngineMemory, EngineUsed, FingerprintDecode } from "./engine/types";
 import type { EngineInfo } from "../../lib/core/contracts/submission";
 
 export interface ChildJob {
@@ -31,5 +31,5 @@ export type FromChild =
   | { type: "timed-start" }
   | { type: "rep"; done: number; total: number }
   | { type: "timed-end" }
-  | { type: "result"; samples: MeasuredSample[]; intervals: RepInterval[]; memory: EngineMemory; peakRssBytes: number; baselineRssBytes: number; fingerprint?: { promptTokens: number; tokenIds: number[] } | null }
+  | { type: "result"; samples: MeasuredSample[]; intervals: RepInterval[]; memory: EngineMemory; peakRssBytes: number; baselineRssBytes: number; fingerprint?: FingerprintDecode | null }
   | { type: "error"; message: string };

@@ -21,7 +21,7 @@ import { batteryState } from "./power/battery";
 import type { LlamaEngineOptions } from "./engine/node-llama-cpp";
 import { idleDrift, measureIdle, metersFor, recordAll, withIdle } from "./power";
 import type { PowerMeter, SensorRecording } from "./power/meter";
-import type { EngineUsed } from "./engine/types";
+import type { EngineUsed, FingerprintDecode } from "./engine/types";
 import type { ChildJob, FromChild, ToChild } from "./protocol";
 import { loadBetween, markLoad, type LoadMark } from "./load";
 import { recordThermal, thermalPerInterval, thermalStart, type ThermalProbe, type ThermalReading, type ThermalRecording } from "./thermal";
@@ -87,7 +87,7 @@ interface ChildOutcome {
   recordings: SensorRecording[];
   engine: EngineInfo | null;
   used: EngineUsed | null;
-  fingerprint?: { promptTokens: number; tokenIds: number[] } | null;
+  fingerprint?: FingerprintDecode | null;
   /** The thermal reading when the timed part started, and (sustained) the readings through it. */
   thermalFirst?: ThermalReading | null;
   thermalRec?: ThermalRecording | null;
@@ -263,7 +263,10 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
       const why = (out.error ?? "failed").split("\n")[0]!.slice(0, 200);
       for (const other of opts.workloads) if (other.nBatch > w.nBatch && unbatchedId(other.id) === unbatchedId(w.id)) stoppedAt.set(unbatchedId(w.id), { id: w.id, why });
     }
-    if (!fingerprint && out.fingerprint?.tokenIds.length) fingerprint = { version: FINGERPRINT.version, ...out.fingerprint };
+    if (!fingerprint && out.fingerprint?.tokenIds.length) {
+      const { promptTokens, tokenIds, topK } = out.fingerprint;
+      fingerprint = { version: FINGERPRINT.version, promptTokens, tokenIds, topK: topK ?? null };
+    }
     engineInfo ??= out.engine;
     used ??= out.used;
     workloads.push(measuredWorkload(w, out, idle, opts.model.info.kvBytesPerToken, (out.used?.backend ?? opts.backend) === "cpu", opts.thermal?.sources ?? []));

@@ -94,6 +94,10 @@ describe("native runner end to end", () => {
       const [row] = await h.db.select().from(submissions).where(eq(submissions.id, s.submissionId));
       expect(row).toMatchObject({ backend: "cpu", runnerName: "tokenwatt-native", suiteVersion: "1", plausible: true });
       expect(row!.options).toMatchObject({ threads: 1, repetitions: 2 });
+      // The fingerprint's scores come back from the measuring child process and are stored with the run.
+      expect(s.fingerprint?.topK).toHaveLength(s.fingerprint!.tokenIds.length);
+      expect(s.fingerprint!.topK!.map((e) => e.ids[0])).toEqual(s.fingerprint!.tokenIds);
+      expect(row!.fingerprintTopK).toEqual(s.fingerprint!.topK);
       const [m] = await h.db.select().from(models).where(eq(models.id, row!.modelId));
       expect(m).toMatchObject({ weights: "real", fileBytes: 1_185_376, sha256: "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d", quantization: "F32" });
       const wr = await h.db.select().from(workloadResults).where(eq(workloadResults.submissionId, s.submissionId));

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { describeOutputStatus, type OutputStatus } from "../../../lib/core/measure/fingerprint";
+import { describeOutputStatus, type OutputStatus, type TieJudgement } from "../../../lib/core/measure/fingerprint";
 import { formatBytes, formatLimits } from "../../../lib/core/present/format";
 import type { WebGpuInfo } from "../../../lib/core/contracts/submission";
 
@@ -13,6 +13,8 @@ interface Sub {
   outputAgreement: number | null;
   outputFirstDiff: number | null;
   outputExplanation: string | null;
+  /** The first disagreement judged by the runs' scores (written by tokenwatt_check_output). */
+  outputTie: unknown;
   webgpu: unknown;
   backend: string;
 }
@@ -21,17 +23,18 @@ interface Sub {
 export function OutputCheck({ sub }: { sub: Sub }) {
   const status = sub.outputStatus as OutputStatus | null;
   const bad = status === "differs";
+  const tie = (sub.outputTie ?? null) as TieJudgement | null;
   return (
     <section className="panel" aria-labelledby="output-h" data-testid="output-check">
       <h2 id="output-h">
         Output check{" "}
         {status && (
           <span className={`badge ${bad ? "flagged" : status === "unchecked" ? "" : "reported"}`} data-testid="output-status">
-            {bad ? "output differs" : status}
+            {bad ? "output differs" : status === "diverges" && tie?.nearTie ? "diverges (near-tie)" : status}
           </span>
         )}
       </h2>
-      <p>{describeOutputStatus(status, { agreement: sub.outputAgreement, firstDiff: sub.outputFirstDiff, explanation: sub.outputExplanation })}</p>
+      <p>{describeOutputStatus(status, { agreement: sub.outputAgreement, firstDiff: sub.outputFirstDiff, explanation: sub.outputExplanation, tie })}</p>
       {sub.fingerprintTokens && (
         <dl className="facts">
           <dt>Fingerprint</dt>

@@ -392,13 +392,63 @@ export const workloadResultSchema = z
     });
   });
 
+/** Candidates kept per generated position of the fingerprint (the runner sends 5). */
+export const MAX_FINGERPRINT_TOP_K = 16;
+/**
+ * Natural-log probabilities are floored here: float32 probabilities underflow to 0 (ln 0 = -Infinity,
+ * which JSON cannot carry) near e^-103, so a floored value means "at most this".
+ */
+export const MIN_LOGPROB = -200;
+
+/**
+ * The most likely next tokens at one generated position, as the engine scored them: ids and their
+ * natural-log probabilities (softmax over the whole vocabulary, end-of-generation banned), most
+ * likely first. The position's greedy token is among them with the highest log-probability.
+ */
+export const topKEntrySchema = z
+  .object({
+    ids: z.array(z.int().min(0).max(MAX_TOKENS)).min(1).max(MAX_FINGERPRINT_TOP_K),
+    logprobs: z.array(z.number().min(MIN_LOGPROB).max(0)).min(1).max(MAX_FINGERPRINT_TOP_K),
+  })
+  .superRefine((e, ctx) => {
+    if (e.ids.length !== e.logprobs.length) ctx.addIssue({ code: "custom", path: ["logprobs"], message: "one log-probability per id" });
+    if (new Set(e.ids).size !== e.ids.length) ctx.addIssue({ code: "custom", path: ["ids"], message: "ids must be distinct" });
+    for (let i = 1; i < e.logprobs.length; i++) {
+      if (e.logprobs[i]! > e.logprobs[i - 1]!) {
+        ctx.addIssue({ code: "custom", path: ["logprobs", i], message: "most likely first" });
+        break;
+      }
+    }
+  });
+
 /** The correctness fingerprint of the run (lib/core/measure/fingerprint.ts): greedy token ids of a fixed prompt. */
-export const fingerprintSchema = z.object({
-  version: text(20),
-  /** Prompt tokens the engine evaluated (its own tokenization, BOS included). */
-  promptTokens: positiveCount(100_000),
-  tokenIds: z.array(z.int().min(0).max(MAX_TOKENS)).min(1).max(256),
-});
+export const fingerprintSchema = z
+  .object({
+    version: text(20),
+    /** Prompt tokens the engine evaluated (its own tokenization, BOS included). */
+    promptTokens: positiveCount(100_000),
+    tokenIds: z.array(z.int().min(0).max(MAX_TOKENS)).min(1).max(256),
+    /**
+     * Per generated position, the engine's top candidates (null where the engine cannot report
+     * probabilities: the browser engines). The server judges a disagreement with the reference by them.
+     */
+    topK: z.array(topKEntrySchema).max(256).nullable().default(null),
+  })
+  .superRefine((f, ctx) => {
+    if (!f.topK) return;
+    if (f.topK.length !== f.tokenIds.length) {
+      ctx.addIssue({ code: "custom", path: ["topK"], message: `one entry per generated token (${f.tokenIds.length})` });
+      return;
+    }
+    // Greedy decoding emits a most likely token: the emitted id is listed with the top log-probability
+    // (an exact tie may list another id first).
+    f.topK.forEach((e, i) => {
+      const at = e.ids.indexOf(f.tokenIds[i]!);
+      if (at < 0 || e.logprobs[at] !== e.logprobs[0]) {
+        ctx.addIssue({ code: "custom", path: ["topK", i], message: `the generated token ${f.tokenIds[i]} must be a most likely candidate` });
+      }
+    });
+  });
 
 /**
  * A browser run's WebGPU adapter and where the engine really put the model: llama.cpp's WebGPU
@@ -494,6 +544,7 @@ export type Device = z.infer<typeof deviceSchema>;
 export type ModelInfo = z.infer<typeof modelSchema>;
 export type EngineInfo = z.infer<typeof engineSchema>;
 export type Fingerprint = z.infer<typeof fingerprintSchema>;
+export type TopKEntry = z.infer<typeof topKEntrySchema>;
 export type WebGpuInfo = z.infer<typeof webgpuSchema>;
 export type ThermalStart = z.infer<typeof thermalStartSchema>;
 export type WorkloadLoad = z.infer<typeof loadSchema>;

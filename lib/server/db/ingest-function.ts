@@ -10,7 +10,7 @@
  * false, writing nothing, when it exists). Rows arrive as JSON whose keys are the column names.
  */
 
-import { FINGERPRINT_MIN_AGREEING_PREFIX } from "../../core/measure/fingerprint";
+import { FINGERPRINT_MIN_AGREEING_PREFIX, NEAR_TIE_MARGIN_NATS } from "../../core/measure/fingerprint";
 
 /** Columns the database fills itself (serial ids, defaults); everything else is written by the function. */
 export const DB_FILLED_COLUMNS = ["id", "received_at", "created_at", "published"] as const;
@@ -18,11 +18,11 @@ export const DB_FILLED_COLUMNS = ["id", "received_at", "created_at", "published"
 export const SUBMISSION_COLUMNS = [
   "id", "schema_version", "suite_version", "token_id", "device_id", "model_id", "engine_id", "backend", "runner_name", "runner_version",
   "runner_commit", "options", "device_snapshot", "memory_bandwidth_gbps", "started_at", "finished_at", "plausible", "flags",
-  "webgpu", "fingerprint_version", "fingerprint_prompt_tokens", "fingerprint_tokens", "fingerprint_hash", "fingerprint_role", "source",
+  "webgpu", "fingerprint_version", "fingerprint_prompt_tokens", "fingerprint_tokens", "fingerprint_hash", "fingerprint_role", "fingerprint_top_k", "source",
 ] as const;
 
 /** Submission columns tokenwatt_check_output fills: the run's output against the native CPU reference. */
-export const OUTPUT_CHECK_COLUMNS = ["output_status", "output_reference", "output_agreement", "output_first_diff"] as const;
+export const OUTPUT_CHECK_COLUMNS = ["output_status", "output_reference", "output_agreement", "output_first_diff", "output_tie"] as const;
 
 /** Submission columns only an admin writes, after ingest (lib/server/store/output-explanation.ts). */
 export const ADMIN_WRITTEN_COLUMNS = ["output_explanation"] as const;
@@ -53,11 +53,30 @@ const list = (cols: readonly string[], prefix = "") => cols.map((c) => prefix + 
  * reference arriving after other runs of its file checks the ones waiting ("unchecked"). Runs of
  * one file are checked one at a time (an advisory lock per model), so a run and its reference
  * arriving together cannot miss each other.
+ *
+ * An early first disagreement is judged by the runs' scores there where they sent any
+ * (fingerprint_top_k): a near-tie "diverges" instead of "differs". This is judgeDivergence and
+ * outputStatus of lib/core/measure/fingerprint.ts in SQL (tests/integration/output-check.test.ts
+ * checks the two agree); output_tie stores the judgement as TieJudgement.
  */
 const OUTPUT_LOCK_CLASS = 7151;
 /** Independent devices (untrusted native CPU runs with the same tokens) that make a reference without a trusted one. */
 export const OUTPUT_CONSENSUS_DEVICES = 3;
 const CHECK_OUTPUT_SQL = `
+-- One run's view of a disagreement (TieGap): nats p_other lies below p_own in one position's top
+-- candidates; "outside" when either is not among them; JSON null when the run sent no scores.
+CREATE OR REPLACE FUNCTION tokenwatt_tie_gap(p_entry jsonb, p_own int, p_other int) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN p_entry IS NULL OR jsonb_typeof(p_entry) <> 'object' THEN 'null'::jsonb
+    WHEN own.lp IS NULL OR other.lp IS NULL THEN '"outside"'::jsonb
+    ELSE to_jsonb(own.lp - other.lp) END
+  FROM (SELECT (SELECT (p_entry->'logprobs'->>(x.i::int - 1))::float8 FROM jsonb_array_elements_text(p_entry->'ids') WITH ORDINALITY AS x(id, i)
+          WHERE x.id::int = p_own LIMIT 1) AS lp) own,
+       (SELECT (SELECT (p_entry->'logprobs'->>(x.i::int - 1))::float8 FROM jsonb_array_elements_text(p_entry->'ids') WITH ORDINALITY AS x(id, i)
+          WHERE x.id::int = p_other LIMIT 1) AS lp) other
+$$;
+
 CREATE OR REPLACE FUNCTION tokenwatt_check_output(p_id uuid) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -69,13 +88,16 @@ DECLARE
   v_agree real;
   v_status text;
   v_peer uuid;
+  v_cgap jsonb;
+  v_rgap jsonb;
+  v_tie jsonb;
 BEGIN
-  SELECT id, model_id, fingerprint_version, fingerprint_tokens, fingerprint_role, fingerprint_hash INTO s FROM submissions WHERE id = p_id;
+  SELECT id, model_id, fingerprint_version, fingerprint_tokens, fingerprint_role, fingerprint_hash, fingerprint_top_k INTO s FROM submissions WHERE id = p_id;
   IF s.id IS NULL OR s.fingerprint_tokens IS NULL THEN
     RETURN;
   END IF;
   PERFORM pg_advisory_xact_lock(${OUTPUT_LOCK_CLASS}, s.model_id);
-  SELECT id, fingerprint_tokens INTO r FROM submissions
+  SELECT id, fingerprint_tokens, fingerprint_top_k INTO r FROM submissions
   WHERE model_id = s.model_id AND fingerprint_version = s.fingerprint_version AND output_status = 'reference' AND id <> s.id
   ORDER BY received_at, id LIMIT 1;
   IF r.id IS NULL THEN
@@ -89,7 +111,7 @@ BEGIN
       ORDER BY z.received_at, z.id LIMIT 1;
     END IF;
     IF s.fingerprint_role = 'reference' OR v_peer IS NOT NULL THEN
-      UPDATE submissions SET output_status = 'reference', output_reference = NULL, output_agreement = 1, output_first_diff = NULL WHERE id = coalesce(v_peer, s.id);
+      UPDATE submissions SET output_status = 'reference', output_reference = NULL, output_agreement = 1, output_first_diff = NULL, output_tie = NULL WHERE id = coalesce(v_peer, s.id);
       PERFORM tokenwatt_check_output(x.id) FROM submissions x
       WHERE x.model_id = s.model_id AND x.fingerprint_version = s.fingerprint_version AND x.id <> coalesce(v_peer, s.id)
         AND x.fingerprint_tokens IS NOT NULL AND (x.output_status = 'unchecked' OR x.output_status IS NULL);
@@ -102,11 +124,24 @@ BEGIN
   SELECT count(*) FILTER (WHERE t.a = t.b), min(t.i) FILTER (WHERE t.a IS DISTINCT FROM t.b) - 1 INTO v_same, v_first
   FROM unnest(s.fingerprint_tokens, r.fingerprint_tokens) WITH ORDINALITY AS t(a, b, i);
   v_agree := v_same::real / greatest(v_n, 1);
-  v_status := CASE WHEN v_first IS NULL THEN 'match' WHEN v_first >= ${FINGERPRINT_MIN_AGREEING_PREFIX} THEN 'diverges' ELSE 'differs' END;
-  UPDATE submissions SET output_status = v_status, output_reference = r.id, output_agreement = v_agree, output_first_diff = v_first,
+  -- Both runs scored position v_first after the same tokens: a near-tie when every run that sent scores
+  -- ranks the other's token within the margin of its own.
+  IF v_first IS NOT NULL THEN
+    v_cgap := tokenwatt_tie_gap(s.fingerprint_top_k -> v_first, s.fingerprint_tokens[v_first + 1], r.fingerprint_tokens[v_first + 1]);
+    v_rgap := tokenwatt_tie_gap(r.fingerprint_top_k -> v_first, r.fingerprint_tokens[v_first + 1], s.fingerprint_tokens[v_first + 1]);
+    IF v_cgap <> 'null'::jsonb OR v_rgap <> 'null'::jsonb THEN
+      v_tie := jsonb_build_object('candidateGapNats', v_cgap, 'referenceGapNats', v_rgap, 'marginNats', ${NEAR_TIE_MARGIN_NATS}::float8,
+        'nearTie', (v_cgap = 'null'::jsonb OR (jsonb_typeof(v_cgap) = 'number' AND (v_cgap #>> '{}')::float8 <= ${NEAR_TIE_MARGIN_NATS}))
+               AND (v_rgap = 'null'::jsonb OR (jsonb_typeof(v_rgap) = 'number' AND (v_rgap #>> '{}')::float8 <= ${NEAR_TIE_MARGIN_NATS})));
+    END IF;
+  END IF;
+  v_status := CASE WHEN v_first IS NULL THEN 'match'
+    WHEN v_first >= ${FINGERPRINT_MIN_AGREEING_PREFIX} OR coalesce((v_tie->>'nearTie')::boolean, false) THEN 'diverges' ELSE 'differs' END;
+  UPDATE submissions SET output_status = v_status, output_reference = r.id, output_agreement = v_agree, output_first_diff = v_first, output_tie = v_tie,
     plausible = CASE WHEN v_status = 'differs' THEN false ELSE plausible END,
     flags = CASE WHEN v_status = 'differs' THEN flags || jsonb_build_array(jsonb_build_object('workloadId', NULL, 'code', 'output_differs',
-      'message', format('output differs: leaves the native CPU reference at token %s (%s%% of tokens agree); kept off the ranking until explained', v_first, round(v_agree * 100)))) ELSE flags END
+      'message', format('output differs: leaves the native CPU reference at token %s (%s%% of tokens agree)%s; kept off the ranking until explained', v_first, round(v_agree * 100),
+        CASE WHEN v_tie IS NULL THEN '' ELSE format(', not a near-tie by the runs'' scores (margin %s nats)', ${NEAR_TIE_MARGIN_NATS}) END))) ELSE flags END
   WHERE id = s.id;
   IF v_status = 'differs' THEN
     UPDATE workload_results SET plausible = false WHERE submission_id = s.id;

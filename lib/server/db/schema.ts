@@ -118,6 +118,8 @@ export const submissions = pgTable(
     fingerprintPromptTokens: integer("fingerprint_prompt_tokens"),
     fingerprintTokens: integer("fingerprint_tokens").array(),
     fingerprintHash: text("fingerprint_hash"),
+    /** Per generated position, the engine's top candidates with log-probabilities (contract fingerprint.topK); null: the engine reports none. */
+    fingerprintTopK: jsonb("fingerprint_top_k"),
     /** "reference": llama.cpp on the CPU, what other runs of the file are compared with; else "candidate". */
     fingerprintRole: text("fingerprint_role"),
     /** Set by tokenwatt_check_output: reference, match, diverges, differs, unchecked (null: no fingerprint). */
@@ -125,6 +127,8 @@ export const submissions = pgTable(
     outputReference: uuid("output_reference"),
     outputAgreement: real("output_agreement"),
     outputFirstDiff: integer("output_first_diff"),
+    /** The first disagreement judged by the runs' scores (lib/core/measure/fingerprint.ts TieJudgement); null: no disagreement, or no scores on either side. */
+    outputTie: jsonb("output_tie"),
     /** Why an admin let a run whose output differs back onto the ranking (output_status "explained"). */
     outputExplanation: text("output_explanation"),
     /** Imported results: tool, format, the URL they were published at, which machine (contract `source`); null: measured by Tokenwatt. */

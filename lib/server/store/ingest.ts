@@ -380,6 +380,7 @@ export function submissionRow(s: Submission, ids: { deviceId: number; modelId: n
     // Computed here, never taken from the client.
     fingerprint_hash: s.fingerprint ? fingerprintHash(s.fingerprint.tokenIds) : null,
     fingerprint_role: s.fingerprint ? (isReferenceRun(s) ? (trusted ? "reference" : "peer") : "candidate") : null,
+    fingerprint_top_k: s.fingerprint?.topK ?? null,
     source: s.source,
   };
 }

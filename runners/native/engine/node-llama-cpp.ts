@@ -13,8 +13,9 @@ import {
   type LlamaModel,
   type Token,
 } from "node-llama-cpp";
-import type { Backend, EngineInfo } from "../../../lib/core/contracts/submission";
-import type { EngineMemory, EngineUsed, InferenceEngine } from "./types";
+import type { Backend, EngineInfo, TopKEntry } from "../../../lib/core/contracts/submission";
+import { FINGERPRINT_TOP_K, topKOf } from "../../../lib/core/measure/fingerprint";
+import type { EngineMemory, EngineUsed, FingerprintDecode, InferenceEngine } from "./types";
 
 export const NODE_LLAMA_CPP_VERSION = "3.21.1";
 
@@ -188,18 +189,26 @@ export class NodeLlamaCppEngine implements InferenceEngine {
     return withBos.length;
   }
 
-  async fingerprint(prompt: string, n: number) {
+  /**
+   * Greedy decoding as `generate` (the same sampler: temperature 0, end-of-generation banned), with
+   * every position's full distribution asked for so that its top candidates are recorded. Asking
+   * for probabilities does not change the choice: llama.cpp's greedy sampler picks the arg-max
+   * first, node-llama-cpp then sorts the candidates and softmaxes the (bias-applied) logits.
+   */
+  async fingerprint(prompt: string, n: number): Promise<FingerprintDecode> {
     const seq = this.seqs[0]!;
     await seq.clearHistory();
     const tokens = this.model.tokenize(prompt, false);
     const withBos = this.model.tokens.bos != null && this.model.tokens.shouldPrependBosToken ? [this.model.tokens.bos, ...tokens] : tokens;
     const tokenIds: number[] = [];
-    for await (const t of seq.evaluate(withBos, { temperature: 0, tokenBias: this.tokenBias })) {
-      tokenIds.push(t);
+    const topK: TopKEntry[] = [];
+    for await (const out of seq.evaluateWithMetadata(withBos, { probabilities: true }, { temperature: 0, tokenBias: this.tokenBias })) {
+      tokenIds.push(out.token);
+      topK.push(topKOf(out.probabilities, FINGERPRINT_TOP_K));
       if (tokenIds.length >= n) break;
     }
     await seq.clearHistory();
-    return { promptTokens: withBos.length, tokenIds };
+    return { promptTokens: withBos.length, tokenIds, topK };
   }
 
   memory(): EngineMemory {

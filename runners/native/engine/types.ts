@@ -2,7 +2,7 @@
  * The system under test, as MLPerf LoadGen separates it from the harness: an engine loads a model
  * and evaluates tokens; the harness (runners/native/harness.ts) decides what to run and times it.
  */
-import type { Backend, EngineInfo } from "../../../lib/core/contracts/submission";
+import type { Backend, EngineInfo, TopKEntry } from "../../../lib/core/contracts/submission";
 
 /** The configuration the engine actually runs with, as it reports it after loading (recorded, not the request). */
 export interface EngineUsed {
@@ -21,6 +21,14 @@ export interface EngineMemory {
   kvBytes: number | null;
   /** GPU memory in use, where there is a GPU. */
   vramBytes: number | null;
+}
+
+/** A decoded fingerprint: prompt length, the greedy ids, and each position's top candidates where the engine reports them. */
+export interface FingerprintDecode {
+  promptTokens: number;
+  tokenIds: number[];
+  /** Null (or absent): the engine cannot report probabilities. */
+  topK?: TopKEntry[] | null;
 }
 
 export interface InferenceEngine {
@@ -45,8 +53,9 @@ export interface InferenceEngine {
   memory(): EngineMemory;
   /**
    * The correctness fingerprint (lib/core/measure/fingerprint.ts): greedy token ids of `prompt`
-   * (BOS added as the model asks, end-of-generation banned). Absent where the engine has no tokens.
+   * (BOS added as the model asks, end-of-generation banned), with each position's top candidates
+   * where the engine can score them. Absent where the engine has no tokens.
    */
-  fingerprint?(prompt: string, tokens: number): Promise<{ promptTokens: number; tokenIds: number[] }>;
+  fingerprint?(prompt: string, tokens: number): Promise<FingerprintDecode>;
   dispose(): Promise<void>;
 }
