@@ -32,7 +32,7 @@ function bandwidthLine(hostGBps: number | null, d: { memoryBandwidthMethod?: str
   const host =
     hostGBps == null
       ? "host: not measured"
-      : `host ${formatNumber(hostGBps)} GB/s (${d.memoryBandwidthMethod === "read-stream" ? "read stream" : "copy benchmark, bytes copied: about half the read bandwidth"})`;
+      : `host ${formatNumber(hostGBps)} GB/s (${d.memoryBandwidthMethod === "read-native" ? "native read kernel" : d.memoryBandwidthMethod === "read-stream" ? "WebAssembly read stream" : "copy benchmark, bytes copied: about half the read bandwidth"})`;
   const gpu = d.deviceMemoryBandwidth ? `; GPU memory ${formatNumber(d.deviceMemoryBandwidth.gbps)} GB/s (${d.deviceMemoryBandwidth.source}${d.deviceMemoryBandwidth.note ? `: ${d.deviceMemoryBandwidth.note}` : ""})` : "";
   return host + gpu;
 }

@@ -135,11 +135,11 @@ export const deviceSchema = z.object({
   /** Measured host memory bandwidth, GB/s = 1e9 bytes/s: the roofline's ceiling for CPU decode. */
   memoryBandwidthGBps: z.number().min(0.001).max(100_000).nullable().default(null),
   /**
-   * How memoryBandwidthGBps was measured: `read-stream` (read-only SIMD stream, bytes read per
-   * second) or `copy` (a buffer copy counting each byte once: about half the read bandwidth). Null
+   * How memoryBandwidthGBps was measured: `read-native` (the C library's memcmp over two equal
+   * buffers, bytes read per second), `read-stream` (a WebAssembly read-only SIMD stream) or `copy` (a buffer copy counting each byte once: about half the read bandwidth). Null
    * in results from before methods were recorded, which were copies.
    */
-  memoryBandwidthMethod: z.enum(["read-stream", "copy"]).nullable().default(null),
+  memoryBandwidthMethod: z.enum(["read-native", "read-stream", "copy"]).nullable().default(null),
   /**
    * The bandwidth of the GPU's memory, which holds the weights on a GPU backend: `measured` with the
    * backend, or the vendor's figure, `reported` with its source. Null: no roofline on a GPU backend.

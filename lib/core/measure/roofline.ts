@@ -16,15 +16,16 @@ export const DEFAULT_CACHE_RESIDENT_BYTES = 256 * 2 ** 20;
 
 export interface WeightsBandwidth {
   gbps: number;
-  /** What the figure is: `read-stream` (host, measured), `measured` or `reported` (GPU memory). */
+  /** What the figure is: `read-native` or `read-stream` (host, measured), `measured` or `reported` (GPU memory). */
   method: string;
 }
 
 /** The bandwidth of the memory that holds the weights on this device's backend, or null. */
 export function weightsBandwidth(d: Pick<Device, "backend" | "memoryBandwidthGBps" | "memoryBandwidthMethod" | "deviceMemoryBandwidth">): WeightsBandwidth | null {
   if (HOST_BACKENDS.has(d.backend)) {
-    // Only the read-stream figure is read bandwidth; the earlier copy figure was about half of it.
-    return d.memoryBandwidthGBps != null && d.memoryBandwidthMethod === "read-stream" ? { gbps: d.memoryBandwidthGBps, method: "read-stream" } : null;
+    // Only the read kernels' figures are read bandwidth; the earlier copy figure was about half of it.
+    const m = d.memoryBandwidthMethod;
+    return d.memoryBandwidthGBps != null && (m === "read-native" || m === "read-stream") ? { gbps: d.memoryBandwidthGBps, method: m } : null;
   }
   return d.deviceMemoryBandwidth ? { gbps: d.deviceMemoryBandwidth.gbps, method: d.deviceMemoryBandwidth.source } : null;
 }
