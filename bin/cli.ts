@@ -11,6 +11,8 @@ import type { AdminOps } from "../lib/server/admin/ops";
 import { registerExplainOutputCommand, registerPublishCommand } from "../lib/server/admin/publish-command";
 import { adminSink } from "../lib/server/admin/sink";
 import { registerSnapshotCommand } from "../lib/server/admin/snapshot-command";
+import { registerCatalogCommands } from "../lib/server/admin/catalog-command";
+import { resolveModel } from "../runners/models/resolve";
 import { registerTokenCommands } from "../lib/server/admin/token-command";
 import type { CliDeps } from "../runners/cli/deliver";
 import { readOwnerCredential, runningServer } from "../lib/server/admin/owner";
@@ -44,6 +46,7 @@ export function buildProgram(): Command {
   registerPublishCommand(program, openOwnerAdmin);
   registerExplainOutputCommand(program, openOwnerAdmin);
   registerSnapshotCommand(program, openOwnerAdmin);
+  registerCatalogCommands(program, openOwnerAdmin, async (ref) => (await resolveModel(ref, dataDir())).info);
   program
     .command("login-url")
     .description("print the owner's login URL of the server running on this data directory (keep it private)")

@@ -4,6 +4,7 @@ import type { DbHandle } from "../db/client";
 import { workloadResults } from "../db/schema";
 import { leaderboard, setPublished } from "../read/leaderboard";
 import { ingestSubmission } from "../store/ingest";
+import { listLayouts, recordLayout } from "../store/model-catalog";
 import { ExplainError, explainOutput } from "../store/output-explanation";
 import { createToken, listTokens, revokeToken, TokenError } from "../store/tokens";
 import { AdminError, type AdminOps } from "./ops";
@@ -34,6 +35,8 @@ export function localAdmin(h: DbHandle): AdminOps {
       }
     },
     store: (s) => ingestSubmission(h.db, s, null, { vouchedBy: "owner" }),
+    addLayout: (m, opts) => recordLayout(h.db, m, "owner", opts),
+    listLayouts: () => listLayouts(h.db),
     hasResults: async () => (await h.db.select({ n: count() }).from(workloadResults))[0]!.n > 0,
     close: () => h.close(),
   };

@@ -7,6 +7,8 @@ import type { Submission } from "../../core/contracts/submission";
 import type { LeaderboardQuery, LeaderboardRow, PublishTarget } from "../read/leaderboard";
 import type { IngestResult } from "../store/ingest";
 import type { TokenRole } from "../store/tokens";
+import type { CatalogEntry } from "../store/model-catalog";
+import type { ModelInfo } from "../../core/contracts/submission";
 
 export interface TokenInfo {
   name: string;
@@ -27,6 +29,9 @@ export interface AdminOps {
   /** Lets a run flagged "output differs" back onto the ranking, with the reason. */
   explainOutput(submissionId: string, reason: string): Promise<{ plausible: boolean }>;
   store(s: Submission): Promise<IngestResult>;
+  /** Sets the layout the server trusts for a model file (lib/server/store/model-catalog.ts); `replace` overwrites one. */
+  addLayout(model: ModelInfo, opts: { moe: boolean; replace: boolean }): Promise<{ recorded: boolean; problems: string[] }>;
+  listLayouts(): Promise<CatalogEntry[]>;
   /** Whether any workload result is stored (the first start measures this machine when none is). */
   hasResults(): Promise<boolean>;
   close(): Promise<void>;

@@ -5,6 +5,7 @@
 import type { Submission } from "../../core/contracts/submission";
 import type { LeaderboardQuery, LeaderboardRow, PublishTarget } from "../read/leaderboard";
 import type { IngestResult } from "../store/ingest";
+import type { CatalogEntry } from "../store/model-catalog";
 import { AdminError, type AdminOps, type TokenInfo } from "./ops";
 
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -46,6 +47,9 @@ export function remoteAdmin(url: string, credential: string): AdminOps {
     },
     explainOutput: async (submissionId, reason) => ({ plausible: (await call<{ plausible: boolean }>("POST", "/api/v1/admin/explain-output", { submissionId, reason })).plausible }),
     store: (s: Submission) => call<IngestResult>("POST", "/api/v1/submissions", s),
+    addLayout: (model, opts) => call<{ recorded: boolean; problems: string[] }>("POST", "/api/v1/admin/model-layouts", { model, ...opts }),
+    listLayouts: async () =>
+      (await call<{ layouts: (Omit<CatalogEntry, "createdAt"> & { createdAt: string })[] }>("GET", "/api/v1/admin/model-layouts")).layouts.map((l) => ({ ...l, createdAt: new Date(l.createdAt) })),
     hasResults: async () => (await call<{ results: unknown[] }>("GET", "/api/v1/results?limit=1")).results.length > 0,
     close: async () => {},
   };

@@ -36,6 +36,10 @@ const TABLE = {
   invalid_name: [400, null],
   already_revoked: [409, null],
   unknown_name: [404, null],
+  // The model catalog.
+  layout_exists: [409, null],
+  implausible_layout: [422, null],
+  layout_needs_sha256: [400, "the model needs its file's sha256: the catalog is keyed by it"],
   // Load.
   rate_limited: [429, null],
   lock_table_full: [503, "PostgreSQL ran out of lock slots (out of shared memory): nothing was queued. Raise max_locks_per_transaction (docs/scale.md) or queue for fewer agents at once"],

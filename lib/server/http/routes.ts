@@ -10,6 +10,7 @@ import { getHealth } from "../api/health";
 import { postPairingCode } from "../api/pairing";
 import { postPublish } from "../api/publish";
 import { postExplainOutput } from "../api/explain-output";
+import { getModelLayouts, postModelLayout } from "../api/model-layouts";
 import { getLeaderboard } from "../api/public-leaderboard";
 import { getResults } from "../api/results";
 import { postScenario } from "../api/scenarios";
@@ -39,6 +40,8 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", path: "/api/v1/pairing-codes", handler: postPairingCode },
   { method: "POST", path: "/api/v1/admin/publish", handler: postPublish },
   { method: "POST", path: "/api/v1/admin/explain-output", handler: postExplainOutput },
+  { method: "GET", path: "/api/v1/admin/model-layouts", handler: getModelLayouts },
+  { method: "POST", path: "/api/v1/admin/model-layouts", handler: postModelLayout },
   { method: "GET", path: "/api/v1/admin/tokens", handler: getTokens },
   { method: "POST", path: "/api/v1/admin/tokens", handler: postToken },
   { method: "POST", path: "/api/v1/admin/tokens/:name/revoke", handler: postTokenRevoke },

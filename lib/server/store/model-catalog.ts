@@ -5,7 +5,7 @@
  * claims hold up on their own; never by an anonymous or public contributor's submission. A later
  * submission of the same file is judged against it (lib/core/measure/model-catalog.ts).
  */
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import type { ModelInfo } from "../../core/contracts/submission";
 import { judgeLayout, type TrustedLayout } from "../../core/measure/model-catalog";
 import type { Db } from "../db/client";
@@ -61,4 +61,15 @@ export async function recordLayout(db: Db, m: ModelInfo, source: LayoutSource, o
   const rows = opts.replace ? await q.onConflictDoUpdate({ target: modelLayouts.sha256, set: values }).returning() : await q.onConflictDoNothing().returning();
   if (opts.replace) cache.get(db)?.delete(m.sha256);
   return { recorded: rows.length > 0, problems: [] };
+}
+
+export interface CatalogEntry extends TrustedLayout {
+  sha256: string;
+  createdAt: Date;
+}
+
+/** Every layout of the catalog, newest first (`tokenwatt catalog list`). */
+export async function listLayouts(db: Db, limit = 500): Promise<CatalogEntry[]> {
+  const rows = await db.select().from(modelLayouts).orderBy(desc(modelLayouts.createdAt)).limit(limit);
+  return rows.map((r) => ({ ...toLayout(r), sha256: r.sha256, createdAt: r.createdAt }));
 }
