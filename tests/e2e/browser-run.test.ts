@@ -66,9 +66,12 @@ describe("browser runner page (/run)", () => {
       for (const r of rows) {
         const [id, status, tps, reps] = r.split("\t");
         expect(status).toBe("ok");
-        // ttft is a latency in ms, never tokens/s
-        if (id === "ttft") expect(tps).toMatch(/^\d+(\.\d)? ms$/);
-        else expect(Number(tps)).toBeGreaterThan(0);
+        // the median over repetitions with its interquartile range; ttft is a latency in ms at its prompt length, never tokens/s
+        if (id === "ttft") expect(tps).toMatch(/^[\d.,]+ ms @ \d+ tokens \(IQR [\d.,]+–[\d.,]+\)$/);
+        else {
+          expect(tps).toMatch(/^[\d.,]+ \(IQR [\d.,]+–[\d.,]+\)$/);
+          expect(Number(tps!.split(" ")[0]!.replaceAll(",", ""))).toBeGreaterThan(0);
+        }
         expect(reps).toBe("2");
       }
       const st = (await page.evaluate("window.__tokenwatt")) as { submission: { engine: { name: string }; device: { backend: string }; options: { threads: number } } };

@@ -111,8 +111,9 @@ describe("TCO what-if page", () => {
     const sweep = page.getByTestId("batch-sweep");
     const text = await sweep.innerText();
     expect(text).toMatch(/Batch sweep: tg128 with B parallel sequences/);
-    expect(text).toMatch(/\n1\tok\t[\d.,]+\t[\d.,]+\t/);
-    expect(text).toMatch(/\n64\tok\t1,901\.1\t29\.7\t—\t0\.250 J \(gpu, counter\)/); // 30 t/s per sequence x 64
+    expect(text).toMatch(/\n1\tok\t[\d.,]+ \(IQR [\d.,]+–[\d.,]+, n 3\)\t[\d.,]+\t/);
+    // 30 t/s per sequence x 64: the median over repetitions, with its spread and count
+    expect(text).toMatch(/\n64\tok\t1,901\.0 \(IQR [\d.,]+–[\d.,]+, n 3\)\t29\.7\t—\t0\.250 J \(gpu, counter\)/);
     // recharts draws after hydration: wait for the first line instead of counting at once
     await sweep.locator(".recharts-line").first().waitFor({ timeout: 30_000 });
     await expect(sweep.locator(".recharts-line").count()).resolves.toBe(2);

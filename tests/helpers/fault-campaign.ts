@@ -177,10 +177,14 @@ async function campaign(o: CampaignOptions, pg: PrivatePostgres): Promise<Campai
   const holdingJobs = () => agentDirs.filter((d) => new AgentStateFile(path.join(d, "state.json")).read().job !== null).length;
   // The first fault waits (a few seconds at most) for an agent to hold a job: faults must land mid-job too.
   for (let waited = 0; nAgents && holdingJobs() === 0 && waited < 10_000; waited += 20) await sleep(20);
+  const pendingNow = () => outboxes.reduce((a, b) => a + b.pending().length, 0);
   for (const f of faults) {
-    // Soon after the uploads start (or resume): the fault must land while submissions are in flight.
-    await sleep(50 + Math.random() * 100);
-    pendingAtFaults.push(outboxes.reduce((a, b) => a + b.pending().length, 0));
+    // As soon as the uploads start (or resume), a little into them: the fault must land while
+    // submissions are in flight. A fixed sleep missed them once the server ingested the rest in it.
+    const before = pendingNow();
+    for (let waited = 0; pendingNow() === before && waited < 10_000; waited += 5) await sleep(5);
+    await sleep(Math.random() * 20);
+    pendingAtFaults.push(pendingNow());
     if (nAgents) jobsRunningAtFaults.push(holdingJobs());
     if (f === "server") {
       log("SIGKILL the server");
