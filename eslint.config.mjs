@@ -1,5 +1,5 @@
 // Lint is the architecture test: the import zones below are the "never" arrows of the layout
-// (README, "Layout"). lib/core is pure and browser-safe; lib/server and runners never import each
+// (docs/layout.md). lib/core is pure and browser-safe; lib/server and runners never import each
 // other; only bin/ (the composition root) and app/ see both sides.
 import comments from "@eslint-community/eslint-plugin-eslint-comments/configs";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
