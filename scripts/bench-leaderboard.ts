@@ -15,7 +15,8 @@
 import { sql } from "drizzle-orm";
 import { openDb, rowsOf } from "../lib/server/db/client";
 import { homeChart } from "../lib/server/read/home";
-import { leaderboard, leaderboardFacets, leaderboardQuerySchema, refreshLeaderboard } from "../lib/server/read/leaderboard";
+import { leaderboard, leaderboardFacets, leaderboardQuerySchema } from "../lib/server/read/leaderboard";
+import { refreshLeaderboard } from "../lib/server/store/publish";
 import { listResults } from "../lib/server/read/results";
 import { compareDevices, deviceTimeline, getDevice, getRun } from "../lib/server/read/runs";
 import { percentile } from "../lib/core/measure/stats";

@@ -11,7 +11,7 @@
 import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { openDb } from "../lib/server/db/client";
-import { setPublished } from "../lib/server/read/leaderboard";
+import { setPublished } from "../lib/server/store/publish";
 import { createPostgresDatabase } from "../tests/helpers/db";
 import { startServer, type RunningServer } from "../tests/helpers/server";
 import { fillLoadData } from "./load-data";

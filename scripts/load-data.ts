@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import type { DbHandle } from "../lib/server/db/client";
 import { ensureResultPartitions } from "../lib/server/db/partitions";
-import { refreshLeaderboard } from "../lib/server/read/leaderboard";
+import { refreshLeaderboard } from "../lib/server/store/publish";
 
 export const WORKLOADS = ["pp512", "tg128", "pp512+tg128", "tg128@d4096", "ttft", "pp128", "tg32", "pp128+tg32", "pp1024", "tg256"];
 

@@ -59,7 +59,7 @@ if (workers > 1 && cluster.isPrimary) {
   const { loginCode } = await import("../lib/server/http/owner-access.ts");
   const { ensureOwnerCredential } = await import("../lib/server/admin/owner.ts");
   const { createPageCache } = await import("../lib/server/http/page-cache.ts");
-  const { readPublicVersion } = await import("../lib/server/read/leaderboard.ts");
+  const { readPublicVersion } = await import("../lib/server/store/publish.ts");
   const { publicReadDb } = await import("../lib/server/context.ts");
   // A public server renders each anonymous page once per version of the published data.
   const pageCache =

@@ -1,15 +1,16 @@
 "use server";
 /**
- * Queue a suite from the dashboard. The owner's dashboard acts directly; a public server
- * (TOKENWATT_PUBLIC=1) needs an admin token in the form, as the API does.
+ * Queue a suite from the dashboard: the enqueue operation (lib/server/ops/fleet.ts) with the
+ * action's caller (the owner's session, or on a public server the admin token in the form).
  */
 import { revalidatePath } from "next/cache";
 import { enqueueBodySchema } from "../../lib/core/contracts/agents";
 import { toFieldIssues } from "../../lib/core/contracts/submission";
-import { AgentJobError, enqueueJobs } from "../../lib/server/fleet/jobs";
+import { AgentJobError } from "../../lib/server/fleet/jobs";
+import { Refused } from "../../lib/server/access/refused";
+import { enqueue } from "../../lib/server/ops/fleet";
+import { actionCaller, refusalMessage } from "../components/action-caller";
 import { serverDeps } from "../../lib/server/context";
-import { identifyHeader, isAdmin } from "../../lib/server/http/auth";
-import { isPublic } from "../../lib/server/env";
 
 export interface EnqueueFormState {
   message: string | null;
@@ -30,10 +31,6 @@ export async function enqueueAction(_prev: EnqueueFormState, f: FormData): Promi
   const values = Object.fromEntries(
     ["targetKind", "agentId", "deviceClass", "model", "suite", "workloads", "repetitions", "threads", "timeoutS"].map((k) => [k, text(f, k) ?? ""]),
   );
-  if (isPublic()) {
-    const who = await identifyHeader(`Bearer ${text(f, "adminToken") ?? ""}`, db);
-    if (!who.ok || !isAdmin(who.principal)) return { ok: false, message: "This server is public: queueing needs an admin token.", errors: { adminToken: "an admin token is required" }, values };
-  }
   const kind = text(f, "targetKind");
   const target = kind === "agent" ? { kind, agentId: num(f, "agentId") } : kind === "class" ? { kind, deviceClass: text(f, "deviceClass") } : { kind };
   const workloads = text(f, "workloads")?.split(",").map((w) => w.trim()).filter(Boolean);
@@ -47,11 +44,12 @@ export async function enqueueAction(_prev: EnqueueFormState, f: FormData): Promi
     return { ok: false, message: "Some fields are not valid.", errors, values };
   }
   try {
-    const r = await enqueueJobs(await queue(), parsed.data.target, parsed.data.request);
+    const r = await enqueue.run({ db, queue }, await actionCaller(db, f), parsed.data);
     revalidatePath("/agents");
     return { ok: true, message: `Queued ${r.jobs.length} job(s), batch ${r.batchId.slice(0, 8)}.`, errors: {}, values };
   } catch (e) {
     if (e instanceof AgentJobError) return { ok: false, message: e.message, errors: {}, values };
-    throw e;
+    const message = refusalMessage(e);
+    return { ok: false, message, errors: e instanceof Refused && e.code === "missing_token" ? { adminToken: "an admin token is required" } : {}, values };
   }
 }

@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, rowsOf } from "../../lib/server/db/client";
-import { setPublished } from "../../lib/server/read/leaderboard";
+import { setPublished } from "../../lib/server/store/publish";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { sql } from "drizzle-orm";

@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "../helpers/browser";
 import { makeSubmission } from "../helpers/fixtures";
 import { startServer, type RunningServer } from "../helpers/server";
 import { createPostgresDatabase } from "../helpers/db";
@@ -89,6 +90,28 @@ describe("two server processes on one database", () => {
     expect(after[0]!.etag).not.toBe(etag0);
     expect(after.filter((r) => r.cache === "miss").length).toBeLessThanOrEqual(2);
     expect((await get(board, { "if-none-match": etag0 })).status).toBe(200);
+
+    // The page's server action meets the publish operation's own check: a runner token typed in the
+    // form gets the refusal the API gives it; an admin token hides the device's runs.
+    const deviceId = ((await (await fetch(`${srv.url}/api/v1/public/leaderboard`)).json()) as { rows: { deviceId: number; deviceModel: string }[] }).rows.find((r) => r.deviceModel === "Cache Probe Device")!.deviceId;
+    const runner = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", "--name", "two-proc-form"], { env: srv.env, encoding: "utf8" }).trim().split("\n").pop()!;
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${srv.url}/devices/${deviceId}`);
+      const form = page.getByRole("form", { name: "Publish or hide this device's runs" });
+      await form.getByLabel("Admin token").fill(runner);
+      await form.getByRole("button", { name: "Hide this device's runs" }).click();
+      await expect(page.getByTestId("publish-message").innerText()).resolves.toBe("Refused: this needs an admin token or the owner.");
+      const api = await fetch(`${srv.url}/api/v1/admin/publish`, { method: "POST", headers: { authorization: `Bearer ${runner}`, "content-type": "application/json" }, body: JSON.stringify({ deviceIds: [deviceId], published: false }) });
+      expect(((await api.json()) as { error: { message: string } }).error.message).toBe("this needs an admin token or the owner");
+      await form.getByLabel("Admin token").fill(admin);
+      await form.getByRole("button", { name: "Hide this device's runs" }).click();
+      await expect(page.getByTestId("publish-message").innerText()).resolves.toMatch(/^Hidden: 1 run\(s\) of this device/);
+    } finally {
+      await browser.close();
+    }
+    execFileSync(process.execPath, ["bin/tokenwatt.mjs", "publish", "--all"], { env: srv.env, encoding: "utf8" });
 
     // Hide with the CLI, straight on the database: no server process is told, both see it.
     execFileSync(process.execPath, ["bin/tokenwatt.mjs", "publish", "--all", "--hide"], { env: srv.env, encoding: "utf8" });

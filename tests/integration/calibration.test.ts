@@ -19,7 +19,7 @@ import { runSession } from "../../runners/native/session";
 import { eq } from "drizzle-orm";
 import { powerReadings, workloadResults } from "../../lib/server/db/schema";
 import { ingestSubmission } from "../../lib/server/store/ingest";
-import { setPublished } from "../../lib/server/read/leaderboard";
+import { setPublished } from "../../lib/server/store/publish";
 import { measuredDeviceEnergy } from "../../lib/server/read/measured-energy";
 import { DB_KINDS, openTestDb } from "../helpers/db";
 import { makeSubmission } from "../helpers/fixtures";

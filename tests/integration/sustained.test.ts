@@ -12,7 +12,8 @@ import { parseSubmission, type Submission } from "../../lib/core/contracts/submi
 import { checkSubmission } from "../../lib/core/measure/plausibility";
 import { sustainedSummary } from "../../lib/core/measure/sustained";
 import { ingestSubmission } from "../../lib/server/store/ingest";
-import { leaderboard, leaderboardQuerySchema, setPublished } from "../../lib/server/read/leaderboard";
+import { leaderboard, leaderboardQuerySchema } from "../../lib/server/read/leaderboard";
+import { setPublished } from "../../lib/server/store/publish";
 import { runSession } from "../../runners/native/session";
 import { probeDevice } from "../../runners/native/device/probe";
 import { detectThermal } from "../../runners/native/thermal";

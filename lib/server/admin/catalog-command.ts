@@ -34,9 +34,8 @@ export function registerCatalogCommands(program: Command, open: () => Promise<Ad
       const { sha256, parameterCount: params } = model;
       if (params == null || model.weightsReadPerTokenBytes == null) throw new CliError(`${ref}: its header does not give the parameter count and bytes read per token (a tensor type this version does not know?)`);
       await withAdmin(open, async (ops) => {
-        const r = await ops.addLayout(model, { moe: o.moe ?? false, replace: o.replace ?? false });
-        if (r.problems.length) throw new CliError(`the layout of ${ref} cannot hold: ${r.problems.join("; ")}`);
-        if (!r.recorded) throw new CliError(`${ops.where} already has a layout for ${sha256.slice(0, 12)}…; --replace overwrites it`);
+        // Refused with the operation's reason where the layout cannot hold or the file has one (--replace overwrites it).
+        await ops.call("addLayout", { model, moe: o.moe ?? false, replace: o.replace ?? false });
         console.log(
           `${ops.where} trusts ${model.name} (${sha256.slice(0, 12)}…): ${(params / 1e9).toFixed(2)}B parameters, ` +
             `${formatBytes(model.weightsReadPerTokenBytes)} read per token${model.kvBytesPerToken == null ? "" : `, ${formatBytes(model.kvBytesPerToken)} of KV per token`}`,
@@ -49,10 +48,10 @@ export function registerCatalogCommands(program: Command, open: () => Promise<Ad
     .description("the layouts the server trusts, newest first")
     .action(async () => {
       await withAdmin(open, async (ops) => {
-        const rows = await ops.listLayouts();
+        const { layouts: rows } = await ops.call("listLayouts", {});
         if (!rows.length) return console.log(`${ops.where} has no model layouts yet (the first trusted run of a file sets one)`);
         for (const l of rows)
-          console.log(`${l.sha256.slice(0, 12)}…  ${(l.parameterCount / 1e9).toFixed(2)}B params  ${formatBytes(l.weightsReadPerTokenBytes)}/token${l.moe ? "  MoE" : ""}  from ${l.source}  ${l.createdAt.toISOString().slice(0, 10)}`);
+          console.log(`${l.sha256.slice(0, 12)}…  ${(l.parameterCount / 1e9).toFixed(2)}B params  ${formatBytes(l.weightsReadPerTokenBytes)}/token${l.moe ? "  MoE" : ""}  from ${l.source}  ${new Date(l.createdAt).toISOString().slice(0, 10)}`);
       });
     });
 }

@@ -1,37 +1,23 @@
 /**
- * What the owner's admin commands do (token, publish, snapshot, and storing a local run), one
- * interface with two implementations: through the running server's HTTP API with the owner
- * credential (remote.ts), or on the database itself when no server runs (local.ts). open.ts picks.
+ * The owner's admin client: what the CLI's commands act through. Every admin operation is called by
+ * name (`call("publish", {...})`): on the database itself with the owner as caller when no server
+ * runs (local.ts), or at the operation's own route of the running server with the owner credential
+ * (remote.ts). Both reach the one implementation in lib/server/ops, so there is no list of
+ * operations to keep twice; open.ts picks the transport. Storing a run, reading the board and
+ * "any results yet?" are the runner's and the public's doors, not admin operations.
  */
 import type { Submission } from "../../core/contracts/submission";
-import type { LeaderboardQuery, LeaderboardRow, PublishTarget } from "../read/leaderboard";
+import type { OpInput, OpName, OpOutput } from "../ops";
+import type { LeaderboardQuery, LeaderboardRow } from "../read/leaderboard";
 import type { IngestResult } from "../store/ingest";
-import type { TokenRole } from "../store/tokens";
-import type { CatalogEntry } from "../store/model-catalog";
-import type { ModelInfo } from "../../core/contracts/submission";
-
-export interface TokenInfo {
-  name: string;
-  role: string;
-  createdAt: Date;
-  revokedAt: Date | null;
-  lastUsedAt: Date | null;
-}
 
 export interface AdminOps {
   /** Where the commands act, for messages. */
   readonly where: string;
-  createToken(name: string, role: TokenRole): Promise<string>;
-  listTokens(): Promise<TokenInfo[]>;
-  revokeToken(name: string): Promise<void>;
-  publish(target: PublishTarget, published: boolean): Promise<{ submissions: number }>;
+  /** An operation of lib/server/ops, by name; a refusal is an AdminError with the operation's message. */
+  call<K extends OpName>(op: K, input: OpInput<K>): Promise<OpOutput<K>>;
   leaderboard(q: LeaderboardQuery): Promise<LeaderboardRow[]>;
-  /** Lets a run flagged "output differs" back onto the ranking, with the reason. */
-  explainOutput(submissionId: string, reason: string): Promise<{ plausible: boolean }>;
   store(s: Submission): Promise<IngestResult>;
-  /** Sets the layout the server trusts for a model file (lib/server/store/model-catalog.ts); `replace` overwrites one. */
-  addLayout(model: ModelInfo, opts: { moe: boolean; replace: boolean }): Promise<{ recorded: boolean; problems: string[] }>;
-  listLayouts(): Promise<CatalogEntry[]>;
   /** Whether any workload result is stored (the first start measures this machine when none is). */
   hasResults(): Promise<boolean>;
   close(): Promise<void>;

@@ -18,7 +18,7 @@ export function registerExplainOutputCommand(program: Command, open: () => Promi
       const reason = o.reason.trim();
       if (reason.length < 10 || reason.length > 500) throw new CliError("--reason must say why, in 10 to 500 characters");
       await withAdmin(open, async (ops) => {
-        const r = await ops.explainOutput(id, reason);
+        const r = await ops.call("explainOutput", { submissionId: id, reason });
         console.log(`run ${id} is explained in ${ops.where}; ${r.plausible ? "it ranks again" : "other flags still keep it off the ranking"}`);
       });
     });
@@ -39,8 +39,8 @@ export function registerPublishCommand(program: Command, open: () => Promise<Adm
       if (devices.some((d) => !Number.isInteger(d) || d < 1 || d > 2 ** 31 - 1)) throw new CliError("--device takes positive integer ids");
       if (!o.submission.length && !devices.length && !o.all) throw new CliError("name --submission, --device or --all");
       await withAdmin(open, async (ops) => {
-        const r = await ops.publish({ submissionIds: o.submission, deviceIds: devices, allPlausible: o.all }, !o.hide);
-        console.log(`${o.hide ? "hid" : "published"} ${r.submissions} submission(s) in ${ops.where}; the leaderboard is refreshed`);
+        const r = await ops.call("publish", { submissionIds: o.submission, deviceIds: devices, allPlausible: o.all, published: !o.hide });
+        console.log(`${o.hide ? "hid" : "published"} ${r.changedSubmissions} submission(s) in ${ops.where}; the leaderboard is refreshed`);
       });
     });
 }

@@ -1,17 +1,19 @@
 /**
  * Admin operations through a running server's HTTP API, authenticated with the owner credential:
- * the embedded database belongs to the server process, and this is the only way in.
+ * the embedded database belongs to the server process, and this is the only way in. Each operation
+ * is called at the route it declares (lib/server/ops): path parameters from the input's fields, the
+ * rest as the JSON body (POST) or the query (GET).
  */
 import type { Submission } from "../../core/contracts/submission";
-import type { LeaderboardQuery, LeaderboardRow, PublishTarget } from "../read/leaderboard";
+import { OPERATIONS, type OpName } from "../ops";
+import type { LeaderboardQuery, LeaderboardRow } from "../read/leaderboard";
 import type { IngestResult } from "../store/ingest";
-import type { CatalogEntry } from "../store/model-catalog";
-import { AdminError, type AdminOps, type TokenInfo } from "./ops";
+import { AdminError, type AdminOps } from "./ops";
 
 const REQUEST_TIMEOUT_MS = 60_000;
 
 export function remoteAdmin(url: string, credential: string): AdminOps {
-  async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
     let r: Response;
     try {
       r = await fetch(new URL(path, url), {
@@ -30,27 +32,26 @@ export function remoteAdmin(url: string, credential: string): AdminOps {
     }
     return json as T;
   }
-  const date = (s: string | null) => (s == null ? null : new Date(s));
   return {
     where: `the server at ${url}`,
-    createToken: async (name, role) => (await call<{ token: string }>("POST", "/api/v1/admin/tokens", { name, role })).token,
-    listTokens: async () =>
-      (await call<{ tokens: (Omit<TokenInfo, "createdAt" | "revokedAt" | "lastUsedAt"> & Record<"createdAt" | "revokedAt" | "lastUsedAt", string | null>)[] }>("GET", "/api/v1/admin/tokens")).tokens.map(
-        (t) => ({ ...t, createdAt: new Date(t.createdAt!), revokedAt: date(t.revokedAt), lastUsedAt: date(t.lastUsedAt) }),
-      ),
-    revokeToken: async (name) => void (await call("POST", `/api/v1/admin/tokens/${encodeURIComponent(name)}/revoke`)),
-    publish: async (target: PublishTarget, published: boolean) =>
-      ({ submissions: (await call<{ changedSubmissions: number }>("POST", "/api/v1/admin/publish", { ...target, published })).changedSubmissions }),
+    async call(name: OpName, input: Record<string, unknown>) {
+      const { method, path } = OPERATIONS[name].http;
+      const rest = { ...input };
+      const filled = path.replace(/:(\w+)/g, (_, k: string) => {
+        const v = rest[k];
+        delete rest[k];
+        return encodeURIComponent(String(v));
+      });
+      if (method === "POST") return request("POST", filled, rest);
+      const q = new URLSearchParams(Object.entries(rest).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+      return request("GET", q.size ? `${filled}?${q}` : filled);
+    },
     leaderboard: async (q: LeaderboardQuery) => {
       const params = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
-      return (await call<{ rows: LeaderboardRow[] }>("GET", `/api/v1/public/leaderboard?${params}`)).rows;
+      return (await request<{ rows: LeaderboardRow[] }>("GET", `/api/v1/public/leaderboard?${params}`)).rows;
     },
-    explainOutput: async (submissionId, reason) => ({ plausible: (await call<{ plausible: boolean }>("POST", "/api/v1/admin/explain-output", { submissionId, reason })).plausible }),
-    store: (s: Submission) => call<IngestResult>("POST", "/api/v1/submissions", s),
-    addLayout: (model, opts) => call<{ recorded: boolean; problems: string[] }>("POST", "/api/v1/admin/model-layouts", { model, ...opts }),
-    listLayouts: async () =>
-      (await call<{ layouts: (Omit<CatalogEntry, "createdAt"> & { createdAt: string })[] }>("GET", "/api/v1/admin/model-layouts")).layouts.map((l) => ({ ...l, createdAt: new Date(l.createdAt) })),
-    hasResults: async () => (await call<{ results: unknown[] }>("GET", "/api/v1/results?limit=1")).results.length > 0,
+    store: (s: Submission) => request<IngestResult>("POST", "/api/v1/submissions", s),
+    hasResults: async () => (await request<{ results: unknown[] }>("GET", "/api/v1/results?limit=1")).results.length > 0,
     close: async () => {},
-  };
+  } as AdminOps;
 }

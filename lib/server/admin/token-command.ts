@@ -33,7 +33,7 @@ export function registerTokenCommands(program: Command, open: () => Promise<Admi
     .action(async (opts: { name: string; role: string }) => {
       if (!TOKEN_ROLES.includes(opts.role as TokenRole)) throw new CliError(`--role must be one of ${TOKEN_ROLES.join(", ")}`);
       await withAdmin(open, async (ops) => {
-        const t = await ops.createToken(opts.name, opts.role as TokenRole);
+        const { token: t } = await ops.call("createToken", { name: opts.name, role: opts.role as TokenRole });
         console.error(`Created ${opts.role} token "${opts.name}" in ${ops.where}. It is shown only now:`);
         console.log(t);
       });
@@ -44,12 +44,13 @@ export function registerTokenCommands(program: Command, open: () => Promise<Admi
     .description("list tokens (names and state, never the secrets)")
     .action(async () => {
       await withAdmin(open, async (ops) => {
-        const rows = await ops.listTokens();
+        const { tokens: rows } = await ops.call("listTokens", {});
         if (rows.length === 0) {
           console.log("no tokens; create one with `npx tokenwatt token create --name NAME`");
           return;
         }
-        const fmt = (d: Date | null) => (d ? d.toISOString().slice(0, 19).replace("T", " ") : "-");
+        // Dates arrive as Date on the database and as ISO strings through the server.
+        const fmt = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(0, 19).replace("T", " ") : "-");
         console.table(rows.map((r) => ({ name: r.name, role: r.role, state: r.revokedAt ? "revoked" : "active", created: fmt(r.createdAt), "last used": fmt(r.lastUsedAt) })));
       });
     });
@@ -60,7 +61,7 @@ export function registerTokenCommands(program: Command, open: () => Promise<Admi
     .argument("<name>")
     .action(async (name: string) => {
       await withAdmin(open, async (ops) => {
-        await ops.revokeToken(name);
+        await ops.call("revokeToken", { name });
         console.log(`revoked token "${name}"`);
       });
     });

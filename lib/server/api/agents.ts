@@ -6,16 +6,16 @@
  * - POST /api/v1/agents/jobs/next              agent token: the next job (200) or none (204)
  * - POST /api/v1/agents/jobs/{id}/complete     agent token: { submissionId } uploaded for it
  * - POST /api/v1/agents/jobs/{id}/fail         agent token: { reason, abandoned }
- * - POST /api/v1/agents/jobs                   admin token: { target, request } queue a suite
+ * - POST /api/v1/agents/jobs                   admin token: { target, request } queue a suite (the enqueue operation, lib/server/ops/fleet.ts)
  * - GET  /api/v1/agents                        admin token: agents and their state
  *
  * Refusals (lib/server/http/refusals.ts): 401/403 from the auth gate, 400 with field issues for
  * bad bodies, 404 unknown job, 403 another agent's job, 409 a job not in a state for the call.
  */
-import { completeBodySchema, enqueueBodySchema, failBodySchema, heartbeatBodySchema, registerBodySchema } from "../../core/contracts/agents";
+import { completeBodySchema, failBodySchema, heartbeatBodySchema, registerBodySchema } from "../../core/contracts/agents";
 import { BODY_LIMITS } from "../env";
 import { agentForToken, listAgents, recordHeartbeat, registerAgent, type AgentIdentity } from "../fleet/agents";
-import { claimNextJob, completeJob, enqueueJobs, failJob } from "../fleet/jobs";
+import { claimNextJob, completeJob, failJob } from "../fleet/jobs";
 import { withToken } from "../http/auth";
 import { readBody } from "../http/body";
 import type { Handler, ServerDeps } from "../http/deps";
@@ -61,12 +61,6 @@ export const failJobHandler: Handler = (req, deps, { id }) =>
   asAgent(req, deps, async (agent) => {
     const b = await readBody(req, failBodySchema, BODY_LIMITS.agentBytes);
     return Response.json({ jobId: id, ...(await failJob(await deps.queue(), agent, id!, b.reason, b.abandoned)) });
-  });
-
-export const enqueue: Handler = (req, deps) =>
-  withToken(req, deps.db, ["admin"], async () => {
-    const b = await readBody(req, enqueueBodySchema, BODY_LIMITS.agentBytes);
-    return Response.json(await enqueueJobs(await deps.queue(), b.target, b.request), { status: 201 });
   });
 
 export const listAgentsHandler: Handler = (req, deps) =>

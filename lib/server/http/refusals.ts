@@ -3,6 +3,7 @@
  * the request, its message. Handlers refuse by code; the status follows from the code, so the same
  * failure is the same answer on every endpoint.
  */
+import { Refused } from "../access/refused";
 import { AgentJobError, AGENT_JOB_ERRORS } from "../fleet/jobs";
 import { TokenError } from "../store/tokens";
 import { BodyError } from "./body";
@@ -31,6 +32,7 @@ const TABLE = {
   already_completed: [409, null],
   submission_missing: [409, null],
   submission_used: [409, null],
+  not_flagged: [409, null],
   // Administration.
   name_taken: [409, null],
   invalid_name: [400, null],
@@ -76,6 +78,7 @@ export function logLine(e: unknown): string {
 }
 
 export function errorResponse(e: unknown): Response {
+  if (e instanceof Refused) return refuse(e.code, e.message);
   if (e instanceof HttpError) return apiError(e.status, e.code, e.message, undefined, e.headers);
   if (e instanceof BodyError) return apiError(400, e.code, e.message, e.issues);
   if (e instanceof AgentJobError) return refuse(e.code, e.message);

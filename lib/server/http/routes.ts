@@ -8,16 +8,15 @@ import * as agents from "../api/agents";
 import { getDeviceBadge } from "../api/badge";
 import { getHealth } from "../api/health";
 import { postPairingCode } from "../api/pairing";
-import { postPublish } from "../api/publish";
-import { postExplainOutput } from "../api/explain-output";
-import { getModelLayouts, postModelLayout } from "../api/model-layouts";
 import { getLeaderboard } from "../api/public-leaderboard";
 import { getResults } from "../api/results";
 import { postScenario } from "../api/scenarios";
 import { postSubmission } from "../api/submissions";
-import { getTokens, postToken, postTokenRevoke } from "../api/tokens";
 import { getModelFile, getModelList, getWebLlmFile, getWllamaWasm } from "../catalog/browser-models";
+import { OPERATIONS } from "../ops";
 import type { Handler, RequestInfo, ServerDeps } from "./deps";
+import { openApiHandler } from "./openapi";
+import { operationHandler } from "./operation-route";
 import { apiError } from "./http";
 import { attachParseBudget, budgetKey } from "./parse-budget";
 import { errorResponse } from "./refusals";
@@ -28,23 +27,23 @@ export interface Route {
   method: Method;
   path: string;
   handler: Handler;
+  /** The operation it serves (lib/server/ops), where it serves one: its caller check and input are the operation's. */
+  operation?: string;
 }
+
+/** Every operation at the route it declares. */
+const OPERATION_ROUTES: Route[] = Object.entries(OPERATIONS).map(([name, op]) => ({ method: op.http.method, path: op.http.path, handler: operationHandler(op), operation: name }));
 
 export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/api/health", handler: getHealth },
+  { method: "GET", path: "/api/v1/openapi.json", handler: openApiHandler(() => ROUTES) },
   { method: "POST", path: "/api/v1/submissions", handler: postSubmission },
   { method: "GET", path: "/api/v1/results", handler: getResults },
   { method: "GET", path: "/api/v1/public/leaderboard", handler: getLeaderboard },
   { method: "GET", path: "/api/v1/public/badge/device/:id", handler: getDeviceBadge },
   { method: "POST", path: "/api/v1/scenarios", handler: postScenario },
   { method: "POST", path: "/api/v1/pairing-codes", handler: postPairingCode },
-  { method: "POST", path: "/api/v1/admin/publish", handler: postPublish },
-  { method: "POST", path: "/api/v1/admin/explain-output", handler: postExplainOutput },
-  { method: "GET", path: "/api/v1/admin/model-layouts", handler: getModelLayouts },
-  { method: "POST", path: "/api/v1/admin/model-layouts", handler: postModelLayout },
-  { method: "GET", path: "/api/v1/admin/tokens", handler: getTokens },
-  { method: "POST", path: "/api/v1/admin/tokens", handler: postToken },
-  { method: "POST", path: "/api/v1/admin/tokens/:name/revoke", handler: postTokenRevoke },
+  ...OPERATION_ROUTES,
   { method: "GET", path: "/api/v1/browser/models", handler: getModelList },
   { method: "GET", path: "/api/v1/browser/models/:id", handler: getModelFile },
   { method: "GET", path: "/api/v1/browser/wllama.wasm", handler: getWllamaWasm },
@@ -52,7 +51,6 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/api/v1/agents", handler: agents.listAgentsHandler },
   { method: "POST", path: "/api/v1/agents/register", handler: agents.register },
   { method: "POST", path: "/api/v1/agents/heartbeat", handler: agents.heartbeat },
-  { method: "POST", path: "/api/v1/agents/jobs", handler: agents.enqueue },
   { method: "POST", path: "/api/v1/agents/jobs/next", handler: agents.nextJob },
   { method: "POST", path: "/api/v1/agents/jobs/:id/complete", handler: agents.completeJobHandler },
   { method: "POST", path: "/api/v1/agents/jobs/:id/fail", handler: agents.failJobHandler },

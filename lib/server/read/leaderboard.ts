@@ -1,63 +1,16 @@
 /**
- * Publishing and the public leaderboard. Results are private until a publisher publishes them; the
- * leaderboard reads the `leaderboard_rows` materialized view (published, plausible, ok results
+ * The public leaderboard (publishing, which writes, is lib/server/store/publish.ts). Results are
+ * private until a publisher publishes them; the leaderboard reads the `leaderboard_rows` materialized view (published, plausible, ok results
  * only; lib/server/db/views.ts), refreshed after every publish or hide. Different engine versions are
  * different rows, never averaged together.
  */
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { BACKENDS, DEVICE_CLASSES } from "../../core/contracts/submission";
 import { safeString } from "../../core/contracts/text";
 import { isLeaderboardWorkload, parseWorkloadId } from "../../core/contracts/workloads";
 import { isPublic } from "../env";
 import { rowsOf, type Db } from "../db/client";
-import { MATERIALIZED_VIEWS } from "../db/views";
-import { devices, submissions, workloadResults } from "../db/schema";
-
-export async function refreshLeaderboard(db: Db): Promise<void> {
-  for (const view of MATERIALIZED_VIEWS) await db.execute(sql.raw(`refresh materialized view concurrently ${view}`));
-  await bumpPublicVersion(db);
-}
-
-/** Marks what anonymous visitors see as changed: every process's public page cache renders anew (lib/server/http/page-cache.ts). */
-export async function bumpPublicVersion(db: Db): Promise<void> {
-  await db.execute(sql`update public_version set version = version + 1, changed_at = now() where id = 1`);
-}
-
-/** The version of what anonymous visitors see (drizzle/0020). */
-export async function readPublicVersion(db: Db): Promise<number> {
-  const r = rowsOf<{ v: string | number }>(await db.execute(sql`select version as v from public_version where id = 1`))[0];
-  return Number(r?.v ?? 0);
-}
-
-export interface PublishTarget {
-  submissionIds?: string[];
-  deviceIds?: number[];
-  /** Every plausible submission not yet published (a local user publishing their own machine). */
-  allPlausible?: boolean;
-}
-
-/** Publishes (or hides) runs and devices; returns how many submissions changed. */
-export async function setPublished(db: Db, target: PublishTarget, published: boolean): Promise<{ submissions: number }> {
-  const conds: SQL[] = [];
-  if (target.submissionIds?.length) conds.push(inArray(submissions.id, target.submissionIds));
-  if (target.deviceIds?.length) conds.push(inArray(submissions.deviceId, target.deviceIds));
-  if (target.allPlausible) conds.push(eq(submissions.plausible, true));
-  if (conds.length === 0) return { submissions: 0 };
-  const changed = await db.transaction(async (tx) => {
-    const rows = await tx
-      .update(submissions)
-      .set({ published })
-      .where(and(sql`(${sql.join(conds, sql` or `)})`, eq(submissions.published, !published)))
-      .returning({ id: submissions.id });
-    const ids = rows.map((r) => r.id);
-    if (ids.length) await tx.update(workloadResults).set({ published }).where(inArray(workloadResults.submissionId, ids));
-    if (target.deviceIds?.length) await tx.update(devices).set({ published }).where(inArray(devices.id, target.deviceIds));
-    return ids.length;
-  });
-  await refreshLeaderboard(db);
-  return { submissions: changed };
-}
 
 export const SIZE_CLASSES = { "<1B": [0, 1e9], "1-3B": [1e9, 3e9], "3-8B": [3e9, 8e9], ">8B": [8e9, 1e15] } as const;
 export const SORTABLE = ["pp_ts", "tg_ts", "ttft_ms", "decode_j_per_token", "prefill_j_per_token", "tokens_per_joule", "peak_rss_bytes", "roofline_efficiency", "runs", "steady_ts", "throttle_ratio"] as const;

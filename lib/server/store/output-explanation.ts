@@ -6,7 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
-import { refreshLeaderboard } from "../read/leaderboard";
+import { refreshLeaderboard } from "./publish";
 
 export class ExplainError extends Error {
   constructor(

@@ -1,0 +1,45 @@
+/**
+ * Who is asking, resolved once per request, page, server action or CLI call (issue 29 item 1):
+ * - the owner: the CLI of the data directory's owner (`cli`), the owner credential over HTTP
+ *   (`credential`), or the owner's browser session on an owner-mode server (`session`);
+ * - a token of runner_tokens with its role (runner, admin, agent);
+ * - anonymous: no credential at all.
+ * A credential that is present but bad (unknown, revoked) is refused, never taken as anonymous.
+ * What each caller may do is decided in one table (policy.ts); what it may see, by audience.ts.
+ */
+import type { Db } from "../db/client";
+import { identifyHeader } from "../http/auth";
+import { isOwnerBrowser } from "../http/owner-session";
+import type { TokenRole } from "../store/tokens";
+import { Refused } from "./refused";
+
+export type Caller =
+  | { kind: "owner"; via: "cli" | "credential" | "session" }
+  | { kind: "token"; role: TokenRole; tokenId: number; name: string }
+  | { kind: "anonymous" };
+
+/** The owner's own CLI on the database (no server running): file access to the data directory is the authority. */
+export const OWNER_CLI: Caller = { kind: "owner", via: "cli" };
+export const ANONYMOUS: Caller = { kind: "anonymous" };
+
+/** The caller of an `Authorization` header value (a request's, or an admin token typed in a form). */
+export async function callerOfHeader(header: string | null, db: Db): Promise<Caller> {
+  if (!header?.trim()) return ANONYMOUS;
+  const who = await identifyHeader(header, db);
+  if (!who.ok) {
+    const body = (await who.refusal.json()) as { error: { code: Refused["code"]; message: string } };
+    throw new Refused(body.error.code, body.error.message);
+  }
+  const p = who.principal;
+  return p.role === "owner" ? { kind: "owner", via: "credential" } : { kind: "token", role: p.role, tokenId: p.tokenId!, name: p.name };
+}
+
+/** The caller of an API request: its bearer secret, else the owner's browser session (owner mode), else anonymous. */
+export async function callerOf(req: Request, db: Db): Promise<Caller> {
+  if (req.headers.get("authorization")) return callerOfHeader(req.headers.get("authorization"), db);
+  return isOwnerBrowser(req) ? { kind: "owner", via: "session" } : ANONYMOUS;
+}
+
+export function describeCaller(c: Caller): string {
+  return c.kind === "owner" ? "the owner" : c.kind === "token" ? `${c.role} token "${c.name}"` : "an anonymous visitor";
+}

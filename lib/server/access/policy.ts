@@ -1,0 +1,47 @@
+/**
+ * What each caller may do, in one table (issue 29 item 1). Every operation (lib/server/ops) starts
+ * with `authorize(caller, permission)`; the API, the pages' server actions and the CLI reach the
+ * operation and so meet the same check and the same refusal.
+ */
+import type { Caller } from "./caller";
+import { Refused } from "./refused";
+
+type Role = "owner" | "admin" | "runner" | "agent";
+
+const TABLE = {
+  /** Publish or hide runs and devices on the public leaderboard. */
+  publish: { roles: ["owner", "admin"], needs: "an admin token or the owner" },
+  /** Let a run whose output differs back onto the ranking, with the reason. */
+  "explain-output": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
+  /** Rename a device (its display name on every page). */
+  "rename-device": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
+  /** Set or list the layouts of the model catalog. */
+  "manage-catalog": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
+  /** Queue suites for the fleet's agents, and list the agents. */
+  "manage-fleet": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
+  /** Create, list and revoke tokens: the owner only (an admin token cannot mint tokens). */
+  "manage-tokens": { roles: ["owner"], needs: "the owner (the tokenwatt CLI on the server's machine)" },
+} as const satisfies Record<string, { roles: readonly Role[]; needs: string }>;
+
+export type Permission = keyof typeof TABLE;
+
+const roleOf = (c: Caller): Role | null => (c.kind === "owner" ? "owner" : c.kind === "token" ? c.role : null);
+
+/** Whether `caller` may; never throws. */
+export function may(caller: Caller, permission: Permission): boolean {
+  const role = roleOf(caller);
+  return role != null && (TABLE[permission].roles as readonly Role[]).includes(role);
+}
+
+/** Throws the refusal when `caller` may not: 401 missing_token for an anonymous caller, 403 forbidden for another role. */
+export function authorize(caller: Caller, permission: Permission): void {
+  if (may(caller, permission)) return;
+  const needs = TABLE[permission].needs;
+  if (caller.kind === "anonymous") throw new Refused("missing_token", `this needs ${needs}: send it as 'Authorization: Bearer <token>'`);
+  throw new Refused("forbidden", `this needs ${needs}`);
+}
+
+/** Who may, in words ("an admin token or the owner"), for the API reference. */
+export function needsOf(permission: Permission): string {
+  return TABLE[permission].needs;
+}

@@ -1,0 +1,12 @@
+/** A refusal an operation raises: one code of the refusal table (lib/server/http/refusals.ts) and its message. */
+import type { RefusalCode } from "../http/refusals";
+
+export class Refused extends Error {
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "Refused";
+  }
+}

@@ -1,0 +1,31 @@
+/** Rename a device: its display name on every page (the device page's form, POST /api/v1/admin/devices/:id/name). */
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { safeString } from "../../core/contracts/text";
+import { authorize } from "../access/policy";
+import { Refused } from "../access/refused";
+import { devices } from "../db/schema";
+import { bumpPublicVersion } from "../store/publish";
+import { operation } from "./operation";
+
+export const renameDevice = operation({
+  permission: "rename-device",
+  input: z
+    .object({
+      id: z.coerce.number().int().min(1).max(2 ** 31 - 1),
+      // Empty or null: back to vendor and model.
+      name: safeString(100)
+        .nullable()
+        .transform((v) => v || null),
+    })
+    .strict(),
+  http: { method: "POST", path: "/api/v1/admin/devices/:id/name", bodyLimit: 4096 },
+  async run(ctx, caller, { id, name }) {
+    authorize(caller, "rename-device");
+    const r = await ctx.db.update(devices).set({ displayName: name }).where(eq(devices.id, id)).returning({ published: devices.published });
+    if (!r.length) throw new Refused("not_found", `no device ${id}`);
+    // Public pages name devices: the public page cache renders anew (the name is read live, no view refresh needed).
+    await bumpPublicVersion(ctx.db);
+    return { id, name };
+  },
+});
