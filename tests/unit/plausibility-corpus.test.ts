@@ -242,3 +242,84 @@ describe("a device's own memory modules bound its host memory more tightly than 
     expectRefused("a laptop claiming 64 modules of 20,000 MT/s at 1,000 t/s", fixture((x) => ((x.device.memoryModules = { count: 64, mtps: 20000 }), noEnergy(x.workloads[1]), at(x.workloads[1], 1000, 128))), "exceeds_physics", "tg128");
   });
 });
+
+describe("a phone's SoC bounds its memory more tightly than its class (lib/core/measure/soc-bandwidth.ts)", () => {
+  it("names each SoC by its marketing name or part number and nothing else", async () => {
+    const { mobileSocBandwidth } = await import("../../lib/core/measure/soc-bandwidth");
+    const gbps = (...names: string[]) => mobileSocBandwidth(names)?.gbps ?? null;
+    expect(gbps("Qualcomm Snapdragon 8 Gen 3")).toBe(76.8);
+    expect(gbps("Snapdragon 8 Gen 3 for Galaxy")).toBe(76.8); // SM8650-AC: a faster CPU bin, the same memory
+    expect(gbps("Qualcomm Technologies, Inc SM8650")).toBe(76.8); // Android's /proc/cpuinfo "Hardware" line
+    expect(gbps("SM8650-AC")).toBe(76.8);
+    expect(gbps("Snapdragon 8s Gen 3")).toBeNull(); // SM8635, another part
+    expect(gbps("Qualcomm Snapdragon 8 Gen 2")).toBe(67.2);
+    expect(gbps("SM8550-AB")).toBe(67.2);
+    expect(gbps("Snapdragon 8+ Gen 1")).toBeNull();
+    expect(gbps("Snapdragon 8 Elite")).toBe(84.8);
+    expect(gbps("Snapdragon 8 Elite for Galaxy")).toBe(84.8);
+    expect(gbps("SM8750")).toBe(84.8);
+    expect(gbps("Snapdragon 8 Elite Gen 5")).toBeNull(); // SM8850: not listed
+    expect(gbps("Snapdragon X Elite X1E-84-100")).toBeNull(); // a laptop part
+    expect(gbps("MediaTek Dimensity 9200")).toBeCloseTo(68.264, 3);
+    expect(gbps("MediaTek Dimensity 9300")).toBe(76.8);
+    expect(gbps("MediaTek Dimensity 9400")).toBeCloseTo(85.336, 3);
+    expect(gbps("Dimensity 9300+")).toBeNull(); // suffixed variants keep the class cap
+    expect(gbps("Dimensity 920")).toBeNull();
+    expect(gbps("ARMv8 Processor rev 0 (v8l)")).toBeNull();
+    // Two names that disagree: the faster SoC, so that a wrong name cannot refuse an honest run.
+    expect(gbps("Snapdragon 8 Gen 2", "SM8750")).toBe(84.8);
+    expect(gbps("Snapdragon 8 Gen 2 / Dimensity 9400")).toBeCloseTo(85.336, 3);
+  });
+
+  // A phone decoding Llama-3.1-8B Q4_0 (the largest model shape the catalog of synthetic shapes has).
+  const phone = (backend: string, cpuModel: string, tokensPerSec: number, model: unknown = llama8b) =>
+    fixture((x) => {
+      x.device = { ...x.device, deviceClass: "phone", backend, cpu: { ...x.device.cpu, model: cpuModel, vendor: null, llcBytes: null }, memoryModules: null, gpus: backend === "cpu" ? [] : [{ vendor: "Qualcomm", model: "Adreno (TM) 750", vramBytes: null }] };
+      x.model = model;
+      x.workloads = [x.workloads[1]];
+      at(x.workloads[0], tokensPerSec, 128);
+    });
+  // Weights read at 100 GB/s: under the phone class's 120 GB/s (Apple M4), over the 8 Gen 3's 76.8.
+  const between = 100e9 / llama8b.weightsReadPerTokenBytes;
+
+  it("an honest phone run at a reported speed passes", () => {
+    // OnePlus 12 (Snapdragon 8 Gen 3), llama-bench on the Hexagon NPU: "tg 9t/s" for Qwen3.5-4B Q4_0
+    // (https://github.com/ggml-org/llama.cpp/issues/23816). Here at 9 t/s on the larger 8B Q4_0 (about
+    // 4.4 GB a token, 40 GB/s): a stricter case than the run itself.
+    expectHonest("OnePlus 12 (SM8650) hexagon at 9 t/s", phone("hexagon", "Qualcomm Technologies, Inc SM8650", 9));
+    expectHonest("the same on the CPU", phone("cpu", "Qualcomm Technologies, Inc SM8650", 9));
+  });
+
+  it("a forged decode the class cap lets through is refused by the SoC's own peak, on its CPU and its GPU", () => {
+    // Without a SoC name the phone class allows it...
+    expectHonest(`an unnamed phone CPU at ${between.toFixed(1)} t/s`, phone("cpu", "ARMv8 Processor rev 0 (v8l)", between));
+    expectHonest(`an unnamed phone GPU at ${between.toFixed(1)} t/s`, phone("vulkan", "ARMv8 Processor rev 0 (v8l)", between));
+    // ...the 8 Gen 3's LPDDR5X-9600 on 64 bits does not, whichever of its processors reads it.
+    for (const backend of ["cpu", "vulkan", "opencl", "hexagon"]) {
+      const s = phone(backend, "Qualcomm Snapdragon 8 Gen 3", between);
+      expectRefused(`Snapdragon 8 Gen 3 ${backend} at ${between.toFixed(1)} t/s`, s, "exceeds_physics", "tg128");
+      expect(checkSubmission(s)[0]!.message).toMatch(/76\.8 GB\/s.*Snapdragon 8 Gen 3 \(SM8650\)/);
+    }
+    // The part number alone, as Android's ro.soc.model gives it, on the device's model field.
+    const byPart = phone("cpu", "ARMv8 Processor rev 0 (v8l)", between);
+    byPart.device.model = "SM8650";
+    expectRefused("SM8650 in the device model", byPart, "exceeds_physics", "tg128");
+  });
+
+  it("its GPU's cache allowance is the phone's (64 MB), not a discrete GPU's 256 MB", () => {
+    // The fixture's Llama-3.2-1B Q4_0 on the 8 Gen 3's Adreno (no layout: the whole 770 MB file is read a
+    // token), between the two allowances' minimum step times.
+    const w = fixture().model.fileBytes!;
+    const step = (cached: number) => (w - cached) / 76.8e9;
+    const tps = 2 / (step(64 * 2 ** 20) + step(256 * 2 ** 20));
+    expectRefused(`Snapdragon 8 Gen 3 vulkan, 1B Q4_0 at ${tps.toFixed(0)} t/s`, phone("vulkan", "Snapdragon 8 Gen 3", tps, fixture().model), "exceeds_physics", "tg128");
+  });
+
+  it("the SoC and the device's memory modules together: the tighter of them", () => {
+    // A Snapdragon 8 Elite (84.8 GB/s) that also reports two 4,800 MT/s modules (76.8 GB/s): 80 GB/s is refused.
+    const s = phone("cpu", "Snapdragon 8 Elite", 80e9 / llama8b.weightsReadPerTokenBytes);
+    s.device.memoryModules = { count: 2, mtps: 4800 };
+    expectRefused("8 Elite with 2 x 4,800 MT/s modules at 80 GB/s", s, "exceeds_physics", "tg128");
+    expectHonest("8 Elite alone at 80 GB/s", phone("cpu", "Snapdragon 8 Elite", 80e9 / llama8b.weightsReadPerTokenBytes));
+  });
+});

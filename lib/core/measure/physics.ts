@@ -7,12 +7,13 @@
  *
  * Each ceiling is the fastest part of its class that ships, with its vendor source, so that an
  * honest result of any device of that class passes; where the device names its part (an Apple SoC,
- * a GPU in the reported table) that part's own peak is used. Units: GB/s = 1e9 bytes/s, TFLOP/s =
- * 1e12 operations/s (one multiply-add = 2), bytes.
+ * a phone SoC in soc-bandwidth.ts, a GPU in the reported table) that part's own peak is used.
+ * Units: GB/s = 1e9 bytes/s, TFLOP/s = 1e12 operations/s (one multiply-add = 2), bytes.
  */
 import type { Device } from "../contracts/submission";
 import { REPORTED_GPU_BANDWIDTH } from "./gpu-bandwidth";
 import { HOST_BACKENDS } from "./roofline";
+import { mobileSocBandwidth } from "./soc-bandwidth";
 
 export interface Ceiling {
   value: number;
@@ -88,9 +89,23 @@ export const HOST_COMPUTE_PEAK_TFLOPS: Record<DeviceClass, Ceiling> = {
 };
 export const GPU_COMPUTE_PEAK_TFLOPS: Ceiling = { value: 20_000, source: "NVIDIA B200, 18 PFLOPS sparse FP4 (nvidia.com/en-us/data-center/dgx-b200), rounded up" };
 
-type DeviceLike = Pick<Device, "backend" | "deviceClass" | "gpus"> & Partial<Pick<Device, "memoryModules">> & { cpu: Pick<Device["cpu"], "model" | "vendor"> };
+type DeviceLike = Pick<Device, "backend" | "deviceClass" | "gpus"> & Partial<Pick<Device, "memoryModules" | "model">> & { cpu: Pick<Device["cpu"], "model" | "vendor"> };
 
 const isApple = (d: DeviceLike) => /apple/i.test(d.cpu.vendor ?? "") || /\bapple\b|\bM[1-4]\b/i.test(d.cpu.model);
+
+/** Backends that run on a phone SoC's CPU, GPU or NPU: all read the one LPDDR memory the SoC has. */
+const SOC_BACKENDS = new Set(["cpu", "wasm", "webgpu", "vulkan", "opencl", "hexagon"]);
+
+/**
+ * The named phone/tablet SoC's own peak (lib/core/measure/soc-bandwidth.ts) where the backend runs
+ * on it, only where it is tighter than the class's host cap (like the memory modules: a name can
+ * tighten the bound, never loosen it).
+ */
+function socPeak(d: DeviceLike): Ceiling | null {
+  if (!SOC_BACKENDS.has(d.backend)) return null;
+  const soc = mobileSocBandwidth([d.cpu.model, d.model]);
+  return soc && soc.gbps < HOST_DRAM_PEAK_GBPS[d.deviceClass].value ? { value: soc.gbps, source: soc.source } : null;
+}
 
 /** The peak bandwidth of the memory holding the weights on this device's backend. */
 export function memoryPeak(d: DeviceLike): Ceiling {
@@ -99,13 +114,15 @@ export function memoryPeak(d: DeviceLike): Ceiling {
     const hit = APPLE_SOC_GBPS.find((r) => r.match.test(d.cpu.model));
     return hit ? { value: hit.gbps, source: `${d.cpu.model}: ${hit.source}` } : APPLE_MAX;
   }
+  const soc = socPeak(d);
   if (HOST_BACKENDS.has(d.backend)) {
-    const cap = HOST_DRAM_PEAK_GBPS[d.deviceClass];
+    const cap = soc ?? HOST_DRAM_PEAK_GBPS[d.deviceClass];
     // The modules the device reports bound it more tightly (never more loosely than its class).
     const m = d.memoryModules;
     const declared = m ? (m.count * m.mtps * 8) / 1000 : null;
     return declared != null && declared < cap.value ? { value: declared, source: `${m!.count} memory module(s) x ${m!.mtps} MT/s x 8 B, as the device reports them` } : cap;
   }
+  if (soc) return soc;
   for (const g of d.gpus) {
     const hit = REPORTED_GPU_BANDWIDTH.find((r) => r.match.test(g.model));
     if (hit) return { value: hit.gbps, source: `${g.model}: ${hit.source}` };
@@ -115,7 +132,7 @@ export function memoryPeak(d: DeviceLike): Ceiling {
 
 /** The largest cache that could hold the weights instead of that memory. */
 export function cachePeak(d: DeviceLike): { llcBytes: number; gbps: number } {
-  if (HOST_BACKENDS.has(d.backend) || (isApple(d) && d.backend === "metal")) return { llcBytes: MAX_LLC_BYTES[d.deviceClass].value, gbps: CACHE_PEAK_GBPS.host.value };
+  if (HOST_BACKENDS.has(d.backend) || (isApple(d) && d.backend === "metal") || socPeak(d)) return { llcBytes: MAX_LLC_BYTES[d.deviceClass].value, gbps: CACHE_PEAK_GBPS.host.value };
   return { llcBytes: GPU_MAX_LLC_BYTES.value, gbps: CACHE_PEAK_GBPS.gpu.value };
 }
 
