@@ -279,7 +279,7 @@ describe("a phone's SoC bounds its memory more tightly than its class (lib/core/
       x.workloads = [x.workloads[1]];
       at(x.workloads[0], tokensPerSec, 128);
     });
-  // Weights read at 100 GB/s: under the phone class's 120 GB/s (Apple M4), over the 8 Gen 3's 76.8.
+  // Weights read at 100 GB/s: under the phone class's 153 GB/s (Apple M5), over the 8 Gen 3's 76.8.
   const between = 100e9 / llama8b.weightsReadPerTokenBytes;
 
   it("an honest phone run at a reported speed passes", () => {
@@ -321,5 +321,28 @@ describe("a phone's SoC bounds its memory more tightly than its class (lib/core/
     s.device.memoryModules = { count: 2, mtps: 4800 };
     expectRefused("8 Elite with 2 x 4,800 MT/s modules at 80 GB/s", s, "exceeds_physics", "tg128");
     expectHonest("8 Elite alone at 80 GB/s", phone("cpu", "Snapdragon 8 Elite", 80e9 / llama8b.weightsReadPerTokenBytes));
+  });
+});
+
+describe("Apple phones and tablets: the M5 iPad's 153 GB/s is the class's bound; an unlisted A-series chip keeps it", () => {
+  const apple = (deviceClass: "phone" | "tablet" | "laptop", cpuModel: string, gbps: number) =>
+    fixture((x) => {
+      x.device = { ...x.device, deviceClass, backend: "metal", cpu: { ...x.device.cpu, model: cpuModel, vendor: "Apple", llcBytes: null }, memoryModules: null, gpus: [{ vendor: "Apple", model: cpuModel, vramBytes: null }] };
+      x.model = llama8b;
+      x.workloads = [x.workloads[1]];
+      at(x.workloads[0], gbps / llama8b.weightsReadPerTokenBytes, 128);
+    });
+
+  it("an M5 iPad Pro reading 140 GB/s passes (the old 120 GB/s class bound refused it); 160 GB/s does not", () => {
+    expectHonest("M5 iPad Pro at 140 GB/s", apple("tablet", "Apple M5", 140e9));
+    expectRefused("M5 iPad Pro at 160 GB/s", apple("tablet", "Apple M5", 160e9), "exceeds_physics", "tg128");
+    // An M5 Pro is not the plain M5: the fastest Apple silicon bounds it until it is listed.
+    expectHonest("an M5 Pro laptop at 300 GB/s", apple("laptop", "Apple M5 Pro", 300e9));
+  });
+
+  it("an iPhone's A-series chip is bounded by the phone class, not by the fastest Mac's 819 GB/s", () => {
+    // A17 Pro: LPDDR5-6400 on 64 bits, about 51 GB/s; an honest 8B decode reads well under it.
+    expectHonest("iPhone 15 Pro (A17 Pro) at 40 GB/s", apple("phone", "Apple A17 Pro", 40e9));
+    expectRefused("iPhone 15 Pro (A17 Pro) at 400 GB/s", apple("phone", "Apple A17 Pro", 400e9), "exceeds_physics", "tg128");
   });
 });

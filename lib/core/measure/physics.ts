@@ -25,8 +25,9 @@ type DeviceClass = Device["deviceClass"];
 
 /** Host memory: the fastest system memory of each class, GB/s. */
 export const HOST_DRAM_PEAK_GBPS: Record<DeviceClass, Ceiling> = {
-  phone: { value: 120, source: "Apple M4 (iPad Pro), 120 GB/s unified memory: apple.com/newsroom/2024/05/apple-introduces-m4-chip" },
-  tablet: { value: 120, source: "Apple M4 (iPad Pro), 120 GB/s unified memory: apple.com/newsroom/2024/05/apple-introduces-m4-chip" },
+  // The M5 iPad Pro (153 GB/s) is the fastest memory in a tablet; no phone SoC reaches it (soc-bandwidth.ts).
+  phone: { value: 153, source: "Apple M5 (iPad Pro, MacBook Pro), 153 GB/s unified memory: Apple newsroom, 15 Oct 2025 (the-decoder.com/apples-m5-chip-brings-faster-ai-to-macbook-ipad-and-vision-pro)" },
+  tablet: { value: 153, source: "Apple M5 (iPad Pro, MacBook Pro), 153 GB/s unified memory: Apple newsroom, 15 Oct 2025 (the-decoder.com/apples-m5-chip-brings-faster-ai-to-macbook-ipad-and-vision-pro)" },
   laptop: { value: 546, source: "Apple M4 Max, 546 GB/s unified memory: apple.com/newsroom/2024/10/apple-introduces-m4-pro-and-m4-max" },
   desktop: { value: 819, source: "Apple M3 Ultra, 819 GB/s unified memory: apple.com/newsroom/2025/03/apple-reveals-m3-ultra-taking-apple-silicon-to-a-new-extreme" },
   sbc: { value: 273, source: "NVIDIA Jetson AGX Thor, 273 GB/s LPDDR5X: nvidia.com/en-us/autonomous-machines/embedded-systems/jetson-thor" },
@@ -72,6 +73,8 @@ export const APPLE_SOC_GBPS: { match: RegExp; gbps: number; source: string }[] =
   { match: /\bM4 Max\b/i, gbps: 546, source: "apple.com/newsroom/2024/10/apple-introduces-m4-pro-and-m4-max" },
   { match: /\bM4 Pro\b/i, gbps: 273, source: "apple.com/newsroom/2024/10/apple-introduces-m4-pro-and-m4-max" },
   { match: /\bM4\b/i, gbps: 120, source: "apple.com/newsroom/2024/05/apple-introduces-m4-chip" },
+  // The plain M5 only: an M5 Pro, Max or Ultra (not in this table) takes the fastest Apple silicon's bound.
+  { match: /\bM5\b(?!\s*(?:Pro|Max|Ultra)\b)/i, gbps: 153, source: "Apple M5 (iPad Pro, MacBook Pro), 153 GB/s unified memory: Apple newsroom, 15 Oct 2025 (the-decoder.com/apples-m5-chip-brings-faster-ai-to-macbook-ipad-and-vision-pro)" },
   // The plain M1 last: "M1 Pro" etc. match above first.
   { match: /\bM1\b/i, gbps: 68.25, source: "Apple M1: 8 x 16-bit LPDDR4X-4266 (68.25 GB/s)" },
 ];
@@ -91,7 +94,7 @@ export const GPU_COMPUTE_PEAK_TFLOPS: Ceiling = { value: 20_000, source: "NVIDIA
 
 type DeviceLike = Pick<Device, "backend" | "deviceClass" | "gpus"> & Partial<Pick<Device, "memoryModules" | "model">> & { cpu: Pick<Device["cpu"], "model" | "vendor"> };
 
-const isApple = (d: DeviceLike) => /apple/i.test(d.cpu.vendor ?? "") || /\bapple\b|\bM[1-4]\b/i.test(d.cpu.model);
+const isApple = (d: DeviceLike) => /apple/i.test(d.cpu.vendor ?? "") || /\bapple\b|\bM[1-9]\b/i.test(d.cpu.model);
 
 /** Backends that run on a phone SoC's CPU, GPU or NPU: all read the one LPDDR memory the SoC has. */
 const SOC_BACKENDS = new Set(["cpu", "wasm", "webgpu", "vulkan", "opencl", "hexagon"]);
@@ -112,7 +115,10 @@ export function memoryPeak(d: DeviceLike): Ceiling {
   // Apple silicon's CPU and GPU share one memory: Metal and the CPU backends read the same.
   if (isApple(d) && (d.backend === "metal" || HOST_BACKENDS.has(d.backend) || d.backend === "webgpu")) {
     const hit = APPLE_SOC_GBPS.find((r) => r.match.test(d.cpu.model));
-    return hit ? { value: hit.gbps, source: `${d.cpu.model}: ${hit.source}` } : APPLE_MAX;
+    if (hit) return { value: hit.gbps, source: `${d.cpu.model}: ${hit.source}` };
+    // An Apple chip this table does not list (an iPhone's A-series: Apple publishes no bandwidth for
+    // them) is still a phone or tablet: its class's bound, not the fastest Mac's.
+    return d.deviceClass === "phone" || d.deviceClass === "tablet" ? HOST_DRAM_PEAK_GBPS[d.deviceClass] : APPLE_MAX;
   }
   const soc = socPeak(d);
   if (HOST_BACKENDS.has(d.backend)) {
