@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import "./globals.css";
-import { isPublic } from "../lib/server/env";
+import { isPublic } from "../lib/server/access/mode";
 
 export const metadata: Metadata = {
   title: "Tokenwatt",

@@ -2,19 +2,20 @@ import Link from "next/link";
 import { publicReadDb } from "../lib/server/context";
 import { listResults } from "../lib/server/read/results";
 import { formatBytes, formatJPerToken, formatNumber, formatSpread } from "../lib/core/present/format";
-import { isPublic } from "../lib/server/env";
 import { homeChart } from "../lib/server/read/home";
 import { REPORTED_RESULTS } from "../lib/core/present/reported";
 import { GroupedBars } from "./components/charts";
+import { pageAudience } from "../lib/server/access/audience";
 
 export const dynamic = "force-dynamic";
 
 export default async function ResultsPage() {
   const db = await publicReadDb();
   // The owner's dashboard: private (unpublished) results too, unless this server is public.
-  const publicServer = isPublic();
-  const { results } = await listResults(db, { limit: 200, plausible: "all", format: "json" }, !publicServer);
-  const chart = await homeChart(db);
+  const audience = pageAudience();
+  const publicServer = audience === "public";
+  const { results } = await listResults(db, { limit: 200, plausible: "all", format: "json" }, audience);
+  const chart = await homeChart(db, audience);
   // Literature figures for the same model (by name), labelled reported with their source.
   const reported = chart ? REPORTED_RESULTS.filter((r) => r.decodeTokensPerSec != null && r.model.toLowerCase().startsWith(chart.modelName.toLowerCase())) : [];
   return (

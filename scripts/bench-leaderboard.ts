@@ -65,15 +65,15 @@ async function main() {
         "leaderboard, filtered (backend+size+quant)": await timeIt(() => leaderboard(h.db, q({ backend: "cuda", size: "1-3B", quant: "Q4_0" }))),
         "leaderboard, sorted by decode J/token": await timeIt(() => leaderboard(h.db, q({ sort: "decode_j_per_token", dir: "asc" }))),
         "facets": await timeIt(() => leaderboardFacets(h.db)),
-        "compare 4 devices": await timeIt(() => compareDevices(h.db, [1, 2, 3, 4])),
+        "compare 4 devices": await timeIt(() => compareDevices(h.db, [1, 2, 3, 4], "public")),
         "device page (device, runs, timeline)": await timeIt(async () => {
-          await getDevice(h.db, 7, true);
-          await deviceTimeline(h.db, 7, true);
+          await getDevice(h.db, 7, "public");
+          await deviceTimeline(h.db, 7, "public");
         }, 20),
-        "run page": await timeIt(() => getRun(h.db, run)),
+        "run page": await timeIt(() => getRun(h.db, run, "public")),
         "home (latest published results, chart)": await timeIt(async () => {
-          await listResults(h.db, { limit: 200, plausible: "all", format: "json" }, false);
-          await homeChart(h.db);
+          await listResults(h.db, { limit: 200, plausible: "all", format: "json" }, "public");
+          await homeChart(h.db, "public");
         }, 20),
         // The owner's dashboard reads live views over every result (owner_rows over owner_cells), not the materialized ones.
         "owner's board with private runs (live view over all results)": await timeIt(() => h.db.execute(sql`select count(*) from owner_rows where pp_workload = 'pp512' and tg_workload = 'tg128'`), 2, 0),

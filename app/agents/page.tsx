@@ -3,7 +3,7 @@ import { agentDeviceClasses, countAgents, listAgents } from "../../lib/server/fl
 import { listBatches, listJobFailures } from "../../lib/server/read/agents";
 import { serverDeps } from "../../lib/server/context";
 import { EnqueueForm } from "./enqueue-form";
-import { isPublic } from "../../lib/server/env";
+import { isPublic } from "../../lib/server/access/mode";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Agents · Tokenwatt" };

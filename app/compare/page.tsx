@@ -3,10 +3,11 @@ import { z } from "zod";
 import { safeString } from "../../lib/core/contracts/text";
 import { publicReadDb } from "../../lib/server/context";
 import { compareDevices, compareRuns } from "../../lib/server/read/runs";
-import { isPublic } from "../../lib/server/env";
+import { isPublic } from "../../lib/server/access/mode";
 import { formatJPerToken, formatMedian } from "../../lib/core/present/format";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
 import { GroupedBars, MemoryScatter } from "../components/charts";
+import { pageAudience } from "../../lib/server/access/audience";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Compare hardware · Tokenwatt" };
@@ -43,8 +44,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   }
   const db = await publicReadDb();
   // The owner compares their own machines before publishing anything; a public server shows published runs only.
-  const includePrivate = !isPublic() && sp.published !== "1";
-  const all = await compareDevices(db, parsed.data.devices, { includePrivate });
+  const audience = sp.published === "1" ? "public" : pageAudience();
+  const includePrivate = audience === "owner";
+  const all = await compareDevices(db, parsed.data.devices, audience);
   const view = chartData(all, parsed.data.model);
   const { model, models } = view;
   return (
@@ -88,7 +90,7 @@ async function CompareRuns({ runs, model }: { runs: string; model?: string }) {
     );
   }
   const db = await publicReadDb();
-  const all = await compareRuns(db, parsed.data);
+  const all = await compareRuns(db, parsed.data, pageAudience());
   const view = chartData(all, model);
   const found = new Set(all.map((c) => c.deviceName)).size;
   return (

@@ -3,8 +3,9 @@ import { publicReadDb } from "../../lib/server/context";
 import { leaderboard, leaderboardFacets, leaderboardQuerySchema, SIZE_CLASSES, type LeaderboardQuery } from "../../lib/server/read/leaderboard";
 import { formatBytes, formatJPerToken, formatNumber } from "../../lib/core/present/format";
 import { isLeaderboardWorkload, parseWorkloadId } from "../../lib/core/contracts/workloads";
-import { isPublic } from "../../lib/server/env";
+import { isPublic } from "../../lib/server/access/mode";
 import { REPORTED_RESULTS } from "../../lib/core/present/reported";
+import { pageAudience } from "../../lib/server/access/audience";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Leaderboard · Tokenwatt" };
@@ -28,8 +29,10 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   const parsed = leaderboardQuerySchema.safeParse(sp);
   const db = await publicReadDb();
   const q = parsed.success ? parsed.data : leaderboardQuerySchema.parse({});
-  const facets = await leaderboardFacets(db, q.private === "1");
-  const rows = await leaderboard(db, q);
+  // The owner's board shows the owner's private runs only when asked ("include my private runs").
+  const audience = q.private === "1" ? pageAudience() : "public";
+  const facets = await leaderboardFacets(db, audience);
+  const rows = await leaderboard(db, q, audience);
   // The owner's dashboard may include the owner's unpublished runs; a public server never does.
   const owner = !isPublic();
   const withPrivate = owner && q.private === "1";

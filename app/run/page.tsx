@@ -1,4 +1,5 @@
-import { isPublic, serverEnv } from "../../lib/server/env";
+import { serverEnv } from "../../lib/server/env";
+import { isPublic } from "../../lib/server/access/mode";
 import { BrowserRunner } from "./browser-runner";
 import { PairPanel } from "./pair-panel";
 

@@ -1,7 +1,8 @@
 /** Process-wide server dependencies (database, rate limiter), created once. */
 import { getDb, getReadDb, type Db } from "./db/client";
 import { getJobQueue } from "./fleet/job-queue";
-import { isPublic, serverEnv } from "./env";
+import { serverEnv } from "./env";
+import { isPublic } from "./access/mode";
 import type { ServerDeps } from "./http/deps";
 import { createParseBudget, type ParseBudget } from "./http/parse-budget";
 import { createRateLimiter, createSharedRateLimiter, type KeyLimiter } from "./http/rate-limit";

@@ -78,17 +78,6 @@ export function serverEnv(): Env {
   return (cached ??= loadEnv());
 }
 
-/** A public server shows published results only and needs admin tokens for what the owner's dashboard does freely. */
-export function isPublic(): boolean {
-  return serverEnv().TOKENWATT_PUBLIC === "1";
-}
-
-/** The interface the server listens on: every one for a public server or --lan, else loopback. */
-export function listenHost(): string {
-  const e = serverEnv();
-  return e.TOKENWATT_PUBLIC === "1" || e.TOKENWATT_LAN === "1" ? "0.0.0.0" : "127.0.0.1";
-}
-
 /** The data directory (embedded database, models, web-llm artifacts, owner credential), absolute. */
 export function serverDataDir(): string {
   return path.resolve(/* turbopackIgnore: true */ serverEnv().TOKENWATT_DATA_DIR);

@@ -77,14 +77,14 @@ describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
 
   it("compare: the owner sees their private runs (marked), the public view published ones only", async () => {
     const [priv] = rowsOf<{ device_id: number }>(await h.db.execute(sql`select device_id from submissions where id = ${ids.private!}`));
-    const published = await compareDevices(h.db, [priv!.device_id]);
+    const published = await compareDevices(h.db, [priv!.device_id], "public");
     expect(published).toEqual([]);
-    const mine = await compareDevices(h.db, [priv!.device_id], { includePrivate: true });
+    const mine = await compareDevices(h.db, [priv!.device_id], "owner");
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every((c) => c.runs === 1 && c.privateRuns === 1)).toBe(true);
     // The implausible workload stays out of the owner's view too.
     const [cheat] = rowsOf<{ device_id: number }>(await h.db.execute(sql`select device_id from submissions where id = ${ids.implausible!}`));
-    const cheater = await compareDevices(h.db, [cheat!.device_id], { includePrivate: true });
+    const cheater = await compareDevices(h.db, [cheat!.device_id], "owner");
     expect(cheater.map((c) => c.workloadId)).not.toContain("tg128");
   });
 

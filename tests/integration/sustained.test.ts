@@ -104,7 +104,7 @@ describe.each(DB_KINDS)("sustained results stored and ranked on %s", (kind) => {
     expect(r.status).toBe("created");
     const q = leaderboardQuerySchema.parse({ pp: "pp32", tg: "tg32", sustained: "sustained@6s" });
     expect(await leaderboard(h.db, q)).toEqual([]);
-    const mine = await leaderboard(h.db, { ...q, private: "1" });
+    const mine = await leaderboard(h.db, { ...q, private: "1" }, "owner");
     expect(mine).toHaveLength(1);
     const w = submission.workloads.find((x) => x.workloadId === "sustained@6s")!;
     const sum = sustainedSummary(w.samples)!;

@@ -32,7 +32,7 @@ describe.each(DB_KINDS)("the device timeline on %s", (kind) => {
 
   it("flags the regression after the engine update, names it, and not the noise of repeated runs", async () => {
     const [dev] = rowsOf<{ id: number }>(await h.db.execute(sql`select id from devices where model = 'Timeline Box'`));
-    const series = await deviceTimeline(h.db, dev!.id);
+    const series = await deviceTimeline(h.db, dev!.id, "owner");
     const tg = series.find((s) => s.workloadId === "tg128")!;
     expect(tg.runs).toHaveLength(8);
     expect(tg.changes).toHaveLength(1);

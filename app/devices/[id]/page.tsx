@@ -7,8 +7,9 @@ import { Timeline } from "./timeline";
 import { EnginesTable } from "./engines-table";
 import { PublishForm } from "../../components/publish-form";
 import { RenameForm } from "../../components/rename-form";
-import { isPublic } from "../../../lib/server/env";
+import { isPublic } from "../../../lib/server/access/mode";
 import { formatBytes } from "../../../lib/core/present/format";
+import { pageAudience } from "../../../lib/server/access/audience";
 
 export const dynamic = "force-dynamic";
 
@@ -16,15 +17,16 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   const { id } = await params;
   // The owner sees their private runs too, with a switch to what the public sees.
   const publishedOnly = (await searchParams).published === "1";
+  const audience = publishedOnly ? "public" : pageAudience();
   const parsed = dbId.safeParse(id);
   if (!/^\d{1,10}$/.test(id) || !parsed.success) notFound();
   const n = parsed.data;
   const db = await publicReadDb();
-  const r = await getDevice(db, n, publishedOnly);
+  const r = await getDevice(db, n, audience);
   if (!r) notFound();
-  const nvb = await nativeVsBrowser(db, n, publishedOnly);
-  const lanes = await enginesSideBySide(db, n, publishedOnly);
-  const timeline = await deviceTimeline(db, n, publishedOnly);
+  const nvb = await nativeVsBrowser(db, n, audience);
+  const lanes = await enginesSideBySide(db, n, audience);
+  const timeline = await deviceTimeline(db, n, audience);
   const d = r.device;
   const gpus = (d.gpus as { vendor: string; model: string; vramBytes: number | null }[]) ?? [];
   return (

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { publicReadDb } from "../../../lib/server/context";
 import { browserBoard, browserBoardQuerySchema } from "../../../lib/server/read/browser-board";
 import { formatNumber } from "../../../lib/core/present/format";
+import { pageAudience } from "../../../lib/server/access/audience";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Browser leaderboard · Tokenwatt" };
@@ -13,7 +14,7 @@ export default async function BrowserBoardPage({ searchParams }: { searchParams:
   const parsed = browserBoardQuerySchema.safeParse({ workload: typeof sp.workload === "string" && sp.workload ? sp.workload : undefined });
   const workload = parsed.success ? parsed.data.workload : "tg128";
   const db = await publicReadDb();
-  const rows = await browserBoard(db, workload);
+  const rows = await browserBoard(db, workload, pageAudience());
   return (
     <>
       <h1>Browser leaderboard</h1>

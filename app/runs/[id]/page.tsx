@@ -11,7 +11,8 @@ import { unbatchedId } from "../../../lib/core/contracts/workloads";
 import type { ImportSource, WebGpuInfo } from "../../../lib/core/contracts/submission";
 import { OutputCheck, WebGpuPlacement } from "./output-check";
 import { PublishForm } from "../../components/publish-form";
-import { isPublic } from "../../../lib/server/env";
+import { isPublic } from "../../../lib/server/access/mode";
+import { pageAudience } from "../../../lib/server/access/audience";
 
 export const dynamic = "force-dynamic";
 
@@ -76,7 +77,7 @@ function Sustained({ w }: { w: { workloadId: string; samplesNs: number[]; sample
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const db = await publicReadDb();
-  const run = await getRun(db, id);
+  const run = await getRun(db, id, pageAudience());
   if (!run) notFound();
   const { sub, device, model, engine } = run;
   const source = sub.source as ImportSource | null;

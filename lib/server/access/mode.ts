@@ -10,3 +10,13 @@ export type ServerMode = "owner" | "public";
 export function serverMode(): ServerMode {
   return serverEnv().TOKENWATT_PUBLIC === "1" ? "public" : "owner";
 }
+
+/** A public server shows published results only and needs admin tokens for what the owner's dashboard does freely. */
+export function isPublic(): boolean {
+  return serverMode() === "public";
+}
+
+/** The interface the server listens on: every one for a public server or --lan, else loopback. */
+export function listenHost(): string {
+  return isPublic() || serverEnv().TOKENWATT_LAN === "1" ? "0.0.0.0" : "127.0.0.1";
+}

@@ -4,7 +4,8 @@
  * published results are listed.
  */
 import { toCsv } from "../../core/present/csv";
-import { isAdmin, optionalToken } from "../http/auth";
+import { audienceOf } from "../access/audience";
+import { callerOf } from "../access/caller";
 import { readQuery } from "../http/body";
 import type { Handler } from "../http/deps";
 import { listResults, RESULT_COLUMNS, resultFiltersSchema } from "../read/results";
@@ -12,9 +13,8 @@ import { listResults, RESULT_COLUMNS, resultFiltersSchema } from "../read/result
 export const getResults: Handler = async (req, deps) => {
   const wantsCsv = !new URL(req.url).searchParams.has("format") && req.headers.get("accept")?.includes("text/csv");
   const filters = readQuery(req, resultFiltersSchema.strict(), wantsCsv ? { format: "csv" } : {});
-  const who = await optionalToken(req, deps.db);
-  if (who && !who.ok) return who.refusal;
-  const page = await listResults(deps.db, filters, isAdmin(who?.principal));
+  // A bad token is refused (callerOf throws the refusal); no token: the public's results.
+  const page = await listResults(deps.db, filters, audienceOf(await callerOf(req, deps.db)));
   if (filters.format === "csv") {
     return new Response(toCsv(page.results, RESULT_COLUMNS), {
       headers: {

@@ -10,7 +10,8 @@
  */
 import { parseSubmission, type Submission } from "../../core/contracts/submission";
 import { agentForToken } from "../fleet/agents";
-import { BODY_LIMITS, isPublic } from "../env";
+import { BODY_LIMITS } from "../env";
+import { isPublic } from "../access/mode";
 import { deviceFingerprint, ingestSubmission, type IngestResult } from "../store/ingest";
 import { attachPairingSubmission, claimPairingCode, pairingCodeState, releasePairingCode } from "../store/pairing";
 import { identify } from "../http/auth";

@@ -13,11 +13,13 @@ import { identify } from "../http/auth";
 import type { Handler, ServerDeps } from "../http/deps";
 import { refuse } from "../http/refusals";
 import { isOwnerBrowser } from "../http/owner-session";
-import { isPublic, serverDataDir, serverEnv } from "../env";
+import { serverDataDir, serverEnv } from "../env";
+import { isPublic } from "../access/mode";
 import { archMetadata, modelInfoFromGguf, syntheticModelInfo, type GgufHeader } from "../../core/measure/model-info";
 import { apiError } from "../http/http";
 import { nativeReferences } from "../read/native-reference";
 import { modelKey } from "../store/ingest";
+import { pageAudience } from "../access/audience";
 
 export interface BrowserModel {
   /** Opaque id: the first 16 hex digits of sha256(absolute path). */
@@ -140,7 +142,7 @@ export const getModelList: Handler = async (req, deps, _params, info) => {
   if (refused) return refused;
   const listed = (await listBrowserModels()).map(({ path: _p, ...m }) => m);
   // Native llama.cpp's figures on the same file: the /run page shows each browser engine's tax.
-  const refs = await nativeReferences(deps.db, listed.map((m) => modelKey(m.info)));
+  const refs = await nativeReferences(deps.db, listed.map((m) => modelKey(m.info)), pageAudience());
   const models = listed.map((m) => ({ ...m, native: refs.get(modelKey(m.info)) ?? [] }));
   return Response.json({ models }, { headers: { "cache-control": "no-store" } });
 };

@@ -5,7 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ownerCredential } from "../admin/owner";
-import { isPublic, serverDataDir, serverEnv } from "../env";
+import { serverDataDir, serverEnv } from "../env";
+import { isPublic } from "../access/mode";
 import { allowedHosts, gate, SECURITY_HEADERS } from "./owner-access";
 
 let hosts: Set<string> | null | undefined;

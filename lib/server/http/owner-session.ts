@@ -4,7 +4,8 @@
  * SameSite=Strict cookie and the Host allow-list, cross-site requests and DNS rebinding cannot use it).
  */
 import { ownerCredential } from "../admin/owner";
-import { isPublic, serverDataDir } from "../env";
+import { serverDataDir } from "../env";
+import { isPublic } from "../access/mode";
 import type { Db } from "../db/client";
 import { withToken } from "./auth";
 import { hasOwnerSession } from "./owner-access";

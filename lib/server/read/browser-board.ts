@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { isLeaderboardWorkload } from "../../core/contracts/workloads";
 import { rowsOf, type Db } from "../db/client";
-import { isPublic } from "../env";
+import type { Audience } from "../access/audience";
 
 export const browserBoardQuerySchema = z.object({
   workload: z
@@ -35,7 +35,7 @@ export interface BrowserBoardRow {
   lastRunAt: string;
 }
 
-export async function browserBoard(db: Db, workloadId: string): Promise<BrowserBoardRow[]> {
+export async function browserBoard(db: Db, workloadId: string, audience: Audience): Promise<BrowserBoardRow[]> {
   const r = await db.execute(sql`
     with runs as (
       select coalesce(nullif(concat_ws(' · ', nullif(s.webgpu->'adapter'->>'vendor', ''), nullif(s.webgpu->'adapter'->>'architecture', ''), nullif(s.webgpu->'adapter'->>'description', '')), ''), 'no WebGPU adapter') as adapter,
@@ -51,7 +51,7 @@ export async function browserBoard(db: Db, workloadId: string): Promise<BrowserB
       join models m on m.id = wr.model_id
       join engines e on e.id = wr.engine_id
       where wr.workload_id = ${workloadId} and s.backend in ('wasm', 'webgpu') and wr.status = 'ok' and wr.plausible and wr.median_ts is not null
-        ${isPublic() ? sql`and wr.published` : sql``}
+        ${audience === "public" ? sql`and wr.published` : sql``}
     ), counted as (
       select *, count(*) over (partition by adapter, fallback, features, limits, engine, placement, model_name, quantization, weights, output) as n from runs
     )

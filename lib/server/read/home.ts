@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
-import { isPublic } from "../env";
+import type { Audience } from "../access/audience";
 
 export interface HomeBar {
   deviceId: number;
@@ -24,15 +24,15 @@ export interface HomeChart {
   bars: HomeBar[];
 }
 
-export async function homeChart(db: Db): Promise<HomeChart | null> {
+export async function homeChart(db: Db, audience: Audience): Promise<HomeChart | null> {
   const [latest] = rowsOf<{ device_id: number; model_id: number }>(
     await db.execute(sql`
       select s.device_id, s.model_id from submissions s join engines e on e.id = s.engine_id
-      where e.name = 'node-llama-cpp' and s.plausible ${isPublic() ? sql`and s.published` : sql``}
+      where e.name = 'node-llama-cpp' and s.plausible ${audience === "public" ? sql`and s.published` : sql``}
       order by s.received_at desc limit 1`),
   );
   if (!latest) return null;
-  const cells = isPublic() ? sql`leaderboard_cells` : sql`owner_cells`;
+  const cells = audience === "public" ? sql`leaderboard_cells` : sql`owner_cells`;
   const rows = rowsOf<HomeBar & { workloadId: string; modelName: string; quantization: string; weights: string }>(
     await db.execute(sql`
       with w as (

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { BACKENDS, DEVICE_CLASSES } from "../../core/contracts/submission";
 import { safeString } from "../../core/contracts/text";
 import { isLeaderboardWorkload, parseWorkloadId } from "../../core/contracts/workloads";
-import { isPublic } from "../env";
+import type { Audience } from "../access/audience";
 import { rowsOf, type Db } from "../db/client";
 
 export const SIZE_CLASSES = { "<1B": [0, 1e9], "1-3B": [1e9, 3e9], "3-8B": [3e9, 8e9], ">8B": [8e9, 1e15] } as const;
@@ -114,11 +114,12 @@ export type LeaderboardRow = Record<(typeof LEADERBOARD_COLUMNS)[number], string
 const CONFIG_WITHOUT_CTX = sql.raw(`regexp_replace(c.config, '^ctx [0-9]+( · |$)| · ctx [0-9]+', '')`);
 
 /**
- * The leaderboard's rows. `q.private` on the owner's dashboard reads the owner's views (their runs
- * published or not, `privateRuns` counting the unpublished); a public server reads published runs only.
+ * The leaderboard's rows: for the owner's audience the owner's views (their runs published or not,
+ * `privateRuns` counting the unpublished), for the public published runs only. The owner's board
+ * passes the owner's audience when its "include my private runs" switch (`q.private`) is on.
  */
-export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<LeaderboardRow[]> {
-  const owner = q.private === "1" && !isPublic();
+export async function leaderboard(db: Db, q: LeaderboardQuery, audience: Audience = "public"): Promise<LeaderboardRow[]> {
+  const owner = audience === "owner";
   const rows = owner ? sql`owner_rows` : sql`leaderboard_rows`;
   const sustained = owner ? sql`owner_sustained` : sql`leaderboard_sustained`;
   const where: SQL[] = [sql`true`];
@@ -160,10 +161,10 @@ export async function leaderboard(db: Db, q: LeaderboardQuery): Promise<Leaderbo
   return rowsOf<LeaderboardRow>(result).map((r) => ({ ...r, lastRunAt: r.lastRunAt == null ? null : new Date(r.lastRunAt as string).toISOString() }));
 }
 
-/** Distinct values for the filter menus: the published board's, or (`owner`, the owner's dashboard) the owner's rows too. */
-export async function leaderboardFacets(db: Db, owner = false) {
+/** Distinct values for the filter menus: the published board's, or for the owner's audience the owner's rows too. */
+export async function leaderboardFacets(db: Db, audience: Audience = "public") {
   const query =
-    owner && !isPublic()
+    audience === "owner"
       ? sql`select distinct facet, value from (
           select 'model' as facet, model_name as value from owner_rows
           union all select 'family', model_family from owner_rows

@@ -6,7 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
-import { isPublic } from "../env";
+import type { Audience } from "../access/audience";
 
 export interface NativeReference {
   deviceId: number;
@@ -19,7 +19,7 @@ export interface NativeReference {
 }
 
 /** Native references per model key (lib/server/store/ingest.ts modelKey), most recent device first. */
-export async function nativeReferences(db: Db, modelKeys: string[]): Promise<Map<string, NativeReference[]>> {
+export async function nativeReferences(db: Db, modelKeys: string[], audience: Audience): Promise<Map<string, NativeReference[]>> {
   const out = new Map<string, NativeReference[]>();
   if (!modelKeys.length) return out;
   const r = await db.execute(sql`
@@ -34,7 +34,7 @@ export async function nativeReferences(db: Db, modelKeys: string[]): Promise<Map
     join devices d on d.id = w.device_id
     where m.key in (${sql.join(modelKeys.map((k) => sql`${k}`), sql`, `)})
       and e.name = 'node-llama-cpp' and w.status = 'ok' and w.plausible and w.n_batch = 1
-      ${isPublic() ? sql`and w.published` : sql``}
+      ${audience === "public" ? sql`and w.published` : sql``}
     group by m.key, d.id, d.vendor, d.model, d.cpu_model, w.backend, w.workload_id`);
   const byRef = new Map<string, NativeReference & { key: string }>();
   for (const row of rowsOf<{ key: string; deviceId: number; deviceName: string; cpuModel: string; backend: string; workloadId: string; median: number | null; lastRunAt: string | Date }>(r)) {

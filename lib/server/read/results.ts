@@ -5,6 +5,7 @@ import { BACKENDS, ENGINES } from "../../core/contracts/submission";
 import type { Db } from "../db/client";
 import { dbId, safeString } from "../../core/contracts/text";
 import { devices, engines, models, submissions, workloadResults } from "../db/schema";
+import type { Audience } from "../access/audience";
 
 export const resultFiltersSchema = z.object({
   model: safeString(200, { min: 1 }).optional(),
@@ -67,10 +68,10 @@ export const RESULT_COLUMNS = [
   "startedAt",
 ] as const;
 
-/** `includePrivate`: also unpublished results (admin tokens and the owner's local dashboard). */
-export async function listResults(db: Db, f: ResultFilters, includePrivate = false) {
+/** Published results for the public; unpublished too for the owner's audience (the owner, admin tokens). */
+export async function listResults(db: Db, f: ResultFilters, audience: Audience) {
   const where: SQL[] = [];
-  if (!includePrivate) where.push(eq(workloadResults.published, true));
+  if (audience === "public") where.push(eq(workloadResults.published, true));
   if (f.model) where.push(eq(models.name, f.model));
   if (f.device) where.push(eq(workloadResults.deviceId, f.device));
   if (f.backend) where.push(eq(workloadResults.backend, f.backend));

@@ -2,10 +2,11 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import { devices, engines, models, powerReadings, powerTraces, submissions, workloadResults } from "../db/schema";
-import { isPublic } from "../env";
+import type { Audience } from "../access/audience";
 import { detectChanges, type TimelineChange, type TimelineRun } from "../../core/measure/timeline";
 
-export async function getRun(db: Db, id: string) {
+/** A run and its results; null for a private run when the audience is the public. */
+export async function getRun(db: Db, id: string, audience: Audience) {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
   const [s] = await db
     .select({ sub: submissions, device: devices, model: models, engine: engines })
@@ -14,7 +15,7 @@ export async function getRun(db: Db, id: string) {
     .innerJoin(models, eq(models.id, submissions.modelId))
     .innerJoin(engines, eq(engines.id, submissions.engineId))
     .where(eq(submissions.id, id));
-  if (!s || (!s.sub.published && isPublic())) return null;
+  if (!s || (!s.sub.published && audience === "public")) return null;
   const workloads = await db.select().from(workloadResults).where(eq(workloadResults.submissionId, id)).orderBy(asc(workloadResults.id));
   const wrIds = workloads.map((w) => w.id);
   const readings = await db.select().from(powerReadings).where(eq(powerReadings.submissionId, id)).orderBy(asc(powerReadings.id));
@@ -22,8 +23,8 @@ export async function getRun(db: Db, id: string) {
   return { ...s, workloads, readings, traces };
 }
 
-/** A device and its runs; `publishedOnly` is the owner's "published only" switch (a public server always is). */
-export async function getDevice(db: Db, id: number, publishedOnly = false) {
+/** A device and its runs: the public's (published runs; the owner's "published only" switch asks for it too) or the owner's. */
+export async function getDevice(db: Db, id: number, audience: Audience) {
   const [d] = await db.select().from(devices).where(eq(devices.id, id));
   if (!d) return null;
   const runs = await db
@@ -42,10 +43,10 @@ export async function getDevice(db: Db, id: number, publishedOnly = false) {
     .from(submissions)
     .innerJoin(models, eq(models.id, submissions.modelId))
     .innerJoin(engines, eq(engines.id, submissions.engineId))
-    .where(and(eq(submissions.deviceId, id), !(isPublic() || publishedOnly) ? sql`true` : eq(submissions.published, true)))
+    .where(and(eq(submissions.deviceId, id), audience === "owner" ? sql`true` : eq(submissions.published, true)))
     .orderBy(desc(submissions.startedAt))
     .limit(200);
-  if (runs.length === 0 && !d.published && isPublic()) return null;
+  if (runs.length === 0 && !d.published && audience === "public") return null;
   return { device: d, runs };
 }
 
@@ -82,11 +83,11 @@ export interface CompareCell {
 
 /**
  * Cells of 1-4 devices, optionally for one model, for side-by-side charts: published ones, or with
- * `includePrivate` (the owner's dashboard, never a public server) the owner's unpublished runs too.
+ * for the owner's audience the owner's unpublished runs too.
  */
-export async function compareDevices(db: Db, deviceIds: number[], o: { modelName?: string; includePrivate?: boolean } = {}): Promise<CompareCell[]> {
+export async function compareDevices(db: Db, deviceIds: number[], audience: Audience, o: { modelName?: string } = {}): Promise<CompareCell[]> {
   const modelName = o.modelName;
-  const source = o.includePrivate && !isPublic() ? sql`owner_cells` : sql`leaderboard_cells`;
+  const source = audience === "owner" ? sql`owner_cells` : sql`leaderboard_cells`;
   const r = await db.execute(sql`
     select c.device_id as "deviceId", coalesce(d.display_name, d.vendor || ' ' || d.model) as "deviceName", m.name as "modelName", m.quantization,
       m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId", c.config,
@@ -98,7 +99,7 @@ export async function compareDevices(db: Db, deviceIds: number[], o: { modelName
       c.median_decode_j_per_token as "decodeJPerToken", c.median_prefill_j_per_token as "prefillJPerToken",
       c.energy_scope as "energyScope", c.energy_tier as "energyTier",
       c.median_peak_rss_bytes::float8 as "peakRssBytes", c.median_roofline_efficiency as "rooflineEfficiency", c.runs,
-      ${o.includePrivate && !isPublic() ? sql`c.private_runs` : sql`0`} as "privateRuns"
+      ${audience === "owner" ? sql`c.private_runs` : sql`0`} as "privateRuns"
     from ${source} c join devices d on d.id = c.device_id join models m on m.id = c.model_id
     where c.device_id in (${sql.join(deviceIds.map((x) => sql`${x}`), sql`, `)})
       ${modelName ? sql`and m.name = ${modelName}` : sql``}
@@ -111,7 +112,7 @@ export async function compareDevices(db: Db, deviceIds: number[], o: { modelName
  * device and start time, with its workloads' figures (the median over its repetitions). Ok results of
  * plausible runs; a public server shows published runs only.
  */
-export async function compareRuns(db: Db, runIds: string[]): Promise<CompareCell[]> {
+export async function compareRuns(db: Db, runIds: string[], audience: Audience): Promise<CompareCell[]> {
   const r = await db.execute(sql`
     select s.device_id as "deviceId",
       coalesce(d.display_name, d.vendor || ' ' || d.model) || ' · run ' || left(s.id::text, 8) || ' (' || to_char(s.started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ')' as "deviceName",
@@ -127,7 +128,7 @@ export async function compareRuns(db: Db, runIds: string[]): Promise<CompareCell
       case when s.published then 0 else 1 end as "privateRuns"
     from submissions s join workload_results wr on wr.submission_id = s.id join devices d on d.id = s.device_id join models m on m.id = s.model_id
     where s.id in (${sql.join(runIds.map((x) => sql`${x}::uuid`), sql`, `)}) and s.plausible and wr.plausible and wr.status = 'ok'
-      ${isPublic() ? sql`and s.published` : sql``}
+      ${audience === "public" ? sql`and s.published` : sql``}
     order by s.started_at, wr.workload_id`);
   return rowsOf<CompareCell>(r);
 }
@@ -150,7 +151,7 @@ export interface NativeBrowserRow {
  * tokens/s over successful results, paired by processor: CPU with WebAssembly, a GPU backend with
  * WebGPU.
  */
-export async function nativeVsBrowser(db: Db, deviceId: number, publishedOnly = false): Promise<NativeBrowserRow[]> {
+export async function nativeVsBrowser(db: Db, deviceId: number, audience: Audience): Promise<NativeBrowserRow[]> {
   const r = await db.execute(sql`
     select m.name as "modelName", m.quantization, m.weights, wr.workload_id as "workloadId",
       case when wr.backend in ('cpu', 'wasm', 'webgpu') then wr.backend else 'gpu' end as side,
@@ -159,7 +160,7 @@ export async function nativeVsBrowser(db: Db, deviceId: number, publishedOnly = 
       count(*)::int as runs
     from workload_results wr join models m on m.id = wr.model_id join engines e on e.id = wr.engine_id
     where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.median_ts is not null
-      ${!(isPublic() || publishedOnly) ? sql`` : sql`and wr.published and wr.plausible`}
+      ${audience === "owner" ? sql`` : sql`and wr.published and wr.plausible`}
     group by 1, 2, 3, 4, 5`);
   type Cell = { modelName: string; quantization: string; weights: string; workloadId: string; side: string; engines: string; medianTs: number; runs: number };
   const cells = rowsOf<Cell>(r);
@@ -195,7 +196,7 @@ export interface EngineLaneCell {
  * tokens/s over successful results), with the output check's verdicts, so a fast engine that
  * computes something else is seen next to its figure.
  */
-export async function enginesSideBySide(db: Db, deviceId: number, publishedOnly = false): Promise<EngineLaneCell[]> {
+export async function enginesSideBySide(db: Db, deviceId: number, audience: Audience): Promise<EngineLaneCell[]> {
   const r = await db.execute(sql`
     with lanes as (
       select m.name as "modelName", m.quantization, m.weights, wr.workload_id as "workloadId",
@@ -206,7 +207,7 @@ export async function enginesSideBySide(db: Db, deviceId: number, publishedOnly 
       join models m on m.id = wr.model_id
       join engines e on e.id = wr.engine_id
       where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.median_ts is not null and wr.n_batch = 1 and wr.workload_id <> 'ttft'
-        ${!(isPublic() || publishedOnly) ? sql`` : sql`and wr.published and wr.plausible`}
+        ${audience === "owner" ? sql`` : sql`and wr.published and wr.plausible`}
     )
     select "modelName", quantization, weights, "workloadId", lane,
       percentile_cont(0.5) within group (order by median_ts) as "medianTs", count(*)::int as runs,
@@ -230,7 +231,7 @@ export interface TimelineSeries {
  * For one device: each model, quantization, backend and single-stream workload measured in two runs
  * or more, its runs in time order and the changes beyond run-to-run noise (lib/core/measure/timeline.ts).
  */
-export async function deviceTimeline(db: Db, deviceId: number, publishedOnly = false): Promise<TimelineSeries[]> {
+export async function deviceTimeline(db: Db, deviceId: number, audience: Audience): Promise<TimelineSeries[]> {
   const r = await db.execute(sql`
     select m.name as "modelName", m.quantization, wr.backend, wr.workload_id as "workloadId", s.id as "submissionId", s.started_at as "startedAt",
       wr.median_ts as "tokensPerSec", wr.stddev_ts as "stddevTokensPerSec", cardinality(wr.samples_ns) as repetitions,
@@ -238,7 +239,7 @@ export async function deviceTimeline(db: Db, deviceId: number, publishedOnly = f
       concat_ws(' · ', 'threads ' || (s.options->>'threads'), 'ctx ' || (s.options->>'contextSize'), 'FA ' || (s.options->>'flashAttention'), 'GPU layers ' || (s.options->>'gpuLayers')) as options
     from workload_results wr join submissions s on s.id = wr.submission_id join models m on m.id = wr.model_id join engines e on e.id = wr.engine_id
     where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.plausible and wr.median_ts is not null and wr.workload_id ~ '^(pp|tg)[0-9]+$'
-      ${isPublic() || publishedOnly ? sql`and wr.published` : sql``}
+      ${audience === "public" ? sql`and wr.published` : sql``}
     order by 1, 2, 3, 4, s.started_at`);
   type Row = { modelName: string; quantization: string; backend: string; workloadId: string; submissionId: string; startedAt: string | Date; tokensPerSec: number; stddevTokensPerSec: number | null; repetitions: number; engineVersion: string; engineBuild: string | null; options: string };
   const series = new Map<string, TimelineSeries>();

@@ -1,0 +1,50 @@
+/**
+ * Who may do what, and what each caller may see (lib/server/access): the one policy table, the
+ * audience a read is given, and the refusal an operation raises, on both sides.
+ */
+import { describe, expect, it } from "vitest";
+import { audienceOf, pageAudience } from "../../lib/server/access/audience";
+import type { Caller } from "../../lib/server/access/caller";
+import { authorize, may } from "../../lib/server/access/policy";
+import { Refused } from "../../lib/server/access/refused";
+
+const token = (role: "runner" | "admin" | "agent"): Caller => ({ kind: "token", role, tokenId: 1, name: role });
+const owner: Caller = { kind: "owner", via: "cli" };
+const anonymous: Caller = { kind: "anonymous" };
+
+describe("the access policy", () => {
+  it("lets the owner do everything, an admin all but tokens, runners and agents none of the admin operations", () => {
+    for (const p of ["publish", "explain-output", "rename-device", "manage-catalog", "manage-fleet", "manage-tokens"] as const) {
+      expect(may(owner, p), p).toBe(true);
+      expect(may(token("admin"), p), p).toBe(p !== "manage-tokens");
+      expect(may(token("runner"), p), p).toBe(false);
+      expect(may(token("agent"), p), p).toBe(false);
+      expect(may(anonymous, p), p).toBe(false);
+    }
+  });
+
+  it("refuses an anonymous caller as unauthenticated (401) and a token of another role as forbidden (403)", () => {
+    const refusal = (c: Caller) => {
+      try {
+        authorize(c, "publish");
+        return null;
+      } catch (e) {
+        return e as Refused;
+      }
+    };
+    expect(refusal(anonymous)).toMatchObject({ code: "missing_token" });
+    expect(refusal(token("runner"))).toMatchObject({ code: "forbidden", message: "this needs an admin token or the owner" });
+    expect(refusal(token("admin"))).toBeNull();
+    expect(refusal(anonymous)).toBeInstanceOf(Refused);
+  });
+
+  it("shows the owner and admins unpublished runs on any server, everyone else the public's; pages by the server's mode", () => {
+    expect(audienceOf(owner)).toBe("owner");
+    expect(audienceOf(token("admin"))).toBe("owner");
+    expect(audienceOf(token("runner"))).toBe("public");
+    expect(audienceOf(token("agent"))).toBe("public");
+    expect(audienceOf(anonymous)).toBe("public");
+    expect(pageAudience("owner")).toBe("owner");
+    expect(pageAudience("public")).toBe("public");
+  });
+});
