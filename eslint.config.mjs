@@ -39,6 +39,12 @@ export default tseslint.config(
             zone("./lib/core", ["./lib/server", "./runners", "./app", "./bin", "./scripts", "./tests"], "lib/core is pure and shared: it imports nothing from the other sides"),
             zone("./lib/server", ["./runners", "./app", "./bin"], "lib/server never imports the device side (runners/); bin/ wires them together"),
             zone("./runners", ["./lib/server", "./app", "./bin"], "runners/ reaches a server over HTTP only; bin/ injects what it needs (a SubmissionSink, admin operations)"),
+            // Floors inside lib/server, bottom to top: data (db, store, read, fleet, env), access (who asks,
+            // what they may do and see), operations (one function per operation), transport (http, api,
+            // admin CLI, browser catalog handlers). A floor never imports one above it.
+            zone(["./lib/server/db", "./lib/server/store", "./lib/server/read", "./lib/server/fleet", "./lib/server/env.ts"], ["./lib/server/access", "./lib/server/ops", "./lib/server/http", "./lib/server/api", "./lib/server/admin", "./lib/server/catalog", "./lib/server/context.ts"], "the data floor (db, store, read, fleet) never imports access, operations or transport"),
+            zone("./lib/server/access", ["./lib/server/ops", "./lib/server/http", "./lib/server/api", "./lib/server/admin", "./lib/server/catalog", "./lib/server/context.ts"], "the access floor (who asks, what they may do) never imports operations or transport"),
+            zone("./lib/server/ops", ["./lib/server/http", "./lib/server/api", "./lib/server/admin", "./lib/server/catalog", "./lib/server/context.ts"], "operations never import a transport: the API, server actions and the CLI call them"),
           ],
         },
       ],

@@ -15,7 +15,7 @@ import { registerCatalogCommands } from "../lib/server/admin/catalog-command";
 import { resolveModel } from "../runners/models/resolve";
 import { registerTokenCommands } from "../lib/server/admin/token-command";
 import type { CliDeps } from "../runners/cli/deliver";
-import { readOwnerCredential, runningServer } from "../lib/server/admin/owner";
+import { readOwnerCredential, runningServer } from "../lib/server/store/owner-credential";
 import { loginCode } from "../lib/server/http/owner-access";
 import { CliError } from "../lib/core/cli-error";
 import { newProgram, registerDeviceCommands, run } from "../runners/cli/index";

@@ -55,9 +55,10 @@ if (workers > 1 && cluster.isPrimary) {
   const { serverDeps } = await import("../lib/server/context.ts");
   const { announceServer } = await import("../lib/server/startup.ts");
   const { applyGate } = await import("../lib/server/http/gate-node.ts");
-  const { listenHost, serverDataDir, isPublic } = await import("../lib/server/env.ts");
+  const { serverDataDir } = await import("../lib/server/env.ts");
+  const { listenHost, isPublic } = await import("../lib/server/access/mode.ts");
   const { loginCode } = await import("../lib/server/http/owner-access.ts");
-  const { ensureOwnerCredential } = await import("../lib/server/admin/owner.ts");
+  const { ensureOwnerCredential } = await import("../lib/server/store/owner-credential.ts");
   const { createPageCache } = await import("../lib/server/http/page-cache.ts");
   const { readPublicVersion } = await import("../lib/server/store/publish.ts");
   const { publicReadDb } = await import("../lib/server/context.ts");

@@ -8,7 +8,7 @@ import { cookies } from "next/headers";
 import { ANONYMOUS, callerOfHeader, type Caller } from "../../lib/server/access/caller";
 import { serverMode } from "../../lib/server/access/mode";
 import { Refused } from "../../lib/server/access/refused";
-import { ownerCredential } from "../../lib/server/admin/owner";
+import { ownerCredential } from "../../lib/server/store/owner-credential";
 import type { Db } from "../../lib/server/db/client";
 import { serverDataDir } from "../../lib/server/env";
 import { hasOwnerSession, SESSION_COOKIE } from "../../lib/server/http/owner-access";

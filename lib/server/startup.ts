@@ -3,10 +3,11 @@
  * credential ready, say where this server listens (for the owner's CLI), start the agent reaper and
  * the keeper of monthly result partitions.
  */
-import { ensureOwnerCredential, writeServerInfo } from "./admin/owner";
+import { ensureOwnerCredential, writeServerInfo } from "./store/owner-credential";
 import { DatabaseBusyError, getDb } from "./db/client";
 import { serverDataDir, serverEnv } from "./env";
 import { startAgentReaper } from "./fleet/reaper";
+import { serverDeps } from "./context";
 import { startPartitionKeeper } from "./db/partitions";
 
 export async function startServerServices(): Promise<void> {
@@ -26,7 +27,7 @@ export async function startServerServices(): Promise<void> {
   ensureOwnerCredential(serverDataDir());
   announceServer(env.PORT);
   // Agents: the job connection opens with the first agent request; the reaper fails jobs of silent agents.
-  startAgentReaper(env.TOKENWATT_AGENT_TIMEOUT_S);
+  startAgentReaper(env.TOKENWATT_AGENT_TIMEOUT_S, serverDeps);
   // Monthly result partitions made ahead while the server runs (every open makes them too).
   startPartitionKeeper(async () => (await getDb()).db);
 }

@@ -10,7 +10,7 @@ import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { makeSubmission } from "../helpers/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { resetServerEnvForTests, serverDataDir } from "../../lib/server/env";
-import { ensureOwnerCredential } from "../../lib/server/admin/owner";
+import { ensureOwnerCredential } from "../../lib/server/store/owner-credential";
 import { SESSION_COOKIE, sessionValue } from "../../lib/server/http/owner-access";
 import { callApi } from "../helpers/api";
 

@@ -4,10 +4,11 @@
  * public server reviews what is not published yet); `public` (published runs) for everyone else.
  * Reads take the audience as a parameter and never ask the mode themselves.
  */
+import type { Audience } from "../read/audience";
 import type { Caller } from "./caller";
 import { serverMode, type ServerMode } from "./mode";
 
-export type Audience = "owner" | "public";
+export type { Audience } from "../read/audience";
 
 export function audienceOf(caller: Caller): Audience {
   return caller.kind === "owner" || (caller.kind === "token" && caller.role === "admin") ? "owner" : "public";

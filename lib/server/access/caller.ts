@@ -8,9 +8,10 @@
  * What each caller may do is decided in one table (policy.ts); what it may see, by audience.ts.
  */
 import type { Db } from "../db/client";
-import { identifyHeader } from "../http/auth";
-import { isOwnerBrowser } from "../http/owner-session";
-import type { TokenRole } from "../store/tokens";
+import { isOwnerCredential } from "../store/owner-credential";
+import { authenticate, type TokenRole } from "../store/tokens";
+import { isOwnerBrowser } from "./owner-session";
+import { REFUSALS } from "./refusal-codes";
 import { Refused } from "./refused";
 
 export type Caller =
@@ -25,13 +26,12 @@ export const ANONYMOUS: Caller = { kind: "anonymous" };
 /** The caller of an `Authorization` header value (a request's, or an admin token typed in a form). */
 export async function callerOfHeader(header: string | null, db: Db): Promise<Caller> {
   if (!header?.trim()) return ANONYMOUS;
-  const who = await identifyHeader(header, db);
-  if (!who.ok) {
-    const body = (await who.refusal.json()) as { error: { code: Refused["code"]; message: string } };
-    throw new Refused(body.error.code, body.error.message);
-  }
-  const p = who.principal;
-  return p.role === "owner" ? { kind: "owner", via: "credential" } : { kind: "token", role: p.role, tokenId: p.tokenId!, name: p.name };
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  if (bearer && isOwnerCredential(bearer)) return { kind: "owner", via: "credential" };
+  const auth = await authenticate(db, header);
+  if (auth.ok) return { kind: "token", role: auth.role, tokenId: auth.tokenId, name: auth.name };
+  const code = auth.reason === "revoked" ? "token_revoked" : auth.reason === "missing" ? "missing_token" : "unknown_token";
+  throw new Refused(code, REFUSALS[code][1]);
 }
 
 /** The caller of an API request: its bearer secret, else the owner's browser session (owner mode), else anonymous. */

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { DatabaseBusyError, openDb } from "../db/client";
 import { localAdmin } from "./local";
 import { AdminError, type AdminOps } from "./ops";
-import { readOwnerCredential, runningServer } from "./owner";
+import { readOwnerCredential, runningServer } from "../store/owner-credential";
 import { remoteAdmin } from "./remote";
 
 export interface OpenAdminOptions {

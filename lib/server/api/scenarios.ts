@@ -12,7 +12,7 @@ import { apiError } from "../http/http";
 import { saveScenario } from "../store/scenarios";
 import { createRateLimiter } from "../http/rate-limit";
 import { refuse } from "../http/refusals";
-import { ownerCredential } from "../admin/owner";
+import { ownerCredential } from "../store/owner-credential";
 import { serverDataDir } from "../env";
 import { shareSignature } from "../http/owner-access";
 

@@ -6,18 +6,20 @@
 import { sql } from "drizzle-orm";
 import { reapJobs } from "./jobs";
 import { rowsOf } from "../db/client";
-import { serverContext, serverDeps } from "../context";
+import type { Db } from "../db/client";
+import type { JobQueue } from "./job-queue";
 
-export function startAgentReaper(agentTimeoutS: number): () => void {
+/** `deps` gives the database and, on first use, the job connection (the server's context; tests their own). */
+export function startAgentReaper(agentTimeoutS: number, deps: () => Promise<{ db: Db; queue: () => Promise<JobQueue> }>): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
       // A server without agents never opens the job connection.
-      const { db } = await serverContext();
+      const { db, queue: openQueue } = await deps();
       if (rowsOf(await db.execute(sql`select 1 from agents limit 1`)).length === 0) return;
-      const queue = await (await serverDeps()).queue();
+      const queue = await openQueue();
       for (const r of (await reapJobs(queue, agentTimeoutS)) ?? []) console.warn(`[tokenwatt] job ${r.id} of agent ${r.agentId} failed: ${r.reason}`);
     } catch (e) {
       console.error("[tokenwatt] agent reaper:", (e as Error).message);

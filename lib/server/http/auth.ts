@@ -1,12 +1,12 @@
 /**
  * The one auth gate. A request carries `Authorization: Bearer <secret>`: a token from
  * runner_tokens (roles runner, admin, agent) or the owner credential, a secret in the data
- * directory that only its owner can read (lib/server/admin/owner.ts; the local CLI's admin
+ * directory that only its owner can read (lib/server/store/owner-credential.ts; the local CLI's admin
  * commands use it). Handlers state which roles they admit; refusals come from the one table.
  */
 import type { Db } from "../db/client";
 import { authenticate, type TokenRole } from "../store/tokens";
-import { isOwnerCredential } from "../admin/owner";
+import { isOwnerCredential } from "../store/owner-credential";
 import { refuse } from "./refusals";
 
 /** `owner`: the local owner of this server's data directory (acts as admin, and manages tokens). */

@@ -4,7 +4,7 @@
  * (lib/server/http/owner-access.ts decides; this applies the decision).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ownerCredential } from "../admin/owner";
+import { ownerCredential } from "../store/owner-credential";
 import { serverDataDir, serverEnv } from "../env";
 import { isPublic } from "../access/mode";
 import { allowedHosts, gate, SECURITY_HEADERS } from "./owner-access";

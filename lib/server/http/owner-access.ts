@@ -10,40 +10,11 @@
  * In every mode a Host allow-list refuses foreign host names (DNS rebinding) with 421, and every
  * response forbids framing and sniffing.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
 import os from "node:os";
 
-export const SESSION_COOKIE = "tw_session";
-const SESSION_MAX_AGE_S = 30 * 24 * 3600;
-
-const mac = (credential: string, purpose: string) => createHmac("sha256", credential).update(`tokenwatt-${purpose}-v1`).digest("base64url");
-
-/** The login code of the owner's login URL, and the session cookie's value: both keyed by the owner credential. */
-export const loginCode = (credential: string) => mac(credential, "login");
-export const sessionValue = (credential: string) => mac(credential, "session");
-
-const same = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
-export function cookieValue(cookieHeader: string | null | undefined, name: string): string | null {
-  for (const part of (cookieHeader ?? "").split(";")) {
-    const i = part.indexOf("=");
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
-  }
-  return null;
-}
-
-export function hasOwnerSession(cookieHeader: string | null | undefined, credential: string): boolean {
-  const v = cookieValue(cookieHeader, SESSION_COOKIE);
-  return v != null && same(v, sessionValue(credential));
-}
-
-export function sessionCookie(credential: string, secure: boolean): string {
-  return `${SESSION_COOKIE}=${sessionValue(credential)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_MAX_AGE_S}${secure ? "; Secure" : ""}`;
-}
+// The owner's session cookie (its value, the login code, how a request shows it): lib/server/access/owner-session.ts.
+import { hasOwnerSession, loginCode, mac, same, sessionCookie } from "../access/owner-session";
+export { cookieValue, hasOwnerSession, loginCode, sessionCookie, sessionValue, SESSION_COOKIE } from "../access/owner-session";
 
 /** Headers on every response: no framing (clickjacking), no MIME sniffing, no referrer leaks. */
 export const SECURITY_HEADERS: Record<string, string> = {

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { isLeaderboardWorkload } from "../../core/contracts/workloads";
 import { rowsOf, type Db } from "../db/client";
-import type { Audience } from "../access/audience";
+import type { Audience } from "./audience";
 
 export const browserBoardQuerySchema = z.object({
   workload: z

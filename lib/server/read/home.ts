@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
-import type { Audience } from "../access/audience";
+import type { Audience } from "./audience";
 
 export interface HomeBar {
   deviceId: number;

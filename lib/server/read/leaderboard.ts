@@ -9,7 +9,7 @@ import { z } from "zod";
 import { BACKENDS, DEVICE_CLASSES } from "../../core/contracts/submission";
 import { safeString } from "../../core/contracts/text";
 import { isLeaderboardWorkload, parseWorkloadId } from "../../core/contracts/workloads";
-import type { Audience } from "../access/audience";
+import type { Audience } from "./audience";
 import { rowsOf, type Db } from "../db/client";
 
 export const SIZE_CLASSES = { "<1B": [0, 1e9], "1-3B": [1e9, 3e9], "3-8B": [3e9, 8e9], ">8B": [8e9, 1e15] } as const;

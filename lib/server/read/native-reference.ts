@@ -6,7 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
-import type { Audience } from "../access/audience";
+import type { Audience } from "./audience";
 
 export interface NativeReference {
   deviceId: number;

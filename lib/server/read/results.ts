@@ -5,7 +5,7 @@ import { BACKENDS, ENGINES } from "../../core/contracts/submission";
 import type { Db } from "../db/client";
 import { dbId, safeString } from "../../core/contracts/text";
 import { devices, engines, models, submissions, workloadResults } from "../db/schema";
-import type { Audience } from "../access/audience";
+import type { Audience } from "./audience";
 
 export const resultFiltersSchema = z.object({
   model: safeString(200, { min: 1 }).optional(),

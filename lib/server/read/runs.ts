@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import { devices, engines, models, powerReadings, powerTraces, submissions, workloadResults } from "../db/schema";
-import type { Audience } from "../access/audience";
+import type { Audience } from "./audience";
 import { detectChanges, type TimelineChange, type TimelineRun } from "../../core/measure/timeline";
 
 /** A run and its results; null for a private run when the audience is the public. */

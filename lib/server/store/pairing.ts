@@ -8,7 +8,7 @@ import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { pairingCodes } from "../db/schema";
 import { createHmac } from "node:crypto";
-import { ownerCredential } from "../admin/owner";
+import { ownerCredential } from "./owner-credential";
 import { serverDataDir } from "../env";
 
 /**

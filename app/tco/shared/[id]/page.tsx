@@ -5,7 +5,7 @@
  */
 import { notFound } from "next/navigation";
 import { upgradeInputs, validateInputs } from "../../../../lib/core/tco/inputs";
-import { ownerCredential } from "../../../../lib/server/admin/owner";
+import { ownerCredential } from "../../../../lib/server/store/owner-credential";
 import { serverContext } from "../../../../lib/server/context";
 import { serverDataDir } from "../../../../lib/server/env";
 import { validShareLink } from "../../../../lib/server/http/owner-access";
