@@ -107,7 +107,11 @@ describe("two server processes on one database", () => {
       expect(((await api.json()) as { error: { message: string } }).error.message).toBe("this needs an admin token or the owner");
       await form.getByLabel("Admin token").fill(admin);
       await form.getByRole("button", { name: "Hide this device's runs" }).click();
-      await expect(page.getByTestId("publish-message").innerText()).resolves.toMatch(/^Hidden: 1 run\(s\) of this device/);
+      // Hidden: on a public server the device's page is gone with its last published run, and the
+      // public API no longer lists it.
+      const listed = async () => ((await (await fetch(`${srv.url}/api/v1/public/leaderboard`)).json()) as { rows: { deviceId: number }[] }).rows.some((r) => r.deviceId === deviceId);
+      for (let i = 0; i < 100 && (await listed()); i++) await new Promise((r) => setTimeout(r, 200));
+      expect(await listed()).toBe(false);
     } finally {
       await browser.close();
     }
