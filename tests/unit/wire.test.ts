@@ -6,7 +6,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isRetryable, WireError, wireRequest } from "../../lib/core/wire/client";
+import { isRetryable, type WireError, wireRequest } from "../../lib/core/wire/client";
 
 let server: http.Server;
 let base: string;
