@@ -1,20 +1,13 @@
 /**
- * HTTP client of the agent API (lib/server/agents.ts). Network errors, 5xx and 429 are
- * `retryable`; other refusals are not (a revoked token, another agent's job).
+ * The agent API (lib/server/api/agents.ts) through the wire's one client (lib/core/wire/client.ts):
+ * network errors, 5xx and 429 are `retryable`; other refusals are not (a revoked token, another
+ * agent's job).
  */
 import type { AgentJob, HeartbeatBody, HeartbeatResponse, RegisterBody, RegisterResponse } from "../../lib/core/contracts/agents";
+import { WireError, wireRequest } from "../../lib/core/wire/client";
 
-export class AgentApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | null,
-    readonly code: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-    this.name = "AgentApiError";
-  }
-}
+/** A refusal or failure of the agent API: the wire's error (status, code, retryable). */
+export { WireError as AgentApiError };
 
 export class AgentClient {
   constructor(
@@ -23,24 +16,8 @@ export class AgentClient {
     private readonly timeoutMs = 30_000,
   ) {}
 
-  private async call<T>(path: string, body: unknown): Promise<{ status: number; data: T | null }> {
-    let r: Response;
-    try {
-      r = await fetch(new URL(path, this.server), {
-        method: "POST",
-        headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json" },
-        body: JSON.stringify(body ?? {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (e) {
-      const cause = (e as Error).cause as { code?: string } | undefined;
-      throw new AgentApiError(`server unreachable: ${cause?.code ?? (e as Error).message}`, null, "unreachable", true);
-    }
-    if (r.status === 204) return { status: 204, data: null };
-    const data = (await r.json().catch(() => null)) as (T & { error?: { code?: string; message?: string } }) | null;
-    if (r.ok) return { status: r.status, data };
-    const retryable = r.status >= 500 || r.status === 429;
-    throw new AgentApiError(`${r.status} ${data?.error?.message ?? r.statusText}`, r.status, data?.error?.code ?? "http_error", retryable);
+  private call<T>(path: string, body: unknown): Promise<{ status: number; data: T | null }> {
+    return wireRequest<T>(this.server, { method: "POST", path, credential: this.token, body: body ?? {}, timeoutMs: this.timeoutMs });
   }
 
   async register(b: RegisterBody): Promise<RegisterResponse> {

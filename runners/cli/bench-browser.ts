@@ -17,6 +17,7 @@ import { checkDestination, deliver, type CliDeps } from "./deliver";
 import { CliError } from "../../lib/core/cli-error";
 import { INJECTED_DEVICE_GLOBAL, PAGE_STATE_GLOBAL, type PageState } from "../browser/bridge";
 import { BROWSER_ENGINES, type BrowserEngineName } from "../browser/session";
+import { WireError, wireRequest } from "../../lib/core/wire/client";
 
 export interface BenchBrowserOptions {
   url: string;
@@ -45,15 +46,15 @@ interface CatalogModel {
 }
 
 async function getJson<T>(url: string, token?: string): Promise<T> {
-  let r: Response;
+  const u = new URL(url);
   try {
-    r = await fetch(url, { signal: AbortSignal.timeout(15_000), headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return (await wireRequest<T>(u.origin, { method: "GET", path: u.pathname + u.search, credential: token, timeoutMs: 15_000 })).data as T;
   } catch (e) {
-    throw new CliError(`cannot reach ${url} (${(e as Error).cause ?? (e as Error).message}): start the dashboard with \`npm start\`, or pass --url`);
+    if (!(e instanceof WireError)) throw e;
+    if (e.status == null) throw new CliError(`cannot reach ${url} (${e.detail}): start the dashboard with \`npm start\`, or pass --url`);
+    if (e.status === 401) throw new CliError(`${url} needs a token on this public server: pass --token`);
+    throw new CliError(`${url} answered HTTP ${e.status}; is --url a Tokenwatt dashboard?`);
   }
-  if (r.status === 401) throw new CliError(`${url} needs a token on this public server: pass --token`);
-  if (!r.ok) throw new CliError(`${url} answered HTTP ${r.status}; is --url a Tokenwatt dashboard?`);
-  return (await r.json()) as T;
 }
 
 /** Finds the catalog entry for -m: a catalog id, a file name, "name quant", or a synthetic:... spec. */

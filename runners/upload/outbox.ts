@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Submission } from "../../lib/core/contracts/submission";
+import { WireError, wireRequest } from "../../lib/core/wire/client";
 
 export class Outbox {
   constructor(readonly dir: string) {}
@@ -47,22 +48,14 @@ export type UploadOutcome =
   | { ok: false; retryable: boolean; message: string; retryAfterS?: number; /** The server's answer, when there was one. */ httpStatus?: number };
 
 export async function uploadOnce(server: string, token: string, s: Submission, timeoutMs = 30_000): Promise<UploadOutcome> {
-  let r: Response;
   try {
-    r = await fetch(new URL("/api/v1/submissions", server), {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(s),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    const r = await wireRequest(server, { method: "POST", path: "/api/v1/submissions", credential: token, body: s, timeoutMs });
+    return { ok: true, status: r.status === 201 ? "created" : "duplicate" };
   } catch (e) {
-    return { ok: false, retryable: true, message: `server unreachable: ${(e as Error).cause ?? (e as Error).message}` };
+    if (!(e instanceof WireError)) throw e;
+    if (e.status == null) return { ok: false, retryable: true, message: e.message };
+    return { ok: false, retryable: e.retryable, message: e.message.slice(0, 800), httpStatus: e.status, ...(e.status === 429 ? { retryAfterS: e.retryAfterS ?? 5 } : {}) };
   }
-  const body = (await r.json().catch(() => null)) as { status?: string; error?: { message?: string; issues?: unknown } } | null;
-  if (r.status === 201 || r.status === 200) return { ok: true, status: r.status === 201 ? "created" : "duplicate" };
-  const msg = `${r.status} ${body?.error?.message ?? r.statusText}${body?.error?.issues ? ` ${JSON.stringify(body.error.issues).slice(0, 500)}` : ""}`;
-  if (r.status === 429) return { ok: false, retryable: true, message: msg, retryAfterS: Number(r.headers.get("retry-after")) || 5, httpStatus: r.status };
-  return { ok: false, retryable: r.status >= 500, message: msg, httpStatus: r.status };
 }
 
 /** Uploads with exponential backoff (1, 2, 4... s, honouring Retry-After). */

@@ -8,29 +8,21 @@ import type { Submission } from "../../core/contracts/submission";
 import { OPERATIONS, type OpName } from "../ops";
 import type { LeaderboardQuery, LeaderboardRow } from "../read/leaderboard";
 import type { IngestResult } from "../store/ingest";
+import { WireError, wireRequest } from "../../core/wire/client";
 import { AdminError, type AdminOps } from "./ops";
 
 const REQUEST_TIMEOUT_MS = 60_000;
 
 export function remoteAdmin(url: string, credential: string): AdminOps {
   async function request<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
-    let r: Response;
     try {
-      r = await fetch(new URL(path, url), {
-        method,
-        headers: { authorization: `Bearer ${credential}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
+      return (await wireRequest<T>(url, { method, path, credential, body, timeoutMs: REQUEST_TIMEOUT_MS })).data as T;
     } catch (e) {
-      throw new AdminError(`the server at ${url} did not answer (${(e as Error).cause ?? (e as Error).message})`);
+      if (!(e instanceof WireError)) throw e;
+      // The operation's own message, as the database door gives it (lib/server/admin/local.ts).
+      const issues = e.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+      throw new AdminError(e.status == null ? e.detail : `${e.detail}${issues ? ` (${issues})` : ""}`);
     }
-    const json = (await r.json().catch(() => null)) as { error?: { message?: string; issues?: { path: string; message: string }[] } } | null;
-    if (!r.ok) {
-      const issues = json?.error?.issues?.map((i) => `${i.path}: ${i.message}`).join("; ");
-      throw new AdminError(`${json?.error?.message ?? `HTTP ${r.status}`}${issues ? ` (${issues})` : ""}`);
-    }
-    return json as T;
   }
   return {
     where: `the server at ${url}`,
