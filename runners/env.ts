@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { CliError } from "../lib/core/cli-error";
+import { CliError } from "./cli/cli-error";
 import { z } from "zod";
 
 const schema = z.object({

@@ -12,7 +12,7 @@ import { probeThisDevice } from "../native/device/probe";
 import { deviceName } from "./device-name";
 import { TOKENWATT_VERSION } from "../../lib/core/measure/build-submission";
 import { Outbox } from "../upload/outbox";
-import { CliError } from "../../lib/core/cli-error";
+import { CliError } from "./cli-error";
 
 interface AgentCliOptions {
   server: string;

@@ -14,7 +14,7 @@ import { cliWorkloads } from "./bench";
 import { deviceName } from "./device-name";
 import { SUITE_NAMES, type SuiteName } from "../../lib/core/contracts/workloads";
 import { checkDestination, deliver, type CliDeps } from "./deliver";
-import { CliError } from "../../lib/core/cli-error";
+import { CliError } from "./cli-error";
 import { INJECTED_DEVICE_GLOBAL, PAGE_STATE_GLOBAL, type PageState } from "../browser/bridge";
 import { BROWSER_ENGINES, type BrowserEngineName } from "../browser/session";
 import { WireError, wireRequest } from "../../lib/core/wire/client";

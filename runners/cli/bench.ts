@@ -11,7 +11,7 @@ import { detectMeters } from "../native/power";
 import { detectThermal } from "../native/thermal";
 import { probeThisDevice } from "../native/device/probe";
 import { checkDestination, deliver, type CliDeps } from "./deliver";
-import { CliError } from "../../lib/core/cli-error";
+import { CliError } from "./cli-error";
 import { deviceName } from "./device-name";
 
 

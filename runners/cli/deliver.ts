@@ -7,7 +7,7 @@
 import path from "node:path";
 import type { OpenLocalSink, SinkOutcome } from "../../lib/core/contracts/sink";
 import type { Submission } from "../../lib/core/contracts/submission";
-import { CliError } from "../../lib/core/cli-error";
+import { CliError } from "./cli-error";
 import { dataDir } from "../env";
 import { Outbox, uploadWithRetries } from "../upload/outbox";
 

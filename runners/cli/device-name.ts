@@ -1,4 +1,4 @@
-import { CliError } from "../../lib/core/cli-error";
+import { CliError } from "./cli-error";
 
 /** --device-name: one line, 1 to 100 characters (the contract's limit); undefined: no name. */
 export function deviceName(v: string | undefined): string | null {

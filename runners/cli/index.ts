@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { tokenFromFile } from "../env";
-import { CliError } from "../../lib/core/cli-error";
+import { CliError } from "./cli-error";
 import { TOKENWATT_VERSION } from "../../lib/core/measure/build-submission";
 import { registerAgentCommand } from "./agent";
 import { registerBenchCommand } from "./bench";

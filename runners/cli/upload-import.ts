@@ -9,7 +9,7 @@ import { ImportError, llamaBenchToSubmissions, readLlamaBench } from "../import/
 import { importedDevice, MachineError, whichMachine } from "../import/imported-device";
 import { flushOutbox } from "../upload/outbox";
 import { outbox as defaultOutbox, storeLocally, type CliDeps } from "./deliver";
-import { CliError } from "../../lib/core/cli-error";
+import { CliError } from "./cli-error";
 
 export function registerUploadImportCommands(program: Command, deps: CliDeps): void {
   program

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { localAdmin } from "../../lib/server/admin/local";
 import { remoteAdmin } from "../../lib/server/admin/remote";
-import { registerCatalogCommands } from "../../lib/server/admin/catalog-command";
+import { registerCatalogCommands } from "../../bin/commands/catalog";
 import type { AdminOps } from "../../lib/server/admin/ops";
 import { startApiServer } from "../../lib/server/http/node";
 import { ingestSubmission } from "../../lib/server/store/ingest";

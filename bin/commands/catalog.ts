@@ -4,11 +4,11 @@
  * synthetic model's built-in shape): the admin vouches for the file, never for typed-in figures.
  */
 import type { Command } from "commander";
-import type { ModelInfo } from "../../core/contracts/submission";
-import { CliError } from "../../core/cli-error";
-import { formatBytes } from "../../core/present/format";
-import type { AdminOps } from "./ops";
-import { withAdmin } from "./token-command";
+import type { ModelInfo } from "../../lib/core/contracts/submission";
+import { CliError } from "../../runners/cli/cli-error";
+import { formatBytes } from "../../lib/core/present/format";
+import type { AdminOps } from "../../lib/server/admin/ops";
+import { withAdmin } from "./token";
 
 /** Reads a model reference (a path, `synthetic:...`, an already downloaded `hf:` file) as a submission describes it. */
 export type DescribeModel = (ref: string) => Promise<ModelInfo>;

@@ -1,8 +1,8 @@
 /** `tokenwatt token create|list|revoke`: bearer tokens for the API (runner, admin, agent). */
 import type { Command } from "commander";
-import { CliError } from "../../core/cli-error";
-import { TOKEN_ROLES, type TokenRole } from "../store/tokens";
-import { AdminError, type AdminOps } from "./ops";
+import { CliError } from "../../runners/cli/cli-error";
+import { TOKEN_ROLES, type TokenRole } from "../../lib/server/store/tokens";
+import { AdminError, type AdminOps } from "../../lib/server/admin/ops";
 
 /** Runs `fn` on the owner's admin operations; an AdminError is a one-line CLI error. */
 export async function withAdmin<T>(open: () => Promise<AdminOps>, fn: (ops: AdminOps) => Promise<T>): Promise<T> {

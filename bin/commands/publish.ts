@@ -1,8 +1,8 @@
 /** `tokenwatt publish`: publish (or hide with --hide) runs and devices on the public leaderboard. */
 import type { Command } from "commander";
-import { CliError } from "../../core/cli-error";
-import type { AdminOps } from "./ops";
-import { withAdmin } from "./token-command";
+import { CliError } from "../../runners/cli/cli-error";
+import type { AdminOps } from "../../lib/server/admin/ops";
+import { withAdmin } from "./token";
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

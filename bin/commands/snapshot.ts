@@ -2,12 +2,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { CliError } from "../../core/cli-error";
-import { toCsv } from "../../core/present/csv";
-import { snapshotHtml } from "../../core/present/snapshot-html";
-import { LEADERBOARD_COLUMNS, leaderboardQuerySchema } from "../read/leaderboard";
-import type { AdminOps } from "./ops";
-import { withAdmin } from "./token-command";
+import { CliError } from "../../runners/cli/cli-error";
+import { toCsv } from "../../lib/core/present/csv";
+import { snapshotHtml } from "../../lib/core/present/snapshot-html";
+import { LEADERBOARD_COLUMNS, leaderboardQuerySchema } from "../../lib/server/read/leaderboard";
+import type { AdminOps } from "../../lib/server/admin/ops";
+import { withAdmin } from "./token";
 
 export function registerSnapshotCommand(program: Command, open: () => Promise<AdminOps>): void {
   program
