@@ -30,11 +30,12 @@ export function registerTokenCommands(program: Command, open: () => Promise<Admi
     .description("create a token; it is printed once, on the last line, and stored only as a hash")
     .requiredOption("--name <name>", "a unique name, e.g. the runner's host name")
     .option("--role <role>", `runner, admin (may also publish and queue jobs) or agent (for \`tokenwatt agent\`, bound to one device)`, "runner")
-    .action(async (opts: { name: string; role: string }) => {
+    .option("--contributor <name>", "a public server's contributor this runner token belongs to: the devices its runs register are theirs to rename and hide")
+    .action(async (opts: { name: string; role: string; contributor?: string }) => {
       if (!TOKEN_ROLES.includes(opts.role as TokenRole)) throw new CliError(`--role must be one of ${TOKEN_ROLES.join(", ")}`);
       await withAdmin(open, async (ops) => {
-        const { token: t } = await ops.call("createToken", { name: opts.name, role: opts.role as TokenRole });
-        console.error(`Created ${opts.role} token "${opts.name}" in ${ops.where}. It is shown only now:`);
+        const { token: t } = await ops.call("createToken", { name: opts.name, role: opts.role as TokenRole, contributor: opts.contributor ?? null });
+        console.error(`Created ${opts.role} token "${opts.name}"${opts.contributor ? ` for contributor "${opts.contributor}"` : ""} in ${ops.where}. It is shown only now:`);
         console.log(t);
       });
     });
@@ -51,7 +52,7 @@ export function registerTokenCommands(program: Command, open: () => Promise<Admi
         }
         // Dates arrive as Date on the database and as ISO strings through the server.
         const fmt = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(0, 19).replace("T", " ") : "-");
-        console.table(rows.map((r) => ({ name: r.name, role: r.role, state: r.revokedAt ? "revoked" : "active", created: fmt(r.createdAt), "last used": fmt(r.lastUsedAt) })));
+        console.table(rows.map((r) => ({ name: r.name, role: r.role, contributor: r.contributor ?? "-", state: r.revokedAt ? "revoked" : "active", created: fmt(r.createdAt), "last used": fmt(r.lastUsedAt) })));
       });
     });
 

@@ -16,7 +16,7 @@ import { Refused } from "./refused";
 
 export type Caller =
   | { kind: "owner"; via: "cli" | "credential" | "session" }
-  | { kind: "token"; role: TokenRole; tokenId: number; name: string }
+  | { kind: "token"; role: TokenRole; tokenId: number; name: string; /** The contributor the token belongs to (a public server's runner tokens). */ contributorId?: number | null }
   | { kind: "anonymous" };
 
 /** The owner's own CLI on the database (no server running): file access to the data directory is the authority. */
@@ -29,7 +29,7 @@ export async function callerOfHeader(header: string | null, db: Db): Promise<Cal
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
   if (bearer && isOwnerCredential(bearer)) return { kind: "owner", via: "credential" };
   const auth = await authenticate(db, header);
-  if (auth.ok) return { kind: "token", role: auth.role, tokenId: auth.tokenId, name: auth.name };
+  if (auth.ok) return { kind: "token", role: auth.role, tokenId: auth.tokenId, name: auth.name, contributorId: auth.contributorId };
   const code = auth.reason === "revoked" ? "token_revoked" : auth.reason === "missing" ? "missing_token" : "unknown_token";
   throw new Refused(code, REFUSALS[code][1]);
 }

@@ -13,15 +13,17 @@ const TABLE = {
   publish: { roles: ["owner", "admin"], needs: "an admin token or the owner" },
   /** Let a run whose output differs back onto the ranking, with the reason. */
   "explain-output": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
-  /** Rename a device (its display name on every page). */
-  "rename-device": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
+  /** Rename a device (its display name on every page): also the contributor it belongs to. */
+  "rename-device": { roles: ["owner", "admin"], needs: "an admin token, the owner, or the contributor the device belongs to", contributorOwnsIt: true },
+  /** Hide runs and devices from the public leaderboard: also the contributor they belong to. */
+  hide: { roles: ["owner", "admin"], needs: "an admin token, the owner, or the contributor the device belongs to", contributorOwnsIt: true },
   /** Set or list the layouts of the model catalog. */
   "manage-catalog": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
   /** Queue suites for the fleet's agents, and list the agents. */
   "manage-fleet": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
   /** Create, list and revoke tokens: the owner only (an admin token cannot mint tokens). */
   "manage-tokens": { roles: ["owner"], needs: "the owner (the tokenwatt CLI on the server's machine)" },
-} as const satisfies Record<string, { roles: readonly Role[]; needs: string }>;
+} as const satisfies Record<string, { roles: readonly Role[]; needs: string; contributorOwnsIt?: true }>;
 
 export type Permission = keyof typeof TABLE;
 
@@ -31,6 +33,30 @@ const roleOf = (c: Caller): Role | null => (c.kind === "owner" ? "owner" : c.kin
 export function may(caller: Caller, permission: Permission): boolean {
   const role = roleOf(caller);
   return role != null && (TABLE[permission].roles as readonly Role[]).includes(role);
+}
+
+/** A contributor's token, on an action its contributor may take on what is theirs. */
+const asContributor = (caller: Caller, permission: Permission): number | null =>
+  "contributorOwnsIt" in TABLE[permission] && caller.kind === "token" && caller.role === "runner" && caller.contributorId != null ? caller.contributorId : null;
+
+/**
+ * Whether `caller` could be allowed at all, before the things it acts on are known: the early check
+ * a route makes before it reads a body (authorize or authorizeOwn decides in the operation).
+ */
+export function mayAtAll(caller: Caller, permission: Permission): boolean {
+  return may(caller, permission) || asContributor(caller, permission) != null;
+}
+
+/**
+ * For an action on devices: the roles of the table, or the contributor every one of those devices
+ * belongs to (`owners`: each device's contributor id, null for one no contributor registered).
+ */
+export function authorizeOwn(caller: Caller, permission: Permission, owners: readonly (number | null)[]): void {
+  if (may(caller, permission)) return;
+  const mine = asContributor(caller, permission);
+  if (mine != null && owners.length > 0 && owners.every((o) => o === mine)) return;
+  if (mine != null) throw new Refused("forbidden", "this device belongs to another contributor (or to no contributor): only they or an admin may do this");
+  authorize(caller, permission);
 }
 
 /** Throws the refusal when `caller` may not: 401 missing_token for an anonymous caller, 403 forbidden for another role. */

@@ -48,7 +48,7 @@ export const postSubmission: Handler = async (req, deps, _params, info) => {
   // The owner's and admins' runs, and every runner of a private server (the owner's own), vouch
   // for a model file's layout the catalog does not know yet; a public server's contributors never do.
   const vouchedBy = p.role === "owner" ? "owner" : p.role === "admin" ? "admin" : isPublic() ? null : "trusted-run";
-  return answer(await ingestSubmission(deps.db, read.submission, p.tokenId, { vouchedBy }));
+  return answer(await ingestSubmission(deps.db, read.submission, p.tokenId, { vouchedBy, contributorId: p.contributorId ?? null }));
 };
 
 async function pairedUpload(req: Request, deps: ServerDeps, code: string, clientIp: string | null): Promise<Response> {

@@ -48,6 +48,8 @@ export const devices = pgTable("devices", {
   published: boolean("published").notNull().default(false),
   /** The owner's name for the device (--device-name, or renamed on its page); null: vendor and model. */
   displayName: text("display_name"),
+  /** The contributor whose token first registered the device: only they (or an admin) rename or hide it. */
+  contributorId: integer("contributor_id").references(() => contributors.id),
   createdAt: createdAt(),
 });
 
@@ -75,8 +77,20 @@ export const engines = pgTable("engines", {
   createdAt: createdAt(),
 });
 
+/**
+ * The people who contribute runs to a public server (drizzle/0026): each runner token belongs to
+ * one, and a device to the contributor whose token first registered it (issue 30).
+ */
+export const contributors = pgTable("contributors", {
+  id: serial("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  createdAt: createdAt(),
+});
+
 export const runnerTokens = pgTable("runner_tokens", {
   id: serial("id").primaryKey(),
+  /** The contributor this token belongs to (null: the owner's or an admin's own tokens). */
+  contributorId: integer("contributor_id").references(() => contributors.id),
   name: text("name").notNull().unique(),
   /** sha256 hex of the token; the token itself is shown once and never stored. */
   tokenHash: text("token_hash").notNull().unique(),

@@ -12,7 +12,7 @@ import { refuse } from "./refusals";
 /** `owner`: the local owner of this server's data directory (acts as admin, and manages tokens). */
 export type Role = TokenRole | "owner";
 
-export type Principal = { role: Role; tokenId: number | null; name: string };
+export type Principal = { role: Role; tokenId: number | null; name: string; /** The contributor a runner token belongs to. */ contributorId?: number | null };
 
 export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; refusal: Response };
 
@@ -33,7 +33,7 @@ export async function identifyHeader(header: string | null, db: Db): Promise<Aut
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1];
   if (bearer && isOwnerCredential(bearer)) return { ok: true, principal: { role: "owner", tokenId: null, name: "owner" } };
   const auth = await authenticate(db, header);
-  if (auth.ok) return { ok: true, principal: { role: auth.role, tokenId: auth.tokenId, name: auth.name } };
+  if (auth.ok) return { ok: true, principal: { role: auth.role, tokenId: auth.tokenId, name: auth.name, contributorId: auth.contributorId } };
   return { ok: false, refusal: refuse(auth.reason === "revoked" ? "token_revoked" : auth.reason === "missing" ? "missing_token" : "unknown_token") };
 }
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { callerOf } from "../access/caller";
-import { authorize } from "../access/policy";
+import { authorize, mayAtAll } from "../access/policy";
 import { BODY_LIMITS } from "../env";
 import type { Operation } from "../ops/operation";
 import { readBody, readQuery } from "./body";
@@ -18,7 +18,8 @@ const withParams = (schema: z.ZodType, params: Record<string, string>) =>
 export function operationHandler(op: Operation<z.ZodType, any>): Handler {
   return async (req, deps, params) => {
     const caller = await callerOf(req, deps.db);
-    authorize(caller, op.permission);
+    // Before any body is read: refuse who could not be allowed whatever the body says.
+    if (!mayAtAll(caller, op.permission) && !(op.orPermission && mayAtAll(caller, op.orPermission))) authorize(caller, op.permission);
     const input =
       op.http.method === "POST" ? await readBody(req, withParams(op.input, params), op.http.bodyLimit ?? BODY_LIMITS.adminBytes, true) : readQuery(req, op.input, params);
     const out = await op.run({ db: deps.db, queue: deps.queue }, caller, input);

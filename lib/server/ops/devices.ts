@@ -1,8 +1,11 @@
-/** Rename a device: its display name on every page (the device page's form, POST /api/v1/admin/devices/:id/name). */
+/**
+ * Rename a device: its display name on every page (the device page's form, POST
+ * /api/v1/admin/devices/:id/name): the owner, an admin, or the contributor the device belongs to.
+ */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { safeString } from "../../core/contracts/text";
-import { authorize } from "../access/policy";
+import { authorizeOwn } from "../access/policy";
 import { Refused } from "../access/refused";
 import { devices } from "../db/schema";
 import { bumpPublicVersion } from "../store/publish";
@@ -21,9 +24,10 @@ export const renameDevice = operation({
     .strict(),
   http: { method: "POST", path: "/api/v1/admin/devices/:id/name", bodyLimit: 4096 },
   async run(ctx, caller, { id, name }) {
-    authorize(caller, "rename-device");
-    const r = await ctx.db.update(devices).set({ displayName: name }).where(eq(devices.id, id)).returning({ published: devices.published });
-    if (!r.length) throw new Refused("not_found", `no device ${id}`);
+    const [d] = await ctx.db.select({ contributorId: devices.contributorId }).from(devices).where(eq(devices.id, id));
+    authorizeOwn(caller, "rename-device", [d ? d.contributorId : null]);
+    if (!d) throw new Refused("not_found", `no device ${id}`);
+    await ctx.db.update(devices).set({ displayName: name }).where(eq(devices.id, id));
     // Public pages name devices: the public page cache renders anew (the name is read live, no view refresh needed).
     await bumpPublicVersion(ctx.db);
     return { id, name };

@@ -20,6 +20,8 @@ export interface OpContext {
 export interface Operation<S extends z.ZodType, O> {
   /** What it needs of its caller (the table in policy.ts). */
   permission: Permission;
+  /** Another permission that also admits some callers (hide beside publish); the operation decides between them. */
+  orPermission?: Permission;
   input: S;
   /** Its route: path parameters (`:name`) come from the input's fields of that name; POST bodies carry the rest. */
   http: { method: "GET" | "POST"; path: string; status?: number; bodyLimit?: number };

@@ -8,11 +8,11 @@ import { operation } from "./operation";
 
 export const createToken = operation({
   permission: "manage-tokens",
-  input: z.object({ name: safeString(64), role: z.enum(TOKEN_ROLES).default("runner") }).strict(),
+  input: z.object({ name: safeString(64), role: z.enum(TOKEN_ROLES).default("runner"), contributor: safeString(64).nullable().default(null) }).strict(),
   http: { method: "POST", path: "/api/v1/admin/tokens", status: 201, bodyLimit: BODY_LIMITS.adminBytes },
-  async run(ctx, caller, { name, role }) {
+  async run(ctx, caller, { name, role, contributor }) {
     authorize(caller, "manage-tokens");
-    return { name, role, token: await create(ctx.db, name, role) };
+    return { name, role, contributor, token: await create(ctx.db, name, role, contributor) };
   },
 });
 

@@ -102,6 +102,8 @@ export interface IngestOptions {
    * reference, and who names only devices its own submissions created.
    */
   vouchedBy?: LayoutSource | null;
+  /** The contributor whose token sends it: a device this submission registers belongs to them (issue 30). */
+  contributorId?: number | null;
 }
 
 export async function ingestSubmission(db: Db, s: Submission, tokenId: number | null, opts: IngestOptions = {}): Promise<IngestResult> {
@@ -155,6 +157,7 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
             cpuThreads: s.device.cpu.threads,
             ramBytes: s.device.ramBytes,
             gpus: s.device.gpus,
+            contributorId: opts.contributorId ?? null,
           })
           .onConflictDoNothing({ target: devices.fingerprint })
           .returning({ id: devices.id }),

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { runnerTokens } from "../db/schema";
+import { contributors, runnerTokens } from "../db/schema";
 
 export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** `runner` submits results; `admin` also publishes and queues jobs; `agent` runs `tokenwatt agent` for one device. */
@@ -26,17 +26,33 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-export async function createToken(db: Db, name: string, role: TokenRole = "runner"): Promise<string> {
+/**
+ * Mints a token; shown once, stored as a hash. `contributor` (a runner token on a public server):
+ * the person it belongs to, created on first use of the name; the devices its runs register are theirs.
+ */
+export async function createToken(db: Db, name: string, role: TokenRole = "runner", contributor: string | null = null): Promise<string> {
   if (!TOKEN_NAME_PATTERN.test(name)) {
     throw new TokenError("invalid_name", "token names are 1-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit");
   }
+  if (contributor != null && !TOKEN_NAME_PATTERN.test(contributor)) {
+    throw new TokenError("invalid_name", "contributor names are 1-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit");
+  }
+  if (contributor != null && role !== "runner") throw new TokenError("invalid_name", "only runner tokens belong to a contributor");
   const token = `tw_${randomBytes(32).toString("base64url")}`;
-  const rows = await db
-    .insert(runnerTokens)
-    .values({ name, tokenHash: hashToken(token), role })
-    .onConflictDoNothing({ target: runnerTokens.name })
-    .returning({ id: runnerTokens.id });
-  if (rows.length === 0) throw new TokenError("name_taken", `a token named "${name}" already exists`);
+  const id = await db.transaction(async (tx) => {
+    let contributorId: number | null = null;
+    if (contributor != null) {
+      await tx.insert(contributors).values({ name: contributor }).onConflictDoNothing({ target: contributors.name });
+      contributorId = (await tx.select({ id: contributors.id }).from(contributors).where(eq(contributors.name, contributor)))[0]!.id;
+    }
+    const rows = await tx
+      .insert(runnerTokens)
+      .values({ name, tokenHash: hashToken(token), role, contributorId })
+      .onConflictDoNothing({ target: runnerTokens.name })
+      .returning({ id: runnerTokens.id });
+    return rows[0]?.id ?? null;
+  });
+  if (id == null) throw new TokenError("name_taken", `a token named "${name}" already exists`);
   return token;
 }
 
@@ -45,11 +61,13 @@ export async function listTokens(db: Db) {
     .select({
       name: runnerTokens.name,
       role: runnerTokens.role,
+      contributor: contributors.name,
       createdAt: runnerTokens.createdAt,
       revokedAt: runnerTokens.revokedAt,
       lastUsedAt: runnerTokens.lastUsedAt,
     })
     .from(runnerTokens)
+    .leftJoin(contributors, eq(contributors.id, runnerTokens.contributorId))
     .orderBy(asc(runnerTokens.createdAt));
 }
 
@@ -70,7 +88,7 @@ export async function revokeToken(db: Db, name: string): Promise<void> {
 const authQueries = new WeakMap<Db, ReturnType<typeof buildAuthQuery>>();
 function buildAuthQuery(db: Db) {
   return db
-    .select({ id: runnerTokens.id, name: runnerTokens.name, role: runnerTokens.role, revokedAt: runnerTokens.revokedAt })
+    .select({ id: runnerTokens.id, name: runnerTokens.name, role: runnerTokens.role, revokedAt: runnerTokens.revokedAt, contributorId: runnerTokens.contributorId })
     .from(runnerTokens)
     .where(eq(runnerTokens.tokenHash, sql.placeholder("hash")))
     .prepare("tokenwatt_auth");
@@ -82,7 +100,7 @@ function authQuery(db: Db) {
 }
 
 export type AuthResult =
-  | { ok: true; tokenId: number; name: string; role: TokenRole }
+  | { ok: true; tokenId: number; name: string; role: TokenRole; contributorId: number | null }
   | { ok: false; reason: "missing" | "unknown" | "revoked" };
 
 /** Checks an `Authorization: Bearer ...` header value. */
@@ -94,7 +112,7 @@ export async function authenticate(db: Db, authorization: string | null): Promis
   if (!row) return { ok: false, reason: "unknown" };
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   await touchToken(db, row.id);
-  return { ok: true, tokenId: row.id, name: row.name, role: row.role as TokenRole };
+  return { ok: true, tokenId: row.id, name: row.name, role: row.role as TokenRole, contributorId: row.contributorId };
 }
 
 /** Records use at most once a minute per token and process, so ingest does not write per request. */
