@@ -12,6 +12,7 @@ import { registerExplainOutputCommand, registerPublishCommand } from "./commands
 import { adminSink } from "../lib/server/admin/sink";
 import { registerSnapshotCommand } from "./commands/snapshot";
 import { registerCatalogCommands } from "./commands/catalog";
+import { registerReviewCommands } from "./commands/review";
 import { resolveModel } from "../runners/models/resolve";
 import { registerTokenCommands } from "./commands/token";
 import type { CliDeps } from "../runners/cli/deliver";
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerPublishCommand(program, openOwnerAdmin);
   registerExplainOutputCommand(program, openOwnerAdmin);
   registerSnapshotCommand(program, openOwnerAdmin);
+  registerReviewCommands(program, openOwnerAdmin);
   registerCatalogCommands(program, openOwnerAdmin, async (ref) => (await resolveModel(ref, dataDir())).info);
   program
     .command("login-url")

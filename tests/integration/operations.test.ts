@@ -34,6 +34,10 @@ const INPUTS: { [K in OpName]: OpInput<K> } = {
   listTokens: {},
   revokeToken: { name: "nobody" },
   enqueue: { target: { kind: "all" }, request: { model: "synthetic:llama-3.2-1b:Q4_0", suite: "quick" } } as OpInput<"enqueue">,
+  reviewQueue: {},
+  reviewRun: { submissionId: randomUUID(), decision: "reject", reason: "not what this device can do" },
+  myRuns: {},
+  trustContributor: { name: "nobody", trusted: true },
 };
 
 const runnerCaller = (tokenId: number): Caller => ({ kind: "token", role: "runner", tokenId, name: "ops-runner" });

@@ -21,6 +21,10 @@ const TABLE = {
   "manage-catalog": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
   /** Queue suites for the fleet's agents, and list the agents. */
   "manage-fleet": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
+  /** Review contributors' runs: publish or reject them with a reason; mark contributors trusted. */
+  review: { roles: ["owner", "admin"], needs: "an admin token or the owner" },
+  /** A contributor's own runs and where they stand in review. */
+  "see-own-runs": { roles: [], needs: "a contributor's runner token", contributorOwnsIt: true },
   /** Create, list and revoke tokens: the owner only (an admin token cannot mint tokens). */
   "manage-tokens": { roles: ["owner"], needs: "the owner (the tokenwatt CLI on the server's machine)" },
 } as const satisfies Record<string, { roles: readonly Role[]; needs: string; contributorOwnsIt?: true }>;

@@ -29,6 +29,7 @@ export const REFUSALS = {
   submission_missing: [409, null],
   submission_used: [409, null],
   not_flagged: [409, null],
+  not_reviewable: [409, null],
   // Administration.
   name_taken: [409, null],
   invalid_name: [400, null],

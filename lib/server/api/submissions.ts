@@ -18,6 +18,7 @@ import { identify } from "../http/auth";
 import type { Handler, ServerDeps } from "../http/deps";
 import { apiError, readJson } from "../http/http";
 import { refuse } from "../http/refusals";
+import { autoPublish } from "../store/review";
 
 async function readSubmission(req: Request): Promise<{ ok: true; submission: Submission } | { ok: false; response: Response }> {
   const parsed = parseSubmission(await readJson(req, BODY_LIMITS.submissionBytes));
@@ -48,7 +49,10 @@ export const postSubmission: Handler = async (req, deps, _params, info) => {
   // The owner's and admins' runs, and every runner of a private server (the owner's own), vouch
   // for a model file's layout the catalog does not know yet; a public server's contributors never do.
   const vouchedBy = p.role === "owner" ? "owner" : p.role === "admin" ? "admin" : isPublic() ? null : "trusted-run";
-  return answer(await ingestSubmission(deps.db, read.submission, p.tokenId, { vouchedBy, contributorId: p.contributorId ?? null }));
+  const result = await ingestSubmission(deps.db, read.submission, p.tokenId, { vouchedBy, contributorId: p.contributorId ?? null });
+  // A contributor's run waits in the review queue, unless the contributor is trusted and it is plausible.
+  if (result.status === "created" && p.contributorId != null) await autoPublish(deps.db, result.submissionId, p.contributorId);
+  return answer(result);
 };
 
 async function pairedUpload(req: Request, deps: ServerDeps, code: string, clientIp: string | null): Promise<Response> {

@@ -18,14 +18,14 @@ export const DB_FILLED_COLUMNS = ["id", "received_at", "created_at", "published"
 export const SUBMISSION_COLUMNS = [
   "id", "schema_version", "suite_version", "token_id", "device_id", "model_id", "engine_id", "backend", "runner_name", "runner_version",
   "runner_commit", "options", "device_snapshot", "memory_bandwidth_gbps", "started_at", "finished_at", "plausible", "flags",
-  "webgpu", "fingerprint_version", "fingerprint_prompt_tokens", "fingerprint_tokens", "fingerprint_hash", "fingerprint_role", "fingerprint_top_k", "source",
+  "webgpu", "fingerprint_version", "fingerprint_prompt_tokens", "fingerprint_tokens", "fingerprint_hash", "fingerprint_role", "fingerprint_top_k", "source", "review_status",
 ] as const;
 
 /** Submission columns tokenwatt_check_output fills: the run's output against the native CPU reference. */
 export const OUTPUT_CHECK_COLUMNS = ["output_status", "output_reference", "output_agreement", "output_first_diff", "output_tie"] as const;
 
 /** Submission columns only an admin writes, after ingest (lib/server/store/output-explanation.ts). */
-export const ADMIN_WRITTEN_COLUMNS = ["output_explanation"] as const;
+export const ADMIN_WRITTEN_COLUMNS = ["output_explanation", "review_reason", "reviewed_at", "reviewed_by"] as const;
 
 /** Workload result columns that come from the submission row (p_sub) rather than from each result. */
 export const WORKLOAD_FROM_SUBMISSION = ["submission_id", "device_id", "model_id", "engine_id", "backend"] as const;

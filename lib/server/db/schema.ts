@@ -84,6 +84,8 @@ export const engines = pgTable("engines", {
 export const contributors = pgTable("contributors", {
   id: serial("id").primaryKey(),
   name: text("name").notNull().unique(),
+  /** Their plausible runs publish themselves (the review queue's optional rule); the others wait for a reviewer. */
+  trusted: boolean("trusted").notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -147,6 +149,15 @@ export const submissions = pgTable(
     outputExplanation: text("output_explanation"),
     /** Imported results: tool, format, the URL they were published at, which machine (contract `source`); null: measured by Tokenwatt. */
     source: jsonb("source"),
+    /**
+     * The review of a contributor's run (drizzle/0027): `pending` until an admin publishes it
+     * (`published`) or rejects it (`rejected`, with the reason the contributor sees); null for runs
+     * that need no review (the owner's, an admin's).
+     */
+    reviewStatus: text("review_status"),
+    reviewReason: text("review_reason"),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+    reviewedBy: text("reviewed_by"),
   },
   (t) => [
     index("submissions_device_idx").on(t.deviceId),

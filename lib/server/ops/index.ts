@@ -8,9 +8,24 @@ import { renameDevice } from "./devices";
 import { explainOutput } from "./explain-output";
 import { enqueue } from "./fleet";
 import { publish } from "./publish";
+import { myRuns, reviewQueue, reviewRun, trustContributor } from "./review";
 import { createToken, listTokens, revokeToken } from "./tokens";
 
-export const OPERATIONS = { publish, explainOutput, renameDevice, addLayout, listLayouts, createToken, listTokens, revokeToken, enqueue } as const;
+export const OPERATIONS = {
+  publish,
+  explainOutput,
+  renameDevice,
+  addLayout,
+  listLayouts,
+  createToken,
+  listTokens,
+  revokeToken,
+  enqueue,
+  reviewQueue,
+  reviewRun,
+  myRuns,
+  trustContributor,
+} as const;
 
 export type OpName = keyof typeof OPERATIONS;
 /** What a caller sends (defaults may be left out). */

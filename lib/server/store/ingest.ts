@@ -192,7 +192,9 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
       fresh,
     );
 
-    return insertSubmissionRows(tx, s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads, layout, opts.vouchedBy != null);
+    // A contributor's run waits for a reviewer (lib/server/store/review.ts); the owner's and admins' need none.
+    const review = opts.contributorId != null ? "pending" : null;
+    return insertSubmissionRows(tx, s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads, layout, opts.vouchedBy != null, review);
   };
   // Known dimensions: the submission is one statement (atomic on its own). New ones: one transaction.
   // A repeated id writes nothing: not even the device, model or engine rows a hostile repeat with
@@ -248,8 +250,9 @@ async function insertSubmissionRows(
   flaggedWorkloads: Set<string | null>,
   layout: LayoutVerdict["layout"],
   trusted: boolean,
+  reviewStatus: "pending" | null,
 ): Promise<"created" | "duplicate"> {
-  const sub = submissionRow(s, ids, tokenId, flags, trusted);
+  const sub = submissionRow(s, ids, tokenId, flags, trusted, reviewStatus);
   const wr = s.workloads.map((w) => workloadRow(w, !flaggedWorkloads.has(w.workloadId), s, layout));
   const reading = (p: PowerReading, kind: string, workloadId: string | null) => ({
     workload_id: workloadId,
@@ -355,7 +358,7 @@ export function workloadRow(w: WorkloadResult, plausible: boolean, s: Pick<Submi
  * its native CPU run of a file becomes that file's output reference at once. An untrusted one is a
  * "peer": references come from several independent devices agreeing (tokenwatt_check_output).
  */
-export function submissionRow(s: Submission, ids: { deviceId: number; modelId: number; engineId: number }, tokenId: number | null, flags: Flag[], trusted = false) {
+export function submissionRow(s: Submission, ids: { deviceId: number; modelId: number; engineId: number }, tokenId: number | null, flags: Flag[], trusted = false, reviewStatus: "pending" | null = null) {
   return {
     id: s.submissionId,
     schema_version: s.schemaVersion,
@@ -385,5 +388,6 @@ export function submissionRow(s: Submission, ids: { deviceId: number; modelId: n
     fingerprint_role: s.fingerprint ? (isReferenceRun(s) ? (trusted ? "reference" : "peer") : "candidate") : null,
     fingerprint_top_k: s.fingerprint?.topK ?? null,
     source: s.source,
+    review_status: reviewStatus,
   };
 }
