@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { afterAll, beforeAll } from "vitest";
 import { MIGRATIONS_DIR, openDb, type DbHandle } from "../../lib/server/db/client";
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
@@ -48,6 +49,42 @@ export async function openTestDb(kind: DbKind): Promise<TestDb> {
       await h.close();
       await drop();
     },
+  };
+}
+
+/**
+ * A fresh database of this kind for the tests of the enclosing describe block: opened in a beforeAll
+ * (registered first, so later beforeAll hooks can seed it), dropped in an afterAll. The handle forwards
+ * to the open database, so tests write `h.db` as with openTestDb; touching it outside a hook or test throws.
+ */
+export function withTestDb(kind: DbKind): TestDb {
+  let open: TestDb | undefined;
+  beforeAll(async () => {
+    open = await openTestDb(kind);
+  });
+  afterAll(async () => open?.drop());
+  const get = (): TestDb => {
+    if (!open) throw new Error("the test database is opened in beforeAll: use it in a hook or a test");
+    return open;
+  };
+  return {
+    get db() {
+      return get().db;
+    },
+    get kind() {
+      return get().kind;
+    },
+    get location() {
+      return get().location;
+    },
+    get pglite() {
+      return get().pglite;
+    },
+    get url() {
+      return get().url;
+    },
+    close: () => get().close(),
+    drop: () => get().drop(),
   };
 }
 

@@ -9,7 +9,7 @@ import { readPublicVersion, setPublished } from "../../lib/server/store/publish"
 import { createToken } from "../../lib/server/store/tokens";
 import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
 import { makeServerRun, makeSubmission, readingOver, scaleSpeed } from "../helpers/fixtures";
-import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+import { DB_KINDS, openTestDb, type TestDb, withTestDb } from "../helpers/db";
 import { callApi } from "../helpers/api";
 import { compareDevices } from "../../lib/server/read/runs";
 
@@ -278,11 +278,7 @@ describe.each(DB_KINDS)("CSV exports on %s", (kind) => {
 });
 
 describe.each(DB_KINDS)("measured J/token vs batch (the TCO model's data-center curve) on %s", (kind) => {
-  let h: TestDb;
-  beforeAll(async () => {
-    h = await openTestDb(kind);
-  });
-  afterAll(async () => h?.drop());
+  const h = withTestDb(kind);
 
   const serverRun = (jAt: Record<number, number>, o: Parameters<typeof makeServerRun>[1] = {}) => {
     const p = parseSubmission(makeServerRun(jAt, o));

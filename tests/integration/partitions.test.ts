@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrate, rowsOf, type DbHandle } from "../../lib/server/db/client";
 import { ensureResultPartitions, PARTITION_MONTHS_AHEAD } from "../../lib/server/db/partitions";
 import { ingestSubmission } from "../../lib/server/store/ingest";
@@ -14,7 +14,7 @@ import { leaderboard, leaderboardQuerySchema } from "../../lib/server/read/leade
 import { setPublished } from "../../lib/server/store/publish";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { makeSubmission } from "../helpers/fixtures";
-import { applyMigrationsOnly, DB_KINDS, migrationsUpTo, openTestDb, openUnmigrated, type TestDb } from "../helpers/db";
+import { applyMigrationsOnly, DB_KINDS, migrationsUpTo, openUnmigrated, withTestDb } from "../helpers/db";
 
 const monthName = (d: Date) => `workload_results_${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
 const addMonths = (d: Date, n: number) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));
@@ -34,11 +34,7 @@ async function partitions(h: DbHandle): Promise<string[]> {
 const count = async (h: DbHandle, q: string) => Number(rowsOf<{ n: number }>(await h.db.execute(sql.raw(q)))[0]!.n);
 
 describe.each(DB_KINDS)("monthly result partitions on %s", (kind) => {
-  let h: TestDb;
-  beforeAll(async () => {
-    h = await openTestDb(kind);
-  });
-  afterAll(async () => h?.drop());
+  const h = withTestDb(kind);
 
   it("are made at open from this month to 3 months ahead, and again only where missing", async () => {
     const now = new Date();

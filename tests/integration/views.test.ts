@@ -7,7 +7,7 @@
  */
 import fs from "node:fs";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrate, rowsOf, type DbHandle } from "../../lib/server/db/client";
 import { applyViews, VIEW_NAMES, VIEWS_HASH, type RunSql } from "../../lib/server/db/views";
 import { ingestSubmission } from "../../lib/server/store/ingest";
@@ -16,7 +16,7 @@ import { setPublished } from "../../lib/server/store/publish";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { runSummary } from "../../lib/core/measure/stats";
 import { makeSubmission, scaleSpeed } from "../helpers/fixtures";
-import { applyMigrationsOnly, DB_KINDS, migrationsUpTo, openTestDb, openUnmigrated, type TestDb } from "../helpers/db";
+import { applyMigrationsOnly, DB_KINDS, migrationsUpTo, openTestDb, openUnmigrated, withTestDb } from "../helpers/db";
 
 const rows = async <T,>(h: DbHandle, q: string) => rowsOf<T>(await h.db.execute(sql.raw(q)));
 const runner = (h: DbHandle): RunSql => async (text) => rows(h, text);
@@ -43,11 +43,7 @@ function submission(tgSeconds: number[], deviceModel: string) {
 }
 
 describe.each(DB_KINDS)("the leaderboard views on %s", (kind) => {
-  let h: TestDb;
-  beforeAll(async () => {
-    h = await openTestDb(kind);
-  });
-  afterAll(async () => h?.drop());
+  const h = withTestDb(kind);
 
   it("are exactly the module's, at its hash, and are not made again when nothing changed", async () => {
     expect(Object.keys(await viewDefs(h)).sort()).toEqual(VIEW_NAMES.map((v) => v.name).sort());
