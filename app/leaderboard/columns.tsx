@@ -6,8 +6,16 @@ import { formatBytes, formatJPerToken, formatNumber } from "../../lib/core/prese
 import type { ReportedResult } from "../../lib/core/present/reported";
 import type { Column } from "../components/data-table";
 
-const reps = (n: unknown) => (n == null ? null : <span className="hint"> n {String(n)}</span>);
 const spread = (p25: unknown, p75: unknown) => (p25 == null || p75 == null ? "" : ` (${formatNumber(Number(p25))}–${formatNumber(Number(p75))})`);
+/** A median over runs, its interquartile range in parentheses, what it was measured at (`at`), and n, the repetitions behind it. */
+const median = (value: unknown, p25: unknown, p75: unknown, reps: unknown, at?: ReactNode) => (
+  <>
+    {formatNumber(num(value))}
+    <span className="spread">{spread(p25, p75)}</span>
+    {at}
+    {reps != null && <span className="hint"> n {String(reps)}</span>}
+  </>
+);
 const num = (v: unknown) => v as number | null;
 const text = (v: unknown) => v as string | null;
 
@@ -50,39 +58,12 @@ export const ROW_COLUMNS: Column<LeaderboardRow>[] = [
 
 /** The sortable figures: the sort key the query names, the header, the cell. */
 export const SORT_COLUMNS: { key: LeaderboardQuery["sort"]; label: string; cell: (r: LeaderboardRow) => ReactNode }[] = [
-  {
-    key: "pp_ts",
-    label: "Prompt t/s",
-    cell: (r) => (
-      <>
-        {formatNumber(num(r.ppTokensPerSec))}
-        <span className="spread">{spread(r.ppP25, r.ppP75)}</span>
-        {reps(r.ppReps)}
-      </>
-    ),
-  },
-  {
-    key: "tg_ts",
-    label: "Generation t/s",
-    cell: (r) => (
-      <>
-        {formatNumber(num(r.tgTokensPerSec))}
-        <span className="spread">{spread(r.tgP25, r.tgP75)}</span>
-        {reps(r.tgReps)}
-      </>
-    ),
-  },
+  { key: "pp_ts", label: "Prompt t/s", cell: (r) => median(r.ppTokensPerSec, r.ppP25, r.ppP75, r.ppReps) },
+  { key: "tg_ts", label: "Generation t/s", cell: (r) => median(r.tgTokensPerSec, r.tgP25, r.tgP75, r.tgReps) },
   {
     key: "ttft_ms",
     label: "TTFT ms",
-    cell: (r) => (
-      <>
-        {formatNumber(num(r.ttftMs))}
-        <span className="spread">{spread(r.ttftP25Ms, r.ttftP75Ms)}</span>
-        {r.ttftPromptTokens != null && <span className="hint"> @ {String(r.ttftPromptTokens)} tokens</span>}
-        {reps(r.ttftReps)}
-      </>
-    ),
+    cell: (r) => median(r.ttftMs, r.ttftP25Ms, r.ttftP75Ms, r.ttftReps, r.ttftPromptTokens != null && <span className="hint"> @ {String(r.ttftPromptTokens)} tokens</span>),
   },
   { key: "prefill_j_per_token", label: "Prefill J/token", cell: (r) => formatJPerToken(num(r.prefillJPerToken), text(r.prefillEnergyScope), text(r.prefillEnergyTier)) },
   { key: "decode_j_per_token", label: "Decode J/token", cell: (r) => formatJPerToken(num(r.decodeJPerToken), text(r.decodeEnergyScope), text(r.decodeEnergyTier)) },

@@ -38,6 +38,18 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     </label>
   );
 
+  // The workload a column group is measured at: the one asked for, the default, and every stored workload of that kind.
+  const workloadSelect = (name: "pp" | "tg" | "sustained", label: string, dflt: string, fits: (workloadId: string) => boolean) => (
+    <label className="filter">
+      {label}
+      <select name={name} defaultValue={q[name]}>
+        {[...new Set([q[name], dflt, ...facets.workload.filter(fits)])].map((w) => (
+          <option key={w}>{w}</option>
+        ))}
+      </select>
+    </label>
+  );
+
   return (
     <>
       <h1>Leaderboard</h1>
@@ -75,30 +87,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <label className="filter">
           <input type="checkbox" name="metered" value="1" defaultChecked={q.metered === "1"} /> Metered only
         </label>
-        <label className="filter">
-          Prompt workload
-          <select name="pp" defaultValue={q.pp}>
-            {[...new Set([q.pp, "pp512", ...facets.workload.filter((w) => isLeaderboardWorkload(w, "pp"))])].map((w) => (
-              <option key={w}>{w}</option>
-            ))}
-          </select>
-        </label>
-        <label className="filter">
-          Generation workload
-          <select name="tg" defaultValue={q.tg}>
-            {[...new Set([q.tg, "tg128", ...facets.workload.filter((w) => isLeaderboardWorkload(w, "tg"))])].map((w) => (
-              <option key={w}>{w}</option>
-            ))}
-          </select>
-        </label>
-        <label className="filter">
-          Sustained workload
-          <select name="sustained" defaultValue={q.sustained}>
-            {[...new Set([q.sustained, "sustained", ...facets.workload.filter((w) => parseWorkloadId(w)?.kind === "sustained")])].map((w) => (
-              <option key={w}>{w}</option>
-            ))}
-          </select>
-        </label>
+        {workloadSelect("pp", "Prompt workload", "pp512", (w) => isLeaderboardWorkload(w, "pp"))}
+        {workloadSelect("tg", "Generation workload", "tg128", (w) => isLeaderboardWorkload(w, "tg"))}
+        {workloadSelect("sustained", "Sustained workload", "sustained", (w) => parseWorkloadId(w)?.kind === "sustained")}
         {withPrivate && <input type="hidden" name="private" value="1" />}
         <button type="submit">Apply</button>
         <a href={`/api/v1/public/leaderboard?${new URLSearchParams({ ...sp, format: "csv" })}`}>CSV{withPrivate ? " (published only)" : ""}</a>
