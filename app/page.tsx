@@ -1,13 +1,75 @@
 import Link from "next/link";
 import { publicReadDb } from "../lib/server/context";
-import { listResults } from "../lib/server/read/results";
+import { listResults, type ResultRow } from "../lib/server/read/results";
 import { formatBytes, formatJPerToken, formatNumber, formatSpread } from "../lib/core/present/format";
 import { homeChart } from "../lib/server/read/home";
 import { REPORTED_RESULTS } from "../lib/core/present/reported";
 import { GroupedBars } from "./components/charts";
 import { pageAudience } from "../lib/server/access/audience";
+import { DataTable, type Column } from "./components/data-table";
 
 export const dynamic = "force-dynamic";
+
+/** A workload's figure: tokens/s median (IQR), or the time to first token; a failed workload says why. */
+function figure(r: ResultRow) {
+  if (r.status !== "ok") {
+    return (
+      <span className="badge failed" title={r.error ?? ""}>
+        {r.status}
+      </span>
+    );
+  }
+  return (
+    <>
+      {r.workloadId === "ttft"
+        ? `${formatNumber(r.medianNs == null ? null : r.medianNs / 1e6)} ms @ ${r.nPrompt} tokens`
+        : `${formatNumber(r.medianTokensPerSec)}${formatSpread(r.p25TokensPerSec, r.p75TokensPerSec, null)}`}
+      {!r.plausible && <span className="badge flagged"> implausible</span>}
+    </>
+  );
+}
+
+const RESULT_COLUMNS: Column<ResultRow>[] = [
+  {
+    header: "Model",
+    cell: (r) => (
+      <>
+        {r.modelName} {r.modelWeights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+      </>
+    ),
+  },
+  { header: "Quant", cell: (r) => r.modelQuantization },
+  { header: "Device", cell: (r) => <Link href={`/devices/${r.deviceId}`}>{r.deviceName ?? `${r.deviceVendor} ${r.deviceModel}`}</Link>, cellAttrs: (r) => ({ title: r.cpuModel }) },
+  { header: "Backend", cell: (r) => r.backend },
+  {
+    header: "Engine",
+    cell: (r) => (
+      <>
+        {r.engineName} {r.engineVersion}
+      </>
+    ),
+  },
+  {
+    header: "Workload",
+    cell: (r) => (
+      <Link href={`/runs/${r.submissionId}`}>
+        <code>{r.workloadId}</code>
+      </Link>
+    ),
+  },
+  { header: "tokens/s median (IQR) · TTFT ms", numeric: true, cell: figure },
+  { header: "Repetitions", numeric: true, cell: (r) => r.repetitions },
+  { header: "Peak RSS", numeric: true, cell: (r) => formatBytes(r.peakRssBytes) },
+  { header: "J/token (scope, tier)", numeric: true, cell: (r) => formatJPerToken(r.jPerToken, r.energyScope, r.energyTier, 3, r.jPerTokenRange) },
+  {
+    header: "Measured",
+    cell: (r) => (
+      <>
+        {r.startedAt.toISOString().slice(0, 16).replace("T", " ")} {!r.published && <span className="badge">private</span>}
+      </>
+    ),
+  },
+];
 
 export default async function ResultsPage() {
   const db = await publicReadDb();
@@ -102,68 +164,7 @@ export default async function ResultsPage() {
           <p>No results yet. Measure this machine with <code>npx tokenwatt bench</code>, or point a runner at this server.</p>
         </div>
       ) : (
-        <div className="table-wrap" tabIndex={0}>
-          <table>
-            <caption>{results.length} most recent workload results</caption>
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col">Quant</th>
-                <th scope="col">Device</th>
-                <th scope="col">Backend</th>
-                <th scope="col">Engine</th>
-                <th scope="col">Workload</th>
-                <th scope="col" className="num">tokens/s median (IQR) · TTFT ms</th>
-                <th scope="col" className="num">Repetitions</th>
-                <th scope="col" className="num">Peak RSS</th>
-                <th scope="col" className="num">J/token (scope, tier)</th>
-                <th scope="col">Measured</th>
-              </tr>
-            </thead>
-            <tbody>
-              {results.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    {r.modelName} {r.modelWeights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
-                  </td>
-                  <td>{r.modelQuantization}</td>
-                  <td title={r.cpuModel}>
-                    <Link href={`/devices/${r.deviceId}`}>
-                      {r.deviceName ?? `${r.deviceVendor} ${r.deviceModel}`}
-                    </Link>
-                  </td>
-                  <td>{r.backend}</td>
-                  <td>
-                    {r.engineName} {r.engineVersion}
-                  </td>
-                  <td>
-                    <Link href={`/runs/${r.submissionId}`}>
-                      <code>{r.workloadId}</code>
-                    </Link>
-                  </td>
-                  <td className="num">
-                    {r.status !== "ok" ? (
-                      <span className="badge failed" title={r.error ?? ""}>{r.status}</span>
-                    ) : (
-                      <>
-                        {r.workloadId === "ttft"
-                          ? `${formatNumber(r.medianNs == null ? null : r.medianNs / 1e6)} ms @ ${r.nPrompt} tokens`
-                          : `${formatNumber(r.medianTokensPerSec)}${formatSpread(r.p25TokensPerSec, r.p75TokensPerSec, null)}`}
-                        {!r.plausible && <span className="badge flagged"> implausible</span>}
-                      </>
-                    )}
-                  </td>
-                  <td className="num">{r.repetitions}</td>
-                  <td className="num">{formatBytes(r.peakRssBytes)}</td>
-                  <td className="num">{formatJPerToken(r.jPerToken, r.energyScope, r.energyTier, 3, r.jPerTokenRange)}</td>
-                  <td>
-                    {r.startedAt.toISOString().slice(0, 16).replace("T", " ")} {!r.published && <span className="badge">private</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={`${results.length} most recent workload results`} columns={RESULT_COLUMNS} rows={results} rowKey={(r) => r.id} />
       )}
     </>
   );

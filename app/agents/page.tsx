@@ -1,9 +1,10 @@
 import { notFound } from "next/navigation";
-import { agentDeviceClasses, countAgents, listAgents } from "../../lib/server/fleet/agents";
-import { listBatches, listJobFailures } from "../../lib/server/read/agents";
+import { agentDeviceClasses, countAgents, listAgents, type AgentRow } from "../../lib/server/fleet/agents";
+import { listBatches, listJobFailures, type BatchRow, type FailureRow } from "../../lib/server/read/agents";
 import { serverDeps } from "../../lib/server/context";
 import { EnqueueForm } from "./enqueue-form";
 import { isPublic } from "../../lib/server/access/mode";
+import { DataTable, type Column } from "../components/data-table";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Agents · Tokenwatt" };
@@ -13,6 +14,65 @@ const ago = (d: Date) => {
   return s < 90 ? `${s} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
 };
 const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "-");
+
+const AGENT_COLUMNS: Column<AgentRow>[] = [
+  {
+    header: "Agent",
+    cell: (a) => (
+      <>
+        {a.name} <span className="hint">#{a.id} v{a.version}</span>
+      </>
+    ),
+  },
+  {
+    header: "Device",
+    cell: (a) => (
+      <>
+        {a.deviceModel} <span className="badge">{a.deviceClass}</span>
+      </>
+    ),
+    cellAttrs: (a) => ({ title: a.cpuModel }),
+  },
+  { header: "State", cell: (a) => (a.online ? <span className="badge reported">online, {a.status}</span> : <span className="badge">offline</span>) },
+  { header: "Last seen", cell: (a) => ago(a.lastSeenAt) },
+  {
+    header: "Current job",
+    cell: (a) =>
+      a.currentJobId ? (
+        <>
+          <code>{a.currentJobId.slice(0, 8)}</code>{" "}
+          {a.progress &&
+            `${a.progress.workloadId} (${a.progress.workloadIndex + 1}/${a.progress.workloads}), ${a.progress.phase} ${a.progress.repetitionsDone}/${a.progress.repetitions}`}
+        </>
+      ) : (
+        "-"
+      ),
+  },
+  { header: "Done", numeric: true, cell: (a) => a.completedJobs },
+  { header: "Failed", numeric: true, cell: (a) => a.failedJobs },
+];
+
+const BATCH_COLUMNS: Column<BatchRow>[] = [
+  { header: "Queued", cell: (b) => when(b.createdAt) },
+  { header: "For", cell: (b) => (b.target.kind === "all" ? "all agents" : b.target.kind === "class" ? `class ${b.target.deviceClass}` : `agent #${b.target.agentId}`) },
+  { header: "Model", cell: (b) => b.request.model },
+  { header: "Workloads", cell: (b) => `${b.request.workloads?.join(", ") ?? `suite ${b.request.suite}`} × ${b.request.repetitions}` },
+  {
+    header: "Progress",
+    cell: (b) =>
+      `${b.jobCount} jobs: ${Object.entries(b.counts)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(", ")}`,
+  },
+];
+
+const FAILURE_COLUMNS: Column<FailureRow>[] = [
+  { header: "Ended", cell: (f) => when(f.finishedAt) },
+  { header: "Agent", cell: (f) => f.agentName },
+  { header: "Job", cell: (f) => <code>{f.jobId.slice(0, 8)}</code> },
+  { header: "State", cell: (f) => <span className="badge failed">{f.state}</span> },
+  { header: "Why", cell: (f) => f.error, cellAttrs: () => ({ style: { whiteSpace: "normal" } }) },
+];
 
 export default async function AgentsPage() {
   // The fleet (host names, hardware, model paths, failures) is the owner's: a public server does
@@ -42,118 +102,24 @@ export default async function AgentsPage() {
               <p>No agent has registered yet.</p>
             </div>
           ) : (
-            <div className="table-wrap" tabIndex={0}>
-              <table>
-                <caption>
-                  {totals.total} agents, {totals.online} online{totals.total > agents.length ? ` (the ${agents.length} seen last are listed)` : ""}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Agent</th>
-                    <th scope="col">Device</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Last seen</th>
-                    <th scope="col">Current job</th>
-                    <th scope="col" className="num">Done</th>
-                    <th scope="col" className="num">Failed</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {agents.map((a) => (
-                    <tr key={a.id}>
-                      <td>
-                        {a.name} <span className="hint">#{a.id} v{a.version}</span>
-                      </td>
-                      <td title={a.cpuModel}>
-                        {a.deviceModel} <span className="badge">{a.deviceClass}</span>
-                      </td>
-                      <td>{a.online ? <span className="badge reported">online, {a.status}</span> : <span className="badge">offline</span>}</td>
-                      <td>{ago(a.lastSeenAt)}</td>
-                      <td>
-                        {a.currentJobId ? (
-                          <>
-                            <code>{a.currentJobId.slice(0, 8)}</code>{" "}
-                            {a.progress &&
-                              `${a.progress.workloadId} (${a.progress.workloadIndex + 1}/${a.progress.workloads}), ${a.progress.phase} ${a.progress.repetitionsDone}/${a.progress.repetitions}`}
-                          </>
-                        ) : (
-                          "-"
-                        )}
-                      </td>
-                      <td className="num">{a.completedJobs}</td>
-                      <td className="num">{a.failedJobs}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={`${totals.total} agents, ${totals.online} online${totals.total > agents.length ? ` (the ${agents.length} seen last are listed)` : ""}`}
+              columns={AGENT_COLUMNS}
+              rows={agents}
+              rowKey={(a) => a.id}
+            />
           )}
           <h2>Queued suites</h2>
           {batches.length === 0 ? (
             <p className="hint">Nothing queued yet.</p>
           ) : (
-            <div className="table-wrap" tabIndex={0}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Queued</th>
-                    <th scope="col">For</th>
-                    <th scope="col">Model</th>
-                    <th scope="col">Workloads</th>
-                    <th scope="col">Progress</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {batches.map((b) => (
-                    <tr key={b.id}>
-                      <td>{when(b.createdAt)}</td>
-                      <td>{b.target.kind === "all" ? "all agents" : b.target.kind === "class" ? `class ${b.target.deviceClass}` : `agent #${b.target.agentId}`}</td>
-                      <td>{b.request.model}</td>
-                      <td>{b.request.workloads?.join(", ") ?? `suite ${b.request.suite}`} × {b.request.repetitions}</td>
-                      <td>
-                        {b.jobCount} jobs:{" "}
-                        {Object.entries(b.counts)
-                          .map(([s, n]) => `${n} ${s}`)
-                          .join(", ")}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={BATCH_COLUMNS} rows={batches} rowKey={(b) => b.id} />
           )}
           <h2>Recent failures</h2>
           {failures.length === 0 ? (
             <p className="hint">No failed or abandoned job.</p>
           ) : (
-            <div className="table-wrap" tabIndex={0}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Ended</th>
-                    <th scope="col">Agent</th>
-                    <th scope="col">Job</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {failures.map((f) => (
-                    <tr key={f.jobId}>
-                      <td>{when(f.finishedAt)}</td>
-                      <td>{f.agentName}</td>
-                      <td>
-                        <code>{f.jobId.slice(0, 8)}</code>
-                      </td>
-                      <td>
-                        <span className="badge failed">{f.state}</span>
-                      </td>
-                      <td style={{ whiteSpace: "normal" }}>{f.error}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={FAILURE_COLUMNS} rows={failures} rowKey={(f) => f.jobId} />
           )}
         </div>
       </div>

@@ -8,6 +8,7 @@ import { formatJPerToken, formatMedian } from "../../lib/core/present/format";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
 import { GroupedBars, MemoryScatter } from "../components/charts";
 import { pageAudience } from "../../lib/server/access/audience";
+import { DataTable, type Column } from "../components/data-table";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Compare hardware · Tokenwatt" };
@@ -113,6 +114,28 @@ async function CompareRuns({ runs, model }: { runs: string; model?: string }) {
 
 type Cell = Awaited<ReturnType<typeof compareDevices>>[number];
 
+/** The numbers behind the charts, a row per device (or configuration) and workload. */
+const NUMBERS: Column<Cell>[] = [
+  { header: "Device", cell: (c) => c.deviceName },
+  { header: "Workload", cell: (c) => c.workloadId },
+  {
+    header: "tokens/s median (IQR, n) · TTFT ms",
+    numeric: true,
+    cell: (c) => (c.ttftMs != null ? formatMedian(c.ttftMs, c.p25, c.p75, c.reps, `ms @ ${c.promptTokens ?? "?"} tokens`) : formatMedian(c.medianTs, c.p25, c.p75, c.reps, "")),
+  },
+  { header: "J/token", numeric: true, cell: (c) => formatJPerToken(c.decodeJPerToken ?? c.prefillJPerToken, c.energyScope, c.energyTier) },
+  {
+    header: "Runs",
+    numeric: true,
+    cell: (c) => (
+      <>
+        {c.runs}
+        {c.privateRuns > 0 && <span className="badge"> {c.privateRuns === c.runs ? "private" : `${c.privateRuns} private`}</span>}
+      </>
+    ),
+  },
+];
+
 /** The chart series and tables of a set of cells, for one model (the requested one, else the most common). */
 function chartData(all: Cell[], requestedModel: string | undefined) {
   const models = [...new Set(all.map((c) => c.modelName))];
@@ -184,36 +207,7 @@ function CompareCharts({ view, empty }: { view: ReturnType<typeof chartData>; em
             points={all.filter((c) => c.peakRssBytes != null).map((c) => ({ series: c.deviceName, fileMiB: Math.round(c.fileBytes / 2 ** 20), peakMiB: Math.round(c.peakRssBytes! / 2 ** 20) }))}
             label="Scatter of peak memory against model file size, one colour per device"
           />
-          <div className="table-wrap" tabIndex={0}>
-            <table>
-              <caption>The numbers behind the charts</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Device</th>
-                  <th scope="col">Workload</th>
-                  <th scope="col" className="num">tokens/s median (IQR, n) · TTFT ms</th>
-                  <th scope="col" className="num">J/token</th>
-                  <th scope="col" className="num">Runs</th>
-                </tr>
-              </thead>
-              <tbody>
-                {cells.map((c) => (
-                  <tr key={`${c.deviceId}-${c.workloadId}-${c.config}`}>
-                    <td>{c.deviceName}</td>
-                    <td>{c.workloadId}</td>
-                    <td className="num">
-                      {c.ttftMs != null ? formatMedian(c.ttftMs, c.p25, c.p75, c.reps, `ms @ ${c.promptTokens ?? "?"} tokens`) : formatMedian(c.medianTs, c.p25, c.p75, c.reps, "")}
-                    </td>
-                    <td className="num">{formatJPerToken(c.decodeJPerToken ?? c.prefillJPerToken, c.energyScope, c.energyTier)}</td>
-                    <td className="num">
-                      {c.runs}
-                      {c.privateRuns > 0 && <span className="badge"> {c.privateRuns === c.runs ? "private" : `${c.privateRuns} private`}</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption="The numbers behind the charts" columns={NUMBERS} rows={cells} rowKey={(c) => `${c.deviceId}-${c.workloadId}-${c.config}`} />
         </>
       )}
     </>

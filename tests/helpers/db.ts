@@ -7,6 +7,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll } from "vitest";
 import { MIGRATIONS_DIR, openDb, type DbHandle } from "../../lib/server/db/client";
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
@@ -51,6 +53,42 @@ export async function openTestDb(kind: DbKind): Promise<TestDb> {
   };
 }
 
+/**
+ * A fresh database of this kind for the tests of the enclosing describe block: opened in a beforeAll
+ * (registered first, so later beforeAll hooks can seed it), dropped in an afterAll. The handle forwards
+ * to the open database, so tests write `h.db` as with openTestDb; touching it outside a hook or test throws.
+ */
+export function withTestDb(kind: DbKind): TestDb {
+  let open: TestDb | undefined;
+  beforeAll(async () => {
+    open = await openTestDb(kind);
+  });
+  afterAll(async () => open?.drop());
+  const get = (): TestDb => {
+    if (!open) throw new Error("the test database is opened in beforeAll: use it in a hook or a test");
+    return open;
+  };
+  return {
+    get db() {
+      return get().db;
+    },
+    get kind() {
+      return get().kind;
+    },
+    get location() {
+      return get().location;
+    },
+    get pglite() {
+      return get().pglite;
+    },
+    get url() {
+      return get().url;
+    },
+    close: () => get().close(),
+    drop: () => get().drop(),
+  };
+}
+
 /** A migrations folder holding the migrations up to `last` (inclusive), with its journal cut there; remove it when done. */
 export function migrationsUpTo(last: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-migrations-"));
@@ -77,4 +115,20 @@ export async function openUnmigrated(kind: DbKind): Promise<{ h: DbHandle; drop:
 export async function applyMigrationsOnly(h: DbHandle, kind: DbKind, dir: string): Promise<void> {
   const { migrate: run } = kind === "pglite" ? await import("drizzle-orm/pglite/migrator") : await import("drizzle-orm/postgres-js/migrator");
   await run(h.db as any, { migrationsFolder: dir });
+}
+
+/**
+ * For a database left at an earlier migration (openUnmigrated, applyMigrationsOnly): one device, model and
+ * engine (each id 1), written with the columns every migration since has kept.
+ */
+export async function insertOldCatalog(h: DbHandle): Promise<void> {
+  await h.db.execute(sql`insert into devices (fingerprint, vendor, model, device_class, os_platform, os_release, cpu_model, cpu_cores, cpu_threads, ram_bytes, gpus, published) values ('old', 'Old', 'Old Device', 'laptop', 'linux', '6.1', 'Old CPU', 4, 8, 8000000000, '[]', true)`);
+  await h.db.execute(sql`insert into models (key, name, family, parameter_count, quantization, file_bytes, weights) values ('old', 'Old-Model', 'old', 1000000000, 'Q4_0', 600000000, 'synthetic')`);
+  await h.db.execute(sql`insert into engines (key, name, version, build) values ('old', 'llama.cpp', 'b1', 'x')`);
+}
+
+/** A published, plausible submission `id` of insertOldCatalog's device, model and engine, as an older ingest wrote it. */
+export async function insertOldSubmission(h: DbHandle, id: string): Promise<void> {
+  await h.db.execute(sql`insert into submissions (id, schema_version, suite_version, device_id, model_id, engine_id, backend, runner_name, runner_version, options, device_snapshot, started_at, finished_at, plausible, published)
+    values (${id}, 1, '1', 1, 1, 1, 'cpu', 'old', '0', '{}', '{}', now(), now(), true, true)`);
 }

@@ -79,16 +79,22 @@ describe.each(DB_KINDS)("agent over HTTP on %s", (kind) => {
       ...extra,
     });
 
+  /** An agent with its own agent token and a null measurement (`msPerGenToken` ms a generated token), running once the server has answered its registration; and its row. */
+  const startAgent = async (name: string, msPerGenToken: number) => {
+    const token = await createToken(db.db, name, "agent");
+    const agent = makeAgent(name, token, nullMeasure(device(name), 0.01, msPerGenToken));
+    const running = agent.run();
+    // registered = the server answered (its queue exists), not just the row written
+    await until("registration", async () => logs.some((l) => l.startsWith(`${name}: registered as agent`)));
+    const row = (await db.db.select().from(agents)).find((r) => r.name === name)!;
+    return { agent, running, row };
+  };
+
   const jobRow = async (id: string) => (await db.db.select().from(agentJobs).where(eq(agentJobs.id, id)))[0];
 
   it("registers, heartbeats, pulls, measures, uploads and completes; survives the server going away mid-job", async () => {
-    const token = await createToken(db.db, "fleet-a", "agent");
     // A slow null measurement (1 ms per generated token, 4 x 200 tokens): the server is stopped while it runs.
-    const agent = makeAgent("fleet-a", token, nullMeasure(device("fleet-a"), 0.01, 1));
-    const running = agent.run();
-    // registered = the server answered (its queue exists), not just the row written
-    await until("registration", async () => logs.some((l) => l.startsWith("fleet-a: registered as agent")));
-    const a = (await db.db.select().from(agents)).find((r) => r.name === "fleet-a")!;
+    const { agent, running, row: a } = await startAgent("fleet-a", 1);
     const request = jobRequestSchema.parse({ model: "null.gguf", workloads: ["tg200", "pp64+tg200"], repetitions: 1 });
     const { jobs } = await enqueueJobs(q, { kind: "agent", agentId: a.id }, request);
     const jobId = jobs[0]!.id;
@@ -117,12 +123,7 @@ describe.each(DB_KINDS)("agent over HTTP on %s", (kind) => {
   });
 
   it("a stop during a measurement abandons the job and tells the server", async () => {
-    const token = await createToken(db.db, "fleet-b", "agent");
-    const agent = makeAgent("fleet-b", token, nullMeasure(device("fleet-b"), 0.01, 5));
-    const running = agent.run();
-    // registered = the server answered (its queue exists), not just the row written
-    await until("registration", async () => logs.some((l) => l.startsWith("fleet-b: registered as agent")));
-    const b = (await db.db.select().from(agents)).find((r) => r.name === "fleet-b")!;
+    const { agent, running, row: b } = await startAgent("fleet-b", 5);
     const { jobs } = await enqueueJobs(q, { kind: "agent", agentId: b.id }, jobRequestSchema.parse({ model: "null.gguf", workloads: ["tg500"], repetitions: 3 }));
     await until("progress", async () => (await jobRow(jobs[0]!.id))?.progress);
     agent.stop("SIGTERM");

@@ -21,7 +21,7 @@ import { powerReadings, workloadResults } from "../../lib/server/db/schema";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { setPublished } from "../../lib/server/store/publish";
 import { measuredDeviceEnergy } from "../../lib/server/read/measured-energy";
-import { DB_KINDS, openTestDb } from "../helpers/db";
+import { DB_KINDS, withTestDb } from "../helpers/db";
 import { makeSubmission } from "../helpers/fixtures";
 
 const WATTS = 10;
@@ -104,69 +104,61 @@ describe("energy calibration (constant 10 W meters, NullEngine)", () => {
 });
 
 describe.each(DB_KINDS)("energy fields stored on %s", (kind) => {
+  const h = withTestDb(kind);
   it("keeps per-repetition energy, J/token of every phase, scope, tier, sensors and reading flags", async () => {
-    const h = await openTestDb(kind);
-    try {
-      const sub = makeSubmission({ workloads: 5 });
-      const w = sub.workloads![1]!; // tg128
-      w.samples = w.samples!.map((x) => ({ ...x, energyJ: 1.25 }));
-      w.energyPerToken = { totalJ: 0.4, aboveIdleJ: -0.01, scope: "package+dram", sensors: ["intel-rapl:0", "intel-rapl:0:0"], tier: "counter" };
-      w.power = [{ method: "counter", scope: "package", sensor: "intel-rapl:0", durationNs: 4e9, energyJ: 60, avgPowerW: 15, idlePowerW: 5, tier: "counter", flags: ["short_window"] }];
-      sub.idlePowerAfter = [{ method: "counter", scope: "package", sensor: "intel-rapl:0", durationNs: 2e9, energyJ: 11, avgPowerW: 5.5, tier: "counter" }];
-      const p = parseSubmission(sub);
-      if (!p.ok) throw new Error(JSON.stringify(p.issues));
-      await ingestSubmission(h.db, p.submission, null);
-      const [row] = await h.db.select().from(workloadResults).where(eq(workloadResults.workloadId, "tg128"));
-      expect(row).toMatchObject({ samplesEnergyJ: [1.25, 1.25, 1.25], jPerToken: 0.4, jPerTokenAboveIdle: -0.01, energyScope: "package+dram", energyTier: "counter", energySensors: ["intel-rapl:0", "intel-rapl:0:0"] });
-      const readings = await h.db.select().from(powerReadings).where(eq(powerReadings.workloadResultId, row!.id));
-      expect(readings[0]).toMatchObject({ tier: "counter", flags: ["short_window"] });
-      const idle = await h.db.select().from(powerReadings).where(eq(powerReadings.kind, "idle-after"));
-      expect(idle).toHaveLength(1);
-      expect(idle[0]!.avgPowerW).toBe(5.5);
-    } finally {
-      await h.drop();
-    }
+    const sub = makeSubmission({ workloads: 5 });
+    const w = sub.workloads![1]!; // tg128
+    w.samples = w.samples!.map((x) => ({ ...x, energyJ: 1.25 }));
+    w.energyPerToken = { totalJ: 0.4, aboveIdleJ: -0.01, scope: "package+dram", sensors: ["intel-rapl:0", "intel-rapl:0:0"], tier: "counter" };
+    w.power = [{ method: "counter", scope: "package", sensor: "intel-rapl:0", durationNs: 4e9, energyJ: 60, avgPowerW: 15, idlePowerW: 5, tier: "counter", flags: ["short_window"] }];
+    sub.idlePowerAfter = [{ method: "counter", scope: "package", sensor: "intel-rapl:0", durationNs: 2e9, energyJ: 11, avgPowerW: 5.5, tier: "counter" }];
+    const p = parseSubmission(sub);
+    if (!p.ok) throw new Error(JSON.stringify(p.issues));
+    await ingestSubmission(h.db, p.submission, null);
+    const [row] = await h.db.select().from(workloadResults).where(eq(workloadResults.workloadId, "tg128"));
+    expect(row).toMatchObject({ samplesEnergyJ: [1.25, 1.25, 1.25], jPerToken: 0.4, jPerTokenAboveIdle: -0.01, energyScope: "package+dram", energyTier: "counter", energySensors: ["intel-rapl:0", "intel-rapl:0:0"] });
+    const readings = await h.db.select().from(powerReadings).where(eq(powerReadings.workloadResultId, row!.id));
+    expect(readings[0]).toMatchObject({ tier: "counter", flags: ["short_window"] });
+    const idle = await h.db.select().from(powerReadings).where(eq(powerReadings.kind, "idle-after"));
+    expect(idle).toHaveLength(1);
+    expect(idle[0]!.avgPowerW).toBe(5.5);
   });
 });
 
 describe.each(DB_KINDS)("measured device energy for the TCO model on %s", (kind) => {
+  const h = withTestDb(kind);
   it("takes published tg128 results in a battery or SoC scope, above idle, with n, spread and runs", async () => {
-    const h = await openTestDb(kind);
-    try {
-      const label = (scope: string, tier: string, aboveIdleJ: number, model: string) => {
-        const s = makeSubmission({ workloads: 2, deviceModel: model }); // pp512, tg128
-        const w = s.workloads![1]!;
-        w.energyPerToken = { totalJ: aboveIdleJ * 2, aboveIdleJ, scope, sensors: ["x"], tier: tier as "battery" };
-        // readings over the timed repetitions that give that J/token, and an idle power (the run's
-        // idle reading of that sensor) that gives that above-idle J/token, as the server recomputes them
-        const tokens = w.samples!.reduce((a, x) => a + x.promptTokens + x.genTokens, 0);
-        const seconds = w.samples!.reduce((a, x) => a + x.durationNs, 0) / 1e9;
-        const joules = aboveIdleJ * 2 * tokens;
-        const idleW = (aboveIdleJ * tokens) / seconds;
-        const method = tier === "counter" ? "counter" : "sampled";
-        w.power = [{ method, scope: scope as "battery", sensor: "x", tier: tier as "battery", energyJ: joules, avgPowerW: joules / seconds, durationNs: Math.round(seconds * 1e9), idlePowerW: idleW }];
-        s.idlePower = [{ method, scope: scope as "battery", sensor: "x", tier: tier as "battery", energyJ: idleW * 2, avgPowerW: idleW, durationNs: 2e9 }];
-        w.decodeEnergyPerToken = w.energyPerToken;
-        const p = parseSubmission(s);
-        if (!p.ok) throw new Error(JSON.stringify(p.issues));
-        return p.submission;
-      };
-      const subs = [label("battery", "battery", 0.8, "Phone A"), label("soc", "sampled", 1.0, "Mac B"), label("battery", "battery", 1.2, "Phone C"), label("wall", "external", 5, "Plugged D"), label("package", "counter", 0.1, "Desktop E"), label("battery", "battery", 9, "Private F")];
-      for (const s of subs) await ingestSubmission(h.db, s, null);
-      expect(await measuredDeviceEnergy(h.db)).toBeNull(); // nothing published yet
-      await setPublished(h.db, { submissionIds: subs.slice(0, 5).map((s) => s.submissionId) }, true);
-      const m = (await measuredDeviceEnergy(h.db))!;
-      expect(m).toMatchObject({ jPerToken: 1, runs: 3, scopes: ["battery", "soc"] });
-      expect(m.p25).toBeCloseTo(0.9, 9);
-      expect(m.p75).toBeCloseTo(1.1, 9);
-      expect(m.submissionIds.sort()).toEqual(subs.slice(0, 3).map((s) => s.submissionId).sort());
-      // A declared reference narrows the models: the fixture is Llama-3.2-1B (1.24 B parameters).
-      expect(await measuredDeviceEnergy(h.db, { sizeClass: "1-3B" })).toMatchObject({ jPerToken: 1, runs: 3, models: { sizeClass: "1-3B" } });
-      expect(await measuredDeviceEnergy(h.db, { sizeClass: "<1B" })).toBeNull();
-      expect(await measuredDeviceEnergy(h.db, { model: "Llama-3.2-1B" })).toMatchObject({ runs: 3 });
-      expect(await measuredDeviceEnergy(h.db, { model: "nope" })).toBeNull();
-    } finally {
-      await h.drop();
-    }
+    const label = (scope: string, tier: string, aboveIdleJ: number, model: string) => {
+      const s = makeSubmission({ workloads: 2, deviceModel: model }); // pp512, tg128
+      const w = s.workloads![1]!;
+      w.energyPerToken = { totalJ: aboveIdleJ * 2, aboveIdleJ, scope, sensors: ["x"], tier: tier as "battery" };
+      // readings over the timed repetitions that give that J/token, and an idle power (the run's
+      // idle reading of that sensor) that gives that above-idle J/token, as the server recomputes them
+      const tokens = w.samples!.reduce((a, x) => a + x.promptTokens + x.genTokens, 0);
+      const seconds = w.samples!.reduce((a, x) => a + x.durationNs, 0) / 1e9;
+      const joules = aboveIdleJ * 2 * tokens;
+      const idleW = (aboveIdleJ * tokens) / seconds;
+      const method = tier === "counter" ? "counter" : "sampled";
+      w.power = [{ method, scope: scope as "battery", sensor: "x", tier: tier as "battery", energyJ: joules, avgPowerW: joules / seconds, durationNs: Math.round(seconds * 1e9), idlePowerW: idleW }];
+      s.idlePower = [{ method, scope: scope as "battery", sensor: "x", tier: tier as "battery", energyJ: idleW * 2, avgPowerW: idleW, durationNs: 2e9 }];
+      w.decodeEnergyPerToken = w.energyPerToken;
+      const p = parseSubmission(s);
+      if (!p.ok) throw new Error(JSON.stringify(p.issues));
+      return p.submission;
+    };
+    const subs = [label("battery", "battery", 0.8, "Phone A"), label("soc", "sampled", 1.0, "Mac B"), label("battery", "battery", 1.2, "Phone C"), label("wall", "external", 5, "Plugged D"), label("package", "counter", 0.1, "Desktop E"), label("battery", "battery", 9, "Private F")];
+    for (const s of subs) await ingestSubmission(h.db, s, null);
+    expect(await measuredDeviceEnergy(h.db)).toBeNull(); // nothing published yet
+    await setPublished(h.db, { submissionIds: subs.slice(0, 5).map((s) => s.submissionId) }, true);
+    const m = (await measuredDeviceEnergy(h.db))!;
+    expect(m).toMatchObject({ jPerToken: 1, runs: 3, scopes: ["battery", "soc"] });
+    expect(m.p25).toBeCloseTo(0.9, 9);
+    expect(m.p75).toBeCloseTo(1.1, 9);
+    expect(m.submissionIds.sort()).toEqual(subs.slice(0, 3).map((s) => s.submissionId).sort());
+    // A declared reference narrows the models: the fixture is Llama-3.2-1B (1.24 B parameters).
+    expect(await measuredDeviceEnergy(h.db, { sizeClass: "1-3B" })).toMatchObject({ jPerToken: 1, runs: 3, models: { sizeClass: "1-3B" } });
+    expect(await measuredDeviceEnergy(h.db, { sizeClass: "<1B" })).toBeNull();
+    expect(await measuredDeviceEnergy(h.db, { model: "Llama-3.2-1B" })).toMatchObject({ runs: 3 });
+    expect(await measuredDeviceEnergy(h.db, { model: "nope" })).toBeNull();
   });
 });

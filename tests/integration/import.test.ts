@@ -5,13 +5,13 @@
  */
 import fs from "node:fs";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { devices, submissions, workloadResults } from "../../lib/server/db/schema";
 import { llamaBenchToSubmissions, readLlamaBench } from "../../runners/import/llama-bench";
 import { importedDevice } from "../../runners/import/imported-device";
-import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+import { DB_KINDS, withTestDb } from "../helpers/db";
 
 const dir = "tests/fixtures/llama-bench/public";
 function imported(name: string, deviceName: string) {
@@ -30,11 +30,7 @@ function imported(name: string, deviceName: string) {
 }
 
 describe.each(DB_KINDS)("imported llama-bench tables on %s", (kind) => {
-  let h: TestDb;
-  beforeAll(async () => {
-    h = await openTestDb(kind);
-  });
-  afterAll(async () => h?.drop());
+  const h = withTestDb(kind);
 
   it("stores the source, the backend and the printed deviation; one machine, one device, its backends apart", async () => {
     const subs = imported("mixed-amd-radeon-rx-6800-xt-opencl-vulkan-rocm", "0cc4m's RX 6800 XT machine");

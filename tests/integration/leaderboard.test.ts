@@ -9,7 +9,7 @@ import { readPublicVersion, setPublished } from "../../lib/server/store/publish"
 import { createToken } from "../../lib/server/store/tokens";
 import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
 import { makeServerRun, makeSubmission, readingOver, scaleSpeed } from "../helpers/fixtures";
-import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+import { DB_KINDS, openTestDb, type TestDb, withTestDb } from "../helpers/db";
 import { callApi } from "../helpers/api";
 import { compareDevices } from "../../lib/server/read/runs";
 
@@ -211,78 +211,66 @@ describe.each(DB_KINDS)("leaderboard energy scopes on %s", (kind) => {
 });
 
 describe.each(DB_KINDS)("migration 0008 on %s", (kind) => {
+  const h = withTestDb(kind);
   it("labels results stored before scopes existed with the scope, tier and sensors their J/token came from", async () => {
-    const h = await openTestDb(kind);
-    try {
-      const battery = sub((s: any) => {
-        s.device.model = "Old Laptop";
-        for (const w of s.workloads) w.power = [{ method: "sampled", scope: "wall", sensor: "battery:BAT0", durationNs: 4e9, energyJ: 40, avgPowerW: 10 }];
-      });
-      const parts = sub((s: any) => {
-        s.device.model = "Old Desktop";
-        for (const w of s.workloads)
-          w.power = [
-            { method: "counter", scope: "package", sensor: "intel-rapl:0", durationNs: 4e9, energyJ: 40, avgPowerW: 10 },
-            { method: "counter", scope: "dram", sensor: "intel-rapl:0:0", durationNs: 4e9, energyJ: 4, avgPowerW: 1 },
-            { method: "sampled", scope: "gpu", sensor: "nvidia-smi:0", durationNs: 4e9, energyJ: 80, avgPowerW: 20 },
-          ];
-      });
-      for (const s of [battery, parts]) await ingestSubmission(h.db, s, null);
-      // As stored before 0007: no scope, tier or whole-workload J/token.
-      await h.db.execute(sql`update workload_results set energy_scope = null, energy_tier = null, energy_sensors = null, j_per_token = null, j_per_token_above_idle = null`);
-      await h.db.execute(sql`update power_readings set tier = null`);
-      await h.db.execute(sql`update power_readings set scope = 'wall' where sensor like 'battery:%'`);
-      const file = fs.readFileSync(path.resolve("drizzle/0008_leaderboard_energy_scopes.sql"), "utf8");
-      for (const stmt of file.split("--> statement-breakpoint").slice(0, 3)) await h.db.execute(sql.raw(stmt));
-      const rows = rowsOf<{ model: string; scope: string; tier: string; sensors: string[]; j: number }>(
-        await h.db.execute(sql`select d.model, wr.energy_scope as scope, wr.energy_tier as tier, wr.energy_sensors as sensors, wr.j_per_token as j
-          from workload_results wr join devices d on d.id = wr.device_id where wr.workload_id = 'tg128' order by d.model`),
-      );
-      expect(rows.map(({ model, scope, tier, sensors }) => ({ model, scope, tier, sensors }))).toEqual([
-        { model: "Old Desktop", scope: "package+dram+gpu", tier: "sampled", sensors: ["intel-rapl:0", "intel-rapl:0:0", "nvidia-smi:0"] },
-        { model: "Old Laptop", scope: "battery", tier: "battery", sensors: ["battery:BAT0"] },
-      ]);
-      // Their old J/token (one window over every repetition) is not promoted to the per-repetition column.
-      expect(rows.every((r) => r.j == null)).toBe(true);
-    } finally {
-      await h.drop();
-    }
+    const battery = sub((s: any) => {
+      s.device.model = "Old Laptop";
+      for (const w of s.workloads) w.power = [{ method: "sampled", scope: "wall", sensor: "battery:BAT0", durationNs: 4e9, energyJ: 40, avgPowerW: 10 }];
+    });
+    const parts = sub((s: any) => {
+      s.device.model = "Old Desktop";
+      for (const w of s.workloads)
+        w.power = [
+          { method: "counter", scope: "package", sensor: "intel-rapl:0", durationNs: 4e9, energyJ: 40, avgPowerW: 10 },
+          { method: "counter", scope: "dram", sensor: "intel-rapl:0:0", durationNs: 4e9, energyJ: 4, avgPowerW: 1 },
+          { method: "sampled", scope: "gpu", sensor: "nvidia-smi:0", durationNs: 4e9, energyJ: 80, avgPowerW: 20 },
+        ];
+    });
+    for (const s of [battery, parts]) await ingestSubmission(h.db, s, null);
+    // As stored before 0007: no scope, tier or whole-workload J/token.
+    await h.db.execute(sql`update workload_results set energy_scope = null, energy_tier = null, energy_sensors = null, j_per_token = null, j_per_token_above_idle = null`);
+    await h.db.execute(sql`update power_readings set tier = null`);
+    await h.db.execute(sql`update power_readings set scope = 'wall' where sensor like 'battery:%'`);
+    const file = fs.readFileSync(path.resolve("drizzle/0008_leaderboard_energy_scopes.sql"), "utf8");
+    for (const stmt of file.split("--> statement-breakpoint").slice(0, 3)) await h.db.execute(sql.raw(stmt));
+    const rows = rowsOf<{ model: string; scope: string; tier: string; sensors: string[]; j: number }>(
+      await h.db.execute(sql`select d.model, wr.energy_scope as scope, wr.energy_tier as tier, wr.energy_sensors as sensors, wr.j_per_token as j
+        from workload_results wr join devices d on d.id = wr.device_id where wr.workload_id = 'tg128' order by d.model`),
+    );
+    expect(rows.map(({ model, scope, tier, sensors }) => ({ model, scope, tier, sensors }))).toEqual([
+      { model: "Old Desktop", scope: "package+dram+gpu", tier: "sampled", sensors: ["intel-rapl:0", "intel-rapl:0:0", "nvidia-smi:0"] },
+      { model: "Old Laptop", scope: "battery", tier: "battery", sensors: ["battery:BAT0"] },
+    ]);
+    // Their old J/token (one window over every repetition) is not promoted to the per-repetition column.
+    expect(rows.every((r) => r.j == null)).toBe(true);
   });
 });
 
 describe.each(DB_KINDS)("CSV exports on %s", (kind) => {
+  const h = withTestDb(kind);
   it("neutralise formula cells in every CSV endpoint (results, public leaderboard)", async () => {
-    const h = await openTestDb(kind);
-    try {
-      const s = sub((x) => {
-        x.device.vendor = "@SUM(1+1)";
-        x.device.model = '=HYPERLINK("http://attacker.invalid","click")';
-        x.engine.build = "+cmd|' /C calc'!A0";
-      });
-      await ingestSubmission(h.db, s, null);
-      await setPublished(h.db, { allPlausible: true }, true);
-      const admin = await createToken(h.db, `csv-admin-${kind}`, "admin");
-      const results = await (await callApi(new Request("http://t/api/v1/results?format=csv", { headers: { authorization: `Bearer ${admin}` } }), h.db)).text();
-      const board = await (await callApi(new Request("http://t/api/v1/public/leaderboard?format=csv"), h.db)).text();
-      for (const csv of [results, board]) {
-        expect(csv).toContain(`"'=HYPERLINK(""http://attacker.invalid"",""click"")"`);
-        expect(csv).toContain("'@SUM(1+1)");
-        // no cell starts with a formula character
-        for (const line of csv.trim().split("\r\n")) for (const cell of line.split(",")) expect(cell, line).not.toMatch(/^"?[=+@]/);
-      }
-      expect(results).toContain("'+cmd|' /C calc'!A0");
-    } finally {
-      await h.drop();
+    const s = sub((x) => {
+      x.device.vendor = "@SUM(1+1)";
+      x.device.model = '=HYPERLINK("http://attacker.invalid","click")';
+      x.engine.build = "+cmd|' /C calc'!A0";
+    });
+    await ingestSubmission(h.db, s, null);
+    await setPublished(h.db, { allPlausible: true }, true);
+    const admin = await createToken(h.db, `csv-admin-${kind}`, "admin");
+    const results = await (await callApi(new Request("http://t/api/v1/results?format=csv", { headers: { authorization: `Bearer ${admin}` } }), h.db)).text();
+    const board = await (await callApi(new Request("http://t/api/v1/public/leaderboard?format=csv"), h.db)).text();
+    for (const csv of [results, board]) {
+      expect(csv).toContain(`"'=HYPERLINK(""http://attacker.invalid"",""click"")"`);
+      expect(csv).toContain("'@SUM(1+1)");
+      // no cell starts with a formula character
+      for (const line of csv.trim().split("\r\n")) for (const cell of line.split(",")) expect(cell, line).not.toMatch(/^"?[=+@]/);
     }
+    expect(results).toContain("'+cmd|' /C calc'!A0");
   });
 });
 
 describe.each(DB_KINDS)("measured J/token vs batch (the TCO model's data-center curve) on %s", (kind) => {
-  let h: TestDb;
-  beforeAll(async () => {
-    h = await openTestDb(kind);
-  });
-  afterAll(async () => h?.drop());
+  const h = withTestDb(kind);
 
   const serverRun = (jAt: Record<number, number>, o: Parameters<typeof makeServerRun>[1] = {}) => {
     const p = parseSubmission(makeServerRun(jAt, o));

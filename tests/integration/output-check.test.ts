@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { parseSubmission, type SubmissionInput } from "../../lib/core/contracts/submission";
 import { FINGERPRINT, fingerprintHash } from "../../lib/core/measure/fingerprint";
 import { submissions, workloadResults } from "../../lib/server/db/schema";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { makeSubmission } from "../helpers/fixtures";
-import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+import { DB_KINDS, withTestDb } from "../helpers/db";
 import { callApi } from "../helpers/api";
 import { createToken } from "../../lib/server/store/tokens";
 
@@ -26,11 +26,7 @@ function run(o: { model: string; tokenIds: number[] | null; engine?: "node-llama
 }
 
 describe.each(DB_KINDS)("the output check (fingerprints against the native CPU reference) on %s", (kind) => {
-  let h: TestDb;
-  beforeAll(async () => {
-    h = await openTestDb(kind);
-  });
-  afterAll(async () => h?.drop());
+  const h = withTestDb(kind);
 
   /** `trusted`: the owner's run (its native CPU run is a reference at once); else a public contributor's. */
   const ingest = async (input: SubmissionInput, trusted = true) => {

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseSubmission, type SubmissionInput, type TopKEntry } from "../../lib/core/contracts/submission";
 import { compareFingerprints, describeOutputStatus, FINGERPRINT, judgeDivergence, outputStatus, type TieJudgement } from "../../lib/core/measure/fingerprint";
 import { submissions, workloadResults } from "../../lib/server/db/schema";
 import { ingestSubmission } from "../../lib/server/store/ingest";
-import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+import { DB_KINDS, withTestDb } from "../helpers/db";
 import { makeSubmission } from "../helpers/fixtures";
 
 /** The reference: stories260K's fp1 fingerprint on llama.cpp's CPU with its real top-5 scores. */
@@ -38,11 +38,7 @@ function run(model: string, fp: Fp, o: { engine?: "node-llama-cpp" | "wllama"; b
 const gpu = { engine: "wllama", backend: "webgpu" } as const;
 
 describe.each(DB_KINDS)("the output check's near-tie rule in the database (%s)", (kind) => {
-  let h: TestDb;
-  beforeAll(async () => {
-    h = await openTestDb(kind);
-  });
-  afterAll(async () => h?.drop());
+  const h = withTestDb(kind);
 
   const ingest = async (input: SubmissionInput) => {
     const p = parseSubmission(input);

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrate, rowsOf, type DbHandle } from "../../lib/server/db/client";
 import { ensureResultPartitions, PARTITION_MONTHS_AHEAD } from "../../lib/server/db/partitions";
 import { ingestSubmission } from "../../lib/server/store/ingest";
@@ -14,7 +14,7 @@ import { leaderboard, leaderboardQuerySchema } from "../../lib/server/read/leade
 import { setPublished } from "../../lib/server/store/publish";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { makeSubmission } from "../helpers/fixtures";
-import { applyMigrationsOnly, DB_KINDS, migrationsUpTo, openTestDb, openUnmigrated, type TestDb } from "../helpers/db";
+import { applyMigrationsOnly, DB_KINDS, migrationsUpTo, openUnmigrated, withTestDb, insertOldCatalog, insertOldSubmission } from "../helpers/db";
 
 const monthName = (d: Date) => `workload_results_${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
 const addMonths = (d: Date, n: number) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));
@@ -34,11 +34,7 @@ async function partitions(h: DbHandle): Promise<string[]> {
 const count = async (h: DbHandle, q: string) => Number(rowsOf<{ n: number }>(await h.db.execute(sql.raw(q)))[0]!.n);
 
 describe.each(DB_KINDS)("monthly result partitions on %s", (kind) => {
-  let h: TestDb;
-  beforeAll(async () => {
-    h = await openTestDb(kind);
-  });
-  afterAll(async () => h?.drop());
+  const h = withTestDb(kind);
 
   it("are made at open from this month to 3 months ahead, and again only where missing", async () => {
     const now = new Date();
@@ -90,13 +86,10 @@ describe.each(DB_KINDS)("partitioning a database with results on %s (migration 0
     try {
       // The schema before partitioning, with rows written as the ingest of that version did (two months apart).
       await applyMigrationsOnly(h, kind, dir);
-      await h.db.execute(sql`insert into devices (fingerprint, vendor, model, device_class, os_platform, os_release, cpu_model, cpu_cores, cpu_threads, ram_bytes, gpus, published) values ('old', 'Old', 'Old Device', 'laptop', 'linux', '6.1', 'Old CPU', 4, 8, 8000000000, '[]', true)`);
-      await h.db.execute(sql`insert into models (key, name, family, parameter_count, quantization, file_bytes, weights) values ('old', 'Old-Model', 'old', 1000000000, 'Q4_0', 600000000, 'synthetic')`);
-      await h.db.execute(sql`insert into engines (key, name, version, build) values ('old', 'llama.cpp', 'b1', 'x')`);
+      await insertOldCatalog(h);
       for (const [i, ago] of [[1, "2 months"], [2, "0 days"]] as const) {
         const id = `00000000-0000-4000-8000-00000000000${i}`;
-        await h.db.execute(sql`insert into submissions (id, schema_version, suite_version, device_id, model_id, engine_id, backend, runner_name, runner_version, options, device_snapshot, started_at, finished_at, plausible, published)
-          values (${id}, 1, '1', 1, 1, 1, 'cpu', 'old', '0', '{}', '{}', now(), now(), true, true)`);
+        await insertOldSubmission(h, id);
         for (const w of ["pp512", "tg128"])
           await h.db.execute(sql`insert into workload_results (submission_id, device_id, model_id, engine_id, backend, workload_id, n_prompt, n_gen, n_depth, status, samples_ns, samples_prompt_tokens, samples_gen_tokens, avg_ts, plausible, published, created_at)
             values (${id}, 1, 1, 1, 'cpu', ${w}, 512, 128, 0, 'ok', '{1000000000}', '{512}', '{0}', ${10 * i}, true, true, now() - ${ago}::interval)`);

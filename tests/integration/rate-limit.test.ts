@@ -2,18 +2,14 @@
  * The shared rate limiter (PostgreSQL's rate_buckets): one budget per key across connections, as
  * server processes on one database share it; on both databases.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { openDb, rowsOf } from "../../lib/server/db/client";
 import { createSharedRateLimiter } from "../../lib/server/http/rate-limit";
-import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+import { DB_KINDS, withTestDb } from "../helpers/db";
 
 describe.each(DB_KINDS)("shared rate limits on %s", (kind) => {
-  let h: TestDb;
-  beforeAll(async () => {
-    h = await openTestDb(kind);
-  });
-  afterAll(async () => h?.drop());
+  const h = withTestDb(kind);
 
   it("a burst of 3 is 3 takes, then a wait; keys are apart; the bucket refills with time", async () => {
     const l = createSharedRateLimiter(h.db, 60, 3); // one token a second

@@ -17,7 +17,7 @@ import { setPublished } from "../../lib/server/store/publish";
 import { runSession } from "../../runners/native/session";
 import { probeDevice } from "../../runners/native/device/probe";
 import { detectThermal } from "../../runners/native/thermal";
-import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+import { DB_KINDS, withTestDb } from "../helpers/db";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-sustained-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -93,11 +93,7 @@ describe("the sustained workload in the native runner", () => {
 });
 
 describe.each(DB_KINDS)("sustained results stored and ranked on %s", (kind) => {
-  let h: TestDb;
-  beforeAll(async () => {
-    h = await openTestDb(kind);
-  });
-  afterAll(async () => h?.drop());
+  const h = withTestDb(kind);
 
   it("ingest derives peak, steady state and throttling; the owner sees them before publishing, the public board after", async () => {
     const r = await ingestSubmission(h.db, submission, null);

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { rowsOf } from "../../lib/server/db/client";
 import { deviceTimeline } from "../../lib/server/read/runs";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { makeSubmission, scaleSpeed } from "../helpers/fixtures";
-import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
+import { DB_KINDS, withTestDb } from "../helpers/db";
 
 /** A run of the fixture device whose tg128 is `k` times the fixture's speed, on engine `version`. */
 function run(k: number, version: string, day: number) {
@@ -20,15 +20,13 @@ function run(k: number, version: string, day: number) {
 }
 
 describe.each(DB_KINDS)("the device timeline on %s", (kind) => {
-  let h: TestDb;
+  const h = withTestDb(kind);
   beforeAll(async () => {
-    h = await openTestDb(kind);
     // Five runs on 3.21.1 within +-1.5% of each other, then three on 3.22.0 at a third of the speed.
     const speeds = [1, 1.012, 0.991, 1.005, 0.988];
     for (const [i, k] of speeds.entries()) await ingestSubmission(h.db, run(k, "3.21.1", i + 1), null);
     for (const [i, k] of [0.34, 0.335, 0.342].entries()) await ingestSubmission(h.db, run(k, "3.22.0", 10 + i), null);
   });
-  afterAll(async () => h?.drop());
 
   it("flags the regression after the engine update, names it, and not the noise of repeated runs", async () => {
     const [dev] = rowsOf<{ id: number }>(await h.db.execute(sql`select id from devices where model = 'Timeline Box'`));

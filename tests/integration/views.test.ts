@@ -7,7 +7,7 @@
  */
 import fs from "node:fs";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrate, rowsOf, type DbHandle } from "../../lib/server/db/client";
 import { applyViews, VIEW_NAMES, VIEWS_HASH, type RunSql } from "../../lib/server/db/views";
 import { ingestSubmission } from "../../lib/server/store/ingest";
@@ -16,7 +16,7 @@ import { setPublished } from "../../lib/server/store/publish";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { runSummary } from "../../lib/core/measure/stats";
 import { makeSubmission, scaleSpeed } from "../helpers/fixtures";
-import { applyMigrationsOnly, DB_KINDS, migrationsUpTo, openTestDb, openUnmigrated, type TestDb } from "../helpers/db";
+import { applyMigrationsOnly, DB_KINDS, migrationsUpTo, openTestDb, openUnmigrated, withTestDb, insertOldCatalog, insertOldSubmission } from "../helpers/db";
 
 const rows = async <T,>(h: DbHandle, q: string) => rowsOf<T>(await h.db.execute(sql.raw(q)));
 const runner = (h: DbHandle): RunSql => async (text) => rows(h, text);
@@ -43,11 +43,7 @@ function submission(tgSeconds: number[], deviceModel: string) {
 }
 
 describe.each(DB_KINDS)("the leaderboard views on %s", (kind) => {
-  let h: TestDb;
-  beforeAll(async () => {
-    h = await openTestDb(kind);
-  });
-  afterAll(async () => h?.drop());
+  const h = withTestDb(kind);
 
   it("are exactly the module's, at its hash, and are not made again when nothing changed", async () => {
     expect(Object.keys(await viewDefs(h)).sort()).toEqual(VIEW_NAMES.map((v) => v.name).sort());
@@ -95,12 +91,9 @@ describe.each(DB_KINDS)("a database from before the run statistics on %s (migrat
     try {
       await applyMigrationsOnly(h, kind, dir);
       // A result as the previous version stored it: samples, no run statistics.
-      await h.db.execute(sql`insert into devices (fingerprint, vendor, model, device_class, os_platform, os_release, cpu_model, cpu_cores, cpu_threads, ram_bytes, gpus, published) values ('old', 'Old', 'Old Device', 'laptop', 'linux', '6.1', 'Old CPU', 4, 8, 8000000000, '[]', true)`);
-      await h.db.execute(sql`insert into models (key, name, family, parameter_count, quantization, file_bytes, weights) values ('old', 'Old-Model', 'old', 1000000000, 'Q4_0', 600000000, 'synthetic')`);
-      await h.db.execute(sql`insert into engines (key, name, version, build) values ('old', 'llama.cpp', 'b1', 'x')`);
+      await insertOldCatalog(h);
       const id = "00000000-0000-4000-8000-000000000001";
-      await h.db.execute(sql`insert into submissions (id, schema_version, suite_version, device_id, model_id, engine_id, backend, runner_name, runner_version, options, device_snapshot, started_at, finished_at, plausible, published)
-        values (${id}, 1, '1', 1, 1, 1, 'cpu', 'old', '0', '{}', '{}', now(), now(), true, true)`);
+      await insertOldSubmission(h, id);
       for (const [w, ns, p, g] of [["pp512", "{1000000000}", "{512}", "{0}"], ["tg128", "{1000000000,2000000000,4000000000}", "{0,0,0}", "{128,128,128}"]] as const)
         await h.db.execute(sql`insert into workload_results (submission_id, device_id, model_id, engine_id, backend, workload_id, n_prompt, n_gen, n_depth, status, samples_ns, samples_prompt_tokens, samples_gen_tokens, avg_ts, plausible, published)
           values (${id}, 1, 1, 1, 'cpu', ${w}, 512, 128, 0, 'ok', ${ns}::bigint[], ${p}::int[], ${g}::int[], 1, true, true)`);

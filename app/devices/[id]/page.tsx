@@ -2,7 +2,7 @@ import Link from "next/link";
 import { dbId } from "../../../lib/core/contracts/text";
 import { notFound } from "next/navigation";
 import { publicReadDb } from "../../../lib/server/context";
-import { deviceTimeline, enginesSideBySide, getDevice, nativeVsBrowser } from "../../../lib/server/read/runs";
+import { deviceTimeline, enginesSideBySide, getDevice, nativeVsBrowser, type NativeBrowserRow } from "../../../lib/server/read/runs";
 import { Timeline } from "./timeline";
 import { EnginesTable } from "./engines-table";
 import { PublishForm } from "../../components/publish-form";
@@ -10,6 +10,52 @@ import { RenameForm } from "../../components/rename-form";
 import { isPublic } from "../../../lib/server/access/mode";
 import { formatBytes } from "../../../lib/core/present/format";
 import { pageAudience } from "../../../lib/server/access/audience";
+import { DataTable, type Column } from "../../components/data-table";
+
+type DeviceRun = NonNullable<Awaited<ReturnType<typeof getDevice>>>["runs"][number];
+const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
+const modelCell = (x: { modelName: string; quantization: string; weights: string }) => (
+  <>
+    {x.modelName} {x.quantization} {x.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+  </>
+);
+const enginesCell = (side: NativeBrowserRow["native"]) => (
+  <>
+    {side.medianTs.toFixed(1)} <span className="hint">{side.engines}</span>
+  </>
+);
+
+const NATIVE_VS_BROWSER: Column<NativeBrowserRow>[] = [
+  { header: "Model", cell: modelCell },
+  { header: "Workload", cell: (x) => x.workloadId },
+  { header: "Native t/s", numeric: true, cell: (x) => enginesCell(x.native), cellAttrs: (x) => ({ title: x.native.engines }) },
+  { header: "Browser t/s", numeric: true, cell: (x) => enginesCell(x.browser), cellAttrs: (x) => ({ title: x.browser.engines }) },
+  { header: "Browser / native", numeric: true, cell: (x) => x.ratio.toFixed(2) },
+];
+
+const RUN_COLUMNS: Column<DeviceRun>[] = [
+  { header: "Compare", cell: (x) => <input type="checkbox" name="runs" value={x.id} aria-label={`Compare the run of ${minute(x.startedAt)}`} /> },
+  { header: "Run", cell: (x) => <Link href={`/runs/${x.id}`}>{minute(x.startedAt)}</Link> },
+  { header: "Model", cell: modelCell },
+  {
+    header: "Engine",
+    cell: (x) => (
+      <>
+        {x.engineName} {x.engineVersion}
+      </>
+    ),
+  },
+  { header: "Backend", cell: (x) => x.backend },
+  {
+    header: "State",
+    cell: (x) => (
+      <>
+        {x.published ? "published" : "private"}
+        {!x.plausible && <span className="badge flagged"> implausible</span>}
+      </>
+    ),
+  },
+];
 
 export const dynamic = "force-dynamic";
 
@@ -53,83 +99,28 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
       <EnginesTable cells={lanes} />
       <Timeline series={timeline} />
       {nvb.length > 0 && (
-        <div className="table-wrap" tabIndex={0}>
-          <table data-testid="native-vs-browser">
-            <caption>
+        <DataTable
+          testId="native-vs-browser"
+          caption={
+            <>
               Native vs browser on this device: the same model and workload, median tokens/s (the browser&apos;s cost); CPU paired with
               WebAssembly, GPU backends with WebGPU
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col">Workload</th>
-                <th scope="col" className="num">Native t/s</th>
-                <th scope="col" className="num">Browser t/s</th>
-                <th scope="col" className="num">Browser / native</th>
-              </tr>
-            </thead>
-            <tbody>
-              {nvb.map((x) => (
-                <tr key={`${x.modelName}|${x.quantization}|${x.pair}|${x.workloadId}`}>
-                  <td>
-                    {x.modelName} {x.quantization} {x.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
-                  </td>
-                  <td>{x.workloadId}</td>
-                  <td className="num" title={x.native.engines}>
-                    {x.native.medianTs.toFixed(1)} <span className="hint">{x.native.engines}</span>
-                  </td>
-                  <td className="num" title={x.browser.engines}>
-                    {x.browser.medianTs.toFixed(1)} <span className="hint">{x.browser.engines}</span>
-                  </td>
-                  <td className="num">{x.ratio.toFixed(2)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            </>
+          }
+          columns={NATIVE_VS_BROWSER}
+          rows={nvb}
+          rowKey={(x) => `${x.modelName}|${x.quantization}|${x.pair}|${x.workloadId}`}
+        />
       )}
       <form method="get" action="/compare" aria-label="Compare runs side by side">
-      <div className="table-wrap" tabIndex={0}>
-        <table data-testid="device-runs">
-          <caption>
-            {r.runs.length} runs{publishedOnly || isPublic() ? " (published)" : " (yours, published or not)"}; tick up to 4 to compare them side by side
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Compare</th>
-              <th scope="col">Run</th>
-              <th scope="col">Model</th>
-              <th scope="col">Engine</th>
-              <th scope="col">Backend</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.runs.map((x) => (
-              <tr key={x.id}>
-                <td>
-                  <input type="checkbox" name="runs" value={x.id} aria-label={`Compare the run of ${x.startedAt.toISOString().slice(0, 16).replace("T", " ")}`} />
-                </td>
-                <td>
-                  <Link href={`/runs/${x.id}`}>{x.startedAt.toISOString().slice(0, 16).replace("T", " ")}</Link>
-                </td>
-                <td>
-                  {x.modelName} {x.quantization} {x.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
-                </td>
-                <td>
-                  {x.engineName} {x.engineVersion}
-                </td>
-                <td>{x.backend}</td>
-                <td>
-                  {x.published ? "published" : "private"}
-                  {!x.plausible && <span className="badge flagged"> implausible</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {r.runs.length > 1 && <button type="submit">Compare the ticked runs</button>}
+        <DataTable
+          testId="device-runs"
+          caption={`${r.runs.length} runs${publishedOnly || isPublic() ? " (published)" : " (yours, published or not)"}; tick up to 4 to compare them side by side`}
+          columns={RUN_COLUMNS}
+          rows={r.runs}
+          rowKey={(x) => x.id}
+        />
+        {r.runs.length > 1 && <button type="submit">Compare the ticked runs</button>}
       </form>
     </>
   );

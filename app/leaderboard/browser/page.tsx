@@ -1,13 +1,62 @@
 import Link from "next/link";
 import { publicReadDb } from "../../../lib/server/context";
-import { browserBoard, browserBoardQuerySchema } from "../../../lib/server/read/browser-board";
+import { browserBoard, browserBoardQuerySchema, type BrowserBoardRow } from "../../../lib/server/read/browser-board";
 import { formatNumber } from "../../../lib/core/present/format";
 import { pageAudience } from "../../../lib/server/access/audience";
+import { DataTable, type Column } from "../../components/data-table";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Browser leaderboard · Tokenwatt" };
 
 const LIMITS_SHOWN = ["maxBufferSize", "maxStorageBufferBindingSize"];
+
+const COLUMNS: Column<BrowserBoardRow>[] = [
+  {
+    header: "Adapter",
+    cell: (r) => (
+      <>
+        {r.adapter}
+        {r.isFallbackAdapter && <span className="hint"> (software adapter)</span>}
+      </>
+    ),
+  },
+  {
+    header: "Features",
+    cell: (r) => (
+      <>
+        {r.features.includes("shader-f16") ? "shader-f16" : <span className="hint">no shader-f16</span>}
+        {r.features.includes("subgroups") ? ", subgroups" : ""}
+      </>
+    ),
+  },
+  {
+    header: "Limits",
+    cell: (r) =>
+      LIMITS_SHOWN.filter((k) => r.limits[k] != null)
+        .map((k) => `${k} ${(r.limits[k]! / 2 ** 20).toFixed(0)} MiB`)
+        .join("; ") || "—",
+    cellAttrs: () => ({ className: "hint" }),
+  },
+  { header: "Engine", cell: (r) => r.engine },
+  { header: "Ran on", cell: (r) => r.placement },
+  {
+    header: "Model",
+    cell: (r) => (
+      <>
+        {r.modelName} {r.quantization} {r.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+      </>
+    ),
+  },
+  { header: "t/s", numeric: true, cell: (r) => formatNumber(r.medianTs) },
+  { header: "Runs (devices)", numeric: true, cell: (r) => `${r.runs} (${r.devices})` },
+  {
+    header: "Output check",
+    cell: (r) =>
+      Object.entries(r.outputs)
+        .map(([o, n]) => `${o === "none" ? "no fingerprint" : o} ${n}`)
+        .join(", "),
+  },
+];
 
 export default async function BrowserBoardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
@@ -39,54 +88,7 @@ export default async function BrowserBoardPage({ searchParams }: { searchParams:
       {rows.length === 0 ? (
         <p data-testid="browser-board-empty">No browser runs of {workload} yet. Run the suite on /run (or `npx tokenwatt bench-browser --engine all`).</p>
       ) : (
-        <div className="table-wrap" tabIndex={0}>
-          <table data-testid="browser-board">
-            <caption>{workload}: median tokens/s per adapter, engine and model</caption>
-            <thead>
-              <tr>
-                <th scope="col">Adapter</th>
-                <th scope="col">Features</th>
-                <th scope="col">Limits</th>
-                <th scope="col">Engine</th>
-                <th scope="col">Ran on</th>
-                <th scope="col">Model</th>
-                <th scope="col" className="num">t/s</th>
-                <th scope="col" className="num">Runs (devices)</th>
-                <th scope="col">Output check</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r, i) => (
-                <tr key={i}>
-                  <td>
-                    {r.adapter}
-                    {r.isFallbackAdapter && <span className="hint"> (software adapter)</span>}
-                  </td>
-                  <td>{r.features.includes("shader-f16") ? "shader-f16" : <span className="hint">no shader-f16</span>}{r.features.includes("subgroups") ? ", subgroups" : ""}</td>
-                  <td className="hint">
-                    {LIMITS_SHOWN.filter((k) => r.limits[k] != null)
-                      .map((k) => `${k} ${(r.limits[k]! / 2 ** 20).toFixed(0)} MiB`)
-                      .join("; ") || "—"}
-                  </td>
-                  <td>{r.engine}</td>
-                  <td>{r.placement}</td>
-                  <td>
-                    {r.modelName} {r.quantization} {r.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
-                  </td>
-                  <td className="num">{formatNumber(r.medianTs)}</td>
-                  <td className="num">
-                    {r.runs} ({r.devices})
-                  </td>
-                  <td>
-                    {Object.entries(r.outputs)
-                      .map(([o, n]) => `${o === "none" ? "no fingerprint" : o} ${n}`)
-                      .join(", ")}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="browser-board" caption={`${workload}: median tokens/s per adapter, engine and model`} columns={COLUMNS} rows={rows} />
       )}
     </>
   );

@@ -3,13 +3,14 @@ import { notFound } from "next/navigation";
 import { publicReadDb } from "../../../lib/server/context";
 import { getRun } from "../../../lib/server/read/runs";
 import { formatBytes, formatJPerToken, formatMedian, formatNumber, formatTtft, flagLabel } from "../../../lib/core/present/format";
-import { median, ttftStats } from "../../../lib/core/measure/stats";
+import { ttftStats } from "../../../lib/core/measure/stats";
 import { BatchSweepChart, PowerTraceChart, SustainedChart } from "../../components/charts";
 import { MIN_THROTTLE_DROP, sustainedSummary, THROTTLE_ALPHA } from "../../../lib/core/measure/sustained";
 import type { SustainedSeries, ThermalStart } from "../../../lib/core/contracts/submission";
 import { unbatchedId } from "../../../lib/core/contracts/workloads";
 import type { ImportSource, WebGpuInfo } from "../../../lib/core/contracts/submission";
 import { OutputCheck, WebGpuPlacement } from "./output-check";
+import { BatchSweepTable, SamplesTable } from "./workload-tables";
 import { PublishForm } from "../../components/publish-form";
 import { isPublic } from "../../../lib/server/access/mode";
 import { pageAudience } from "../../../lib/server/access/audience";
@@ -177,37 +178,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               <h2 id={`sweep-${base}`}>
                 Batch sweep: <code>{base}</code> with B parallel sequences
               </h2>
-              <div className="table-wrap" tabIndex={0}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col" className="num">B</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" className="num">Tokens/s (aggregate, median over repetitions)</th>
-                    <th scope="col" className="num">Tokens/s per sequence</th>
-                    <th scope="col" className="num">First token (ms, median over repetitions of the sequences' mean)</th>
-                    <th scope="col" className="num">Energy per token</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...ws]
-                    .sort((a, c) => a.nBatch - c.nBatch)
-                    .map((w) => {
-                      const firsts = (w.samplesFirstTokenNs ?? []).filter((x): x is number => x != null);
-                      return (
-                        <tr key={w.id}>
-                          <td className="num">{w.nBatch}</td>
-                          <td>{w.status === "ok" ? "ok" : `${w.status}: ${w.error}`}</td>
-                          <td className="num">{formatMedian(w.medianTokensPerSec, w.p25TokensPerSec, w.p75TokensPerSec, w.samplesNs.length, "")}</td>
-                          <td className="num">{w.medianTokensPerSec == null ? "—" : formatNumber(w.medianTokensPerSec / w.nBatch)}</td>
-                          <td className="num">{firsts.length ? formatNumber(median(firsts) / 1e6, 0) : "—"}</td>
-                          <td className="num">{formatJPerToken(w.jPerToken, w.energyScope, w.energyTier, 3, w.jPerTokenRange)}</td>
-                        </tr>
-                      );
-                    })}
-                </tbody>
-              </table>
-              </div>
+              <BatchSweepTable workloads={ws} />
               <BatchSweepChart
                 label={base}
                 points={ws
@@ -246,33 +217,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               <span data-testid="thermal-start">{thermalLine(w.thermalStart as ThermalStart | null)}</span>
             </p>
             {w.sustained != null && w.status === "ok" && <Sustained w={w} />}
-            <div className="table-wrap" tabIndex={0}>
-            <table>
-              <caption>{w.sustained != null ? "Raw samples (one per interval)" : "Raw samples"}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col" className="num">Duration (ns)</th>
-                  <th scope="col" className="num">Prompt tokens</th>
-                  <th scope="col" className="num">Generated tokens</th>
-                  <th scope="col" className="num">{w.workloadId === "ttft" ? "ms" : "tokens/s"}</th>
-                  <th scope="col" className="num">Energy (J)</th>
-                </tr>
-              </thead>
-              <tbody>
-                {w.samplesNs.map((ns, k) => (
-                  <tr key={k}>
-                    <td>{k + 1}</td>
-                    <td className="num">{ns.toLocaleString("en-US")}</td>
-                    <td className="num">{w.samplesPromptTokens[k]}</td>
-                    <td className="num">{w.samplesGenTokens[k]}</td>
-                    <td className="num">{w.workloadId === "ttft" ? formatNumber(ns / 1e6) : formatNumber(((w.samplesPromptTokens[k]! + w.samplesGenTokens[k]!) * 1e9) / ns)}</td>
-                    <td className="num">{w.samplesEnergyJ?.[k] == null ? "—" : formatNumber(w.samplesEnergyJ[k], 3)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            </div>
+            <SamplesTable w={w} />
             {readings.length > 0 && (
               <p>
                 Power:{" "}
