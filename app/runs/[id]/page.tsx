@@ -208,7 +208,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               {w.workloadId === "ttft"
                 ? formatTtft(ttftStats(w.samplesNs.map((ns, k) => ({ durationNs: ns, promptTokens: w.samplesPromptTokens[k]!, genTokens: w.samplesGenTokens[k]! }))))
                 : formatMedian(w.medianTokensPerSec, w.p25TokensPerSec, w.p75TokensPerSec, w.samplesNs.length, "tokens/s (median over repetitions)")}
-              {w.medianFirstTokenNs != null && w.nBatch === 1 && `; first token ${formatNumber(w.medianFirstTokenNs / 1e6, 0)} ms after a ${w.nPrompt}-token prompt (median)`}
+              {w.medianFirstTokenNs != null && w.nBatch === 1 && w.nPrompt > 0 && `; first token ${formatNumber(w.medianFirstTokenNs / 1e6, 0)} ms after a ${w.nPrompt}-token prompt (median)`}
               ; memory: <span data-testid="memory">{memoryLine(w)}</span>; energy per token: <span data-testid="j-per-token">{formatJPerToken(w.jPerToken, w.energyScope, w.energyTier, 3, w.jPerTokenRange)}</span>
               {w.jPerToken == null && (w.decodeJPerToken ?? w.prefillJPerToken) != null &&
                 ` (measured before per-repetition windows: ${formatJPerToken(w.decodeJPerToken ?? w.prefillJPerToken, w.energyScope, w.energyTier)} over one window from the first repetition to the last, untimed work included)`}
