@@ -140,6 +140,12 @@ describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
     await h.db.execute(sql`update submissions set plausible = false where id = ${ids.a1!}`);
     expect(await readPublicVersion(h.db)).toBe(v3 + 1);
     await h.db.execute(sql`update submissions set plausible = true where id = ${ids.a1!}`);
+    // A device whose run was published by its id (the device's own flag false) is on public pages
+    // too: renaming it bumps (security review N5).
+    await h.db.execute(sql`update devices set published = false where id = (select device_id from submissions where id = ${ids.a1!})`);
+    const v4 = await readPublicVersion(h.db);
+    await h.db.execute(sql`update devices set display_name = 'renamed again' where id = (select device_id from submissions where id = ${ids.a1!})`);
+    expect(await readPublicVersion(h.db)).toBe(v4 + 1);
   });
 });
 

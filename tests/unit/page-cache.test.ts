@@ -92,7 +92,7 @@ describe("page cache", () => {
 
   it("renders a page once for a burst of requests that arrive while it renders", async () => {
     const n = renders;
-    const all = await Promise.all(Array.from({ length: 8 }, () => get("/leaderboard?slow=150")));
+    const all = await Promise.all(Array.from({ length: 8 }, () => get("/leaderboard?tg=tg64&slow=150")));
     expect(renders).toBe(n + 1);
     expect(all.filter((r) => r.cache === "miss")).toHaveLength(1);
     expect(new Set(all.map((r) => r.body)).size).toBe(1);
@@ -106,7 +106,14 @@ describe("page cache", () => {
 
   it("keys by path, sorted query and Accept-Encoding; refuses what it cannot key", () => {
     const k = (url: string, headers: Record<string, string> = {}, method = "GET") => pageCacheKey({ url, method, headers });
-    expect(k("/leaderboard?b=1&a=2")).toBe(k("/leaderboard?a=2&b=1"));
+    expect(k("/leaderboard?tg=tg32&pp=pp64")).toBe(k("/leaderboard?pp=pp64&tg=tg32"));
+    // Only the parameters a page reads make a variant: random ones cannot bust the cache.
+    expect(k("/leaderboard?tg=tg32&zz=1")).toBe(k("/leaderboard?tg=tg32"));
+    expect(k("/leaderboard?tg=tg32")).not.toBe(k("/leaderboard"));
+    expect(k("/?zz=8f3a")).toBe(k("/"));
+    expect(k("/devices/1?published=1")).not.toBe(k("/devices/1"));
+    expect(k("/devices/1?cachebust=2")).toBe(k("/devices/1"));
+    expect(k("/compare?devices=1,2&x=y")).toBe(k("/compare?devices=1,2"));
     expect(k("/leaderboard", { "accept-encoding": "gzip" })).not.toBe(k("/leaderboard"));
     expect(k("/runs/0b6c3a3e-5f0e-4c1e-9d2a-1f2e3d4c5b6a")).not.toBeNull();
     expect(k("/")).not.toBeNull();

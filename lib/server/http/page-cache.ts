@@ -18,6 +18,7 @@
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { LRUCache } from "lru-cache";
+import { leaderboardQuerySchema } from "../read/leaderboard";
 
 /** Pages anonymous visitors read; every other path goes straight to its handler. */
 const CACHEABLE_PATH = /^\/(?:|leaderboard|leaderboard\/browser|compare|devices\/\d{1,12}|runs\/[0-9a-fA-F-]{36})$/;
@@ -61,6 +62,15 @@ export interface PageCache {
   stats(): PageCacheStats;
 }
 
+/** The query parameters each cacheable page reads; any other is left out of the key. */
+const PAGE_PARAMS: [RegExp, ReadonlySet<string>][] = [
+  [/^\/leaderboard$/, new Set(Object.keys(leaderboardQuerySchema.shape))],
+  [/^\/leaderboard\/browser$/, new Set(["workload"])],
+  [/^\/compare$/, new Set(["devices", "runs", "model", "published"])],
+  [/^\/devices\//, new Set(["published"])],
+];
+const knownParams = (pathname: string): ReadonlySet<string> => PAGE_PARAMS.find(([re]) => re.test(pathname))?.[1] ?? new Set();
+
 /** The cache key of a request, or null when its answer is not a cacheable page. */
 export function pageCacheKey(req: Pick<IncomingMessage, "method" | "url" | "headers">): string | null {
   if (req.method !== "GET" && req.method !== "HEAD") return null;
@@ -74,6 +84,9 @@ export function pageCacheKey(req: Pick<IncomingMessage, "method" | "url" | "head
     return null;
   }
   if (!CACHEABLE_PATH.test(u.pathname)) return null;
+  // Only the parameters the page reads make a variant: `/?zz=<random>` is `/` (no cache busting).
+  const known = knownParams(u.pathname);
+  for (const k of [...u.searchParams.keys()]) if (!known.has(k)) u.searchParams.delete(k);
   u.searchParams.sort();
   const q = u.searchParams.toString();
   return `${u.pathname}${q ? `?${q}` : ""}\n${String(req.headers["accept-encoding"] ?? "")}`;

@@ -8,6 +8,7 @@ import { safeString } from "../../core/contracts/text";
 import { authorizeOwn } from "../access/policy";
 import { Refused } from "../access/refused";
 import { devices } from "../db/schema";
+import type { Db } from "../db/client";
 import { bumpPublicVersion } from "../store/publish";
 import { operation } from "./operation";
 
@@ -27,9 +28,12 @@ export const renameDevice = operation({
     const [d] = await ctx.db.select({ contributorId: devices.contributorId }).from(devices).where(eq(devices.id, id));
     authorizeOwn(caller, "rename-device", [d ? d.contributorId : null]);
     if (!d) throw new Refused("not_found", `no device ${id}`);
-    await ctx.db.update(devices).set({ displayName: name }).where(eq(devices.id, id));
-    // Public pages name devices: the public page cache renders anew (the name is read live, no view refresh needed).
-    await bumpPublicVersion(ctx.db);
+    // Public pages name devices: the public page cache renders anew, bumped in the rename's own
+    // transaction (the name is read live, no view refresh needed).
+    await ctx.db.transaction(async (tx) => {
+      await tx.update(devices).set({ displayName: name }).where(eq(devices.id, id));
+      await bumpPublicVersion(tx as unknown as Db);
+    });
     return { id, name };
   },
 });

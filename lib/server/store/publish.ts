@@ -47,6 +47,9 @@ export async function setPublished(db: Db, target: PublishTarget, published: boo
     const ids = rows.map((r) => r.id);
     if (ids.length) await tx.update(workloadResults).set({ published }).where(inArray(workloadResults.submissionId, ids));
     if (target.deviceIds?.length) await tx.update(devices).set({ published }).where(inArray(devices.id, target.deviceIds));
+    // In the same transaction: a hidden run's page is gone from every process's cache the moment it
+    // commits, even if the views' refresh below fails (which bumps again when it succeeds).
+    if (ids.length) await bumpPublicVersion(tx as unknown as Db);
     return ids.length;
   });
   await refreshLeaderboard(db);
