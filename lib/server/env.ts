@@ -4,6 +4,7 @@
  * server module reads its settings from it (next.config.ts calls it at start). The only place
  * under lib/server that reads process.env.
  */
+import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -44,6 +45,12 @@ const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z0-9.:-]{1,253}$/, "a host name or address"))),
   /** "1": a public server; the results page lists published results only. */
   TOKENWATT_PUBLIC: z.enum(["0", "1"]).default("0"),
+  /** Reverse proxies of this deployment, comma-separated IPs: only their X-Forwarded-For is believed. */
+  TOKENWATT_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((x) => x.trim()).filter(Boolean))
+    .refine((xs) => xs.every((x) => net.isIP(x.replace(/^\[|\]$/g, "")) !== 0), "TOKENWATT_TRUSTED_PROXIES: comma-separated IP addresses"),
   /** Extra directories (separated by ":") whose GGUF files the browser runner may load. */
   TOKENWATT_MODELS_DIR: z.string().default(""),
   /** Where the browser runner finds web-llm artifacts; default: this server's /api/v1/browser/webllm. */

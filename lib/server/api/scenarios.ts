@@ -15,6 +15,7 @@ import { refuse } from "../http/refusals";
 import { ownerCredential } from "../store/owner-credential";
 import { serverDataDir } from "../env";
 import { shareSignature } from "../http/owner-access";
+import { addressKey } from "../http/client-address";
 
 const bodySchema = z.object({ name: safeString(200, { min: 1 }), inputs: z.record(safeString(100), z.unknown()) });
 
@@ -22,7 +23,7 @@ const bodySchema = z.object({ name: safeString(200, { min: 1 }), inputs: z.recor
 const scenarioLimiter = createRateLimiter(10, 5);
 
 export const postScenario: Handler = async (req, deps, _params, info) => {
-  const wait = scenarioLimiter.take(`scenario:${info.clientIp ?? "unknown"}`);
+  const wait = scenarioLimiter.take(`scenario:${addressKey(info.clientIp)}`);
   if (wait > 0) return refuse("rate_limited", `too many saved scenarios; retry in ${wait} s`, { "retry-after": String(wait) });
   let body;
   try {

@@ -19,6 +19,7 @@ import type { Handler, ServerDeps } from "../http/deps";
 import { apiError, readJson } from "../http/http";
 import { refuse } from "../http/refusals";
 import { autoPublish } from "../store/review";
+import { addressKey } from "../http/client-address";
 
 async function readSubmission(req: Request): Promise<{ ok: true; submission: Submission } | { ok: false; response: Response }> {
   const parsed = parseSubmission(await readJson(req, BODY_LIMITS.submissionBytes));
@@ -58,7 +59,7 @@ export const postSubmission: Handler = async (req, deps, _params, info) => {
 async function pairedUpload(req: Request, deps: ServerDeps, code: string, clientIp: string | null): Promise<Response> {
   // One bucket per client address: guessing codes at this rate is hopeless (31^8 codes), and one
   // client cannot use up the uploads of every phone.
-  const wait = await deps.limiter.take(`pairing:${clientIp ?? "unknown"}`);
+  const wait = await deps.limiter.take(`pairing:${addressKey(clientIp)}`);
   if (wait > 0) return rateLimited(wait, "paired uploads");
   // The code is checked before the body is read: a bad code costs no parsing.
   const state = await pairingCodeState(deps.db, code);

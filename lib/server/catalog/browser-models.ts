@@ -20,6 +20,7 @@ import { apiError } from "../http/http";
 import { nativeReferences } from "../read/native-reference";
 import { modelKey } from "../store/ingest";
 import { pageAudience } from "../access/audience";
+import { addressKey } from "../http/client-address";
 
 export interface BrowserModel {
   /** Opaque id: the first 16 hex digits of sha256(absolute path). */
@@ -130,7 +131,7 @@ async function catalogRefusal(req: Request, deps: ServerDeps, clientIp: string |
   const pair = new URL(req.url).searchParams.get("pair");
   if (pair) {
     // Each check is an oracle for guessing codes: budgeted per client address.
-    const wait = await deps.limiter.take(`pair-check:${clientIp ?? "unknown"}`);
+    const wait = await deps.limiter.take(`pair-check:${addressKey(clientIp)}`);
     if (wait > 0) return refuse("rate_limited", `too many pairing-code checks; retry in ${wait} s`, { "retry-after": String(wait) });
     if (await pairingCodeOpen(deps.db, pair)) return null;
   }

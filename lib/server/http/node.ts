@@ -10,6 +10,8 @@ import { Readable } from "node:stream";
 import type { ServerDeps } from "./deps";
 import { apiError } from "./http";
 import { dispatch } from "./routes";
+import { clientAddress } from "./client-address";
+import { serverEnv } from "../env";
 
 export function toRequest(req: IncomingMessage): Request {
   const headers = new Headers();
@@ -48,7 +50,9 @@ export async function serveApi(req: IncomingMessage, res: ServerResponse, deps: 
     } catch {
       return await send(res, apiError(400, "bad_request", "the request line or headers are not valid"));
     }
-    const response = await dispatch(request, deps, { clientIp: req.socket.remoteAddress ?? null });
+    const forwarded = req.headers["x-forwarded-for"];
+    const clientIp = clientAddress(req.socket.remoteAddress ?? null, Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? null), serverEnv().TOKENWATT_TRUSTED_PROXIES);
+    const response = await dispatch(request, deps, { clientIp });
     // A refusal sent before the body was read (401, 413, 429) leaves the rest of it on the socket:
     // close the connection rather than let a keep-alive client send its next request after it.
     if (!req.complete) res.setHeader("connection", "close");

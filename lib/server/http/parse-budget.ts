@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { createRateLimiter, type RateLimiter } from "./rate-limit";
+import { addressKey } from "./client-address";
 
 const MB = 1_000_000;
 
@@ -64,7 +65,7 @@ const budgets = new WeakMap<Request, { budget: ParseBudget; clientKey: string }>
 export function budgetKey(req: Request, clientIp: string | null): string {
   const auth = req.headers.get("authorization");
   if (auth) return `auth:${createHash("sha256").update(auth).digest("base64url").slice(0, 22)}`;
-  return `ip:${clientIp ?? "unknown"}`;
+  return `ip:${addressKey(clientIp)}`;
 }
 
 export function attachParseBudget(req: Request, budget: ParseBudget, clientKey: string): void {
