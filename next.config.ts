@@ -14,6 +14,10 @@ const nextConfig: NextConfig = {
     "pg-boss",
   ],
   poweredByHeader: false,
+  // The pages' forms (publish, hide, rename, queue a suite) send a few hundred bytes: a 1 MB action
+  // post is refused before it is parsed (security review: anonymous action posts sat outside the
+  // API's parse budget).
+  experimental: { serverActions: { bodySizeLimit: "16kb" } },
   // The browser runner needs cross-origin isolation for WebAssembly threads (wllama runs one
   // thread without it); everything /run loads is same-origin.
   async headers() {
