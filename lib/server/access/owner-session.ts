@@ -55,3 +55,6 @@ export function isOwnerBrowser(req: Request): boolean {
     return false;
   }
 }
+
+/** The server's answer to the CLI's nonce: proof that it holds the owner credential, revealing nothing of it. */
+export const ownerProof = (credential: string, nonce: string) => mac(credential, `owner-proof-${nonce}`);

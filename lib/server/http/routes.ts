@@ -7,6 +7,7 @@
 import * as agents from "../api/agents";
 import { getDeviceBadge } from "../api/badge";
 import { getHealth } from "../api/health";
+import { getOwnerProof } from "../api/owner-proof";
 import { postPairingCode } from "../api/pairing";
 import { getLeaderboard } from "../api/public-leaderboard";
 import { getResults } from "../api/results";
@@ -37,6 +38,7 @@ const OPERATION_ROUTES: Route[] = Object.entries(OPERATIONS).map(([name, op]) =>
 export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/api/health", handler: getHealth },
   { method: "GET", path: "/api/v1/openapi.json", handler: openApiHandler(() => ROUTES) },
+  { method: "GET", path: "/api/v1/owner/proof", handler: getOwnerProof },
   { method: "POST", path: "/api/v1/submissions", handler: postSubmission },
   { method: "GET", path: "/api/v1/results", handler: getResults },
   { method: "GET", path: "/api/v1/public/leaderboard", handler: getLeaderboard },
