@@ -5,7 +5,7 @@
  * The run counts print with the test (CI-sized: a few hundred requests per database).
  */
 import fc from "fast-check";
-import { count } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devices, models, submissions, workloadResults } from "../../lib/server/db/schema";
 import { createToken } from "../../lib/server/store/tokens";
@@ -14,6 +14,9 @@ import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { callApi } from "../helpers/api";
 import { ROUTES } from "../../lib/server/http/routes";
 import { openJobQueue } from "../../lib/server/fleet/job-queue";
+import { rowsOf } from "../../lib/server/db/client";
+import { OPERATIONS } from "../../lib/server/ops";
+import { OP_INPUTS } from "../helpers/op-inputs";
 
 const RUNS = Number(process.env.FUZZ_RUNS || 120);
 
@@ -85,7 +88,8 @@ describe.each(DB_KINDS)("HTTP API fuzz on %s", (kind) => {
   }, 300_000);
 
   it("random JSON bodies and headers on every write endpoint: never a 5xx, nothing written", async () => {
-    const endpoints = ["/api/v1/submissions", "/api/v1/scenarios", "/api/v1/pairing-codes", "/api/v1/agents/register", "/api/v1/agents/jobs/next", "/api/v1/admin/publish", "/api/v1/admin/tokens"];
+    // Every POST route of the table without path parameters (the operations' routes included).
+    const endpoints = ROUTES.filter((r) => r.method === "POST" && !/[:*]/.test(r.path)).map((r) => r.path);
     const tally: Record<string, number> = {};
     await fc.assert(
       fc.asyncProperty(
@@ -145,6 +149,39 @@ describe.each(DB_KINDS)("HTTP API fuzz on %s", (kind) => {
     } finally {
       await queue.close();
     }
+  }, 300_000);
+
+  it("every operation's input mutated one field at a time (NUL in strings, out-of-range numbers, not-uuids...), sent by an admin at its route: never a 5xx, a 4xx writes nothing", async () => {
+    const admin = await createToken(h.db, `fuzz-ops-admin-${kind}`, "admin");
+    const state = async () =>
+      JSON.stringify(
+        rowsOf(
+          await h.db.execute(sql`select (select count(*) from runner_tokens) as t, (select count(*) from contributors) as c, (select count(*) from model_layouts) as l,
+            (select count(*) from submissions where published) as p, (select count(*) from devices where display_name is not null) as d,
+            (select count(*) from submissions where review_status is not null) as r`),
+        ),
+      );
+    const cases = Object.entries(OP_INPUTS).flatMap(([name, input]) => paths(input).map((p) => ({ name: name as keyof typeof OPERATIONS, input, path: p })));
+    const tally: Record<string, number> = {};
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...cases), hostile, async ({ name, input, path }, value) => {
+        const op = OPERATIONS[name];
+        const body = structuredClone(input) as Record<string, unknown>;
+        setAt(body, path, value);
+        const url = op.http.path.replace(/:(\w+)/g, (_, k: string) => encodeURIComponent(String(body[k] ?? "x")));
+        const before = await state();
+        const init: RequestInit = { method: op.http.method, headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" } };
+        const r =
+          op.http.method === "POST"
+            ? await callApi(new Request(`http://t${url}`, { ...init, body: JSON.stringify(body) }), h.db)
+            : await callApi(new Request(`http://t${url}?${new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)]))}`, init), h.db);
+        tally[r.status] = (tally[r.status] ?? 0) + 1;
+        expect(r.status, `${name} ${JSON.stringify(path)} = ${JSON.stringify(value)?.slice(0, 60)}`).toBeLessThan(500);
+        if (r.status >= 400) expect(await state(), `${name} ${JSON.stringify(path)}`).toBe(before);
+      }),
+      { numRuns: RUNS },
+    );
+    console.log(`[fuzz ${kind}] ${RUNS} hostile operation inputs over ${cases.length} fields of ${Object.keys(OP_INPUTS).length} operations: ${JSON.stringify(tally)}`);
   }, 300_000);
 
   it("a body a cross-site page could send without a preflight (text/plain, a form, no type) is refused with 415, nothing written", async () => {

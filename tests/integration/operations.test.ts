@@ -7,7 +7,6 @@
  * and the owner's CLI on the database (lib/server/admin/local.ts) may do each.
  * On PGlite and PostgreSQL.
  */
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Caller } from "../../lib/server/access/caller";
 import { may } from "../../lib/server/access/policy";
@@ -21,24 +20,7 @@ import { OPERATIONS, type OpInput, type OpName } from "../../lib/server/ops";
 import { createToken } from "../../lib/server/store/tokens";
 import { apiDeps } from "../helpers/api";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
-import { makeSubmission } from "../helpers/fixtures";
-
-/** A valid input of each operation (what it does with it does not matter to a refusal). */
-const INPUTS: { [K in OpName]: OpInput<K> } = {
-  publish: { allPlausible: true, published: false },
-  explainOutput: { submissionId: randomUUID(), reason: "checked by hand on this GPU" },
-  renameDevice: { id: 1, name: "Lab box" },
-  addLayout: { model: { ...makeSubmission().model, sha256: "a".repeat(64) } as OpInput<"addLayout">["model"] },
-  listLayouts: {},
-  createToken: { name: "minted-by-a-stranger" },
-  listTokens: {},
-  revokeToken: { name: "nobody" },
-  enqueue: { target: { kind: "all" }, request: { model: "synthetic:llama-3.2-1b:Q4_0", suite: "quick" } } as OpInput<"enqueue">,
-  reviewQueue: {},
-  reviewRun: { submissionId: randomUUID(), decision: "reject", reason: "not what this device can do" },
-  myRuns: {},
-  trustContributor: { name: "nobody", trusted: true },
-};
+import { OP_INPUTS as INPUTS } from "../helpers/op-inputs";
 
 const runnerCaller = (tokenId: number): Caller => ({ kind: "token", role: "runner", tokenId, name: "ops-runner" });
 
