@@ -12,7 +12,7 @@ import { axeViolations, launchBrowser } from "../helpers/browser";
 describe("accessibility of every page (axe-core)", () => {
   let srv: RunningServer;
   let browser: Browser;
-  const ids: { run?: string; device?: string; sustained?: string } = {};
+  const ids: { run?: string; device?: string; sustained?: string; model?: number } = {};
 
   beforeAll(async () => {
     srv = await startServer();
@@ -42,6 +42,7 @@ describe("accessibility of every page (axe-core)", () => {
     execFileSync(process.execPath, ["bin/tokenwatt.mjs", "publish", "--all"], { env: srv.env });
     execFileSync(process.execPath, ["bin/tokenwatt.mjs", "publish", "--hide", "--submission", sustained.submissionId], { env: srv.env });
     ids.device = (await (await fetch(`${srv.url}/api/v1/results`)).json()).results[0].deviceId;
+    ids.model = (await (await fetch(`${srv.url}/api/v1/public/leaderboard`)).json()).rows[0].modelId;
   }, 300_000);
   afterAll(async () => {
     await browser?.close();
@@ -60,6 +61,7 @@ describe("accessibility of every page (axe-core)", () => {
       `/devices/${ids.device}?published=1`,
       `/runs/${ids.run}`,
       `/runs/${ids.sustained}`,
+      `/models/${ids.model}`,
       "/run",
       "/tco",
       "/agents",

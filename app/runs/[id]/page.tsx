@@ -101,7 +101,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       </h1>
       {(!isPublic() || sub.published) && <PublishForm target="run" id={sub.id} published={sub.published} needsToken={isPublic()} />}
       <p className="lede">
-        {model.name} {model.quantization} ({model.weights} weights) on <Link href={`/devices/${device.id}`}>{device.displayName ?? `${device.vendor} ${device.model}`}</Link>, {engine.name}{" "}
+        <Link href={`/models/${model.id}`}>{model.name} {model.quantization}</Link> ({model.weights} weights) on <Link href={`/devices/${device.id}`}>{device.displayName ?? `${device.vendor} ${device.model}`}</Link>, {engine.name}{" "}
         {engine.version}, backend {sub.backend}. Started {sub.startedAt.toISOString()}.
       </p>
       {flags.length > 0 && (

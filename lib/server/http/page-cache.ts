@@ -21,7 +21,7 @@ import { LRUCache } from "lru-cache";
 import { leaderboardQuerySchema } from "../read/leaderboard";
 
 /** Pages anonymous visitors read; every other path goes straight to its handler. */
-const CACHEABLE_PATH = /^\/(?:|leaderboard|leaderboard\/browser|compare|devices\/\d{1,12}|runs\/[0-9a-fA-F-]{36})$/;
+const CACHEABLE_PATH = /^\/(?:|leaderboard|leaderboard\/browser|compare|devices\/\d{1,12}|models\/\d{1,12}|runs\/[0-9a-fA-F-]{36})$/;
 /** Request headers of client-side navigation and server actions: those answers are not pages. */
 const BYPASS_HEADERS = ["rsc", "next-router-prefetch", "next-router-state-tree", "next-router-segment-prefetch", "next-action", "next-url"];
 /** Response headers that belong to one response, not to the page. */

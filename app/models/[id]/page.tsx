@@ -1,0 +1,86 @@
+/**
+ * A model's page: every device measured with it (median of run medians, IQR and repetitions), a chart
+ * of generation speed by device, energy and memory, and figures others reported for the same model.
+ */
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { dbId } from "../../../lib/core/contracts/text";
+import { formatBytes, formatJPerToken, formatMedian, formatNumber } from "../../../lib/core/present/format";
+import { REPORTED_RESULTS } from "../../../lib/core/present/reported";
+import { pageAudience } from "../../../lib/server/access/audience";
+import { publicReadDb } from "../../../lib/server/context";
+import { getModel, modelDevices, type ModelDeviceRow } from "../../../lib/server/read/model-page";
+import { GroupedBars } from "../../components/charts";
+import { DataTable, type Column } from "../../components/data-table";
+
+export const dynamic = "force-dynamic";
+
+const COLUMNS: Column<ModelDeviceRow>[] = [
+  { header: "Device", rowHeader: true, cell: (r) => <Link href={`/devices/${r.deviceId}`}>{r.device}</Link> },
+  { header: "Engine · backend", cell: (r) => `${r.engine} · ${r.backend}` },
+  { header: "Configuration", cell: (r) => <span className="hint">{r.config || "defaults"}</span> },
+  { header: "Generation t/s (tg128)", numeric: true, cell: (r) => formatMedian(r.tgTs, r.tgP25, r.tgP75, r.tgReps, "") },
+  { header: "Prompt t/s (pp512)", numeric: true, cell: (r) => formatMedian(r.ppTs, r.ppP25, r.ppP75, r.ppReps, "") },
+  { header: "TTFT", numeric: true, cell: (r) => (r.ttftMs == null ? "—" : `${formatNumber(r.ttftMs)} ms${r.ttftPromptTokens ? ` @ ${r.ttftPromptTokens} tokens` : ""}`) },
+  { header: "Decode J/token", numeric: true, cell: (r) => formatJPerToken(r.decodeJPerToken, r.decodeEnergyScope, r.decodeEnergyTier) },
+  { header: "Peak memory", numeric: true, cell: (r) => formatBytes(r.peakRssBytes) },
+  { header: "Runs", numeric: true, cell: (r) => r.runs },
+];
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const parsed = dbId.safeParse((await params).id);
+  const m = parsed.success ? await getModel(await publicReadDb(), parsed.data) : null;
+  return { title: m ? `${m.name} ${m.quantization} · Tokenwatt` : "Model · Tokenwatt" };
+}
+
+export default async function ModelPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const parsed = dbId.safeParse(id);
+  if (!/^\d{1,10}$/.test(id) || !parsed.success) notFound();
+  const db = await publicReadDb();
+  const audience = pageAudience();
+  const model = await getModel(db, parsed.data);
+  if (!model) notFound();
+  const rows = await modelDevices(db, model.id, audience);
+  // A model nobody may see measured is not a public page.
+  if (audience === "public" && rows.length === 0) notFound();
+  const reported = REPORTED_RESULTS.filter((r) => r.model.toLowerCase().startsWith(model.name.toLowerCase()));
+  const chart = rows.filter((r) => r.tgTs != null).map((r) => ({ category: `${r.device} (${r.backend})`, "tg128 t/s": r.tgTs }));
+  return (
+    <>
+      <h1>
+        {model.name} {model.quantization} {model.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+      </h1>
+      <p className="lede">
+        {model.parameterCount != null && `${formatNumber(model.parameterCount / 1e9, 2)}B parameters`}
+        {model.fileBytes != null && ` · file ${formatBytes(model.fileBytes)}`}
+        {model.family && ` · family ${model.family}`}. {audience === "public" ? "Published, plausible runs" : "Your runs, published or not"}: the median over runs of each
+        run&apos;s median, the interquartile range and n, the repetitions behind it (<Link href="/leaderboard">leaderboard</Link> for every model).
+      </p>
+      {rows.length === 0 ? (
+        <p className="empty" data-testid="model-empty">
+          No device has a plausible pp512 and tg128 of this model yet{audience === "owner" ? " (measure one with npx tokenwatt bench)" : ""}.
+        </p>
+      ) : (
+        <>
+          <h2>Generation speed by device</h2>
+          <GroupedBars data={chart} series={["tg128 t/s"]} unit=" t/s" label={`Bar chart of ${model.name} ${model.quantization} generation tokens per second by device`} />
+          <DataTable caption={`${rows.length} device configuration(s) measured with ${model.name} ${model.quantization}`} columns={COLUMNS} rows={rows} rowKey={(r) => `${r.deviceId}-${r.engine}-${r.backend}-${r.config}`} testId="model-devices" />
+        </>
+      )}
+      {reported.length > 0 && (
+        <>
+          <h2>Reported (literature, not measured here)</h2>
+          <ul data-testid="model-reported">
+            {reported.map((r) => (
+              <li key={`${r.device}-${r.source}`}>
+                {r.device}: {r.decodeTokensPerSec != null && `${formatNumber(r.decodeTokensPerSec)} tokens/s`}
+                {r.decodeJPerToken != null && ` ${formatNumber(r.decodeJPerToken, 2)} J/token (${r.energyScope})`} <span className="badge">reported</span> <span className="hint">{r.source}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
+  );
+}
