@@ -2,7 +2,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { safeString } from "../../lib/core/contracts/text";
 import { publicReadDb } from "../../lib/server/context";
-import { compareDevices, compareRuns } from "../../lib/server/read/runs";
+import { compareChoices, compareDevices, compareRuns, type CompareChoice } from "../../lib/server/read/runs";
 import { isPublic } from "../../lib/server/access/mode";
 import { formatJPerToken, formatMedian } from "../../lib/core/present/format";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
@@ -32,14 +32,21 @@ const runsSchema = z
 export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
   if (sp.runs !== undefined) return <CompareRuns runs={Array.isArray(sp.runs) ? sp.runs.join(",") : sp.runs} model={typeof sp.model === "string" && sp.model ? sp.model : undefined} />;
-  const parsed = querySchema.safeParse({ devices: typeof sp.devices === "string" ? sp.devices : "", model: typeof sp.model === "string" && sp.model ? sp.model : undefined });
+  // The picker's checkboxes send device=1&device=2; links and bookmarks devices=1,2.
+  const picked = [sp.device].flat().filter((x): x is string => typeof x === "string" && x !== "");
+  const devicesParam = picked.length ? picked.join(",") : typeof sp.devices === "string" ? sp.devices : "";
+  const parsed = querySchema.safeParse({ devices: devicesParam, model: typeof sp.model === "string" && sp.model ? sp.model : undefined });
   if (!parsed.success) {
+    const choices = await compareChoices(await publicReadDb(), pageAudience());
     return (
       <>
         <h1>Compare hardware</h1>
-        <p className="field-error" role="alert">
-          {parsed.error.issues[0]?.message}. Example: <code>/compare?devices=1,2</code>. Pick devices from the <Link href="/leaderboard">leaderboard</Link>.
-        </p>
+        {devicesParam !== "" && (
+          <p className="field-error" role="alert">
+            {parsed.error.issues[0]?.message}. Example: <code>/compare?devices=1,2</code>.
+          </p>
+        )}
+        <DevicePicker choices={choices} />
       </>
     );
   }
@@ -163,8 +170,35 @@ function chartData(all: Cell[], requestedModel: string | undefined) {
   return { all, models, model, cells, names, byWorkload, val, energyKey, chartKey, chartScope, chartTier, otherScopes };
 }
 
+/** Pick up to four devices to compare (a plain GET form: no script needed). */
+function DevicePicker({ choices }: { choices: CompareChoice[] }) {
+  if (!choices.length) return <p className="empty">No device has plausible results yet: measure one with <code>npx tokenwatt bench</code>, or see the <Link href="/leaderboard">leaderboard</Link>.</p>;
+  return (
+    <form method="get" action="/compare" className="picker" aria-label="Pick devices to compare" data-testid="compare-picker">
+      <p className="hint">Pick two to four devices (the browser&apos;s find, Ctrl+F, searches this list).</p>
+      <fieldset>
+        <legend>Devices with plausible results ({choices.length})</legend>
+        {choices.map((c) => (
+          <label key={c.deviceId} className="choice">
+            <input type="checkbox" name="device" value={c.deviceId} /> {c.device} <span className="hint">({c.deviceClass}; {c.models}; {c.runs} run(s))</span>
+          </label>
+        ))}
+      </fieldset>
+      <button type="submit">Compare</button>
+    </form>
+  );
+}
+
+/** A chart, or why there is none: an empty chart with blank axes says nothing. */
+function ChartOr({ data, names, why, children }: { data: Record<string, unknown>[]; names: string[]; why: string; children: React.ReactNode }) {
+  const any = data.some((r) => names.some((n) => r[n] != null));
+  return any ? <>{children}</> : <p className="empty" data-testid="empty-chart">{why}</p>;
+}
+
 function CompareCharts({ view, empty }: { view: ReturnType<typeof chartData>; empty: string }) {
   const { all, cells, names, byWorkload, val, energyKey, chartKey, chartScope, chartTier, otherScopes } = view;
+  const energyData = byWorkload(val((c) => (energyKey(c) === chartKey ? (c.decodeJPerToken ?? c.prefillJPerToken) : null))).filter((r) => names.some((n) => r[n as keyof typeof r] != null));
+  const rooflineData = byWorkload(val((c) => (c.rooflineEfficiency == null ? null : c.rooflineEfficiency * 100)), cells.filter((c) => workloadPhase(c.workloadId) === "decode").map((c) => c.workloadId));
   return (
     <>
       {cells.length === 0 ? (
@@ -189,19 +223,21 @@ function CompareCharts({ view, empty }: { view: ReturnType<typeof chartData>; em
           )}
           <h2>Energy per token (J, median{chartScope ? `; ${chartScope} scope, ${chartTier}` : ""})</h2>
           {otherScopes > 0 && <p className="hint">{otherScopes} result(s) measured in another scope are in the table below, not in this chart.</p>}
-          <GroupedBars
-            data={byWorkload(val((c) => (energyKey(c) === chartKey ? (c.decodeJPerToken ?? c.prefillJPerToken) : null))).filter((r) => names.some((n) => r[n as keyof typeof r] != null))}
-            series={names}
-            unit=" J"
-            label={`Energy per token by workload, one bar per device${chartScope ? `, ${chartScope} scope (${chartTier})` : ""}`}
-          />
+          <ChartOr
+            data={energyData}
+            names={names}
+            why="No energy per token in these results: none of these runs had a power meter that measures (a modelled CPU estimate is not charted). Measure with a meter: docs/measuring.md, Energy."
+          >
+            <GroupedBars data={energyData} series={names} unit=" J" label={`Energy per token by workload, one bar per device${chartScope ? `, ${chartScope} scope (${chartTier})` : ""}`} />
+          </ChartOr>
           <h2>Decode roofline efficiency</h2>
-          <GroupedBars
-            data={byWorkload(val((c) => (c.rooflineEfficiency == null ? null : c.rooflineEfficiency * 100)), cells.filter((c) => workloadPhase(c.workloadId) === "decode").map((c) => c.workloadId))}
-            series={names}
-            unit=" %"
-            label="Share of measured memory bandwidth reached when decoding, one bar per device"
-          />
+          <ChartOr
+            data={rooflineData}
+            names={names}
+            why="No roofline for these results: it needs a decode workload and the bandwidth of the memory holding the weights (measured on the host; a GPU's from its datasheet with --gpu-bandwidth), and a model larger than the cache."
+          >
+            <GroupedBars data={rooflineData} series={names} unit=" %" label="Share of measured memory bandwidth reached when decoding, one bar per device" />
+          </ChartOr>
           <h2>Peak memory against model size (all models)</h2>
           <MemoryScatter
             points={all.filter((c) => c.peakRssBytes != null).map((c) => ({ series: c.deviceName, fileMiB: Math.round(c.fileBytes / 2 ** 20), peakMiB: Math.round(c.peakRssBytes! / 2 ** 20) }))}

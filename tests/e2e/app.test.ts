@@ -210,6 +210,15 @@ describe("npm start on a fresh machine", () => {
       // recharts draws after hydration: wait for the first bar instead of counting at once
       await page.locator(".recharts-bar-rectangle").first().waitFor({ timeout: 30_000 });
       expect(await page.locator(".recharts-bar-rectangle").count()).toBeGreaterThan(0);
+      // An empty chart says why: this machine's energy is a modelled estimate, never charted as measured.
+      expect(await page.getByTestId("empty-chart").first().innerText()).toContain("No energy per token in these results");
+      // Without devices: a picker of the devices with results; picking one compares it.
+      await page.goto(`${srv.url}/compare`);
+      const picker = page.getByTestId("compare-picker");
+      await picker.locator(`input[value="${deviceId}"]`).check();
+      await picker.getByRole("button", { name: "Compare" }).click();
+      await page.waitForURL(new RegExp(`/compare\\?device=${deviceId}`));
+      await page.locator(".recharts-bar-rectangle").first().waitFor({ timeout: 30_000 });
       await page.goto(`${srv.url}/compare?devices=abc`);
       expect(await page.locator("main").innerText()).toContain("1 to 4 device ids");
       expect((await page.goto(`${srv.url}/runs/not-a-run`))!.status()).toBe(404);

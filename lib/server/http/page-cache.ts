@@ -66,7 +66,7 @@ export interface PageCache {
 const PAGE_PARAMS: [RegExp, ReadonlySet<string>][] = [
   [/^\/leaderboard$/, new Set(Object.keys(leaderboardQuerySchema.shape))],
   [/^\/leaderboard\/browser$/, new Set(["workload"])],
-  [/^\/compare$/, new Set(["devices", "runs", "model", "published"])],
+  [/^\/compare$/, new Set(["devices", "device", "runs", "model", "published"])],
   [/^\/devices\//, new Set(["published"])],
 ];
 const knownParams = (pathname: string): ReadonlySet<string> => PAGE_PARAMS.find(([re]) => re.test(pathname))?.[1] ?? new Set();

@@ -258,3 +258,25 @@ export async function deviceTimeline(db: Db, deviceId: number, audience: Audienc
   }
   return [...series.values()].filter((s) => s.runs.length >= 2).map((s) => ({ ...s, changes: detectChanges(s.runs) }));
 }
+
+export interface CompareChoice {
+  deviceId: number;
+  device: string;
+  deviceClass: string;
+  models: string;
+  runs: number;
+}
+
+/** The devices a compare picker offers: those with cells for the audience, most measured first. */
+export async function compareChoices(db: Db, audience: Audience, limit = 300): Promise<CompareChoice[]> {
+  const cells = audience === "owner" ? sql`owner_cells` : sql`leaderboard_cells`;
+  return rowsOf<CompareChoice>(
+    await db.execute(sql`
+      select d.id as "deviceId", coalesce(d.display_name, d.vendor || ' ' || d.model) as device, d.device_class as "deviceClass",
+        string_agg(distinct m.name || ' ' || m.quantization, ', ') as models, sum(c.runs)::int as runs
+      from ${cells} c join devices d on d.id = c.device_id join models m on m.id = c.model_id
+      group by d.id, d.display_name, d.vendor, d.model, d.device_class
+      order by runs desc, device
+      limit ${limit}`),
+  );
+}
