@@ -1,7 +1,7 @@
 /** The leaderboard's columns: one list for the headers and the cells of each table on the page. */
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { LeaderboardQuery, LeaderboardRow } from "../../lib/server/read/leaderboard";
+import { SORTABLE, splitCols, type LeaderboardQuery, type LeaderboardRow, type LeaderboardView, type PickableColumn } from "../../lib/server/read/leaderboard";
 import { formatBytes, formatJPerToken, formatNumber } from "../../lib/core/present/format";
 import type { ReportedResult } from "../../lib/core/present/reported";
 import type { Column } from "../components/data-table";
@@ -19,60 +19,31 @@ const median = (value: unknown, p25: unknown, p75: unknown, reps: unknown, at?: 
 const num = (v: unknown) => v as number | null;
 const text = (v: unknown) => v as string | null;
 
-/** What identifies a row: device, model, quantization, engine, backend, configuration. */
-export const ROW_COLUMNS: Column<LeaderboardRow>[] = [
-  {
-    header: "Device",
-    cell: (r) => (
-      <>
-        <Link href={`/devices/${r.deviceId}`}>{r.deviceName ? String(r.deviceName) : `${r.deviceVendor} ${r.deviceModel}`}</Link>
-        {Number(r.privateRuns) > 0 && (
-          <span className="badge private" title={`${r.privateRuns} of ${r.runs} runs not published`}>
-            private
-          </span>
-        )}
-      </>
-    ),
-    cellAttrs: (r) => ({ title: String(r.cpuModel ?? "") }),
-  },
-  {
-    header: "Model",
-    cell: (r) => (
-      <>
-        {r.modelName} {r.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
-      </>
-    ),
-  },
-  { header: "Quant", cell: (r) => r.quantization },
-  {
-    header: "Engine",
-    cell: (r) => (
-      <>
-        {r.engineName} {r.engineVersion}
-      </>
-    ),
-  },
-  { header: "Backend", cell: (r) => r.backend },
-  { header: "Configuration", cell: (r) => r.config || "defaults", cellAttrs: () => ({ className: "hint" }) },
-];
+/** One figure or property a reader may show: its header, its cell, and the row field whose null leaves the cell empty (none: never empty). */
+interface BoardColumn {
+  label: string;
+  cell: (r: LeaderboardRow) => ReactNode;
+  field?: keyof LeaderboardRow;
+  numeric?: boolean;
+}
 
-/** The sortable figures: the sort key the query names, the header, the cell. */
-export const SORT_COLUMNS: { key: LeaderboardQuery["sort"]; label: string; cell: (r: LeaderboardRow) => ReactNode }[] = [
-  { key: "pp_ts", label: "Prompt t/s", cell: (r) => median(r.ppTokensPerSec, r.ppP25, r.ppP75, r.ppReps) },
-  { key: "tg_ts", label: "Generation t/s", cell: (r) => median(r.tgTokensPerSec, r.tgP25, r.tgP75, r.tgReps) },
-  {
-    key: "ttft_ms",
+/** Every column of the board but rank, device and model, by the key `sort` and `cols` name it with. */
+export const BOARD_COLUMNS: Record<PickableColumn, BoardColumn> = {
+  pp_ts: { label: "Prompt t/s", field: "ppTokensPerSec", cell: (r) => median(r.ppTokensPerSec, r.ppP25, r.ppP75, r.ppReps) },
+  tg_ts: { label: "Generation t/s", field: "tgTokensPerSec", cell: (r) => median(r.tgTokensPerSec, r.tgP25, r.tgP75, r.tgReps) },
+  ttft_ms: {
     label: "TTFT ms",
+    field: "ttftMs",
     cell: (r) => median(r.ttftMs, r.ttftP25Ms, r.ttftP75Ms, r.ttftReps, r.ttftPromptTokens != null && <span className="hint"> @ {String(r.ttftPromptTokens)} tokens</span>),
   },
-  { key: "prefill_j_per_token", label: "Prefill J/token", cell: (r) => formatJPerToken(num(r.prefillJPerToken), text(r.prefillEnergyScope), text(r.prefillEnergyTier)) },
-  { key: "decode_j_per_token", label: "Decode J/token", cell: (r) => formatJPerToken(num(r.decodeJPerToken), text(r.decodeEnergyScope), text(r.decodeEnergyTier)) },
-  { key: "tokens_per_joule", label: "Tokens per J", cell: (r) => formatNumber(num(r.tokensPerJoule), 2) },
-  { key: "peak_rss_bytes", label: "Peak memory", cell: (r) => formatBytes(num(r.peakRssBytes)) },
-  { key: "roofline_efficiency", label: "Decode roofline", cell: (r) => (r.rooflineEfficiency == null ? "—" : `${formatNumber(Number(r.rooflineEfficiency) * 100, 0)}%`) },
-  {
-    key: "steady_ts",
+  prefill_j_per_token: { label: "Prefill J/token", field: "prefillJPerToken", cell: (r) => formatJPerToken(num(r.prefillJPerToken), text(r.prefillEnergyScope), text(r.prefillEnergyTier)) },
+  decode_j_per_token: { label: "Decode J/token", field: "decodeJPerToken", cell: (r) => formatJPerToken(num(r.decodeJPerToken), text(r.decodeEnergyScope), text(r.decodeEnergyTier)) },
+  tokens_per_joule: { label: "Tokens per J", field: "tokensPerJoule", cell: (r) => formatNumber(num(r.tokensPerJoule), 2) },
+  peak_rss_bytes: { label: "Peak memory", field: "peakRssBytes", cell: (r) => formatBytes(num(r.peakRssBytes)) },
+  roofline_efficiency: { label: "Decode roofline", field: "rooflineEfficiency", cell: (r) => (r.rooflineEfficiency == null ? "—" : `${formatNumber(Number(r.rooflineEfficiency) * 100, 0)}%`) },
+  steady_ts: {
     label: "Sustained t/s",
+    field: "sustainedSteadyTokensPerSec",
     cell: (r) => (
       <>
         {formatNumber(num(r.sustainedSteadyTokensPerSec))}
@@ -80,9 +51,9 @@ export const SORT_COLUMNS: { key: LeaderboardQuery["sort"]; label: string; cell:
       </>
     ),
   },
-  {
-    key: "throttle_ratio",
+  throttle_ratio: {
     label: "Throttle ratio",
+    field: "throttleRatio",
     cell: (r) => (
       <>
         {r.throttleRatio == null ? "—" : `×${formatNumber(Number(r.throttleRatio), 2)}`}
@@ -95,23 +66,106 @@ export const SORT_COLUMNS: { key: LeaderboardQuery["sort"]; label: string; cell:
       </>
     ),
   },
-  { key: "runs", label: "Runs", cell: (r) => r.runs },
-];
-
-/** The sortable figures as columns: each header links to the board sorted by it (again: the other way), and says how the board is sorted. */
-export function sortableColumns(q: Pick<LeaderboardQuery, "sort" | "dir">, href: (patch: Record<string, string>) => string): Column<LeaderboardRow>[] {
-  return SORT_COLUMNS.map((c) => ({
-    key: c.key,
-    header: (
-      <Link href={href({ sort: c.key, dir: q.sort === c.key && q.dir === "desc" ? "asc" : "desc" })}>
-        {c.label}
-        {q.sort === c.key ? (q.dir === "desc" ? " ▼" : " ▲") : ""}
-      </Link>
+  runs: { label: "Runs", field: "runs", cell: (r) => r.runs },
+  quant: { label: "Quant", field: "quantization", numeric: false, cell: (r) => r.quantization },
+  engine: {
+    label: "Engine",
+    numeric: false,
+    cell: (r) => (
+      <>
+        {r.engineName} {r.engineVersion}
+      </>
     ),
+  },
+  backend: { label: "Backend", field: "backend", numeric: false, cell: (r) => r.backend },
+  config: { label: "Configuration", numeric: false, cell: (r) => r.config || "defaults" },
+};
+
+/** The column sets a reader picks with `view`; `cols` replaces the set. */
+export const VIEWS: Record<LeaderboardView, { label: string; columns: PickableColumn[] }> = {
+  speed: { label: "Speed", columns: ["pp_ts", "tg_ts", "ttft_ms", "runs"] },
+  energy: { label: "Energy", columns: ["prefill_j_per_token", "decode_j_per_token", "tokens_per_joule", "runs"] },
+  memory: { label: "Memory", columns: ["peak_rss_bytes", "roofline_efficiency"] },
+  configuration: { label: "Configuration", columns: ["quant", "engine", "backend", "config"] },
+  sustained: { label: "Sustained", columns: ["steady_ts", "throttle_ratio"] },
+};
+
+/** The columns the board shows now: the picked ones, else the view's. */
+export const shownColumns = (q: Pick<LeaderboardQuery, "view" | "cols">): PickableColumn[] => (q.cols ? splitCols(q.cols) : VIEWS[q.view].columns);
+
+const deviceColumn: Column<LeaderboardRow> = {
+  header: "Device",
+  cell: (r) => (
+    <>
+      <Link href={`/devices/${r.deviceId}`}>{r.deviceName ? String(r.deviceName) : `${r.deviceVendor} ${r.deviceModel}`}</Link>
+      {Number(r.privateRuns) > 0 && (
+        <span className="badge private" title={`${r.privateRuns} of ${r.runs} runs not published`}>
+          private
+        </span>
+      )}
+    </>
+  ),
+  cellAttrs: (r) => ({ title: String(r.cpuModel ?? ""), className: "device" }),
+};
+
+const modelColumn: Column<LeaderboardRow> = {
+  header: "Model",
+  cell: (r) => (
+    <>
+      {r.modelName} {r.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+    </>
+  ),
+  cellAttrs: () => ({ className: "model" }),
+};
+
+/**
+ * The board's columns: rank, device, model, the sorted figure, then the rest of the shown set, less
+ * those with no data in any of `rows` (their labels in `hidden`, so the page can say why they are
+ * missing). The sorted figure always shows: it is what the rank means. Each figure's header links to
+ * the board sorted by it (again: the other way).
+ */
+export function boardColumns(
+  q: Pick<LeaderboardQuery, "sort" | "dir" | "view" | "cols">,
+  rows: readonly LeaderboardRow[],
+  href: (patch: Record<string, string>) => string,
+): { columns: Column<LeaderboardRow>[]; hidden: string[] } {
+  const keys = [q.sort, ...shownColumns(q).filter((k) => k !== q.sort)];
+  const empty = (k: PickableColumn) => {
+    const field = BOARD_COLUMNS[k].field;
+    return field != null && rows.every((r) => r[field] == null);
+  };
+  const sortedField = BOARD_COLUMNS[q.sort].field!;
+  const rank: Column<LeaderboardRow> = {
+    header: "Rank",
     numeric: true,
-    headerAttrs: { "aria-sort": q.sort === c.key ? (q.dir === "desc" ? "descending" : "ascending") : "none" },
-    cell: c.cell,
-  }));
+    // The query's order (ties by runs); a row without the sorted figure comes last and is not ranked.
+    cell: (r, i) => (r[sortedField] == null ? "—" : i + 1),
+    cellAttrs: () => ({ className: "rank" }),
+  };
+  const figure = (k: PickableColumn): Column<LeaderboardRow> => {
+    const c = BOARD_COLUMNS[k];
+    const sortable = (SORTABLE as readonly string[]).includes(k);
+    const sorted = q.sort === k;
+    return {
+      key: k,
+      header: sortable ? (
+        <Link href={href({ sort: k, dir: sorted && q.dir === "desc" ? "asc" : "desc" })}>
+          {c.label}
+          {sorted ? (q.dir === "desc" ? " ▼" : " ▲") : ""}
+        </Link>
+      ) : (
+        c.label
+      ),
+      numeric: c.numeric ?? true,
+      headerAttrs: sortable ? { "aria-sort": sorted ? (q.dir === "desc" ? "descending" : "ascending") : "none" } : undefined,
+      cell: c.cell,
+      cellAttrs: () => ({ "data-label": c.label, className: sorted ? "sorted" : k === "config" ? "hint" : undefined }),
+    };
+  };
+  return {
+    columns: [rank, deviceColumn, modelColumn, ...keys.filter((k) => k === q.sort || !empty(k)).map(figure)],
+    hidden: keys.filter((k) => k !== q.sort && empty(k)).map((k) => BOARD_COLUMNS[k].label),
+  };
 }
 
 /** Literature figures, labelled reported, with their source. */

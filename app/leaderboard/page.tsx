@@ -6,13 +6,19 @@ import { isPublic } from "../../lib/server/access/mode";
 import { REPORTED_RESULTS } from "../../lib/core/present/reported";
 import { pageAudience } from "../../lib/server/access/audience";
 import { DataTable } from "../components/data-table";
-import { REPORTED_COLUMNS, ROW_COLUMNS, SORT_COLUMNS, sortableColumns } from "./columns";
+import { BOARD_COLUMNS, boardColumns, REPORTED_COLUMNS } from "./columns";
+import { ColumnPicker, ViewLinks } from "./board-controls";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Leaderboard · Tokenwatt" };
 
 export default async function LeaderboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const sp = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => typeof v === "string" && v !== "")) as Record<string, string>;
+  // A repeated `cols` (the column picker's checkboxes) joins into its comma-separated form; other repeated parameters are dropped.
+  const sp = Object.fromEntries(
+    Object.entries(await searchParams)
+      .map(([k, v]) => [k, k === "cols" && Array.isArray(v) ? v.join(",") : v])
+      .filter(([, v]) => typeof v === "string" && v !== ""),
+  ) as Record<string, string>;
   const parsed = leaderboardQuerySchema.safeParse(sp);
   const db = await publicReadDb();
   const q = parsed.success ? parsed.data : leaderboardQuerySchema.parse({});
@@ -23,7 +29,12 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   // The owner's dashboard may include the owner's unpublished runs; a public server never does.
   const owner = !isPublic();
   const withPrivate = owner && q.private === "1";
-  const href = (patch: Record<string, string>) => `/leaderboard?${new URLSearchParams({ ...sp, ...patch }).toString()}`;
+  // The board's URL with some parameters changed; an empty value drops one.
+  const href = (patch: Record<string, string>) =>
+    `/leaderboard?${new URLSearchParams(Object.entries({ ...sp, ...patch }).filter(([, v]) => v !== "")).toString()}`;
+  const board = boardColumns(q, rows, href);
+  // What the forms carry over (sort, columns, private): only parameters that were understood.
+  const keep = parsed.success ? sp : {};
   const select = (name: keyof typeof facets | "size", label: string, options: readonly string[]) => (
     <label className="filter">
       {label}
@@ -90,11 +101,16 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         {workloadSelect("pp", "Prompt workload", "pp512", (w) => isLeaderboardWorkload(w, "pp"))}
         {workloadSelect("tg", "Generation workload", "tg128", (w) => isLeaderboardWorkload(w, "tg"))}
         {workloadSelect("sustained", "Sustained workload", "sustained", (w) => parseWorkloadId(w)?.kind === "sustained")}
-        {withPrivate && <input type="hidden" name="private" value="1" />}
+        {/* Applying filters keeps the sort and the columns. */}
+        {(["private", "sort", "dir", "view", "cols"] as const).map((k) => keep[k] != null && <input key={k} type="hidden" name={k} value={keep[k]} />)}
         <button type="submit">Apply</button>
         <a href={`/api/v1/public/leaderboard?${new URLSearchParams({ ...sp, format: "csv" })}`}>CSV{withPrivate ? " (published only)" : ""}</a>
         <a href={`/api/v1/public/leaderboard?${new URLSearchParams(sp)}`}>JSON{withPrivate ? " (published only)" : ""}</a>
       </form>
+      <div className="board-controls">
+        <ViewLinks q={q} href={href} />
+        <ColumnPicker q={q} keep={keep} href={href} />
+      </div>
       {rows.length === 0 ? (
         <div className="empty">
           <p>
@@ -102,13 +118,21 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           </p>
         </div>
       ) : (
-        <DataTable
-          testId="leaderboard"
-          caption={`${rows.length} rows; ${q.pp}, ${q.tg} and ${q.sustained}; sorted by ${SORT_COLUMNS.find((c) => c.key === q.sort)?.label} (${q.dir === "desc" ? "high to low" : "low to high"})`}
-          columns={[...ROW_COLUMNS, ...sortableColumns(q, href)]}
-          rows={rows}
-          rowKey={(r) => `${r.deviceId}-${r.modelId}-${r.engineName}-${r.engineVersion}-${r.backend}-${r.config}`}
-        />
+        <>
+          {board.hidden.length > 0 && (
+            <p className="hint" data-testid="board-hidden">
+              hidden: no data for {board.hidden.join(", ")}
+            </p>
+          )}
+          <DataTable
+            testId="leaderboard"
+            className="board"
+            caption={`${rows.length} rows; ${q.pp}, ${q.tg} and ${q.sustained}; ranked by ${BOARD_COLUMNS[q.sort].label} (${q.dir === "desc" ? "high to low" : "low to high"})`}
+            columns={board.columns}
+            rows={rows}
+            rowKey={(r) => `${r.deviceId}-${r.modelId}-${r.engineName}-${r.engineVersion}-${r.backend}-${r.config}`}
+          />
+        </>
       )}
 
       <h2>Reported results (literature, not ranked)</h2>

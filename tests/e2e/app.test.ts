@@ -152,7 +152,7 @@ describe("npm start on a fresh machine", () => {
       // too noisy, is flagged, never ranked): then its page says why.
       const sustainedRow = ((await page.evaluate(() => fetch("/api/v1/results?workload=sustained@3s").then((r) => r.json()))) as { results: { plausible: boolean; submissionId: string }[] }).results.find((r) => r.submissionId === newest)!;
       if (!sustainedRow.plausible) expect(await page.locator("main").innerText()).toMatch(/sustained@3s[^\n]*\n?[^\n]*(busy|noisy|throttl|physic)/i);
-      await page.goto(`${srv.url}/leaderboard?pp=pp128&tg=tg32&sustained=sustained@3s&private=1`);
+      await page.goto(`${srv.url}/leaderboard?pp=pp128&tg=tg32&sustained=sustained@3s&private=1&view=sustained`);
       const mine = await page.getByTestId("leaderboard").innerText();
       expect(mine).toContain("private");
       if (sustainedRow.plausible) expect(mine).toMatch(/×[\d.]+ \((no throttling|after \d+ s)\), from 51 °C/);
@@ -187,6 +187,28 @@ describe("npm start on a fresh machine", () => {
       const board = await page.getByTestId("leaderboard").innerText();
       expect(board).toContain("Tiny-Test");
       expect(board).toContain("synthetic weights");
+      // Rank, device, model, then the figure it is ranked by, in view at 1280 px without scrolling.
+      const viewport = page.viewportSize();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      const table = page.getByTestId("leaderboard");
+      expect((await table.locator("thead th").allInnerTexts()).slice(0, 4)).toEqual(["Rank", "Device", "Model", "Generation t/s ▼"]);
+      expect(await table.locator("tbody tr").first().locator("td.rank").innerText()).toBe("1");
+      const sortedBox = (await table.locator("tbody tr").first().locator("td.sorted").boundingBox())!;
+      expect(sortedBox.x + sortedBox.width).toBeLessThanOrEqual(1280);
+      // At a phone's width each row is a card: rank, device and the ranked figure, all on screen.
+      await page.setViewportSize({ width: 390, height: 900 });
+      const card = table.locator("tbody tr").first();
+      for (const cell of ["td.rank", "td.device", "td.sorted"]) {
+        const box = (await card.locator(cell).boundingBox())!;
+        expect(box.width).toBeGreaterThan(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(390);
+      }
+      expect(await card.locator("td.sorted").innerText()).toMatch(/^[\d.,]+/);
+      if (viewport) await page.setViewportSize(viewport);
+      // The column picker's checkboxes repeat `cols`; the board shows those columns after the ranked one.
+      await page.goto(`${srv.url}/leaderboard?pp=pp128&tg=tg32&cols=quant&cols=engine`);
+      expect(await page.getByTestId("leaderboard").locator("thead th").allInnerTexts()).toEqual(["Rank", "Device", "Model", "Generation t/s ▼", "Quant", "Engine"]);
+      expect((await fetch(`${srv.url}/api/v1/public/leaderboard?view=fastest`)).status).toBe(400);
 
       const snapDir = `${srv.dataDir}/snapshot`;
       execFileSync(process.execPath, ["bin/tokenwatt.mjs", "snapshot", "--out", snapDir, "--pp", "pp128", "--tg", "tg32"], { env: srv.env });

@@ -15,6 +15,16 @@ import { rowsOf, type Db } from "../db/client";
 export const SIZE_CLASSES = { "<1B": [0, 1e9], "1-3B": [1e9, 3e9], "3-8B": [3e9, 8e9], ">8B": [8e9, 1e15] } as const;
 export const SORTABLE = ["pp_ts", "tg_ts", "ttft_ms", "decode_j_per_token", "prefill_j_per_token", "tokens_per_joule", "peak_rss_bytes", "roofline_efficiency", "runs", "steady_ts", "throttle_ratio"] as const;
 /** Sort keys read from the sustained join rather than the rows. */
+/**
+ * The board's column sets (`view`) and the columns a reader may pick (`cols`): the sortable figures and
+ * what else identifies a row. The page decides what each column shows; the API only checks the names.
+ */
+export const LEADERBOARD_VIEWS = ["speed", "energy", "memory", "configuration", "sustained"] as const;
+export const PICKABLE_COLUMNS = [...SORTABLE, "quant", "engine", "backend", "config"] as const;
+export type PickableColumn = (typeof PICKABLE_COLUMNS)[number];
+export type LeaderboardView = (typeof LEADERBOARD_VIEWS)[number];
+/** `cols` split into its column keys (empty pieces dropped); the schema has already checked each. */
+export const splitCols = (cols: string | undefined) => (cols ?? "").split(",").map((c) => c.trim()).filter(Boolean) as PickableColumn[];
 const SUSTAINED_SORT: Partial<Record<(typeof SORTABLE)[number], string>> = { steady_ts: "su.steady_ts", throttle_ratio: "su.throttle_ratio" };
 
 const workloadParam = (dflt: string, kind: "pp" | "tg") =>
@@ -47,6 +57,14 @@ export const leaderboardQuerySchema = z
     /** "1" on the owner's dashboard: the owner's private runs too (ignored by a public server). */
     private: z.enum(["1"]).optional(),
     sort: z.enum(SORTABLE).default("tg_ts"),
+    /** The page's column set; the API accepts it (a shared link works on both) and always answers every column. */
+    view: z.enum(LEADERBOARD_VIEWS).default("speed"),
+    /** The page's columns, comma-separated keys, instead of the view's set. */
+    cols: z
+      .string()
+      .max(400)
+      .optional()
+      .refine((v) => splitCols(v).every((c) => (PICKABLE_COLUMNS as readonly string[]).includes(c)), `comma-separated column keys from ${PICKABLE_COLUMNS.join(", ")}`),
     dir: z.enum(["asc", "desc"]).default("desc"),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
     format: z.enum(["json", "csv"]).default("json"),
