@@ -9,9 +9,9 @@ import { count } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devices, models, submissions, workloadResults } from "../../lib/server/db/schema";
 import { createToken } from "../../lib/server/store/tokens";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
-import { callApi } from "../helpers/api";
+import { callApi } from "../../harness/api";
 import { ROUTES } from "../../lib/server/http/routes";
 import { openJobQueue } from "../../lib/server/fleet/job-queue";
 
