@@ -36,9 +36,13 @@ export default tseslint.config(
         "error",
         {
           zones: [
-            zone("./lib/core", ["./lib/server", "./runners", "./app", "./bin", "./scripts", "./tests"], "lib/core is pure and shared: it imports nothing from the other sides"),
-            zone("./lib/server", ["./runners", "./app", "./bin"], "lib/server never imports the device side (runners/); bin/ wires them together"),
-            zone("./runners", ["./lib/server", "./app", "./bin"], "runners/ reaches a server over HTTP only; bin/ injects what it needs (a SubmissionSink, admin operations)"),
+            zone("./lib/core", ["./lib/server", "./runners", "./app", "./bin", "./scripts", "./tests", "./harness"], "lib/core is pure and shared: it imports nothing from the other sides"),
+            zone("./lib/server", ["./runners", "./app", "./bin", "./scripts", "./tests", "./harness"], "lib/server never imports the device side (runners/); bin/ wires them together"),
+            zone("./runners", ["./lib/server", "./app", "./bin", "./scripts", "./tests", "./harness"], "runners/ reaches a server over HTTP only; bin/ injects what it needs (a SubmissionSink, admin operations)"),
+            // harness/ is what tests and benchmarks share (starting servers, fixtures, test databases):
+            // the product never depends on it, and it never depends on the test suite.
+            zone(["./app", "./bin"], ["./harness", "./tests", "./scripts"], "the product (app/, bin/) never imports the harness, tests or benchmarks"),
+            zone("./harness", ["./tests", "./scripts"], "harness/ is shared by tests and benchmarks: it imports neither"),
             // Floors inside lib/server, bottom to top: data (db, store, read, fleet, env), access (who asks,
             // what they may do and see), operations (one function per operation), transport (http, api,
             // admin CLI, browser catalog handlers). A floor never imports one above it.
@@ -58,11 +62,11 @@ export default tseslint.config(
   },
   {
     // Where the environment is read (and passed on to child processes), and the tools around the app.
-    files: ["lib/server/env.ts", "runners/env.ts", "scripts/**", "tests/**", "instrumentation.ts", "*.config.*"],
+    files: ["lib/server/env.ts", "runners/env.ts", "bin/start.mjs", "bin/server.ts", "scripts/**", "harness/**", "tests/**", "instrumentation.ts", "*.config.*"],
     rules: { "no-restricted-properties": "off" },
   },
   {
-    files: ["tests/**"],
+    files: ["tests/**", "harness/**"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
 );

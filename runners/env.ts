@@ -6,6 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { resolveDataDir } from "../lib/core/data-dir";
 import { CliError } from "./cli/cli-error";
 import { z } from "zod";
 
@@ -33,12 +34,12 @@ export function runnerEnv(): RunnerEnv {
 }
 
 /**
- * The data folder: TOKENWATT_DATA_DIR (relative to the working directory), else `.tokenwatt` in the
- * project, where `npm start` keeps it, whatever folder `npx tokenwatt` runs from.
+ * The data folder, absolute, by the rule the server shares (lib/core/data-dir.ts): TOKENWATT_DATA_DIR
+ * (relative to the working directory), else `.tokenwatt` in the project, where `npm start` keeps it,
+ * whatever folder `npx tokenwatt` runs from (the project root found from this file).
  */
 export function dataDir(): string {
-  const d = runnerEnv().TOKENWATT_DATA_DIR;
-  return d ? path.resolve(d) : path.resolve(import.meta.dirname, "..", ".tokenwatt");
+  return resolveDataDir(runnerEnv().TOKENWATT_DATA_DIR, path.resolve(import.meta.dirname, ".."), path.resolve);
 }
 
 /** The environment a measuring child process starts with: this one, plus `extra`. */

@@ -2,7 +2,7 @@
  * `npm run bench:agents`: a fleet of simulated agents against the real PostgreSQL, for a bounded time.
  *
  * A throwaway database; the agent API and ingest served over HTTP by the real handlers in a
- * server process of their own (the same dispatch as scripts/server.mjs, without Next); N agents
+ * server process of their own (the same dispatch as bin/server.ts, without Next); N agents
  * (runners/agent/agent.ts, the same loop as `tokenwatt agent`) in this process, each with its own
  * agent token, device, outbox and state file, measuring with the null engine. While the clock runs,
  * a suite is queued for all agents (or a device class) every WAVE seconds through the admin API;
@@ -32,9 +32,9 @@ import { AgentClient } from "../runners/agent/client";
 import { nullMeasure } from "../runners/agent/measure-null";
 import { AgentStateFile } from "../runners/agent/state";
 import { Outbox } from "../runners/upload/outbox";
-import { startTestApiServer } from "../tests/helpers/api";
-import { createPostgresDatabase } from "../tests/helpers/db";
-import { makeSubmission } from "../tests/helpers/fixtures";
+import { startTestApiServer } from "../harness/api";
+import { createPostgresDatabase } from "../harness/postgres";
+import { makeSubmission } from "../harness/fixtures";
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -21,7 +21,7 @@ import { runSession } from "../runners/native/session";
 import { cliDeps } from "../bin/cli";
 import { benchBrowser } from "../runners/cli/bench-browser";
 import { resolveModel } from "../runners/models/resolve";
-import { startServer } from "../tests/helpers/server";
+import { startServer } from "../harness/server";
 import { deliver } from "../runners/cli/deliver";
 import type { Submission } from "../lib/core/contracts/submission";
 

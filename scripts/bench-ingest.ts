@@ -1,7 +1,7 @@
 /**
  * `npm run bench:ingest`: ingest throughput through the HTTP API into the real PostgreSQL.
  *
- * Starts the production server (scripts/start.mjs) on a fresh database, posts submissions of 10
+ * Starts the production server (bin/start.mjs) on a fresh database, posts submissions of 10
  * workloads each with 1 and with 16 concurrent clients for a fixed time, and reports
  * submissions/s, the server's memory (RSS of its process tree) idle and under load, and two
  * pgbench runs on the same machine in the same run: the same ingest call the server makes (the
@@ -22,9 +22,9 @@ import { sql } from "drizzle-orm";
 import { parseSubmission, type Submission } from "../lib/core/contracts/submission";
 import { openDb, rowsOf } from "../lib/server/db/client";
 import { submissionRow, workloadRow } from "../lib/server/store/ingest";
-import { makeSubmission } from "../tests/helpers/fixtures";
-import { createPostgresDatabase } from "../tests/helpers/db";
-import { startServer } from "../tests/helpers/server";
+import { makeSubmission } from "../harness/fixtures";
+import { createPostgresDatabase } from "../harness/postgres";
+import { startServer } from "../harness/server";
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 
@@ -174,7 +174,7 @@ async function main() {
       .trim()
       .split("\n")
       .pop()!;
-    const pgid = Number(execFileSync("sh", ["-c", `ps -o pgid= -p $(pgrep -f "scripts/start.mjs" | head -1)`]).toString().trim());
+    const pgid = Number(execFileSync("sh", ["-c", `ps -o pgid= -p $(pgrep -f "bin/start.mjs" | head -1)`]).toString().trim());
     await load(srv.url, token, 4, 2); // warm-up: JIT and connection pool
     await new Promise((r) => setTimeout(r, 1000));
     const idleRss = treeRssBytes(pgid);

@@ -20,8 +20,8 @@ import { refreshLeaderboard } from "../lib/server/store/publish";
 import { listResults } from "../lib/server/read/results";
 import { compareDevices, deviceTimeline, getDevice, getRun } from "../lib/server/read/runs";
 import { percentile } from "../lib/core/measure/stats";
-import { createPostgresDatabase } from "../tests/helpers/db";
-import { startServer } from "../tests/helpers/server";
+import { createPostgresDatabase } from "../harness/postgres";
+import { startServer } from "../harness/server";
 import { fillLoadData } from "./load-data";
 
 const SIZES = (process.env.BENCH_SIZES || "1000000,10000000").split(",").map(Number);

@@ -12,8 +12,8 @@ import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { openDb } from "../lib/server/db/client";
 import { setPublished } from "../lib/server/store/publish";
-import { createPostgresDatabase } from "../tests/helpers/db";
-import { startServer, type RunningServer } from "../tests/helpers/server";
+import { createPostgresDatabase } from "../harness/postgres";
+import { startServer, type RunningServer } from "../harness/server";
 import { fillLoadData } from "./load-data";
 
 const RESULTS = Number(process.env.BENCH_RESULTS || 100_000);

@@ -8,8 +8,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../tests/helpers/browser";
-import { startServer, type RunningServer } from "../tests/helpers/server";
+import { launchBrowser } from "../harness/browser";
+import { startServer, type RunningServer } from "../harness/server";
 
 const STEPS = 30;
 

@@ -7,7 +7,7 @@ import { build } from "esbuild";
 import { defaultInputs, evaluate } from "../lib/core/tco/model";
 import { monteCarlo } from "../lib/core/tco/uncertainty";
 import { median } from "../lib/core/measure/stats";
-import { launchBrowser } from "../tests/helpers/browser";
+import { launchBrowser } from "../harness/browser";
 
 function time(fn: () => void, n: number): number {
   const xs: number[] = [];

@@ -1,9 +1,9 @@
 /**
- * `npm run fault:campaign`: the fault campaign at any size (tests/helpers/fault-campaign.ts).
+ * `npm run fault:campaign`: the fault campaign at any size (harness/fault-campaign.ts).
  * Env: FAULT_RUNNERS (8), FAULT_PER_RUNNER (50), FAULT_SERVER_KILLS (3), FAULT_PG_RESTARTS (1), FAULT_AGENTS (4),
- * FAULT_JOBS_PER_AGENT (5). PostgreSQL is a cluster of the campaign's own (tests/helpers/private-postgres.ts).
+ * FAULT_JOBS_PER_AGENT (5). PostgreSQL is a cluster of the campaign's own (harness/private-postgres.ts).
  */
-import { runFaultCampaign } from "../tests/helpers/fault-campaign";
+import { runFaultCampaign } from "../harness/fault-campaign";
 
 const n = (k: string, d: number) => Number(process.env[k] || d);
 const r = await runFaultCampaign({

@@ -7,6 +7,7 @@
 import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { resolveDataDir } from "../core/data-dir";
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -24,7 +25,11 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
-  TOKENWATT_DATA_DIR: z.string().min(1).default(".tokenwatt"),
+  /** The data folder; read it through serverDataDir() (lib/core/data-dir.ts: the rule both sides share). */
+  TOKENWATT_DATA_DIR: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Ingest requests per minute per token, and the burst allowed above that rate. */
   TOKENWATT_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(600),
@@ -85,9 +90,14 @@ export function serverEnv(): Env {
   return (cached ??= loadEnv());
 }
 
-/** The data directory (embedded database, models, web-llm artifacts, owner credential), absolute. */
+/**
+ * The data directory (embedded database, models, web-llm artifacts, owner credential), absolute, by
+ * the rule the device side shares (lib/core/data-dir.ts). The project root is the working directory:
+ * the server runs there (`npm start` changes to it, `next dev` starts there), and inside Next's
+ * bundle this module cannot find the project from its own file as runners/env.ts does.
+ */
 export function serverDataDir(): string {
-  return path.resolve(/* turbopackIgnore: true */ serverEnv().TOKENWATT_DATA_DIR);
+  return resolveDataDir(serverEnv().TOKENWATT_DATA_DIR, process.cwd(), (...p) => path.resolve(/* turbopackIgnore: true */ ...p));
 }
 
 /** Largest accepted request bodies, bytes. */

@@ -1,16 +1,15 @@
 /**
  * The agent's measurement of a job with the native runner: the same session as `tokenwatt bench`
- * (one child process per workload, meters, bandwidth), reporting progress as the agent protocol
- * describes it.
+ * (one child process per workload; meters, temperatures and bandwidth from runners/native/plan.ts),
+ * reporting progress as the agent protocol describes it.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { parseJobModel, type JobProgress } from "../../lib/core/contracts/agents";
 import { runSession } from "../native/session";
 import { contextSizeFor, resolveWorkloads, timedSamples } from "../../lib/core/contracts/workloads";
-import { detectThermal } from "../native/thermal";
+import { prepareNativeSession } from "../native/plan";
 import { resolveModel } from "../models/resolve";
-import { detectMeters } from "../native/power";
 import type { Measure } from "./agent";
 
 export interface NativeMeasureOptions {
@@ -32,25 +31,19 @@ export function nativeMeasure(o: NativeMeasureOptions): Measure {
       fs.rmSync(model.path, { force: true });
       throw new Error(`${ref.ref} has sha256 ${model.info.sha256}, not the job's ${ref.sha256}: deleted without loading it`);
     }
-    const { meters, notes } = await detectMeters({ none: !o.power });
-    notes.forEach((n) => o.log(`note: ${n}`));
-    // The temperature every workload starts at, and a sustained run's per-interval readings.
-    const thermal = await detectThermal({ none: !o.power });
+    // Temperatures are read where power is (the agent has no separate switch).
+    const plan = await prepareNativeSession({ power: o.power, thermal: o.power, bandwidth: o.bandwidth, idleSeconds: 3, log: o.log });
     const ids = workloads.map((w) => w.id);
     let p: JobProgress = { workloadId: ids[0]!, workloadIndex: 0, workloads: ids.length, repetitionsDone: 0, repetitions: req.repetitions, phase: "load" };
     return runSession({
+      ...plan,
       device,
       model,
-      engine: "node-llama-cpp",
       // threads: the job's, else llama.cpp's math cores (the submission records what was used)
       llama: { backend: "cpu", threads: req.threads ?? undefined, contextSize: contextSizeFor(workloads).default },
       backend: "cpu",
       workloads,
       repetitions: req.repetitions,
-      meters,
-      thermal,
-      idleSeconds: meters.length ? 3 : 0,
-      bandwidthGBps: o.bandwidth ? undefined : null,
       signal,
       onNote: (m) => o.log(`note: ${m}`),
       onProgress: (e) => {

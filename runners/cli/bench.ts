@@ -7,8 +7,7 @@ import { dataDir as runnerDataDir } from "../env";
 import { AbortedError, runSession } from "../native/session";
 import { ModelError, resolveModel } from "../models/resolve";
 import { render, OUTPUT_FORMATS, type OutputFormat } from "../output/printers";
-import { detectMeters } from "../native/power";
-import { detectThermal } from "../native/thermal";
+import { prepareNativeSession } from "../native/plan";
 import { probeThisDevice } from "../native/device/probe";
 import { checkDestination, deliver, type CliDeps } from "./deliver";
 import { CliError } from "./cli-error";
@@ -93,15 +92,13 @@ export async function bench(
     if (e instanceof ModelError) throw new CliError(e.message);
     throw e;
   }
-  const { meters, notes } = await detectMeters({ none: !o.power, meterUrl: o.meterUrl, meterCommand: o.meterCommand });
-  notes.forEach((n) => log(`note: ${n}`));
-  const thermal = await detectThermal({ none: o.thermal === false, tempCommand: o.tempCommand });
+  const plan = await prepareNativeSession({ power: o.power, meterUrl: o.meterUrl, meterCommand: o.meterCommand, thermal: o.thermal !== false, tempCommand: o.tempCommand, bandwidth: o.bandwidth, idleSeconds, log });
   if (o.thermal !== false && workloads.some((w) => w.kind === "sustained")) {
-    log(thermal.sources.length ? `note: temperatures from ${thermal.sources.join(", ")}` : "note: no temperature sensor found (thermal zones, hwmon, nvidia-smi, battery): the sustained run records tokens/s and power only; --temp-command reads another");
+    log(plan.thermal.sources.length ? `note: temperatures from ${plan.thermal.sources.join(", ")}` : "note: no temperature sensor found (thermal zones, hwmon, nvidia-smi, battery): the sustained run records tokens/s and power only; --temp-command reads another");
   }
-  const plan = workloads.map((w) => (w.kind === "sustained" ? `${w.id} (${w.durationS} s of decoding in ${w.intervalS} s intervals)` : w.id)).join(", ");
+  const what = workloads.map((w) => (w.kind === "sustained" ? `${w.id} (${w.durationS} s of decoding in ${w.intervalS} s intervals)` : w.id)).join(", ");
   const reps = workloads.some((w) => w.kind !== "sustained") ? `, ${repetitions} repetitions` : "";
-  log(`measuring ${model.info.name} ${model.info.quantization} (${model.info.weights} weights) with ${threads ?? "llama.cpp's default (math cores)"} threads: ${plan}${reps}`);
+  log(`measuring ${model.info.name} ${model.info.quantization} (${model.info.weights} weights) with ${threads ?? "llama.cpp's default (math cores)"} threads: ${what}${reps}`);
 
   const controller = new AbortController();
   const onSigint = () => {
@@ -115,17 +112,13 @@ export async function bench(
   let submission: Submission;
   try {
     submission = await runSession({
+      ...plan,
       device: { ...(await probeThisDevice()), name: deviceName(o.deviceName) },
       model,
-      engine: "node-llama-cpp",
       llama: { backend: o.backend, threads, contextSize, gpuLayers: int("gpu-layers", o.gpuLayers, 0, 10_000), batchSize: int("batch-size", o.batchSize, 1, 1 << 20), build: o.build, flashAttention: o.flashAttention === "on" ? true : o.flashAttention === "off" ? false : "auto" },
       backend: o.backend,
       workloads,
       repetitions,
-      meters,
-      thermal,
-      idleSeconds: meters.length ? idleSeconds : 0,
-      bandwidthGBps: o.bandwidth ? undefined : null,
       gpuBandwidth,
       signal: controller.signal,
       onNote: (m) => log(`note: ${m}`),

@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { makeServerRun, makeSubmission, makeSustainedRun } from "../helpers/fixtures";
-import { startServer, type RunningServer } from "../helpers/server";
-import { axeViolations, launchBrowser } from "../helpers/browser";
+import { makeServerRun, makeSubmission, makeSustainedRun } from "../../harness/fixtures";
+import { startServer, type RunningServer } from "../../harness/server";
+import { axeViolations, launchBrowser } from "../../harness/browser";
 
 /**
  * axe-core (WCAG 2.1 A and AA) on every page of the dashboard, with results in it, at desktop and

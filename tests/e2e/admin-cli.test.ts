@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type RunningServer } from "../helpers/server";
+import { startServer, type RunningServer } from "../../harness/server";
 
 const STORIES = path.resolve("../shared/models/stories260K.gguf");
 

@@ -1,6 +1,6 @@
 /**
  * The agent lifecycle end to end against the real PostgreSQL: the production server
- * (scripts/start.mjs) on a throwaway database and `tokenwatt agent` as a child process measuring
+ * (bin/start.mjs) on a throwaway database and `tokenwatt agent` as a child process measuring
  * stories260K. Register, heartbeat, pull, measure, upload; the server is stopped mid-job and started
  * again at the same address; the agent delivers and completes; exactly one stored submission.
  * Then SIGTERM during a measurement: the job is abandoned and the server told.
@@ -17,9 +17,9 @@ import { eq } from "drizzle-orm";
 import { openDb, type DbHandle } from "../../lib/server/db/client";
 import { agentJobs, agents, submissions, workloadResults } from "../../lib/server/db/schema";
 import { createToken } from "../../lib/server/store/tokens";
-import { launchBrowser } from "../helpers/browser";
-import { createPostgresDatabase } from "../helpers/db";
-import { freePort, startServer, type RunningServer } from "../helpers/server";
+import { launchBrowser } from "../../harness/browser";
+import { createPostgresDatabase } from "../../harness/postgres";
+import { freePort, startServer, type RunningServer } from "../../harness/server";
 
 /** Jobs name a file of the agent's models directory, never a path (the agent's copy is made below). */
 const STORIES = "stories260K.gguf";

@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { makeSubmission } from "../helpers/fixtures";
-import { startServer, type RunningServer } from "../helpers/server";
-import { launchBrowser } from "../helpers/browser";
+import { makeSubmission } from "../../harness/fixtures";
+import { startServer, type RunningServer } from "../../harness/server";
+import { launchBrowser } from "../../harness/browser";
 
 describe("app end to end (embedded database)", () => {
   let srv: RunningServer;

@@ -3,8 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type RunningServer } from "../helpers/server";
-import { CHROMIUM_PATH, launchBrowser } from "../helpers/browser";
+import { startServer, type RunningServer } from "../../harness/server";
+import { CHROMIUM_PATH, launchBrowser } from "../../harness/browser";
 
 const run = promisify(execFile);
 const MODELS = path.resolve("../shared/models");

@@ -3,7 +3,7 @@
  * server is SIGKILLed and restarted and PostgreSQL (a cluster of the test's own) is restarted.
  */
 import { describe, expect, it } from "vitest";
-import { runFaultCampaign } from "../helpers/fault-campaign";
+import { runFaultCampaign } from "../../harness/fault-campaign";
 
 describe("fault campaign", () => {
   it("4 runners x 25 submissions and 3 agents x 4 jobs through 2 server SIGKILLs and a PostgreSQL restart: 0 lost, 0 duplicated, no partial rows, the server alive", { timeout: 600_000 }, async () => {

@@ -11,9 +11,9 @@ import { setPublished } from "../../lib/server/store/publish";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { sql } from "drizzle-orm";
-import { makeSubmission } from "../helpers/fixtures";
-import { startServer, type RunningServer } from "../helpers/server";
-import { createPostgresDatabase } from "../helpers/db";
+import { makeSubmission } from "../../harness/fixtures";
+import { startServer, type RunningServer } from "../../harness/server";
+import { createPostgresDatabase } from "../../harness/postgres";
 
 describe("a public server reading from a replica", () => {
   let srv: RunningServer;

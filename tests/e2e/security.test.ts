@@ -1,12 +1,12 @@
 /**
- * The owner's dashboard on a real server (scripts/server.mjs): it listens on loopback, pages need
+ * The owner's dashboard on a real server (bin/server.ts): it listens on loopback, pages need
  * the owner's login, foreign Host names (DNS rebinding) get 421, every response forbids framing,
  * and hostile input gets a 4xx without a write or a flood of log.
  */
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type RunningServer } from "../helpers/server";
-import { makeSubmission } from "../helpers/fixtures";
+import { startServer, type RunningServer } from "../../harness/server";
+import { makeSubmission } from "../../harness/fixtures";
 
 /** A raw request with any Host header (fetch cannot set one). */
 function raw(url: string, o: { method?: string; host?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {

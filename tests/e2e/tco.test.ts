@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { startServer, type RunningServer } from "../helpers/server";
-import { launchBrowser } from "../helpers/browser";
-import { makeServerRun } from "../helpers/fixtures";
+import { startServer, type RunningServer } from "../../harness/server";
+import { launchBrowser } from "../../harness/browser";
+import { makeServerRun } from "../../harness/fixtures";
 import { execFileSync } from "node:child_process";
 
 describe("TCO what-if page", () => {

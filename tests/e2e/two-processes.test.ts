@@ -8,10 +8,10 @@
 import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../helpers/browser";
-import { makeSubmission } from "../helpers/fixtures";
-import { startServer, type RunningServer } from "../helpers/server";
-import { createPostgresDatabase } from "../helpers/db";
+import { launchBrowser } from "../../harness/browser";
+import { makeSubmission } from "../../harness/fixtures";
+import { startServer, type RunningServer } from "../../harness/server";
+import { createPostgresDatabase } from "../../harness/postgres";
 
 /** A GET on a fresh connection: status, cache verdict, ETag and body. */
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; cache: string; etag: string; body: string }> {

@@ -1,7 +1,7 @@
 /** A valid input of each operation of lib/server/ops (what it does with it does not matter to a refusal). */
 import { randomUUID } from "node:crypto";
 import type { OpInput, OpName } from "../../lib/server/ops";
-import { makeSubmission } from "./fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 
 export const OP_INPUTS: { [K in OpName]: OpInput<K> } = {
   publish: { allPlausible: true, published: false },

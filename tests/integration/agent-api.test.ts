@@ -20,9 +20,9 @@ import { AgentClient } from "../../runners/agent/client";
 import { nullMeasure } from "../../runners/agent/measure-null";
 import { AgentStateFile } from "../../runners/agent/state";
 import { Outbox } from "../../runners/upload/outbox";
-import { startTestApiServer } from "../helpers/api";
+import { startTestApiServer } from "../../harness/api";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 
 const device = (model: string): Device => {
   const s = parseSubmission(makeSubmission({ deviceModel: model }));

@@ -16,9 +16,9 @@ import { agentJobs, agents } from "../../lib/server/db/schema";
 import { authenticate, createToken } from "../../lib/server/store/tokens";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 import { refusalStatus } from "../../lib/server/http/refusals";
-import { callApi } from "../helpers/api";
+import { callApi } from "../../harness/api";
 
 const request = jobRequestSchema.parse({ model: "synthetic:tiny-test:Q8_0", workloads: ["pp16", "tg4"], repetitions: 1 });
 

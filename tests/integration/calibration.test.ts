@@ -22,7 +22,7 @@ import { ingestSubmission } from "../../lib/server/store/ingest";
 import { setPublished } from "../../lib/server/store/publish";
 import { measuredDeviceEnergy } from "../../lib/server/read/measured-energy";
 import { DB_KINDS, withTestDb } from "../helpers/db";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 
 const WATTS = 10;
 const WORKLOADS = ["pp64", "tg16", "pp64+tg16", "tg16@d256", "ttft"];

@@ -18,9 +18,9 @@ import { ingestSubmission } from "../../lib/server/store/ingest";
 import { createToken } from "../../lib/server/store/tokens";
 import { newProgram, run } from "../../runners/cli/index";
 import { resolveModel } from "../../runners/models/resolve";
-import { apiDeps } from "../helpers/api";
+import { apiDeps } from "../../harness/api";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 
 const STORIES = path.resolve(import.meta.dirname, "../../../shared/models/stories260K.gguf");
 const describeModel = async (ref: string) => (await resolveModel(ref, os.tmpdir())).info;

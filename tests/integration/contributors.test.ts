@@ -15,9 +15,9 @@ import { rowsOf } from "../../lib/server/db/client";
 import { startApiServer } from "../../lib/server/http/node";
 import { OPERATIONS } from "../../lib/server/ops";
 import { authenticate, createToken } from "../../lib/server/store/tokens";
-import { apiDeps } from "../helpers/api";
+import { apiDeps } from "../../harness/api";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 
 const FOREIGN = "this device belongs to another contributor (or to no contributor): only they or an admin may do this";
 

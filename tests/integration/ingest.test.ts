@@ -4,11 +4,11 @@ import { createToken, revokeToken } from "../../lib/server/store/tokens";
 import { powerReadings, powerTraces, submissions, workloadResults, devices, models, engines } from "../../lib/server/db/schema";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { createParseBudget } from "../../lib/server/http/parse-budget";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
-import { callApi } from "../helpers/api";
+import { callApi } from "../../harness/api";
 
 describe.each(DB_KINDS)("ingest API on %s", (kind) => {
   let h: TestDb;

@@ -8,9 +8,9 @@ import { leaderboard, leaderboardQuerySchema } from "../../lib/server/read/leade
 import { readPublicVersion, setPublished } from "../../lib/server/store/publish";
 import { createToken } from "../../lib/server/store/tokens";
 import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
-import { makeServerRun, makeSubmission, readingOver, scaleSpeed } from "../helpers/fixtures";
+import { makeServerRun, makeSubmission, readingOver, scaleSpeed } from "../../harness/fixtures";
 import { DB_KINDS, openTestDb, type TestDb, withTestDb } from "../helpers/db";
-import { callApi } from "../helpers/api";
+import { callApi } from "../../harness/api";
 import { compareDevices } from "../../lib/server/read/runs";
 
 function sub(mutate: (s: any) => void = () => {}): Submission {

@@ -10,7 +10,7 @@ import { getModel, modelDevices } from "../../lib/server/read/model-page";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { setPublished } from "../../lib/server/store/publish";
 import { DB_KINDS, withTestDb } from "../helpers/db";
-import { makeSubmission, scaleSpeed } from "../helpers/fixtures";
+import { makeSubmission, scaleSpeed } from "../../harness/fixtures";
 
 describe.each(DB_KINDS)("a model's page on %s", (kind) => {
   const h = withTestDb(kind);

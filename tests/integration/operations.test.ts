@@ -18,7 +18,7 @@ import { startApiServer } from "../../lib/server/http/node";
 import { ROUTES } from "../../lib/server/http/routes";
 import { OPERATIONS, type OpInput, type OpName } from "../../lib/server/ops";
 import { createToken } from "../../lib/server/store/tokens";
-import { apiDeps } from "../helpers/api";
+import { apiDeps } from "../../harness/api";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { OP_INPUTS as INPUTS } from "../helpers/op-inputs";
 
@@ -90,7 +90,7 @@ describe("the API reference", () => {
   it("is generated from the route table: every route, and each operation's caller rule and input schema", async () => {
     const h = await openTestDb("pglite");
     try {
-      const { callApi } = await import("../helpers/api");
+      const { callApi } = await import("../../harness/api");
       const res = await callApi(new Request("http://t/api/v1/openapi.json"), h.db);
       expect(res.status).toBe(200);
       const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { operationId: string; description?: string; requestBody?: { content: { "application/json": { schema: { properties: Record<string, unknown>; required?: string[] } } } } }>> };

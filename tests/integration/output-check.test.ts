@@ -4,9 +4,9 @@ import { parseSubmission, type SubmissionInput } from "../../lib/core/contracts/
 import { FINGERPRINT, fingerprintHash } from "../../lib/core/measure/fingerprint";
 import { submissions, workloadResults } from "../../lib/server/db/schema";
 import { ingestSubmission } from "../../lib/server/store/ingest";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 import { DB_KINDS, withTestDb } from "../helpers/db";
-import { callApi } from "../helpers/api";
+import { callApi } from "../../harness/api";
 import { createToken } from "../../lib/server/store/tokens";
 
 const REF = Array.from({ length: FINGERPRINT.tokens }, (_, i) => 1000 + ((i * 7919) % 5000));

@@ -6,7 +6,7 @@ import { compareFingerprints, describeOutputStatus, FINGERPRINT, judgeDivergence
 import { submissions, workloadResults } from "../../lib/server/db/schema";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { DB_KINDS, withTestDb } from "../helpers/db";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 
 /** The reference: stories260K's fp1 fingerprint on llama.cpp's CPU with its real top-5 scores. */
 const cpu = JSON.parse(readFileSync(new URL("../fixtures/fingerprint/stories260K-fp1-cpu.json", import.meta.url), "utf8")) as { tokenIds: number[]; topK: TopKEntry[] };

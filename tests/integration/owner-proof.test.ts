@@ -15,7 +15,7 @@ import { openAdmin, provesCredential, sameUser } from "../../lib/server/admin/op
 import { resetServerEnvForTests } from "../../lib/server/env";
 import { startApiServer } from "../../lib/server/http/node";
 import { ensureOwnerCredential, SERVER_INFO_FILE } from "../../lib/server/store/owner-credential";
-import { apiDeps } from "../helpers/api";
+import { apiDeps } from "../../harness/api";
 import { openTestDb, type TestDb } from "../helpers/db";
 
 describe("the owner credential goes only to a server that proves it holds it", () => {

@@ -7,12 +7,12 @@ import { pairingCodes, submissions } from "../../lib/server/db/schema";
 import { createToken } from "../../lib/server/store/tokens";
 import { codeHash } from "../../lib/server/store/pairing";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { resetServerEnvForTests, serverDataDir } from "../../lib/server/env";
 import { ensureOwnerCredential } from "../../lib/server/store/owner-credential";
 import { SESSION_COOKIE, sessionValue } from "../../lib/server/http/owner-access";
-import { callApi } from "../helpers/api";
+import { callApi } from "../../harness/api";
 
 describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
   let h: TestDb;

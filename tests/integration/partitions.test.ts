@@ -13,7 +13,7 @@ import { ingestSubmission } from "../../lib/server/store/ingest";
 import { leaderboard, leaderboardQuerySchema } from "../../lib/server/read/leaderboard";
 import { setPublished } from "../../lib/server/store/publish";
 import { parseSubmission } from "../../lib/core/contracts/submission";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 import { applyMigrationsOnly, DB_KINDS, migrationsUpTo, openUnmigrated, withTestDb, insertOldCatalog, insertOldSubmission } from "../helpers/db";
 
 const monthName = (d: Date) => `workload_results_${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, "0")}`;

@@ -10,9 +10,9 @@ import { startApiServer } from "../../lib/server/http/node";
 import { createToken } from "../../lib/server/store/tokens";
 import type { QueueEntry } from "../../lib/server/store/review";
 import type { ContributorRun } from "../../lib/server/store/review";
-import { apiDeps } from "../helpers/api";
+import { apiDeps } from "../../harness/api";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
-import { makeSubmission, scaleSpeed } from "../helpers/fixtures";
+import { makeSubmission, scaleSpeed } from "../../harness/fixtures";
 
 describe.each(DB_KINDS)("the review queue on %s", (kind) => {
   let h: TestDb;

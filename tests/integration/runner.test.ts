@@ -23,7 +23,7 @@ import { cliDeps } from "../../bin/cli";
 import { resetRunnerEnvForTests } from "../../runners/env";
 import { resetServerEnvForTests } from "../../lib/server/env";
 import { openTestDb } from "../helpers/db";
-import { callApi } from "../helpers/api";
+import { callApi } from "../../harness/api";
 
 const STORIES = path.resolve("../shared/models/stories260K.gguf");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-runner-"));

@@ -4,7 +4,7 @@ import { parseSubmission } from "../../lib/core/contracts/submission";
 import { rowsOf } from "../../lib/server/db/client";
 import { deviceTimeline } from "../../lib/server/read/runs";
 import { ingestSubmission } from "../../lib/server/store/ingest";
-import { makeSubmission, scaleSpeed } from "../helpers/fixtures";
+import { makeSubmission, scaleSpeed } from "../../harness/fixtures";
 import { DB_KINDS, withTestDb } from "../helpers/db";
 
 /** A run of the fixture device whose tg128 is `k` times the fixture's speed, on engine `version`. */

@@ -15,7 +15,7 @@ import { leaderboard, leaderboardQuerySchema } from "../../lib/server/read/leade
 import { setPublished } from "../../lib/server/store/publish";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { runSummary } from "../../lib/core/measure/stats";
-import { makeSubmission, scaleSpeed } from "../helpers/fixtures";
+import { makeSubmission, scaleSpeed } from "../../harness/fixtures";
 import { applyMigrationsOnly, DB_KINDS, migrationsUpTo, openTestDb, openUnmigrated, withTestDb, insertOldCatalog, insertOldSubmission } from "../helpers/db";
 
 const rows = async <T,>(h: DbHandle, q: string) => rowsOf<T>(await h.db.execute(sql.raw(q)));

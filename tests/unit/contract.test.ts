@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 
 type Json = Record<string, any>;
 const clone = (): Json => structuredClone(makeSubmission({ workloads: 5 })) as Json;

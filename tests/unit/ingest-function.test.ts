@@ -14,7 +14,7 @@ import {
   WORKLOAD_FROM_SUBMISSION,
 } from "../../lib/server/db/ingest-function";
 import { submissionRow, workloadRow } from "../../lib/server/store/ingest";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 
 const columns = (t: Table) => Object.values(getTableColumns(t)).map((c) => c.name);
 /** Every column of the table is written by the function or filled by the database, and nothing else is written. */

@@ -24,3 +24,13 @@ describe("the floors inside lib/server", () => {
     expect(await violations("lib/server/access/probe.ts", 'import { authenticate } from "../store/tokens";\nexport const x = authenticate;\n')).toEqual([]);
   }, 60_000);
 });
+
+describe("the harness that tests and benchmarks share", () => {
+  it("is never imported by the product, and never imports the test suite", async () => {
+    expect((await violations("lib/server/probe.ts", 'import { makeSubmission } from "../../harness/fixtures";\nexport const x = makeSubmission;\n')).join()).toContain("lib/server never imports");
+    expect((await violations("runners/probe.ts", 'import { makeSubmission } from "../harness/fixtures";\nexport const x = makeSubmission;\n')).join()).toContain("runners/ reaches a server");
+    expect((await violations("app/probe.ts", 'import { makeSubmission } from "../harness/fixtures";\nexport const x = makeSubmission;\n')).join()).toContain("the product");
+    expect((await violations("harness/probe.ts", 'import { withTestDb } from "../tests/helpers/db";\nexport const x = withTestDb;\n')).join()).toContain("harness/ is shared");
+    expect(await violations("scripts/probe.ts", 'import { makeSubmission } from "../harness/fixtures";\nexport const x = makeSubmission;\n')).toEqual([]);
+  }, 60_000);
+});

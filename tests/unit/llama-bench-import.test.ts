@@ -141,7 +141,7 @@ describe("llama-bench import (real output of the llama-bench this project builds
 
 describe("tokenwatt bench -o json speaks llama-bench", () => {
   it("prints per-test rows with llama-bench's fields, which llama-bench readers (this importer included) read", async () => {
-    const { makeSubmission } = await import("../helpers/fixtures");
+    const { makeSubmission } = await import("../../harness/fixtures");
     const { render } = await import("../../runners/output/printers");
     const p = parseSubmission({ ...makeSubmission({ workloads: 4 }), model: { ...makeSubmission().model, source: "models/llama-3.2-1b-q4_0.gguf" } });
     if (!p.ok) throw new Error("fixture");

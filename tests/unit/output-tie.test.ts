@@ -9,7 +9,7 @@ import {
   outputStatus,
   topKOf,
 } from "../../lib/core/measure/fingerprint";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 
 /** A real reference: stories260K's fp1 fingerprint on llama.cpp's CPU, with its top-5 scores. */
 const cpu = JSON.parse(readFileSync(new URL("../fixtures/fingerprint/stories260K-fp1-cpu.json", import.meta.url), "utf8")) as {

@@ -15,7 +15,7 @@ import { decodeRoofline } from "../../lib/core/measure/roofline";
 import { deriveStats } from "../../lib/core/measure/stats";
 import { llamaBenchToSubmissions, readLlamaBench, type ImportContext } from "../../runners/import/llama-bench";
 import { importedDevice } from "../../runners/import/imported-device";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 
 const tally = { honest: 0, honestPassed: 0, forged: 0, forgedRefused: 0 };
 afterAll(() => {

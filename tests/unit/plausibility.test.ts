@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { checkSubmission } from "../../lib/core/measure/plausibility";
 import { bytesPerDecodedToken, cacheResident, decodeRoofline, rooflineEfficiency, weightsBandwidth } from "../../lib/core/measure/roofline";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 
 function parsed(mutate: (s: any) => void = () => {}) {
   const s = structuredClone(makeSubmission({ workloads: 5 }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toCsv } from "../../lib/core/present/csv";
 import { dbId, safeString } from "../../lib/core/contracts/text";
 import { parseSubmission } from "../../lib/core/contracts/submission";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 import { jobRequestSchema, parseJobModel } from "../../lib/core/contracts/agents";
 import { formatBytes, formatNumber } from "../../lib/core/present/format";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";

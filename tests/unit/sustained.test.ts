@@ -10,7 +10,7 @@ import { median } from "../../lib/core/measure/stats";
 import { checkSubmission } from "../../lib/core/measure/plausibility";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { linuxTempFiles, parseCelsius, thermalPerInterval } from "../../runners/native/thermal";
-import { makeSubmission } from "../helpers/fixtures";
+import { makeSubmission } from "../../harness/fixtures";
 
 /** Intervals of one second decoding `rates[i]` tokens each. */
 const run = (rates: number[]) => rates.map((r) => ({ durationNs: 1e9, genTokens: Math.round(r) }));

@@ -1,5 +1,5 @@
 /**
- * The owner-access gate on Node's HTTP server (scripts/server.mjs, and the test server): security
+ * The owner-access gate on Node's HTTP server (bin/server.ts, and the test server): security
  * headers on every response, the Host allow-list, and the owner's login for pages in owner mode
  * (lib/server/http/owner-access.ts decides; this applies the decision).
  */

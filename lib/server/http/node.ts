@@ -1,5 +1,5 @@
 /**
- * node:http transport for the route table: the production server (scripts/server.mjs) answers every
+ * node:http transport for the route table: the production server (bin/server.ts) answers every
  * /api path here, without Next's router, with the client's socket address (rate limits of paired
  * uploads); tests serve the same table on a given database.
  */

@@ -1,6 +1,6 @@
 /**
  * The one route table of the HTTP API: method, path and handler. The production server
- * (scripts/server.mjs, through node.ts), the App Router catch-all (app/api/[...path]/route.ts, for
+ * (bin/server.ts, through node.ts), the App Router catch-all (app/api/[...path]/route.ts, for
  * `next dev`) and the tests dispatch through `dispatch`, so every transport answers every path
  * the same way. Path segments `:name` are parameters; a final `*rest` takes the remaining segments.
  */

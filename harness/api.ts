@@ -2,13 +2,13 @@
  * The API as tests call it: requests go through the one route table (lib/server/http/routes.ts),
  * auth gate and refusal table, on a test database, without a server process.
  */
-import type { Db } from "../../lib/server/db/client";
-import type { JobQueue } from "../../lib/server/fleet/job-queue";
-import type { ServerDeps } from "../../lib/server/http/deps";
-import { startApiServer } from "../../lib/server/http/node";
-import type { ParseBudget } from "../../lib/server/http/parse-budget";
-import { createRateLimiter, type RateLimiter } from "../../lib/server/http/rate-limit";
-import { dispatch } from "../../lib/server/http/routes";
+import type { Db } from "../lib/server/db/client";
+import type { JobQueue } from "../lib/server/fleet/job-queue";
+import type { ServerDeps } from "../lib/server/http/deps";
+import { startApiServer } from "../lib/server/http/node";
+import type { ParseBudget } from "../lib/server/http/parse-budget";
+import { createRateLimiter, type RateLimiter } from "../lib/server/http/rate-limit";
+import { dispatch } from "../lib/server/http/routes";
 
 export interface ApiOptions {
   limiter?: RateLimiter;
@@ -36,7 +36,7 @@ export function callApi(req: Request, db: Db, o: ApiOptions = {}): Promise<Respo
   return dispatch(req, apiDeps(db, o), { clientIp: o.clientIp ?? null });
 }
 
-/** The API over real HTTP (node:http, as scripts/server.mjs serves it) on a test database. */
+/** The API over real HTTP (node:http, as bin/server.ts serves it) on a test database. */
 export function startTestApiServer(db: Db, queue: JobQueue, agentTimeoutS = 60, port = 0) {
   return startApiServer(apiDeps(db, { queue, agentTimeoutS }), port);
 }

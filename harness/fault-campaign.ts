@@ -1,6 +1,6 @@
 /**
  * The fault campaign (issue 14): N runners, each with its own outbox, upload M submissions to the
- * real server (scripts/server.mjs on PostgreSQL) while the server is killed with SIGKILL and
+ * real server (bin/server.ts on PostgreSQL) while the server is killed with SIGKILL and
  * restarted, and optionally while PostgreSQL itself is restarted; meanwhile agents (the loop of
  * `tokenwatt agent`, measuring with the null engine) run jobs queued through the admin API, so that
  * faults land mid-job too. Afterwards every submission must be stored exactly once (0 lost, 0
@@ -12,14 +12,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { parseSubmission, type Device } from "../../lib/core/contracts/submission";
-import { openDb, rowsOf } from "../../lib/server/db/client";
-import { createToken } from "../../lib/server/store/tokens";
-import { Agent } from "../../runners/agent/agent";
-import { AgentClient } from "../../runners/agent/client";
-import { nullMeasure } from "../../runners/agent/measure-null";
-import { AgentStateFile } from "../../runners/agent/state";
-import { flushOutbox, Outbox } from "../../runners/upload/outbox";
+import { parseSubmission, type Device } from "../lib/core/contracts/submission";
+import { openDb, rowsOf } from "../lib/server/db/client";
+import { createToken } from "../lib/server/store/tokens";
+import { Agent } from "../runners/agent/agent";
+import { AgentClient } from "../runners/agent/client";
+import { nullMeasure } from "../runners/agent/measure-null";
+import { AgentStateFile } from "../runners/agent/state";
+import { flushOutbox, Outbox } from "../runners/upload/outbox";
 import { startPrivatePostgres, type PrivatePostgres } from "./private-postgres";
 import { makeSubmission } from "./fixtures";
 import { freePort, startServer, type RunningServer } from "./server";

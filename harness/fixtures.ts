@@ -3,8 +3,8 @@
  * measured results: the device is named "Fixture" so a stray row cannot pass for a real one.
  */
 import { randomUUID } from "node:crypto";
-import type { SubmissionInput } from "../../lib/core/contracts/submission";
-import { energyPerToken } from "../../lib/core/measure/energy";
+import type { SubmissionInput } from "../lib/core/contracts/submission";
+import { energyPerToken } from "../lib/core/measure/energy";
 
 export const FIXTURE_WORKLOADS = [
   "pp512",

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: builds the app when the build is missing or older than the sources, then serves it
-// on PORT (default 3000) with the database from DATABASE_URL or the embedded one.
+// on PORT (default 3000) with the database from DATABASE_URL or the embedded one: measures this
+// machine once on a fresh database (first-run.ts), then runs the server (server.mjs -> server.ts).
 import { spawnSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -48,10 +49,10 @@ if (stale) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const { firstRun } = await import("../bin/first-run.ts");
+const { firstRun } = await import("./first-run.ts");
 await firstRun();
 
 console.log(`[tokenwatt] serving on http://localhost:${env.PORT}`);
-const child = spawn(process.execPath, [path.join(root, "scripts/server.mjs")], { stdio: "inherit" });
+const child = spawn(process.execPath, [path.join(root, "bin/server.mjs")], { stdio: "inherit" });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
