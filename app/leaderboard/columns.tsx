@@ -112,7 +112,8 @@ const modelColumn: Column<LeaderboardRow> = {
   header: "Model",
   cell: (r) => (
     <>
-      {r.modelName} {r.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+      <Link href={`/models/${r.modelId}`}>{r.modelName}</Link> <span className="hint">{r.quantization}</span>{" "}
+      {r.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
     </>
   ),
   cellAttrs: () => ({ className: "model" }),
