@@ -17,5 +17,6 @@ export const OP_INPUTS: { [K in OpName]: OpInput<K> } = {
   reviewRun: { submissionId: randomUUID(), decision: "reject", reason: "not what this device can do" },
   myRuns: {},
   trustContributor: { name: "nobody", trusted: true },
+  createPairing: { ttlSeconds: 60 },
 };
 

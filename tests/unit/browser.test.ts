@@ -10,7 +10,7 @@ import { needsShaderF16, webLlmUrls } from "../../runners/browser/webllm-engine"
 import type { WebGpuProbe } from "../../runners/browser/webgpu-bench";
 import { fallbackReason, placementFromLog } from "../../runners/browser/wllama-engine";
 import { formatPairingCode, normalizePairingCode } from "../../lib/server/store/pairing";
-import { phoneOrigin } from "../../lib/server/api/pairing";
+import { phoneOrigin } from "../../lib/server/store/phone-origin";
 
 /** Tokenizes like a BPE would, roughly: BOS + one token per 3 characters and per space. */
 const tokensOf = (text: string) => 1 + Math.ceil(text.replace(/ /g, "").length / 3) + (text.match(/ /g)?.length ?? 0);

@@ -21,6 +21,8 @@ const TABLE = {
   "manage-catalog": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
   /** Queue suites for the fleet's agents, and list the agents. */
   "manage-fleet": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
+  /** Make a pairing code for a phone: the owner's dashboard (their browser session) or an admin. */
+  pair: { roles: ["owner", "admin"], needs: "the owner's dashboard (its login) or an admin token" },
   /** Review contributors' runs: publish or reject them with a reason; mark contributors trusted. */
   review: { roles: ["owner", "admin"], needs: "an admin token or the owner" },
   /** A contributor's own runs and where they stand in review. */

@@ -4,12 +4,5 @@
  * SameSite=Strict cookie and the Host allow-list, cross-site requests and DNS rebinding cannot use it).
  */
 import { isOwnerBrowser } from "../access/owner-session";
-import type { Db } from "../db/client";
-import { withToken } from "./auth";
 
 export { isOwnerBrowser };
-
-/** Runs `fn` for the owner's browser (owner mode) or an admin token; otherwise the token refusal. */
-export function ownerOrAdmin(req: Request, db: Db, fn: () => Promise<Response>): Promise<Response> {
-  return isOwnerBrowser(req) ? fn() : withToken(req, db, ["admin"], fn);
-}

@@ -8,7 +8,6 @@ import * as agents from "../api/agents";
 import { getDeviceBadge } from "../api/badge";
 import { getHealth } from "../api/health";
 import { getOwnerProof } from "../api/owner-proof";
-import { postPairingCode } from "../api/pairing";
 import { getLeaderboard } from "../api/public-leaderboard";
 import { getResults } from "../api/results";
 import { postScenario } from "../api/scenarios";
@@ -44,7 +43,6 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/api/v1/public/leaderboard", handler: getLeaderboard },
   { method: "GET", path: "/api/v1/public/badge/device/:id", handler: getDeviceBadge },
   { method: "POST", path: "/api/v1/scenarios", handler: postScenario },
-  { method: "POST", path: "/api/v1/pairing-codes", handler: postPairingCode },
   ...OPERATION_ROUTES,
   { method: "GET", path: "/api/v1/browser/models", handler: getModelList },
   { method: "GET", path: "/api/v1/browser/models/:id", handler: getModelFile },

@@ -7,6 +7,7 @@ import { addLayout, listLayouts } from "./catalog";
 import { renameDevice } from "./devices";
 import { explainOutput } from "./explain-output";
 import { enqueue } from "./fleet";
+import { createPairing } from "./pairing";
 import { publish } from "./publish";
 import { myRuns, reviewQueue, reviewRun, trustContributor } from "./review";
 import { createToken, listTokens, revokeToken } from "./tokens";
@@ -25,6 +26,7 @@ export const OPERATIONS = {
   reviewRun,
   myRuns,
   trustContributor,
+  createPairing,
 } as const;
 
 export type OpName = keyof typeof OPERATIONS;

@@ -15,6 +15,8 @@ export interface OpContext {
   db: Db;
   /** The fleet's job connection, opened on first use. */
   queue?: () => Promise<JobQueue>;
+  /** The request's URL where the operation came over HTTP (a pairing link names the server's origin). */
+  requestUrl?: string;
 }
 
 export interface Operation<S extends z.ZodType, O> {
