@@ -21,6 +21,9 @@ import { createToken } from "../../lib/server/store/tokens";
 import { apiDeps } from "../../harness/api";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { OP_INPUTS as INPUTS } from "../helpers/op-inputs";
+import { makeSubmission } from "../../harness/fixtures";
+import { parseSubmission } from "../../lib/core/contracts/submission";
+import { storeSubmission } from "../../lib/server/ops/submissions";
 
 const runnerCaller = (tokenId: number): Caller => ({ kind: "token", role: "runner", tokenId, name: "ops-runner" });
 
@@ -73,6 +76,18 @@ describe.each(DB_KINDS)("every operation through every door on %s", (kind) => {
     expect(anon.status).toBe(401);
     // The CLI's client through the running server.
     await expect(remoteAdmin(server.url, runner).call(name, INPUTS[name])).rejects.toEqual(new AdminError(direct!.message));
+  });
+
+  it("stores a submission through one implementation: the API and the operation refuse an anonymous caller alike; the owner's CLI stores", async () => {
+    const s = parseSubmission(makeSubmission({ deviceModel: "One Door Device" }));
+    if (!s.ok) throw new Error("fixture");
+    const direct = await storeSubmission.run({ db: h.db }, { kind: "anonymous" }, s.submission).catch((e) => e as Refused);
+    expect(direct).toBeInstanceOf(Refused);
+    const api = await fetch(new URL("/api/v1/submissions", server.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(s.submission) });
+    expect(api.status).toBe(401);
+    expect(((await api.json()) as { error: { code: string; message: string } }).error).toEqual({ code: (direct as Refused).code, message: (direct as Refused).message });
+    const owner = localAdmin({ ...h, close: async () => {} });
+    expect((await owner.store(s.submission)).status).toBe("created");
   });
 
   it("lets the owner's CLI on the database do what the runner could not", async () => {

@@ -17,6 +17,8 @@ import { Refused } from "./refused";
 export type Caller =
   | { kind: "owner"; via: "cli" | "credential" | "session" }
   | { kind: "token"; role: TokenRole; tokenId: number; name: string; /** The contributor the token belongs to (a public server's runner tokens). */ contributorId?: number | null }
+  /** A phone uploading with a single-use pairing code (its claim is checked by the upload's transport). */
+  | { kind: "pairing" }
   | { kind: "anonymous" };
 
 /** The owner's own CLI on the database (no server running): file access to the data directory is the authority. */
@@ -41,5 +43,5 @@ export async function callerOf(req: Request, db: Db): Promise<Caller> {
 }
 
 export function describeCaller(c: Caller): string {
-  return c.kind === "owner" ? "the owner" : c.kind === "token" ? `${c.role} token "${c.name}"` : "an anonymous visitor";
+  return c.kind === "owner" ? "the owner" : c.kind === "token" ? `${c.role} token "${c.name}"` : c.kind === "pairing" ? "a paired phone" : "an anonymous visitor";
 }

@@ -6,7 +6,7 @@
 import type { Caller } from "./caller";
 import { Refused } from "./refused";
 
-type Role = "owner" | "admin" | "runner" | "agent";
+type Role = "owner" | "admin" | "runner" | "agent" | "pairing";
 
 const TABLE = {
   /** Publish or hide runs and devices on the public leaderboard. */
@@ -21,6 +21,8 @@ const TABLE = {
   "manage-catalog": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
   /** Queue suites for the fleet's agents, and list the agents. */
   "manage-fleet": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
+  /** Store a submission: any token, the owner, or a phone with a pairing code. */
+  submit: { roles: ["owner", "admin", "runner", "agent", "pairing"], needs: "a token (tokenwatt token create --name NAME) or a pairing code" },
   /** Make a pairing code for a phone: the owner's dashboard (their browser session) or an admin. */
   pair: { roles: ["owner", "admin"], needs: "the owner's dashboard (its login) or an admin token" },
   /** Review contributors' runs: publish or reject them with a reason; mark contributors trusted. */
@@ -33,7 +35,7 @@ const TABLE = {
 
 export type Permission = keyof typeof TABLE;
 
-const roleOf = (c: Caller): Role | null => (c.kind === "owner" ? "owner" : c.kind === "token" ? c.role : null);
+const roleOf = (c: Caller): Role | null => (c.kind === "owner" ? "owner" : c.kind === "token" ? c.role : c.kind === "pairing" ? "pairing" : null);
 
 /** Whether `caller` may; never throws. */
 export function may(caller: Caller, permission: Permission): boolean {

@@ -6,7 +6,7 @@ import type { DbHandle } from "../db/client";
 import { workloadResults } from "../db/schema";
 import { OPERATIONS, type OpName } from "../ops";
 import { leaderboard } from "../read/leaderboard";
-import { ingestSubmission } from "../store/ingest";
+import { storeSubmission } from "../ops/submissions";
 import { TokenError } from "../store/tokens";
 import { AdminError, type AdminOps } from "./ops";
 
@@ -26,7 +26,7 @@ export function localAdmin(h: DbHandle): AdminOps {
       }
     },
     leaderboard: (q) => leaderboard(h.db, q),
-    store: (s) => ingestSubmission(h.db, s, null, { vouchedBy: "owner" }),
+    store: (s) => storeSubmission.run({ db: h.db }, OWNER_CLI, s),
     hasResults: async () => (await h.db.select({ n: count() }).from(workloadResults))[0]!.n > 0,
     close: () => h.close(),
   } as AdminOps;

@@ -9,16 +9,15 @@
  * credential stores as the local CLI does (no token).
  */
 import { parseSubmission, type Submission } from "../../core/contracts/submission";
-import { agentForToken } from "../fleet/agents";
 import { BODY_LIMITS } from "../env";
-import { isPublic } from "../access/mode";
-import { deviceFingerprint, ingestSubmission, type IngestResult } from "../store/ingest";
+import type { IngestResult } from "../store/ingest";
 import { attachPairingSubmission, claimPairingCode, pairingCodeState, releasePairingCode } from "../store/pairing";
-import { identify } from "../http/auth";
+import { callerOfHeader } from "../access/caller";
+import { authorize } from "../access/policy";
+import { storeSubmission } from "../ops/submissions";
 import type { Handler, ServerDeps } from "../http/deps";
 import { apiError, readJson } from "../http/http";
 import { refuse } from "../http/refusals";
-import { autoPublish } from "../store/review";
 import { addressKey } from "../http/client-address";
 
 async function readSubmission(req: Request): Promise<{ ok: true; submission: Submission } | { ok: false; response: Response }> {
@@ -35,25 +34,14 @@ const rateLimited = (wait: number, what: string) => refuse("rate_limited", `too 
 export const postSubmission: Handler = async (req, deps, _params, info) => {
   const pairing = /^Pairing\s+(\S[^\r\n]{0,40})$/i.exec(req.headers.get("authorization") ?? "");
   if (pairing) return pairedUpload(req, deps, pairing[1]!.trim(), info.clientIp);
-  const who = await identify(req, deps.db);
-  if (!who.ok) return who.refusal;
-  const p = who.principal;
-  const wait = await deps.limiter.take(p.tokenId == null ? "owner" : `token:${p.tokenId}`);
+  // The caller is resolved, and refused, before the body is read (a bad token costs no parsing).
+  const caller = await callerOfHeader(req.headers.get("authorization"), deps.db);
+  authorize(caller, "submit");
+  const wait = await deps.limiter.take(caller.kind === "token" ? `token:${caller.tokenId}` : "owner");
   if (wait > 0) return rateLimited(wait, "submissions for this token");
   const read = await readSubmission(req);
   if (!read.ok) return read.response;
-  if (p.role === "agent") {
-    const agent = await agentForToken(deps.db, p.tokenId!);
-    if (!agent) return refuse("agent_not_registered", "this agent token has no registered agent; start `tokenwatt agent` with it first");
-    if (deviceFingerprint(read.submission.device) !== agent.deviceFingerprint) return refuse("device_mismatch");
-  }
-  // The owner's and admins' runs, and every runner of a private server (the owner's own), vouch
-  // for a model file's layout the catalog does not know yet; a public server's contributors never do.
-  const vouchedBy = p.role === "owner" ? "owner" : p.role === "admin" ? "admin" : isPublic() ? null : "trusted-run";
-  const result = await ingestSubmission(deps.db, read.submission, p.tokenId, { vouchedBy, contributorId: p.contributorId ?? null });
-  // A contributor's run waits in the review queue, unless the contributor is trusted and it is plausible.
-  if (result.status === "created" && p.contributorId != null) await autoPublish(deps.db, result.submissionId, p.contributorId);
-  return answer(result);
+  return answer(await storeSubmission.run({ db: deps.db }, caller, read.submission));
 };
 
 async function pairedUpload(req: Request, deps: ServerDeps, code: string, clientIp: string | null): Promise<Response> {
@@ -72,7 +60,7 @@ async function pairedUpload(req: Request, deps: ServerDeps, code: string, client
   try {
     // A code already used for this very submission (the phone never got the first answer): ingest
     // is idempotent on the submission id and answers "duplicate".
-    r = await ingestSubmission(deps.db, read.submission, null);
+    r = await storeSubmission.run({ db: deps.db }, { kind: "pairing" }, read.submission);
   } catch (e) {
     if (!claim.delivered) await releasePairingCode(deps.db, claim.id).catch(() => {});
     throw e;
