@@ -18,5 +18,6 @@ export const OP_INPUTS: { [K in OpName]: OpInput<K> } = {
   myRuns: {},
   trustContributor: { name: "nobody", trusted: true },
   createPairing: { ttlSeconds: 60 },
+  registerAgent: { name: "fuzz-agent", version: "1", device: makeSubmission().device } as OpInput<"registerAgent">,
 };
 

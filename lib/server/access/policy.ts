@@ -23,6 +23,8 @@ const TABLE = {
   "manage-fleet": { roles: ["owner", "admin"], needs: "an admin token or the owner" },
   /** Store a submission: any token, the owner, or a phone with a pairing code. */
   submit: { roles: ["owner", "admin", "runner", "agent", "pairing"], needs: "a token (tokenwatt token create --name NAME) or a pairing code" },
+  /** Register this device's agent: an agent token (bound to the agent it registers). */
+  "register-agent": { roles: ["agent"], needs: "an agent token (tokenwatt token create --name NAME --role agent)" },
   /** Make a pairing code for a phone: the owner's dashboard (their browser session) or an admin. */
   pair: { roles: ["owner", "admin"], needs: "the owner's dashboard (its login) or an admin token" },
   /** Review contributors' runs: publish or reject them with a reason; mark contributors trusted. */

@@ -1,7 +1,7 @@
 /**
  * The agent API (routes in lib/server/http/routes.ts):
  *
- * - POST /api/v1/agents/register               agent token: register this device's agent
+ * - POST /api/v1/agents/register               agent token: register this device's agent (the registerAgent operation, lib/server/ops/fleet.ts)
  * - POST /api/v1/agents/heartbeat              agent token: last seen, status, job progress
  * - POST /api/v1/agents/jobs/next              agent token: the next job (200) or none (204)
  * - POST /api/v1/agents/jobs/{id}/complete     agent token: { submissionId } uploaded for it
@@ -12,9 +12,9 @@
  * Refusals (lib/server/http/refusals.ts): 401/403 from the auth gate, 400 with field issues for
  * bad bodies, 404 unknown job, 403 another agent's job, 409 a job not in a state for the call.
  */
-import { completeBodySchema, failBodySchema, heartbeatBodySchema, registerBodySchema } from "../../core/contracts/agents";
+import { completeBodySchema, failBodySchema, heartbeatBodySchema } from "../../core/contracts/agents";
 import { BODY_LIMITS } from "../env";
-import { agentForToken, listAgents, recordHeartbeat, registerAgent, type AgentIdentity } from "../fleet/agents";
+import { agentForToken, listAgents, recordHeartbeat, type AgentIdentity } from "../fleet/agents";
 import { claimNextJob, completeJob, failJob } from "../fleet/jobs";
 import { withToken } from "../http/auth";
 import { readBody } from "../http/body";
@@ -28,15 +28,6 @@ function asAgent(req: Request, deps: ServerDeps, fn: (agent: AgentIdentity) => P
     return agent ? fn(agent) : refuse("agent_not_registered");
   });
 }
-
-export const register: Handler = (req, deps) =>
-  withToken(req, deps.db, ["agent"], async (p) => {
-    const b = await readBody(req, registerBodySchema, BODY_LIMITS.agentBytes);
-    const queue = await deps.queue();
-    const { agent, orphanJobId } = await registerAgent(queue, p.tokenId!, b);
-    if (orphanJobId) await failJob(queue, agent, orphanJobId, "the agent restarted and no longer holds this job", true);
-    return Response.json({ agentId: agent.id, agentTimeoutS: deps.agentTimeoutS });
-  });
 
 export const heartbeat: Handler = (req, deps) =>
   asAgent(req, deps, async (agent) => {

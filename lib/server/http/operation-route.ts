@@ -22,7 +22,7 @@ export function operationHandler(op: Operation<z.ZodType, any>): Handler {
     if (!mayAtAll(caller, op.permission) && !(op.orPermission && mayAtAll(caller, op.orPermission))) authorize(caller, op.permission);
     const input =
       op.http.method === "POST" ? await readBody(req, withParams(op.input, params), op.http.bodyLimit ?? BODY_LIMITS.adminBytes, true) : readQuery(req, op.input, params);
-    const out = await op.run({ db: deps.db, queue: deps.queue, requestUrl: req.url }, caller, input);
+    const out = await op.run({ db: deps.db, queue: deps.queue, requestUrl: req.url, agentTimeoutS: deps.agentTimeoutS }, caller, input);
     return Response.json(out, { status: op.http.status ?? 200, headers: { "cache-control": "no-store" } });
   };
 }

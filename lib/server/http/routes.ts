@@ -49,7 +49,6 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/api/v1/browser/wllama.wasm", handler: getWllamaWasm },
   { method: "GET", path: "/api/v1/browser/webllm/*rest", handler: getWebLlmFile },
   { method: "GET", path: "/api/v1/agents", handler: agents.listAgentsHandler },
-  { method: "POST", path: "/api/v1/agents/register", handler: agents.register },
   { method: "POST", path: "/api/v1/agents/heartbeat", handler: agents.heartbeat },
   { method: "POST", path: "/api/v1/agents/jobs/next", handler: agents.nextJob },
   { method: "POST", path: "/api/v1/agents/jobs/:id/complete", handler: agents.completeJobHandler },

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { addLayout, listLayouts } from "./catalog";
 import { renameDevice } from "./devices";
 import { explainOutput } from "./explain-output";
-import { enqueue } from "./fleet";
+import { enqueue, registerAgent } from "./fleet";
 import { createPairing } from "./pairing";
 import { publish } from "./publish";
 import { myRuns, reviewQueue, reviewRun, trustContributor } from "./review";
@@ -27,6 +27,7 @@ export const OPERATIONS = {
   myRuns,
   trustContributor,
   createPairing,
+  registerAgent,
 } as const;
 
 export type OpName = keyof typeof OPERATIONS;

@@ -17,6 +17,8 @@ export interface OpContext {
   queue?: () => Promise<JobQueue>;
   /** The request's URL where the operation came over HTTP (a pairing link names the server's origin). */
   requestUrl?: string;
+  /** Seconds without a heartbeat after which an agent is offline (the server's setting). */
+  agentTimeoutS?: number;
 }
 
 export interface Operation<S extends z.ZodType, O> {
