@@ -169,19 +169,27 @@ WHERE ${countable(audience)} AND steady_ts IS NOT NULL
 GROUP BY 1, 2, 3, 4, 5, 6;`;
 }
 
+/** The filter menus' facets: a name and the rows' column that gives its values. */
+const FACET_COLUMNS = [
+  ["model", "model_name"],
+  ["family", "model_family"],
+  ["quant", "quantization"],
+  ["deviceClass", "device_class"],
+  ["vendor", "device_vendor"],
+  ["backend", "backend"],
+  ["engine", "engine_name"],
+  ["engineVersion", "engine_version"],
+  ["energyScope", "decode_energy_scope"],
+] as const;
+
+/** Every facet's values over a rows view and its cells (the workloads): the public view's body and the owner's query. */
+export const facetsUnion = (rows: string, cells: string): string =>
+  [...FACET_COLUMNS.map(([facet, col]) => `SELECT '${facet}' AS facet, ${col} AS value FROM ${rows}`), `SELECT 'workload', workload_id FROM (SELECT DISTINCT workload_id FROM ${cells}) w`].join("\n  UNION ALL ");
+
 const FACETS = `
 CREATE MATERIALIZED VIEW leaderboard_facets AS
 SELECT DISTINCT facet, value FROM (
-  SELECT 'model' AS facet, model_name AS value FROM leaderboard_rows
-  UNION ALL SELECT 'family', model_family FROM leaderboard_rows
-  UNION ALL SELECT 'quant', quantization FROM leaderboard_rows
-  UNION ALL SELECT 'deviceClass', device_class FROM leaderboard_rows
-  UNION ALL SELECT 'vendor', device_vendor FROM leaderboard_rows
-  UNION ALL SELECT 'backend', backend FROM leaderboard_rows
-  UNION ALL SELECT 'engine', engine_name FROM leaderboard_rows
-  UNION ALL SELECT 'engineVersion', engine_version FROM leaderboard_rows
-  UNION ALL SELECT 'energyScope', decode_energy_scope FROM leaderboard_rows
-  UNION ALL SELECT 'workload', workload_id FROM (SELECT DISTINCT workload_id FROM leaderboard_cells) w
+  ${facetsUnion("leaderboard_rows", "leaderboard_cells")}
 ) f
 WHERE value IS NOT NULL;`;
 

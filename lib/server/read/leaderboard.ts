@@ -11,6 +11,7 @@ import { safeString } from "../../core/contracts/text";
 import { isLeaderboardWorkload, parseWorkloadId } from "../../core/contracts/workloads";
 import type { Audience } from "./audience";
 import { rowsOf, type Db } from "../db/client";
+import { facetsUnion } from "../db/views";
 
 export const SIZE_CLASSES = { "<1B": [0, 1e9], "1-3B": [1e9, 3e9], "3-8B": [3e9, 8e9], ">8B": [8e9, 1e15] } as const;
 export const SORTABLE = ["pp_ts", "tg_ts", "ttft_ms", "decode_j_per_token", "prefill_j_per_token", "tokens_per_joule", "peak_rss_bytes", "roofline_efficiency", "runs", "steady_ts", "throttle_ratio"] as const;
@@ -184,16 +185,7 @@ export async function leaderboardFacets(db: Db, audience: Audience = "public") {
   const query =
     audience === "owner"
       ? sql`select distinct facet, value from (
-          select 'model' as facet, model_name as value from owner_rows
-          union all select 'family', model_family from owner_rows
-          union all select 'quant', quantization from owner_rows
-          union all select 'deviceClass', device_class from owner_rows
-          union all select 'vendor', device_vendor from owner_rows
-          union all select 'backend', backend from owner_rows
-          union all select 'engine', engine_name from owner_rows
-          union all select 'engineVersion', engine_version from owner_rows
-          union all select 'energyScope', decode_energy_scope from owner_rows
-          union all select distinct 'workload', workload_id from owner_cells
+          ${sql.raw(facetsUnion("owner_rows", "owner_cells"))}
           union all select facet, value from leaderboard_facets
         ) f where value is not null order by facet, value`
       : sql`select facet, value from leaderboard_facets order by facet, value`;
