@@ -17,7 +17,8 @@ import { resolveModel } from "../runners/models/resolve";
 import { registerTokenCommands } from "./commands/token";
 import type { CliDeps } from "../runners/cli/deliver";
 import { readOwnerCredential, runningServer } from "../lib/server/store/owner-credential";
-import { loginCode } from "../lib/server/http/owner-access";
+import { currentLoginCode } from "../lib/server/http/owner-access";
+import { rotateSessions } from "../lib/server/store/owner-sessions";
 import { CliError } from "../runners/cli/cli-error";
 import { newProgram, registerDeviceCommands, run } from "../runners/cli/index";
 import { dataDir } from "../runners/env";
@@ -32,7 +33,7 @@ export function ownerLoginUrl(base: string): string | null {
   const server = runningServer(dataDir());
   if (!server || new URL(server.url).port !== new URL(base).port) return null;
   try {
-    return `${base.replace(/\/$/, "")}/login?code=${loginCode(readOwnerCredential(dataDir()))}`;
+    return `${base.replace(/\/$/, "")}/login?code=${currentLoginCode(dataDir(), readOwnerCredential(dataDir()))}`;
   } catch {
     return null;
   }
@@ -51,10 +52,18 @@ export function buildProgram(): Command {
   registerCatalogCommands(program, openOwnerAdmin, async (ref) => (await resolveModel(ref, dataDir())).info);
   program
     .command("login-url")
-    .description("print the owner's login URL of the server running on this data directory (keep it private)")
-    .action(() => {
+    .description("print the owner's login URL of the server running on this data directory (keep it private); --rotate ends every session first")
+    .option("--rotate", "end every owner session (every browser logs in again) and change the login code: the old URL stops working")
+    .action((o: { rotate?: boolean }) => {
+      if (o.rotate) {
+        rotateSessions(dataDir());
+        console.error("every owner session has ended; the old login URL no longer works");
+      }
       const server = runningServer(dataDir());
-      if (!server) throw new CliError("no Tokenwatt server is running on this data directory (npm start prints the login URL when it starts)");
+      if (!server) {
+        if (o.rotate) return;
+        throw new CliError("no Tokenwatt server is running on this data directory (npm start prints the login URL when it starts)");
+      }
       console.log(ownerLoginUrl(server.url));
     });
   return program;

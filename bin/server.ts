@@ -16,7 +16,7 @@ import { publicReadDb, serverDeps } from "../lib/server/context";
 import { serverDataDir, serverEnv, type Env } from "../lib/server/env";
 import { applyGate } from "../lib/server/http/gate-node";
 import { serveApi } from "../lib/server/http/node";
-import { loginCode } from "../lib/server/http/owner-access";
+import { currentLoginCode } from "../lib/server/http/owner-access";
 import { createPageCache, type PageCache } from "../lib/server/http/page-cache";
 import { isApiPath } from "../lib/server/http/routes";
 import { announceServer } from "../lib/server/startup";
@@ -87,7 +87,7 @@ async function serveHttp(env: Env): Promise<void> {
     if (!cluster.isPrimary) return;
     console.log(`[tokenwatt] listening on http://${host}:${env.PORT} (${host === "0.0.0.0" ? "every interface" : "this machine only; --lan for phones"})`);
     if (!isPublic()) {
-      const code = loginCode(ensureOwnerCredential(serverDataDir()));
+      const code = currentLoginCode(serverDataDir(), ensureOwnerCredential(serverDataDir()));
       console.log(`[tokenwatt] owner login (keep it private; again with \`npx tokenwatt login-url\`): http://127.0.0.1:${env.PORT}/login?code=${code}`);
     }
   });

@@ -8,7 +8,6 @@ import { cookies } from "next/headers";
 import { ANONYMOUS, callerOfHeader, type Caller } from "../../lib/server/access/caller";
 import { serverMode } from "../../lib/server/access/mode";
 import { Refused } from "../../lib/server/access/refused";
-import { ownerCredential } from "../../lib/server/store/owner-credential";
 import type { Db } from "../../lib/server/db/client";
 import { serverDataDir } from "../../lib/server/env";
 import { hasOwnerSession, SESSION_COOKIE } from "../../lib/server/http/owner-access";
@@ -17,7 +16,7 @@ export async function actionCaller(db: Db, f: FormData): Promise<Caller> {
   if (serverMode() === "owner") {
     const jar = await cookies();
     const session = jar.get(SESSION_COOKIE)?.value;
-    return session && hasOwnerSession(`${SESSION_COOKIE}=${session}`, ownerCredential(serverDataDir())) ? { kind: "owner", via: "session" } : ANONYMOUS;
+    return session && hasOwnerSession(`${SESSION_COOKIE}=${session}`, serverDataDir()) ? { kind: "owner", via: "session" } : ANONYMOUS;
   }
   const token = f.get("adminToken");
   return typeof token === "string" && token.trim() ? callerOfHeader(`Bearer ${token.trim()}`, db) : ANONYMOUS;

@@ -109,4 +109,22 @@ describe("owner access on the real server", () => {
     expect((await fetch(`${srv.url}/api/v1/results?device=2147483648`)).status).toBe(400);
     expect((await fetch(`${srv.url}/api/v1/public/leaderboard?model=a%00b`)).status).toBe(400);
   });
+  it("ends a session at logout, and every session and the old login URL with login-url --rotate", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const login = async () => String((await raw(srv.loginUrl)).headers["set-cookie"]).split(";")[0]!;
+    const a = await login();
+    const b = await login();
+    expect(a).not.toBe(b);
+    expect((await raw(`${srv.url}/`, { headers: { cookie: a } })).status).toBe(200);
+    expect((await raw(`${srv.url}/logout`, { headers: { cookie: a } })).status).toBe(200);
+    expect((await raw(`${srv.url}/`, { headers: { cookie: a } })).status).toBe(401);
+    expect((await raw(`${srv.url}/`, { headers: { cookie: b } })).status).toBe(200);
+    const fresh = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "login-url", "--rotate"], { env: srv.env, encoding: "utf8" }).trim();
+    expect((await raw(`${srv.url}/`, { headers: { cookie: b } })).status).toBe(401);
+    expect((await raw(srv.loginUrl)).status).toBe(403);
+    expect(fresh).toMatch(/\/login\?code=[A-Za-z0-9_-]{43}$/);
+    expect(fresh).not.toBe(srv.loginUrl);
+    const c = String((await raw(fresh.replace(/^http:\/\/127\.0\.0\.1:\d+/, srv.url))).headers["set-cookie"]).split(";")[0]!;
+    expect((await raw(`${srv.url}/`, { headers: { cookie: c } })).status).toBe(200);
+  });
 });

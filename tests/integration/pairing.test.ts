@@ -10,8 +10,8 @@ import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { makeSubmission } from "../../harness/fixtures";
 import { DB_KINDS, openTestDb, type TestDb } from "../helpers/db";
 import { resetServerEnvForTests, serverDataDir } from "../../lib/server/env";
-import { ensureOwnerCredential } from "../../lib/server/store/owner-credential";
-import { SESSION_COOKIE, sessionValue } from "../../lib/server/http/owner-access";
+import { SESSION_COOKIE } from "../../lib/server/http/owner-access";
+import { createSession } from "../../lib/server/store/owner-sessions";
 import { callApi } from "../../harness/api";
 
 describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
@@ -144,7 +144,7 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
 
   it("with --lan, the owner's catalog is open to this machine and the owner's browser; a phone on the LAN needs its pairing code", async () => {
     const req = (q = "", headers: Record<string, string> = {}) => new Request(`http://x/api/v1/browser/models${q}`, { headers });
-    const owner = { cookie: `${SESSION_COOKIE}=${sessionValue(ensureOwnerCredential(serverDataDir()))}` };
+    const owner = { cookie: `${SESSION_COOKIE}=${createSession(serverDataDir())}` };
     process.env.TOKENWATT_LAN = "1";
     resetServerEnvForTests();
     try {
@@ -174,7 +174,7 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
 
   it("creates codes for the owner's logged-in browser or an admin token only, with a QR code", async () => {
     // Nobody else on the LAN, and no cross-site page (DNS rebinding: a foreign Origin), may mint codes.
-    const owner = { cookie: `${SESSION_COOKIE}=${sessionValue(ensureOwnerCredential(serverDataDir()))}`, origin: "http://localhost:3000", host: "localhost:3000" };
+    const owner = { cookie: `${SESSION_COOKIE}=${createSession(serverDataDir())}`, origin: "http://localhost:3000", host: "localhost:3000" };
     expect((await callApi(new Request("http://localhost:3000/api/v1/pairing-codes", { method: "POST" }), h.db)).status).toBe(401);
     expect((await callApi(new Request("http://localhost:3000/api/v1/pairing-codes", { method: "POST", headers: { ...owner, origin: "http://evil.example:3000" } }), h.db)).status).toBe(401);
     expect((await callApi(new Request("http://localhost:3000/api/v1/pairing-codes", { method: "POST", headers: { ...owner, cookie: `${SESSION_COOKIE}=forged` } }), h.db)).status).toBe(401);

@@ -1,23 +1,27 @@
 /**
- * The owner's browser session (owner mode): the cookie the login URL sets, keyed by the owner
- * credential (lib/server/store/owner-credential.ts), and whether a request carries it. A state
- * change also needs an Origin of this very host (with the SameSite=Strict cookie and the Host
- * allow-list, cross-site requests and DNS rebinding cannot use it).
+ * The owner's browser session (owner mode): the cookie the login URL sets, a random session id kept
+ * server-side with idle and absolute expiry (lib/server/store/owner-sessions.ts), and whether a
+ * request carries a live one. The login code is keyed by the owner credential and the sessions'
+ * epoch (`login-url --rotate` changes it). A state change also needs an Origin of this very host
+ * (with the SameSite=Strict cookie and the Host allow-list, cross-site requests and DNS rebinding
+ * cannot use it). Cookies are not scoped by port in browsers: another service on this host's other
+ * ports receives the cookie; what it can do with it ends at logout, rotation or the expiries.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { serverDataDir } from "../env";
-import { ownerCredential } from "../store/owner-credential";
+import { checkSession, SESSION_ABSOLUTE_MS, sessionEpoch } from "../store/owner-sessions";
 import { isPublic } from "./mode";
 
 export const SESSION_COOKIE = "tw_session";
-const SESSION_MAX_AGE_S = 30 * 24 * 3600;
 
 /** An HMAC of `purpose` keyed by the owner credential (login code, session cookie, share links). */
 export const mac = (credential: string, purpose: string) => createHmac("sha256", credential).update(`tokenwatt-${purpose}-v1`).digest("base64url");
 
-/** The login code of the owner's login URL, and the session cookie's value: both keyed by the owner credential. */
-export const loginCode = (credential: string) => mac(credential, "login");
-export const sessionValue = (credential: string) => mac(credential, "session");
+/** The login code of the owner's login URL: keyed by the owner credential and the sessions' epoch. */
+export const loginCode = (credential: string, epoch = 0) => mac(credential, epoch ? `login-${epoch}` : "login");
+
+/** The login code of this data directory's server now. */
+export const currentLoginCode = (dataDir: string, credential: string) => loginCode(credential, sessionEpoch(dataDir));
 
 /** Constant-time equality of two secrets. */
 export const same = (a: string, b: string) => {
@@ -34,18 +38,22 @@ export function cookieValue(cookieHeader: string | null | undefined, name: strin
   return null;
 }
 
-export function hasOwnerSession(cookieHeader: string | null | undefined, credential: string): boolean {
-  const v = cookieValue(cookieHeader, SESSION_COOKIE);
-  return v != null && same(v, sessionValue(credential));
+/** Whether the request's cookie is a live session of this data directory's owner. */
+export function hasOwnerSession(cookieHeader: string | null | undefined, dataDir: string = serverDataDir()): boolean {
+  return checkSession(dataDir, cookieValue(cookieHeader, SESSION_COOKIE));
 }
 
-export function sessionCookie(credential: string, secure: boolean): string {
-  return `${SESSION_COOKIE}=${sessionValue(credential)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_MAX_AGE_S}${secure ? "; Secure" : ""}`;
+/** The cookie that carries a session id: for this host's pages only, never to scripts, never cross-site. */
+export function sessionCookie(id: string, secure: boolean): string {
+  return `${SESSION_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(SESSION_ABSOLUTE_MS / 1000)}${secure ? "; Secure" : ""}`;
 }
+
+/** The cookie that ends a session in the browser (logout). */
+export const expiredSessionCookie = `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`;
 
 export function isOwnerBrowser(req: Request): boolean {
   if (isPublic()) return false;
-  if (!hasOwnerSession(req.headers.get("cookie"), ownerCredential(serverDataDir()))) return false;
+  if (!hasOwnerSession(req.headers.get("cookie"))) return false;
   if (req.method === "GET" || req.method === "HEAD") return true;
   const origin = req.headers.get("origin");
   const host = req.headers.get("host") ?? new URL(req.url).host;

@@ -23,7 +23,7 @@ export function applyGate(req: IncomingMessage, res: ServerResponse, isApi: bool
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
   const d = gate(
     { url: req.url ?? "/", host: req.headers.host, cookie: req.headers.cookie, secure: req.headers["x-forwarded-proto"] === "https" },
-    { credential: ownerCredential(serverDataDir()), publicMode: isPublic(), hosts: hostAllowList(), isApi },
+    { credential: ownerCredential(serverDataDir()), publicMode: isPublic(), hosts: hostAllowList(), isApi, dataDir: serverDataDir() },
   );
   if (d.kind === "pass") return true;
   res.writeHead(d.status, d.kind === "login" ? d.headers : { "Content-Type": d.contentType, "Cache-Control": "no-store", ...d.headers });

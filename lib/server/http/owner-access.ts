@@ -13,8 +13,9 @@
 import os from "node:os";
 
 // The owner's session cookie (its value, the login code, how a request shows it): lib/server/access/owner-session.ts.
-import { hasOwnerSession, loginCode, mac, same, sessionCookie } from "../access/owner-session";
-export { cookieValue, hasOwnerSession, loginCode, sessionCookie, sessionValue, SESSION_COOKIE } from "../access/owner-session";
+import { cookieValue, expiredSessionCookie, hasOwnerSession, loginCode, mac, same, sessionCookie, SESSION_COOKIE } from "../access/owner-session";
+import { createSession, endSession, sessionEpoch } from "../store/owner-sessions";
+export { cookieValue, currentLoginCode, hasOwnerSession, loginCode, sessionCookie, SESSION_COOKIE } from "../access/owner-session";
 
 /** Headers on every response: no framing (clickjacking), no MIME sniffing, no referrer leaks. */
 export const SECURITY_HEADERS: Record<string, string> = {
@@ -72,7 +73,7 @@ export type GateDecision =
  */
 export function gate(
   req: { url: string; host: string | null | undefined; cookie: string | null | undefined; secure: boolean },
-  o: { credential: string; publicMode: boolean; hosts: Set<string> | null; isApi: boolean },
+  o: { credential: string; publicMode: boolean; hosts: Set<string> | null; isApi: boolean; /** Where the owner's sessions are kept. */ dataDir: string },
 ): GateDecision | { kind: "login"; status: 303; headers: Record<string, string> } {
   const name = hostName(req.host);
   if (o.hosts && (!name || !o.hosts.has(name))) {
@@ -87,12 +88,16 @@ export function gate(
   const url = new URL(req.url, "http://x");
   if (url.pathname === "/login") {
     const code = url.searchParams.get("code") ?? "";
-    if (!same(code, loginCode(o.credential))) {
-      return { kind: "refuse", status: 403, contentType: "text/plain; charset=utf-8", body: "403: this login code is not this server's. Use the login URL `npm start` printed, or `npx tokenwatt login-url`.\n" };
+    if (!same(code, loginCode(o.credential, sessionEpoch(o.dataDir)))) {
+      return { kind: "refuse", status: 403, contentType: "text/plain; charset=utf-8", body: "403: this login code is not this server's (or was rotated). Use the login URL `npm start` printed, or `npx tokenwatt login-url`.\n" };
     }
-    return { kind: "login", status: 303, headers: { "Set-Cookie": sessionCookie(o.credential, req.secure), Location: "/" } };
+    return { kind: "login", status: 303, headers: { "Set-Cookie": sessionCookie(createSession(o.dataDir), req.secure), Location: "/" } };
   }
-  if (openPath(url.pathname, url.searchParams) || validShareLink(url.pathname, url.searchParams, o.credential) || hasOwnerSession(req.cookie, o.credential)) return { kind: "pass" };
+  if (url.pathname === "/logout") {
+    endSession(o.dataDir, cookieValue(req.cookie, SESSION_COOKIE));
+    return { kind: "refuse", status: 200, contentType: "text/plain; charset=utf-8", body: "Logged out: this browser's session has ended. Open the login URL again to come back.\n", headers: { "Set-Cookie": expiredSessionCookie } };
+  }
+  if (openPath(url.pathname, url.searchParams) || validShareLink(url.pathname, url.searchParams, o.credential) || hasOwnerSession(req.cookie, o.dataDir)) return { kind: "pass" };
   return {
     kind: "refuse",
     status: 401,
