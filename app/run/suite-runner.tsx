@@ -30,7 +30,12 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
   const [outcomes, setOutcomes] = useState<EngineOutcome[]>([]);
   const [modelId, setModelId] = useState(params.get("model") ?? "");
   const [webLlmModel, setWebLlmModel] = useState(params.get("webllmModel") ?? "SmolLM2-135M-Instruct-q0f32-MLC");
-  const [baseUrl, setBaseUrl] = useState(params.get("webllmBase") ?? (webLlmBaseUrl || `${typeof window === "undefined" ? "" : window.location.origin}/api/v1/browser/webllm`));
+  // web-llm's base: this server's artifacts (with a phone's pairing code in the path), or the base the
+  // server is configured with; a link cannot point a phone at another host's model libraries.
+  const pairPath = params.get("pair") ? `/pair/${encodeURIComponent(params.get("pair")!)}` : "";
+  const defaultBase = webLlmBaseUrl || `${typeof window === "undefined" ? "" : window.location.origin}/api/v1/browser/webllm${pairPath}`;
+  const linkedBase = params.get("webllmBase");
+  const [baseUrl, setBaseUrl] = useState(linkedBase != null && webLlmBaseAllowed(linkedBase, defaultBase, webLlmBaseUrl) ? linkedBase : defaultBase);
   const [suite, setSuite] = useState<SuiteName>(params.get("suite") === "v1" ? "v1" : "quick");
   const [reps, setReps] = useState(params.get("reps") ?? "3");
   const [threads, setThreads] = useState(params.get("threads") ?? String(probe.hints.hardwareConcurrency ?? 1));
@@ -43,7 +48,9 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
       ? `unknown engine "${params.get("engine")}" in the link: ${[...BROWSER_ENGINES, "all"].join(", ")}`
       : params.has("suite") && !isSuiteName(params.get("suite")!)
         ? `unknown suite "${params.get("suite")}" in the link: ${SUITE_NAMES.join(" or ")}`
-        : null,
+        : linkedBase != null && !webLlmBaseAllowed(linkedBase, defaultBase, webLlmBaseUrl)
+          ? `the link names a web-llm base this server does not use (${linkedBase.slice(0, 80)}): only its own artifacts or its configured base`
+          : null,
   );
   // A public server opens its model catalog to a browser holding a live pairing code.
   const pairQuery = params.get("pair") ? `?pair=${encodeURIComponent(params.get("pair")!)}` : "";
@@ -240,4 +247,10 @@ function browserFigure(w: Submission["workloads"][number]): string {
   if (!r) return "—";
   if (w.workloadId === "ttft") return formatMedian(r.ns.median / 1e6, r.ns.p25 == null ? null : r.ns.p25 / 1e6, r.ns.p75 == null ? null : r.ns.p75 / 1e6, null, `ms @ ${w.samples[0]?.promptTokens ?? "?"} tokens`);
   return r.ts ? formatMedian(r.ts.median, r.ts.p25, r.ts.p75, null, "") : "—";
+}
+
+/** A web-llm base a link may name: this server's own artifacts or its configured base, nothing else. */
+export function webLlmBaseAllowed(linked: string, defaultBase: string, configured: string): boolean {
+  const norm = (u: string) => u.replace(/\/+$/, "");
+  return norm(linked) === norm(defaultBase) || (configured !== "" && norm(linked) === norm(configured));
 }

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { defaultInputs } from "../../lib/core/tco/model";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -139,6 +141,34 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
     } finally {
       delete process.env.TOKENWATT_PUBLIC;
       resetServerEnvForTests();
+    }
+  });
+
+  it("gates web-llm's artifacts as the catalog: a public server's phone needs its code (in the path web-llm builds on), and no link leaves the folder", async () => {
+    const root = path.join(serverDataDir(), "webllm");
+    fs.mkdirSync(path.join(root, "M-MLC", "resolve", "main"), { recursive: true });
+    fs.writeFileSync(path.join(root, "M-MLC", "resolve", "main", "mlc-chat-config.json"), "{}");
+    const outside = path.join(serverDataDir(), "secret.txt");
+    fs.writeFileSync(outside, "not an artifact");
+    fs.rmSync(path.join(root, "escape.json"), { force: true });
+    fs.symlinkSync(outside, path.join(root, "escape.json"));
+    const get = (p: string) => callApi(new Request(`http://x/api/v1/browser/webllm/${p}`), h.db);
+    expect((await get("M-MLC/resolve/main/mlc-chat-config.json")).status).toBe(200); // the owner's dashboard on loopback
+    expect((await get("escape.json")).status).toBe(404);
+    process.env.TOKENWATT_PUBLIC = "1";
+    resetServerEnvForTests();
+    try {
+      const refused = await get("M-MLC/resolve/main/mlc-chat-config.json");
+      expect(refused.status).toBe(401);
+      expect((await refused.json()).error.code).toBe("pairing_required");
+      const { code } = await createPairingCode(h.db);
+      expect((await get(`pair/${code}/M-MLC/resolve/main/mlc-chat-config.json`)).status).toBe(200);
+      expect((await get("pair/ZZZZ-ZZZZ/M-MLC/resolve/main/mlc-chat-config.json")).status).toBe(401);
+      expect((await get(`pair/${code}/escape.json`)).status).toBe(404);
+    } finally {
+      delete process.env.TOKENWATT_PUBLIC;
+      resetServerEnvForTests();
+      for (const p of [path.join(root, "M-MLC"), path.join(root, "escape.json"), outside]) fs.rmSync(p, { recursive: true, force: true });
     }
   });
 

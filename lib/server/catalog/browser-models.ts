@@ -187,13 +187,28 @@ export function wllamaWasmPath(): string {
 export const getWllamaWasm: Handler = async (req) => serveFile(req, wllamaWasmPath(), "application/wasm");
 
 /** web-llm artifacts hosted by this server: TOKENWATT_DATA_DIR/webllm/<path>. */
-export const getWebLlmFile: Handler = async (req, _deps, { rest }) => {
+/**
+ * web-llm's artifacts, gated as the GGUF catalog is (security review N9): web-llm builds every
+ * artifact URL from one base, so a phone's pairing code travels in the path
+ * (`/api/v1/browser/webllm/pair/<CODE>/<artifact>`), not in a query it would drop. A link inside the
+ * artifacts folder is followed only to a file that is still inside it.
+ */
+export const getWebLlmFile: Handler = async (req, deps, { rest }, info) => {
   let parts: string[];
   try {
     parts = rest!.split("/").map((p) => decodeURIComponent(p));
   } catch {
     return apiError(400, "invalid_path", "invalid artifact path (malformed percent-encoding)");
   }
+  let gated = req;
+  if (parts[0] === "pair" && parts.length > 2) {
+    const u = new URL(req.url);
+    u.searchParams.set("pair", parts[1]!);
+    gated = new Request(u, { headers: req.headers });
+    parts = parts.slice(2);
+  }
+  const refused = await catalogRefusal(gated, deps, info.clientIp);
+  if (refused) return refused;
   const root = path.resolve(serverDataDir(), "webllm");
   const file = path.resolve(root, ...parts);
   if (!file.startsWith(root + path.sep) || parts.some((p) => p === ".." || p.includes("\0"))) {
@@ -202,6 +217,13 @@ export const getWebLlmFile: Handler = async (req, _deps, { rest }) => {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
     return apiError(404, "not_found", `no web-llm artifact ${parts.join("/")} on this server`);
   }
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    return apiError(404, "not_found", `no web-llm artifact ${parts.join("/")} on this server`);
+  }
+  if (!real.startsWith(fs.realpathSync(root) + path.sep)) return apiError(404, "not_found", `no web-llm artifact ${parts.join("/")} on this server`);
   const type = file.endsWith(".wasm") ? "application/wasm" : file.endsWith(".json") ? "application/json" : "application/octet-stream";
   return serveFile(req, file, type);
 };
