@@ -196,13 +196,15 @@ describe("browser runner page (/run)", () => {
     }
   }, 420_000);
 
-  it("refuses a /run link that names a model, suite or engine it cannot honour, and measures nothing", async () => {
+  it("refuses a /run link that names a model, suite, engine or web-llm base it cannot honour, and measures nothing", async () => {
     const browser = await launchBrowser();
     try {
       for (const [q, msg] of [
         ["model=nope.gguf", /does not offer the model "nope.gguf"; it offers: stories260K.gguf/],
         ["suite=v9", /unknown suite "v9"/],
         ["engine=onnx", /unknown engine "onnx"/],
+        // A link cannot point a phone at another host's web-llm model libraries.
+        ["engine=web-llm&webllmBase=https%3A%2F%2Fevil.example%2Flibs", /names a web-llm base this server does not use \(https:\/\/evil\.example\/libs\)/],
       ] as const) {
         const page = await srv!.ownerPage(browser);
         await page.goto(`${srv.url}/run?auto=1&reps=1&${q}`);
