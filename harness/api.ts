@@ -6,6 +6,7 @@ import type { Db } from "../lib/server/db/client";
 import type { JobQueue } from "../lib/server/fleet/job-queue";
 import type { ServerDeps } from "../lib/server/http/deps";
 import { startApiServer } from "../lib/server/http/node";
+import type { CpuBudget } from "../lib/server/http/cpu-budget";
 import type { ParseBudget } from "../lib/server/http/parse-budget";
 import { createRateLimiter, type RateLimiter } from "../lib/server/http/rate-limit";
 import { dispatch } from "../lib/server/http/routes";
@@ -16,6 +17,7 @@ export interface ApiOptions {
   agentTimeoutS?: number;
   clientIp?: string;
   parseBudget?: ParseBudget;
+  cpuBudget?: CpuBudget;
 }
 
 export function apiDeps(db: Db, o: ApiOptions = {}): ServerDeps {
@@ -24,6 +26,7 @@ export function apiDeps(db: Db, o: ApiOptions = {}): ServerDeps {
     dbKind: "pglite",
     limiter: o.limiter ?? createRateLimiter(1e9, 1e9),
     parseBudget: o.parseBudget,
+    cpuBudget: o.cpuBudget,
     queue: async () => {
       if (!o.queue) throw new Error("this test gave no job queue");
       return o.queue;

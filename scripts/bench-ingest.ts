@@ -165,6 +165,8 @@ async function main() {
     TOKENWATT_RATE_LIMIT_BURST: "100000000",
     TOKENWATT_PARSE_BUDGET_MB_PER_MIN: "1000000",
     TOKENWATT_PARSE_BUDGET_GLOBAL_MB_PER_MIN: "1000000",
+    TOKENWATT_CPU_MS_PER_MIN_PER_TOKEN: "100000000",
+    TOKENWATT_CPU_MS_PER_MIN: "100000000",
   });
   try {
     const token = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", "--name", "bench"], {

@@ -4,10 +4,23 @@ import { getJobQueue } from "./fleet/job-queue";
 import { serverEnv } from "./env";
 import { isPublic } from "./access/mode";
 import type { ServerDeps } from "./http/deps";
+import { createCpuBudget, type CpuBudget } from "./http/cpu-budget";
 import { createParseBudget, type ParseBudget } from "./http/parse-budget";
 import { createRateLimiter, createSharedRateLimiter, type KeyLimiter } from "./http/rate-limit";
 
-const g = globalThis as unknown as { __tokenwattLimiter?: KeyLimiter; __tokenwattParseBudget?: ParseBudget };
+const g = globalThis as unknown as { __tokenwattLimiter?: KeyLimiter; __tokenwattParseBudget?: ParseBudget; __tokenwattCpuBudget?: CpuBudget };
+
+/** Per token and per process (a worker's CPU is its own): TOKENWATT_CPU_MS_PER_MIN_PER_TOKEN, TOKENWATT_CPU_MS_PER_MIN. */
+function cpuBudget(): CpuBudget {
+  if (!g.__tokenwattCpuBudget) {
+    const env = serverEnv();
+    const perToken = createCpuBudget(env.TOKENWATT_CPU_MS_PER_MIN_PER_TOKEN, env.TOKENWATT_CPU_MS_PER_MIN_PER_TOKEN / 6);
+    const whole = createCpuBudget(env.TOKENWATT_CPU_MS_PER_MIN, env.TOKENWATT_CPU_MS_PER_MIN / 6);
+    const pick = (k: string) => (k === "cpu:process" ? whole : perToken);
+    g.__tokenwattCpuBudget = { wait: (k, now) => pick(k).wait(k, now), charge: (k, ms, now) => pick(k).charge(k, ms, now) };
+  }
+  return g.__tokenwattCpuBudget;
+}
 
 function parseBudget(): ParseBudget {
   if (!g.__tokenwattParseBudget) {
@@ -45,5 +58,5 @@ export async function publicReadDb(): Promise<Db> {
 /** The route table's dependencies in this process: the job connection opens with the first request that needs it. */
 export async function serverDeps(): Promise<ServerDeps> {
   const { db, handle, limiter } = await serverContext();
-  return { db, readDb: await publicReadDb(), dbKind: handle.kind, limiter, parseBudget: parseBudget(), queue: () => getJobQueue(Promise.resolve(handle)), agentTimeoutS: serverEnv().TOKENWATT_AGENT_TIMEOUT_S };
+  return { db, readDb: await publicReadDb(), dbKind: handle.kind, limiter, parseBudget: parseBudget(), cpuBudget: cpuBudget(), queue: () => getJobQueue(Promise.resolve(handle)), agentTimeoutS: serverEnv().TOKENWATT_AGENT_TIMEOUT_S };
 }

@@ -34,6 +34,9 @@ const envSchema = z.object({
   /** Ingest requests per minute per token, and the burst allowed above that rate. */
   TOKENWATT_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(600),
   TOKENWATT_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
+  /** CPU time a token's submissions may take, ms a minute (half a core by default), and the process's (1.5 cores). */
+  TOKENWATT_CPU_MS_PER_MIN_PER_TOKEN: z.coerce.number().int().min(1).default(30_000),
+  TOKENWATT_CPU_MS_PER_MIN: z.coerce.number().int().min(1).default(90_000),
   /**
    * The parse budget (lib/server/http/parse-budget.ts): MB of request bodies a minute per client
    * (credential, else address) and for the whole process. Bursts are 1/8 and 1/16 of a minute's worth.

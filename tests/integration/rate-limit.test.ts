@@ -39,3 +39,31 @@ describe.each(DB_KINDS)("shared rate limits on %s", (kind) => {
     }
   });
 });
+
+describe.each(DB_KINDS)("CPU budgets on submissions on %s", (kind) => {
+  const h = withTestDb(kind);
+
+  it("a token that spent its CPU waits (429 with Retry-After) and stores nothing; another token goes on", async () => {
+    const { createToken } = await import("../../lib/server/store/tokens");
+    const { createCpuBudget } = await import("../../lib/server/http/cpu-budget");
+    const { callApi } = await import("../../harness/api");
+    const { makeSubmission } = await import("../../harness/fixtures");
+    // 1 ms of CPU a minute per key: one submission's ingest puts a token in debt for a long while.
+    const cpuBudget = createCpuBudget(1, 1);
+    const wide = createCpuBudget(1e9, 1e9);
+    const budget = { wait: (k: string) => (k === "cpu:process" ? wide : cpuBudget).wait(k), charge: (k: string, ms: number) => (k === "cpu:process" ? wide : cpuBudget).charge(k, ms) };
+    const a = await createToken(h.db, `cpu-a-${kind}`);
+    const b = await createToken(h.db, `cpu-b-${kind}`);
+    const post = (token: string) =>
+      callApi(new Request("http://t/api/v1/submissions", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(makeSubmission({ workloads: 1 })) }), h.db, { cpuBudget: budget });
+    expect((await post(a)).status).toBe(201);
+    const count = async () => Number(rowsOf<{ n: number }>(await h.db.execute(sql`select count(*)::int as n from submissions`))[0]!.n);
+    const before = await count();
+    const refused = await post(a);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await refused.json()).error.message).toContain("CPU time");
+    expect(await count()).toBe(before);
+    expect((await post(b)).status).toBe(201);
+  });
+});

@@ -19,6 +19,7 @@ import type { Handler, ServerDeps } from "../http/deps";
 import { apiError, readJson } from "../http/http";
 import { refuse } from "../http/refusals";
 import { addressKey } from "../http/client-address";
+import { withCpuTime } from "../http/cpu-budget";
 
 async function readSubmission(req: Request): Promise<{ ok: true; submission: Submission } | { ok: false; response: Response }> {
   const parsed = parseSubmission(await readJson(req, BODY_LIMITS.submissionBytes));
@@ -39,9 +40,15 @@ export const postSubmission: Handler = async (req, deps, _params, info) => {
   authorize(caller, "submit");
   const wait = await deps.limiter.take(caller.kind === "token" ? `token:${caller.tokenId}` : "owner");
   if (wait > 0) return rateLimited(wait, "submissions for this token");
+  // CPU: a token in debt waits, and so does everyone when the process is (checked before the body).
+  const cpuKeys = [caller.kind === "token" ? `cpu:token:${caller.tokenId}` : "cpu:owner", "cpu:process"];
+  const cpuWait = Math.max(...cpuKeys.map((k) => deps.cpuBudget?.wait(k) ?? 0));
+  if (cpuWait > 0) return rateLimited(cpuWait, "CPU time spent on this token's submissions (or the server's)");
   const read = await readSubmission(req);
   if (!read.ok) return read.response;
-  return answer(await storeSubmission.run({ db: deps.db }, caller, read.submission));
+  const { value, cpuMs } = await withCpuTime(() => storeSubmission.run({ db: deps.db }, caller, read.submission));
+  for (const k of cpuKeys) deps.cpuBudget?.charge(k, cpuMs);
+  return answer(value);
 };
 
 async function pairedUpload(req: Request, deps: ServerDeps, code: string, clientIp: string | null): Promise<Response> {

@@ -1,6 +1,7 @@
 /** What a request handler may use: the database, the rate limiter, the fleet's job queue. */
 import type { Db } from "../db/client";
 import type { JobQueue } from "../fleet/job-queue";
+import type { CpuBudget } from "./cpu-budget";
 import type { ParseBudget } from "./parse-budget";
 import type { KeyLimiter } from "./rate-limit";
 
@@ -12,6 +13,8 @@ export interface ServerDeps {
   limiter: KeyLimiter;
   /** What request bodies may cost to read and validate (none: unlimited, as in most tests). */
   parseBudget?: ParseBudget;
+  /** CPU time per token and for the whole process (none: unlimited, as in most tests). */
+  cpuBudget?: CpuBudget;
   /** The agents' job connection, opened on first use (a server without agents never opens it). */
   queue(): Promise<JobQueue>;
   /** Seconds without a heartbeat after which an agent is offline and its running job fails. */
