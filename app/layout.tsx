@@ -23,6 +23,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/tco">Offload what-if</Link>
             <Link href="/run">Benchmark this browser</Link>
             {!isPublic() && <Link href="/agents">Agents</Link>}
+            <Link href="/docs/methodology">Methodology</Link>
             <a href="/api/health">Health</a>
           </nav>
         </header>

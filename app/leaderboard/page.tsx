@@ -67,7 +67,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       <p className="lede">
         {withPrivate ? "Plausible measurements, your unpublished runs included (marked private)" : "Published, plausible measurements only"}: one row per device, model, quantization, engine version and backend, with the
         median over runs of each run&apos;s median over its repetitions, the interquartile range in parentheses and n, the
-        repetitions behind it. TTFT is in milliseconds at the prompt length shown. Different engine versions are separate rows. Every J/token
+        repetitions behind it (<Link href="/docs/methodology">methodology</Link>; what keeps a run off:{" "}
+        <Link href="/docs/plausibility">plausibility</Link>). TTFT is in milliseconds at the prompt length shown. Different engine versions are separate rows. Every J/token
         says what it covers (wall, battery, SoC, or the CPU package, DRAM and GPU it sums) and how it was measured (external
         meter, on-chip counter, sampled power, battery drain); a cell never mixes scopes. Compare J/token within one scope.
         Sustained t/s is the steady state of minutes of continuous decoding (peak in parentheses); the throttle ratio is steady over

@@ -62,6 +62,8 @@ describe("accessibility of every page (axe-core)", () => {
       `/runs/${ids.run}`,
       `/runs/${ids.sustained}`,
       `/models/${ids.model}`,
+      "/docs/methodology",
+      "/docs/plausibility",
       "/run",
       "/tco",
       "/agents",

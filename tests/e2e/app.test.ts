@@ -247,6 +247,12 @@ describe("npm start on a fresh machine", () => {
       await picker.getByRole("button", { name: "Compare" }).click();
       await page.waitForURL(new RegExp(`/compare\\?device=${deviceId}`));
       await page.locator(".recharts-bar-rectangle").first().waitFor({ timeout: 30_000 });
+      // The topic pages in the app, from the same files as docs/: links between them stay in the app.
+      await page.goto(`${srv.url}/docs/methodology`);
+      expect(await page.getByTestId("doc").innerText()).toContain("One statistic per figure");
+      await page.getByTestId("doc").getByRole("link", { name: "plausibility.md" }).first().click();
+      await page.waitForURL(/\/docs\/plausibility$/);
+      expect((await page.goto(`${srv.url}/docs/..%2Fpackage`))!.status()).toBe(404);
       await page.goto(`${srv.url}/compare?devices=abc`);
       expect(await page.locator("main").innerText()).toContain("1 to 4 device ids");
       expect((await page.goto(`${srv.url}/runs/not-a-run`))!.status()).toBe(404);
