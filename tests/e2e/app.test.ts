@@ -229,6 +229,11 @@ describe("npm start on a fresh machine", () => {
         expect(run).not.toMatch(/faster than this device can be|model layout disputed|beyond any device/);
       }
       expect(run).toContain("Raw samples");
+      // The run's own downloads, for the owner's browser (its session): the CSV of this run's results.
+      const csvHref = await page.getByTestId("run-downloads").getByRole("link", { name: "CSV" }).getAttribute("href");
+      const csv = await page.evaluate((href) => fetch(href!).then((r) => r.text()), csvHref);
+      expect(csv.split("\r\n")[0]).toMatch(/^id,submissionId,workloadId,/);
+      expect(csv).toContain(submissionId);
       // No sensor on this machine: CPU energy is modelled from measured utilisation, labelled, with its range.
       expect(run).toMatch(/Idle power\s+modelled:cpu: [\d.]+ W \(estimated, package, modelled\)/);
       expect(run).toMatch(/energy per token: ≈[\d.]+ J \(package, modelled, range [\d.]+–[\d.]+\)/);

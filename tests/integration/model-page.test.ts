@@ -11,6 +11,8 @@ import { ingestSubmission } from "../../lib/server/store/ingest";
 import { setPublished } from "../../lib/server/store/publish";
 import { DB_KINDS, withTestDb } from "../helpers/db";
 import { makeSubmission, scaleSpeed } from "../../harness/fixtures";
+import { callApi } from "../../harness/api";
+import { createToken } from "../../lib/server/store/tokens";
 
 describe.each(DB_KINDS)("a model's page on %s", (kind) => {
   const h = withTestDb(kind);
@@ -37,5 +39,18 @@ describe.each(DB_KINDS)("a model's page on %s", (kind) => {
     const pub = await modelDevices(h.db, Number(id), "public");
     expect(pub.map((r) => r.device.replace(/^\S+ /, ""))).toEqual(["Slow Box"]);
     expect(await getModel(h.db, 2 ** 31 - 1)).toBeNull();
+
+    // A run's downloads: its results alone, for whoever may see the run.
+    const results = async (id: string, token?: string) =>
+      callApi(new Request(`http://t/api/v1/results?submission=${id}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }), h.db);
+    const published = await (await results(ids[0]!)).json();
+    expect(published.results.length).toBe(5);
+    expect(published.results.every((r: { submissionId: string }) => r.submissionId === ids[0])).toBe(true);
+    expect((await (await results(ids[1]!)).json()).results).toEqual([]); // private: not for the public
+    const admin = await createToken(h.db, `downloads-admin-${kind}`, "admin");
+    expect((await (await results(ids[1]!, admin)).json()).results.length).toBe(5);
+    expect((await results("not-a-run")).status).toBe(400);
+    const csv = await (await callApi(new Request(`http://t/api/v1/results?submission=${ids[0]}&format=csv`), h.db)).text();
+    expect(csv.trim().split("\r\n")).toHaveLength(6);
   });
 });

@@ -190,6 +190,10 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           ));
       })()}
       <h2>Workloads</h2>
+      <p className="hint" data-testid="run-downloads">
+        This run&apos;s results: <a href={`/api/v1/results?submission=${sub.id}&format=csv`}>CSV</a> ·{" "}
+        <a href={`/api/v1/results?submission=${sub.id}`}>JSON</a> (every figure, the raw samples in JSON; columns documented in docs/api.md).
+      </p>
       {run.workloads.map((w) => {
         const readings = run.readings.filter((r) => r.workloadResultId === w.id);
         const traces = run.traces.filter((t) => t.workloadResultId === w.id);

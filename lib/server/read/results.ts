@@ -10,6 +10,8 @@ import type { Audience } from "./audience";
 export const resultFiltersSchema = z.object({
   model: safeString(200, { min: 1 }).optional(),
   device: dbId.optional(),
+  /** One run's results (its page's downloads). */
+  submission: z.uuid().optional(),
   backend: z.enum(BACKENDS).optional(),
   engine: z.enum(ENGINES).optional(),
   workload: safeString(40, { min: 1 }).optional(),
@@ -74,6 +76,7 @@ export async function listResults(db: Db, f: ResultFilters, audience: Audience) 
   if (audience === "public") where.push(eq(workloadResults.published, true));
   if (f.model) where.push(eq(models.name, f.model));
   if (f.device) where.push(eq(workloadResults.deviceId, f.device));
+  if (f.submission) where.push(eq(workloadResults.submissionId, f.submission));
   if (f.backend) where.push(eq(workloadResults.backend, f.backend));
   if (f.engine) where.push(eq(engines.name, f.engine));
   if (f.workload) where.push(eq(workloadResults.workloadId, f.workload));
