@@ -2,13 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import "./globals.css";
 import { isPublic } from "../lib/server/access/mode";
+import { SessionLinks } from "./components/session-links";
 
 export const metadata: Metadata = {
   title: "Tokenwatt",
   description: "Small language models measured on real devices, and what offloading GenAI from the data center saves.",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
       <body>
@@ -25,6 +26,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             {!isPublic() && <Link href="/agents">Agents</Link>}
             <Link href="/docs/methodology">Methodology</Link>
             <a href="/api/health">Health</a>
+            <SessionLinks />
           </nav>
         </header>
         <main>{children}</main>

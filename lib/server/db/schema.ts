@@ -103,6 +103,20 @@ export const runnerTokens = pgTable("runner_tokens", {
   lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
 });
 
+/**
+ * Browser sessions of a public server's token holders (issue 30): an admin signs in to review and
+ * publish, a contributor to read their runs' review. The id is random, kept as its sha256; a session
+ * ends at sign-out, when its token is revoked, after 12 h unused or 7 days after sign-in.
+ */
+export const tokenSessions = pgTable("token_sessions", {
+  idHash: text("id_hash").primaryKey(),
+  tokenId: integer("token_id")
+    .notNull()
+    .references(() => runnerTokens.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const submissions = pgTable(
   "submissions",
   {

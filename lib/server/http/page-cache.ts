@@ -12,12 +12,13 @@
  *
  * Not cached: anything but GET/HEAD, the React Server Components requests of client navigation
  * (`RSC`, `Next-Router-*` headers), server actions, responses other than 200 and responses that
- * set cookies. Entries live in an LRU bounded in bytes (lru-cache), one per path, sorted query and
+ * set cookies, and requests of a signed-in admin or contributor (the sign-in cookie). Entries live in an LRU bounded in bytes (lru-cache), one per path, sorted query and
  * Accept-Encoding. Requests for a page whose render is in progress wait for it: a burst after a
  * publish renders each page once per process.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { LRUCache } from "lru-cache";
+import { TOKEN_SESSION_COOKIE } from "../access/token-session";
 import { leaderboardQuerySchema } from "../read/leaderboard";
 
 /** Pages anonymous visitors read; every other path goes straight to its handler. */
@@ -75,6 +76,8 @@ const knownParams = (pathname: string): ReadonlySet<string> => PAGE_PARAMS.find(
 export function pageCacheKey(req: Pick<IncomingMessage, "method" | "url" | "headers">): string | null {
   if (req.method !== "GET" && req.method !== "HEAD") return null;
   if (BYPASS_HEADERS.some((h) => req.headers[h] !== undefined)) return null;
+  // A signed-in admin or contributor sees controls an anonymous visitor must not be served.
+  if (signedIn(req.headers.cookie)) return null;
   const raw = req.url ?? "/";
   if (raw.length > MAX_URL) return null;
   let u: URL;
@@ -91,6 +94,8 @@ export function pageCacheKey(req: Pick<IncomingMessage, "method" | "url" | "head
   const q = u.searchParams.toString();
   return `${u.pathname}${q ? `?${q}` : ""}\n${String(req.headers["accept-encoding"] ?? "")}`;
 }
+
+const signedIn = (cookie: string | undefined) => cookie != null && cookie.split(";").some((c) => c.trim().startsWith(`${TOKEN_SESSION_COOKIE}=`));
 
 export function createPageCache(o: PageCacheOptions): PageCache {
   const lru = new LRUCache<string, Entry>({ maxSize: Math.max(1, o.maxBytes), sizeCalculation: (e, k) => e.body.length + k.length + 512 });

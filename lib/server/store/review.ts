@@ -12,6 +12,8 @@ import { setPublished } from "./publish";
 export interface QueueEntry {
   submissionId: string;
   contributor: string;
+  /** Whether the contributor's flag-free runs publish themselves. */
+  contributorTrusted: boolean;
   receivedAt: string;
   deviceId: number;
   device: string;
@@ -30,7 +32,7 @@ const json = <T,>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) 
 export async function reviewQueue(db: Db, limit = 100): Promise<QueueEntry[]> {
   const rows = rowsOf<Omit<QueueEntry, "receivedAt" | "flags" | "workloads"> & { receivedAt: string | Date; flags: unknown; workloads: unknown }>(
     await db.execute(sql`
-      select s.id as "submissionId", c.name as contributor, s.received_at as "receivedAt", d.id as "deviceId",
+      select s.id as "submissionId", c.name as contributor, coalesce(c.trusted, false) as "contributorTrusted", s.received_at as "receivedAt", d.id as "deviceId",
         coalesce(d.display_name, d.vendor || ' ' || d.model) as device, m.name as model, m.quantization, s.backend,
         e.name || ' ' || e.version as engine, s.plausible, s.flags, s.output_status as "outputStatus",
         (select coalesce(jsonb_agg(jsonb_build_object(
