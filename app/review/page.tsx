@@ -7,6 +7,7 @@ import { reviewQueue } from "../../lib/server/ops/review";
 import type { QueueEntry } from "../../lib/server/store/review";
 import { DataTable, type Column } from "../components/data-table";
 import { pageCaller } from "../components/action-caller";
+import { signOutAction } from "../signin/actions";
 import { decideAction, trustAction } from "./actions";
 
 export const dynamic = "force-dynamic";
@@ -68,6 +69,11 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
         {pending.length} run{pending.length === 1 ? "" : "s"} waiting, oldest first. Signed in as {describeCaller(caller)}. Each run shows its plausibility flags, output check
         and every workload beside the median of other devices&apos; published cells (same model, workload and backend): <Link href="/docs/plausibility">how runs are judged</Link>.
       </p>
+      {caller.kind === "token" && (
+        <form action={signOutAction}>
+          <button type="submit">Sign out</button>
+        </form>
+      )}
       {done && (
         <p role="status" className="hint" data-testid="review-message">
           {done}

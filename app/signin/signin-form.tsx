@@ -8,7 +8,7 @@ const initial: SignInState = { message: null };
 export function SignInForm() {
   const [state, action, pending] = useActionState(signInAction, initial);
   return (
-    <form action={action} className="publish-form" aria-label="Sign in with a token">
+    <form action={action} className="publish-form" aria-label="Sign in">
       <label>
         Token <input name="token" type="password" autoComplete="off" required size={40} aria-invalid={state.message != null} aria-describedby="signin-message" />
       </label>

@@ -67,6 +67,9 @@ describe("accessibility of every page (axe-core)", () => {
       "/run",
       "/tco",
       "/agents",
+      "/review",
+      "/signin",
+      "/my-runs",
       "/compare?devices=abc",
     ];
     const found: string[] = [];

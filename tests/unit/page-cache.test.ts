@@ -120,6 +120,10 @@ describe("page cache", () => {
     expect(k("/leaderboard", {}, "POST")).toBeNull();
     expect(k("/devices/abc")).toBeNull();
     expect(k("/run")).toBeNull();
+    // A signed-in admin's or contributor's pages carry their controls: never cached, never served from the cache.
+    expect(k("/leaderboard", { cookie: "tw_signin=abc" })).toBeNull();
+    expect(k("/leaderboard", { cookie: "theme=dark; tw_signin=abc" })).toBeNull();
+    expect(k("/leaderboard", { cookie: "theme=dark; not_tw_signin=abc" })).not.toBeNull();
     expect(k(`/leaderboard?x=${"a".repeat(3000)}`)).toBeNull();
   });
 
