@@ -4,8 +4,8 @@ import { renameDeviceAction, type PublishFormState } from "./owner-actions";
 
 const initial: PublishFormState = { ok: false, message: null };
 
-/** Rename a device on its page (the owner, or an admin on a public server); empty: vendor and model. */
-export function RenameForm({ id, name, needsToken }: { id: number; name: string | null; needsToken: boolean }) {
+/** Rename a device on its page (shown to the owner, a signed-in admin or the device's contributor); empty: vendor and model. */
+export function RenameForm({ id, name }: { id: number; name: string | null }) {
   const [state, action, pending] = useActionState(renameDeviceAction, initial);
   return (
     <form action={action} className="publish-form" aria-label="Rename this device">
@@ -13,11 +13,6 @@ export function RenameForm({ id, name, needsToken }: { id: number; name: string 
       <label>
         Name <input name="name" defaultValue={name ?? ""} size={28} placeholder="e.g. Ana's Pixel 8" />
       </label>
-      {needsToken && (
-        <label>
-          Admin token <input name="adminToken" type="password" autoComplete="off" size={20} />
-        </label>
-      )}
       <button type="submit" disabled={pending}>
         {pending ? "Saving…" : "Rename"}
       </button>

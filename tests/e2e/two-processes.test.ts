@@ -91,21 +91,34 @@ describe("two server processes on one database", () => {
     expect(after.filter((r) => r.cache === "miss").length).toBeLessThanOrEqual(2);
     expect((await get(board, { "if-none-match": etag0 })).status).toBe(200);
 
-    // The page's server action meets the publish operation's own check: a runner token typed in the
-    // form gets the refusal the API gives it; an admin token hides the device's runs.
+    // The page's server action meets the publish operation's own check. Anonymous visitors get no
+    // form; a contributor signed in with their runner token may hide their own devices only, so
+    // hiding this one is refused as the API refuses it; a signed-in admin hides the device's runs.
     const deviceId = ((await (await fetch(`${srv.url}/api/v1/public/leaderboard`)).json()) as { rows: { deviceId: number; deviceModel: string }[] }).rows.find((r) => r.deviceModel === "Cache Probe Device")!.deviceId;
-    const runner = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", "--name", "two-proc-form"], { env: srv.env, encoding: "utf8" }).trim().split("\n").pop()!;
+    const runner = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", "--name", "two-proc-form", "--contributor", "cleo"], { env: srv.env, encoding: "utf8" }).trim().split("\n").pop()!;
     const browser = await launchBrowser();
-    try {
-      const page = await browser.newPage();
+    const signedIn = async (token: string) => {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`${srv.url}/signin`);
+      await page.getByRole("textbox", { name: "Token" }).fill(token);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((u) => u.pathname !== "/signin");
       await page.goto(`${srv.url}/devices/${deviceId}`);
-      const form = page.getByRole("form", { name: "Publish or hide this device's runs" });
-      await form.getByLabel("Admin token").fill(runner);
+      return page;
+    };
+    try {
+      const anonymous = await browser.newPage();
+      await anonymous.goto(`${srv.url}/devices/${deviceId}`);
+      expect(await anonymous.getByRole("form", { name: "Publish or hide this device's runs" }).count()).toBe(0);
+      let page = await signedIn(runner);
+      let form = page.getByRole("form", { name: "Publish or hide this device's runs" });
+      expect(await form.getByRole("button", { name: "Publish this device's runs" }).count()).toBe(0);
       await form.getByRole("button", { name: "Hide this device's runs" }).click();
-      await expect(page.getByTestId("publish-message").innerText()).resolves.toBe("Refused: this needs an admin token or the owner.");
+      await expect(page.getByTestId("publish-message").innerText()).resolves.toBe("Refused: this device belongs to another contributor (or to no contributor): only they or an admin may do this.");
       const api = await fetch(`${srv.url}/api/v1/admin/publish`, { method: "POST", headers: { authorization: `Bearer ${runner}`, "content-type": "application/json" }, body: JSON.stringify({ deviceIds: [deviceId], published: false }) });
-      expect(((await api.json()) as { error: { message: string } }).error.message).toBe("this needs an admin token or the owner");
-      await form.getByLabel("Admin token").fill(admin);
+      expect(((await api.json()) as { error: { message: string } }).error.message).toBe("this device belongs to another contributor (or to no contributor): only they or an admin may do this");
+      page = await signedIn(admin);
+      form = page.getByRole("form", { name: "Publish or hide this device's runs" });
       await form.getByRole("button", { name: "Hide this device's runs" }).click();
       // Hidden: on a public server the device's page is gone with its last published run, and the
       // public API no longer lists it.

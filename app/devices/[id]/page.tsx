@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { dbId } from "../../../lib/core/contracts/text";
 import { notFound } from "next/navigation";
-import { publicReadDb } from "../../../lib/server/context";
+import { publicReadDb, serverDeps } from "../../../lib/server/context";
+import { pageCaller } from "../../components/action-caller";
 import { deviceTimeline, enginesSideBySide, getDevice, nativeVsBrowser, type NativeBrowserRow } from "../../../lib/server/read/runs";
 import { Timeline } from "./timeline";
 import { EnginesTable } from "./engines-table";
@@ -68,6 +69,7 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   if (!/^\d{1,10}$/.test(id) || !parsed.success) notFound();
   const n = parsed.data;
   const db = await publicReadDb();
+  const { may } = await pageCaller((await serverDeps()).db);
   const r = await getDevice(db, n, audience);
   if (!r) notFound();
   const nvb = await nativeVsBrowser(db, n, audience);
@@ -94,8 +96,10 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
           </>
         )}
       </p>
-      {!isPublic() && <RenameForm id={d.id} name={d.displayName} needsToken={false} />}
-      <PublishForm target="device" id={String(d.id)} published={r.runs.length > 0 && r.runs.every((x) => x.published) ? true : r.runs.some((x) => x.published) ? "some" : false} needsToken={isPublic()} />
+      {may("rename-device") && <RenameForm id={d.id} name={d.displayName} />}
+      {(may("publish") || may("hide")) && (
+        <PublishForm target="device" id={String(d.id)} published={r.runs.length > 0 && r.runs.every((x) => x.published) ? true : r.runs.some((x) => x.published) ? "some" : false} canPublish={may("publish")} />
+      )}
       <EnginesTable cells={lanes} />
       <Timeline series={timeline} />
       {nvb.length > 0 && (

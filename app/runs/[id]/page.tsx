@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { publicReadDb } from "../../../lib/server/context";
+import { publicReadDb, serverDeps } from "../../../lib/server/context";
+import { pageCaller } from "../../components/action-caller";
 import { getRun } from "../../../lib/server/read/runs";
 import { formatBytes, formatJPerToken, formatMedian, formatNumber, formatTtft, flagLabel } from "../../../lib/core/present/format";
 import { ttftStats } from "../../../lib/core/measure/stats";
@@ -12,7 +13,6 @@ import type { ImportSource, WebGpuInfo } from "../../../lib/core/contracts/submi
 import { OutputCheck, WebGpuPlacement } from "./output-check";
 import { BatchSweepTable, SamplesTable } from "./workload-tables";
 import { PublishForm } from "../../components/publish-form";
-import { isPublic } from "../../../lib/server/access/mode";
 import { pageAudience } from "../../../lib/server/access/audience";
 
 export const dynamic = "force-dynamic";
@@ -78,6 +78,7 @@ function Sustained({ w }: { w: { workloadId: string; samplesNs: number[]; sample
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const db = await publicReadDb();
+  const { may } = await pageCaller((await serverDeps()).db);
   const run = await getRun(db, id, pageAudience());
   if (!run) notFound();
   const { sub, device, model, engine } = run;
@@ -99,7 +100,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         </span>{" "}
         {!sub.published && <span className="badge">private</span>}
       </h1>
-      {(!isPublic() || sub.published) && <PublishForm target="run" id={sub.id} published={sub.published} needsToken={isPublic()} />}
+      {(may("publish") || may("hide")) && <PublishForm target="run" id={sub.id} published={sub.published} canPublish={may("publish")} />}
       <p className="lede">
         <Link href={`/models/${model.id}`}>{model.name} {model.quantization}</Link> ({model.weights} weights) on <Link href={`/devices/${device.id}`}>{device.displayName ?? `${device.vendor} ${device.model}`}</Link>, {engine.name}{" "}
         {engine.version}, backend {sub.backend}. Started {sub.startedAt.toISOString()}.
