@@ -17,9 +17,11 @@ import { cookieValue, expiredSessionCookie, hasOwnerSession, loginCode, mac, sam
 import { createSession, endSession, sessionEpoch } from "../store/owner-sessions";
 export { cookieValue, currentLoginCode, hasOwnerSession, loginCode, sessionCookie, SESSION_COOKIE } from "../access/owner-session";
 
-/** Headers on every response: no framing (clickjacking), no MIME sniffing, no referrer leaks. */
+/**
+ * Headers on every response: no framing (clickjacking), no MIME sniffing, no referrer leaks. The
+ * Content-Security-Policy depends on what answers (a page, the API, a static file): ./csp.ts.
+ */
 export const SECURITY_HEADERS: Record<string, string> = {
-  "Content-Security-Policy": "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
   "X-Frame-Options": "DENY",
   "X-Content-Type-Options": "nosniff",
   "Referrer-Policy": "no-referrer",
