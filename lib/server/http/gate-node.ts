@@ -8,7 +8,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { ownerCredential } from "../store/owner-credential";
 import { serverDataDir, serverEnv } from "../env";
 import { isPublic } from "../access/mode";
-import { allowedHosts, gate, SECURITY_HEADERS } from "./owner-access";
+import { allowedHosts, gate, ownerHost, SECURITY_HEADERS } from "./owner-access";
+import { sessionEpoch } from "../store/owner-sessions";
 import { API_POLICY, ASSET_POLICY, newNonce, pagePolicy, REFUSAL_POLICY } from "./csp";
 
 let hosts: Set<string> | null | undefined;
@@ -51,7 +52,14 @@ export function applyGate(req: IncomingMessage, res: ServerResponse, isApi: bool
   setPolicy(req, res, (req.url ?? "/").split("?")[0]!, isApi);
   const d = gate(
     { url: req.url ?? "/", host: req.headers.host, cookie: req.headers.cookie, secure: req.headers["x-forwarded-proto"] === "https" },
-    { credential: ownerCredential(serverDataDir()), publicMode: isPublic(), hosts: hostAllowList(), isApi, dataDir: serverDataDir() },
+    {
+      credential: ownerCredential(serverDataDir()),
+      publicMode: isPublic(),
+      hosts: hostAllowList(),
+      isApi,
+      dataDir: serverDataDir(),
+      ownerHost: () => (isPublic() ? null : ownerHost(ownerCredential(serverDataDir()), serverEnv().PORT, sessionEpoch(serverDataDir()))),
+    },
   );
   if (d.kind === "pass") return true;
   res.setHeader("Content-Security-Policy", REFUSAL_POLICY);
