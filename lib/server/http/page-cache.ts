@@ -45,8 +45,8 @@ const BYPASS_HEADERS = ["rsc", "next-router-prefetch", "next-router-state-tree",
 /** Response headers that belong to one response, not to the page (the policy: its nonce is this response's). */
 const HOP_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "vary", "content-security-policy", "x-tokenwatt-cache", "etag", "cache-control"]);
 const MAX_URL = 2048;
-/** zlib's level for pages served from memory: each hit is compressed anew (its nonce is its own). */
-const GZIP_LEVEL = 6;
+/** zlib's level for pages served from memory: each hit is compressed anew (its nonce is its own); level 1 took 0.8 ms for the 36 kB leaderboard here, level 6 1.9 ms for 11% fewer bytes. */
+const GZIP_LEVEL = 1;
 /** How long a request waits for the same page's render in progress before rendering it itself. */
 const WAIT_FOR_RENDER_MS = 10_000;
 
