@@ -27,6 +27,7 @@ function render(req: IncomingMessage, res: ServerResponse) {
 function finishRender(req: IncomingMessage, res: ServerResponse, u: URL) {
   res.setHeader("Cache-Control", "private, no-cache, no-store, max-age=0, must-revalidate");
   res.setHeader("Content-Type", "text/html; charset=utf-8");
+  res.setHeader("Vary", "RSC, Next-Router-State-Tree");
   if (u.searchParams.get("status")) res.statusCode = Number(u.searchParams.get("status"));
   if (u.searchParams.get("cookie")) res.setHeader("Set-Cookie", "a=b");
   // Like Next: the nonce of the request's CSP on every script, and gzip when asked (?gz=1 here).
@@ -138,6 +139,8 @@ describe("page cache", () => {
       expect(r.body.replaceAll(nonces[i]!, "N")).toBe(miss.body.replaceAll(nonces[0]!, "N"));
     }
     expect(hits.map((r) => [r.cache, r.encoding])).toEqual([["hit", null], ["hit", "gzip"], ["hit", null]]);
+    // The renderer's Vary is kept (the same URL answers client navigation), with Accept-Encoding.
+    expect((await fetch(`${base}/compare?devices=9`)).headers.get("vary")).toBe("RSC, Next-Router-State-Tree, Accept-Encoding");
     const revalidated = await fetch(`${base}/compare?devices=9`, { headers: { ...csp, "if-none-match": miss.etag! } });
     expect(revalidated.status).toBe(304);
     expect(revalidated.headers.get("content-security-policy")).toBeNull();
