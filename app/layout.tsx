@@ -4,6 +4,10 @@ import "./globals.css";
 import { isPublic } from "../lib/server/access/mode";
 import { SessionLinks } from "./components/session-links";
 
+// Every page, the 404 page included, renders per request: its scripts carry the nonce of that
+// request's Content-Security-Policy (lib/server/http/csp.ts); a prerendered page would carry none.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: "Tokenwatt",
   description: "Small language models measured on real devices, and what offloading GenAI from the data center saves.",
@@ -21,8 +25,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             <Link href="/">Results</Link>
             <Link href="/leaderboard">Leaderboard</Link>
             <Link href="/leaderboard/browser">Browser engines</Link>
-            <Link href="/tco">Offload what-if</Link>
-            <Link href="/run">Benchmark this browser</Link>
+            {/* A document load, not client navigation: /tco and /run have their own CSP (workers,
+                WebAssembly) and /run its cross-origin isolation, which only a load applies. */}
+            <a href="/tco">Offload what-if</a>
+            <a href="/run">Benchmark this browser</a>
             {!isPublic() && <Link href="/agents">Agents</Link>}
             <Link href="/docs/methodology">Methodology</Link>
             <a href="/api/health">Health</a>

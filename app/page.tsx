@@ -143,7 +143,7 @@ export default async function ResultsPage() {
                   Another model: <code>npx tokenwatt bench -m synthetic:llama-3.2-1b:Q4_0</code> (or any GGUF path)
                 </li>
                 <li>
-                  A phone: open <Link href="/run">Benchmark this browser</Link> and &quot;Show a pairing code&quot;; scan its QR code with the phone
+                  A phone: open <a href="/run">Benchmark this browser</a> and &quot;Show a pairing code&quot;; scan its QR code with the phone
                 </li>
                 <li>
                   An agent on another machine: <code>npx tokenwatt token create --name lab-1 --role agent</code>, then <code>npx tokenwatt agent --server … --token …</code> (<Link href="/agents">Agents</Link>)

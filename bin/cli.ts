@@ -17,7 +17,7 @@ import { resolveModel } from "../runners/models/resolve";
 import { registerTokenCommands } from "./commands/token";
 import type { CliDeps } from "../runners/cli/deliver";
 import { readOwnerCredential, runningServer } from "../lib/server/store/owner-credential";
-import { currentLoginCode } from "../lib/server/http/owner-access";
+import { currentLoginCode, ownerLoginUrls } from "../lib/server/http/owner-access";
 import { rotateSessions } from "../lib/server/store/owner-sessions";
 import { CliError } from "../runners/cli/cli-error";
 import { newProgram, registerDeviceCommands, run } from "../runners/cli/index";
@@ -64,7 +64,11 @@ export function buildProgram(): Command {
         if (o.rotate) return;
         throw new CliError("no Tokenwatt server is running on this data directory (npm start prints the login URL when it starts)");
       }
-      console.log(ownerLoginUrl(server.url));
+      // The URL on the owner's own *.localhost name (its cookie reaches no other local service), and
+      // on 127.0.0.1 for a browser that does not open *.localhost names.
+      const urls = ownerLoginUrls(dataDir(), readOwnerCredential(dataDir()), Number(new URL(server.url).port));
+      console.log(urls.ownHost);
+      console.error(`a browser that does not open *.localhost names (Safari): ${urls.loopback} (its cookie also reaches other services on 127.0.0.1)`);
     });
   return program;
 }

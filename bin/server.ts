@@ -16,7 +16,7 @@ import { publicReadDb, serverDeps } from "../lib/server/context";
 import { serverDataDir, serverEnv, type Env } from "../lib/server/env";
 import { applyGate } from "../lib/server/http/gate-node";
 import { serveApi } from "../lib/server/http/node";
-import { currentLoginCode } from "../lib/server/http/owner-access";
+import { ownerLoginUrls } from "../lib/server/http/owner-access";
 import { createPageCache, type PageCache } from "../lib/server/http/page-cache";
 import { isApiPath } from "../lib/server/http/routes";
 import { announceServer } from "../lib/server/startup";
@@ -87,8 +87,9 @@ async function serveHttp(env: Env): Promise<void> {
     if (!cluster.isPrimary) return;
     console.log(`[tokenwatt] listening on http://${host}:${env.PORT} (${host === "0.0.0.0" ? "every interface" : "this machine only; --lan for phones"})`);
     if (!isPublic()) {
-      const code = currentLoginCode(serverDataDir(), ensureOwnerCredential(serverDataDir()));
-      console.log(`[tokenwatt] owner login (keep it private; again with \`npx tokenwatt login-url\`): http://127.0.0.1:${env.PORT}/login?code=${code}`);
+      const urls = ownerLoginUrls(serverDataDir(), ensureOwnerCredential(serverDataDir()), env.PORT);
+      console.log(`[tokenwatt] owner login (keep it private; again with \`npx tokenwatt login-url\`): ${urls.ownHost}`);
+      console.log(`[tokenwatt]   a browser that does not open *.localhost names (Safari): ${urls.loopback} (its cookie also reaches other services on 127.0.0.1)`);
     }
   });
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => server.close(() => process.exit(0)));

@@ -11,8 +11,10 @@ export interface RunningServer {
   dataDir: string;
   env: NodeJS.ProcessEnv;
   output: () => string;
-  /** The owner's login URL, as the server printed it. */
+  /** The owner's login URL on 127.0.0.1, as the server printed it (its cookie is for 127.0.0.1, as `url`). */
   loginUrl: string;
+  /** The owner's login URL on its own name (http://tw-<port>-<hex>.localhost:<port>/...): browsers only, Node does not resolve it. */
+  ownHostLoginUrl: string;
   /** The owner's session cookie ("tw_session=..."), as the login URL sets it: for fetching pages. */
   ownerCookie: string;
   /** A page in a browser context logged in as the owner (through the printed login URL). */
@@ -79,13 +81,15 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     }
     // The owner's login URL printed at start; opening it sets the session cookie.
     let loginUrl = "";
-    for (let waited = 0; !(loginUrl = /owner login[^\n]*?(http:\/\/\S+\/login\?code=\S+)/.exec(out)?.[1] ?? "") && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    for (let waited = 0; !(loginUrl = /(http:\/\/127\.0\.0\.1:\d+\/login\?code=[A-Za-z0-9_-]+)/.exec(out)?.[1] ?? "") && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    const ownHostLoginUrl = /owner login[^\n]*?(http:\/\/\S+\/login\?code=\S+)/.exec(out)?.[1] ?? "";
     const ownerCookie = extraEnv.TOKENWATT_PUBLIC === "1" ? "" : ((await fetch(loginUrl, { redirect: "manual" })).headers.get("set-cookie") ?? "").split(";")[0]!;
     return {
       url,
       dataDir,
       env,
       loginUrl,
+      ownHostLoginUrl,
       ownerCookie,
       ownerPage: async (browser) => {
         const page = await browser.newPage();

@@ -29,9 +29,16 @@ describe("owner access on the real server", () => {
   }, 300_000);
   afterAll(async () => srv?.stop());
 
-  it("listens on loopback only and prints a login URL", () => {
+  it("listens on loopback only and prints a login URL on the owner's own *.localhost name, and on 127.0.0.1", async () => {
     expect(srv.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(this machine only/);
-    expect(srv.loginUrl).toMatch(/\/login\?code=[A-Za-z0-9_-]{43}$/);
+    expect(srv.loginUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?code=[A-Za-z0-9_-]{43}$/);
+    const own = new URL(srv.ownHostLoginUrl);
+    expect(own.hostname).toMatch(new RegExp(`^tw-${own.port}-[0-9a-f]{16}\\.localhost$`));
+    expect(own.port).toBe(new URL(srv.url).port);
+    expect(own.search).toBe(new URL(srv.loginUrl).search);
+    // The Host allow-list takes that one *.localhost name, no other.
+    expect((await raw(`${srv.url}/api/health`, { host: own.host })).status).toBe(200);
+    for (const host of [`tw-${own.port}-0000000000000000.localhost:${own.port}`, `x.localhost:${own.port}`, `${own.hostname}.evil.example`]) expect((await raw(`${srv.url}/api/health`, { host })).status, host).toBe(421);
   });
 
   it("pages need the owner's login; a wrong code is refused; the cookie is httpOnly and SameSite=Strict", async () => {
@@ -122,9 +129,12 @@ describe("owner access on the real server", () => {
     const fresh = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "login-url", "--rotate"], { env: srv.env, encoding: "utf8" }).trim();
     expect((await raw(`${srv.url}/`, { headers: { cookie: b } })).status).toBe(401);
     expect((await raw(srv.loginUrl)).status).toBe(403);
-    expect(fresh).toMatch(/\/login\?code=[A-Za-z0-9_-]{43}$/);
-    expect(fresh).not.toBe(srv.loginUrl);
-    const c = String((await raw(fresh.replace(/^http:\/\/127\.0\.0\.1:\d+/, srv.url))).headers["set-cookie"]).split(";")[0]!;
+    // On the owner's own name, which the rotation changed too; the server answers to the new one.
+    expect(fresh).toMatch(/^http:\/\/tw-\d+-[0-9a-f]{16}\.localhost:\d+\/login\?code=[A-Za-z0-9_-]{43}$/);
+    expect(new URL(fresh).host).not.toBe(new URL(srv.ownHostLoginUrl).host);
+    expect(new URL(fresh).search).not.toBe(new URL(srv.loginUrl).search);
+    expect((await raw(`${srv.url}/api/health`, { host: new URL(srv.ownHostLoginUrl).host })).status).toBe(421);
+    const c = String((await raw(`${srv.url}/login${new URL(fresh).search}`, { host: new URL(fresh).host })).headers["set-cookie"]).split(";")[0]!;
     expect((await raw(`${srv.url}/`, { headers: { cookie: c } })).status).toBe(200);
   });
 });

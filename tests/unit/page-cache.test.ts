@@ -4,8 +4,10 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPageCache, pageCacheKey, type PageCache } from "../../lib/server/http/page-cache";
+import { acceptsGzip, createPageCache, pageCacheKey, type PageCache } from "../../lib/server/http/page-cache";
+import { newNonce, nonceOf, pagePolicy } from "../../lib/server/http/csp";
 
 let version = 1;
 let renders = 0;
@@ -25,9 +27,17 @@ function render(req: IncomingMessage, res: ServerResponse) {
 function finishRender(req: IncomingMessage, res: ServerResponse, u: URL) {
   res.setHeader("Cache-Control", "private, no-cache, no-store, max-age=0, must-revalidate");
   res.setHeader("Content-Type", "text/html; charset=utf-8");
+  res.setHeader("Vary", "RSC, Next-Router-State-Tree");
   if (u.searchParams.get("status")) res.statusCode = Number(u.searchParams.get("status"));
   if (u.searchParams.get("cookie")) res.setHeader("Set-Cookie", "a=b");
-  res.write(`<p>render ${renders} of ${u.pathname}${u.search} at version ${version}</p>`);
+  // Like Next: the nonce of the request's CSP on every script, and gzip when asked (?gz=1 here).
+  const nonce = nonceOf(req.headers["content-security-policy"]);
+  const page = `<p>render ${renders} of ${u.pathname}${u.search} at version ${version}</p>${nonce ? `<script nonce="${nonce}"></script><script nonce="${nonce}" src="/a.js"></script>` : ""}`;
+  if (u.searchParams.get("gz")) {
+    res.setHeader("Content-Encoding", "gzip");
+    return void res.end(zlib.gzipSync(page + "<!-- end -->"));
+  }
+  res.write(page);
   res.end(Buffer.from("<!-- end -->"));
 }
 
@@ -38,7 +48,15 @@ async function get(path: string, headers: Record<string, string> = {}, method = 
 
 beforeAll(async () => {
   cache = createPageCache({ maxBytes: 4096, version: async () => version, buildId: "build1" });
-  server = http.createServer((req, res) => void cache.serve(req, res, render));
+  // As bin/server.ts's gate does: a fresh nonce in the request's CSP and the response's, when asked for.
+  server = http.createServer((req, res) => {
+    if (req.headers["x-test-csp"]) {
+      const policy = pagePolicy("/", newNonce());
+      req.headers["content-security-policy"] = policy;
+      res.setHeader("Content-Security-Policy", policy);
+    }
+    void cache.serve(req, res, render);
+  });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -104,7 +122,48 @@ describe("page cache", () => {
     expect((await get("/devices/100")).cache).toBe("miss");
   });
 
-  it("keys by path, sorted query and Accept-Encoding; refuses what it cannot key", () => {
+  it("gives every hit the nonce of its own policy, gzipped when asked; a 304 sends no policy", async () => {
+    const csp = { "x-test-csp": "1" };
+    const got = async (headers: Record<string, string>) => {
+      const r = await fetch(`${base}/compare?devices=9`, { headers: { ...csp, ...headers } });
+      return { cache: r.headers.get("x-tokenwatt-cache"), policy: r.headers.get("content-security-policy"), encoding: r.headers.get("content-encoding"), etag: r.headers.get("etag"), body: await r.text() };
+    };
+    const miss = await got({ "accept-encoding": "identity" });
+    const hits = [await got({ "accept-encoding": "identity" }), await got({ "accept-encoding": "gzip, br" }), await got({ "accept-encoding": "gzip;q=0" })];
+    expect(miss.cache).toBe("miss");
+    const nonces = [miss, ...hits].map((r) => nonceOf(r.policy ?? undefined));
+    expect(new Set(nonces).size).toBe(4); // a fresh nonce per response
+    for (const [i, r] of [miss, ...hits].entries()) {
+      // the body's scripts carry the response's own nonce, and no other
+      expect(r.body.match(/nonce="([^"]+)"/g)).toEqual([`nonce="${nonces[i]}"`, `nonce="${nonces[i]}"`]);
+      expect(r.body.replaceAll(nonces[i]!, "N")).toBe(miss.body.replaceAll(nonces[0]!, "N"));
+    }
+    expect(hits.map((r) => [r.cache, r.encoding])).toEqual([["hit", null], ["hit", "gzip"], ["hit", null]]);
+    // The renderer's Vary is kept (the same URL answers client navigation), with Accept-Encoding.
+    expect((await fetch(`${base}/compare?devices=9`)).headers.get("vary")).toBe("RSC, Next-Router-State-Tree, Accept-Encoding");
+    const revalidated = await fetch(`${base}/compare?devices=9`, { headers: { ...csp, "if-none-match": miss.etag! } });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get("content-security-policy")).toBeNull();
+  });
+
+  it("keeps a page Next compressed as the page itself, served to clients that take gzip or not", async () => {
+    const miss = await fetch(`${base}/compare?devices=10&gz=1`, { headers: { "accept-encoding": "gzip" } });
+    const page = await miss.text();
+    expect(miss.headers.get("x-tokenwatt-cache")).toBe("miss");
+    for (const ae of ["identity", "gzip"]) {
+      const r = await fetch(`${base}/compare?devices=10&gz=1`, { headers: { "accept-encoding": ae } });
+      expect(r.headers.get("x-tokenwatt-cache")).toBe("hit");
+      expect(await r.text()).toBe(page);
+    }
+  });
+
+  it("reads Accept-Encoding's q values", () => {
+    expect(["gzip", "br, gzip", "gzip;q=0.5", "*", "deflate, *;q=0.1"].map(acceptsGzip)).toEqual([true, true, true, true, true]);
+    expect(["", "identity", "br", "gzip;q=0", "*;q=0", "gzip;q=0, *"].map(acceptsGzip)).toEqual([false, false, false, false, false, false]);
+    expect(acceptsGzip(undefined)).toBe(false);
+  });
+
+  it("keys by path and sorted query (one entry whatever the encoding); refuses what it cannot key", () => {
     const k = (url: string, headers: Record<string, string> = {}, method = "GET") => pageCacheKey({ url, method, headers });
     expect(k("/leaderboard?tg=tg32&pp=pp64")).toBe(k("/leaderboard?pp=pp64&tg=tg32"));
     // Only the parameters a page reads make a variant: random ones cannot bust the cache.
@@ -114,7 +173,7 @@ describe("page cache", () => {
     expect(k("/devices/1?published=1")).not.toBe(k("/devices/1"));
     expect(k("/devices/1?cachebust=2")).toBe(k("/devices/1"));
     expect(k("/compare?devices=1,2&x=y")).toBe(k("/compare?devices=1,2"));
-    expect(k("/leaderboard", { "accept-encoding": "gzip" })).not.toBe(k("/leaderboard"));
+    expect(k("/leaderboard", { "accept-encoding": "gzip" })).toBe(k("/leaderboard"));
     expect(k("/runs/0b6c3a3e-5f0e-4c1e-9d2a-1f2e3d4c5b6a")).not.toBeNull();
     expect(k("/")).not.toBeNull();
     expect(k("/leaderboard", {}, "POST")).toBeNull();

@@ -6,6 +6,7 @@
  * harness as `tokenwatt bench` and uploads one submission per job.
  */
 import { z } from "zod";
+import "./zod-browser";
 import { safeString } from "./text";
 import { DEVICE_CLASSES, deviceSchema } from "./submission";
 import { parseWorkloadId, SUITE_NAMES } from "./workloads";

@@ -6,6 +6,7 @@
  * Units are in the names: `...Ns` nanoseconds, `...Bytes` bytes, `...W` watts, `...J` joules.
  */
 import { z } from "zod";
+import "./zod-browser";
 import { safeString } from "./text";
 import { MAX_BATCH, parseWorkloadId } from "./workloads";
 

@@ -4,6 +4,7 @@
  * something else), trimmed and bounded. Multi-line text (error messages) may hold tabs and line breaks.
  */
 import { z } from "zod";
+import "./zod-browser";
 
 /** C0 controls but TAB, LF and CR; DEL; C1 controls. */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;

@@ -4,6 +4,7 @@
  * the inputs that differ from the defaults.
  */
 import { z } from "zod";
+import "../contracts/zod-browser";
 import { ADOPTION_CURVES, ASSUMPTIONS, ASSUMPTION_KEYS, type AdoptionCurveKey } from "./assumptions";
 import { defaultInputs, type TcoInputs } from "./model";
 

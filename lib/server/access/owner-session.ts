@@ -4,8 +4,11 @@
  * request carries a live one. The login code is keyed by the owner credential and the sessions'
  * epoch (`login-url --rotate` changes it). A state change also needs an Origin of this very host
  * (with the SameSite=Strict cookie and the Host allow-list, cross-site requests and DNS rebinding
- * cannot use it). Cookies are not scoped by port in browsers: another service on this host's other
- * ports receives the cookie; what it can do with it ends at logout, rotation or the expiries.
+ * cannot use it). Cookies are not scoped by port in browsers, so the login URL names a host of its
+ * own, `tw-<port>-<secret>.localhost` (ownerHost): its host-only cookie never goes to another service
+ * on 127.0.0.1 or localhost. Logged in at 127.0.0.1 instead (a browser that does not resolve
+ * *.localhost), a service on another port of 127.0.0.1 receives the cookie; what it can do with it
+ * ends at logout, rotation or the expiries.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { serverDataDir } from "../env";
@@ -22,6 +25,24 @@ export const loginCode = (credential: string, epoch = 0) => mac(credential, epoc
 
 /** The login code of this data directory's server now. */
 export const currentLoginCode = (dataDir: string, credential: string) => loginCode(credential, sessionEpoch(dataDir));
+
+/**
+ * The host name of the owner's login URL: `tw-<port>-<16 hex>.localhost`. Chromium and Firefox
+ * resolve every *.localhost name to loopback and treat it as a secure context; the session cookie it
+ * sets is host-only, so a service on 127.0.0.1:<other> or localhost:<other> never receives it. The
+ * 64 bits keyed by the owner credential and the sessions' epoch keep another local service from
+ * sending the browser to this name on its own port to collect the cookie: it cannot know the name
+ * (and `login-url --rotate` changes it).
+ */
+export const ownerHost = (credential: string, port: number, epoch = 0) =>
+  `tw-${port}-${createHmac("sha256", credential).update(`tokenwatt-owner-host-${epoch}-v1`).digest("hex").slice(0, 16)}.localhost`;
+
+/** The owner's login URLs of a server on `port`: on its own host name, and on 127.0.0.1 for browsers without *.localhost. */
+export function ownerLoginUrls(dataDir: string, credential: string, port: number): { ownHost: string; loopback: string } {
+  const epoch = sessionEpoch(dataDir);
+  const code = loginCode(credential, epoch);
+  return { ownHost: `http://${ownerHost(credential, port, epoch)}:${port}/login?code=${code}`, loopback: `http://127.0.0.1:${port}/login?code=${code}` };
+}
 
 /** Constant-time equality of two secrets. */
 export const same = (a: string, b: string) => {

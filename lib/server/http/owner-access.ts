@@ -15,11 +15,13 @@ import os from "node:os";
 // The owner's session cookie (its value, the login code, how a request shows it): lib/server/access/owner-session.ts.
 import { cookieValue, expiredSessionCookie, hasOwnerSession, loginCode, mac, same, sessionCookie, SESSION_COOKIE } from "../access/owner-session";
 import { createSession, endSession, sessionEpoch } from "../store/owner-sessions";
-export { cookieValue, currentLoginCode, hasOwnerSession, loginCode, sessionCookie, SESSION_COOKIE } from "../access/owner-session";
+export { cookieValue, currentLoginCode, hasOwnerSession, loginCode, ownerHost, ownerLoginUrls, sessionCookie, SESSION_COOKIE } from "../access/owner-session";
 
-/** Headers on every response: no framing (clickjacking), no MIME sniffing, no referrer leaks. */
+/**
+ * Headers on every response: no framing (clickjacking), no MIME sniffing, no referrer leaks. The
+ * Content-Security-Policy depends on what answers (a page, the API, a static file): ./csp.ts.
+ */
 export const SECURITY_HEADERS: Record<string, string> = {
-  "Content-Security-Policy": "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
   "X-Frame-Options": "DENY",
   "X-Content-Type-Options": "nosniff",
   "Referrer-Policy": "no-referrer",
@@ -73,15 +75,24 @@ export type GateDecision =
  */
 export function gate(
   req: { url: string; host: string | null | undefined; cookie: string | null | undefined; secure: boolean },
-  o: { credential: string; publicMode: boolean; hosts: Set<string> | null; isApi: boolean; /** Where the owner's sessions are kept. */ dataDir: string },
+  o: {
+    credential: string;
+    publicMode: boolean;
+    hosts: Set<string> | null;
+    isApi: boolean;
+    /** Where the owner's sessions are kept. */
+    dataDir: string;
+    /** The owner's own host name (owner-session.ts ownerHost), asked only for a name not in `hosts`. */
+    ownerHost?: () => string | null;
+  },
 ): GateDecision | { kind: "login"; status: 303; headers: Record<string, string> } {
   const name = hostName(req.host);
-  if (o.hosts && (!name || !o.hosts.has(name))) {
+  if (o.hosts && (!name || !(o.hosts.has(name) || (name.endsWith(".localhost") && name === o.ownerHost?.())))) {
     return {
       kind: "refuse",
       status: 421,
       contentType: "text/plain; charset=utf-8",
-      body: `421 Misdirected Request: this server does not answer to the host "${(req.host ?? "").slice(0, 100)}". Use localhost, or add the name to TOKENWATT_HOSTS.\n`,
+      body: `421 Misdirected Request: this server does not answer to the host "${(req.host ?? "").slice(0, 100)}". Use localhost or the login URL \`npx tokenwatt login-url\` prints, or add the name to TOKENWATT_HOSTS.\n`,
     };
   }
   if (o.publicMode || o.isApi) return { kind: "pass" };
