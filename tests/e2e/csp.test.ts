@@ -88,6 +88,9 @@ describe("CSP on the owner's dashboard", () => {
       "/docs/methodology",
       "/docs/security",
       "/agents",
+      "/review",
+      "/signin",
+      "/my-runs",
       "/no-such-page",
       `/devices/999999`,
     ];
@@ -227,7 +230,7 @@ describe("CSP on a public server with its page cache", () => {
     const policyOf = (url: string) => policies.get(url) ?? "";
     for (const width of WIDTHS) {
       const { page, take } = await watched(await browser.newContext({ viewport: { width, height: 900 } }));
-      for (const p of [...cached, "/docs/methodology", "/tco", "/run"]) {
+      for (const p of [...cached, "/docs/methodology", "/tco", "/run", "/signin", "/review"]) {
         const nonces = new Set<string>();
         let url = "";
         for (let visit = 0; visit < 2; visit++) {
