@@ -12,8 +12,9 @@
  *
  * Not cached: anything but GET/HEAD, the React Server Components requests of client navigation
  * (`RSC`, `Next-Router-*` headers), server actions, responses other than 200 and responses that
- * set cookies, and requests of a signed-in admin or contributor (the sign-in cookie). Entries live in an LRU bounded in bytes (lru-cache), one per path, sorted query and
- * Accept-Encoding. Requests for a page whose render is in progress wait for it: a burst after a
+ * set cookies, and requests of a signed-in admin or contributor (the sign-in cookie). Entries live in
+ * an LRU bounded in bytes (lru-cache), one per path, sorted query, Accept-Encoding and origin (the
+ * previews' absolute URLs name it). Requests for a page whose render is in progress wait for it: a burst after a
  * publish renders each page once per process.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
@@ -92,7 +93,9 @@ export function pageCacheKey(req: Pick<IncomingMessage, "method" | "url" | "head
   for (const k of [...u.searchParams.keys()]) if (!known.has(k)) u.searchParams.delete(k);
   u.searchParams.sort();
   const q = u.searchParams.toString();
-  return `${u.pathname}${q ? `?${q}` : ""}\n${String(req.headers["accept-encoding"] ?? "")}`;
+  // The host (allow-listed by then) and scheme too: a page's previews name its absolute URL (site-url.ts).
+  const origin = `${req.headers["x-forwarded-proto"] === "https" ? "https" : "http"}://${String(req.headers.host ?? "").toLowerCase()}`;
+  return `${u.pathname}${q ? `?${q}` : ""}\n${String(req.headers["accept-encoding"] ?? "")}\n${origin}`;
 }
 
 const signedIn = (cookie: string | undefined) => cookie != null && cookie.split(";").some((c) => c.trim().startsWith(`${TOKEN_SESSION_COOKIE}=`));
