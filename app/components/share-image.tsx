@@ -32,7 +32,7 @@ export function shareImage(o: { kind: string; title: string; subtitle: string; f
     (
       <div style={{ width: "100%", height: "100%", display: "flex", flexDirection: "column", justifyContent: "space-between", background: "#14181f", color: "#ffffff", padding: "56px 64px" }}>
         <div style={{ display: "flex", flexDirection: "column" }}>
-          <div style={{ display: "flex", fontSize: 28, color: "#9fb7d4" }}>Tokenwatt · {o.kind}</div>
+          <div style={{ display: "flex", fontSize: 28, color: "#9fb7d4" }}>{`Tokenwatt · ${o.kind}`}</div>
           <div style={{ display: "flex", fontSize: 64, marginTop: 12, lineHeight: 1.1 }}>{clip(o.title, 44)}</div>
           <div style={{ display: "flex", fontSize: 28, marginTop: 12, color: "#c9d3df" }}>{clip(o.subtitle, 80)}</div>
         </div>

@@ -5,8 +5,10 @@
  * engine, model, options, samples, memory, energy, power readings and traces, fingerprint, WebGPU
  * placement and import source. Not kept at ingest, so not given back: each workload's CPU load
  * (`load`: null), the model's layout hints (the server trusts its catalog's), the phase energies'
- * own scope and sensors (the workload's are used), and whether an imported summary's repetition
- * count was assumed (taken as assumed where the import could not know it).
+ * own scope and sensors (the workload's are used), and of an imported summary (llama-bench csv,
+ * sql, markdown) whether its repetition count was assumed (given as assumed) and its printed mean
+ * rate (given as the rate of its mean time, which the server derives at ingest; the mean time and
+ * both deviations are the printed ones).
  */
 import type { Submission, WorkloadResult } from "../../core/contracts/submission";
 import { submissionSchema } from "../../core/contracts/submission";
