@@ -58,7 +58,7 @@ const envSchema = z.object({
    * in shared pages' previews (og:url, og:image) and the badge snippets; unset: the request's Host.
    */
   TOKENWATT_PUBLIC_URL: z
-    .union([z.url({ protocol: /^https?$/ }).refine((u) => new URL(u).pathname === "/" && !new URL(u).search, "an origin, like https://bench.example.org (no path)"), z.literal("")])
+    .union([z.url({ protocol: /^https?$/ }).refine((u) => URL.canParse(u) && new URL(u).pathname === "/" && !new URL(u).search, "an origin, like https://bench.example.org (no path)"), z.literal("")])
     .default(""),
   /** Reverse proxies of this deployment, comma-separated IPs: only their X-Forwarded-For is believed. */
   TOKENWATT_TRUSTED_PROXIES: z
