@@ -35,7 +35,7 @@ export function PairingHelp({ origin, invalid }: { origin: string; invalid: stri
         </li>
       </ul>
       <p className="hint">
-        How browser runs are measured: <Link href="/docs/browser">Measuring in a browser</Link>. A contributorResults are reviewed before they are published onapos;s results are reviewed before they are published on
+        How browser runs are measured: <Link href="/docs/browser">Measuring in a browser</Link>. A contributor&apos;s results are reviewed before they are published on
         the <Link href="/leaderboard">leaderboard</Link>.
       </p>
     </section>

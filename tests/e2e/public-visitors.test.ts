@@ -181,7 +181,7 @@ describe("a public server speaks to visitors", () => {
     expect(await help.innerText()).toMatch(/admin[\s\S]*POST \/api\/v1\/pairing-codes[\s\S]*npx tokenwatt bench-browser --server/);
     // Not the runner that would fail to list models without a code.
     expect(await page.getByText("cannot list this server's models").count()).toBe(0);
-    await help.getByLabel("Pairing code").fill("abcd efgh");
+    await help.getByRole("textbox", { name: "Pairing code" }).fill("abcd efgh");
     await help.getByRole("button", { name: "Start" }).click();
     await page.waitForURL(/\/run\?pair=ABCD-EFGH$/);
     expect(await page.getByTestId("pairing-help").count()).toBe(0);

@@ -21,7 +21,7 @@ export function BadgeSnippet({ badgeUrl, pageUrl, name }: { badgeUrl: string; pa
     <section className="panel" aria-labelledby="badge-h" data-testid="badge-snippet">
       <h2 id="badge-h">Badge</h2>
       <p>
-        <img src={badgeUrl} alt={alt} height={20} /> <span className="hint">this device&apos;s fastest published tg128; updates as results are published</span>
+        <img src={badgeUrl} alt={alt} className="badge-image" /> <span className="hint">this device&apos;s fastest published tg128; updates as results are published</span>
       </p>
       {snippets.map((s) => (
         <div key={s.label} className="publish-form snippet">
