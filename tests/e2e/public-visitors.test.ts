@@ -186,7 +186,7 @@ describe("a public server speaks to visitors", () => {
     await page.waitForURL(/\/run\?pair=ABCD-EFGH$/);
     expect(await page.getByTestId("pairing-help").count()).toBe(0);
     await page.goto(`${pub.url}/run?pair=nope`);
-    expect(await page.getByRole("alert").innerText()).toContain('"nope" is not a pairing code');
+    expect(await page.getByTestId("pairing-help").getByRole("alert").innerText()).toContain('"nope" is not a pairing code');
     await page.close();
   }, 60_000);
 
