@@ -3,15 +3,19 @@ import Link from "next/link";
 import "./globals.css";
 import { isPublic } from "../lib/server/access/mode";
 import { SessionLinks } from "./components/session-links";
+import { pageMetadata } from "./components/page-metadata";
+import { siteUrl } from "./components/site-url";
 
 // Every page, the 404 page included, renders per request: its scripts carry the nonce of that
 // request's Content-Security-Policy (lib/server/http/csp.ts); a prerendered page would carry none.
 export const dynamic = "force-dynamic";
 
-export const metadata: Metadata = {
-  title: "Tokenwatt",
-  description: "Small language models measured on real devices, and what offloading GenAI from the data center saves.",
-};
+const DESCRIPTION = "Small language models measured on real devices, and what offloading GenAI from the data center saves.";
+
+/** The defaults every page refines (page-metadata.ts); metadataBase makes preview URLs absolute (site-url.ts). */
+export async function generateMetadata(): Promise<Metadata> {
+  return { metadataBase: await siteUrl(), ...pageMetadata({ title: "Tokenwatt: language models measured on real devices", description: DESCRIPTION }) };
+}
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   return (

@@ -78,6 +78,8 @@ export default async function ResultsPage() {
   const publicServer = audience === "public";
   const { results } = await listResults(db, { limit: 200, plausible: "all", format: "json" }, audience);
   const chart = await homeChart(db, audience);
+  // On a public server the chart's highlighted device is the newest contributor's, never "this machine".
+  const newest = chart?.bars.find((b) => b.thisMachine)?.deviceName ?? "The newest device";
   // Literature figures for the same model (by name), labelled reported with their source.
   const reported = chart ? REPORTED_RESULTS.filter((r) => r.decodeTokensPerSec != null && r.model.toLowerCase().startsWith(chart.modelName.toLowerCase())) : [];
   return (
@@ -94,17 +96,17 @@ export default async function ResultsPage() {
       {chart && (
         <section className="panel" aria-labelledby="home-chart-h" data-testid="home-chart">
           <h2 id="home-chart-h">
-            This machine against the others: {chart.modelName} {chart.quantization}, {chart.workloadId}
+            {publicServer ? `${newest} against the others` : "This machine against the others"}: {chart.modelName} {chart.quantization}, {chart.workloadId}
             {chart.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
           </h2>
           <GroupedBars
             data={[
-              ...chart.bars.map((b) => ({ category: `${b.thisMachine ? "▶ this machine: " : ""}${b.deviceName} (${b.engine} ${b.backend})`, "tokens/s (median)": Math.round(b.medianTs * 10) / 10 })),
+              ...chart.bars.map((b) => ({ category: `${b.thisMachine ? `▶ ${publicServer ? "newest" : "this machine"}: ` : ""}${b.deviceName} (${b.engine} ${b.backend})`, "tokens/s (median)": Math.round(b.medianTs * 10) / 10 })),
               ...reported.map((r) => ({ category: `${r.device} (reported)`, "tokens/s (median)": r.decodeTokensPerSec })),
             ]}
             series={["tokens/s (median)"]}
             unit=""
-            label={`Median ${chart.workloadId} tokens per second of ${chart.modelName} ${chart.quantization}: this machine and the other devices measured with it`}
+            label={`Median ${chart.workloadId} tokens per second of ${chart.modelName} ${chart.quantization}: ${publicServer ? newest : "this machine"} and the other devices measured with it`}
           />
           <div className="table-wrap" tabIndex={0}>
             <table data-testid="home-chart-table">
@@ -112,7 +114,7 @@ export default async function ResultsPage() {
               <tbody>
                 {chart.bars.map((b) => (
                   <tr key={`${b.deviceId}-${b.engine}-${b.backend}`}>
-                    <th scope="row">{b.thisMachine ? <strong>this machine: {b.deviceName}</strong> : <Link href={`/devices/${b.deviceId}`}>{b.deviceName}</Link>}</th>
+                    <th scope="row">{b.thisMachine && !publicServer ? <strong>this machine: {b.deviceName}</strong> : <Link href={`/devices/${b.deviceId}`}>{b.thisMachine ? <strong>{b.deviceName}</strong> : b.deviceName}</Link>}</th>
                     <td>
                       {b.engine} {b.backend}
                     </td>
@@ -161,7 +163,14 @@ export default async function ResultsPage() {
       )}
       {results.length === 0 ? (
         <div className="empty">
-          <p>No results yet. Measure this machine with <code>npx tokenwatt bench</code>, or point a runner at this server.</p>
+          {publicServer ? (
+            <p>
+              No published results yet. Contributors measure their devices with <code>npx tokenwatt bench --server … --token …</code> (a token from this
+              server&apos;s admin), or in a browser at <Link href="/run">/run</Link> with a pairing code.
+            </p>
+          ) : (
+            <p>No results yet. Measure this machine with <code>npx tokenwatt bench</code>, or point a runner at this server.</p>
+          )}
         </div>
       ) : (
         <DataTable caption={`${results.length} most recent workload results`} columns={RESULT_COLUMNS} rows={results} rowKey={(r) => r.id} />

@@ -5,9 +5,10 @@ import { serverDeps } from "../../lib/server/context";
 import { EnqueueForm } from "./enqueue-form";
 import { isPublic } from "../../lib/server/access/mode";
 import { DataTable, type Column } from "../components/data-table";
+import { pageMetadata } from "../components/page-metadata";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Agents · Tokenwatt" };
+export const metadata = pageMetadata({ title: "Agents · Tokenwatt", description: "The agents of the fleet and their queued suites." });
 
 const ago = (d: Date) => {
   const s = Math.max(0, Math.round((Date.now() - d.getTime()) / 1000));

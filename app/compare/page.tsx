@@ -9,9 +9,10 @@ import { workloadPhase } from "../../lib/core/contracts/workloads";
 import { GroupedBars, MemoryScatter } from "../components/charts";
 import { pageAudience } from "../../lib/server/access/audience";
 import { DataTable, type Column } from "../components/data-table";
+import { pageMetadata } from "../components/page-metadata";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Compare hardware · Tokenwatt" };
+export const metadata = pageMetadata({ title: "Compare hardware · Tokenwatt", description: "Devices and runs side by side: speed, energy and memory of the same models.", path: "/compare" });
 
 const querySchema = z.object({
   devices: z

@@ -8,9 +8,10 @@ import { pageAudience } from "../../lib/server/access/audience";
 import { DataTable } from "../components/data-table";
 import { BOARD_COLUMNS, boardColumns, REPORTED_COLUMNS } from "./columns";
 import { ColumnPicker, ViewLinks } from "./board-controls";
+import { pageMetadata } from "../components/page-metadata";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Leaderboard · Tokenwatt" };
+export const metadata = pageMetadata({ title: "Leaderboard · Tokenwatt", description: "Small language models ranked by measured tokens/s on real devices: generation and prompt speed, time to first token, energy and memory, each configuration apart.", path: "/leaderboard" });
 
 export default async function LeaderboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   // A repeated `cols` (the column picker's checkboxes) joins into its comma-separated form; other repeated parameters are dropped.

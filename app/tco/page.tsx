@@ -7,9 +7,10 @@ import { inputsFromSearchParams, upgradeInputs, validateInputs } from "../../lib
 import { defaultInputs } from "../../lib/core/tco/model";
 import { bottomUpPreset, tiriasPreset } from "../../lib/core/tco/presets";
 import { TcoApp } from "./tco-app";
+import { pageMetadata } from "../components/page-metadata";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Offload what-if · Tokenwatt" };
+export const metadata = pageMetadata({ title: "Offload what-if · Tokenwatt", description: "What moving GenAI inference from the data center to devices saves or costs: energy, power and money, with measured device energy.", path: "/tco" });
 
 export default async function TcoPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;

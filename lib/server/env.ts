@@ -53,6 +53,13 @@ const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z0-9.:-]{1,253}$/, "a host name or address"))),
   /** "1": a public server; the results page lists published results only. */
   TOKENWATT_PUBLIC: z.enum(["0", "1"]).default("0"),
+  /**
+   * The address visitors reach this server at (https://bench.example.org), for the absolute links
+   * in shared pages' previews (og:url, og:image) and the badge snippets; unset: the request's Host.
+   */
+  TOKENWATT_PUBLIC_URL: z
+    .union([z.url({ protocol: /^https?$/ }).refine((u) => URL.canParse(u) && new URL(u).pathname === "/" && !new URL(u).search, "an origin, like https://bench.example.org (no path)"), z.literal("")])
+    .default(""),
   /** Reverse proxies of this deployment, comma-separated IPs: only their X-Forwarded-For is believed. */
   TOKENWATT_TRUSTED_PROXIES: z
     .string()

@@ -5,7 +5,7 @@
  * prints the repetitions' samples: only avg_ns, stddev_ns, avg_ts and stddev_ts. Values are typed
  * here as llama-bench types them (test::get_field_type): integers, 0/1 booleans, floats.
  */
-export type TextRow = Record<string, string | number | boolean>;
+export type TextRow = Record<string, string | number | boolean | null>;
 
 export class DelimitedError extends Error {}
 
@@ -16,7 +16,9 @@ const INT_FIELDS = new Set([
 const BOOL_FIELDS = new Set(["f16_kv", "no_kv_offload", "cpu_strict", "embeddings", "no_host", "use_mmap", "cuda", "vulkan", "metal", "sycl", "opencl", "kompute", "gpu_blas", "blas", "rpc"]);
 const FLOAT_FIELDS = new Set(["avg_ts", "stddev_ts"]);
 
-function typed(field: string, raw: string): string | number | boolean {
+function typed(field: string, raw: string): string | number | boolean | null {
+  // An empty number or flag: not recorded (Tokenwatt's llama-bench CSV writes unknown values so).
+  if (raw === "" && (INT_FIELDS.has(field) || FLOAT_FIELDS.has(field) || BOOL_FIELDS.has(field))) return null;
   if (BOOL_FIELDS.has(field) && /^(0|1|true|false)$/.test(raw)) return raw === "1" || raw === "true";
   // Earlier versions wrote flash_attn as a boolean.
   if (field === "flash_attn" && /^(true|false)$/.test(raw)) return raw === "true";

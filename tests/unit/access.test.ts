@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { audienceOf, pageAudience } from "../../lib/server/access/audience";
 import type { Caller } from "../../lib/server/access/caller";
 import { authorize, may } from "../../lib/server/access/policy";
+import { siteOrigin } from "../../lib/server/http/site-url";
+import { loadEnv } from "../../lib/server/env";
 import { Refused } from "../../lib/server/access/refused";
 
 const token = (role: "runner" | "admin" | "agent"): Caller => ({ kind: "token", role, tokenId: 1, name: role });
@@ -46,5 +48,23 @@ describe("the access policy", () => {
     expect(audienceOf(anonymous)).toBe("public");
     expect(pageAudience("owner")).toBe("owner");
     expect(pageAudience("public")).toBe("public");
+  });
+});
+
+describe("the site's origin in shared links (previews, badge snippets)", () => {
+  it("is TOKENWATT_PUBLIC_URL where set, else the request's host, https only where a proxy says so", () => {
+    expect(siteOrigin("evil.example", "https", "https://bench.example.org").href).toBe("https://bench.example.org/");
+    expect(siteOrigin("bench.example.org:8443", "https", "").href).toBe("https://bench.example.org:8443/");
+    expect(siteOrigin("127.0.0.1:3000", null, "").href).toBe("http://127.0.0.1:3000/");
+    expect(siteOrigin("127.0.0.1:3000", "javascript", "").protocol).toBe("http:");
+    // A malformed Host falls back to this server's own address.
+    expect(siteOrigin("a b/<x>", null, "").hostname).toBe("localhost");
+    expect(siteOrigin(null, null, "").hostname).toBe("localhost");
+  });
+
+  it("takes an http(s) origin as TOKENWATT_PUBLIC_URL and refuses a path or another scheme at start", () => {
+    expect(loadEnv({ TOKENWATT_PUBLIC_URL: "https://bench.example.org" }).TOKENWATT_PUBLIC_URL).toBe("https://bench.example.org");
+    expect(loadEnv({}).TOKENWATT_PUBLIC_URL).toBe("");
+    for (const bad of ["ftp://bench.example.org", "https://bench.example.org/board", "bench.example.org", "https://x.org/?a=1"]) expect(() => loadEnv({ TOKENWATT_PUBLIC_URL: bad })).toThrow(/TOKENWATT_PUBLIC_URL/);
   });
 });

@@ -163,7 +163,7 @@ describe("page cache", () => {
     expect(acceptsGzip(undefined)).toBe(false);
   });
 
-  it("keys by path and sorted query (one entry whatever the encoding); refuses what it cannot key", () => {
+  it("keys by path, sorted query and origin (one entry whatever the encoding); refuses what it cannot key", () => {
     const k = (url: string, headers: Record<string, string> = {}, method = "GET") => pageCacheKey({ url, method, headers });
     expect(k("/leaderboard?tg=tg32&pp=pp64")).toBe(k("/leaderboard?pp=pp64&tg=tg32"));
     // Only the parameters a page reads make a variant: random ones cannot bust the cache.
@@ -174,6 +174,10 @@ describe("page cache", () => {
     expect(k("/devices/1?cachebust=2")).toBe(k("/devices/1"));
     expect(k("/compare?devices=1,2&x=y")).toBe(k("/compare?devices=1,2"));
     expect(k("/leaderboard", { "accept-encoding": "gzip" })).toBe(k("/leaderboard"));
+    // Each origin its own entry (previews carry absolute URLs); a forwarded scheme is https or nothing.
+    expect(k("/devices/1", { host: "a.example" })).not.toBe(k("/devices/1", { host: "b.example" }));
+    expect(k("/devices/1", { host: "a.example", "x-forwarded-proto": "https" })).not.toBe(k("/devices/1", { host: "a.example" }));
+    expect(k("/devices/1", { host: "a.example", "x-forwarded-proto": "gopher" })).toBe(k("/devices/1", { host: "a.example" }));
     expect(k("/runs/0b6c3a3e-5f0e-4c1e-9d2a-1f2e3d4c5b6a")).not.toBeNull();
     expect(k("/")).not.toBeNull();
     expect(k("/leaderboard", {}, "POST")).toBeNull();

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { dbId } from "../../../lib/core/contracts/text";
 import { notFound } from "next/navigation";
@@ -6,12 +7,16 @@ import { pageCaller } from "../../components/action-caller";
 import { deviceTimeline, enginesSideBySide, getDevice, nativeVsBrowser, type NativeBrowserRow } from "../../../lib/server/read/runs";
 import { Timeline } from "./timeline";
 import { EnginesTable } from "./engines-table";
+import { BadgeSnippet } from "./badge-snippet";
+import { siteUrl } from "../../components/site-url";
 import { PublishForm } from "../../components/publish-form";
 import { RenameForm } from "../../components/rename-form";
 import { isPublic } from "../../../lib/server/access/mode";
 import { formatBytes } from "../../../lib/core/present/format";
 import { pageAudience } from "../../../lib/server/access/audience";
 import { DataTable, type Column } from "../../components/data-table";
+import { notFoundMetadata, pageMetadata } from "../../components/page-metadata";
+import { describeFigure, headlineFigures } from "../../../lib/server/read/headline";
 
 type DeviceRun = NonNullable<Awaited<ReturnType<typeof getDevice>>>["runs"][number];
 const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
@@ -60,6 +65,20 @@ const RUN_COLUMNS: Column<DeviceRun>[] = [
 
 export const dynamic = "force-dynamic";
 
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  const parsed = dbId.safeParse(id);
+  const db = await publicReadDb();
+  const audience = pageAudience();
+  const r = /^\d{1,10}$/.test(id) && parsed.success ? await getDevice(db, parsed.data, audience) : null;
+  if (!r) return notFoundMetadata("Device");
+  const d = r.device;
+  const name = d.displayName ?? `${d.vendor} ${d.model}`;
+  const figures = await headlineFigures(db, { deviceId: d.id }, audience);
+  const best = figures.length ? `Fastest: ${figures.map((f) => describeFigure(f)).join("; ")}.` : "No ranked tg128 or pp512 result yet.";
+  return pageMetadata({ title: `${name} · Tokenwatt`, description: `${name} (${d.deviceClass}, ${d.cpuModel}) measured with Tokenwatt. ${best}`, path: `/devices/${d.id}`, image: true });
+}
+
 export default async function DevicePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
   // The owner sees their private runs too, with a switch to what the public sees.
@@ -76,6 +95,9 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   const lanes = await enginesSideBySide(db, n, audience);
   const timeline = await deviceTimeline(db, n, audience);
   const d = r.device;
+  // The badge shows what the public sees: a device with a published run (lib/server/api/badge.ts).
+  const publicRuns = d.published || r.runs.some((x) => x.published);
+  const origin = await siteUrl();
   const gpus = (d.gpus as { vendor: string; model: string; vramBytes: number | null }[]) ?? [];
   return (
     <>
@@ -84,8 +106,7 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
         {d.displayName && `${d.vendor} ${d.model}; `}
         {d.deviceClass}; {d.cpuModel} ({d.cpuCores} cores, {d.cpuThreads} threads); {d.ramBytes == null ? "RAM not reported" : `${formatBytes(d.ramBytes)} RAM`};{" "}
         {gpus.length ? gpus.map((g) => `${g.vendor} ${g.model} ${formatBytes(g.vramBytes)}`).join(", ") : "no GPU"}; {d.osPlatform} {d.osRelease}.{" "}
-        <Link href={`/compare?devices=${d.id}`}>Compare with other devices</Link> ·{" "}
-        <a href={`/api/v1/public/badge/device/${d.id}`}>Badge (SVG)</a>
+        <Link href={`/compare?devices=${d.id}`}>Compare with other devices</Link>
         {!isPublic() && (
           <>
             {" "}
@@ -126,6 +147,13 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
         />
         {r.runs.length > 1 && <button type="submit">Compare the ticked runs</button>}
       </form>
+      {publicRuns ? (
+        <BadgeSnippet badgeUrl={new URL(`/api/v1/public/badge/device/${d.id}.svg`, origin).href} pageUrl={new URL(`/devices/${d.id}`, origin).href} name={d.displayName ?? `${d.vendor} ${d.model}`} />
+      ) : (
+        <p className="hint" data-testid="badge-unpublished">
+          An embeddable badge comes with this device&apos;s first published run.
+        </p>
+      )}
     </>
   );
 }

@@ -9,6 +9,7 @@ import path from "node:path";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { marked } from "marked";
+import { notFoundMetadata, pageMetadata } from "../../components/page-metadata";
 
 export const dynamic = "force-dynamic";
 
@@ -28,7 +29,8 @@ const DOCS_DIR = path.join(/* turbopackIgnore: true */ process.cwd(), "docs");
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  return { title: `${DOC_PAGES[slug] ? slug[0]!.toUpperCase() + slug.slice(1) : "Docs"} · Tokenwatt` };
+  if (!Object.hasOwn(DOC_PAGES, slug)) return notFoundMetadata("Page");
+  return pageMetadata({ title: `${slug[0]!.toUpperCase() + slug.slice(1)} · Tokenwatt`, description: DOC_PAGES[slug]!, path: `/docs/${slug}` });
 }
 
 export default async function DocPage({ params }: { params: Promise<{ slug: string }> }) {

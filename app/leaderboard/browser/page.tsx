@@ -4,9 +4,10 @@ import { browserBoard, browserBoardQuerySchema, type BrowserBoardRow } from "../
 import { formatNumber } from "../../../lib/core/present/format";
 import { pageAudience } from "../../../lib/server/access/audience";
 import { DataTable, type Column } from "../../components/data-table";
+import { pageMetadata } from "../../components/page-metadata";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Browser leaderboard · Tokenwatt" };
+export const metadata = pageMetadata({ title: "Browser leaderboard · Tokenwatt", description: "Language models measured in browsers (WebAssembly and WebGPU), ranked by WebGPU adapter.", path: "/leaderboard/browser" });
 
 const LIMITS_SHOWN = ["maxBufferSize", "maxStorageBufferBindingSize"];
 
@@ -86,7 +87,7 @@ export default async function BrowserBoardPage({ searchParams }: { searchParams:
         </p>
       )}
       {rows.length === 0 ? (
-        <p data-testid="browser-board-empty">No browser runs of {workload} yet. Run the suite on /run (or `npx tokenwatt bench-browser --engine all`).</p>
+        <p data-testid="browser-board-empty">No browser runs of {workload} yet. Run the suite on <Link href="/run">/run</Link> (or <code>npx tokenwatt bench-browser --engine all</code>).</p>
       ) : (
         <DataTable testId="browser-board" caption={`${workload}: median tokens/s per adapter, engine and model`} columns={COLUMNS} rows={rows} />
       )}

@@ -2,6 +2,7 @@
  * A model's page: every device measured with it (median of run medians, IQR and repetitions), a chart
  * of generation speed by device, energy and memory, and figures others reported for the same model.
  */
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { dbId } from "../../../lib/core/contracts/text";
@@ -12,6 +13,8 @@ import { publicReadDb } from "../../../lib/server/context";
 import { getModel, modelDevices, type ModelDeviceRow } from "../../../lib/server/read/model-page";
 import { GroupedBars } from "../../components/charts";
 import { DataTable, type Column } from "../../components/data-table";
+import { notFoundMetadata, pageMetadata } from "../../components/page-metadata";
+import { describeFigure, headlineFigures } from "../../../lib/server/read/headline";
 
 export const dynamic = "force-dynamic";
 
@@ -27,10 +30,17 @@ const COLUMNS: Column<ModelDeviceRow>[] = [
   { header: "Runs", numeric: true, cell: (r) => r.runs },
 ];
 
-export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const parsed = dbId.safeParse((await params).id);
-  const m = parsed.success ? await getModel(await publicReadDb(), parsed.data) : null;
-  return { title: m ? `${m.name} ${m.quantization} · Tokenwatt` : "Model · Tokenwatt" };
+  const db = await publicReadDb();
+  const audience = pageAudience();
+  const m = parsed.success ? await getModel(db, parsed.data) : null;
+  const figures = m ? await headlineFigures(db, { modelId: m.id }, audience) : [];
+  // As the page: a model the public sees no measurement of is not there.
+  if (!m || (audience === "public" && figures.length === 0)) return notFoundMetadata("Model");
+  const name = `${m.name} ${m.quantization}`;
+  const best = figures.length ? `Fastest: ${figures.map((f) => describeFigure(f, { device: true })).join("; ")}.` : "No ranked tg128 or pp512 result yet.";
+  return pageMetadata({ title: `${name} · Tokenwatt`, description: `${name} measured on real devices with Tokenwatt. ${best}`, path: `/models/${m.id}`, image: true });
 }
 
 export default async function ModelPage({ params }: { params: Promise<{ id: string }> }) {

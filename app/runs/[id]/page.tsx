@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { publicReadDb, serverDeps } from "../../../lib/server/context";
@@ -14,8 +15,27 @@ import { OutputCheck, WebGpuPlacement } from "./output-check";
 import { BatchSweepTable, SamplesTable } from "./workload-tables";
 import { PublishForm } from "../../components/publish-form";
 import { pageAudience } from "../../../lib/server/access/audience";
+import { HEADLINE_WORKLOADS, formatTs } from "../../../lib/server/read/headline";
+import { notFoundMetadata, pageMetadata } from "../../components/page-metadata";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const run = await getRun(await publicReadDb(), (await params).id, pageAudience());
+  if (!run) return notFoundMetadata("Run");
+  const { sub, device, model, engine } = run;
+  const on = `${model.name} ${model.quantization} on ${device.displayName ?? `${device.vendor} ${device.model}`}`;
+  const figures = HEADLINE_WORKLOADS.flatMap((wid) => {
+    const w = run.workloads.find((x) => x.workloadId === wid && x.status === "ok" && x.medianTokensPerSec != null);
+    return w ? [`${wid} ${formatTs(w.medianTokensPerSec!)} t/s`] : [];
+  });
+  return pageMetadata({
+    title: `${on} · Tokenwatt`,
+    description: `${on}, ${engine.name} ${engine.version} (${sub.backend}), ${sub.startedAt.toISOString().slice(0, 10)}${figures.length ? `: ${figures.join(", ")} (median over repetitions)` : ""}. Raw samples, memory, energy and provenance.`,
+    path: `/runs/${sub.id}`,
+    image: true,
+  });
+}
 
 /** Peak memory and its parts, each only where it was measured. */
 function memoryLine(w: { peakRssBytes: number | null; baselineRssBytes: number | null; modelBytes: number | null; kvBytes: number | null; kvUsedBytes: number | null; otherBytes: number | null; vramBytes: number | null }): string {
@@ -193,7 +213,10 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       <h2>Workloads</h2>
       <p className="hint" data-testid="run-downloads">
         This run&apos;s results: <a href={`/api/v1/results?submission=${sub.id}&format=csv`}>CSV</a> ·{" "}
-        <a href={`/api/v1/results?submission=${sub.id}`}>JSON</a> (every figure, the raw samples in JSON; columns documented in docs/api.md).
+        <a href={`/api/v1/results?submission=${sub.id}`}>JSON</a> (every figure, the raw samples in JSON; columns documented in docs/api.md) ·
+        llama-bench <a href={`/api/v1/runs/${sub.id}/llama-bench.json`}>JSON</a> · <a href={`/api/v1/runs/${sub.id}/llama-bench.csv`}>CSV</a> (its{" "}
+        <code>-o json</code> and <code>-o csv</code> fields; <code>tokenwatt import llama-bench</code> reads them back) · the{" "}
+        <a href={`/api/v1/runs/${sub.id}/submission.json`}>submission</a> as stored.
       </p>
       {run.workloads.map((w) => {
         const readings = run.readings.filter((r) => r.workloadResultId === w.id);

@@ -31,6 +31,7 @@ export function openApiDocument(routes: readonly Route[]) {
     }
     (paths[path] ??= {})[r.method.toLowerCase()] = {
       operationId: r.operation ?? `${r.method.toLowerCase()} ${r.path}`,
+      ...(r.summary ? { summary: r.summary } : {}),
       ...(op ? { description: `Operation \`${r.operation}\`: needs ${needsOf(op.permission)}.`, "x-tokenwatt-permission": op.permission } : {}),
       ...(params.length ? { parameters: params } : {}),
       ...(op && r.method === "POST" && input ? { requestBody: { required: true, content: { "application/json": { schema: input } } } } : {}),

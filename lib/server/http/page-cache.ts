@@ -13,8 +13,9 @@
  * Not cached: anything but GET/HEAD, the React Server Components requests of client navigation
  * (`RSC`, `Next-Router-*` headers), server actions, responses other than 200 and responses that
  * set cookies, and requests of a signed-in admin or contributor (the sign-in cookie). Entries live in
- * an LRU bounded in bytes (lru-cache), one per path and sorted query. Requests for a page whose
- * render is in progress wait for it: a burst after a publish renders each page once per process.
+ * an LRU bounded in bytes (lru-cache), one per path, sorted query and origin (the previews'
+ * absolute URLs name it). Requests for a page whose render is in progress wait for it: a burst after
+ * a publish renders each page once per process.
  *
  * Every response carries the nonce of its own Content-Security-Policy (lib/server/http/csp.ts): an
  * entry keeps the page uncompressed, cut at its render's nonce, and a hit is the page joined with
@@ -116,7 +117,9 @@ export function pageCacheKey(req: Pick<IncomingMessage, "method" | "url" | "head
   for (const k of [...u.searchParams.keys()]) if (!known.has(k)) u.searchParams.delete(k);
   u.searchParams.sort();
   const q = u.searchParams.toString();
-  return `${u.pathname}${q ? `?${q}` : ""}`;
+  // The host (allow-listed by then) and scheme too: a page's previews name its absolute URL (site-url.ts).
+  const origin = `${req.headers["x-forwarded-proto"] === "https" ? "https" : "http"}://${String(req.headers.host ?? "").toLowerCase()}`;
+  return `${u.pathname}${q ? `?${q}` : ""}\n${origin}`;
 }
 
 /** Whether an Accept-Encoding header takes gzip (named, or `*`, with a q above 0). */

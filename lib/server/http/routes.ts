@@ -10,6 +10,7 @@ import { getHealth } from "../api/health";
 import { getOwnerProof } from "../api/owner-proof";
 import { getLeaderboard } from "../api/public-leaderboard";
 import { getResults } from "../api/results";
+import { runDownload } from "../api/run-downloads";
 import { postScenario } from "../api/scenarios";
 import { postSubmission } from "../api/submissions";
 import { getModelFile, getModelList, getWebLlmFile, getWllamaWasm } from "../catalog/browser-models";
@@ -29,6 +30,8 @@ export interface Route {
   handler: Handler;
   /** The operation it serves (lib/server/ops), where it serves one: its caller check and input are the operation's. */
   operation?: string;
+  /** One line for the API reference (/api/v1/openapi.json). */
+  summary?: string;
 }
 
 /** Every operation at the route it declares. */
@@ -41,7 +44,10 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", path: "/api/v1/submissions", handler: postSubmission },
   { method: "GET", path: "/api/v1/results", handler: getResults },
   { method: "GET", path: "/api/v1/public/leaderboard", handler: getLeaderboard },
-  { method: "GET", path: "/api/v1/public/badge/device/:id", handler: getDeviceBadge },
+  { method: "GET", path: "/api/v1/public/badge/device/:id", handler: getDeviceBadge, summary: "An SVG badge of a published device's fastest tg128 (`:id` or `:id.svg`); 404 for a device the public cannot see" },
+  { method: "GET", path: "/api/v1/runs/:id/submission.json", handler: runDownload("submission"), summary: "One run as a submission (the contract), as stored" },
+  { method: "GET", path: "/api/v1/runs/:id/llama-bench.json", handler: runDownload("llama-bench-json"), summary: "One run as llama-bench -o json rows (import llama-bench reads them back)" },
+  { method: "GET", path: "/api/v1/runs/:id/llama-bench.csv", handler: runDownload("llama-bench-csv"), summary: "One run as llama-bench -o csv" },
   { method: "POST", path: "/api/v1/scenarios", handler: postScenario },
   ...OPERATION_ROUTES,
   { method: "GET", path: "/api/v1/browser/models", handler: getModelList },

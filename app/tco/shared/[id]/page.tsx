@@ -11,9 +11,10 @@ import { serverDataDir } from "../../../../lib/server/env";
 import { validShareLink } from "../../../../lib/server/http/owner-access";
 import { loadScenario } from "../../../../lib/server/store/scenarios";
 import { TcoApp } from "../../tco-app";
+import { pageMetadata } from "../../../components/page-metadata";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Shared offload what-if · Tokenwatt" };
+export const metadata = pageMetadata({ title: "Shared offload what-if · Tokenwatt", description: "A saved offload what-if scenario, read-only." });
 
 export default async function SharedScenarioPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
