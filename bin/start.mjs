@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: builds the app when the build is missing or older than the sources, then serves it
-// on PORT (default 3000) with the database from DATABASE_URL or the embedded one: measures this
-// machine once on a fresh database (first-run.ts), then runs the server (server.mjs -> server.ts).
+// on PORT (default 3000) with the database from DATABASE_URL or the embedded one (server.mjs ->
+// server.ts), and on a fresh database measures this machine once beside it (first-run.mjs).
 import { spawnSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -49,10 +49,38 @@ if (stale) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const { firstRun } = await import("./first-run.ts");
-await firstRun();
-
+// Serve at once; the first measurement of this machine (an empty database) runs beside the server
+// in its own process once the server answers, and stores its result through the server's API
+// (the embedded database is the server's). Its progress is on the home page.
 console.log(`[tokenwatt] serving on http://localhost:${env.PORT}`);
-const child = spawn(process.execPath, [path.join(root, "bin/server.mjs")], { stdio: "inherit" });
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+const server = spawn(process.execPath, [path.join(root, "bin/server.mjs")], { stdio: "inherit" });
+let firstRun = null;
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    firstRun?.kill(sig);
+    server.kill(sig);
+  });
+}
+server.on("exit", (code, signal) => {
+  firstRun?.kill("SIGTERM");
+  process.exit(code ?? (signal ? 0 : 1));
+});
+
+if (process.env.TOKENWATT_FIRST_RUN !== "0" && (await answers(`http://127.0.0.1:${env.PORT}/api/health`))) {
+  firstRun = spawn(process.execPath, [path.join(root, "bin/first-run.mjs")], { stdio: "inherit" });
+  // Whatever happens to the measurement, the server keeps serving.
+  firstRun.on("exit", () => (firstRun = null));
+}
+
+/** Waits until the server answers `url` (false when it exits first). */
+async function answers(url) {
+  while (server.exitCode === null && server.signalCode === null) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok) return true;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
