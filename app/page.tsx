@@ -165,7 +165,7 @@ function HomeChartPanel({ chart, publicServer }: { chart: HomeChart; publicServe
                 <td>
                   reported (<a href={r.source}>{r.source.replace(/^https:\/\/github\.com\//, "")}</a>, llama-bench {r.backend})
                 </td>
-                <td className="num">{formatNumber(r.tokensPerSec)} t/s</td>
+                <td className="num">{r.tokensPerSec.toLocaleString("en-US")} t/s</td>
               </tr>
             ))}
           </tbody>

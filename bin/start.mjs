@@ -45,14 +45,16 @@ const sources = ["app", "lib", "runners/browser", "instrumentation.ts", "next.co
 const stale = !fs.existsSync(buildId) || fs.statSync(buildId).mtimeMs < newestMtime(sources);
 if (stale) {
   console.log("[tokenwatt] building the app (next build)...");
+  const t0 = Date.now();
   const r = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
+  console.log(`[tokenwatt] built in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
 // Serve at once; the first measurement of this machine (an empty database) runs beside the server
 // in its own process once the server answers, and stores its result through the server's API
 // (the embedded database is the server's). Its progress is on the home page.
-console.log(`[tokenwatt] serving on http://localhost:${env.PORT}`);
+console.log(`[tokenwatt] starting the server on port ${env.PORT} (it prints the owner's login URL to open)`);
 const server = spawn(process.execPath, [path.join(root, "bin/server.mjs")], { stdio: "inherit" });
 let firstRun = null;
 for (const sig of ["SIGINT", "SIGTERM"]) {
