@@ -123,8 +123,9 @@ function HomeChartPanel({ chart, publicServer }: { chart: HomeChart; publicServe
   const reported = reportedNeighbours(chart.parameterCount, chart.workloadId);
   const size = chart.sizeClass ? `${chart.sizeClass} models` : `${chart.modelName}`;
   const rows = [
-    ...chart.bars.map((b) => ({ category: b.thisMachine ? `▶ ${b.deviceName}` : b.deviceName, kind: kindOf(b), value: Math.round(b.medianTs * 10) / 10 })),
-    ...reported.map((r) => ({ category: r.device, kind: "reported" as const, value: r.tokensPerSec })),
+    // Another model than this machine's is named beside its device (the table below has them all).
+    ...chart.bars.map((b) => ({ category: `${b.thisMachine ? "▶ " : ""}${b.deviceName}${b.sameModel ? "" : ` (${b.modelName})`}`, kind: kindOf(b), value: Math.round(b.medianTs * 10) / 10 })),
+    ...reported.map((r) => ({ category: `${r.device} (${r.model.split(" ").slice(0, 2).join(" ")})`, kind: "reported" as const, value: r.tokensPerSec })),
   ].sort((a, b) => b.value - a.value);
   return (
     <section className="panel" aria-labelledby="home-chart-h" data-testid="home-chart">

@@ -17,6 +17,7 @@ import {
   FIRST_RUN_FILE,
   FIRST_RUN_REPETITIONS,
   FIRST_RUN_WORKLOADS,
+  inProgress,
   onWorkloadEvent,
   parseFirstRunStatus,
   rerunCommand,
@@ -91,9 +92,14 @@ export async function firstRun(): Promise<FirstRunStatus | null> {
     }
   } catch (e) {
     log(`could not ask the server whether this machine is measured: ${(e as Error).message}`);
+    const s = before ?? startedStatus(env.TOKENWATT_FIRST_RUN_MODEL, new Date());
+    return finish(s, { state: "failed", error: `could not reach the server to store a measurement: ${(e as Error).message}`.slice(0, 2000) });
+  }
+  if (measured) {
+    // npm start announced a measurement (or one was cut short): there is none to make.
+    if (inProgress(before)) fs.rmSync(statusFile(), { force: true });
     return null;
   }
-  if (measured) return null;
   const model = env.TOKENWATT_FIRST_RUN_MODEL;
   let status = startedStatus(model, new Date());
   writeStatus(status);
