@@ -2,11 +2,15 @@ import Link from "next/link";
 import { publicReadDb } from "../lib/server/context";
 import { listResults, type ResultRow } from "../lib/server/read/results";
 import { formatBytes, formatJPerToken, formatNumber, formatSpread } from "../lib/core/present/format";
-import { homeChart } from "../lib/server/read/home";
-import { REPORTED_RESULTS } from "../lib/core/present/reported";
-import { GroupedBars } from "./components/charts";
+import { homeChart, type HomeChart } from "../lib/server/read/home";
+import { reportedNeighbours } from "../lib/core/present/reported";
+import { StandingBars, type StandingKind } from "./components/charts";
 import { pageAudience } from "../lib/server/access/audience";
+import { serverDataDir } from "../lib/server/env";
+import { readFirstRun } from "../lib/server/read/first-run";
 import { DataTable, type Column } from "./components/data-table";
+import { FirstRunNotice } from "./first-run-notice";
+import { inProgress } from "../lib/core/contracts/first-run";
 
 export const dynamic = "force-dynamic";
 
@@ -78,10 +82,8 @@ export default async function ResultsPage() {
   const publicServer = audience === "public";
   const { results } = await listResults(db, { limit: 200, plausible: "all", format: "json" }, audience);
   const chart = await homeChart(db, audience);
-  // On a public server the chart's highlighted device is the newest contributor's, never "this machine".
-  const newest = chart?.bars.find((b) => b.thisMachine)?.deviceName ?? "The newest device";
-  // Literature figures for the same model (by name), labelled reported with their source.
-  const reported = chart ? REPORTED_RESULTS.filter((r) => r.decodeTokensPerSec != null && r.model.toLowerCase().startsWith(chart.modelName.toLowerCase())) : [];
+  // The first measurement of this machine (owner only): its progress while it runs, then how it went.
+  const firstRun = publicServer ? null : readFirstRun(serverDataDir());
   return (
     <>
       <h1>Measured results</h1>
@@ -93,74 +95,8 @@ export default async function ResultsPage() {
           ? "Published results only."
           : "This is the owner's dashboard: private (unpublished) results are listed too. The public leaderboard shows published ones."}
       </p>
-      {chart && (
-        <section className="panel" aria-labelledby="home-chart-h" data-testid="home-chart">
-          <h2 id="home-chart-h">
-            {publicServer ? `${newest} against the others` : "This machine against the others"}: {chart.modelName} {chart.quantization}, {chart.workloadId}
-            {chart.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
-          </h2>
-          <GroupedBars
-            data={[
-              ...chart.bars.map((b) => ({ category: `${b.thisMachine ? `▶ ${publicServer ? "newest" : "this machine"}: ` : ""}${b.deviceName} (${b.engine} ${b.backend})`, "tokens/s (median)": Math.round(b.medianTs * 10) / 10 })),
-              ...reported.map((r) => ({ category: `${r.device} (reported)`, "tokens/s (median)": r.decodeTokensPerSec })),
-            ]}
-            series={["tokens/s (median)"]}
-            unit=""
-            label={`Median ${chart.workloadId} tokens per second of ${chart.modelName} ${chart.quantization}: ${publicServer ? newest : "this machine"} and the other devices measured with it`}
-          />
-          <div className="table-wrap" tabIndex={0}>
-            <table data-testid="home-chart-table">
-              <caption>The bars, in order</caption>
-              <tbody>
-                {chart.bars.map((b) => (
-                  <tr key={`${b.deviceId}-${b.engine}-${b.backend}`}>
-                    <th scope="row">{b.thisMachine && !publicServer ? <strong>this machine: {b.deviceName}</strong> : <Link href={`/devices/${b.deviceId}`}>{b.thisMachine ? <strong>{b.deviceName}</strong> : b.deviceName}</Link>}</th>
-                    <td>
-                      {b.engine} {b.backend}
-                    </td>
-                    <td className="num">{formatNumber(b.medianTs)} t/s</td>
-                  </tr>
-                ))}
-                {reported.map((r) => (
-                  <tr key={r.source + r.device}>
-                    <th scope="row">{r.device}</th>
-                    <td>reported</td>
-                    <td className="num">{formatNumber(r.decodeTokensPerSec)} t/s</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <p className="hint">
-            {reported.length
-              ? `Reported: ${reported.map((r) => `${r.device}, ${r.note} (${r.source})`).join("; ")}.`
-              : `No reported figure for ${chart.modelName} in the literature list; the leaderboard shows published measurements.`}{" "}
-            {!publicServer && "Your private runs are included."}
-          </p>
-          {!publicServer && (
-            <>
-              <h3>Next steps</h3>
-              <ul data-testid="next-steps">
-                <li>
-                  Another model: <code>npx tokenwatt bench -m synthetic:llama-3.2-1b:Q4_0</code> (or any GGUF path)
-                </li>
-                <li>
-                  A phone: open <a href="/run">Benchmark this browser</a> and &quot;Show a pairing code&quot;; scan its QR code with the phone
-                </li>
-                <li>
-                  An agent on another machine: <code>npx tokenwatt token create --name lab-1 --role agent</code>, then <code>npx tokenwatt agent --server … --token …</code> (<Link href="/agents">Agents</Link>)
-                </li>
-                <li>
-                  Compare your machines: <Link href={`/compare?devices=${[...new Set(chart.bars.map((b) => b.deviceId))].slice(0, 4).join(",")}`}>these devices side by side</Link>
-                </li>
-                <li>
-                  Publish: &quot;Publish this run&quot; on a run&apos;s page, or <code>npx tokenwatt publish --all</code>
-                </li>
-              </ul>
-            </>
-          )}
-        </section>
-      )}
+      {firstRun && <FirstRunNotice status={firstRun} results={results} hasResults={results.length > 0} />}
+      {chart && <HomeChartPanel chart={chart} publicServer={publicServer} />}
       {results.length === 0 ? (
         <div className="empty">
           {publicServer ? (
@@ -169,12 +105,110 @@ export default async function ResultsPage() {
               server&apos;s admin), or in a browser at <Link href="/run">/run</Link> with a pairing code.
             </p>
           ) : (
-            <p>No results yet. Measure this machine with <code>npx tokenwatt bench</code>, or point a runner at this server.</p>
+            <p>
+              {firstRun && inProgress(firstRun)
+                ? "No results yet: this machine's first measurement is running (above)."
+                : <>No results yet. Measure this machine with <code>npx tokenwatt bench</code>, or point a runner at this server.</>}
+            </p>
           )}
         </div>
       ) : (
         <DataTable caption={`${results.length} most recent workload results`} columns={RESULT_COLUMNS} rows={results} rowKey={(r) => r.id} />
       )}
     </>
+  );
+}
+
+const kindOf = (b: HomeChart["bars"][number]): StandingKind => (b.thisMachine ? "this machine" : b.imported ? "imported" : "measured");
+
+/**
+ * Where this machine stands: its decode speed beside the devices measured or imported with models of
+ * its size class here, and the figures published for that class (reported, with their links), each
+ * bar labelled by what it is.
+ */
+function HomeChartPanel({ chart, publicServer }: { chart: HomeChart; publicServer: boolean }) {
+  const reported = reportedNeighbours(chart.parameterCount, chart.workloadId);
+  const size = chart.sizeClass ? `${chart.sizeClass} models` : `${chart.modelName}`;
+  // On a public server the highlighted device is the newest contributor's, never "this machine".
+  const me = publicServer ? (chart.bars.find((b) => b.thisMachine)?.deviceName ?? "the newest device") : "this machine";
+  const rows = [
+    // Another model than this machine's is named beside its device (the table below has them all).
+    ...chart.bars.map((b) => ({ category: `${b.thisMachine ? "▶ " : ""}${b.deviceName}${b.sameModel ? "" : ` (${b.modelName})`}`, kind: kindOf(b), value: Math.round(b.medianTs * 10) / 10 })),
+    ...reported.map((r) => ({ category: `${r.device} (${r.model.split(" ").slice(0, 2).join(" ")})`, kind: "reported" as const, value: r.tokensPerSec })),
+  ].sort((a, b) => b.value - a.value);
+  return (
+    <section className="panel" aria-labelledby="home-chart-h" data-testid="home-chart">
+      <h2 id="home-chart-h">
+        {publicServer ? `${me} against the others` : "This machine against the others"}: {chart.modelName} {chart.quantization}, {chart.workloadId}
+        {chart.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+      </h2>
+      <p className="hint">
+        Generation speed ({chart.workloadId}, tokens/s) of {size}: {publicServer ? "the newest device" : "this machine"}, the devices measured{publicServer ? " and published" : ""} here, llama-bench
+        output imported here, and figures reported in published llama-bench tables. A bigger model is slower on the same device: compare within a model where you can.
+      </p>
+      <StandingBars rows={rows} unit="" label={`Median ${chart.workloadId} tokens per second: ${me} among ${size}, measured, imported and reported`} />
+      <div className="table-wrap" tabIndex={0}>
+        <table data-testid="home-chart-table">
+          <caption>The bars: device, model, what the figure is, {chart.workloadId} tokens/s</caption>
+          <tbody>
+            {chart.bars.map((b) => (
+              <tr key={`${b.deviceId}-${b.modelName}-${b.engine}-${b.backend}`}>
+                <th scope="row">{b.thisMachine && !publicServer ? <strong>this machine: {b.deviceName}</strong> : <Link href={`/devices/${b.deviceId}`}>{b.thisMachine ? <strong>{b.deviceName}</strong> : b.deviceName}</Link>}</th>
+                <td>
+                  {b.modelName} {b.quantization}
+                </td>
+                <td>
+                  {b.imported ? (
+                    <>imported{b.sourceUrl && <> from <a href={b.sourceUrl}>{new URL(b.sourceUrl).hostname}</a></>}</>
+                  ) : (
+                    "measured"
+                  )}{" "}
+                  ({b.engine} {b.backend})
+                </td>
+                <td className="num">{formatNumber(b.medianTs)} t/s</td>
+              </tr>
+            ))}
+            {reported.map((r) => (
+              <tr key={r.source + r.device + r.model}>
+                <th scope="row">{r.device}</th>
+                <td>{r.model}</td>
+                <td>
+                  reported (<a href={r.source}>{r.source.replace(/^https:\/\/github\.com\//, "")}</a>, llama-bench {r.backend})
+                </td>
+                <td className="num">{r.tokensPerSec.toLocaleString("en-US")} t/s</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="hint">
+        {reported.length
+          ? `Reported figures are what their authors published (llama-bench ${chart.workloadId}), not measured here.`
+          : `No published ${chart.workloadId} figure for ${size} in the reported list.`}{" "}
+        {!publicServer && "Your private runs are included."}
+      </p>
+      {!publicServer && (
+        <>
+          <h3>Next steps</h3>
+          <ul data-testid="next-steps">
+            <li>
+              Another model: <code>npx tokenwatt bench -m synthetic:llama-3.2-1b:Q4_0</code> (or any GGUF path)
+            </li>
+            <li>
+              A phone: open <Link href="/run">Benchmark this browser</Link> and &quot;Show a pairing code&quot;; scan its QR code with the phone
+            </li>
+            <li>
+              An agent on another machine: <code>npx tokenwatt token create --name lab-1 --role agent</code>, then <code>npx tokenwatt agent --server … --token …</code> (<Link href="/agents">Agents</Link>)
+            </li>
+            <li>
+              Compare your machines: <Link href={`/compare?devices=${[...new Set(chart.bars.filter((b) => !b.imported).map((b) => b.deviceId))].slice(0, 4).join(",")}`}>these devices side by side</Link>
+            </li>
+            <li>
+              Publish: &quot;Publish this run&quot; on a run&apos;s page, or <code>npx tokenwatt publish --all</code>
+            </li>
+          </ul>
+        </>
+      )}
+    </section>
   );
 }

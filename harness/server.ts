@@ -5,6 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { FIRST_RUN_FILE, inProgress, parseFirstRunStatus, type FirstRunStatus } from "../lib/core/contracts/first-run";
 
 export interface RunningServer {
   url: string;
@@ -113,5 +114,22 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
         fs.rmSync(dataDir, { recursive: true, force: true });
       },
     };
+  }
+}
+
+/** The first measurement's status as its runner wrote it in the server's data directory (null: none yet). */
+export function firstRunStatus(srv: Pick<RunningServer, "dataDir">): FirstRunStatus | null {
+  const file = path.join(srv.dataDir, FIRST_RUN_FILE);
+  return parseFirstRunStatus(fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null);
+}
+
+/** Waits until the first measurement `npm start` runs beside the server has ended (done or failed). */
+export async function waitForFirstRun(srv: Pick<RunningServer, "dataDir" | "output">, timeoutMs = 600_000): Promise<FirstRunStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = firstRunStatus(srv);
+    if (s && !inProgress(s)) return s;
+    if (Date.now() > deadline) throw new Error(`the first measurement did not end:\n${srv.output()}`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }

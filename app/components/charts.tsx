@@ -42,6 +42,35 @@ export function GroupedBars({ data, series, unit, label }: { data: Record<string
   );
 }
 
+/** What a bar of StandingBars is: measured here, measured by others (Tokenwatt runners), imported from a published tool output, or reported in a publication. */
+export type StandingKind = "this machine" | "measured" | "imported" | "reported";
+const STANDING_COLORS: Record<StandingKind, string> = { "this machine": "#b5532a", measured: "#0b5cad", imported: "#2a7f62", reported: "#8a8a8a" };
+
+/**
+ * Horizontal bars, one per device, coloured by what the figure is (the legend names each kind): where
+ * this machine stands. Each row carries its value under its kind only, so the bars of one row never add up.
+ */
+export function StandingBars({ rows, unit, label }: { rows: { category: string; kind: StandingKind; value: number }[]; unit: string; label: string }) {
+  const kinds = (Object.keys(STANDING_COLORS) as StandingKind[]).filter((k) => rows.some((r) => r.kind === k));
+  const data = rows.map((r) => ({ category: r.category, [r.kind]: r.value }));
+  return (
+    <div className="chart" role="img" aria-label={label}>
+      <ResponsiveContainer width="100%" height={Math.max(140, 34 * rows.length + 70)}>
+        <BarChart data={data} layout="vertical" margin={{ left: 4, right: 16 }}>
+          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+          <XAxis type="number" unit={unit} />
+          <YAxis type="category" dataKey="category" width={150} tick={{ fontSize: 12 }} tickFormatter={(v: string) => (v.length > 24 ? `${v.slice(0, 23)}…` : v)} />
+          <Tooltip />
+          <Legend />
+          {kinds.map((k) => (
+            <Bar key={k} dataKey={k} stackId="one" fill={STANDING_COLORS[k]} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
 /** Peak memory against model file size, one colour per device. */
 export function MemoryScatter({ points, label }: { points: { series: string; fileMiB: number; peakMiB: number }[]; label: string }) {
   const series = [...new Set(points.map((p) => p.series))];

@@ -67,7 +67,9 @@ export async function bench(
   deps: CliDeps,
   log: (m: string) => void = (m) => void process.stderr.write(`${m}\n`),
   print: (m: string) => void = (m) => console.log(m),
-): Promise<{ code: number; submission?: Submission }> {
+  /** Each workload's progress as the session reports it (the first run's progress file). */
+  observe?: (e: { workloadId: string; phase: "load" | "rep" | "done" | "failed" }) => void,
+): Promise<{ code: number; submission?: Submission; delivered?: boolean }> {
   const workloads = cliWorkloads(o.suite, o.workloads);
   const repetitions = int("repetitions", o.repetitions, 1, 1000)!;
   // Default: llama.cpp's math cores (physical performance cores), as llama-bench; the submission
@@ -123,6 +125,7 @@ export async function bench(
       signal: controller.signal,
       onNote: (m) => log(`note: ${m}`),
       onProgress: (e) => {
+        observe?.(e);
         if (e.phase === "rep") bar?.update(++doneReps, { workload: e.workloadId });
         else if (e.phase === "load") {
           if (bar) bar.update(doneReps, { workload: `${e.workloadId} (loading)` });
@@ -142,10 +145,10 @@ export async function bench(
   const checked = parseSubmission(submission);
   if (!checked.ok) throw new CliError(`internal error: the runner produced an invalid submission: ${JSON.stringify(checked.issues)}`);
   print(render(submission, o.output));
-  if (!(await deliver(checked.submission, o, deps, log))) return { code: 1, submission };
+  if (!(await deliver(checked.submission, o, deps, log))) return { code: 1, submission, delivered: false };
   const failed = submission.workloads.filter((w) => w.status !== "ok").length;
   if (failed) log(`${failed} workload(s) failed`);
-  return { code: failed ? 1 : 0, submission };
+  return { code: failed ? 1 : 0, submission, delivered: true };
 }
 
 export function registerBenchCommand(program: Command, deps: CliDeps): void {

@@ -18,6 +18,7 @@ export const OP_INPUTS: { [K in OpName]: OpInput<K> } = {
   myRuns: {},
   trustContributor: { name: "nobody", trusted: true },
   createPairing: { ttlSeconds: 60 },
+  firstRunStatus: {},
   registerAgent: { name: "fuzz-agent", version: "1", device: makeSubmission().device } as OpInput<"registerAgent">,
 };
 

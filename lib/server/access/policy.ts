@@ -31,6 +31,8 @@ const TABLE = {
   review: { roles: ["owner", "admin"], needs: "an admin token or the owner" },
   /** A contributor's own runs and where they stand in review. */
   "see-own-runs": { roles: [], needs: "a contributor's runner token", contributorOwnsIt: true },
+  /** The first measurement's progress (the owner's home page). */
+  "see-first-run": { roles: ["owner", "admin"], needs: "the owner's dashboard (its login) or an admin token" },
   /** Create, list and revoke tokens: the owner only (an admin token cannot mint tokens). */
   "manage-tokens": { roles: ["owner"], needs: "the owner (the tokenwatt CLI on the server's machine)" },
 } as const satisfies Record<string, { roles: readonly Role[]; needs: string; contributorOwnsIt?: true }>;

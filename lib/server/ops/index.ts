@@ -7,6 +7,7 @@ import { addLayout, listLayouts } from "./catalog";
 import { renameDevice } from "./devices";
 import { explainOutput } from "./explain-output";
 import { enqueue, registerAgent } from "./fleet";
+import { firstRunStatus } from "./first-run";
 import { createPairing } from "./pairing";
 import { publish } from "./publish";
 import { myRuns, reviewQueue, reviewRun, trustContributor } from "./review";
@@ -28,6 +29,7 @@ export const OPERATIONS = {
   trustContributor,
   createPairing,
   registerAgent,
+  firstRunStatus,
 } as const;
 
 export type OpName = keyof typeof OPERATIONS;

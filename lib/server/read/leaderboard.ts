@@ -13,7 +13,9 @@ import type { Audience } from "./audience";
 import { rowsOf, type Db } from "../db/client";
 import { facetsUnion } from "../db/views";
 
-export const SIZE_CLASSES = { "<1B": [0, 1e9], "1-3B": [1e9, 3e9], "3-8B": [3e9, 8e9], ">8B": [8e9, 1e15] } as const;
+import { SIZE_CLASSES } from "../../core/present/reported";
+
+export { SIZE_CLASSES };
 export const SORTABLE = ["pp_ts", "tg_ts", "ttft_ms", "decode_j_per_token", "prefill_j_per_token", "tokens_per_joule", "peak_rss_bytes", "roofline_efficiency", "runs", "steady_ts", "throttle_ratio"] as const;
 /** Sort keys read from the sustained join rather than the rows. */
 /**
