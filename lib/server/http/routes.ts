@@ -10,6 +10,7 @@ import { getHealth } from "../api/health";
 import { getOwnerProof } from "../api/owner-proof";
 import { getLeaderboard } from "../api/public-leaderboard";
 import { getResults } from "../api/results";
+import { getSearch } from "../api/search";
 import { postScenario } from "../api/scenarios";
 import { postSubmission } from "../api/submissions";
 import { getModelFile, getModelList, getWebLlmFile, getWllamaWasm } from "../catalog/browser-models";
@@ -40,6 +41,7 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/api/v1/owner/proof", handler: getOwnerProof },
   { method: "POST", path: "/api/v1/submissions", handler: postSubmission },
   { method: "GET", path: "/api/v1/results", handler: getResults },
+  { method: "GET", path: "/api/v1/search", handler: getSearch },
   { method: "GET", path: "/api/v1/public/leaderboard", handler: getLeaderboard },
   { method: "GET", path: "/api/v1/public/badge/device/:id", handler: getDeviceBadge },
   { method: "POST", path: "/api/v1/scenarios", handler: postScenario },
