@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import "./globals.css";
 import { isPublic } from "../lib/server/access/mode";
+import { SearchBox } from "./components/search-box";
 
 export const metadata: Metadata = {
   title: "Tokenwatt",
@@ -26,6 +27,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/docs/methodology">Methodology</Link>
             <a href="/api/health">Health</a>
           </nav>
+          <SearchBox id="site-search-q" label="Site search" />
         </header>
         <main>{children}</main>
       </body>

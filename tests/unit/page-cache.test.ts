@@ -114,6 +114,8 @@ describe("page cache", () => {
     expect(k("/devices/1?published=1")).not.toBe(k("/devices/1"));
     expect(k("/devices/1?cachebust=2")).toBe(k("/devices/1"));
     expect(k("/compare?devices=1,2&x=y")).toBe(k("/compare?devices=1,2"));
+    expect(k("/search?q=ryzen")).not.toBe(k("/search?q=rtx"));
+    expect(k("/search?q=ryzen&zz=1")).toBe(k("/search?q=ryzen"));
     expect(k("/leaderboard", { "accept-encoding": "gzip" })).not.toBe(k("/leaderboard"));
     expect(k("/runs/0b6c3a3e-5f0e-4c1e-9d2a-1f2e3d4c5b6a")).not.toBeNull();
     expect(k("/")).not.toBeNull();

@@ -11,6 +11,8 @@ import { isPublic } from "../../../lib/server/access/mode";
 import { formatBytes } from "../../../lib/core/present/format";
 import { pageAudience } from "../../../lib/server/access/audience";
 import { DataTable, type Column } from "../../components/data-table";
+import { bestPerWorkload, scoreRows } from "../../../lib/server/read/device-summary";
+import { DeviceSummary } from "./summary";
 
 type DeviceRun = NonNullable<Awaited<ReturnType<typeof getDevice>>>["runs"][number];
 const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
@@ -73,6 +75,8 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   const nvb = await nativeVsBrowser(db, n, audience);
   const lanes = await enginesSideBySide(db, n, audience);
   const timeline = await deviceTimeline(db, n, audience);
+  const best = await bestPerWorkload(db, n, audience);
+  const score = await scoreRows(db, n, audience);
   const d = r.device;
   const gpus = (d.gpus as { vendor: string; model: string; vramBytes: number | null }[]) ?? [];
   return (
@@ -94,6 +98,7 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
           </>
         )}
       </p>
+      <DeviceSummary best={best} score={score} />
       {!isPublic() && <RenameForm id={d.id} name={d.displayName} needsToken={false} />}
       <PublishForm target="device" id={String(d.id)} published={r.runs.length > 0 && r.runs.every((x) => x.published) ? true : r.runs.some((x) => x.published) ? "some" : false} needsToken={isPublic()} />
       <EnginesTable cells={lanes} />
