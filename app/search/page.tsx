@@ -4,7 +4,7 @@
  * (lib/server/read/search.ts); the public finds what its pages show, the owner everything.
  */
 import Link from "next/link";
-import { formatNumber } from "../../lib/core/present/format";
+import { formatBytes, formatNumber } from "../../lib/core/present/format";
 import { parseSearchQuery } from "../../lib/core/present/search-query";
 import { pageAudience } from "../../lib/server/access/audience";
 import { publicReadDb } from "../../lib/server/context";
@@ -39,6 +39,7 @@ const MODEL_COLUMNS: Column<ModelHit>[] = [
   },
   { header: "Family", cell: (m) => m.family ?? "—" },
   { header: "Parameters", numeric: true, cell: (m) => (m.parameterCount == null ? "—" : `${formatNumber(m.parameterCount / 1e9, 2)}B`) },
+  { header: "File", numeric: true, cell: (m) => formatBytes(m.fileBytes) },
   { header: "Devices", numeric: true, cell: (m) => m.devices },
   { header: "Runs", numeric: true, cell: (m) => m.runs },
 ];
@@ -50,7 +51,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
   const q = parseSearchQuery(text);
   const audience = pageAudience();
   const r = q.ok && q.terms.length ? await search(await publicReadDb(), q.terms, audience) : null;
-  const more = (n: number, isMore: boolean, what: string) => (isMore ? `the first ${n} ${what}; add a word to narrow the search` : `${n} ${what}`);
+  const more = (n: number, isMore: boolean, what: string) => `${isMore ? "the first " : ""}${n} ${what}${n === 1 ? "" : "s"} matching${isMore ? "; add a word to narrow the search" : ""}`;
   return (
     <>
       <h1>Search</h1>
@@ -77,7 +78,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
               No device matches “{q.text}”.
             </p>
           ) : (
-            <DataTable testId="search-devices" caption={more(r.devices.length, r.moreDevices, "devices matching")} columns={DEVICE_COLUMNS} rows={r.devices} rowKey={(d) => d.id} />
+            <DataTable testId="search-devices" caption={more(r.devices.length, r.moreDevices, "device")} columns={DEVICE_COLUMNS} rows={r.devices} rowKey={(d) => d.id} />
           )}
           <h2 id="models-h">Models</h2>
           {r.models.length === 0 ? (
@@ -85,7 +86,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
               No model matches “{q.text}”.
             </p>
           ) : (
-            <DataTable testId="search-models" caption={more(r.models.length, r.moreModels, "models matching")} columns={MODEL_COLUMNS} rows={r.models} rowKey={(m) => m.id} />
+            <DataTable testId="search-models" caption={more(r.models.length, r.moreModels, "model")} columns={MODEL_COLUMNS} rows={r.models} rowKey={(m) => m.id} />
           )}
           {r.devices.length > 1 && (
             <p className="hint">

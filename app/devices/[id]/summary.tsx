@@ -30,7 +30,7 @@ function BestCard({ workload, cell }: { workload: SummaryWorkload; cell: BestCel
           <br />
           <Link href={`/models/${cell.modelId}`}>
             {cell.modelName} {cell.quantization}
-          </Link>
+          </Link>{" "}
           {cell.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
           {cell.privateRuns > 0 && <span className="badge private">private</span>}
           <br />

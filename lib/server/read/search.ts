@@ -33,6 +33,8 @@ export interface ModelHit {
   quantization: string;
   weights: string;
   parameterCount: number | null;
+  /** The file's size: two files of one name and quantization are two models (lib/server/db/schema.ts models.key). */
+  fileBytes: number;
   /** Devices with a run of the model the audience sees. */
   devices: number;
   runs: number;
@@ -89,7 +91,7 @@ export async function search(db: Db, terms: readonly string[], audience: Audienc
         select model_id, count(distinct device_id)::int as devices, count(*)::int as runs
         from submissions ${pub ? sql`where published` : sql``} group by model_id
       )
-      select m.id, m.name, m.family, m.quantization, m.weights, m.parameter_count::float8 as "parameterCount",
+      select m.id, m.name, m.family, m.quantization, m.weights, m.parameter_count::float8 as "parameterCount", m.file_bytes::float8 as "fileBytes",
         coalesce(r.devices, 0) as devices, coalesce(r.runs, 0) as runs
       from models m left join r on r.model_id = m.id
       where ${mm.where}
