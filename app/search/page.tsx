@@ -15,16 +15,20 @@ import { SearchBox } from "../components/search-box";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Search · Tokenwatt" };
 
-const DEVICE_COLUMNS: Column<DeviceHit>[] = [
+/** Cells name their column for the phone layout's cards (table.cards). */
+const labelled = <Row,>(columns: Column<Row>[]): Column<Row>[] =>
+  columns.map((c) => (c.rowHeader ? c : { ...c, cellAttrs: () => ({ "data-label": String(c.header) }) }));
+
+const DEVICE_COLUMNS: Column<DeviceHit>[] = labelled([
   { header: "Device", rowHeader: true, cell: (d) => <Link href={`/devices/${d.id}`}>{d.name}</Link> },
   { header: "Class", cell: (d) => d.deviceClass },
   { header: "CPU", cell: (d) => d.cpuModel },
   { header: "GPU", cell: (d) => d.gpus || "—" },
   { header: "Backends", cell: (d) => d.backends || "—" },
   { header: "Runs", numeric: true, cell: (d) => d.runs },
-];
+]);
 
-const MODEL_COLUMNS: Column<ModelHit>[] = [
+const MODEL_COLUMNS: Column<ModelHit>[] = labelled([
   {
     header: "Model",
     rowHeader: true,
@@ -42,7 +46,7 @@ const MODEL_COLUMNS: Column<ModelHit>[] = [
   { header: "File", numeric: true, cell: (m) => formatBytes(m.fileBytes) },
   { header: "Devices", numeric: true, cell: (m) => m.devices },
   { header: "Runs", numeric: true, cell: (m) => m.runs },
-];
+]);
 
 export default async function SearchPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = (await searchParams).q;
@@ -78,7 +82,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
               No device matches “{q.text}”.
             </p>
           ) : (
-            <DataTable testId="search-devices" caption={more(r.devices.length, r.moreDevices, "device")} columns={DEVICE_COLUMNS} rows={r.devices} rowKey={(d) => d.id} />
+            <DataTable testId="search-devices" className="cards" caption={more(r.devices.length, r.moreDevices, "device")} columns={DEVICE_COLUMNS} rows={r.devices} rowKey={(d) => d.id} />
           )}
           <h2 id="models-h">Models</h2>
           {r.models.length === 0 ? (
@@ -86,7 +90,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
               No model matches “{q.text}”.
             </p>
           ) : (
-            <DataTable testId="search-models" caption={more(r.models.length, r.moreModels, "model")} columns={MODEL_COLUMNS} rows={r.models} rowKey={(m) => m.id} />
+            <DataTable testId="search-models" className="cards" caption={more(r.models.length, r.moreModels, "model")} columns={MODEL_COLUMNS} rows={r.models} rowKey={(m) => m.id} />
           )}
           {r.devices.length > 1 && (
             <p className="hint">
