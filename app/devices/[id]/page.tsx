@@ -17,6 +17,8 @@ import { pageAudience } from "../../../lib/server/access/audience";
 import { DataTable, type Column } from "../../components/data-table";
 import { notFoundMetadata, pageMetadata } from "../../components/page-metadata";
 import { describeFigure, headlineFigures } from "../../../lib/server/read/headline";
+import { bestPerWorkload, scoreRows } from "../../../lib/server/read/device-summary";
+import { DeviceSummary } from "./summary";
 
 type DeviceRun = NonNullable<Awaited<ReturnType<typeof getDevice>>>["runs"][number];
 const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
@@ -94,6 +96,8 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   const nvb = await nativeVsBrowser(db, n, audience);
   const lanes = await enginesSideBySide(db, n, audience);
   const timeline = await deviceTimeline(db, n, audience);
+  const best = await bestPerWorkload(db, n, audience);
+  const score = await scoreRows(db, n, audience);
   const d = r.device;
   // The badge shows what the public sees: a device with a published run (lib/server/api/badge.ts).
   const publicRuns = d.published || r.runs.some((x) => x.published);
@@ -117,6 +121,7 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
           </>
         )}
       </p>
+      <DeviceSummary best={best} score={score} />
       {may("rename-device") && <RenameForm id={d.id} name={d.displayName} />}
       {(may("publish") || may("hide")) && (
         <PublishForm target="device" id={String(d.id)} published={r.runs.length > 0 && r.runs.every((x) => x.published) ? true : r.runs.some((x) => x.published) ? "some" : false} canPublish={may("publish")} />
