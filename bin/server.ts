@@ -14,6 +14,7 @@ import next from "next";
 import { isPublic, listenHost } from "../lib/server/access/mode";
 import { publicReadDb, serverDeps } from "../lib/server/context";
 import { serverDataDir, serverEnv, type Env } from "../lib/server/env";
+import { isServerAction, meterServerAction } from "../lib/server/http/action-budget";
 import { applyGate } from "../lib/server/http/gate-node";
 import { serveApi } from "../lib/server/http/node";
 import { ownerLoginUrls } from "../lib/server/http/owner-access";
@@ -69,6 +70,7 @@ async function serveHttp(env: Env): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
   const pageCache = publicPageCache(env);
+  const deps = await serverDeps();
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? "/").split("?")[0]!;
     const api = isApiPath(pathname);
@@ -77,6 +79,8 @@ async function serveHttp(env: Env): Promise<void> {
     // The API (every /api path, ingest and agent polls among them) is served by the route table
     // without Next's router: one dispatcher for every transport, and the client's socket address.
     if (api) return void serveApi(req, res, serverDeps);
+    // A page's server action is charged its CPU time, per client and process, like a submission.
+    if (isServerAction(req) && deps.cpuBudget) return meterServerAction(req, res, { budget: deps.cpuBudget, trustedProxies: env.TOKENWATT_TRUSTED_PROXIES }, () => void handle(req, res));
     if (pageCache) return void pageCache.serve(req, res, handle);
     void handle(req, res);
   });
