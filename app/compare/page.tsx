@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { parseSearchQuery, SEARCH_MAX_CHARS, type SearchQuery } from "../../lib/core/present/search-query";
 import { z } from "zod";
 import { safeString } from "../../lib/core/contracts/text";
 import { publicReadDb } from "../../lib/server/context";
@@ -39,6 +40,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const parsed = querySchema.safeParse({ devices: devicesParam, model: typeof sp.model === "string" && sp.model ? sp.model : undefined });
   if (!parsed.success) {
     const choices = await compareChoices(await publicReadDb(), pageAudience());
+    const filter = parseSearchQuery(typeof sp.q === "string" ? sp.q : "");
     return (
       <>
         <h1>Compare hardware</h1>
@@ -47,7 +49,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
             {parsed.error.issues[0]?.message}. Example: <code>/compare?devices=1,2</code>.
           </p>
         )}
-        <DevicePicker choices={choices} />
+        <DevicePicker choices={choices} filter={filter} raw={typeof sp.q === "string" ? sp.q : ""} />
       </>
     );
   }
@@ -171,22 +173,47 @@ function chartData(all: Cell[], requestedModel: string | undefined) {
   return { all, models, model, cells, names, byWorkload, val, energyKey, chartKey, chartScope, chartTier, otherScopes };
 }
 
-/** Pick up to four devices to compare (a plain GET form: no script needed). */
-function DevicePicker({ choices }: { choices: CompareChoice[] }) {
+/** What the picker's filter words are matched against: the device, its class and its models. */
+const choiceText = (c: CompareChoice) => `${c.device} ${c.deviceClass} ${c.models}`.normalize("NFKC").toLowerCase();
+
+/**
+ * Pick up to four devices to compare (plain GET forms: no script needed). The filter keeps the
+ * devices whose name, class or models hold every word typed (the search box's rules: /search).
+ */
+function DevicePicker({ choices, filter, raw }: { choices: CompareChoice[]; filter: SearchQuery; raw: string }) {
   if (!choices.length) return <p className="empty">No device has plausible results yet: measure one with <code>npx tokenwatt bench</code>, or see the <Link href="/leaderboard">leaderboard</Link>.</p>;
+  const shown = filter.ok && filter.terms.length ? choices.filter((c) => filter.terms.every((t) => choiceText(c).includes(t))) : choices;
   return (
-    <form method="get" action="/compare" className="picker" aria-label="Pick devices to compare" data-testid="compare-picker">
-      <p className="hint">Pick two to four devices (the browser&apos;s find, Ctrl+F, searches this list).</p>
-      <fieldset>
-        <legend>Devices with plausible results ({choices.length})</legend>
-        {choices.map((c) => (
-          <label key={c.deviceId} className="choice">
-            <input type="checkbox" name="device" value={c.deviceId} /> {c.device} <span className="hint">({c.deviceClass}; {c.models}; {c.runs} run(s))</span>
-          </label>
-        ))}
-      </fieldset>
-      <button type="submit">Compare</button>
-    </form>
+    <>
+      <form method="get" action="/compare" className="publish-form" role="search" aria-label="Filter the devices">
+        <label>
+          Filter <input name="q" type="search" defaultValue={raw} maxLength={SEARCH_MAX_CHARS} placeholder="e.g. ryzen, phone, Llama-3.2-1B" aria-invalid={!filter.ok} />
+        </label>
+        <button type="submit">Filter</button>
+        {!filter.ok && (
+          <span className="field-error" role="alert">
+            {filter.problem}
+          </span>
+        )}
+      </form>
+      <form method="get" action="/compare" className="picker" aria-label="Pick devices to compare" data-testid="compare-picker">
+        <p className="hint">
+          Pick two to four devices. To compare runs, tick them on a device&apos;s page; to find a model, <Link href="/search">search</Link>.
+        </p>
+        <fieldset>
+          <legend>
+            Devices with plausible results ({shown.length === choices.length ? choices.length : `${shown.length} of ${choices.length} match "${filter.ok ? filter.text : ""}"`})
+          </legend>
+          {shown.map((c) => (
+            <label key={c.deviceId} className="choice">
+              <input type="checkbox" name="device" value={c.deviceId} /> {c.device} <span className="hint">({c.deviceClass}; {c.models}; {c.runs} run(s))</span>
+            </label>
+          ))}
+          {shown.length === 0 && <p data-testid="picker-empty">No device matches every word: fewer words, or <Link href="/compare">all devices</Link>.</p>}
+        </fieldset>
+        <button type="submit">Compare</button>
+      </form>
+    </>
   );
 }
 

@@ -102,6 +102,17 @@ describe("search, device summary and the compare picker (Chromium)", () => {
     await page.getByRole("link", { name: "compare picker" }).click();
     await page.waitForURL(/\/compare$/);
     expect(await page.getByTestId("compare-picker").innerText()).toContain("Reference EPYC VM");
+    // The picker's filter: every word must match; none matching says so; a bad filter is refused.
+    const all = await page.getByTestId("compare-picker").locator("input[type=checkbox]").count();
+    await page.getByRole("searchbox", { name: "Filter" }).fill("epyc");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/\/compare\?q=epyc$/);
+    expect(await page.getByTestId("compare-picker").locator("input[type=checkbox]").count()).toBeLessThan(all);
+    expect(await page.getByTestId("compare-picker").innerText()).toContain("Reference EPYC VM");
+    await page.goto(`${srv.url}/compare?q=epyc+nosuchword`);
+    await page.getByTestId("picker-empty").waitFor();
+    await page.goto(`${srv.url}/compare?q=${"x".repeat(101)}`);
+    expect(await page.getByRole("alert").first().innerText()).toMatch(/at most 100 characters/);
     await page.close();
   });
 

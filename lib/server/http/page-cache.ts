@@ -92,7 +92,7 @@ export interface PageCache {
 const PAGE_PARAMS: [RegExp, ReadonlySet<string>][] = [
   [/^\/leaderboard$/, new Set(Object.keys(leaderboardQuerySchema.shape))],
   [/^\/leaderboard\/browser$/, new Set(["workload"])],
-  [/^\/compare$/, new Set(["devices", "device", "runs", "model", "published"])],
+  [/^\/compare$/, new Set(["devices", "device", "runs", "model", "published", "q"])],
   [/^\/devices\//, new Set(["published"])],
   // Every distinct text is a page of its own; the LRU's byte bound keeps a flood of them from growing it.
   [/^\/search$/, new Set(["q"])],
