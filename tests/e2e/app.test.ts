@@ -239,7 +239,7 @@ describe("npm start on a fresh machine", () => {
       }
       expect(run).toContain("Raw samples");
       // The run's own downloads, for the owner's browser (its session): the CSV of this run's results.
-      const csvHref = await page.getByTestId("run-downloads").getByRole("link", { name: "CSV" }).getAttribute("href");
+      const csvHref = await page.getByTestId("run-downloads").getByRole("link", { name: "CSV", exact: true }).first().getAttribute("href");
       const csv = await page.evaluate((href) => fetch(href!).then((r) => r.text()), csvHref);
       expect(csv.split("\r\n")[0]).toMatch(/^id,submissionId,workloadId,/);
       expect(csv).toContain(submissionId);
