@@ -88,8 +88,8 @@ export default async function ResultsPage() {
     <>
       <h1>Measured results</h1>
       <p className="lede">
-        Every row is one workload of one benchmark session, measured by a Tokenwatt runner on a real device. Mean
-        tokens/s over the repetitions, ± the sample standard deviation. Synthetic weights give a model&apos;s speed and
+        Every row is one workload of one benchmark session, measured by a Tokenwatt runner on a real device. Tokens/s
+        is the median over the repetitions, with their interquartile range and number. Synthetic weights give a model&apos;s speed and
         memory, not its answers.{" "}
         {publicServer
           ? "Published results only."
@@ -146,7 +146,7 @@ function HomeChartPanel({ chart, publicServer }: { chart: HomeChart; publicServe
         Generation speed ({chart.workloadId}, tokens/s) of {size}: {publicServer ? "the newest device" : "this machine"}, the devices measured{publicServer ? " and published" : ""} here, llama-bench
         output imported here, and figures reported in published llama-bench tables. A bigger model is slower on the same device: compare within a model where you can.
       </p>
-      <StandingBars rows={rows} unit="" label={`Median ${chart.workloadId} tokens per second: ${me} among ${size}, measured, imported and reported`} />
+      <StandingBars highlight={publicServer ? "the newest device" : "this machine"} rows={rows} unit="" label={`Median ${chart.workloadId} tokens per second: ${me} among ${size}, measured, imported and reported`} />
       <div className="table-wrap" tabIndex={0}>
         <table data-testid="home-chart-table">
           <caption>The bars: device, model, what the figure is, {chart.workloadId} tokens/s</caption>

@@ -50,7 +50,7 @@ const STANDING_COLORS: Record<StandingKind, string> = { "this machine": "#b5532a
  * Horizontal bars, one per device, coloured by what the figure is (the legend names each kind): where
  * this machine stands. Each row carries its value under its kind only, so the bars of one row never add up.
  */
-export function StandingBars({ rows, unit, label }: { rows: { category: string; kind: StandingKind; value: number }[]; unit: string; label: string }) {
+export function StandingBars({ rows, unit, label, highlight = "this machine" }: { rows: { category: string; kind: StandingKind; value: number }[]; unit: string; label: string; /** The legend's name for the highlighted bar ("the newest device" on a public server). */ highlight?: string }) {
   const kinds = (Object.keys(STANDING_COLORS) as StandingKind[]).filter((k) => rows.some((r) => r.kind === k));
   const data = rows.map((r) => ({ category: r.category, [r.kind]: r.value }));
   return (
@@ -63,7 +63,7 @@ export function StandingBars({ rows, unit, label }: { rows: { category: string; 
           <Tooltip />
           <Legend />
           {kinds.map((k) => (
-            <Bar key={k} dataKey={k} stackId="one" fill={STANDING_COLORS[k]} isAnimationActive={false} />
+            <Bar key={k} dataKey={k} name={k === "this machine" ? highlight : k} stackId="one" fill={STANDING_COLORS[k]} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>
