@@ -161,15 +161,15 @@ describe("agent lifecycle (real PostgreSQL, production server, stories260K)", ()
       // an attacker's URL or a path on the agents is refused on the field
       await page.fill("#q-model", "https://attacker.invalid/payload.gguf");
       await page.fill("#q-workloads", "pp64");
-      await page.click("button[type=submit]");
+      await page.locator("form:has(#q-model) button[type=submit]").click();
       // the field's error (not its hint, which says the same): the answer has arrived before the next fill
       await page.locator("p.field-error", { hasText: "never a URL or a path" }).waitFor();
       await page.fill("#q-model", STORIES);
       await page.fill("#q-workloads", "pp64,tg");
-      await page.click("button[type=submit]");
+      await page.locator("form:has(#q-model) button[type=submit]").click();
       await page.getByText("unknown workload id").waitFor();
       await page.fill("#q-workloads", "pp64");
-      await page.click("button[type=submit]");
+      await page.locator("form:has(#q-model) button[type=submit]").click();
       await page.getByText(/Queued 1 job\(s\)/).waitFor();
       const queued = await h.db.select().from(agentJobs).where(eq(agentJobs.state, "queued"));
       expect(queued).toHaveLength(1);
