@@ -8,6 +8,8 @@ import type { Browser, Page } from "playwright-core";
 
 export interface RunningServer {
   url: string;
+  /** The pid of bin/start.mjs (or of `nodeArgs`), which leads the server's process group (its workers included). */
+  pid: number;
   dataDir: string;
   env: NodeJS.ProcessEnv;
   output: () => string;
@@ -33,8 +35,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `extraEnv.PORT` keeps a given port (a server restarted at the same address). */
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+/**
+ * `extraEnv.PORT` keeps a given port (a server restarted at the same address). `nodeArgs`: run
+ * these instead of `bin/start.mjs` (a benchmark profiling the serving process: `--cpu-prof
+ * bin/server.mjs`, which skips start.mjs' build check and first run).
+ */
+export async function startServer(extraEnv: Record<string, string> = {}, nodeArgs: string[] = ["bin/start.mjs"]): Promise<RunningServer> {
   const port = extraEnv.PORT ? Number(extraEnv.PORT) : await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tokenwatt-e2e-"));
   const env: NodeJS.ProcessEnv = {
@@ -47,7 +53,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     ...extraEnv,
   };
   let out = "";
-  const child: ChildProcess = spawn(process.execPath, ["bin/start.mjs"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child: ChildProcess = spawn(process.execPath, nodeArgs, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   const url = `http://127.0.0.1:${port}`;
@@ -83,6 +89,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     const ownerCookie = extraEnv.TOKENWATT_PUBLIC === "1" ? "" : ((await fetch(loginUrl, { redirect: "manual" })).headers.get("set-cookie") ?? "").split(";")[0]!;
     return {
       url,
+      pid: child.pid!,
       dataDir,
       env,
       loginUrl,
