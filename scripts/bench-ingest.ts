@@ -27,7 +27,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { parseSubmission, type Submission } from "../lib/core/contracts/submission";
 import { openDb, rowsOf } from "../lib/server/db/client";
-import { submissionRow, workloadRow } from "../lib/server/store/ingest";
+import { ingestCallArgs } from "../lib/server/store/ingest";
 import { makeSubmission } from "../harness/fixtures";
 import { createPostgresDatabase } from "../harness/postgres";
 import { startServer } from "../harness/server";
@@ -122,15 +122,8 @@ async function ingestCallScript(url: string): Promise<string> {
   const [ids] = rowsOf<{ device_id: number; model_id: number; engine_id: number }>(await h.db.execute(sql`select device_id, model_id, engine_id from submissions limit 1`));
   await h.close();
   if (!ids) throw new Error("no submission stored by the HTTP runs");
-  const sub = submissionRow(s, { deviceId: ids.device_id, modelId: ids.model_id, engineId: ids.engine_id }, null, []);
-  const wr = s.workloads.map((w) => workloadRow(w, true, s));
-  const reading = (x: Submission["idlePower"][number], kind: string, workloadId: string | null) => ({
-    workload_id: workloadId, kind, method: x.method, scope: x.scope, sensor: x.sensor, duration_ns: x.durationNs, energy_j: x.energyJ,
-    avg_power_w: x.avgPowerW, idle_power_w: x.idlePowerW, tier: x.tier, flags: x.flags, range_j: x.rangeJ,
-  });
-  const readings = [...s.idlePower.map((x) => reading(x, "idle", null)), ...s.workloads.flatMap((w) => w.power.map((x) => reading(x, "workload", w.workloadId)))];
-  const traces = s.workloads.flatMap((w) => w.powerTrace.map((t) => ({ workload_id: w.workloadId, sensor: t.sensor, scope: t.scope, t_ms: t.tMs, power_w: t.powerW })));
-  const lit = (o: unknown) => `'${JSON.stringify(o).replaceAll("'", "''")}'::jsonb`;
+  const [sub, wr, readings, traces] = ingestCallArgs(s, { deviceId: ids.device_id, modelId: ids.model_id, engineId: ids.engine_id }, null, [], new Set(), undefined, false, null);
+  const lit = (json: string) => `'${json.replaceAll("'", "''")}'::jsonb`;
   return `select tokenwatt_ingest(jsonb_set(${lit(sub)}, '{id}', to_jsonb(gen_random_uuid()::text)), ${lit(wr)}, ${lit(readings)}, ${lit(traces)});\n`;
 }
 
@@ -302,7 +295,7 @@ function sampleWaits(url: string) {
   let running = true;
   const loop = (async () => {
     while (running) {
-      const rows = await c`select state, coalesce(wait_event_type || ':' || wait_event, 'CPU') as wait, left(regexp_replace(query, '\s+', ' ', 'g'), 60) as q
+      const rows = await c`select state, coalesce(wait_event_type || ':' || wait_event, 'CPU') as wait, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as q
         from pg_stat_activity where datname = ${dbName} and backend_type = 'client backend' and pid <> pg_backend_pid()`;
       for (const r of rows) {
         const k = `| ${r.state}: ${r.state === "active" ? r.wait : r.wait.replace(/^Client:/, "")} | ${r.state === "active" ? `\`${r.q}\`` : ""} |`;
