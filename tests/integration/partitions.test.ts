@@ -1,8 +1,8 @@
 /**
  * Monthly partitions of workload_results (drizzle/0021, lib/server/db/partitions.ts) on PGlite and
- * PostgreSQL: made ahead at open, idempotent, rows in their month with their power rows keyed to
- * them, an ingest that finds no partition recovers, and a database with results from before the
- * partitioning keeps every row, power link and leaderboard cell through the migration.
+ * PostgreSQL: made ahead at open, idempotent, rows in their month with their run's power kept and
+ * deleted with it, an ingest that finds no partition recovers, and a database with results from
+ * before the partitioning keeps every row, power link and leaderboard cell through the migrations.
  */
 import fs from "node:fs";
 import { sql } from "drizzle-orm";
