@@ -86,7 +86,8 @@ export async function startServer(extraEnv: Record<string, string> = {}, nodeArg
     // The owner's login URL printed at start; opening it sets the session cookie.
     let loginUrl = "";
     for (let waited = 0; !(loginUrl = /owner login[^\n]*?(http:\/\/\S+\/login\?code=\S+)/.exec(out)?.[1] ?? "") && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
-    const ownerCookie = extraEnv.TOKENWATT_PUBLIC === "1" ? "" : ((await fetch(loginUrl, { redirect: "manual" })).headers.get("set-cookie") ?? "").split(";")[0]!;
+    // None without a login URL: a public server, or cluster workers (only a single process prints it).
+    const ownerCookie = extraEnv.TOKENWATT_PUBLIC === "1" || !loginUrl ? "" : ((await fetch(loginUrl, { redirect: "manual" })).headers.get("set-cookie") ?? "").split(";")[0]!;
     return {
       url,
       pid: child.pid!,
