@@ -9,6 +9,8 @@ import { FIRST_RUN_FILE, inProgress, parseFirstRunStatus, type FirstRunStatus } 
 
 export interface RunningServer {
   url: string;
+  /** The pid of bin/start.mjs (or of `nodeArgs`), which leads the server's process group (its workers included). */
+  pid: number;
   dataDir: string;
   env: NodeJS.ProcessEnv;
   output: () => string;
@@ -36,8 +38,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `extraEnv.PORT` keeps a given port (a server restarted at the same address). */
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+/**
+ * `extraEnv.PORT` keeps a given port (a server restarted at the same address). `nodeArgs`: run
+ * these instead of `bin/start.mjs` (a benchmark profiling the serving process: `--cpu-prof
+ * bin/server.mjs`, which skips start.mjs' build check and first run).
+ */
+export async function startServer(extraEnv: Record<string, string> = {}, nodeArgs: string[] = ["bin/start.mjs"]): Promise<RunningServer> {
   const port = extraEnv.PORT ? Number(extraEnv.PORT) : await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tokenwatt-e2e-"));
   const env: NodeJS.ProcessEnv = {
@@ -50,7 +56,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     ...extraEnv,
   };
   let out = "";
-  const child: ChildProcess = spawn(process.execPath, ["bin/start.mjs"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child: ChildProcess = spawn(process.execPath, nodeArgs, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   const url = `http://127.0.0.1:${port}`;
@@ -84,9 +90,11 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     let loginUrl = "";
     for (let waited = 0; !(loginUrl = /(http:\/\/127\.0\.0\.1:\d+\/login\?code=[A-Za-z0-9_-]+)/.exec(out)?.[1] ?? "") && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     const ownHostLoginUrl = /owner login[^\n]*?(http:\/\/\S+\/login\?code=\S+)/.exec(out)?.[1] ?? "";
-    const ownerCookie = extraEnv.TOKENWATT_PUBLIC === "1" ? "" : ((await fetch(loginUrl, { redirect: "manual" })).headers.get("set-cookie") ?? "").split(";")[0]!;
+    // None without a login URL: a public server, or cluster workers (only a single process prints it).
+    const ownerCookie = extraEnv.TOKENWATT_PUBLIC === "1" || !loginUrl ? "" : ((await fetch(loginUrl, { redirect: "manual" })).headers.get("set-cookie") ?? "").split(";")[0]!;
     return {
       url,
+      pid: child.pid!,
       dataDir,
       env,
       loginUrl,

@@ -11,8 +11,15 @@
  * while they are read: what large bodies cost the server's thread. The load generator shares the
  * cores with the server.
  *
+ * Per submission it reports the server's CPU time (the process tree's user + system time over
+ * the run, divided by the submissions stored) and what one ingest call writes (EXPLAIN ANALYZE
+ * with WAL: rows, WAL records and bytes): figures that hold on a busy machine, where throughput does not.
+ *
  * Options (env): BENCH_SECONDS (default 10), TEST_DATABASE_URL (admin URL, default
- * postgres://postgres@127.0.0.1:5432/test).
+ * postgres://postgres@127.0.0.1:5432/test), TOKENWATT_WORKERS (the server's processes; default one
+ * per core less one), BENCH_PROFILE=1: a CPU profile of the server (one
+ * worker, `node --cpu-prof`) over the 16-client run, summarized as self time per function and per
+ * part of the code (harness/cpu-profile.ts).
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -21,23 +28,52 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { parseSubmission, type Submission } from "../lib/core/contracts/submission";
 import { openDb, rowsOf } from "../lib/server/db/client";
-import { submissionRow, workloadRow } from "../lib/server/store/ingest";
+import { ingestCallArgs } from "../lib/server/store/ingest";
 import { makeSubmission } from "../harness/fixtures";
 import { createPostgresDatabase } from "../harness/postgres";
 import { startServer } from "../harness/server";
+import postgres from "postgres";
+import { summarizeCpuProfile } from "../harness/cpu-profile";
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
+const PROFILE = process.env.BENCH_PROFILE === "1";
 
-function treeRssBytes(rootPid: number): number {
-  // Sum VmRSS over the process group started by the server (start.mjs -> next start).
-  let total = 0;
+/** Pids of the process group started by the server (start.mjs -> server.mjs and its workers). */
+function groupPids(pgid: number): number[] {
+  const pids: number[] = [];
   for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      const pgid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-      if (pgid !== rootPid) continue;
-      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${d}/status`, "utf8"));
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === pgid) pids.push(Number(d));
+    } catch {
+      /* process went away */
+    }
+  }
+  return pids;
+}
+
+/** User + system CPU time of the server's process tree, ms (clock ticks of 10 ms). */
+function treeCpuMs(pgid: number): number {
+  let ticks = 0;
+  for (const pid of groupPids(pgid)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15 of stat)
+    } catch {
+      /* process went away */
+    }
+  }
+  return ticks * 10;
+}
+
+function treeRssBytes(pgid: number): number {
+  // Sum VmRSS over the process group started by the server (start.mjs -> server.mjs).
+  let total = 0;
+  for (const pid of groupPids(pgid)) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
       if (m) total += Number(m[1]) * 1024;
     } catch {
       /* process went away */
@@ -87,15 +123,8 @@ async function ingestCallScript(url: string): Promise<string> {
   const [ids] = rowsOf<{ device_id: number; model_id: number; engine_id: number }>(await h.db.execute(sql`select device_id, model_id, engine_id from submissions limit 1`));
   await h.close();
   if (!ids) throw new Error("no submission stored by the HTTP runs");
-  const sub = submissionRow(s, { deviceId: ids.device_id, modelId: ids.model_id, engineId: ids.engine_id }, null, []);
-  const wr = s.workloads.map((w) => workloadRow(w, true, s));
-  const reading = (x: Submission["idlePower"][number], kind: string, workloadId: string | null) => ({
-    workload_id: workloadId, kind, method: x.method, scope: x.scope, sensor: x.sensor, duration_ns: x.durationNs, energy_j: x.energyJ,
-    avg_power_w: x.avgPowerW, idle_power_w: x.idlePowerW, tier: x.tier, flags: x.flags, range_j: x.rangeJ,
-  });
-  const readings = [...s.idlePower.map((x) => reading(x, "idle", null)), ...s.workloads.flatMap((w) => w.power.map((x) => reading(x, "workload", w.workloadId)))];
-  const traces = s.workloads.flatMap((w) => w.powerTrace.map((t) => ({ workload_id: w.workloadId, sensor: t.sensor, scope: t.scope, t_ms: t.tMs, power_w: t.powerW })));
-  const lit = (o: unknown) => `'${JSON.stringify(o).replaceAll("'", "''")}'::jsonb`;
+  const [sub, wr, readings, traces] = ingestCallArgs(s, { deviceId: ids.device_id, modelId: ids.model_id, engineId: ids.engine_id }, null, [], new Set(), undefined, false, null);
+  const lit = (json: string) => `'${json.replaceAll("'", "''")}'::jsonb`;
   return `select tokenwatt_ingest(jsonb_set(${lit(sub)}, '{id}', to_jsonb(gen_random_uuid()::text)), ${lit(wr)}, ${lit(readings)}, ${lit(traces)});\n`;
 }
 
@@ -117,23 +146,32 @@ async function largeBodies(url: string, token: string) {
   };
   const bodies = Array.from({ length: 5 }, big);
   let worstHealthMs = 0;
+  let healthFailures = 0;
+  let retried = 0;
   let polling = true;
   const poll = (async () => {
     while (polling) {
       const t = performance.now();
-      await fetch(`${url}/api/health`);
+      // A keep-alive socket the server closed as it was reused: counted as failed, not fatal.
+      await fetch(`${url}/api/health`).then((r) => r.arrayBuffer(), () => healthFailures++);
       worstHealthMs = Math.max(worstHealthMs, performance.now() - t);
       await new Promise((r) => setTimeout(r, 5));
     }
   })();
   const t0 = performance.now();
   const statuses = await Promise.all(
-    bodies.map((body) => fetch(`${url}/api/v1/submissions`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body }).then((r) => r.status)),
+    bodies.map(async (body) => {
+      const upload = () => fetch(`${url}/api/v1/submissions`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body });
+      // A keep-alive socket the server closed (its 65 s idle timeout) as the client reused it: the
+      // upload is sent again, as a runner would (ingest is idempotent on the submission id).
+      const r = await upload().catch(() => upload().then((x) => ((retried++), x)));
+      return r.status === 201 ? "201" : `${r.status} ${(await r.text()).slice(0, 120)}`;
+    }),
   );
   const uploadMs = performance.now() - t0;
   polling = false;
   await poll;
-  return { bytes: bodies[0]!.length, statuses, uploadMs, worstHealthMs };
+  return { bytes: bodies[0]!.length, statuses, uploadMs, worstHealthMs, healthFailures, retried };
 }
 
 function pgbench(url: string, clients: number, seconds: number): number {
@@ -157,8 +195,25 @@ INSERT INTO pgb_child (parent_id, workload, samples, avg_ts) SELECT p.id, v.w, '
   return Number(m[1]);
 }
 
+/** What one ingest call writes, from EXPLAIN (ANALYZE, WAL) in a transaction rolled back: WAL records and bytes, rows per table. */
+async function ingestCallWrites(url: string, script: string) {
+  const c = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await c.unsafe("begin");
+    const plan = (await c.unsafe(`explain (analyze, wal, costs off) ${script.trim().replace(/;$/, "")}`)).map((r) => r["QUERY PLAN"]).join("\n");
+    const wal = /WAL: records=(\d+)(?: fpi=\d+)? bytes=(\d+)/.exec(plan);
+    // This transaction's own inserts (a partition under its own name).
+    const rows = [...(await c.unsafe("select relname, n_tup_ins::int as n from pg_stat_xact_user_tables where n_tup_ins > 0 order by relname"))] as unknown as { relname: string; n: number }[];
+    await c.unsafe("rollback");
+    return { walRecords: Number(wal?.[1]), walBytes: Number(wal?.[2]), rows };
+  } finally {
+    await c.end();
+  }
+}
+
 async function main() {
   const dbase = await createPostgresDatabase();
+  const profileDir = PROFILE ? fs.mkdtempSync(path.join(os.tmpdir(), "tw-cpuprof-")) : null;
   const srv = await startServer({
     DATABASE_URL: dbase.url,
     TOKENWATT_RATE_LIMIT_PER_MIN: "100000000",
@@ -167,49 +222,114 @@ async function main() {
     TOKENWATT_PARSE_BUDGET_GLOBAL_MB_PER_MIN: "1000000",
     TOKENWATT_CPU_MS_PER_MIN_PER_TOKEN: "100000000",
     TOKENWATT_CPU_MS_PER_MIN: "100000000",
-  });
+    ...(profileDir && { TOKENWATT_WORKERS: "1" }),
+  }, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "bin/server.mjs"] : undefined);
+  let profileWindow: { fromUs: number; toUs: number; submissions: number } | null = null;
+  let waitSummary: string[] = [];
   try {
-    const token = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", "--name", "bench"], {
-      env: srv.env,
-      encoding: "utf8",
-    })
+    const token = execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", "--name", "bench"], { env: srv.env, encoding: "utf8" })
       .trim()
       .split("\n")
       .pop()!;
-    const pgid = Number(execFileSync("sh", ["-c", `ps -o pgid= -p $(pgrep -f "bin/start.mjs" | head -1)`]).toString().trim());
-    await load(srv.url, token, 4, 2); // warm-up: JIT and connection pool
+    const pgid = srv.pid;
+    await load(srv.url, token, 4, 2); // warm-up: JIT, the connection pool, the device, model and engine rows
     await new Promise((r) => setTimeout(r, 1000));
     const idleRss = treeRssBytes(pgid);
     const rows: string[] = [];
     let peakRss = idleRss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRssBytes(pgid))), 200);
-    const results: Record<number, Awaited<ReturnType<typeof load>>> = {};
+    const script = await ingestCallScript(dbase.url);
+    // Each HTTP run is followed at once by the two pgbench runs it is compared with: on a shared
+    // machine the load of other processes changes from minute to minute, and the ratio holds better.
     for (const c of [1, 16]) {
-      results[c] = await load(srv.url, token, c, SECONDS);
+      const cpu0 = treeCpuMs(pgid);
+      const t0 = process.hrtime.bigint();
+      const waits = PROFILE && c === 16 ? sampleWaits(dbase.url) : null;
+      const r = await load(srv.url, token, c, SECONDS);
+      if (waits) waitSummary = await waits.stop();
+      const t1 = process.hrtime.bigint();
+      const cpuMs = (treeCpuMs(pgid) - cpu0) / Math.max(1, r.ok);
+      if (c === 16) profileWindow = { fromUs: Number(t0 / 1000n), toUs: Number(t1 / 1000n), submissions: r.ok };
+      const plain = pgbench(dbase.url, c, SECONDS);
+      const call = pgbenchScript(dbase.url, script, c, SECONDS);
+      rows.push(
+        `| ${c} | ${r.perSec.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.failed} | ${cpuMs.toFixed(2)} | ${plain.toFixed(0)} | **${(r.perSec / plain).toFixed(2)}** | ${call.toFixed(0)} | ${(r.perSec / call).toFixed(2)} |`,
+      );
     }
     clearInterval(sampler);
     const large = await largeBodies(srv.url, token);
-    const script = await ingestCallScript(dbase.url);
-    for (const c of [1, 16]) {
-      const r = results[c]!;
-      const call = pgbenchScript(dbase.url, script, c, SECONDS);
-      const plain = pgbench(dbase.url, c, SECONDS);
-      rows.push(
-        `| ${c} | ${r.perSec.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.failed} | ${call.toFixed(0)} | ${(r.perSec / call).toFixed(2)} | ${plain.toFixed(0)} | ${(r.perSec / plain).toFixed(2)} |`,
-      );
-    }
-    console.log(`\nIngest through HTTP into PostgreSQL, 10 workloads per submission, ${SECONDS} s per run, ${os.cpus().length} cores\n`);
-    console.log("| clients | submissions/s | p50 ms | p95 ms | failed | pgbench: the same ingest call, tx/s | ratio | pgbench: 1+10 plain rows, tx/s | ratio |");
-    console.log("|---|---|---|---|---|---|---|---|---|");
+    const writes = await ingestCallWrites(dbase.url, script);
+    console.log(`\nIngest through HTTP into PostgreSQL, 10 workloads per submission, ${SECONDS} s per run, ${os.cpus().length} cores, server workers ${PROFILE ? 1 : (process.env.TOKENWATT_WORKERS ?? "default")}, load average ${os.loadavg()[0]!.toFixed(1)}\n`);
+    console.log("| clients | submissions/s | p50 ms | p95 ms | failed | server CPU ms per submission | pgbench: 1+10 plain rows, tx/s | ratio | pgbench: the server's ingest call, tx/s | ratio |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|");
     rows.forEach((r) => console.log(r));
-    console.log(`\nserver memory (RSS, process tree): idle ${(idleRss / 2 ** 20).toFixed(0)} MiB, peak under load ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+    {
+      const total = writes.rows.reduce((a, r) => a + r.n, 0);
+      console.log(`\none ingest call writes ${total} rows (${writes.rows.map((r) => `${r.relname} ${r.n}`).join(", ")}), ${writes.walRecords} WAL records, ${writes.walBytes} WAL bytes`);
+    }
+    console.log(`server memory (RSS, process tree): idle ${(idleRss / 2 ** 20).toFixed(0)} MiB, peak under load ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
     console.log(
-      `five ${(large.bytes / 1e6).toFixed(2)} MB submissions at once: answered ${large.statuses.join(",")} in ${large.uploadMs.toFixed(0)} ms; /api/health meanwhile: worst ${large.worstHealthMs.toFixed(0)} ms`,
+      `five ${(large.bytes / 1e6).toFixed(2)} MB submissions at once: answered ${large.statuses.join(",")}${large.retried ? ` (${large.retried} sent again after a closed keep-alive socket)` : ""} in ${large.uploadMs.toFixed(0)} ms; /api/health meanwhile: worst ${large.worstHealthMs.toFixed(0)} ms${large.healthFailures ? ` (${large.healthFailures} polls failed)` : ""}`,
     );
+  } catch (e) {
+    console.error(`server output (last 3,000 characters):\n${srv.output().slice(-3000)}`);
+    throw e;
   } finally {
+    const serverPids = PROFILE ? groupPids(srv.pid) : [];
     await srv.stop();
     await dbase.drop();
+    if (profileDir && profileWindow) printProfile(profileDir, serverPids, profileWindow);
+    if (waitSummary.length) {
+      console.log("\nThe bench database's backends over the 16-client run, sampled every 20 ms (pg_stat_activity): what they were doing\n");
+      console.log("| state: wait event | statement | share of samples |\n|---|---|---|");
+      waitSummary.forEach((l) => console.log(l));
+    }
   }
+}
+
+/**
+ * Samples pg_stat_activity of the bench's database every 20 ms until stopped (a poor man's active
+ * session history): per state and wait event (CPU when none), and statement, the share of samples.
+ */
+function sampleWaits(url: string) {
+  const c = postgres(url, { max: 1, onnotice: () => {} });
+  const dbName = new URL(url).pathname.slice(1);
+  const counts = new Map<string, number>();
+  let total = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const rows = await c`select state, coalesce(wait_event_type || ':' || wait_event, 'CPU') as wait, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as q
+        from pg_stat_activity where datname = ${dbName} and backend_type = 'client backend' and pid <> pg_backend_pid()`;
+      for (const r of rows) {
+        const k = `| ${r.state}: ${r.state === "active" ? r.wait : r.wait.replace(/^Client:/, "")} | ${r.state === "active" ? `\`${r.q}\`` : ""} |`;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+        total++;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    async stop(): Promise<string[]> {
+      running = false;
+      await loop;
+      await c.end();
+      return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, n]) => `${k} ${((n / Math.max(1, total)) * 100).toFixed(1)}% |`);
+    },
+  };
+}
+
+/** The serving process's CPU profile over the 16-client run: self time per part of the code and per function. */
+function printProfile(dir: string, pids: number[], window: { fromUs: number; toUs: number; submissions: number }) {
+  const file = fs.readdirSync(dir).find((f) => pids.some((p) => f.includes(`.${p}.`)));
+  if (!file) return console.log(`\nno CPU profile of the server in ${dir} (it did not exit cleanly)`);
+  const s = summarizeCpuProfile(path.join(dir, file), { window, top: 30 });
+  const per = (ms: number) => (ms / Math.max(1, window.submissions)).toFixed(3);
+  console.log(`\nCPU profile of the server over the 16-client run (${dir}/${file}): busy ${s.busyMs.toFixed(0)} of ${s.totalMs.toFixed(0)} ms, ${per(s.busyMs)} ms per submission\n`);
+  console.log("| part of the code | self ms per submission | share of busy time |\n|---|---|---|");
+  for (const p of s.parts.slice(0, 15)) console.log(`| ${p.name} | ${per(p.selfMs)} | ${(p.share * 100).toFixed(1)}% |`);
+  console.log("\n| function | where | self ms per submission | share |\n|---|---|---|---|");
+  for (const f of s.functions) console.log(`| ${f.name} | ${f.where} | ${per(f.selfMs)} | ${(f.share * 100).toFixed(1)}% |`);
 }
 
 main().catch((e) => {

@@ -17,7 +17,8 @@ import { externalCommandMeter, externalHttpMeter } from "../../runners/native/po
 import { CounterMeter, nowNs } from "../../runners/native/power/meter";
 import { runSession } from "../../runners/native/session";
 import { eq } from "drizzle-orm";
-import { powerReadings, workloadResults } from "../../lib/server/db/schema";
+import { workloadResults } from "../../lib/server/db/schema";
+import { getRun } from "../../lib/server/read/runs";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { setPublished } from "../../lib/server/store/publish";
 import { measuredDeviceEnergy } from "../../lib/server/read/measured-energy";
@@ -117,9 +118,10 @@ describe.each(DB_KINDS)("energy fields stored on %s", (kind) => {
     await ingestSubmission(h.db, p.submission, null);
     const [row] = await h.db.select().from(workloadResults).where(eq(workloadResults.workloadId, "tg128"));
     expect(row).toMatchObject({ samplesEnergyJ: [1.25, 1.25, 1.25], jPerToken: 0.4, jPerTokenAboveIdle: -0.01, energyScope: "package+dram", energyTier: "counter", energySensors: ["intel-rapl:0", "intel-rapl:0:0"] });
-    const readings = await h.db.select().from(powerReadings).where(eq(powerReadings.workloadResultId, row!.id));
+    const run = (await getRun(h.db, p.submission.submissionId, "owner"))!;
+    const readings = run.readings.filter((r) => r.workloadResultId === row!.id);
     expect(readings[0]).toMatchObject({ tier: "counter", flags: ["short_window"] });
-    const idle = await h.db.select().from(powerReadings).where(eq(powerReadings.kind, "idle-after"));
+    const idle = run.readings.filter((r) => r.kind === "idle-after");
     expect(idle).toHaveLength(1);
     expect(idle[0]!.avgPowerW).toBe(5.5);
   });

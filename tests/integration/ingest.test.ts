@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { count, eq } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { createToken, revokeToken } from "../../lib/server/store/tokens";
-import { powerReadings, powerTraces, submissions, workloadResults, devices, models, engines } from "../../lib/server/db/schema";
+import { submissions, workloadResults, devices, models, engines } from "../../lib/server/db/schema";
+import { rowsOf } from "../../lib/server/db/client";
+import { getRun } from "../../lib/server/read/runs";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
 import { createParseBudget } from "../../lib/server/http/parse-budget";
 import { makeSubmission } from "../../harness/fixtures";
@@ -40,8 +42,10 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
   const rowCounts = async () => ({
     submissions: (await h.db.select({ n: count() }).from(submissions))[0]!.n,
     workloads: (await h.db.select({ n: count() }).from(workloadResults))[0]!.n,
-    readings: (await h.db.select({ n: count() }).from(powerReadings))[0]!.n,
-    traces: (await h.db.select({ n: count() }).from(powerTraces))[0]!.n,
+    // Readings and traces: elements of the one submission_power row per run.
+    ...rowsOf<{ readings: number; traces: number }>(
+      await h.db.execute(sql`select coalesce(sum(jsonb_array_length(readings)), 0)::int as readings, coalesce(sum(jsonb_array_length(traces)), 0)::int as traces from submission_power`),
+    )[0]!,
   });
 
   it("stores a submission field by field in one go, and a repeat is a duplicate", async () => {
@@ -74,8 +78,13 @@ describe.each(DB_KINDS)("ingest API on %s", (kind) => {
       6,
     );
     expect(tg).toMatchObject({ nGen: 128, nPrompt: 0, peakRssBytes: 900_000_000, kvBytes: 134_217_728, decodeJPerToken: 0.5, decodeJPerTokenAboveIdle: 0.33, prefillJPerToken: null, plausible: true });
-    const [trace] = await h.db.select().from(powerTraces).where(eq(powerTraces.workloadResultId, tg.id));
-    expect(trace).toMatchObject({ sensor: "intel-rapl:0", tMs: [0, 100, 200], powerW: [14, 15, 16] });
+    // The run's page: every reading and trace, tied to its workload result.
+    const run = (await getRun(h.db, s.submissionId, "owner"))!;
+    expect(run.traces.filter((t) => t.workloadResultId === tg.id)).toMatchObject([{ sensor: "intel-rapl:0", scope: "package", tMs: [0, 100, 200], powerW: [14, 15, 16] }]);
+    expect(run.readings.filter((r) => r.workloadResultId === tg.id)).toMatchObject([{ kind: "workload", method: "counter", sensor: "intel-rapl:0", avgPowerW: 15, idlePowerW: 5, tier: "counter", flags: [] }]);
+    expect(run.readings.filter((r) => r.kind === "idle")).toMatchObject([{ workloadResultId: null, sensor: "intel-rapl:0", energyJ: 10, avgPowerW: 5, durationNs: 2e9 }]);
+    expect(run.readings).toHaveLength(11);
+    expect(run.traces).toHaveLength(10);
 
     const again = await post(s);
     expect(again.status).toBe(200);

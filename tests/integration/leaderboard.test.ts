@@ -3,13 +3,13 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../../lib/server/db/client";
-import { ingestSubmission } from "../../lib/server/store/ingest";
+import { ingestCallArgs, ingestSubmission } from "../../lib/server/store/ingest";
 import { leaderboard, leaderboardQuerySchema } from "../../lib/server/read/leaderboard";
 import { readPublicVersion, setPublished } from "../../lib/server/store/publish";
 import { createToken } from "../../lib/server/store/tokens";
 import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
 import { makeServerRun, makeSubmission, readingOver, scaleSpeed } from "../../harness/fixtures";
-import { DB_KINDS, openTestDb, type TestDb, withTestDb } from "../helpers/db";
+import { applyMigrationsOnly, DB_KINDS, insertOldCatalog, migrationsUpTo, openTestDb, openUnmigrated, type TestDb, withTestDb } from "../helpers/db";
 import { callApi } from "../../harness/api";
 import { compareDevices } from "../../lib/server/read/runs";
 
@@ -200,8 +200,10 @@ describe.each(DB_KINDS)("leaderboard energy scopes on %s", (kind) => {
       const s = sub(modelled);
       await ingestSubmission(h.db, s, null);
       const stored = rowsOf<{ range: number[]; tier: string; reading: number[] }>(
-        await h.db.execute(sql`select wr.j_per_token_range as range, wr.energy_tier as tier, pr.range_j as reading
-          from workload_results wr join power_readings pr on pr.workload_result_id = wr.id where wr.submission_id = ${s.submissionId} limit 1`),
+        await h.db.execute(sql`select wr.j_per_token_range as range, wr.energy_tier as tier, r->'rangeJ' as reading
+          from workload_results wr join submission_power sp on sp.submission_id = wr.submission_id
+          cross join lateral jsonb_array_elements(sp.readings) r
+          where wr.submission_id = ${s.submissionId} and r->>'workloadId' = wr.workload_id limit 1`),
       );
       expect(stored[0]!.range).toEqual([0.2, 0.9]);
       expect(stored[0]!.tier).toBe("modelled");
@@ -217,7 +219,6 @@ describe.each(DB_KINDS)("leaderboard energy scopes on %s", (kind) => {
 });
 
 describe.each(DB_KINDS)("migration 0008 on %s", (kind) => {
-  const h = withTestDb(kind);
   it("labels results stored before scopes existed with the scope, tier and sensors their J/token came from", async () => {
     const battery = sub((s: any) => {
       s.device.model = "Old Laptop";
@@ -232,23 +233,40 @@ describe.each(DB_KINDS)("migration 0008 on %s", (kind) => {
           { method: "sampled", scope: "gpu", sensor: "nvidia-smi:0", durationNs: 4e9, energyJ: 80, avgPowerW: 20 },
         ];
     });
-    for (const s of [battery, parts]) await ingestSubmission(h.db, s, null);
-    // As stored before 0007: no scope, tier or whole-workload J/token.
-    await h.db.execute(sql`update workload_results set energy_scope = null, energy_tier = null, energy_sensors = null, j_per_token = null, j_per_token_above_idle = null`);
-    await h.db.execute(sql`update power_readings set tier = null`);
-    await h.db.execute(sql`update power_readings set scope = 'wall' where sensor like 'battery:%'`);
-    const file = fs.readFileSync(path.resolve("drizzle/0008_leaderboard_energy_scopes.sql"), "utf8");
-    for (const stmt of file.split("--> statement-breakpoint").slice(0, 3)) await h.db.execute(sql.raw(stmt));
-    const rows = rowsOf<{ model: string; scope: string; tier: string; sensors: string[]; j: number }>(
-      await h.db.execute(sql`select d.model, wr.energy_scope as scope, wr.energy_tier as tier, wr.energy_sensors as sensors, wr.j_per_token as j
-        from workload_results wr join devices d on d.id = wr.device_id where wr.workload_id = 'tg128' order by d.model`),
-    );
-    expect(rows.map(({ model, scope, tier, sensors }) => ({ model, scope, tier, sensors }))).toEqual([
-      { model: "Old Desktop", scope: "package+dram+gpu", tier: "sampled", sensors: ["intel-rapl:0", "intel-rapl:0:0", "nvidia-smi:0"] },
-      { model: "Old Laptop", scope: "battery", tier: "battery", sensors: ["battery:BAT0"] },
-    ]);
-    // Their old J/token (one window over every repetition) is not promoted to the per-repetition column.
-    expect(rows.every((r) => r.j == null)).toBe(true);
+    // The schema as 0007 left it, with rows as the ingest function of then (drizzle/0001) wrote them:
+    // no scope, tier or whole-workload J/token; a battery's readings labelled "wall".
+    const { h, drop } = await openUnmigrated(kind);
+    const dir = migrationsUpTo(7);
+    try {
+      await applyMigrationsOnly(h, kind, dir);
+      await insertOldCatalog(h);
+      for (const [i, s] of [battery, parts].entries()) {
+        const deviceId = rowsOf<{ id: number }>(
+          await h.db.execute(sql`insert into devices (fingerprint, vendor, model, device_class, os_platform, os_release, cpu_model, cpu_cores, cpu_threads, gpus)
+            values (${`old-${i}`}, 'Old', ${s.device.model}, 'laptop', 'linux', '6.1', 'Old CPU', 4, 8, '[]') returning id`),
+        )[0]!.id;
+        const [sub_, wr] = ingestCallArgs(s, { deviceId, modelId: 1, engineId: 1 }, null, [], new Set(), undefined, false, null);
+        const readings = s.workloads.flatMap((w) =>
+          w.power.map((p) => ({ workload_id: w.workloadId, kind: "workload", method: p.method, scope: p.scope, sensor: p.sensor, duration_ns: p.durationNs, energy_j: p.energyJ, avg_power_w: p.avgPowerW })),
+        );
+        await h.db.execute(sql`select tokenwatt_ingest(${sub_}::jsonb, ${wr}::jsonb, ${JSON.stringify(readings)}::jsonb, '[]'::jsonb)`);
+      }
+      const file = fs.readFileSync(path.resolve("drizzle/0008_leaderboard_energy_scopes.sql"), "utf8");
+      for (const stmt of file.split("--> statement-breakpoint").slice(0, 3)) await h.db.execute(sql.raw(stmt));
+      const rows = rowsOf<{ model: string; scope: string; tier: string; sensors: string[]; j: number }>(
+        await h.db.execute(sql`select d.model, wr.energy_scope as scope, wr.energy_tier as tier, wr.energy_sensors as sensors, wr.j_per_token as j
+          from workload_results wr join devices d on d.id = wr.device_id where wr.workload_id = 'tg128' order by d.model`),
+      );
+      expect(rows.map(({ model, scope, tier, sensors }) => ({ model, scope, tier, sensors }))).toEqual([
+        { model: "Old Desktop", scope: "package+dram+gpu", tier: "sampled", sensors: ["intel-rapl:0", "intel-rapl:0:0", "nvidia-smi:0"] },
+        { model: "Old Laptop", scope: "battery", tier: "battery", sensors: ["battery:BAT0"] },
+      ]);
+      // Their old J/token (one window over every repetition) is not promoted to the per-repetition column.
+      expect(rows.every((r) => r.j == null)).toBe(true);
+    } finally {
+      await drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

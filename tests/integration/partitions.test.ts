@@ -1,8 +1,8 @@
 /**
  * Monthly partitions of workload_results (drizzle/0021, lib/server/db/partitions.ts) on PGlite and
- * PostgreSQL: made ahead at open, idempotent, rows in their month with their power rows keyed to
- * them, an ingest that finds no partition recovers, and a database with results from before the
- * partitioning keeps every row, power link and leaderboard cell through the migration.
+ * PostgreSQL: made ahead at open, idempotent, rows in their month with their run's power kept and
+ * deleted with it, an ingest that finds no partition recovers, and a database with results from
+ * before the partitioning keeps every row, power link and leaderboard cell through the migrations.
  */
 import fs from "node:fs";
 import { sql } from "drizzle-orm";
@@ -47,23 +47,22 @@ describe.each(DB_KINDS)("monthly result partitions on %s", (kind) => {
     expect(await partitions(h)).toContain(monthName(addMonths(now, -12)));
   });
 
-  it("store results in their month, power rows keyed to them, deleted with their run", async () => {
+  it("store results in their month, power kept with their run and deleted with it", async () => {
     const s = submission();
     expect((await ingestSubmission(h.db, s, null)).status).toBe("created");
     const rows = rowsOf<{ part: string; n: number }>(
       await h.db.execute(sql`select tableoid::regclass::text as part, count(*)::int as n from workload_results where submission_id = ${s.submissionId} group by 1`),
     );
     expect(rows).toEqual([{ part: monthName(new Date()), n: 2 }]);
-    const readings = await count(h, `select count(*)::int n from power_readings pr join workload_results wr on (wr.id, wr.created_at) = (pr.workload_result_id, pr.workload_created_at) where pr.submission_id = '${s.submissionId}'`);
-    const traces = await count(h, `select count(*)::int n from power_traces pt join workload_results wr on (wr.id, wr.created_at) = (pt.workload_result_id, pt.workload_created_at) where wr.submission_id = '${s.submissionId}'`);
-    expect(readings).toBeGreaterThan(0);
-    expect(traces).toBeGreaterThan(0);
-    // A power row must name a result that exists (the foreign key on the partitioned key).
-    await expect(h.db.execute(sql`insert into power_traces (workload_result_id, workload_created_at, sensor, scope, t_ms, power_w) values (999999, now(), 's', 'package', '{0}', '{1}')`)).rejects.toThrow();
+    // Readings and traces name their workload by its id in the run, as the results do.
+    const named = await count(h, `select count(*)::int n from submission_power sp, jsonb_array_elements(sp.traces) t
+      join workload_results wr on wr.workload_id = t->>'workloadId' where sp.submission_id = '${s.submissionId}' and wr.submission_id = sp.submission_id`);
+    expect(named).toBeGreaterThan(0);
+    // Power must belong to a run that exists.
+    await expect(h.db.execute(sql`insert into submission_power (submission_id, readings, traces) values ('00000000-0000-4000-8000-0000000000ff', '[]', '[]')`)).rejects.toThrow();
     await h.db.execute(sql`delete from submissions where id = ${s.submissionId}`);
     expect(await count(h, `select count(*)::int n from workload_results where submission_id = '${s.submissionId}'`)).toBe(0);
-    expect(await count(h, `select count(*)::int n from power_readings where submission_id = '${s.submissionId}'`)).toBe(0);
-    expect(await count(h, `select count(*)::int n from power_traces where workload_created_at is not null and workload_result_id not in (select id from workload_results)`)).toBe(0);
+    expect(await count(h, `select count(*)::int n from submission_power where submission_id = '${s.submissionId}'`)).toBe(0);
   });
 
   it("an ingest that finds no partition for this month makes it and stores the run", async () => {
@@ -103,8 +102,9 @@ describe.each(DB_KINDS)("partitioning a database with results on %s (migration 0
       const after = rowsOf<{ id: number; workload_id: string; part: string }>(await h.db.execute(sql`select id, workload_id, tableoid::regclass::text as part from workload_results order by id`));
       expect(after.map((r) => [Number(r.id), r.workload_id])).toEqual(before.map((r) => [Number(r.id), r.workload_id]));
       expect(new Set(after.map((r) => r.part)).size).toBe(2);
-      expect(await count(h, "select count(*)::int n from power_readings pr join workload_results wr on (wr.id, wr.created_at) = (pr.workload_result_id, pr.workload_created_at)")).toBe(4);
-      expect(await count(h, "select count(*)::int n from power_traces pt join workload_results wr on (wr.id, wr.created_at) = (pt.workload_result_id, pt.workload_created_at)")).toBe(4);
+      // The power rows kept their links through 0021 and then 0030 (one submission_power row per run, by workload id).
+      for (const what of ["readings", "traces"])
+        expect(await count(h, `select count(*)::int n from submission_power sp, jsonb_array_elements(sp.${what}) x join workload_results wr on wr.workload_id = x->>'workloadId' where wr.submission_id = sp.submission_id`)).toBe(4);
       // New results take ids after the old ones (the sequence survived), and the board reads the moved rows.
       expect((await ingestSubmission(h.db, submission(), null)).status).toBe("created");
       expect(await count(h, "select min(id)::int n from workload_results where device_id <> 1")).toBeGreaterThan(Math.max(...before.map((r) => Number(r.id))));

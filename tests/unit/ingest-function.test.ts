@@ -1,15 +1,14 @@
 import { getTableColumns, type Table } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
-import { powerReadings, powerTraces, submissions, workloadResults } from "../../lib/server/db/schema";
+import { submissionPower, submissions, workloadResults } from "../../lib/server/db/schema";
 import {
   DB_FILLED_COLUMNS,
   ADMIN_WRITTEN_COLUMNS,
   INGEST_FUNCTION_SQL,
   OUTPUT_CHECK_COLUMNS,
-  POWER_READING_COLUMNS,
-  POWER_TRACE_COLUMNS,
   SUBMISSION_COLUMNS,
+  SUBMISSION_POWER_COLUMNS,
   WORKLOAD_COLUMNS,
   WORKLOAD_FROM_SUBMISSION,
 } from "../../lib/server/db/ingest-function";
@@ -25,11 +24,10 @@ function expectCovers(t: Table, written: readonly string[]) {
 }
 
 describe("the ingest function's column lists", () => {
-  it("cover every column of the four tables it writes", () => {
+  it("cover every column of the three tables it writes", () => {
     expectCovers(submissions, [...SUBMISSION_COLUMNS, ...OUTPUT_CHECK_COLUMNS, ...ADMIN_WRITTEN_COLUMNS]);
     expectCovers(workloadResults, [...WORKLOAD_FROM_SUBMISSION, ...WORKLOAD_COLUMNS]);
-    expectCovers(powerReadings, POWER_READING_COLUMNS);
-    expectCovers(powerTraces, POWER_TRACE_COLUMNS);
+    expectCovers(submissionPower, SUBMISSION_POWER_COLUMNS);
   });
 
   it("match the rows ingest.ts builds", () => {
@@ -44,6 +42,6 @@ describe("the ingest function's column lists", () => {
     expect(INGEST_FUNCTION_SQL).toMatch(/\nCREATE OR REPLACE FUNCTION tokenwatt_check_output\(/);
     expect(INGEST_FUNCTION_SQL).toMatch(/\nCREATE OR REPLACE FUNCTION tokenwatt_ingest\(/);
     expect(INGEST_FUNCTION_SQL).not.toMatch(/\b(DROP|TRUNCATE)\b/i);
-    for (const c of [...SUBMISSION_COLUMNS, ...OUTPUT_CHECK_COLUMNS, ...WORKLOAD_COLUMNS, ...POWER_READING_COLUMNS, ...POWER_TRACE_COLUMNS]) expect(INGEST_FUNCTION_SQL).toContain(c);
+    for (const c of [...SUBMISSION_COLUMNS, ...OUTPUT_CHECK_COLUMNS, ...WORKLOAD_COLUMNS, ...SUBMISSION_POWER_COLUMNS]) expect(INGEST_FUNCTION_SQL).toContain(c);
   });
 });

@@ -1,13 +1,17 @@
 /**
  * The `tokenwatt_ingest` plpgsql function, from this one source: `migrate()` re-applies it (CREATE
  * OR REPLACE) at every open, after drizzle-kit's migrations, so its column lists follow the schema
- * of the running code (drizzle/0001 holds its first version; migrations never change it again).
- * tests/unit/ingest-function.test.ts checks that every column of these tables is either written
- * here or filled by the database (ids, defaults), and that the rows ingest.ts builds carry them.
+ * of the running code (drizzle/0001 holds its first version; a migration only drops it where its
+ * signature or return type changes, as 0030 did). tests/unit/ingest-function.test.ts checks that
+ * every column of these tables is either written here or filled by the database (ids, defaults),
+ * and that the rows ingest.ts builds carry them.
  *
- * One submission in one call, one round trip, plans prepared once per connection: the submission
- * row, its workload results, power readings and traces. Idempotent on the submission id (returns
- * false, writing nothing, when it exists). Rows arrive as JSON whose keys are the column names.
+ * One submission in one call, one round trip (a prepared statement, lib/server/db/prepared.ts),
+ * plans prepared once per connection: the submission row, its workload results, and its power
+ * readings and traces as one submission_power row. Rows arrive as JSON whose keys are the column
+ * names. Returns `{created: false}`, writing nothing, when the submission id exists (idempotent);
+ * else `{created: true}`, with the output check's verdict and the flags as stored where the run
+ * has a fingerprint (`outputStatus`, `flags`), so the caller needs no second round trip.
  */
 
 import { FINGERPRINT_MIN_AGREEING_PREFIX, NEAR_TIE_MARGIN_NATS } from "../../core/measure/fingerprint";
@@ -40,8 +44,7 @@ export const WORKLOAD_COLUMNS = [
   "thermal_start", "start_cpu_c", "sustained", "peak_ts", "steady_ts", "throttle_ratio", "time_to_throttle_s",
 ] as const;
 
-export const POWER_READING_COLUMNS = ["submission_id", "workload_result_id", "workload_created_at", "kind", "method", "scope", "sensor", "duration_ns", "energy_j", "avg_power_w", "idle_power_w", "tier", "flags", "range_j"] as const;
-export const POWER_TRACE_COLUMNS = ["workload_result_id", "workload_created_at", "sensor", "scope", "t_ms", "power_w"] as const;
+export const SUBMISSION_POWER_COLUMNS = ["submission_id", "readings", "traces"] as const;
 
 const list = (cols: readonly string[], prefix = "") => cols.map((c) => prefix + c).join(", ");
 
@@ -151,10 +154,11 @@ $$;
 `;
 
 export const INGEST_FUNCTION_SQL = CHECK_OUTPUT_SQL + `
-CREATE OR REPLACE FUNCTION tokenwatt_ingest(p_sub jsonb, p_wr jsonb, p_pr jsonb, p_pt jsonb) RETURNS boolean
+CREATE OR REPLACE FUNCTION tokenwatt_ingest(p_sub jsonb, p_wr jsonb, p_readings jsonb, p_traces jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
   v_id uuid;
+  v_out record;
 BEGIN
   INSERT INTO submissions (${list(SUBMISSION_COLUMNS)})
   SELECT ${list(SUBMISSION_COLUMNS, "s.")}
@@ -162,30 +166,23 @@ BEGIN
   ON CONFLICT (id) DO NOTHING
   RETURNING id INTO v_id;
   IF v_id IS NULL THEN
-    RETURN false;
+    RETURN '{"created": false}'::jsonb;
   END IF;
 
-  -- Data-modifying CTEs run to completion whether or not the main query reads them: pr writes the
-  -- power readings; the main statement writes the traces.
-  WITH wr AS (
-    INSERT INTO workload_results (${list([...WORKLOAD_FROM_SUBMISSION, ...WORKLOAD_COLUMNS])})
-    SELECT v_id, (p_sub->>'device_id')::int, (p_sub->>'model_id')::int, (p_sub->>'engine_id')::int, p_sub->>'backend',
-      ${list(WORKLOAD_COLUMNS, "x.")}
-    FROM jsonb_populate_recordset(NULL::workload_results, p_wr) AS x
-    RETURNING id, created_at, workload_id
-  ), pr AS (
-    INSERT INTO power_readings (${list(POWER_READING_COLUMNS)})
-    SELECT v_id, wr.id, wr.created_at, ${list(POWER_READING_COLUMNS.slice(3), "x.")}
-    FROM jsonb_to_recordset(p_pr) AS x(workload_id text, kind text, method text, scope text, sensor text,
-      duration_ns bigint, energy_j float8, avg_power_w float8, idle_power_w float8, tier text, flags text[], range_j float8[])
-    LEFT JOIN wr ON wr.workload_id = x.workload_id
-  )
-  INSERT INTO power_traces (${list(POWER_TRACE_COLUMNS)})
-  SELECT wr.id, wr.created_at, ${list(POWER_TRACE_COLUMNS.slice(2), "x.")}
-  FROM jsonb_to_recordset(p_pt) AS x(workload_id text, sensor text, scope text, t_ms real[], power_w real[])
-  JOIN wr ON wr.workload_id = x.workload_id;
+  INSERT INTO workload_results (${list([...WORKLOAD_FROM_SUBMISSION, ...WORKLOAD_COLUMNS])})
+  SELECT v_id, (p_sub->>'device_id')::int, (p_sub->>'model_id')::int, (p_sub->>'engine_id')::int, p_sub->>'backend',
+    ${list(WORKLOAD_COLUMNS, "x.")}
+  FROM jsonb_populate_recordset(NULL::workload_results, p_wr) AS x;
+  IF jsonb_array_length(p_readings) > 0 OR jsonb_array_length(p_traces) > 0 THEN
+    INSERT INTO submission_power (${list(SUBMISSION_POWER_COLUMNS)}) VALUES (v_id, p_readings, p_traces);
+  END IF;
+  -- The output check (a run with a fingerprint only): its verdict may flag the run.
+  IF p_sub->>'fingerprint_tokens' IS NULL THEN
+    RETURN '{"created": true}'::jsonb;
+  END IF;
   PERFORM tokenwatt_check_output(v_id);
-  RETURN true;
+  SELECT output_status, flags INTO v_out FROM submissions WHERE id = v_id;
+  RETURN jsonb_build_object('created', true, 'outputStatus', v_out.output_status, 'flags', v_out.flags);
 END;
 $$;
 `;

@@ -11,7 +11,6 @@ import {
   bigserial,
   boolean,
   doublePrecision,
-  foreignKey,
   index,
   integer,
   jsonb,
@@ -279,55 +278,25 @@ export const workloadResults = pgTable(
   ],
 );
 
-export const powerReadings = pgTable(
-  "power_readings",
-  {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    submissionId: uuid("submission_id")
-      .notNull()
-      .references(() => submissions.id, { onDelete: "cascade" }),
-    /** Null for the idle baseline of the submission. */
-    workloadResultId: big("workload_result_id"),
-    /** The workload result's created_at: with its id, the key of the partitioned workload_results. */
-    workloadCreatedAt: timestamp("workload_created_at", { withTimezone: true }),
-    kind: text("kind").notNull(), // "idle" (before the run) | "idle-after" | "workload"
-    method: text("method").notNull(),
-    scope: text("scope").notNull(),
-    sensor: text("sensor").notNull(),
-    durationNs: big("duration_ns").notNull(),
-    energyJ: doublePrecision("energy_j"),
-    avgPowerW: doublePrecision("avg_power_w"),
-    idlePowerW: doublePrecision("idle_power_w"),
-    /** external | counter | sampled | battery | modelled (null before tiers were recorded). */
-    tier: text("tier"),
-    /** e.g. short_window: a repetition shorter than a few sensor periods. */
-    flags: text("flags").array().notNull().default(sql`'{}'::text[]`),
-    /** A modelled reading's range [low, high] J; null when measured. */
-    rangeJ: doublePrecision("range_j").array(),
-  },
-  (t) => [
-    index("pr_submission_idx").on(t.submissionId),
-    index("pr_workload_idx").on(t.workloadResultId),
-    foreignKey({ name: "power_readings_workload_fk", columns: [t.workloadResultId, t.workloadCreatedAt], foreignColumns: [workloadResults.id, workloadResults.createdAt] }).onDelete("cascade"),
-  ],
-);
-
-export const powerTraces = pgTable(
-  "power_traces",
-  {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    workloadResultId: big("workload_result_id").notNull(),
-    workloadCreatedAt: timestamp("workload_created_at", { withTimezone: true }).notNull(),
-    sensor: text("sensor").notNull(),
-    scope: text("scope").notNull(),
-    tMs: real("t_ms").array().notNull(),
-    powerW: real("power_w").array().notNull(),
-  },
-  (t) => [
-    index("pt_workload_idx").on(t.workloadResultId),
-    foreignKey({ name: "power_traces_workload_fk", columns: [t.workloadResultId, t.workloadCreatedAt], foreignColumns: [workloadResults.id, workloadResults.createdAt] }).onDelete("cascade"),
-  ],
-);
+/**
+ * A run's power readings and traces, as submitted (drizzle/0030): one row per submission, read only
+ * by the run's page. Until 0030 they were rows of their own (power_readings: one per sensor and
+ * workload; power_traces: one per sensor and workload), 21 of the 32 rows a 10-workload submission
+ * wrote, each with its indexes and foreign-key checks (docs/scale.md, "Ingest").
+ *
+ * `readings`: `[{ kind: "idle" | "idle-after" | "workload", workloadId (null for idle), method,
+ * scope, sensor, durationNs, energyJ, avgPowerW, idlePowerW, tier, flags, rangeJ }]` (the contract's
+ * PowerReading, lib/core/contracts/submission.ts, with where it was taken). `traces`: `[{ workloadId,
+ * sensor, scope, tMs, powerW }]` (the contract's power trace of that workload). A workload is named
+ * by its workload id, unique in a submission. A run with neither has no row.
+ */
+export const submissionPower = pgTable("submission_power", {
+  submissionId: uuid("submission_id")
+    .primaryKey()
+    .references(() => submissions.id, { onDelete: "cascade" }),
+  readings: jsonb("readings").notNull(),
+  traces: jsonb("traces").notNull(),
+});
 
 export const tcoScenarios = pgTable("tco_scenarios", {
   id: uuid("id").primaryKey().defaultRandom(),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { rowsOf, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { executePrepared } from "../db/prepared";
 
 /**
  * Per-key token bucket (in memory, per server process; createSharedRateLimiter below is the same
@@ -62,15 +63,16 @@ export function createSharedRateLimiter(db: Db, ratePerMin: number, burst: numbe
   let takes = 0;
   return {
     async take(key) {
-      const r = rowsOf<{ ok: boolean; tokens: number }>(
-        await db.execute(sql`
+      const r = await executePrepared<{ ok: boolean; tokens: number }>(
+        db,
+        sql`
           insert into rate_buckets as b (key, tokens, at, ok) values (${key}, ${burst - 1}, now(), ${burst >= 1})
           on conflict (key) do update set
             ok = least(${burst}::float8, b.tokens + extract(epoch from now() - b.at) * ${perS}::float8) >= 1,
             tokens = least(${burst}::float8, b.tokens + extract(epoch from now() - b.at) * ${perS}::float8)
               - case when least(${burst}::float8, b.tokens + extract(epoch from now() - b.at) * ${perS}::float8) >= 1 then 1 else 0 end,
             at = now()
-          returning ok, tokens`),
+          returning ok, tokens`,
       );
       if (++takes % 1000 === 0) {
         // Full buckets would start full anyway: keep the table to the keys in use.

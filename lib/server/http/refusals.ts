@@ -30,11 +30,13 @@ export function refuse(code: RefusalCode, message?: string, headers?: HeadersIni
  */
 /**
  * An error as the log keeps it: its first line, without a failed query's parameters (drizzle puts
- * the whole submission, or a token hash, there), at most 200 characters.
+ * the whole submission, or a token hash, there), at most 200 characters; and the first line of its
+ * cause (drizzle's "Failed query" wraps the database's own error), at most 200 more.
  */
 export function logLine(e: unknown): string {
-  const m = String((e as Error)?.message ?? e);
-  return m.split(/\nparams:|\n/)[0]!.slice(0, 200);
+  const first = (x: unknown) => String((x as Error)?.message ?? x).split(/\nparams:|\n/)[0]!.slice(0, 200);
+  const cause = (e as { cause?: unknown } | null)?.cause;
+  return cause == null ? first(e) : `${first(e)} (cause: ${first(cause)})`;
 }
 
 export function errorResponse(e: unknown): Response {

@@ -1,7 +1,7 @@
 /** Run, device and comparison reads for the dashboard pages. */
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
-import { devices, engines, models, powerReadings, powerTraces, submissions, workloadResults } from "../db/schema";
+import { devices, engines, models, submissionPower, submissions, workloadResults } from "../db/schema";
 import type { Audience } from "./audience";
 import { detectChanges, type TimelineChange, type TimelineRun } from "../../core/measure/timeline";
 
@@ -17,10 +17,57 @@ export async function getRun(db: Db, id: string, audience: Audience) {
     .where(eq(submissions.id, id));
   if (!s || (!s.sub.published && audience === "public")) return null;
   const workloads = await db.select().from(workloadResults).where(eq(workloadResults.submissionId, id)).orderBy(asc(workloadResults.id));
-  const wrIds = workloads.map((w) => w.id);
-  const readings = await db.select().from(powerReadings).where(eq(powerReadings.submissionId, id)).orderBy(asc(powerReadings.id));
-  const traces = wrIds.length ? await db.select().from(powerTraces).where(inArray(powerTraces.workloadResultId, wrIds)) : [];
-  return { ...s, workloads, readings, traces };
+  const [power] = await db.select().from(submissionPower).where(eq(submissionPower.submissionId, id));
+  return { ...s, workloads, ...powerOf(power, workloads) };
+}
+
+/** A power reading of a run, as its page shows it: the contract's reading, where it was taken, and its workload result's id (null: idle). */
+export interface RunPowerReading {
+  id: number;
+  kind: "idle" | "idle-after" | "workload";
+  workloadResultId: number | null;
+  method: string;
+  scope: string;
+  sensor: string;
+  durationNs: number;
+  energyJ: number | null;
+  avgPowerW: number | null;
+  idlePowerW: number | null;
+  tier: string | null;
+  flags: string[];
+  rangeJ: number[] | null;
+}
+
+/** A power trace of one workload of a run. */
+export interface RunPowerTrace {
+  id: number;
+  workloadResultId: number | null;
+  sensor: string;
+  scope: string;
+  tMs: number[];
+  powerW: number[];
+}
+
+type StoredReading = Omit<RunPowerReading, "id" | "workloadResultId"> & { workloadId: string | null };
+type StoredTrace = Omit<RunPowerTrace, "id" | "workloadResultId"> & { workloadId: string };
+
+/** A run's readings and traces (one submission_power row, keyed by workload id) tied to its workload results. */
+function powerOf(power: typeof submissionPower.$inferSelect | undefined, workloads: { id: number; workloadId: string }[]): { readings: RunPowerReading[]; traces: RunPowerTrace[] } {
+  const resultOf = new Map(workloads.map((w) => [w.workloadId, w.id]));
+  const result = (workloadId: string | null) => (workloadId == null ? null : (resultOf.get(workloadId) ?? null));
+  const readings = ((power?.readings ?? []) as StoredReading[]).map(({ workloadId, ...r }, i) => ({
+    ...r,
+    id: i,
+    workloadResultId: result(workloadId),
+    energyJ: r.energyJ ?? null,
+    avgPowerW: r.avgPowerW ?? null,
+    idlePowerW: r.idlePowerW ?? null,
+    tier: r.tier ?? null,
+    flags: r.flags ?? [],
+    rangeJ: r.rangeJ ?? null,
+  }));
+  const traces = ((power?.traces ?? []) as StoredTrace[]).map(({ workloadId, ...t }, i) => ({ ...t, id: i, workloadResultId: result(workloadId) }));
+  return { readings, traces };
 }
 
 /** A device and its runs: the public's (published runs; the owner's "published only" switch asks for it too) or the owner's. */

@@ -6,17 +6,18 @@
 import { ensureResultPartitions, isMissingPartition } from "../db/partitions";
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import type { PowerReading, Submission, WorkloadResult } from "../../core/contracts/submission";
+import type { Submission, WorkloadResult } from "../../core/contracts/submission";
 import { checkSubmission, type Flag } from "../../core/measure/plausibility";
 import { deriveStats, runSummary } from "../../core/measure/stats";
 import { decodeRoofline } from "../../core/measure/roofline";
 import { fingerprintHash, isReferenceRun, type OutputStatus } from "../../core/measure/fingerprint";
 import { workloadPhase } from "../../core/contracts/workloads";
 import { sustainedSummary } from "../../core/measure/sustained";
-import { rowsOf, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { executePrepared } from "../db/prepared";
 import { builtInLayout, judgeLayout, type LayoutVerdict } from "../../core/measure/model-catalog";
 import { recordLayout, trustedLayoutFor, type LayoutSource } from "./model-catalog";
-import { devices, engines, models, submissions } from "../db/schema";
+import { devices, engines, models } from "../db/schema";
 
 export interface IngestResult {
   status: "created" | "duplicate";
@@ -135,7 +136,8 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
   const ek = engineKey(s.engine);
 
   let deviceIdSeen: number | null = null;
-  const write = async (tx: Tx) => {
+  let stored: IngestCallResult = { created: false };
+  const write = async (tx: Tx): Promise<"created" | "duplicate"> => {
     const deviceId = await upsertDimension(
       tx,
       cache,
@@ -194,7 +196,8 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
 
     // A contributor's run waits for a reviewer (lib/server/store/review.ts); the owner's and admins' need none.
     const review = opts.contributorId != null ? "pending" : null;
-    return insertSubmissionRows(tx, s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads, layout, opts.vouchedBy != null, review);
+    stored = await callIngest(tx, ingestCallArgs(s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads, layout, opts.vouchedBy != null, review));
+    return stored.created ? "created" : "duplicate";
   };
   // Known dimensions: the submission is one statement (atomic on its own). New ones: one transaction.
   // A repeated id writes nothing: not even the device, model or engine rows a hostile repeat with
@@ -225,61 +228,57 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
     await db.update(devices).set({ displayName: s.device.name }).where(and(eq(devices.id, deviceIdSeen), sql`${devices.displayName} is distinct from ${s.device.name}`));
   }
   if (status === "created" && s.fingerprint) {
-    // The output check ran in the database: a run whose output differs is answered as flagged.
-    const [row] = await db.select({ outputStatus: submissions.outputStatus, flags: submissions.flags }).from(submissions).where(eq(submissions.id, s.submissionId));
-    if (row?.outputStatus === "differs") {
-      const all = (row.flags as Flag[]) ?? flags;
-      return { status, submissionId: s.submissionId, plausible: false, flags: all, outputStatus: "differs" };
-    }
-    return { status, submissionId: s.submissionId, plausible: flags.length === 0, flags, outputStatus: (row?.outputStatus as OutputStatus | null) ?? null };
+    // The output check ran in the database, in the same call: a run whose output differs is answered as flagged.
+    if (stored.outputStatus === "differs") return { status, submissionId: s.submissionId, plausible: false, flags: stored.flags ?? flags, outputStatus: "differs" };
+    return { status, submissionId: s.submissionId, plausible: flags.length === 0, flags, outputStatus: stored.outputStatus ?? null };
   }
   return { status, submissionId: s.submissionId, plausible: flags.length === 0, flags };
 }
 
+/** What the ingest function answers (lib/server/db/ingest-function.ts): the verdict as stored, for a run with a fingerprint. */
+interface IngestCallResult {
+  created: boolean;
+  outputStatus?: OutputStatus | null;
+  flags?: Flag[];
+}
+
 /**
- * Writes the submission, its workload results, power readings and traces in one call of the
- * `tokenwatt_ingest` function (lib/server/db/ingest-function.ts): one round trip, with plans
- * prepared once per connection. Writes nothing when the submission id already exists.
+ * The ingest function's four arguments for a submission (JSON text: the submission row, its
+ * workload results, its power readings and traces as submission_power keeps them). bench:ingest
+ * builds its pgbench script from the same function.
  */
-async function insertSubmissionRows(
-  tx: Tx,
+export function ingestCallArgs(
   s: Submission,
   ids: { deviceId: number; modelId: number; engineId: number },
   tokenId: number | null,
   flags: Flag[],
   flaggedWorkloads: Set<string | null>,
-  layout: LayoutVerdict["layout"],
+  layout: LayoutVerdict["layout"] | undefined,
   trusted: boolean,
   reviewStatus: "pending" | null,
-): Promise<"created" | "duplicate"> {
+): [sub: string, workloads: string, readings: string, traces: string] {
   const sub = submissionRow(s, ids, tokenId, flags, trusted, reviewStatus);
   const wr = s.workloads.map((w) => workloadRow(w, !flaggedWorkloads.has(w.workloadId), s, layout));
-  const reading = (p: PowerReading, kind: string, workloadId: string | null) => ({
-    workload_id: workloadId,
-    kind,
-    method: p.method,
-    scope: p.scope,
-    sensor: p.sensor,
-    duration_ns: p.durationNs,
-    energy_j: p.energyJ,
-    avg_power_w: p.avgPowerW,
-    idle_power_w: p.idlePowerW,
-    tier: p.tier,
-    flags: p.flags,
-    range_j: p.rangeJ,
-  });
+  // Readings and traces as submitted (the contract's shapes), with where each was taken: the idle
+  // baselines, then each workload's, in the submission's order (schema.ts, submissionPower).
   const readings = [
-    ...s.idlePower.map((p) => reading(p, "idle", null)),
-    ...s.idlePowerAfter.map((p) => reading(p, "idle-after", null)),
-    ...s.workloads.flatMap((w) => w.power.map((p) => reading(p, "workload", w.workloadId))),
+    ...s.idlePower.map((p) => ({ kind: "idle", workloadId: null, ...p })),
+    ...s.idlePowerAfter.map((p) => ({ kind: "idle-after", workloadId: null, ...p })),
+    ...s.workloads.flatMap((w) => w.power.map((p) => ({ kind: "workload", workloadId: w.workloadId, ...p }))),
   ];
-  const traces = s.workloads.flatMap((w) =>
-    w.powerTrace.map((t) => ({ workload_id: w.workloadId, sensor: t.sensor, scope: t.scope, t_ms: t.tMs, power_w: t.powerW })),
-  );
-  const result = await tx.execute(
-    sql`select tokenwatt_ingest(${JSON.stringify(sub)}::jsonb, ${JSON.stringify(wr)}::jsonb, ${JSON.stringify(readings)}::jsonb, ${JSON.stringify(traces)}::jsonb) as created`,
-  );
-  return rowsOf<{ created: boolean }>(result)[0]?.created === true ? "created" : "duplicate";
+  const traces = s.workloads.flatMap((w) => w.powerTrace.map((t) => ({ workloadId: w.workloadId, ...t })));
+  return [JSON.stringify(sub), JSON.stringify(wr), JSON.stringify(readings), JSON.stringify(traces)];
+}
+
+/**
+ * Writes the submission, its workload results, power readings and traces in one call of the
+ * `tokenwatt_ingest` function: one round trip (a prepared statement where `tx` is the database
+ * itself), with plans prepared once per connection. Writes nothing when the submission id exists.
+ */
+async function callIngest(tx: Tx, args: ReturnType<typeof ingestCallArgs>): Promise<IngestCallResult> {
+  const [sub, wr, readings, traces] = args;
+  const rows = await executePrepared<{ result: IngestCallResult }>(tx, sql`select tokenwatt_ingest(${sub}::jsonb, ${wr}::jsonb, ${readings}::jsonb, ${traces}::jsonb) as result`);
+  return rows[0]?.result ?? { created: false };
 }
 
 /** A workload result as the ingest function takes it: keys are workload_results columns. */
