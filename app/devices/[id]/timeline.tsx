@@ -1,7 +1,7 @@
 import type { TimelineSeries } from "../../../lib/server/read/runs";
 import { TimelineChart } from "../../components/charts";
 
-/** Per model, backend and workload: tokens/s over time and engine versions, changes beyond noise flagged. */
+/** Per model, backend and workload: tokens/s over time and engine versions, changes beyond noise flagged; the newest runs drawn, older ones summarized. */
 export function Timeline({ series }: { series: TimelineSeries[] }) {
   if (!series.length) return null;
   return (
@@ -21,6 +21,12 @@ export function Timeline({ series }: { series: TimelineSeries[] }) {
               points={s.runs.map((r, i) => ({ t: Date.parse(r.startedAt), tokensPerSec: r.tokensPerSec, changed: changedAt.has(i), version: `${r.setup.engineVersion}${r.setup.engineBuild ? ` (${r.setup.engineBuild})` : ""}` }))}
               label={`Tokens per second of ${title} over ${s.runs.length} runs`}
             />
+            {s.older && (
+              <p className="hint" data-testid="timeline-older">
+                The newest {s.runs.length} runs are drawn; {s.older.runs.toLocaleString("en-US")} older run{s.older.runs === 1 ? "" : "s"} ({s.older.from.slice(0, 10)} to {s.older.to.slice(0, 10)}) had a median of{" "}
+                {s.older.medianTokensPerSec.toFixed(1)} t/s.
+              </p>
+            )}
             {s.changes.length === 0 ? (
               <p className="hint">No change beyond run-to-run noise over {s.runs.length} runs.</p>
             ) : (
