@@ -93,7 +93,9 @@ const PAGE_PARAMS: [RegExp, ReadonlySet<string>][] = [
   [/^\/leaderboard$/, new Set(Object.keys(leaderboardQuerySchema.shape))],
   [/^\/leaderboard\/browser$/, new Set(["workload"])],
   [/^\/compare$/, new Set(["devices", "device", "runs", "model", "published"])],
-  [/^\/devices\//, new Set(["published"])],
+  [/^\/devices\//, new Set(["published", "page"])],
+  // The home page's cursor (older results) and the leaderboard's page (its schema's keys) are pages of their own.
+  [/^\/$/, new Set(["before"])],
 ];
 const knownParams = (pathname: string): ReadonlySet<string> => PAGE_PARAMS.find(([re]) => re.test(pathname))?.[1] ?? new Set();
 
