@@ -5,6 +5,7 @@ import { isPublic } from "../lib/server/access/mode";
 import { SessionLinks } from "./components/session-links";
 import { pageMetadata } from "./components/page-metadata";
 import { siteUrl } from "./components/site-url";
+import { SearchBox } from "./components/search-box";
 
 // Every page, the 404 page included, renders per request: its scripts carry the nonce of that
 // request's Content-Security-Policy (lib/server/http/csp.ts); a prerendered page would carry none.
@@ -38,6 +39,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             <a href="/api/health">Health</a>
             <SessionLinks />
           </nav>
+          <SearchBox id="site-search-q" label="Site search" />
         </header>
         <main>{children}</main>
       </body>

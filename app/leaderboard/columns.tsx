@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { SORTABLE, splitCols, type LeaderboardQuery, type LeaderboardRow, type LeaderboardView, type PickableColumn } from "../../lib/server/read/leaderboard";
 import { formatBytes, formatJPerToken, formatNumber } from "../../lib/core/present/format";
 import type { ReportedResult } from "../../lib/core/present/reported";
+import { compositeScore } from "../../lib/core/measure/score";
 import type { Column } from "../components/data-table";
 
 const spread = (p25: unknown, p75: unknown) => (p25 == null || p75 == null ? "" : ` (${formatNumber(Number(p25))}–${formatNumber(Number(p75))})`);
@@ -17,13 +18,32 @@ const median = (value: unknown, p25: unknown, p75: unknown, reps: unknown, at?: 
   </>
 );
 const num = (v: unknown) => v as number | null;
+const numOrNull = (v: unknown) => (v == null ? null : Number(v));
+
+/** A row's composite score: only a pp512/tg128 row of the score's model, with its TTFT at the reference's prompt length. */
+export function rowScore(r: LeaderboardRow): number | null {
+  if (r.ppWorkload !== "pp512" || r.tgWorkload !== "tg128") return null;
+  const s = compositeScore({
+    modelName: String(r.modelName),
+    quantization: String(r.quantization),
+    pp512Ts: numOrNull(r.ppTokensPerSec),
+    tg128Ts: numOrNull(r.tgTokensPerSec),
+    ttftMs: numOrNull(r.ttftMs),
+    ttftPromptTokens: numOrNull(r.ttftPromptTokens),
+  });
+  return s.score;
+}
 const text = (v: unknown) => v as string | null;
 
-/** One figure or property a reader may show: its header, its cell, and the row field whose null leaves the cell empty (none: never empty). */
+/**
+ * One figure or property a reader may show: its header, its cell, and the row field whose null leaves
+ * the cell empty, or `value` where the figure is computed from several (neither: never empty).
+ */
 interface BoardColumn {
   label: string;
   cell: (r: LeaderboardRow) => ReactNode;
   field?: keyof LeaderboardRow;
+  value?: (r: LeaderboardRow) => unknown;
   numeric?: boolean;
 }
 
@@ -67,6 +87,7 @@ export const BOARD_COLUMNS: Record<PickableColumn, BoardColumn> = {
     ),
   },
   runs: { label: "Runs", field: "runs", cell: (r) => r.runs },
+  score: { label: "Score", value: rowScore, cell: (r) => (rowScore(r) == null ? "—" : rowScore(r)!.toLocaleString("en-US")) },
   quant: { label: "Quant", field: "quantization", numeric: false, cell: (r) => r.quantization },
   engine: {
     label: "Engine",
@@ -132,7 +153,8 @@ export function boardColumns(
 ): { columns: Column<LeaderboardRow>[]; hidden: string[] } {
   const keys = [q.sort, ...shownColumns(q).filter((k) => k !== q.sort)];
   const empty = (k: PickableColumn) => {
-    const field = BOARD_COLUMNS[k].field;
+    const { field, value } = BOARD_COLUMNS[k];
+    if (value) return rows.every((r) => value(r) == null);
     return field != null && rows.every((r) => r[field] == null);
   };
   const sortedField = BOARD_COLUMNS[q.sort].field!;

@@ -4,8 +4,25 @@ import { useEffect, useState } from "react";
 import { probeWebGpu, runWebGpuBench, type WebGpuBench, type WebGpuProbe } from "../../runners/browser/webgpu-bench";
 import { SuiteRunner } from "./suite-runner";
 import { formatLimits } from "../../lib/core/present/format";
+import { DataTable, type Column } from "../components/data-table";
 
 const fmt = (v: number | null, d = 2) => (v == null || !Number.isFinite(v) ? "—" : v.toFixed(d));
+
+/** One measured figure of the micro-benchmarks, with the test id the e2e tests read it by. */
+interface BenchRow {
+  measure: string;
+  value: string;
+  testId?: string;
+}
+const benchRows = (b: WebGpuBench): BenchRow[] => [
+  { measure: "Copy bandwidth (read + write)", value: `${fmt(b.copyBandwidthGBps)} GB/s`, testId: "bandwidth" },
+  { measure: "Matrix multiply, f32", value: `${fmt(b.matmulF32GFlops)} GFLOP/s`, testId: "gflops" },
+  { measure: "Matrix multiply, f16", value: b.matmulF16GFlops == null ? "not measured" : `${fmt(b.matmulF16GFlops)} GFLOP/s` },
+];
+const BENCH_COLUMNS: Column<BenchRow>[] = [
+  { header: "Measure", rowHeader: true, cell: (x) => x.measure },
+  { header: "Value", numeric: true, cell: (x) => x.value, cellAttrs: (x) => ({ "data-testid": x.testId }) },
+];
 
 export function BrowserRunner({ webLlmBaseUrl, ownerMode }: { webLlmBaseUrl: string; ownerMode: boolean }) {
   const [probe, setProbe] = useState<WebGpuProbe | null>(null);
@@ -92,23 +109,7 @@ export function BrowserRunner({ webLlmBaseUrl, ownerMode }: { webLlmBaseUrl: str
             {state === "running" ? "Measuring…" : "Measure bandwidth and matrix throughput"}
           </button>
           {bench && (
-            <table data-testid="bench">
-              <caption>Measured in this browser, now</caption>
-              <tbody>
-                <tr>
-                  <th scope="row">Copy bandwidth (read + write)</th>
-                  <td className="num" data-testid="bandwidth">{fmt(bench.copyBandwidthGBps)} GB/s</td>
-                </tr>
-                <tr>
-                  <th scope="row">Matrix multiply, f32</th>
-                  <td className="num" data-testid="gflops">{fmt(bench.matmulF32GFlops)} GFLOP/s</td>
-                </tr>
-                <tr>
-                  <th scope="row">Matrix multiply, f16</th>
-                  <td className="num">{bench.matmulF16GFlops == null ? "not measured" : `${fmt(bench.matmulF16GFlops)} GFLOP/s`}</td>
-                </tr>
-              </tbody>
-            </table>
+            <DataTable testId="bench" caption="Measured in this browser, now" columns={BENCH_COLUMNS} rows={benchRows(bench)} rowKey={(x) => x.measure} />
           )}
           {bench?.f16Note && <p className="hint" data-testid="f16-note">{bench.f16Note}</p>}
         </section>

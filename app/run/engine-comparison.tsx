@@ -8,6 +8,7 @@ import { runSummary } from "../../lib/core/measure/stats";
 import { INJECTED_DEVICE_GLOBAL } from "../../runners/browser/bridge";
 import type { BrowserEngineName } from "../../runners/browser/session";
 import { UploadPanel } from "./upload-panel";
+import { DataTable, type Column } from "../components/data-table";
 
 export type { NativeReference as NativeRef } from "../../lib/server/read/native-reference";
 import type { NativeReference as NativeRef } from "../../lib/server/read/native-reference";
@@ -45,6 +46,51 @@ function defaultRef(native: NativeRef[]): number {
   return cpu >= 0 ? cpu : 0;
 }
 
+/** A row of the engines table: native llama.cpp's reference, or one browser engine's outcome. */
+type EngineRow = { kind: "native"; ref: NativeRef } | { kind: "engine"; o: EngineOutcome };
+
+/** The engines table's columns: one per workload, with each engine's ratio to the native reference's tokens/s. */
+function engineColumns(workloads: string[], ref: NativeRef | null): Column<EngineRow>[] {
+  const tpsOf = (o: EngineOutcome, w: string) => {
+    const r = o.submission?.workloads.find((x) => x.workloadId === w);
+    return r?.status === "ok" ? (runSummary(r.workloadId, r.samples)?.ts?.median ?? null) : null;
+  };
+  return [
+    { header: "Engine", rowHeader: true, cell: (x) => (x.kind === "native" ? "native llama.cpp" : x.o.engine) },
+    {
+      header: "Stored as",
+      cell: (x) =>
+        x.kind === "native" ? (
+          x.ref.backend
+        ) : (
+          <>
+            {x.o.submission ? x.o.submission.device.backend : "—"}
+            {x.o.submission?.webgpu?.fallbackReason && <span className="hint"> (WebGPU fell back to the CPU)</span>}
+          </>
+        ),
+    },
+    ...workloads.map(
+      (w): Column<EngineRow> => ({
+        key: w,
+        header: `${w} t/s${ref ? " (native ÷ browser)" : ""}`,
+        numeric: true,
+        cell: (x) => {
+          if (x.kind === "native") return fmt(x.ref.medians[w]);
+          const tps = tpsOf(x.o, w);
+          const nat = ref?.medians[w];
+          return `${fmt(tps)}${tps && nat ? ` (÷${fmt(nat / tps, 2)})` : ""}`;
+        },
+      }),
+    ),
+    { header: "Fingerprint", cell: (x) => (x.kind === "native" ? "reference" : x.o.submission?.fingerprint ? <code>{fingerprintHash(x.o.submission.fingerprint.tokenIds)}</code> : "—") },
+    {
+      header: "Failure",
+      cell: (x) => (x.kind === "engine" && x.o.error ? <span className="field-error">{x.o.failureClass}: {x.o.error}</span> : ""),
+      cellAttrs: () => ({ className: "wrap-cell" }),
+    },
+  ];
+}
+
 /**
  * Three engines, one device: each engine's figures beside native llama.cpp's on the same file
  * (the browser tax: native tokens/s divided by the engine's), where its weights went, its output
@@ -74,63 +120,7 @@ export function EngineComparison({ outcomes, native, ownerMode, pairCode, runnin
           No native run of this file yet: run <code>npx tokenwatt bench -m &lt;the same file&gt;</code> on this device to see each engine&apos;s browser tax.
         </p>
       )}
-      <div className="table-wrap" tabIndex={0}>
-      <table data-testid="engine-table">
-        <thead>
-          <tr>
-            <th scope="col">Engine</th>
-            <th scope="col">Stored as</th>
-            {workloads.map((w) => (
-              <th key={w} scope="col" className="num">
-                {w} t/s{ref ? " (native ÷ browser)" : ""}
-              </th>
-            ))}
-            <th scope="col">Fingerprint</th>
-            <th scope="col">Failure</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ref && (
-            <tr>
-              <th scope="row">native llama.cpp</th>
-              <td>{ref.backend}</td>
-              {workloads.map((w) => (
-                <td key={w} className="num">
-                  {fmt(ref.medians[w])}
-                </td>
-              ))}
-              <td>reference</td>
-              <td />
-            </tr>
-          )}
-          {outcomes.map((o) => {
-            const s = o.submission;
-            return (
-              <tr key={o.engine} data-engine={o.engine}>
-                <th scope="row">{o.engine}</th>
-                <td>
-                  {s ? s.device.backend : "—"}
-                  {s?.webgpu?.fallbackReason && <span className="hint"> (WebGPU fell back to the CPU)</span>}
-                </td>
-                {workloads.map((w) => {
-                  const r = s?.workloads.find((x) => x.workloadId === w);
-                  const tps = r?.status === "ok" ? (runSummary(r.workloadId, r.samples)?.ts?.median ?? null) : null;
-                  const nat = ref?.medians[w];
-                  return (
-                    <td key={w} className="num">
-                      {fmt(tps)}
-                      {tps && nat ? ` (÷${fmt(nat / tps, 2)})` : ""}
-                    </td>
-                  );
-                })}
-                <td>{s?.fingerprint ? <code>{fingerprintHash(s.fingerprint.tokenIds)}</code> : "—"}</td>
-                <td className="wrap-cell">{o.error ? <span className="field-error">{o.failureClass}: {o.error}</span> : ""}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      </div>
+      <DataTable testId="engine-table" columns={engineColumns(workloads, ref)} rows={[...(ref ? [{ kind: "native" as const, ref }] : []), ...outcomes.map((o) => ({ kind: "engine" as const, o }))]} rowKey={(x) => (x.kind === "native" ? "native" : x.o.engine)} />
       {outcomes.map((o) =>
         o.submission?.webgpu?.fallbackReason ? (
           <p key={o.engine} className="field-error" data-testid="engine-fallback">

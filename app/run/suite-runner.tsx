@@ -11,6 +11,7 @@ import type { WebGpuProbe } from "../../runners/browser/webgpu-bench";
 import { classifyFailure } from "../../lib/core/measure/failure-taxonomy";
 import { UploadPanel } from "./upload-panel";
 import { EngineComparison, RunFacts, type EngineOutcome, type NativeRef } from "./engine-comparison";
+import { DataTable, type Column } from "../components/data-table";
 
 interface CatalogModel {
   id: string;
@@ -209,30 +210,18 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
       {outcomes.length > 1 && <EngineComparison outcomes={outcomes} native={models?.find((x) => x.id === modelId)?.native ?? []} ownerMode={ownerMode} pairCode={params.get("pair") ?? ""} running={state.status === "running"} />}
       {s && outcomes.length <= 1 && (
         <>
-          <table data-testid="suite-results">
-            <caption>
-              {s.model.name} {s.model.quantization} · {s.engine.name} {s.engine.version} · {s.device.backend}
-              {s.options.threads ? ` · ${s.options.threads} threads` : ""}, measured in this browser now
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Workload</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">Tokens/s median (IQR) · TTFT ms median (IQR)</th>
-                <th scope="col" className="num">Repetitions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.workloads.map((w) => (
-                <tr key={w.workloadId}>
-                  <th scope="row">{w.workloadId}</th>
-                  <td>{w.status === "ok" ? "ok" : <span className="field-error">{w.error}</span>}</td>
-                  <td className="num">{browserFigure(w)}</td>
-                  <td className="num">{w.samples.length}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="suite-results"
+            caption={
+              <>
+                {s.model.name} {s.model.quantization} · {s.engine.name} {s.engine.version} · {s.device.backend}
+                {s.options.threads ? ` · ${s.options.threads} threads` : ""}, measured in this browser now
+              </>
+            }
+            columns={SUITE_COLUMNS}
+            rows={s.workloads}
+            rowKey={(w) => w.workloadId}
+          />
           <RunFacts submission={s} />
           <UploadPanel submission={s} ownerMode={ownerMode} initialCode={params.get("pair") ?? ""} />
         </>
@@ -240,6 +229,13 @@ export function SuiteRunner({ probe, webLlmBaseUrl, ownerMode }: { probe: WebGpu
     </section>
   );
 }
+
+const SUITE_COLUMNS: Column<Submission["workloads"][number]>[] = [
+  { header: "Workload", rowHeader: true, cell: (w) => w.workloadId },
+  { header: "Status", cell: (w) => (w.status === "ok" ? "ok" : <span className="field-error">{w.error}</span>) },
+  { header: "Tokens/s median (IQR) · TTFT ms median (IQR)", numeric: true, cell: (w) => browserFigure(w) },
+  { header: "Repetitions", numeric: true, cell: (w) => w.samples.length },
+];
 
 /** A workload's one figure: the median over repetitions with its interquartile range (TTFT in ms at its prompt length). */
 function browserFigure(w: Submission["workloads"][number]): string {

@@ -3,8 +3,23 @@ import { memo } from "react";
 import { ASSUMPTIONS, type AssumptionKey } from "../../lib/core/tco/assumptions";
 import { fmt } from "../../lib/core/tco/format";
 import type { TcoInputs } from "../../lib/core/tco/model";
+import { DataTable, type Column } from "../components/data-table";
 
 export type Provenance = Partial<Record<AssumptionKey, { kind: string; source: string }>>;
+
+const KEYS = Object.keys(ASSUMPTIONS) as AssumptionKey[];
+
+function columns(inputs: TcoInputs, provenance: Provenance): Column<AssumptionKey>[] {
+  const kind = (k: AssumptionKey) => provenance[k]?.kind ?? ASSUMPTIONS[k].kind;
+  return [
+    { header: "Input", cell: (k) => ASSUMPTIONS[k].label },
+    { header: "Value", numeric: true, cell: (k) => fmt(inputs[k], 4) },
+    { header: "Unit", cell: (k) => ASSUMPTIONS[k].unit },
+    { header: "Low – high", numeric: true, cell: (k) => `${fmt(ASSUMPTIONS[k].low, 4)} – ${fmt(ASSUMPTIONS[k].high, 4)}` },
+    { header: "Kind", cell: (k) => <span className={`badge ${kind(k) === "measured here" ? "measured" : kind(k)}`}>{kind(k)}</span> },
+    { header: "Source", cell: (k) => provenance[k]?.source ?? ASSUMPTIONS[k].source, cellAttrs: () => ({ className: "source" }) },
+  ];
+}
 
 export const AssumptionsTable = memo(function AssumptionsTable({ inputs, provenance }: { inputs: TcoInputs; provenance: Provenance }) {
   return (
@@ -12,40 +27,7 @@ export const AssumptionsTable = memo(function AssumptionsTable({ inputs, provena
       <summary>
         <h2 id="assumptions-h">Assumptions and sources</h2>
       </summary>
-      <div className="table-wrap" tabIndex={0}>
-        <table className="assumptions">
-          <thead>
-            <tr>
-              <th scope="col">Input</th>
-              <th scope="col" className="num">Value</th>
-              <th scope="col">Unit</th>
-              <th scope="col" className="num">Low – high</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Source</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(Object.keys(ASSUMPTIONS) as AssumptionKey[]).map((k) => {
-              const a = ASSUMPTIONS[k];
-              const kind = provenance[k]?.kind ?? a.kind;
-              return (
-                <tr key={k}>
-                  <td>{a.label}</td>
-                  <td className="num">{fmt(inputs[k], 4)}</td>
-                  <td>{a.unit}</td>
-                  <td className="num">
-                    {fmt(a.low, 4)} – {fmt(a.high, 4)}
-                  </td>
-                  <td>
-                    <span className={`badge ${kind === "measured here" ? "measured" : kind}`}>{kind}</span>
-                  </td>
-                  <td className="source">{provenance[k]?.source ?? a.source}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <DataTable className="assumptions" columns={columns(inputs, provenance)} rows={KEYS} rowKey={(k) => k} />
     </details>
   );
 });

@@ -2,6 +2,7 @@
 import { feasibility, worstFeasibility } from "../../lib/core/tco/feasibility";
 import { fmt, mwh, pct, usd } from "../../lib/core/tco/format";
 import { evaluate, horizon, type TcoInputs } from "../../lib/core/tco/model";
+import { DataTable, type Column } from "../components/data-table";
 
 function summary(i: TcoInputs) {
   const r = evaluate(i);
@@ -24,36 +25,25 @@ function summary(i: TcoInputs) {
   ] as const;
 }
 
+interface CompareRow {
+  label: string;
+  a: string;
+  b: string;
+}
+
+const COMPARE_COLUMNS: Column<CompareRow>[] = [
+  { header: "Measure", rowHeader: true, cell: (x) => x.label },
+  { header: "A", numeric: true, cell: (x) => x.a, cellAttrs: () => ({ "data-label": "A" }) },
+  { header: "B", numeric: true, cell: (x) => x.b, cellAttrs: () => ({ "data-label": "B" }) },
+];
+
 export function Compare({ a, b, nameB, onClear }: { a: TcoInputs; b: TcoInputs; nameB: string; onClear: () => void }) {
   const sa = summary(a);
   const sb = summary(b);
   return (
     <section aria-labelledby="compare-h" className="compare-ab" data-testid="compare">
       <h3 id="compare-h">Scenario A (on the page) and B ({nameB})</h3>
-      <div className="table-wrap">
-        <table className="compare">
-          <thead>
-            <tr>
-              <th scope="col">Measure</th>
-              <th scope="col" className="num">A</th>
-              <th scope="col" className="num">B</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sa.map(([label, va], k) => (
-              <tr key={label}>
-                <th scope="row">{label}</th>
-                <td className="num" data-label="A">
-                  {va}
-                </td>
-                <td className="num" data-label="B">
-                  {sb[k]![1]}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable className="compare" columns={COMPARE_COLUMNS} rows={sa.map(([label, a], k) => ({ label, a, b: sb[k]![1] }))} rowKey={(x) => x.label} />
       <button type="button" className="no-print" onClick={onClear}>
         Clear B
       </button>

@@ -3,6 +3,7 @@ import type { Feasibility } from "../../lib/core/tco/feasibility";
 import { fmt, m3, mwh, pct, tons, usd } from "../../lib/core/tco/format";
 import type { TcoInputs, TcoResult } from "../../lib/core/tco/model";
 import { verdict } from "../../lib/core/tco/verdict";
+import { DataTable, type Column } from "../components/data-table";
 
 const WITHHELD = "withheld: infeasible";
 
@@ -35,13 +36,61 @@ export function FeasibilityPanel({ f, inputs }: { f: Feasibility; inputs: TcoInp
   );
 }
 
+/** One measure: the data center's figure and the net one (or, for the last, the devices' own). */
+interface HeadlineRow {
+  measure: string;
+  dc: string;
+  dcTestId?: string;
+  net: string;
+  /** The net figure is a loss (shown red). */
+  negative: boolean;
+  netTestId?: string;
+  /** The third cell is the devices' cost, shown even when net figures are withheld. */
+  devices?: boolean;
+}
+
 export function Headline({ inputs, r, f }: { inputs: TcoInputs; r: TcoResult; f: Feasibility }) {
   const ok = f.level !== "infeasible";
-  const net = (v: string, negative: boolean, testId?: string) => (
-    <td className={`num ${ok && negative ? "negative" : ""}`} data-testid={testId} data-label="Net (DC minus devices)">
-      {ok ? v : WITHHELD}
-    </td>
-  );
+  const rows: HeadlineRow[] = [
+    {
+      measure: "Cost avoided (long run: capacity too / short run: energy bill of an existing fleet)",
+      dc: `${usd(r.dc.costAvoidedLongRunUsd)} / ${usd(r.dc.costAvoidedShortRunUsd)}`,
+      dcTestId: "cost",
+      net: `${usd(r.net.usd)} (after users' electricity, battery wear and upgrades)`,
+      negative: r.net.usd < 0,
+      netTestId: "net-usd",
+    },
+    {
+      measure: "Average power avoided",
+      dc: `${fmt(r.dc.avgPowerAvoidedMw, 0)} MW (provisioned ${fmt(r.dc.provisionedAvoidedMw, 0)} MW)`,
+      dcTestId: "power",
+      net: `${fmt(r.dc.avgPowerAvoidedMw - r.device.avgPowerAddedMw, 0)} MW`,
+      negative: r.dc.avgPowerAvoidedMw < r.device.avgPowerAddedMw,
+    },
+    { measure: "Energy saved", dc: mwh(r.dc.energyAvoidedMwh), net: mwh(r.net.energySavedMwh), negative: r.net.energySavedMwh < 0, netTestId: "net-energy" },
+    { measure: "Carbon saved", dc: tons(r.dc.carbonAvoidedT), net: tons(r.net.carbonSavedT), negative: r.net.carbonSavedT < 0 },
+    { measure: "Water saved", dc: m3(r.dc.waterAvoidedM3), net: m3(r.net.waterSavedM3), negative: r.net.waterSavedM3 < 0 },
+    {
+      measure: "$ per million tokens moved (DC cost avoided / devices' cost added)",
+      dc: `$${fmt(r.usdPerMTokens.dc, 3)}`,
+      dcTestId: "usd-per-mtok-dc",
+      net: `$${fmt(r.usdPerMTokens.device, 3)} on the devices`,
+      negative: false,
+      netTestId: "usd-per-mtok-device",
+      devices: true,
+    },
+  ];
+  const columns: Column<HeadlineRow>[] = [
+    { header: "Measure", rowHeader: true, cell: (x) => x.measure },
+    { header: "Data center only", numeric: true, cell: (x) => x.dc, cellAttrs: (x) => ({ "data-testid": x.dcTestId, "data-label": "Data center only" }) },
+    {
+      header: "Net (DC minus devices)",
+      numeric: true,
+      // An infeasible scenario's net figures are withheld; the devices' own cost per token is not a net figure.
+      cell: (x) => (ok || x.devices ? x.net : WITHHELD),
+      cellAttrs: (x) => ({ className: ok && x.negative ? "negative" : undefined, "data-testid": x.netTestId, "data-label": x.devices ? "Devices" : "Net (DC minus devices)" }),
+    },
+  ];
   return (
     <>
       <p className={`verdict ${f.level}`} data-testid="verdict">
@@ -54,58 +103,7 @@ export function Headline({ inputs, r, f }: { inputs: TcoInputs; r: TcoResult; f:
         </p>
       )}
       <FeasibilityPanel f={f} inputs={inputs} />
-      <div className="table-wrap">
-        <table className="compare" data-testid="results">
-          <caption>Data-center-only versus net (system-wide), per year</caption>
-          <thead>
-            <tr>
-              <th scope="col">Measure</th>
-              <th scope="col" className="num">Data center only</th>
-              <th scope="col" className="num">Net (DC minus devices)</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <th scope="row">Cost avoided (long run: capacity too / short run: energy bill of an existing fleet)</th>
-              <td className="num" data-testid="cost" data-label="Data center only">
-                {usd(r.dc.costAvoidedLongRunUsd)} / {usd(r.dc.costAvoidedShortRunUsd)}
-              </td>
-              {net(`${usd(r.net.usd)} (after users' electricity, battery wear and upgrades)`, r.net.usd < 0, "net-usd")}
-            </tr>
-            <tr>
-              <th scope="row">Average power avoided</th>
-              <td className="num" data-testid="power" data-label="Data center only">
-                {fmt(r.dc.avgPowerAvoidedMw, 0)} MW (provisioned {fmt(r.dc.provisionedAvoidedMw, 0)} MW)
-              </td>
-              {net(`${fmt(r.dc.avgPowerAvoidedMw - r.device.avgPowerAddedMw, 0)} MW`, r.dc.avgPowerAvoidedMw < r.device.avgPowerAddedMw)}
-            </tr>
-            <tr>
-              <th scope="row">Energy saved</th>
-              <td className="num" data-label="Data center only">{mwh(r.dc.energyAvoidedMwh)}</td>
-              {net(mwh(r.net.energySavedMwh), r.net.energySavedMwh < 0, "net-energy")}
-            </tr>
-            <tr>
-              <th scope="row">Carbon saved</th>
-              <td className="num" data-label="Data center only">{tons(r.dc.carbonAvoidedT)}</td>
-              {net(tons(r.net.carbonSavedT), r.net.carbonSavedT < 0)}
-            </tr>
-            <tr>
-              <th scope="row">Water saved</th>
-              <td className="num" data-label="Data center only">{m3(r.dc.waterAvoidedM3)}</td>
-              {net(m3(r.net.waterSavedM3), r.net.waterSavedM3 < 0)}
-            </tr>
-            <tr>
-              <th scope="row">$ per million tokens moved (DC cost avoided / devices&apos; cost added)</th>
-              <td className="num" data-testid="usd-per-mtok-dc" data-label="Data center only">
-                ${fmt(r.usdPerMTokens.dc, 3)}
-              </td>
-              <td className="num" data-testid="usd-per-mtok-device" data-label="Devices">
-                ${fmt(r.usdPerMTokens.device, 3)} on the devices
-              </td>
-            </tr>
-          </tbody>
-        </table>
-      </div>
+      <DataTable className="compare" testId="results" caption="Data-center-only versus net (system-wide), per year" columns={columns} rows={rows} rowKey={(x) => x.measure} />
     </>
   );
 }

@@ -2,6 +2,30 @@
 import type { Feasibility } from "../../lib/core/tco/feasibility";
 import { fmt, mwh, tons, usd } from "../../lib/core/tco/format";
 import type { HorizonTotals, Party, TcoInputs, TcoResult } from "../../lib/core/tco/model";
+import { DataTable, type Column } from "../components/data-table";
+
+interface PartyRow {
+  name: string;
+  p: Party;
+  /** Dollars in the short run (an existing fleet saves only its energy bill). */
+  shortRun: number;
+}
+
+/** A figure's cell: red where the party pays, labelled for the phone layout's cards. */
+const figure = (header: string, value: (x: PartyRow) => number, show: (v: number) => string): Column<PartyRow> => ({
+  header,
+  numeric: true,
+  cell: (x) => show(value(x)),
+  cellAttrs: (x) => ({ className: value(x) < 0 ? "negative" : undefined, "data-label": header }),
+});
+
+const WHO_PAYS_COLUMNS: Column<PartyRow>[] = [
+  { header: "Party", rowHeader: true, cell: (x) => x.name },
+  figure("Dollars, long run", (x) => x.p.usd, usd),
+  figure("Dollars, short run", (x) => x.shortRun, usd),
+  figure("Energy", (x) => x.p.mwh, mwh),
+  figure("Carbon", (x) => x.p.tCo2e, tons),
+];
 
 export function WhoPays({ inputs, r, f, totals, worst }: { inputs: TcoInputs; r: TcoResult; f: Feasibility; totals: HorizonTotals; worst: Feasibility | null }) {
   if (f.level === "infeasible") {
@@ -11,47 +35,14 @@ export function WhoPays({ inputs, r, f, totals, worst }: { inputs: TcoInputs; r:
       </p>
     );
   }
-  const rows: [string, Party, number][] = [
-    ["Data-center operator", r.whoPays.operator, r.whoPays.operatorShortRunUsd],
-    ["Users (devices)", r.whoPays.users, r.whoPays.users.usd],
-    ["Society (net)", r.whoPays.society, r.whoPays.societyShortRunUsd],
+  const rows: PartyRow[] = [
+    { name: "Data-center operator", p: r.whoPays.operator, shortRun: r.whoPays.operatorShortRunUsd },
+    { name: "Users (devices)", p: r.whoPays.users, shortRun: r.whoPays.users.usd },
+    { name: "Society (net)", p: r.whoPays.society, shortRun: r.whoPays.societyShortRunUsd },
   ];
-  const cls = (v: number) => `num ${v < 0 ? "negative" : ""}`;
   return (
     <>
-      <div className="table-wrap">
-        <table className="compare" data-testid="who-pays">
-          <caption>Who pays, per year ({inputs.year}): + saves, − pays</caption>
-          <thead>
-            <tr>
-              <th scope="col">Party</th>
-              <th scope="col" className="num">Dollars, long run</th>
-              <th scope="col" className="num">Dollars, short run</th>
-              <th scope="col" className="num">Energy</th>
-              <th scope="col" className="num">Carbon</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(([name, p, shortRun]) => (
-              <tr key={name}>
-                <th scope="row">{name}</th>
-                <td className={cls(p.usd)} data-label="Dollars, long run">
-                  {usd(p.usd)}
-                </td>
-                <td className={cls(shortRun)} data-label="Dollars, short run">
-                  {usd(shortRun)}
-                </td>
-                <td className={cls(p.mwh)} data-label="Energy">
-                  {mwh(p.mwh)}
-                </td>
-                <td className={cls(p.tCo2e)} data-label="Carbon">
-                  {tons(p.tCo2e)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable className="compare" testId="who-pays" caption={`Who pays, per year (${inputs.year}): + saves, − pays`} columns={WHO_PAYS_COLUMNS} rows={rows} rowKey={(x) => x.name} />
       <p className="hint">
         Long run: the operator builds less capacity too; short run: an existing fleet saves only its energy bill. Users pay {usd(r.device.electricityUsd)} of electricity,{" "}
         {usd(r.device.batteryWearUsd)} of battery wear (${fmt(r.device.batteryWearUsdPerKwh, 2)}/kWh: ${fmt(inputs.batteryServiceUsd, 0)} service over {fmt(inputs.batteryCycleLife, 0)} cycles,{" "}

@@ -62,6 +62,9 @@ describe("accessibility of every page (axe-core)", () => {
       `/runs/${ids.run}`,
       `/runs/${ids.sustained}`,
       `/models/${ids.model}`,
+      "/search?q=fixture",
+      "/search?q=no-such-thing",
+      `/search?q=${"a".repeat(101)}`,
       "/docs/methodology",
       "/docs/plausibility",
       "/run",
@@ -84,5 +87,5 @@ describe("accessibility of every page (axe-core)", () => {
       await page.close();
     }
     expect(found).toEqual([]);
-  }, 240_000);
+  }, 360_000);
 });

@@ -91,6 +91,7 @@ describe("CSP on the owner's dashboard", () => {
       "/review",
       "/signin",
       "/my-runs",
+      "/search?q=fixture",
       "/no-such-page",
       `/devices/999999`,
     ];

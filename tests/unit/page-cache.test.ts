@@ -177,6 +177,8 @@ describe("page cache", () => {
     expect(k("/devices/1?page=2")).not.toBe(k("/devices/1"));
     expect(k("/?before=1234")).not.toBe(k("/"));
     expect(k("/compare?devices=1,2&x=y")).toBe(k("/compare?devices=1,2"));
+    expect(k("/search?q=ryzen")).not.toBe(k("/search?q=rtx"));
+    expect(k("/search?q=ryzen&zz=1")).toBe(k("/search?q=ryzen"));
     expect(k("/leaderboard", { "accept-encoding": "gzip" })).toBe(k("/leaderboard"));
     // Each origin its own entry (previews carry absolute URLs); a forwarded scheme is https or nothing.
     expect(k("/devices/1", { host: "a.example" })).not.toBe(k("/devices/1", { host: "b.example" }));

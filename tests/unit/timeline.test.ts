@@ -21,7 +21,7 @@ describe("the performance timeline", () => {
     const runs = [...Array.from({ length: 6 }, (_, i) => run(i, 57.7 + r() * 1.5, "3.21.1")), ...Array.from({ length: 4 }, (_, i) => run(6 + i, 16.5 + r() * 1.5, "3.22.0"))];
     const changes = detectChanges(runs);
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ at: 6, what: ["engine 3.21.1 → 3.22.0"] });
+    expect(changes[0]).toMatchObject({ at: 6, what: ["engine 3.21.1 → 3.22.0"], kind: "regression" });
     expect(changes[0]!.relative).toBeLessThan(-0.6);
     expect(changes[0]!.z).toBeGreaterThan(changes[0]!.threshold);
     expect(tCritical(8)).toBeCloseTo(4.501, 3);
@@ -50,5 +50,15 @@ describe("the performance timeline", () => {
     expect(c!.threshold).toBeCloseTo(4.501, 2); // Welch df 8
     // With a noisy run (sd 10 over 5 repetitions) the same 4 t/s is noise.
     expect(detectChanges([run(0, 100, "3.21.1", 10), { ...b, stddevTokensPerSec: 10 }])).toEqual([]);
+  });
+
+  it("calls a change of options (a thread sweep) a configuration change, faster or slower, and an engine update an improvement", () => {
+    // The review's case: llama-bench imports of threads 1 and threads 2 taken the same minute, 65.9 then 132.2 t/s.
+    const t1 = { ...run(0, 65.9, "b1", 1), setup: { engineVersion: "b1", engineBuild: null, options: "threads 1" } };
+    const t2 = { ...run(1, 132.2, "b1", 1), setup: { engineVersion: "b1", engineBuild: null, options: "threads 2" } };
+    expect(detectChanges([t1, t2])).toMatchObject([{ kind: "configuration", what: ["options threads 1 → threads 2"] }]);
+    expect(detectChanges([t2, { ...t1, submissionId: "r2" }])).toMatchObject([{ kind: "configuration" }]);
+    // The same options, a newer engine, faster beyond noise: an improvement.
+    expect(detectChanges([run(0, 50, "3.21.1", 1), run(1, 60, "3.22.0", 1)])).toMatchObject([{ kind: "improvement" }]);
   });
 });

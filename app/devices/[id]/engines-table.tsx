@@ -10,7 +10,11 @@ interface LaneRow {
   cells: EngineLaneCell[];
 }
 
-/** One lane's cell: median tokens/s, its ratio to native llama.cpp on the CPU, the output check's verdicts. */
+/**
+ * One lane's cell: its fastest configuration's median tokens/s, its ratio to native llama.cpp on the
+ * CPU (each lane at its fastest configuration), which configuration where the lane has several, the
+ * output check's verdicts.
+ */
 function laneCell(row: LaneRow, lane: string) {
   const c = row.cells.find((x) => x.lane === lane);
   if (!c) return "—";
@@ -20,6 +24,12 @@ function laneCell(row: LaneRow, lane: string) {
     <>
       {c.medianTs.toFixed(1)}
       {native && lane !== NATIVE_CPU && ` (${(c.medianTs / native.medianTs).toFixed(2)}×)`}
+      {c.configs > 1 && (
+        <span className="hint" title={c.config}>
+          {" "}
+          {/threads \d+/.exec(c.config)?.[0] ?? "fastest"} (best of {c.configs} configurations)
+        </span>
+      )}
       {outputs.length > 0 && <span className={`hint${outputs.some(([o]) => o === "differs") ? " field-error" : ""}`}> {outputs.map(([o, n]) => `${o} ${n}`).join(", ")}</span>}
     </>
   );
@@ -47,8 +57,8 @@ export function EnginesTable({ cells }: { cells: EngineLaneCell[] }) {
       testId="engines-side-by-side"
       caption={
         <>
-          Engines side by side on this device: median tokens/s, the ratio to native llama.cpp on the CPU, and the output check against it
-          (match: same tokens; differs: kept off the ranking)
+          Engines side by side on this device: median tokens/s of each engine&apos;s fastest configuration (configurations are never pooled), the
+          ratio to native llama.cpp on the CPU, and the output check against it (match: same tokens; differs: kept off the ranking)
         </>
       }
       columns={columns}

@@ -19,6 +19,8 @@ import { notFoundMetadata, pageMetadata } from "../../components/page-metadata";
 import { describeFigure, headlineFigures } from "../../../lib/server/read/headline";
 import { pageNote, parsePageParam } from "../../../lib/core/present/paging";
 import { Pager } from "../../components/pager";
+import { bestPerWorkload, scoreRows } from "../../../lib/server/read/device-summary";
+import { DeviceSummary } from "./summary";
 
 type DeviceRun = NonNullable<Awaited<ReturnType<typeof getDevice>>>["runs"][number];
 const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
@@ -98,6 +100,8 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   const nvb = await nativeVsBrowser(db, n, audience);
   const lanes = await enginesSideBySide(db, n, audience);
   const timeline = await deviceTimeline(db, n, audience);
+  const best = await bestPerWorkload(db, n, audience);
+  const score = await scoreRows(db, n, audience);
   const d = r.device;
   // The badge shows what the public sees: a device with a published run (lib/server/api/badge.ts).
   const publicRuns = d.published || r.publishedRuns > 0;
@@ -123,6 +127,7 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
           </>
         )}
       </p>
+      <DeviceSummary best={best} score={score} />
       {may("rename-device") && <RenameForm id={d.id} name={d.displayName} />}
       {(may("publish") || may("hide")) && (
         <PublishForm target="device" id={String(d.id)} published={r.totalRuns > 0 && r.publishedRuns === r.totalRuns ? true : r.publishedRuns > 0 ? "some" : false} canPublish={may("publish")} />

@@ -1,6 +1,9 @@
 import type { TimelineSeries } from "../../../lib/server/read/runs";
 import { TimelineChart } from "../../components/charts";
 
+/** A configuration change (other threads, context...) is a different setting, not the same work getting faster or slower. */
+const CHANGE_LABEL = { improvement: "Improvement", regression: "Regression", configuration: "Configuration change" } as const;
+
 /** Per model, backend and workload: tokens/s over time and engine versions, changes beyond noise flagged; the newest runs drawn, older ones summarized. */
 export function Timeline({ series }: { series: TimelineSeries[] }) {
   if (!series.length) return null;
@@ -9,7 +12,8 @@ export function Timeline({ series }: { series: TimelineSeries[] }) {
       <h2 id="timeline-h">Performance over time</h2>
       <p className="hint">
         Each run&apos;s median tokens/s over its repetitions, grouped by engine version, build and options. A change is flagged when two consecutive groups differ by more than their
-        measured run-to-run noise (Welch&apos;s t above Student&apos;s t at p = 0.002), not by a fixed percentage.
+        measured run-to-run noise (Welch&apos;s t above Student&apos;s t at p = 0.002), not by a fixed percentage. A change of options
+        (threads, context, flash attention, GPU layers) is a configuration change, never an improvement or a regression.
       </p>
       {series.map((s) => {
         const changedAt = new Set(s.changes.map((c) => c.at));
@@ -32,8 +36,8 @@ export function Timeline({ series }: { series: TimelineSeries[] }) {
             ) : (
               <ul data-testid="timeline-changes">
                 {s.changes.map((c) => (
-                  <li key={c.at} className={c.relative < 0 ? "field-error" : undefined}>
-                    {c.relative < 0 ? "Regression" : "Improvement"} at {s.runs[c.at]!.startedAt.slice(0, 10)}: {c.before.toFixed(1)} → {c.after.toFixed(1)} t/s (
+                  <li key={c.at} className={c.kind === "regression" ? "field-error" : undefined} data-kind={c.kind}>
+                    {CHANGE_LABEL[c.kind]} at {s.runs[c.at]!.startedAt.slice(0, 16).replace("T", " ")}: {c.before.toFixed(1)} → {c.after.toFixed(1)} t/s (
                     {(c.relative * 100).toFixed(0)}%, t = {c.z.toFixed(1)} &gt; {c.threshold.toFixed(1)}); {c.what.join("; ") || "nothing recorded changed"}
                   </li>
                 ))}

@@ -32,6 +32,12 @@ export interface TimelineChange {
   threshold: number;
   /** What changed, e.g. "engine 3.21.1 → 3.22.0". */
   what: string[];
+  /**
+   * `improvement` or `regression` when only the engine (version, build) changed; `configuration`
+   * when the options changed (threads, context, flash attention, GPU layers): a sweep of settings, not
+   * the same work getting faster or slower, whichever way it went.
+   */
+  kind: "improvement" | "regression" | "configuration";
 }
 
 /** Student's t quantile 0.999 (two-sided p = 0.002) by degrees of freedom; interpolated in 1/df. */
@@ -89,7 +95,11 @@ export function detectChanges(runs: readonly TimelineRun[]): TimelineChange[] {
     const z = se > 0 ? Math.abs(diff) / se : diff === 0 ? 0 : Infinity;
     const df = va + vb > 0 ? (va + vb) ** 2 / (va ** 2 / a.df + vb ** 2 / b.df) : Infinity;
     const threshold = tCritical(df);
-    if (z > threshold) out.push({ at: groups[k]!.start, before: a.mean, after: b.mean, relative: b.mean / a.mean - 1, z, threshold, what: whatChanged(groups[k - 1]!.runs[0]!.setup, groups[k]!.runs[0]!.setup) });
+    if (z <= threshold) continue;
+    const setupA = groups[k - 1]!.runs[0]!.setup;
+    const setupB = groups[k]!.runs[0]!.setup;
+    const kind = setupA.options !== setupB.options ? "configuration" : diff < 0 ? "regression" : "improvement";
+    out.push({ at: groups[k]!.start, before: a.mean, after: b.mean, relative: b.mean / a.mean - 1, z, threshold, what: whatChanged(setupA, setupB), kind });
   }
   return out;
 }

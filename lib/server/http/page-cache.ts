@@ -1,6 +1,6 @@
 /**
  * The public page cache: on a public server (TOKENWATT_PUBLIC=1) the pages anonymous visitors read
- * (home, leaderboards, compare, device and run pages) are rendered once per version of the published
+ * (home, leaderboards, compare, search, device, model and run pages) are rendered once per version of the published
  * data and served from memory after that. The version is one row in PostgreSQL (`public_version`,
  * drizzle/0020), bumped by every leaderboard refresh (publish, hide) and by triggers when a published
  * device or run changes, so a publish from any process, host or the CLI reaches every process's
@@ -41,7 +41,7 @@ const DECODE: Record<string, (b: Buffer) => Promise<Buffer>> = {
 };
 
 /** Pages anonymous visitors read; every other path goes straight to its handler. */
-const CACHEABLE_PATH = /^\/(?:|leaderboard|leaderboard\/browser|compare|devices\/\d{1,12}|models\/\d{1,12}|runs\/[0-9a-fA-F-]{36})$/;
+const CACHEABLE_PATH = /^\/(?:|leaderboard|leaderboard\/browser|compare|search|devices\/\d{1,12}|models\/\d{1,12}|runs\/[0-9a-fA-F-]{36})$/;
 /** Request headers of client-side navigation and server actions: those answers are not pages. */
 const BYPASS_HEADERS = ["rsc", "next-router-prefetch", "next-router-state-tree", "next-router-segment-prefetch", "next-action", "next-url"];
 /** Response headers that belong to one response, not to the page (the policy: its nonce is this response's). */
@@ -96,6 +96,8 @@ const PAGE_PARAMS: [RegExp, ReadonlySet<string>][] = [
   [/^\/devices\//, new Set(["published", "page"])],
   // The home page's cursor (older results) and the leaderboard's page (its schema's keys) are pages of their own.
   [/^\/$/, new Set(["before"])],
+  // Every distinct text is a page of its own; the LRU's byte bound keeps a flood of them from growing it.
+  [/^\/search$/, new Set(["q"])],
 ];
 const knownParams = (pathname: string): ReadonlySet<string> => PAGE_PARAMS.find(([re]) => re.test(pathname))?.[1] ?? new Set();
 

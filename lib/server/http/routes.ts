@@ -11,6 +11,7 @@ import { getOwnerProof } from "../api/owner-proof";
 import { getLeaderboard } from "../api/public-leaderboard";
 import { getResults } from "../api/results";
 import { runDownload } from "../api/run-downloads";
+import { getSearch } from "../api/search";
 import { postScenario } from "../api/scenarios";
 import { postSubmission } from "../api/submissions";
 import { getModelFile, getModelList, getWebLlmFile, getWllamaWasm } from "../catalog/browser-models";
@@ -43,6 +44,7 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/api/v1/owner/proof", handler: getOwnerProof },
   { method: "POST", path: "/api/v1/submissions", handler: postSubmission },
   { method: "GET", path: "/api/v1/results", handler: getResults },
+  { method: "GET", path: "/api/v1/search", handler: getSearch },
   { method: "GET", path: "/api/v1/public/leaderboard", handler: getLeaderboard },
   { method: "GET", path: "/api/v1/public/badge/device/:id", handler: getDeviceBadge, summary: "An SVG badge of a published device's fastest tg128 (`:id` or `:id.svg`); 404 for a device the public cannot see" },
   { method: "GET", path: "/api/v1/runs/:id/submission.json", handler: runDownload("submission"), summary: "One run as a submission (the contract), as stored" },

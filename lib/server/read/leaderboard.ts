@@ -24,7 +24,8 @@ export const SORTABLE = ["pp_ts", "tg_ts", "ttft_ms", "decode_j_per_token", "pre
  * what else identifies a row. The page decides what each column shows; the API only checks the names.
  */
 export const LEADERBOARD_VIEWS = ["speed", "energy", "memory", "configuration", "sustained"] as const;
-export const PICKABLE_COLUMNS = [...SORTABLE, "quant", "engine", "backend", "config"] as const;
+/** `score`: the composite score (lib/core/measure/score.ts), computed by the page from the row's figures; not sortable. */
+export const PICKABLE_COLUMNS = [...SORTABLE, "score", "quant", "engine", "backend", "config"] as const;
 export type PickableColumn = (typeof PICKABLE_COLUMNS)[number];
 export type LeaderboardView = (typeof LEADERBOARD_VIEWS)[number];
 /** `cols` split into its column keys (empty pieces dropped); the schema has already checked each. */

@@ -204,36 +204,47 @@ export interface EngineLaneCell {
   workloadId: string;
   /** Engine and the backend the run is stored under; "(WebGPU fell back)" when a GPU run ran on the CPU. */
   lane: string;
+  /** The lane's fastest configuration (threads, FA, batch, ctx...: lib/server/db/views.ts result_configs). */
+  config: string;
+  /** Median tokens/s over that configuration's runs (each run's median over its repetitions): never pooled across configurations. */
   medianTs: number;
   runs: number;
-  /** Output check verdicts of those runs (lib/core/measure/fingerprint.ts), e.g. { match: 2 }. */
+  /** Configurations of the lane measured for this model and workload (1: no other to choose from). */
+  configs: number;
+  /** Output check verdicts of that configuration's runs (lib/core/measure/fingerprint.ts), e.g. { match: 2 }. */
   outputs: Record<string, number>;
 }
 
 /**
  * For one device: every engine on every model it ran, side by side (single-stream workloads, median
  * tokens/s over successful results), with the output check's verdicts, so a fast engine that
- * computes something else is seen next to its figure.
+ * computes something else is seen next to its figure. Each lane shows its fastest configuration's
+ * median, never a median pooled over configurations (threads 1 and threads 2 give two figures, and
+ * a median of both is a number no run produced).
  */
 export async function enginesSideBySide(db: Db, deviceId: number, audience: Audience): Promise<EngineLaneCell[]> {
   const r = await db.execute(sql`
     with lanes as (
-      select m.name as "modelName", m.quantization, m.weights, wr.workload_id as "workloadId",
-        e.name || ' ' || wr.backend || case when s.webgpu->>'fallbackReason' is not null then ' (WebGPU fell back)' else '' end as lane,
-        wr.median_ts, coalesce(s.output_status, 'none') as output
-      from workload_results wr
-      join submissions s on s.id = wr.submission_id
-      join models m on m.id = wr.model_id
-      join engines e on e.id = wr.engine_id
-      where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.median_ts is not null and wr.n_batch = 1 and wr.workload_id <> 'ttft'
-        ${audience === "owner" ? sql`` : sql`and wr.published and wr.plausible`}
+      select m.name as "modelName", m.quantization, m.weights, rc.workload_id as "workloadId",
+        e.name || ' ' || rc.backend || case when s.webgpu->>'fallbackReason' is not null then ' (WebGPU fell back)' else '' end as lane,
+        coalesce(rc.config, '') as config, rc.median_ts, coalesce(s.output_status, 'none') as output
+      from result_configs rc
+      join submissions s on s.id = rc.submission_id
+      join models m on m.id = rc.model_id
+      join engines e on e.id = rc.engine_id
+      where rc.device_id = ${deviceId} and rc.status = 'ok' and rc.median_ts is not null and rc.n_batch = 1 and rc.workload_id <> 'ttft'
+        ${audience === "owner" ? sql`` : sql`and rc.published and rc.plausible`}
+    ), per_config as (
+      select "modelName", quantization, weights, "workloadId", lane, config,
+        percentile_cont(0.5) within group (order by median_ts) as "medianTs", count(*)::int as runs,
+        jsonb_object_agg(output, n) as outputs
+      from (select *, count(*) over (partition by "modelName", quantization, weights, "workloadId", lane, config, output) as n from lanes) x
+      group by 1, 2, 3, 4, 5, 6
     )
-    select "modelName", quantization, weights, "workloadId", lane,
-      percentile_cont(0.5) within group (order by median_ts) as "medianTs", count(*)::int as runs,
-      jsonb_object_agg(output, n) as outputs
-    from (select *, count(*) over (partition by "modelName", quantization, weights, "workloadId", lane, output) as n from lanes) x
-    group by 1, 2, 3, 4, 5
-    order by 1, 2, 4, 5`);
+    select distinct on ("modelName", quantization, weights, "workloadId", lane) *,
+      count(*) over (partition by "modelName", quantization, weights, "workloadId", lane)::int as configs
+    from per_config
+    order by "modelName", quantization, weights, "workloadId", lane, "medianTs" desc, runs desc`);
   return rowsOf<EngineLaneCell>(r).map((c) => ({ ...c, medianTs: Number(c.medianTs), outputs: typeof c.outputs === "string" ? JSON.parse(c.outputs) : (c.outputs ?? {}) }));
 }
 
