@@ -8,7 +8,7 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { makeSubmission } from "../../harness/fixtures";
+import { makeSubmission, scaleSpeed } from "../../harness/fixtures";
 import { startServer, type RunningServer } from "../../harness/server";
 import { launchBrowser } from "../../harness/browser";
 
@@ -45,7 +45,7 @@ describe("pages of rows (Chromium)", () => {
       const s = makeSubmission({ workloads: 2, deviceModel: "Long Timeline Box" }) as any;
       s.startedAt = new Date(Date.UTC(2026, 8, 1 + i, 10)).toISOString();
       s.finishedAt = new Date(Date.UTC(2026, 8, 1 + i, 10, 5)).toISOString();
-      for (const w of s.workloads) for (const smp of w.samples) smp.durationNs = Math.round(smp.durationNs * (1 + 0.02 * Math.sin(i)));
+      for (const w of s.workloads) scaleSpeed(w, 1 + 0.02 * Math.sin(i));
       await post(s);
     }
     for (let i = 0; i < OTHER_DEVICES; i++) await post(makeSubmission({ workloads: 2, deviceModel: `Board Box ${String(i).padStart(2, "0")}` }));
