@@ -1,1 +1,3 @@
-export { default, alt, size, contentType, dynamic } from "./opengraph-image";
+// The same picture as the OpenGraph image; route config is declared here, not re-exported (Turbopack parses it statically).
+export { default, alt, size, contentType } from "./opengraph-image";
+export const dynamic = "force-dynamic";
