@@ -13,6 +13,8 @@ import { FirstRunNotice } from "./first-run-notice";
 import { inProgress } from "../lib/core/contracts/first-run";
 
 export const dynamic = "force-dynamic";
+/** Results the home page lists at a time; `?before=` (a result id, the keyset cursor of /api/v1/results) pages back. */
+const HOME_RESULTS = 50;
 
 /** A workload's figure: tokens/s median (IQR), or the time to first token; a failed workload says why. */
 function figure(r: ResultRow) {
@@ -75,12 +77,16 @@ const RESULT_COLUMNS: Column<ResultRow>[] = [
   },
 ];
 
-export default async function ResultsPage() {
+export default async function ResultsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const db = await publicReadDb();
   // The owner's dashboard: private (unpublished) results too, unless this server is public.
   const audience = pageAudience();
   const publicServer = audience === "public";
-  const { results } = await listResults(db, { limit: 200, plausible: "all", format: "json" }, audience);
+  const beforeRaw = (await searchParams).before;
+  // A cursor that is not a result id reads as the newest results, with a note.
+  const before = typeof beforeRaw === "string" && /^\d{1,15}$/.test(beforeRaw) && Number(beforeRaw) >= 1 ? Number(beforeRaw) : undefined;
+  const badBefore = beforeRaw !== undefined && before === undefined;
+  const { results, nextCursor } = await listResults(db, { limit: HOME_RESULTS, plausible: "all", format: "json", cursor: before }, audience);
   const chart = await homeChart(db, audience);
   // The first measurement of this machine (owner only): its progress while it runs, then how it went.
   const firstRun = publicServer ? null : readFirstRun(serverDataDir());
@@ -95,6 +101,11 @@ export default async function ResultsPage() {
           ? "Published results only."
           : "This is the owner's dashboard: private (unpublished) results are listed too. The public leaderboard shows published ones."}
       </p>
+      {badBefore && (
+        <p className="field-error" role="alert" data-testid="page-note">
+          &quot;before&quot; must be a result id (a whole number); showing the newest results.
+        </p>
+      )}
       {firstRun && <FirstRunNotice status={firstRun} results={results} hasResults={results.length > 0} />}
       {chart && <HomeChartPanel chart={chart} publicServer={publicServer} />}
       {results.length === 0 ? (
@@ -113,7 +124,13 @@ export default async function ResultsPage() {
           )}
         </div>
       ) : (
-        <DataTable caption={`${results.length} most recent workload results`} columns={RESULT_COLUMNS} rows={results} rowKey={(r) => r.id} />
+        <>
+          <DataTable caption={`${results.length} ${before ? "earlier" : "most recent"} workload results`} columns={RESULT_COLUMNS} rows={results} rowKey={(r) => r.id} />
+          <nav className="pager" aria-label="Pages of results" data-testid="results-pager">
+            {before ? <Link href="/">← Newest results</Link> : <span />}
+            {nextCursor ? <Link href={`/?before=${nextCursor}`} rel="next">Older results →</Link> : <span className="hint">No older results</span>}
+          </nav>
+        </>
       )}
     </>
   );

@@ -147,7 +147,7 @@ const modelColumn: Column<LeaderboardRow> = {
  * the board sorted by it (again: the other way).
  */
 export function boardColumns(
-  q: Pick<LeaderboardQuery, "sort" | "dir" | "view" | "cols">,
+  q: Pick<LeaderboardQuery, "sort" | "dir" | "view" | "cols"> & Partial<Pick<LeaderboardQuery, "page" | "limit">>,
   rows: readonly LeaderboardRow[],
   href: (patch: Record<string, string>) => string,
 ): { columns: Column<LeaderboardRow>[]; hidden: string[] } {
@@ -161,8 +161,8 @@ export function boardColumns(
   const rank: Column<LeaderboardRow> = {
     header: "Rank",
     numeric: true,
-    // The query's order (ties by runs); a row without the sorted figure comes last and is not ranked.
-    cell: (r, i) => (r[sortedField] == null ? "—" : i + 1),
+    // The query's order (ties by runs), counted from the first row of the page; a row without the sorted figure comes last and is not ranked.
+    cell: (r, i) => (r[sortedField] == null ? "—" : ((q.page ?? 1) - 1) * (q.limit ?? 0) + i + 1),
     cellAttrs: () => ({ className: "rank" }),
   };
   const figure = (k: PickableColumn): Column<LeaderboardRow> => {

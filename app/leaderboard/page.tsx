@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { publicReadDb } from "../../lib/server/context";
-import { leaderboard, leaderboardFacets, leaderboardQuerySchema, SIZE_CLASSES } from "../../lib/server/read/leaderboard";
+import { leaderboard, leaderboardFacets, leaderboardQuerySchema, leaderboardTotal, SIZE_CLASSES } from "../../lib/server/read/leaderboard";
+import { pageNote, parsePageParam } from "../../lib/core/present/paging";
+import { Pager } from "../components/pager";
 import { isLeaderboardWorkload, parseWorkloadId } from "../../lib/core/contracts/workloads";
 import { isPublic } from "../../lib/server/access/mode";
 import { REPORTED_RESULTS } from "../../lib/core/present/reported";
@@ -11,6 +13,8 @@ import { ColumnPicker, ViewLinks } from "./board-controls";
 import { pageMetadata } from "../components/page-metadata";
 
 export const dynamic = "force-dynamic";
+/** Rows the board renders a page (the API's default `limit` stays 200). */
+const BOARD_PAGE = 50;
 export const metadata = pageMetadata({ title: "Leaderboard · Tokenwatt", description: "Small language models ranked by measured tokens/s on real devices: generation and prompt speed, time to first token, energy and memory, each configuration apart.", path: "/leaderboard" });
 
 export default async function LeaderboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -20,22 +24,33 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       .map(([k, v]) => [k, k === "cols" && Array.isArray(v) ? v.join(",") : v])
       .filter(([, v]) => typeof v === "string" && v !== ""),
   ) as Record<string, string>;
-  const parsed = leaderboardQuerySchema.safeParse(sp);
+  // The page is read on its own: a bad one shows page 1 with a note and keeps the filters.
+  const pageParam = parsePageParam(sp.page);
+  const parsed = leaderboardQuerySchema.safeParse({ ...sp, page: undefined });
   const db = await publicReadDb();
-  const q = parsed.success ? parsed.data : leaderboardQuerySchema.parse({});
+  const q0 = parsed.success ? parsed.data : leaderboardQuerySchema.parse({});
+  // The page renders BOARD_PAGE rows at a time (a `limit` asks for up to 200): never the whole board.
+  const pageSize = sp.limit && parsed.success ? Math.min(q0.limit, 200) : BOARD_PAGE;
   // The owner's board shows the owner's private runs only when asked ("include my private runs").
-  const audience = q.private === "1" ? pageAudience() : "public";
+  const audience = q0.private === "1" ? pageAudience() : "public";
   const facets = await leaderboardFacets(db, audience);
+  const total = await leaderboardTotal(db, q0, audience);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const q = { ...q0, limit: pageSize, page: Math.min(pageParam.page, pages) };
   const rows = await leaderboard(db, q, audience);
+  const note = pageNote(pageParam, { page: q.page, pages });
   // The owner's dashboard may include the owner's unpublished runs; a public server never does.
   const owner = !isPublic();
   const withPrivate = owner && q.private === "1";
   // The board's URL with some parameters changed; an empty value drops one.
+  // Any change but the page's own links goes back to page 1.
   const href = (patch: Record<string, string>) =>
-    `/leaderboard?${new URLSearchParams(Object.entries({ ...sp, ...patch }).filter(([, v]) => v !== "")).toString()}`;
+    `/leaderboard?${new URLSearchParams(Object.entries({ ...sp, page: "", ...patch }).filter(([, v]) => v !== "")).toString()}`;
   const board = boardColumns(q, rows, href);
   // What the forms carry over (sort, columns, private): only parameters that were understood.
   const keep = parsed.success ? sp : {};
+  // The downloads are the whole board (the API's own limit), not the page shown.
+  const { page: _page, limit: _limit, ...exportSp } = sp;
   const select = (name: keyof typeof facets | "size", label: string, options: readonly string[]) => (
     <label className="filter">
       {label}
@@ -106,13 +121,18 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         {/* Applying filters keeps the sort and the columns. */}
         {(["private", "sort", "dir", "view", "cols"] as const).map((k) => keep[k] != null && <input key={k} type="hidden" name={k} value={keep[k]} />)}
         <button type="submit">Apply</button>
-        <a href={`/api/v1/public/leaderboard?${new URLSearchParams({ ...sp, format: "csv" })}`}>CSV{withPrivate ? " (published only)" : ""}</a>
-        <a href={`/api/v1/public/leaderboard?${new URLSearchParams(sp)}`}>JSON{withPrivate ? " (published only)" : ""}</a>
+        <a href={`/api/v1/public/leaderboard?${new URLSearchParams({ ...exportSp, format: "csv" })}`}>CSV{withPrivate ? " (published only)" : ""}</a>
+        <a href={`/api/v1/public/leaderboard?${new URLSearchParams(exportSp)}`}>JSON{withPrivate ? " (published only)" : ""}</a>
       </form>
       <div className="board-controls">
         <ViewLinks q={q} href={href} />
         <ColumnPicker q={q} keep={keep} href={href} />
       </div>
+      {note && (
+        <p className="field-error" role="alert" data-testid="page-note">
+          {note}
+        </p>
+      )}
       {rows.length === 0 ? (
         <div className="empty">
           <p>
@@ -129,11 +149,12 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <DataTable
             testId="leaderboard"
             className="board"
-            caption={`${rows.length} rows; ${q.pp}, ${q.tg} and ${q.sustained}; ranked by ${BOARD_COLUMNS[q.sort].label} (${q.dir === "desc" ? "high to low" : "low to high"})`}
+            caption={`${total.toLocaleString("en-US")} rows${pages > 1 ? `, ${pageSize} a page` : ""}; ${q.pp}, ${q.tg} and ${q.sustained}; ranked by ${BOARD_COLUMNS[q.sort].label} (${q.dir === "desc" ? "high to low" : "low to high"})`}
             columns={board.columns}
             rows={rows}
             rowKey={(r) => `${r.deviceId}-${r.modelId}-${r.engineName}-${r.engineVersion}-${r.backend}-${r.config}`}
           />
+          <Pager page={q.page} pages={pages} total={total} pageSize={pageSize} href={(p) => href({ page: p > 1 ? String(p) : "" })} testId="leaderboard-pager" />
         </>
       )}
 

@@ -172,6 +172,11 @@ describe("page cache", () => {
     expect(k("/?zz=8f3a")).toBe(k("/"));
     expect(k("/devices/1?published=1")).not.toBe(k("/devices/1"));
     expect(k("/devices/1?cachebust=2")).toBe(k("/devices/1"));
+    // The pages of a paginated page are pages of their own (issue 32 item 5).
+    expect(k("/leaderboard?page=2")).not.toBe(k("/leaderboard"));
+    expect(k("/devices/1?page=2")).not.toBe(k("/devices/1"));
+    expect(k("/?before=1234")).not.toBe(k("/"));
+    expect(k("/models/3?page=2")).not.toBe(k("/models/3"));
     expect(k("/compare?devices=1,2&x=y")).toBe(k("/compare?devices=1,2"));
     expect(k("/search?q=ryzen")).not.toBe(k("/search?q=rtx"));
     expect(k("/search?q=ryzen&zz=1")).toBe(k("/search?q=ryzen"));

@@ -17,6 +17,8 @@ import { pageAudience } from "../../../lib/server/access/audience";
 import { DataTable, type Column } from "../../components/data-table";
 import { notFoundMetadata, pageMetadata } from "../../components/page-metadata";
 import { describeFigure, headlineFigures } from "../../../lib/server/read/headline";
+import { pageNote, parsePageParam } from "../../../lib/core/present/paging";
+import { Pager } from "../../components/pager";
 import { bestPerWorkload, scoreRows } from "../../../lib/server/read/device-summary";
 import { DeviceSummary } from "./summary";
 
@@ -84,14 +86,16 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function DevicePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
   // The owner sees their private runs too, with a switch to what the public sees.
-  const publishedOnly = (await searchParams).published === "1";
+  const sp = await searchParams;
+  const publishedOnly = sp.published === "1";
+  const pageParam = parsePageParam(sp.page);
   const audience = publishedOnly ? "public" : pageAudience();
   const parsed = dbId.safeParse(id);
   if (!/^\d{1,10}$/.test(id) || !parsed.success) notFound();
   const n = parsed.data;
   const db = await publicReadDb();
   const { may } = await pageCaller((await serverDeps()).db);
-  const r = await getDevice(db, n, audience);
+  const r = await getDevice(db, n, audience, { page: pageParam.page });
   if (!r) notFound();
   const nvb = await nativeVsBrowser(db, n, audience);
   const lanes = await enginesSideBySide(db, n, audience);
@@ -100,7 +104,9 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   const score = await scoreRows(db, n, audience);
   const d = r.device;
   // The badge shows what the public sees: a device with a published run (lib/server/api/badge.ts).
-  const publicRuns = d.published || r.runs.some((x) => x.published);
+  const publicRuns = d.published || r.publishedRuns > 0;
+  const note = pageNote(pageParam, r);
+  const runsHref = (page: number) => `/devices/${d.id}?${new URLSearchParams({ ...(publishedOnly ? { published: "1" } : {}), ...(page > 1 ? { page: String(page) } : {}) })}`;
   const origin = await siteUrl();
   const gpus = (d.gpus as { vendor: string; model: string; vramBytes: number | null }[]) ?? [];
   return (
@@ -124,7 +130,7 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
       <DeviceSummary best={best} score={score} />
       {may("rename-device") && <RenameForm id={d.id} name={d.displayName} />}
       {(may("publish") || may("hide")) && (
-        <PublishForm target="device" id={String(d.id)} published={r.runs.length > 0 && r.runs.every((x) => x.published) ? true : r.runs.some((x) => x.published) ? "some" : false} canPublish={may("publish")} />
+        <PublishForm target="device" id={String(d.id)} published={r.totalRuns > 0 && r.publishedRuns === r.totalRuns ? true : r.publishedRuns > 0 ? "some" : false} canPublish={may("publish")} />
       )}
       <EnginesTable cells={lanes} />
       <Timeline series={timeline} />
@@ -142,14 +148,20 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
           rowKey={(x) => `${x.modelName}|${x.quantization}|${x.pair}|${x.workloadId}`}
         />
       )}
-      <form method="get" action="/compare" aria-label="Compare runs side by side">
+      <form method="get" action="/compare" aria-label="Compare runs side by side" id="runs">
+        {note && (
+          <p className="field-error" role="alert" data-testid="page-note">
+            {note}
+          </p>
+        )}
         <DataTable
           testId="device-runs"
-          caption={`${r.runs.length} runs${publishedOnly || isPublic() ? " (published)" : " (yours, published or not)"}; tick up to 4 to compare them side by side`}
+          caption={`${r.totalRuns.toLocaleString("en-US")} runs${r.pages > 1 ? `, ${r.pageSize} a page, newest first` : ""}${publishedOnly || isPublic() ? " (published)" : " (yours, published or not)"}; tick up to 4 to compare them side by side`}
           columns={RUN_COLUMNS}
           rows={r.runs}
           rowKey={(x) => x.id}
         />
+        <Pager page={r.page} pages={r.pages} total={r.totalRuns} pageSize={r.pageSize} href={(p) => `${runsHref(p)}#runs`} testId="device-runs-pager" noun="runs" />
         {r.runs.length > 1 && <button type="submit">Compare the ticked runs</button>}
       </form>
       {publicRuns ? (

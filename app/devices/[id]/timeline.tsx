@@ -4,7 +4,7 @@ import { TimelineChart } from "../../components/charts";
 /** A configuration change (other threads, context...) is a different setting, not the same work getting faster or slower. */
 const CHANGE_LABEL = { improvement: "Improvement", regression: "Regression", configuration: "Configuration change" } as const;
 
-/** Per model, backend and workload: tokens/s over time and engine versions, changes beyond noise flagged. */
+/** Per model, backend and workload: tokens/s over time and engine versions, changes beyond noise flagged; the newest runs drawn, older ones summarized. */
 export function Timeline({ series }: { series: TimelineSeries[] }) {
   if (!series.length) return null;
   return (
@@ -25,6 +25,12 @@ export function Timeline({ series }: { series: TimelineSeries[] }) {
               points={s.runs.map((r, i) => ({ t: Date.parse(r.startedAt), tokensPerSec: r.tokensPerSec, changed: changedAt.has(i), version: `${r.setup.engineVersion}${r.setup.engineBuild ? ` (${r.setup.engineBuild})` : ""}` }))}
               label={`Tokens per second of ${title} over ${s.runs.length} runs`}
             />
+            {s.older && (
+              <p className="hint" data-testid="timeline-older">
+                The newest {s.runs.length} runs are drawn; {s.older.runs.toLocaleString("en-US")} older run{s.older.runs === 1 ? "" : "s"} ({s.older.from.slice(0, 10)} to {s.older.to.slice(0, 10)}) had a median of{" "}
+                {s.older.medianTokensPerSec.toFixed(1)} t/s.
+              </p>
+            )}
             {s.changes.length === 0 ? (
               <p className="hint">No change beyond run-to-run noise over {s.runs.length} runs.</p>
             ) : (

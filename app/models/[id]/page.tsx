@@ -10,7 +10,9 @@ import { formatBytes, formatJPerToken, formatMedian, formatNumber } from "../../
 import { REPORTED_RESULTS } from "../../../lib/core/present/reported";
 import { pageAudience } from "../../../lib/server/access/audience";
 import { publicReadDb } from "../../../lib/server/context";
-import { getModel, modelDevices, type ModelDeviceRow } from "../../../lib/server/read/model-page";
+import { getModel, MODEL_DEVICES_PAGE, modelDevices, modelDevicesTotal, type ModelDeviceRow } from "../../../lib/server/read/model-page";
+import { pageNote, parsePageParam } from "../../../lib/core/present/paging";
+import { Pager } from "../../components/pager";
 import { GroupedBars } from "../../components/charts";
 import { DataTable, type Column } from "../../components/data-table";
 import { notFoundMetadata, pageMetadata } from "../../components/page-metadata";
@@ -43,17 +45,23 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return pageMetadata({ title: `${name} · Tokenwatt`, description: `${name} measured on real devices with Tokenwatt. ${best}`, path: `/models/${m.id}`, image: true });
 }
 
-export default async function ModelPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function ModelPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
+  const pageParam = parsePageParam((await searchParams).page);
   const parsed = dbId.safeParse(id);
   if (!/^\d{1,10}$/.test(id) || !parsed.success) notFound();
   const db = await publicReadDb();
   const audience = pageAudience();
   const model = await getModel(db, parsed.data);
   if (!model) notFound();
-  const rows = await modelDevices(db, model.id, audience);
+  // One page of device configurations, fastest first, with the total (never every row).
+  const total = await modelDevicesTotal(db, model.id, audience);
   // A model nobody may see measured is not a public page.
-  if (audience === "public" && rows.length === 0) notFound();
+  if (audience === "public" && total === 0) notFound();
+  const pages = Math.max(1, Math.ceil(total / MODEL_DEVICES_PAGE));
+  const page = Math.min(pageParam.page, pages);
+  const rows = await modelDevices(db, model.id, audience, undefined, undefined, { limit: MODEL_DEVICES_PAGE, page });
+  const note = pageNote(pageParam, { page, pages });
   const reported = REPORTED_RESULTS.filter((r) => r.model.toLowerCase().startsWith(model.name.toLowerCase()));
   const chart = rows.filter((r) => r.tgTs != null).map((r) => ({ category: `${r.device} (${r.backend})`, "tg128 t/s": r.tgTs }));
   return (
@@ -75,7 +83,13 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
         <>
           <h2>Generation speed by device</h2>
           <GroupedBars data={chart} series={["tg128 t/s"]} unit=" t/s" label={`Bar chart of ${model.name} ${model.quantization} generation tokens per second by device`} />
-          <DataTable caption={`${rows.length} device configuration(s) measured with ${model.name} ${model.quantization}`} columns={COLUMNS} rows={rows} rowKey={(r) => `${r.deviceId}-${r.engine}-${r.backend}-${r.config}`} testId="model-devices" />
+          {note && (
+            <p className="field-error" role="alert" data-testid="page-note">
+              {note}
+            </p>
+          )}
+          <DataTable caption={`${total.toLocaleString("en-US")} device configuration(s)${pages > 1 ? `, ${MODEL_DEVICES_PAGE} a page` : ""} measured with ${model.name} ${model.quantization}`} columns={COLUMNS} rows={rows} rowKey={(r) => `${r.deviceId}-${r.engine}-${r.backend}-${r.config}`} testId="model-devices" />
+          <Pager page={page} pages={pages} total={total} pageSize={MODEL_DEVICES_PAGE} href={(p) => `/models/${model.id}${p > 1 ? `?page=${p}` : ""}`} testId="model-devices-pager" noun="device configurations" />
         </>
       )}
       {reported.length > 0 && (

@@ -93,7 +93,10 @@ const PAGE_PARAMS: [RegExp, ReadonlySet<string>][] = [
   [/^\/leaderboard$/, new Set(Object.keys(leaderboardQuerySchema.shape))],
   [/^\/leaderboard\/browser$/, new Set(["workload"])],
   [/^\/compare$/, new Set(["devices", "device", "runs", "model", "published", "q"])],
-  [/^\/devices\//, new Set(["published"])],
+  [/^\/devices\//, new Set(["published", "page"])],
+  // The home page's cursor (older results) and the leaderboard's page (its schema's keys) are pages of their own.
+  [/^\/$/, new Set(["before"])],
+  [/^\/models\//, new Set(["page"])],
   // Every distinct text is a page of its own; the LRU's byte bound keeps a flood of them from growing it.
   [/^\/search$/, new Set(["q"])],
 ];

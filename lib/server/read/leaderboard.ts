@@ -14,6 +14,7 @@ import { rowsOf, type Db } from "../db/client";
 import { facetsUnion } from "../db/views";
 
 import { SIZE_CLASSES } from "../../core/present/reported";
+import { MAX_PAGE } from "../../core/present/paging";
 
 export { SIZE_CLASSES };
 export const SORTABLE = ["pp_ts", "tg_ts", "ttft_ms", "decode_j_per_token", "prefill_j_per_token", "tokens_per_joule", "peak_rss_bytes", "roofline_efficiency", "runs", "steady_ts", "throttle_ratio"] as const;
@@ -71,6 +72,8 @@ export const leaderboardQuerySchema = z
       .refine((v) => splitCols(v).every((c) => (PICKABLE_COLUMNS as readonly string[]).includes(c)), `comma-separated column keys from ${PICKABLE_COLUMNS.join(", ")}`),
     dir: z.enum(["asc", "desc"]).default("desc"),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
+    /** 1-based page of `limit` rows (the board's pages, the API's too). */
+    page: z.coerce.number().int().min(1).max(MAX_PAGE).default(1),
     format: z.enum(["json", "csv"]).default("json"),
   })
   .strict();
@@ -144,22 +147,7 @@ export async function leaderboard(db: Db, q: LeaderboardQuery, audience: Audienc
   const owner = audience === "owner";
   const rows = owner ? sql`owner_rows` : sql`leaderboard_rows`;
   const sustained = owner ? sql`owner_sustained` : sql`leaderboard_sustained`;
-  const where: SQL[] = [sql`true`];
-  if (q.model) where.push(sql`c.model_name = ${q.model}`);
-  if (q.family) where.push(sql`c.model_family = ${q.family}`);
-  if (q.size) {
-    const [lo, hi] = SIZE_CLASSES[q.size];
-    where.push(sql`c.parameter_count >= ${lo} and c.parameter_count < ${hi}`);
-  }
-  if (q.quant) where.push(sql`c.quantization = ${q.quant}`);
-  if (q.deviceClass) where.push(sql`c.device_class = ${q.deviceClass}`);
-  if (q.vendor) where.push(sql`c.device_vendor = ${q.vendor}`);
-  if (q.backend) where.push(sql`c.backend = ${q.backend}`);
-  if (q.engine) where.push(sql`c.engine_name = ${q.engine}`);
-  if (q.engineVersion) where.push(sql`c.engine_version = ${q.engineVersion}`);
-  if (q.metered) where.push(sql`c.decode_j_per_token is not null`);
-  if (q.energyScope) where.push(sql`c.decode_energy_scope = ${q.energyScope}`);
-  const order = sql.raw(`${SUSTAINED_SORT[q.sort] ?? `c.${q.sort}`} ${q.dir} nulls last, c.runs desc`);
+  const order = sql.raw(`${SUSTAINED_SORT[q.sort] ?? `c.${q.sort}`} ${q.dir} nulls last, c.runs desc, c.device_id, c.model_id, c.engine_id, c.backend, c.config`);
   const result = await db.execute(sql`
     select c.device_id as "deviceId", c.device_vendor as "deviceVendor", c.device_model as "deviceModel", c.device_class as "deviceClass",
       c.cpu_model as "cpuModel", c.model_id as "modelId", c.model_name as "modelName", c.model_family as "modelFamily",
@@ -177,10 +165,37 @@ export async function leaderboard(db: Db, q: LeaderboardQuery, audience: Audienc
     join devices dv on dv.id = c.device_id
     left join ${sustained} su on su.device_id = c.device_id and su.model_id = c.model_id and su.engine_id = c.engine_id
       and su.backend = c.backend and su.config = ${CONFIG_WITHOUT_CTX} and su.workload_id = ${q.sustained}
-    where c.pp_workload = ${q.pp} and c.tg_workload = ${q.tg} and ${sql.join(where, sql` and `)}
+    where ${boardWhere(q)}
     order by ${order}
-    limit ${q.limit}`);
+    limit ${q.limit} offset ${(q.page - 1) * q.limit}`);
   return rowsOf<LeaderboardRow>(result).map((r) => ({ ...r, lastRunAt: r.lastRunAt == null ? null : new Date(r.lastRunAt as string).toISOString() }));
+}
+
+/** How many rows the board has for `q`'s filters (all pages): one count over the same view. */
+export async function leaderboardTotal(db: Db, q: LeaderboardQuery, audience: Audience = "public"): Promise<number> {
+  const rows = audience === "owner" ? sql`owner_rows` : sql`leaderboard_rows`;
+  const [r] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from ${rows} c where ${boardWhere(q)}`));
+  return Number(r?.n ?? 0);
+}
+
+/** The filters of a board query, on the rows view aliased `c`. */
+function boardWhere(q: LeaderboardQuery): SQL {
+  const where: SQL[] = [sql`c.pp_workload = ${q.pp}`, sql`c.tg_workload = ${q.tg}`];
+  if (q.model) where.push(sql`c.model_name = ${q.model}`);
+  if (q.family) where.push(sql`c.model_family = ${q.family}`);
+  if (q.size) {
+    const [lo, hi] = SIZE_CLASSES[q.size];
+    where.push(sql`c.parameter_count >= ${lo} and c.parameter_count < ${hi}`);
+  }
+  if (q.quant) where.push(sql`c.quantization = ${q.quant}`);
+  if (q.deviceClass) where.push(sql`c.device_class = ${q.deviceClass}`);
+  if (q.vendor) where.push(sql`c.device_vendor = ${q.vendor}`);
+  if (q.backend) where.push(sql`c.backend = ${q.backend}`);
+  if (q.engine) where.push(sql`c.engine_name = ${q.engine}`);
+  if (q.engineVersion) where.push(sql`c.engine_version = ${q.engineVersion}`);
+  if (q.metered) where.push(sql`c.decode_j_per_token is not null`);
+  if (q.energyScope) where.push(sql`c.decode_energy_scope = ${q.energyScope}`);
+  return sql.join(where, sql` and `);
 }
 
 /** Distinct values for the filter menus: the published board's, or for the owner's audience the owner's rows too. */

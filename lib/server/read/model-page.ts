@@ -48,9 +48,23 @@ export async function getModel(db: Db, id: number): Promise<ModelInfoRow | null>
   return m ?? null;
 }
 
-/** Every device measured with the model at (pp, tg), fastest generation first. Null rows: the audience sees none. */
-export async function modelDevices(db: Db, modelId: number, audience: Audience, pp = "pp512", tg = "tg128"): Promise<ModelDeviceRow[]> {
+/** Rows of the model page's table at a time (`?page=`). */
+export const MODEL_DEVICES_PAGE = 50;
+
+/** How many device configurations measured the model at (pp, tg): the model page's total. */
+export async function modelDevicesTotal(db: Db, modelId: number, audience: Audience, pp = "pp512", tg = "tg128"): Promise<number> {
   const rows = audience === "owner" ? sql`owner_rows` : sql`leaderboard_rows`;
+  const [r] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from ${rows} r where r.model_id = ${modelId} and r.pp_workload = ${pp} and r.tg_workload = ${tg}`));
+  return Number(r?.n ?? 0);
+}
+
+/**
+ * The devices measured with the model at (pp, tg), fastest generation first: one page of `limit` rows
+ * (default: every row, for callers that need them all). Empty: the audience sees none.
+ */
+export async function modelDevices(db: Db, modelId: number, audience: Audience, pp = "pp512", tg = "tg128", o: { limit?: number; page?: number } = {}): Promise<ModelDeviceRow[]> {
+  const rows = audience === "owner" ? sql`owner_rows` : sql`leaderboard_rows`;
+  const page = o.limit ? sql`limit ${o.limit} offset ${((o.page ?? 1) - 1) * o.limit}` : sql``;
   return rowsOf<ModelDeviceRow>(
     await db.execute(sql`
       select r.device_id as "deviceId", coalesce(d.display_name, d.vendor || ' ' || d.model) as device, r.device_class as "deviceClass", r.backend,
@@ -60,6 +74,7 @@ export async function modelDevices(db: Db, modelId: number, audience: Audience, 
         r.peak_rss_bytes::float8 as "peakRssBytes", r.runs
       from ${rows} r join devices d on d.id = r.device_id
       where r.model_id = ${modelId} and r.pp_workload = ${pp} and r.tg_workload = ${tg}
-      order by r.tg_ts desc nulls last, r.runs desc`),
+      order by r.tg_ts desc nulls last, r.runs desc, r.device_id, r.engine_id, r.backend, r.config
+      ${page}`),
   );
 }

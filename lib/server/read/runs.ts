@@ -70,10 +70,29 @@ function powerOf(power: typeof submissionPower.$inferSelect | undefined, workloa
   return { readings, traces };
 }
 
-/** A device and its runs: the public's (published runs; the owner's "published only" switch asks for it too) or the owner's. */
-export async function getDevice(db: Db, id: number, audience: Audience) {
+/** Runs a device page lists at a time (`?page=` pages through the rest). */
+export const DEVICE_RUNS_PAGE = 50;
+
+/**
+ * A device and one page of its runs, newest first: the public's (published runs; the owner's
+ * "published only" switch asks for it too) or the owner's, with the counts of all of them (one
+ * aggregate over submissions_device_idx). A page past the last is clamped to the last (`page` says
+ * which was read).
+ */
+export async function getDevice(db: Db, id: number, audience: Audience, o: { page?: number; pageSize?: number } = {}) {
   const [d] = await db.select().from(devices).where(eq(devices.id, id));
   if (!d) return null;
+  const mine = and(eq(submissions.deviceId, id), audience === "owner" ? sql`true` : eq(submissions.published, true));
+  const [c] = await db
+    .select({ total: sql<number>`count(*)::int`, published: sql<number>`count(*) filter (where ${submissions.published})::int` })
+    .from(submissions)
+    .where(mine);
+  const totalRuns = Number(c?.total ?? 0);
+  const publishedRuns = Number(c?.published ?? 0);
+  if (totalRuns === 0 && !d.published && audience === "public") return null;
+  const pageSize = o.pageSize ?? DEVICE_RUNS_PAGE;
+  const pages = Math.max(1, Math.ceil(totalRuns / pageSize));
+  const page = Math.min(Math.max(1, Math.floor(o.page ?? 1)), pages);
   const runs = await db
     .select({
       id: submissions.id,
@@ -90,11 +109,11 @@ export async function getDevice(db: Db, id: number, audience: Audience) {
     .from(submissions)
     .innerJoin(models, eq(models.id, submissions.modelId))
     .innerJoin(engines, eq(engines.id, submissions.engineId))
-    .where(and(eq(submissions.deviceId, id), audience === "owner" ? sql`true` : eq(submissions.published, true)))
-    .orderBy(desc(submissions.startedAt))
-    .limit(200);
-  if (runs.length === 0 && !d.published && audience === "public") return null;
-  return { device: d, runs };
+    .where(mine)
+    .orderBy(desc(submissions.startedAt), desc(submissions.id))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
+  return { device: d, runs, totalRuns, publishedRuns, page, pages, pageSize };
 }
 
 export interface CompareCell {
@@ -276,38 +295,95 @@ export async function enginesSideBySide(db: Db, deviceId: number, audience: Audi
   return rowsOf<EngineLaneCell>(r).map((c) => ({ ...c, medianTs: Number(c.medianTs), outputs: typeof c.outputs === "string" ? JSON.parse(c.outputs) : (c.outputs ?? {}) }));
 }
 
+/** Runs of a timeline series read and drawn: the newest ones; older runs are summarized (count, median). */
+export const TIMELINE_RUNS = 50;
+
+export interface TimelineOlder {
+  /** Runs before the drawn ones. */
+  runs: number;
+  /** Median of their medians, tokens/s. */
+  medianTokensPerSec: number;
+  from: string;
+  to: string;
+}
+
 export interface TimelineSeries {
   modelName: string;
   quantization: string;
   backend: string;
   workloadId: string;
+  /** The newest `TIMELINE_RUNS` runs at most, in time order; `older` summarizes the rest. */
   runs: TimelineRun[];
   changes: TimelineChange[];
+  older: TimelineOlder | null;
 }
 
 /**
- * For one device: each model, quantization, backend and single-stream workload measured in two runs
- * or more, its runs in time order and the changes beyond run-to-run noise (lib/core/measure/timeline.ts).
+ * For one device: each model (one file: a name and quantization), backend and single-stream workload measured in two runs
+ * or more, its newest runs in time order (at most `limit` per series) with the changes beyond run-to-run
+ * noise among them (lib/core/measure/timeline.ts), and the count and median of the older runs. The rows
+ * read are bounded: one pass over the device's results (wr_device_idx, no joins per row beyond the
+ * device's own submissions), then models, engines and options for the newest runs only; the window sorts narrow rows by
+ * model id and bytewise text (collate "C": a locale-aware sort of names took half the time).
+ * docs/scale.md has the plan and the figures.
  */
-export async function deviceTimeline(db: Db, deviceId: number, audience: Audience): Promise<TimelineSeries[]> {
+export async function deviceTimeline(db: Db, deviceId: number, audience: Audience, o: { limit?: number } = {}): Promise<TimelineSeries[]> {
+  const limit = Math.max(2, Math.floor(o.limit ?? TIMELINE_RUNS));
+  const pub = audience === "public";
   const r = await db.execute(sql`
-    select m.name as "modelName", m.quantization, wr.backend, wr.workload_id as "workloadId", s.id as "submissionId", s.started_at as "startedAt",
-      wr.median_ts as "tokensPerSec", wr.stddev_ts as "stddevTokensPerSec", cardinality(wr.samples_ns) as repetitions,
-      e.version as "engineVersion", e.build as "engineBuild",
-      concat_ws(' · ', 'threads ' || (s.options->>'threads'), 'ctx ' || (s.options->>'contextSize'), 'FA ' || (s.options->>'flashAttention'), 'GPU layers ' || (s.options->>'gpuLayers')) as options
-    from workload_results wr join submissions s on s.id = wr.submission_id join models m on m.id = wr.model_id join engines e on e.id = wr.engine_id
-    where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.plausible and wr.median_ts is not null and wr.workload_id ~ '^(pp|tg)[0-9]+$'
-      ${audience === "public" ? sql`and wr.published` : sql``}
-    order by 1, 2, 3, 4, s.started_at`);
-  type Row = { modelName: string; quantization: string; backend: string; workloadId: string; submissionId: string; startedAt: string | Date; tokensPerSec: number; stddevTokensPerSec: number | null; repetitions: number; engineVersion: string; engineBuild: string | null; options: string };
+    with ranked as (
+      select wr.model_id, wr.backend collate "C" as backend, wr.workload_id collate "C" as workload_id, wr.submission_id, wr.engine_id, s.started_at,
+        wr.median_ts, wr.stddev_ts, cardinality(wr.samples_ns) as repetitions,
+        row_number() over (partition by wr.model_id, wr.backend collate "C", wr.workload_id collate "C" order by s.started_at desc, wr.submission_id desc) as rn
+      from workload_results wr
+      join (select id, started_at from submissions where device_id = ${deviceId}${pub ? sql` and published` : sql``}) s on s.id = wr.submission_id
+      where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.plausible and wr.median_ts is not null and wr.workload_id ~ '^(pp|tg)[0-9]+$'
+        ${pub ? sql`and wr.published` : sql``}
+    ), series as (
+      select false as older, model_id, backend, workload_id, submission_id, engine_id, started_at, median_ts, stddev_ts, repetitions, null::int as runs, null::timestamptz as from_at
+      from ranked where rn <= ${limit}
+      union all
+      select true, model_id, backend, workload_id, null, null, max(started_at), percentile_cont(0.5) within group (order by median_ts), null, null, count(*)::int, min(started_at)
+      from ranked where rn > ${limit}
+      group by model_id, backend, workload_id
+    )
+    select x.older, x.model_id as "modelId", m.name as "modelName", m.quantization, x.backend, x.workload_id as "workloadId", x.submission_id as "submissionId", x.started_at as "startedAt",
+      x.median_ts as "tokensPerSec", x.stddev_ts as "stddevTokensPerSec", x.repetitions, e.version as "engineVersion", e.build as "engineBuild",
+      concat_ws(' · ', 'threads ' || (s.options->>'threads'), 'ctx ' || (s.options->>'contextSize'), 'FA ' || (s.options->>'flashAttention'), 'GPU layers ' || (s.options->>'gpuLayers')) as options,
+      x.runs, x.from_at as "fromAt"
+    from series x join models m on m.id = x.model_id left join engines e on e.id = x.engine_id left join submissions s on s.id = x.submission_id
+    order by m.name, m.quantization, x.model_id, x.backend, x.workload_id, x.older, x.started_at`);
+  type Row = {
+    older: boolean;
+    modelId: number;
+    modelName: string;
+    quantization: string;
+    backend: string;
+    workloadId: string;
+    submissionId: string;
+    startedAt: string | Date;
+    tokensPerSec: number;
+    stddevTokensPerSec: number | null;
+    repetitions: number;
+    engineVersion: string;
+    engineBuild: string | null;
+    options: string;
+    runs: number | null;
+    fromAt: string | Date | null;
+  };
   const series = new Map<string, TimelineSeries>();
+  const iso = (d: string | Date) => new Date(d).toISOString();
   for (const x of rowsOf<Row>(r)) {
-    const k = `${x.modelName}|${x.quantization}|${x.backend}|${x.workloadId}`;
+    const k = `${x.modelId}|${x.backend}|${x.workloadId}`;
     let s = series.get(k);
-    if (!s) series.set(k, (s = { modelName: x.modelName, quantization: x.quantization, backend: x.backend, workloadId: x.workloadId, runs: [], changes: [] }));
+    if (!s) series.set(k, (s = { modelName: x.modelName, quantization: x.quantization, backend: x.backend, workloadId: x.workloadId, runs: [], changes: [], older: null }));
+    if (x.older) {
+      s.older = { runs: Number(x.runs), medianTokensPerSec: Number(x.tokensPerSec), from: iso(x.fromAt!), to: iso(x.startedAt) };
+      continue;
+    }
     s.runs.push({
       submissionId: x.submissionId,
-      startedAt: new Date(x.startedAt).toISOString(),
+      startedAt: iso(x.startedAt),
       tokensPerSec: Number(x.tokensPerSec),
       stddevTokensPerSec: x.stddevTokensPerSec == null ? null : Number(x.stddevTokensPerSec),
       repetitions: Number(x.repetitions),
