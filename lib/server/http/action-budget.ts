@@ -14,10 +14,15 @@ import type { CpuBudget } from "./cpu-budget";
 /** Whether a request is a page's server action (the only POSTs outside /api). */
 export const isServerAction = (req: Pick<IncomingMessage, "method">): boolean => req.method === "POST";
 
+const processCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 export function meterServerAction(
   req: IncomingMessage,
   res: ServerResponse,
-  o: { budget: CpuBudget; trustedProxies: readonly string[] },
+  o: { budget: CpuBudget; trustedProxies: readonly string[]; /** This process's CPU time so far, ms (a test's clock). */ cpuMs?: () => number },
   handle: () => void,
 ): void {
   const forwarded = req.headers["x-forwarded-for"];
@@ -30,14 +35,14 @@ export function meterServerAction(
     req.resume();
     return;
   }
-  const cpu0 = process.cpuUsage();
+  const cpuNow = o.cpuMs ?? processCpuMs;
+  const cpu0 = cpuNow();
   const t0 = performance.now();
   let charged = false;
   const charge = () => {
     if (charged) return;
     charged = true;
-    const d = process.cpuUsage(cpu0);
-    const ms = Math.min((d.user + d.system) / 1000, performance.now() - t0);
+    const ms = Math.min(cpuNow() - cpu0, o.cpuMs ? Infinity : performance.now() - t0);
     for (const k of keys) o.budget.charge(k, ms);
   };
   res.once("finish", charge);
