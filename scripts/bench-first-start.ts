@@ -83,7 +83,8 @@ async function main() {
     }
     mark("/api/health 200");
     let login = "";
-    while (!(login = /owner login[^\n]*?(http:\/\/\S+\/login\?code=\S+)/.exec(out)?.[1] ?? "")) await sleep(50);
+    // The 127.0.0.1 login URL: Node's fetch does not resolve the tw-<port>-<secret>.localhost name a browser opens.
+    while (!(login = /(http:\/\/127\.0\.0\.1:\d+\/login\?code=\S+)/.exec(out)?.[1] ?? "")) await sleep(50);
     const cookie = ((await fetch(login, { redirect: "manual" })).headers.get("set-cookie") ?? "").split(";")[0]!;
     for (;;) {
       const r = await fetch(url, { headers: { cookie } }).catch(() => null);
