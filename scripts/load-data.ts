@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import type { DbHandle } from "../lib/server/db/client";
 import { ensureResultPartitions } from "../lib/server/db/partitions";
-import { refreshLeaderboard } from "../lib/server/store/publish";
+import { deriveAll } from "../lib/server/store/derived";
 
 export const WORKLOADS = ["pp512", "tg128", "pp512+tg128", "tg128@d4096", "ttft", "pp128", "tg32", "pp128+tg32", "pp1024", "tg256"];
 
@@ -44,7 +44,7 @@ export async function fillLoadData(h: DbHandle, results: number) {
     where s.runner_name = 'load'`);
   const loadS = (performance.now() - t0) / 1000;
   const t1 = performance.now();
-  await refreshLeaderboard(h.db);
+  await deriveAll(h.db);
   return { loadS, refreshS: (performance.now() - t1) / 1000 };
 }
 

@@ -53,7 +53,8 @@ describe("statements per upload on postgres", () => {
     await post();
     statements.length = 0;
     for (let i = 0; i < 5; i++) await post();
-    const kinds = statements.map((q) => (/runner_tokens/.test(q) ? "token" : /rate_buckets/.test(q) ? "rate limit" : /tokenwatt_ingest/.test(q) ? "ingest" : q.slice(0, 80)));
+    // The leaderboard's tables are made again in a debounced pass of its own (lib/server/store/derived.ts), not in an upload.
+    const kinds = statements.filter((q) => !/tokenwatt_derive_pending/.test(q)).map((q) => (/runner_tokens/.test(q) ? "token" : /rate_buckets/.test(q) ? "rate limit" : /tokenwatt_ingest/.test(q) ? "ingest" : q.slice(0, 80)));
     expect(kinds).toEqual(Array.from({ length: 5 }, () => ["token", "rate limit", "ingest"]).flat());
     // Prepared on this (the pool's one) connection: later calls send only Bind and Execute.
     const prepared = (await client`select statement from pg_prepared_statements`).map((r) => String(r.statement));

@@ -10,7 +10,7 @@ import { llamaBenchRows } from "../../lib/core/present/llama-bench";
 import { deriveStats } from "../../lib/core/measure/stats";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { storedSubmission } from "../../lib/server/read/submission-export";
-import { refreshLeaderboard, setPublished } from "../../lib/server/store/publish";
+import { setPublished } from "../../lib/server/store/publish";
 import { createToken } from "../../lib/server/store/tokens";
 import { llamaBenchToSubmissions, readLlamaBench } from "../../runners/import/llama-bench";
 import { importedDevice } from "../../runners/import/imported-device";
@@ -140,7 +140,6 @@ describe.each(DB_KINDS)("a run's downloads on %s", (kind) => {
     await ingestSubmission(h.db, pub, null);
     await ingestSubmission(h.db, priv, null);
     await setPublished(h.db, { submissionIds: [pub.submissionId] }, true);
-    await refreshLeaderboard(h.db);
     const admin = await createToken(h.db, "badge-admin", "admin");
     const results = (await (await callApi(get("/api/v1/results?limit=100", admin), h.db)).json()) as { results: { submissionId: string; deviceId: number }[] };
     const deviceOf = (id: string) => results.results.find((x) => x.submissionId === id)!.deviceId;

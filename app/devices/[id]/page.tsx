@@ -139,8 +139,8 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
           testId="native-vs-browser"
           caption={
             <>
-              Native vs browser on this device: the same model and workload, median tokens/s (the browser&apos;s cost); CPU paired with
-              WebAssembly, GPU backends with WebGPU
+              Native vs browser on this device: the same model and workload, each side&apos;s fastest engine and configuration (median
+              tokens/s over its runs; the browser&apos;s cost); CPU paired with WebAssembly, GPU backends with WebGPU
             </>
           }
           columns={NATIVE_VS_BROWSER}

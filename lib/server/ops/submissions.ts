@@ -16,6 +16,7 @@ import { Refused } from "../access/refused";
 import { agentForToken } from "../fleet/agents";
 import { deviceFingerprint, ingestSubmission, type IngestResult } from "../store/ingest";
 import { autoPublish } from "../store/review";
+import { scheduleDerive } from "../store/derived";
 import type { OpContext } from "./operation";
 
 export const storeSubmission = {
@@ -32,6 +33,8 @@ export const storeSubmission = {
     const contributorId = caller.kind === "token" ? (caller.contributorId ?? null) : null;
     const result = await ingestSubmission(ctx.db, s, tokenId, { vouchedBy, contributorId });
     if (result.status === "created" && contributorId != null) await autoPublish(ctx.db, result.submissionId, contributorId);
+    // The leaderboard's tables count the run shortly after (debounced: a burst of runs shares one pass).
+    if (result.status === "created") scheduleDerive(ctx.db);
     return result;
   },
 };

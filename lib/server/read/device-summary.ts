@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import { SCORE_REFERENCE } from "../../core/measure/score";
 import { rowsOf, type Db } from "../db/client";
 import type { Audience } from "./audience";
+import { derivedTable } from "../store/derived";
 
 /** The workloads of the summary: fastest prompt and generation (highest tokens/s), quickest first token (lowest ms). */
 export const SUMMARY_WORKLOADS = ["pp512", "tg128", "ttft"] as const;
@@ -37,7 +38,7 @@ export interface BestCell {
 
 export async function bestPerWorkload(db: Db, deviceId: number, audience: Audience): Promise<BestCell[]> {
   const owner = audience === "owner";
-  const cells = owner ? sql`owner_cells` : sql`leaderboard_cells`;
+  const cells = await derivedTable(db, owner ? "owner" : "public", "cells");
   const rows = rowsOf<BestCell>(
     await db.execute(sql`
       select distinct on (c.workload_id) c.workload_id as "workloadId",
@@ -71,7 +72,7 @@ export interface ScoreRow {
 
 /** The device's pp512/tg128 rows of the score's model, one per engine, backend and configuration, with their TTFT. */
 export async function scoreRows(db: Db, deviceId: number, audience: Audience): Promise<ScoreRow[]> {
-  const rows = audience === "owner" ? sql`owner_rows` : sql`leaderboard_rows`;
+  const rows = await derivedTable(db, audience, "rows");
   return rowsOf<ScoreRow>(
     await db.execute(sql`
       select r.model_name as "modelName", r.quantization, r.engine_name || ' ' || r.engine_version as engine, r.backend, r.config,

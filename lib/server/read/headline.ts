@@ -7,6 +7,7 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import type { Audience } from "./audience";
+import { derivedTable } from "../store/derived";
 
 /** The workloads a headline names, generation first. */
 export const HEADLINE_WORKLOADS = ["tg128", "pp512"] as const;
@@ -28,7 +29,7 @@ export interface HeadlineFigure {
 
 /** The fastest cell of each headline workload for one device or one model; none when the audience sees none. */
 export async function headlineFigures(db: Db, of: { deviceId: number } | { modelId: number }, audience: Audience): Promise<HeadlineFigure[]> {
-  const cells = audience === "owner" ? sql`owner_cells` : sql`leaderboard_cells`;
+  const cells = await derivedTable(db, audience, "cells");
   const where = "deviceId" in of ? sql`c.device_id = ${of.deviceId}` : sql`c.model_id = ${of.modelId}`;
   const rows = rowsOf<HeadlineFigure>(
     await db.execute(sql`

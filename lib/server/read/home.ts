@@ -9,6 +9,7 @@ import { sql } from "drizzle-orm";
 import { SIZE_CLASSES, sizeClassOf, type SizeClass } from "../../core/present/reported";
 import { rowsOf, type Db } from "../db/client";
 import type { Audience } from "./audience";
+import { derivedTable } from "../store/derived";
 
 export interface HomeBar {
   deviceId: number;
@@ -52,7 +53,7 @@ export async function homeChart(db: Db, audience: Audience): Promise<HomeChart |
   const [lo, hi] = sizeClass ? SIZE_CLASSES[sizeClass] : [null, null];
   // Models of the same size class, or the same model alone where its size is unknown.
   const sameClass = lo == null ? sql`c.model_id = ${latest.model_id}` : sql`(c.model_id = ${latest.model_id} or (m.parameter_count >= ${lo} and m.parameter_count < ${hi}))`;
-  const cells = audience === "public" ? sql`leaderboard_cells` : sql`owner_cells`;
+  const cells = await derivedTable(db, audience, "cells");
   const rows = rowsOf<Omit<HomeBar, "medianTs"> & { medianTs: number | string; workloadId: string; weights: string }>(
     await db.execute(sql`
       with w as (

@@ -1,7 +1,7 @@
 /**
  * The public leaderboard (publishing, which writes, is lib/server/store/publish.ts). Results are
- * private until a publisher publishes them; the leaderboard reads the `leaderboard_rows` materialized view (published, plausible, ok results
- * only; lib/server/db/views.ts), refreshed after every publish or hide. Different engine versions are
+ * private until a publisher publishes them; the leaderboard reads the `leaderboard_rows` table (published, plausible, ok results
+ * only; lib/server/db/views.ts), its groups made again in every publish or hide. Different engine versions are
  * different rows, never averaged together.
  */
 import { sql, type SQL } from "drizzle-orm";
@@ -11,10 +11,10 @@ import { safeString } from "../../core/contracts/text";
 import { isLeaderboardWorkload, parseWorkloadId } from "../../core/contracts/workloads";
 import type { Audience } from "./audience";
 import { rowsOf, type Db } from "../db/client";
-import { facetsUnion } from "../db/views";
 
 import { SIZE_CLASSES } from "../../core/present/reported";
 import { MAX_PAGE } from "../../core/present/paging";
+import { derivedTable } from "../store/derived";
 
 export { SIZE_CLASSES };
 export const SORTABLE = ["pp_ts", "tg_ts", "ttft_ms", "decode_j_per_token", "prefill_j_per_token", "tokens_per_joule", "peak_rss_bytes", "roofline_efficiency", "runs", "steady_ts", "throttle_ratio"] as const;
@@ -145,8 +145,8 @@ const CONFIG_WITHOUT_CTX = sql.raw(`regexp_replace(c.config, '^ctx [0-9]+( · |$
  */
 export async function leaderboard(db: Db, q: LeaderboardQuery, audience: Audience = "public"): Promise<LeaderboardRow[]> {
   const owner = audience === "owner";
-  const rows = owner ? sql`owner_rows` : sql`leaderboard_rows`;
-  const sustained = owner ? sql`owner_sustained` : sql`leaderboard_sustained`;
+  const rows = await derivedTable(db, owner ? "owner" : "public", "rows");
+  const sustained = await derivedTable(db, owner ? "owner" : "public", "sustained");
   const order = sql.raw(`${SUSTAINED_SORT[q.sort] ?? `c.${q.sort}`} ${q.dir} nulls last, c.runs desc, c.device_id, c.model_id, c.engine_id, c.backend, c.config`);
   const result = await db.execute(sql`
     select c.device_id as "deviceId", c.device_vendor as "deviceVendor", c.device_model as "deviceModel", c.device_class as "deviceClass",
@@ -173,7 +173,7 @@ export async function leaderboard(db: Db, q: LeaderboardQuery, audience: Audienc
 
 /** How many rows the board has for `q`'s filters (all pages): one count over the same view. */
 export async function leaderboardTotal(db: Db, q: LeaderboardQuery, audience: Audience = "public"): Promise<number> {
-  const rows = audience === "owner" ? sql`owner_rows` : sql`leaderboard_rows`;
+  const rows = await derivedTable(db, audience, "rows");
   const [r] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from ${rows} c where ${boardWhere(q)}`));
   return Number(r?.n ?? 0);
 }
@@ -200,13 +200,7 @@ function boardWhere(q: LeaderboardQuery): SQL {
 
 /** Distinct values for the filter menus: the published board's, or for the owner's audience the owner's rows too. */
 export async function leaderboardFacets(db: Db, audience: Audience = "public") {
-  const query =
-    audience === "owner"
-      ? sql`select distinct facet, value from (
-          ${sql.raw(facetsUnion("owner_rows", "owner_cells"))}
-          union all select facet, value from leaderboard_facets
-        ) f where value is not null order by facet, value`
-      : sql`select facet, value from leaderboard_facets order by facet, value`;
+  const query = sql`select facet, value from ${await derivedTable(db, audience, "facets")} order by facet, value`;
   const rows = rowsOf<{ facet: string; value: string }>(await db.execute(query));
   const of = (k: string) => rows.filter((r) => r.facet === k).map((r) => r.value);
   return {

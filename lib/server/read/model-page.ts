@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import type { Audience } from "./audience";
+import { derivedTable } from "../store/derived";
 
 export interface ModelInfoRow {
   id: number;
@@ -53,7 +54,7 @@ export const MODEL_DEVICES_PAGE = 50;
 
 /** How many device configurations measured the model at (pp, tg): the model page's total. */
 export async function modelDevicesTotal(db: Db, modelId: number, audience: Audience, pp = "pp512", tg = "tg128"): Promise<number> {
-  const rows = audience === "owner" ? sql`owner_rows` : sql`leaderboard_rows`;
+  const rows = await derivedTable(db, audience, "rows");
   const [r] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from ${rows} r where r.model_id = ${modelId} and r.pp_workload = ${pp} and r.tg_workload = ${tg}`));
   return Number(r?.n ?? 0);
 }
@@ -63,7 +64,7 @@ export async function modelDevicesTotal(db: Db, modelId: number, audience: Audie
  * (default: every row, for callers that need them all). Empty: the audience sees none.
  */
 export async function modelDevices(db: Db, modelId: number, audience: Audience, pp = "pp512", tg = "tg128", o: { limit?: number; page?: number } = {}): Promise<ModelDeviceRow[]> {
-  const rows = audience === "owner" ? sql`owner_rows` : sql`leaderboard_rows`;
+  const rows = await derivedTable(db, audience, "rows");
   const page = o.limit ? sql`limit ${o.limit} offset ${((o.page ?? 1) - 1) * o.limit}` : sql``;
   return rowsOf<ModelDeviceRow>(
     await db.execute(sql`

@@ -4,6 +4,7 @@ import { rowsOf, type Db } from "../db/client";
 import { devices, engines, models, submissionPower, submissions, workloadResults } from "../db/schema";
 import type { Audience } from "./audience";
 import { detectChanges, type TimelineChange, type TimelineRun } from "../../core/measure/timeline";
+import { derivedTable } from "../store/derived";
 
 /** A run and its results; null for a private run when the audience is the public. */
 export async function getRun(db: Db, id: string, audience: Audience) {
@@ -153,7 +154,7 @@ export interface CompareCell {
  */
 export async function compareDevices(db: Db, deviceIds: number[], audience: Audience, o: { modelName?: string } = {}): Promise<CompareCell[]> {
   const modelName = o.modelName;
-  const source = audience === "owner" ? sql`owner_cells` : sql`leaderboard_cells`;
+  const source = await derivedTable(db, audience, "cells");
   const r = await db.execute(sql`
     select c.device_id as "deviceId", coalesce(d.display_name, d.vendor || ' ' || d.model) as "deviceName", m.name as "modelName", m.quantization,
       m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId", c.config,
@@ -213,21 +214,21 @@ export interface NativeBrowserRow {
 }
 
 /**
- * For one device: the same model and workload measured natively and in a browser, medians of
- * tokens/s over successful results, paired by processor: CPU with WebAssembly, a GPU backend with
- * WebGPU.
+ * For one device: the same model and workload measured natively and in a browser, paired by
+ * processor: CPU with WebAssembly, a GPU backend with WebGPU. Each side is its fastest lane (engine,
+ * backend and configuration: the median over that lane's runs of each run's median tokens/s), never
+ * a median pooled over lanes. Read from the device's lanes (lib/server/db/views.ts), not its results.
  */
 export async function nativeVsBrowser(db: Db, deviceId: number, audience: Audience): Promise<NativeBrowserRow[]> {
+  const lanes = await derivedTable(db, audience, "lanes");
   const r = await db.execute(sql`
-    select m.name as "modelName", m.quantization, m.weights, wr.workload_id as "workloadId",
-      case when wr.backend in ('cpu', 'wasm', 'webgpu') then wr.backend else 'gpu' end as side,
-      string_agg(distinct e.name || ' ' || wr.backend, ', ') as engines,
-      percentile_cont(0.5) within group (order by wr.median_ts) as "medianTs",
-      count(*)::int as runs
-    from workload_results wr join models m on m.id = wr.model_id join engines e on e.id = wr.engine_id
-    where wr.device_id = ${deviceId} and wr.status = 'ok' and wr.median_ts is not null
-      ${audience === "owner" ? sql`` : sql`and wr.published and wr.plausible`}
-    group by 1, 2, 3, 4, 5`);
+    select distinct on (m.name, m.quantization, m.weights, l.workload_id, side)
+      m.name as "modelName", m.quantization, m.weights, l.workload_id as "workloadId", x.side,
+      e.name || ' ' || l.backend as engines, l.median_ts as "medianTs", l.runs
+    from ${lanes} l join models m on m.id = l.model_id join engines e on e.id = l.engine_id
+    cross join lateral (select case when l.backend in ('cpu', 'wasm', 'webgpu') then l.backend else 'gpu' end as side) x
+    where l.device_id = ${deviceId}
+    order by m.name, m.quantization, m.weights, l.workload_id, side, l.median_ts desc, l.runs desc`);
   type Cell = { modelName: string; quantization: string; weights: string; workloadId: string; side: string; engines: string; medianTs: number; runs: number };
   const cells = rowsOf<Cell>(r);
   const key = (c: Cell, side: string) => `${c.modelName}|${c.quantization}|${c.weights}|${c.workloadId}|${side}`;
@@ -270,23 +271,14 @@ export interface EngineLaneCell {
  * a median of both is a number no run produced).
  */
 export async function enginesSideBySide(db: Db, deviceId: number, audience: Audience): Promise<EngineLaneCell[]> {
+  const lanes = await derivedTable(db, audience, "lanes");
   const r = await db.execute(sql`
-    with lanes as (
-      select m.name as "modelName", m.quantization, m.weights, rc.workload_id as "workloadId",
-        e.name || ' ' || rc.backend || case when s.webgpu->>'fallbackReason' is not null then ' (WebGPU fell back)' else '' end as lane,
-        coalesce(rc.config, '') as config, rc.median_ts, coalesce(s.output_status, 'none') as output
-      from result_configs rc
-      join submissions s on s.id = rc.submission_id
-      join models m on m.id = rc.model_id
-      join engines e on e.id = rc.engine_id
-      where rc.device_id = ${deviceId} and rc.status = 'ok' and rc.median_ts is not null and rc.n_batch = 1 and rc.workload_id <> 'ttft'
-        ${audience === "owner" ? sql`` : sql`and rc.published and rc.plausible`}
-    ), per_config as (
-      select "modelName", quantization, weights, "workloadId", lane, config,
-        percentile_cont(0.5) within group (order by median_ts) as "medianTs", count(*)::int as runs,
-        jsonb_object_agg(output, n) as outputs
-      from (select *, count(*) over (partition by "modelName", quantization, weights, "workloadId", lane, config, output) as n from lanes) x
-      group by 1, 2, 3, 4, 5, 6
+    with per_config as (
+      select m.name as "modelName", m.quantization, m.weights, l.workload_id as "workloadId",
+        e.name || ' ' || l.backend || case when l.fell_back then ' (WebGPU fell back)' else '' end as lane,
+        l.config, l.median_ts as "medianTs", l.runs, l.outputs
+      from ${lanes} l join models m on m.id = l.model_id join engines e on e.id = l.engine_id
+      where l.device_id = ${deviceId} and l.n_batch = 1 and l.workload_id <> 'ttft'
     )
     select distinct on ("modelName", quantization, weights, "workloadId", lane) *,
       count(*) over (partition by "modelName", quantization, weights, "workloadId", lane)::int as configs
@@ -403,7 +395,7 @@ export interface CompareChoice {
 
 /** The devices a compare picker offers: those with cells for the audience, most measured first. */
 export async function compareChoices(db: Db, audience: Audience, limit = 300): Promise<CompareChoice[]> {
-  const cells = audience === "owner" ? sql`owner_cells` : sql`leaderboard_cells`;
+  const cells = await derivedTable(db, audience, "cells");
   return rowsOf<CompareChoice>(
     await db.execute(sql`
       select d.id as "deviceId", coalesce(d.display_name, d.vendor || ' ' || d.model) as device, d.device_class as "deviceClass",

@@ -6,7 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
-import { refreshLeaderboard } from "./publish";
+import { derivePending } from "./derived";
 
 export class ExplainError extends Error {
   constructor(
@@ -20,8 +20,8 @@ export class ExplainError extends Error {
 
 export async function explainOutput(db: Db, submissionId: string, reason: string): Promise<{ plausible: boolean }> {
   const r = await db.transaction(async (tx) => {
-    const found = rowsOf<{ status: string | null; published: boolean }>(
-      await tx.execute(sql`select output_status as status, published from submissions where id = ${submissionId} for update`),
+    const found = rowsOf<{ status: string | null }>(
+      await tx.execute(sql`select output_status as status from submissions where id = ${submissionId} for update`),
     )[0];
     if (!found) throw new ExplainError("not_found", `no run ${submissionId}`);
     if (found.status !== "differs") throw new ExplainError("not_flagged", `run ${submissionId} is not flagged "output differs" (its output check: ${found.status ?? "none"})`);
@@ -37,8 +37,9 @@ export async function explainOutput(db: Db, submissionId: string, reason: string
       update workload_results w set plausible = w.status = 'ok' and not exists (
         select 1 from submissions s, jsonb_array_elements(s.flags) f where s.id = w.submission_id and f->>'workloadId' = w.workload_id)
       where w.submission_id = ${submissionId}`);
-    return { plausible: updated.plausible, published: found.published };
+    // The run's group again on the boards (queued by the submissions trigger: its output status changed).
+    await derivePending(tx as unknown as Db);
+    return { plausible: updated.plausible };
   });
-  if (r.published) await refreshLeaderboard(db);
   return { plausible: r.plausible };
 }

@@ -1,17 +1,13 @@
 /**
- * Publishing: runs and devices become public (or are hidden again), and the leaderboard's
- * materialized views (lib/server/db/views.ts) are refreshed. Callers reach it through the publish
- * operation (lib/server/ops/publish.ts), which checks who asks.
+ * Publishing: runs and devices become public (or are hidden again), and the leaderboard's tables
+ * (lib/server/db/views.ts) are made again for the groups those runs belong to, in the same
+ * transaction: the public board is current when the publish commits. Callers reach it through the
+ * publish operation (lib/server/ops/publish.ts), which checks who asks.
  */
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import { devices, submissions, workloadResults } from "../db/schema";
-import { MATERIALIZED_VIEWS } from "../db/views";
-
-export async function refreshLeaderboard(db: Db): Promise<void> {
-  for (const view of MATERIALIZED_VIEWS) await db.execute(sql.raw(`refresh materialized view concurrently ${view}`));
-  await bumpPublicVersion(db);
-}
+import { derivePending } from "./derived";
 
 /** Marks what anonymous visitors see as changed: every process's public page cache renders anew (lib/server/http/page-cache.ts). */
 export async function bumpPublicVersion(db: Db): Promise<void> {
@@ -47,11 +43,13 @@ export async function setPublished(db: Db, target: PublishTarget, published: boo
     const ids = rows.map((r) => r.id);
     if (ids.length) await tx.update(workloadResults).set({ published }).where(inArray(workloadResults.submissionId, ids));
     if (target.deviceIds?.length) await tx.update(devices).set({ published }).where(inArray(devices.id, target.deviceIds));
-    // In the same transaction: a hidden run's page is gone from every process's cache the moment it
-    // commits, even if the views' refresh below fails (which bumps again when it succeeds).
-    if (ids.length) await bumpPublicVersion(tx as unknown as Db);
+    // In the same transaction: the changed runs' groups (queued by the submissions trigger) are made
+    // again, and every process's public page cache renders anew once it commits.
+    if (ids.length) {
+      await derivePending(tx as unknown as Db);
+      await bumpPublicVersion(tx as unknown as Db);
+    }
     return ids.length;
   });
-  await refreshLeaderboard(db);
   return { submissions: changed };
 }

@@ -1,0 +1,83 @@
+/**
+ * Keeping the leaderboard's tables current (lib/server/db/views.ts): runs that arrive or change are
+ * queued by triggers on `submissions`; this module makes their groups again. Publishing does it in
+ * its own transaction; ingest schedules it shortly after (debounced, so a burst of runs costs one
+ * pass per group); the owner's reads call `ensureDerived` first, so the owner sees their own runs
+ * at once even when the debounced pass has not run yet.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { rowsOf, type Db } from "../db/client";
+
+/** Makes the queued groups again (one transaction, under the maintenance lock); returns how many groups. */
+export async function derivePending(db: Db): Promise<number> {
+  const r = rowsOf<{ n: number }>(await db.execute(sql`select tokenwatt_derive_pending() as n`))[0];
+  return Number(r?.n ?? 0);
+}
+
+/** Whether runs wait to be counted in the tables (a scan of a small, often empty, table). */
+export async function derivedPending(db: Db): Promise<boolean> {
+  const r = rowsOf<{ p: boolean }>(await db.execute(sql`select exists (select 1 from derived_queue) as p`))[0];
+  return r?.p === true;
+}
+
+/** Before reading the owner's tables: makes queued groups again if any wait. */
+export async function ensureDerived(db: Db): Promise<void> {
+  if (await derivedPending(db)) await derivePending(db);
+}
+
+/** Every table again from the results (after a bulk load; what a changed module does at migrate). */
+export async function deriveAll(db: Db): Promise<void> {
+  await db.execute(sql`select tokenwatt_derive_all()`);
+}
+
+/** How long after an ingest the debounced pass runs at least: runs arriving meanwhile share it. */
+export const DERIVE_DEBOUNCE_MS = 200;
+
+/**
+ * A pass costs about one group's results per queued group (a run of a device with 2,000 runs of one
+ * model reads 20,000 results): under a stream of runs the next pass waits at least four times as long
+ * as the last one took, so making the tables again keeps to a fifth of the database's time or less.
+ */
+const BACKOFF = 4;
+
+const scheduled = new WeakMap<Db, ReturnType<typeof setTimeout>>();
+const lastPassMs = new WeakMap<Db, number>();
+
+/**
+ * After an ingest: one pass, DERIVE_DEBOUNCE_MS later (or longer, see BACKOFF), for everything
+ * queued by then. A failure is logged and the runs stay queued (the next pass or the owner's next
+ * read makes their groups again).
+ */
+export function scheduleDerive(db: Db, delayMs = DERIVE_DEBOUNCE_MS): void {
+  if (scheduled.has(db)) return;
+  const t = setTimeout(
+    () => {
+      const t0 = performance.now();
+      derivePending(db)
+        .catch((e: unknown) => {
+          // drizzle wraps the driver's error: its cause says what failed.
+          const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
+          console.error(`[tokenwatt] updating the leaderboard's tables failed (the runs stay queued for the next pass): ${cause}`);
+        })
+        .finally(() => {
+          lastPassMs.set(db, performance.now() - t0);
+          scheduled.delete(db);
+        });
+    },
+    Math.max(delayMs, BACKOFF * (lastPassMs.get(db) ?? 0)),
+  );
+  t.unref?.();
+  scheduled.set(db, t);
+}
+
+/**
+ * One of an audience's tables (`leaderboard_*` for the public, `owner_*` for the owner), for a
+ * query; for the owner made current first, so the owner reads their own runs at once.
+ */
+export async function derivedTable(db: Db, audience: "public" | "owner", table: "cells" | "rows" | "sustained" | "facets" | "lanes"): Promise<SQL> {
+  if (audience === "owner") {
+    await ensureDerived(db);
+    return sql.raw(`owner_${table}`);
+  }
+  return sql.raw(`leaderboard_${table}`);
+}
