@@ -12,7 +12,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { migrate, rowsOf, type DbHandle } from "../../lib/server/db/client";
 import { applyViews, DERIVED_OBJECTS, VIEWS_HASH, type RunSql } from "../../lib/server/db/views";
-import { deriveAll, derivePending, derivedPending } from "../../lib/server/store/derived";
+import { deriveAll, derivePending, derivedPending, scheduleDerive } from "../../lib/server/store/derived";
 import { explainOutput } from "../../lib/server/store/output-explanation";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { leaderboard, leaderboardQuerySchema } from "../../lib/server/read/leaderboard";
@@ -139,6 +139,17 @@ describe.each(DB_KINDS)("the leaderboard views on %s", (kind) => {
     expect(maintained.owner_facets!.length).toBeGreaterThan(0);
     await deriveAll(h.db);
     expect(await derivedContents(h)).toEqual(maintained);
+  });
+
+  it("are made current by the debounced pass an ingest schedules, without a read", async () => {
+    const s = submission([1, 1.02, 1.04], "Debounced Device");
+    expect((await ingestSubmission(h.db, s, null)).status).toBe("created");
+    expect(await derivedPending(h.db)).toBe(true);
+    scheduleDerive(h.db, 20);
+    const until = Date.now() + 10_000;
+    while ((await derivedPending(h.db)) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(await derivedPending(h.db)).toBe(false);
+    expect(await rows(h, "select 1 from owner_rows r join devices d on d.id = r.device_id where d.model = 'Debounced Device'")).not.toEqual([]);
   });
 });
 
