@@ -118,16 +118,18 @@ async function serveUpload(req: IncomingMessage, res: ServerResponse, deps: Serv
 
 /** An IncomingMessage's body as readJsonBody reads it. */
 function incomingBody(req: IncomingMessage, charge: JsonBodySource["charge"]): JsonBodySource {
-  const chunks = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  // Made on the first read: an iterator starts reading the stream, and a body refused by its headers is never read.
+  let chunks: AsyncIterator<Buffer> | null = null;
+  const next = () => (chunks ??= req[Symbol.asyncIterator]() as AsyncIterator<Buffer>).next();
   return {
     header: (name) => req.headers[name] ?? null,
     readAll: async () => {
       const parts: Buffer[] = [];
-      for (let c = await chunks.next(); !c.done; c = await chunks.next()) parts.push(c.value);
+      for (let c = await next(); !c.done; c = await next()) parts.push(c.value);
       return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     },
     nextChunk: async () => {
-      const c = await chunks.next();
+      const c = await next();
       return c.done ? null : c.value;
     },
     // As a web stream's cancel does to the IncomingMessage under a Request (Readable.toWeb).
