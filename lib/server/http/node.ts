@@ -1,7 +1,8 @@
 /**
  * node:http transport for the route table: the production server (bin/server.ts) answers every
  * /api path here, without Next's router, with the client's socket address (rate limits of paired
- * uploads); tests serve the same table on a given database.
+ * uploads); tests serve the same table on a given database. Uploads (POST /api/v1/submissions), the
+ * hot path, skip the web Request and Response the table works on (`serveUpload`), with the same logic.
  */
 import { hostName } from "./owner-access";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
