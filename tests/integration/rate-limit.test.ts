@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { openDb, rowsOf } from "../../lib/server/db/client";
 import { createSharedRateLimiter } from "../../lib/server/http/rate-limit";
+import { createToken, hashToken, revokeToken } from "../../lib/server/store/tokens";
 import { DB_KINDS, withTestDb } from "../helpers/db";
 
 describe.each(DB_KINDS)("shared rate limits on %s", (kind) => {
@@ -22,6 +23,25 @@ describe.each(DB_KINDS)("shared rate limits on %s", (kind) => {
     await h.db.execute(sql`update rate_buckets set at = at - interval '1.2 seconds' where key = 'a'`);
     expect(await l.take("a")).toBe(0);
     expect(await l.take("a")).toBeGreaterThan(0);
+  });
+
+  it("a token's check and its take are one statement: one take from token:<id>, none for an unknown or revoked token", async () => {
+    const l = createSharedRateLimiter(h.db, 60, 2);
+    const secret = await createToken(h.db, "one-statement");
+    const first = await l.takeForToken!(hashToken(secret));
+    expect(first.token).toMatchObject({ name: "one-statement", role: "runner", revokedAt: null, contributorId: null });
+    expect(first.wait).toBe(0);
+    // The same bucket as take("token:<id>"): the second of a burst of 2, then a wait.
+    expect(await l.take(`token:${first.token!.id}`)).toBe(0);
+    expect((await l.takeForToken!(hashToken(secret))).wait).toBeGreaterThanOrEqual(1);
+    expect(await l.takeForToken!(hashToken("tw_unknown"))).toEqual({ token: null, wait: 0 });
+    const buckets = async () => rowsOf<{ key: string; at: string }>(await h.db.execute(sql`select key, at::text from rate_buckets order by key`));
+    const before = await buckets();
+    await revokeToken(h.db, "one-statement");
+    const revoked = await l.takeForToken!(hashToken(secret));
+    expect(revoked.token!.revokedAt).toBeTruthy();
+    expect(revoked.wait).toBe(0);
+    expect(await buckets()).toEqual(before);
   });
 
   it("two processes' limiters (two connections) share one budget", async () => {

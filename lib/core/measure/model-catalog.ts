@@ -38,16 +38,35 @@ export const LAYOUT_TOLERANCE = 0.02;
 
 const norm = (s: string) => s.toLowerCase().replace(/[\s_]+/g, "-");
 
+/**
+ * The shapes' name patterns, longest key first so "smollm2-135m" never matches inside a longer name
+ * wrongly; built on first use (every submission's model is judged by its name: ingest judges it twice).
+ */
+let shapePatterns: { key: string; re: RegExp }[] | null = null;
+/** Names already judged (bounded: a client may send any name). */
+const shapeByName = new Map<string, { key: string; parameterCount: number } | null>();
+const shapeParams = new Map<string, number>();
+
 /** The built-in shape a model's name says it is ("Llama-3.2-1B-Instruct" → llama-3.2-1b), or null. */
 export function shapeOfName(name: string): { key: string; parameterCount: number } | null {
+  const hit = shapeByName.get(name);
+  if (hit !== undefined) return hit && { ...hit };
   const n = norm(name);
-  // Longest key first so "smollm2-135m" never matches inside a longer name wrongly.
-  const keys = Object.keys(MODEL_SHAPES).filter((k) => k !== "tiny-test").sort((a, b) => b.length - a.length);
-  for (const k of keys) {
-    const re = new RegExp(`(^|[^a-z0-9.])${k.replace(/[.]/g, "\\.")}($|[^a-z0-9.])`);
-    if (re.test(n)) return { key: k, parameterCount: parameterCount(MODEL_SHAPES[k]!) };
+  shapePatterns ??= Object.keys(MODEL_SHAPES)
+    .filter((k) => k !== "tiny-test")
+    .sort((a, b) => b.length - a.length)
+    .map((k) => ({ key: k, re: new RegExp(`(^|[^a-z0-9.])${k.replace(/[.]/g, "\\.")}($|[^a-z0-9.])`) }));
+  let found: { key: string; parameterCount: number } | null = null;
+  for (const { key, re } of shapePatterns) {
+    if (!re.test(n)) continue;
+    let params = shapeParams.get(key);
+    if (params === undefined) shapeParams.set(key, (params = parameterCount(MODEL_SHAPES[key]!)));
+    found = { key, parameterCount: params };
+    break;
   }
-  return null;
+  if (shapeByName.size >= 1000) shapeByName.clear();
+  shapeByName.set(name, found);
+  return found && { ...found };
 }
 
 /** A synthetic model's layout, computed by the server from its shape; null for other models. */

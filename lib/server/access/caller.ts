@@ -9,7 +9,7 @@
  */
 import type { Db } from "../db/client";
 import { isOwnerCredential } from "../store/owner-credential";
-import { authenticate, type TokenRole } from "../store/tokens";
+import { authenticate, type AuthResult, type TokenRole } from "../store/tokens";
 import { isOwnerBrowser } from "./owner-session";
 import { REFUSALS } from "./refusal-codes";
 import { Refused } from "./refused";
@@ -25,12 +25,15 @@ export type Caller =
 export const OWNER_CLI: Caller = { kind: "owner", via: "cli" };
 export const ANONYMOUS: Caller = { kind: "anonymous" };
 
-/** The caller of an `Authorization` header value (a request's, or an admin token typed in a form). */
-export async function callerOfHeader(header: string | null, db: Db): Promise<Caller> {
+/**
+ * The caller of an `Authorization` header value (a request's, or an admin token typed in a form).
+ * `check`: how a token is checked (an upload checks it and takes from its rate limit at once).
+ */
+export async function callerOfHeader(header: string | null, db: Db, check: (header: string) => Promise<AuthResult> = (h) => authenticate(db, h)): Promise<Caller> {
   if (!header?.trim()) return ANONYMOUS;
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
   if (bearer && isOwnerCredential(bearer)) return { kind: "owner", via: "credential" };
-  const auth = await authenticate(db, header);
+  const auth = await check(header);
   if (auth.ok) return { kind: "token", role: auth.role, tokenId: auth.tokenId, name: auth.name, contributorId: auth.contributorId };
   const code = auth.reason === "revoked" ? "token_revoked" : auth.reason === "missing" ? "missing_token" : "unknown_token";
   throw new Refused(code, REFUSALS[code][1]);

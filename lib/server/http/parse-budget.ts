@@ -63,7 +63,11 @@ const budgets = new WeakMap<Request, { budget: ParseBudget; clientKey: string }>
  * address. Runners behind one address each have their own budget.
  */
 export function budgetKey(req: Request, clientIp: string | null): string {
-  const auth = req.headers.get("authorization");
+  return budgetKeyOf(req.headers.get("authorization"), clientIp);
+}
+
+/** The same, from the `Authorization` header's value (node.ts' upload path has no Request). */
+export function budgetKeyOf(auth: string | null, clientIp: string | null): string {
   if (auth) return `auth:${createHash("sha256").update(auth).digest("base64url").slice(0, 22)}`;
   return `ip:${addressKey(clientIp)}`;
 }

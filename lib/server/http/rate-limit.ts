@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { executePrepared } from "../db/prepared";
+import type { TokenRow } from "../store/tokens";
 
 /**
  * Per-key token bucket (in memory, per server process; createSharedRateLimiter below is the same
@@ -50,6 +51,12 @@ export function createRateLimiter(ratePerMin: number, burst: number, maxKeys = 1
 export interface KeyLimiter {
   /** 0 when allowed, otherwise the seconds to wait before retrying. */
   take(key: string): number | Promise<number>;
+  /**
+   * The shared limiter only: the token whose secret hashes to `tokenHash` (runner_tokens) and, where
+   * it is known and not revoked, one take from its bucket `token:<id>`, in one statement (an upload's
+   * token check and rate limit in one round trip). `wait` is 0 where nothing was taken.
+   */
+  takeForToken?(tokenHash: string): Promise<{ token: TokenRow | null; wait: number }>;
 }
 
 /**
@@ -61,26 +68,50 @@ export interface KeyLimiter {
 export function createSharedRateLimiter(db: Db, ratePerMin: number, burst: number): KeyLimiter {
   const perS = ratePerMin / 60;
   let takes = 0;
+  // The refill, as of now(): the bucket's tokens plus what flowed in since its last take, at most the burst.
+  const refilled = sql`least(${burst}::float8, b.tokens + extract(epoch from now() - b.at) * ${perS}::float8)`;
+  const onConflict = sql`on conflict (key) do update set
+            ok = ${refilled} >= 1,
+            tokens = ${refilled} - case when ${refilled} >= 1 then 1 else 0 end,
+            at = now()`;
+  const tookOne = () => {
+    if (++takes % 1000 === 0) {
+      // Full buckets would start full anyway: keep the table to the keys in use.
+      void db.execute(sql`delete from rate_buckets where at < now() - make_interval(secs => ${Math.ceil(burst / perS)}::float8)`).catch(() => {});
+    }
+  };
+  const waitOf = (row: { ok: boolean; tokens: number }) => (row.ok ? 0 : Math.max(1, Math.ceil((1 - Number(row.tokens)) / perS)));
   return {
     async take(key) {
       const r = await executePrepared<{ ok: boolean; tokens: number }>(
         db,
         sql`
           insert into rate_buckets as b (key, tokens, at, ok) values (${key}, ${burst - 1}, now(), ${burst >= 1})
-          on conflict (key) do update set
-            ok = least(${burst}::float8, b.tokens + extract(epoch from now() - b.at) * ${perS}::float8) >= 1,
-            tokens = least(${burst}::float8, b.tokens + extract(epoch from now() - b.at) * ${perS}::float8)
-              - case when least(${burst}::float8, b.tokens + extract(epoch from now() - b.at) * ${perS}::float8) >= 1 then 1 else 0 end,
-            at = now()
+          ${onConflict}
           returning ok, tokens`,
       );
-      if (++takes % 1000 === 0) {
-        // Full buckets would start full anyway: keep the table to the keys in use.
-        void db.execute(sql`delete from rate_buckets where at < now() - make_interval(secs => ${Math.ceil(burst / perS)}::float8)`).catch(() => {});
-      }
-      const row = r[0]!;
-      if (row.ok) return 0;
-      return Math.max(1, Math.ceil((1 - Number(row.tokens)) / perS));
+      tookOne();
+      return waitOf(r[0]!);
+    },
+    async takeForToken(tokenHash) {
+      // The insert's rows come from the token's: none for an unknown or revoked token (nothing taken).
+      const r = await executePrepared<{ id: number; name: string; role: string; revoked_at: Date | string | null; contributor_id: number | null; ok: boolean | null; tokens: number | null }>(
+        db,
+        sql`
+          with t as (select id, name, role, revoked_at, contributor_id from runner_tokens where token_hash = ${tokenHash}),
+          taken as (
+            insert into rate_buckets as b (key, tokens, at, ok)
+            select 'token:' || t.id, ${burst - 1}::float8, now(), ${burst >= 1}::boolean from t where t.revoked_at is null
+            ${onConflict}
+            returning ok, tokens)
+          select t.id, t.name, t.role, t.revoked_at, t.contributor_id, taken.ok, taken.tokens from t left join taken on true`,
+      );
+      const row = r[0];
+      if (!row) return { token: null, wait: 0 };
+      const token: TokenRow = { id: row.id, name: row.name, role: row.role, revokedAt: row.revoked_at, contributorId: row.contributor_id };
+      if (row.ok == null) return { token, wait: 0 };
+      tookOne();
+      return { token, wait: waitOf({ ok: row.ok, tokens: Number(row.tokens) }) };
     },
   };
 }

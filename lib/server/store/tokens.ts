@@ -103,12 +103,42 @@ export type AuthResult =
   | { ok: true; tokenId: number; name: string; role: TokenRole; contributorId: number | null }
   | { ok: false; reason: "missing" | "unknown" | "revoked" };
 
+/** A token's row as the check reads it. */
+export interface TokenRow {
+  id: number;
+  name: string;
+  role: string;
+  revokedAt: Date | string | null;
+  contributorId: number | null;
+}
+
+const bearerSecret = (authorization: string | null) => /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+
 /** Checks an `Authorization: Bearer ...` header value. */
 export async function authenticate(db: Db, authorization: string | null): Promise<AuthResult> {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
-  if (!m) return { ok: false, reason: "missing" };
-  const rows = await authQuery(db).execute({ hash: hashToken(m[1]!) });
-  const row = rows[0];
+  const secret = bearerSecret(authorization);
+  if (!secret) return { ok: false, reason: "missing" };
+  const rows = await authQuery(db).execute({ hash: hashToken(secret) });
+  return judgeToken(db, rows[0]);
+}
+
+/**
+ * The same check where the token's row comes with the token's rate-limit take, in one statement
+ * (rate-limit.ts, the shared limiter's `takeForToken`: an upload's first round trip). `wait` is the
+ * take's: 0 when nothing was taken (no valid token; the caller is refused anyway).
+ */
+export async function authenticateAndTake(
+  db: Db,
+  authorization: string | null,
+  takeForToken: (tokenHash: string) => Promise<{ token: TokenRow | null; wait: number }>,
+): Promise<{ auth: AuthResult; wait: number }> {
+  const secret = bearerSecret(authorization);
+  if (!secret) return { auth: { ok: false, reason: "missing" }, wait: 0 };
+  const { token, wait } = await takeForToken(hashToken(secret));
+  return { auth: await judgeToken(db, token ?? undefined), wait };
+}
+
+async function judgeToken(db: Db, row: TokenRow | undefined): Promise<AuthResult> {
   if (!row) return { ok: false, reason: "unknown" };
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   await touchToken(db, row.id);

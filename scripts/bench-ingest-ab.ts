@@ -1,0 +1,117 @@
+/**
+ * `npx tsx scripts/bench-ingest-ab.ts OTHER_CHECKOUT`: this checkout's ingest against another's (a
+ * git worktree of an older commit, with its own build), side by side. On a shared machine whose
+ * load moves from minute to minute, two benches run a few minutes apart do not compare; here both
+ * servers run at once, each on its own fresh database, and short wrk runs alternate between them
+ * (the order swapped each round), so both see the same load. Per server and client count: the
+ * median and range over the rounds of submissions/s and of the server's CPU time per submission
+ * (its process tree's user + system time over the run), with the load average.
+ *
+ * Options (env): BENCH_ROUNDS (default 5), BENCH_SECONDS (per run, default 5), TEST_DATABASE_URL.
+ * The server's settings are bench:ingest's (limits out of the way, default workers).
+ */
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { makeSubmission } from "../harness/fixtures";
+import { createPostgresDatabase } from "../harness/postgres";
+import { startServer, type RunningServer } from "../harness/server";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
+const SECONDS = Number(process.env.BENCH_SECONDS || 5);
+
+/** User + system CPU time of a process group, ms (clock ticks of 10 ms). */
+function groupCpuMs(pgid: number): number {
+  let ticks = 0;
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const f = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
+      if (Number(rest[2]) === pgid) ticks += Number(rest[11]) + Number(rest[12]);
+    } catch {
+      /* process went away */
+    }
+  }
+  return ticks * 10;
+}
+
+function wrk(url: string, token: string, clients: number, seconds: number, bodyFile: string): Promise<{ ok: number; perSec: number }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn("wrk", ["-t", String(Math.min(2, clients)), "-c", String(clients), "-d", `${seconds}s`, "-s", path.join(import.meta.dirname, "bench-ingest.lua"), url], {
+      env: { ...process.env, BODY_FILE: bodyFile, TOKEN: token },
+    });
+    let out = "";
+    c.stdout.on("data", (d) => (out += d));
+    c.on("error", reject);
+    c.on("close", () => {
+      const m = /RESULT requests=(\d+) failed=(\d+) p50_us=\d+ p95_us=\d+ duration_us=(\d+)/.exec(out);
+      if (!m) return reject(new Error(`wrk failed: ${out}`));
+      const ok = Number(m[1]) - Number(m[2]);
+      resolve({ ok, perSec: (ok * 1e6) / Number(m[3]) });
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main() {
+  const other = process.argv[2];
+  if (!other || !fs.existsSync(path.join(other, "bin/start.mjs"))) throw new Error("usage: tsx scripts/bench-ingest-ab.ts OTHER_CHECKOUT (a checkout with its own build)");
+  const checkouts = [{ name: `this (${path.basename(process.cwd())})`, dir: process.cwd() }, { name: `other (${path.basename(path.resolve(other))})`, dir: path.resolve(other) }];
+  const bodyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tw-ab-")), "body.json");
+  fs.writeFileSync(bodyFile, JSON.stringify(makeSubmission({ workloads: 10, id: "__ID__" })));
+  const started: { name: string; srv: RunningServer; token: string; drop: () => Promise<void>; runs: Map<number, { perSec: number; cpuMs: number }[]> }[] = [];
+  try {
+    for (const c of checkouts) {
+      const db = await createPostgresDatabase();
+      const srv = await startServer(
+        {
+          DATABASE_URL: db.url,
+          TOKENWATT_RATE_LIMIT_PER_MIN: "100000000",
+          TOKENWATT_RATE_LIMIT_BURST: "100000000",
+          TOKENWATT_PARSE_BUDGET_MB_PER_MIN: "1000000",
+          TOKENWATT_PARSE_BUDGET_GLOBAL_MB_PER_MIN: "1000000",
+          TOKENWATT_CPU_MS_PER_MIN_PER_TOKEN: "100000000",
+          TOKENWATT_CPU_MS_PER_MIN: "100000000",
+        },
+        [path.join(c.dir, "bin/start.mjs")],
+      );
+      const token = execFileSync(process.execPath, [path.join(c.dir, "bin/tokenwatt.mjs"), "token", "create", "--name", "bench"], { env: srv.env, cwd: c.dir, encoding: "utf8" }).trim().split("\n").pop()!;
+      started.push({ name: c.name, srv, token, drop: db.drop, runs: new Map() });
+    }
+    for (const s of started) await wrk(s.srv.url, s.token, 4, 2, bodyFile); // warm-up: JIT, pools, dimension rows
+    const loads: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const clients of [1, 16]) {
+        for (const s of round % 2 ? [...started].reverse() : started) {
+          const cpu0 = groupCpuMs(s.srv.pid);
+          const r = await wrk(s.srv.url, s.token, clients, SECONDS, bodyFile);
+          const cpuMs = (groupCpuMs(s.srv.pid) - cpu0) / Math.max(1, r.ok);
+          s.runs.set(clients, [...(s.runs.get(clients) ?? []), { perSec: r.perSec, cpuMs }]);
+          loads.push(os.loadavg()[0]!);
+        }
+      }
+    }
+    console.log(`\nIngest side by side: ${ROUNDS} rounds of ${SECONDS} s runs alternating between the two servers, ${os.cpus().length} cores, load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} (median ${median(loads).toFixed(1)})\n`);
+    console.log("| checkout | clients | submissions/s, median (range) | server CPU ms per submission, median (range) |\n|---|---|---|---|");
+    for (const clients of [1, 16]) {
+      for (const s of started) {
+        const runs = s.runs.get(clients)!;
+        const range = (xs: number[], d: number) => `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)})`;
+        console.log(`| ${s.name} | ${clients} | ${range(runs.map((r) => r.perSec), 0)} | ${range(runs.map((r) => r.cpuMs), 2)} |`);
+      }
+    }
+  } finally {
+    for (const s of started) {
+      await s.srv.stop();
+      await s.drop();
+    }
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
