@@ -5,9 +5,9 @@
  * afterwards). Then publishes and times the first request after it (a render: the cache follows the
  * version row) and the ETag revalidation a CDN would make (304, no render).
  *
- * Each uncached page is measured twice: one request at a time (`-c1`: the render's own time, p50/p95)
- * and `BENCH_CONNECTIONS` at once (requests/s, and the latency with requests queued behind each other
- * in the one process). It also reports each page's HTML bytes and how many of them are the inline
+ * Each uncached page is measured twice: one request at a time (the render's own time, p50/p95, and the
+ * server's CPU time per request from /proc) and `BENCH_CONNECTIONS` at once with wrk (requests/s, and
+ * the latency with requests queued behind each other in the one process). It also reports each page's HTML bytes and how many of them are the inline
  * RSC payload (the props and tree sent to the browser for hydration).
  *
  * Needs `wrk` (apt-get install -y wrk). Env: BENCH_RESULTS (default 100000 workload results),
@@ -85,25 +85,105 @@ function pageBytes(html: string): { html: number; rsc: number } {
   return { html: Buffer.byteLength(html), rsc };
 }
 
+/** fetch, once more when the connection was closed under it (a kept-alive socket the server had just closed). */
+async function fetchOnce(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    return fetch(url, init);
+  }
+}
+
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
 const kb = (b: number) => `${(b / 1024).toFixed(1)} kB`;
 
 interface PageFigures {
-  serial: Wrk;
+  /** One request at a time: latency p50/p95 (ms), and the server's CPU time per request (ms, all its processes). */
+  serial: { p50: number; p95: number; n: number; cpuMs: number; non2xx: number };
   loaded: Wrk;
   bytes: { html: number; rsc: number };
   /** The process-clock window of the page's runs (µs), for the CPU profile. */
   window: { fromUs: number; toUs: number };
 }
 
-async function measurePage(srv: RunningServer, p: string): Promise<PageFigures> {
-  let body = "";
-  for (let i = 0; i < 3; i++) body = await plainGet(srv.url + p); // warm up (and fill the cache)
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/** One GET on a kept-alive connection: its status and wall time (ms). */
+function timedGet(url: string): Promise<{ status: number; ms: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) =>
+    http
+      .get(url, { agent }, (res) => res.resume().on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 })))
+      .on("error", reject),
+  );
+}
+
+/** The processes of a server's process group (start.mjs and the serving process it starts). */
+function groupPids(pgid: number): number[] {
+  const pids: number[] = [];
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === pgid) pids.push(Number(d));
+    } catch {
+      /* process went away */
+    }
+  }
+  return pids;
+}
+
+const TICK_MS = 1000 / Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+
+/** CPU time (user + system, ms) of a server's processes so far. */
+function cpuMsOf(srv: RunningServer): number {
+  let ms = 0;
+  for (const pid of groupPids(srv.pid)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ms += (Number(f[11]) + Number(f[12])) * TICK_MS;
+    } catch {
+      /* process went away */
+    }
+  }
+  return ms;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+};
+
+/**
+ * One request at a time for SECONDS, to each server in turn (request by request when there are two),
+ * so that both see the same load on this shared machine: each request's wall time and each server's
+ * CPU time per request.
+ */
+async function serialRuns(servers: RunningServer[], p: string): Promise<PageFigures["serial"][]> {
+  const times = servers.map(() => [] as number[]);
+  const non2xx = servers.map(() => 0);
+  const cpu0 = servers.map(cpuMsOf);
+  const end = performance.now() + SECONDS * 1000 * servers.length;
+  while (performance.now() < end) {
+    for (const [i, srv] of servers.entries()) {
+      const r = await timedGet(srv.url + p);
+      times[i]!.push(r.ms);
+      if (r.status !== 200) non2xx[i]!++;
+    }
+  }
+  return servers.map((srv, i) => ({ p50: pct(times[i]!, 50), p95: pct(times[i]!, 95), n: times[i]!.length, cpuMs: (cpuMsOf(srv) - cpu0[i]!) / times[i]!.length, non2xx: non2xx[i]! }));
+}
+
+/** The page on each server: warm-up, one request at a time (interleaved), then CONNECTIONS at once with wrk on each in turn. */
+async function measurePage(servers: RunningServer[], p: string): Promise<PageFigures[]> {
+  const bodies: string[] = [];
+  for (const srv of servers) for (let i = 0; i < 3; i++) bodies[servers.indexOf(srv)] = await plainGet(srv.url + p); // warm up (and fill the cache)
   const fromUs = Number(process.hrtime.bigint() / 1000n);
-  const serial = wrk(srv.url + p, 1);
-  const loaded = wrk(srv.url + p, CONNECTIONS);
+  const serial = await serialRuns(servers, p);
+  const loaded = servers.map((srv) => wrk(srv.url + p, CONNECTIONS));
   const toUs = Number(process.hrtime.bigint() / 1000n);
-  return { serial, loaded, bytes: pageBytes(body), window: { fromUs, toUs } };
+  return servers.map((_, i) => ({ serial: serial[i]!, loaded: loaded[i]!, bytes: pageBytes(bodies[i]!), window: { fromUs, toUs } }));
 }
 
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(", ");
@@ -115,7 +195,7 @@ function printProfile(dir: string, pid: number, figures: Record<string, PageFigu
   console.log(`\nCPU profile of the uncached server (${dir}/${file}), per page: self time per request, by part of the code\n`);
   for (const p of PAGES) {
     const f = figures[p]!;
-    const n = f.serial.requests + f.loaded.requests;
+    const n = f.serial.n + f.loaded.requests;
     const s = summarizeCpuProfile(path.join(dir, file), { window: f.window, top: 12 });
     const per = (x: number) => (x / Math.max(1, n)).toFixed(2);
     console.log(`\n**${p}**: ${n} requests, busy ${per(s.busyMs)} ms of CPU per request\n`);
@@ -158,9 +238,10 @@ async function main() {
     try {
       for (const [i, p] of PAGES.entries()) {
         // Alternating which goes first, so that neither always runs in the other's wake.
-        if (base && i % 2 === 0) before[p] = await measurePage(base, p);
-        uncached[p] = await measurePage(srv, p);
-        if (base && i % 2 === 1) before[p] = await measurePage(base, p);
+        const order = base ? (i % 2 === 0 ? [base, srv] : [srv, base]) : [srv];
+        const got = await measurePage(order, p);
+        uncached[p] = got[order.indexOf(srv)]!;
+        if (base) before[p] = got[order.indexOf(base)]!;
         console.error(`  ${p}: ${uncached[p]!.loaded.rps.toFixed(1)} req/s${base ? ` (base ${before[p]!.loaded.rps.toFixed(1)})` : ""}, load ${load()}`);
       }
     } finally {
@@ -170,11 +251,14 @@ async function main() {
     const loadAfter = load();
 
     console.log(`\nAnonymous pages rendered per request (TOKENWATT_PAGE_CACHE_MB=0) on a public server, ${RESULTS.toLocaleString("en-US")} workload results (synthetic load data), one server process, ${os.cpus().length} cores, ${SECONDS} s per page and mode; load average ${loadBefore} before, ${loadAfter} after${PROFILE ? "; this checkout under the CPU profiler" : ""}\n`);
-    console.log(`one request at a time (-c1): the render's own time; ${CONNECTIONS} at once (-c${CONNECTIONS}): requests/s, and latency with requests queued in the one process\n`);
+    console.log(
+      `one request at a time${base ? " (to the two servers in turn, request by request)" : ""}: the render's wall time p50 / p95 and the server's CPU time per request; ` +
+        `${CONNECTIONS} at once (wrk -c${CONNECTIONS}): requests/s, and latency with requests queued in the one process\n`,
+    );
     const row = (label: string, x: PageFigures) =>
-      `| ${label} | ${ms(x.serial.p50)} / ${ms(x.serial.p95)} | ${x.serial.rps.toFixed(1)} | ${x.loaded.rps.toFixed(1)} | ${ms(x.loaded.p50)} / ${ms(x.loaded.p95)} / ${ms(x.loaded.p99)} | ${kb(x.bytes.html)} (${kb(x.bytes.rsc)}) |` +
+      `| ${label} | ${ms(x.serial.p50)} / ${ms(x.serial.p95)} | ${x.serial.cpuMs.toFixed(0)} ms | ${x.loaded.rps.toFixed(1)} | ${ms(x.loaded.p50)} / ${ms(x.loaded.p95)} / ${ms(x.loaded.p99)} | ${kb(x.bytes.html)} (${kb(x.bytes.rsc)}) |` +
       (x.serial.non2xx || x.loaded.non2xx ? ` non-2xx: ${x.serial.non2xx + x.loaded.non2xx}` : "");
-    console.log(`| page | -c1 p50 / p95 | -c1 req/s | -c${CONNECTIONS} req/s | -c${CONNECTIONS} p50 / p95 / p99 | HTML (of it RSC payload) |`);
+    console.log(`| page | one at a time p50 / p95 | CPU per request | -c${CONNECTIONS} req/s | -c${CONNECTIONS} p50 / p95 / p99 | HTML (of it RSC payload) |`);
     console.log("|---|---|---:|---:|---|---|");
     for (const p of PAGES) {
       if (base) console.log(row(`${p} before`, before[p]!));
@@ -192,7 +276,7 @@ async function main() {
         cached[p] = wrk(csrv.url + p, CONNECTIONS);
       }
       // A publish (here straight on the database, as `tokenwatt publish` does) reaches the cache at the next request.
-      const first = await fetch(`${csrv.url}/leaderboard`);
+      const first = await fetchOnce(`${csrv.url}/leaderboard`);
       const etag = first.headers.get("etag")!;
       await first.text();
       const h2 = await openDb({ databaseUrl: dbase.url });
@@ -201,14 +285,14 @@ async function main() {
       const publishMs = performance.now() - t0;
       await h2.close();
       const t1 = performance.now();
-      const after = await fetch(`${csrv.url}/leaderboard`);
+      const after = await fetchOnce(`${csrv.url}/leaderboard`);
       await after.text();
       const afterMs = performance.now() - t1;
       const t2 = performance.now();
-      const again = await fetch(`${csrv.url}/leaderboard`);
+      const again = await fetchOnce(`${csrv.url}/leaderboard`);
       await again.text();
       const againMs = performance.now() - t2;
-      const reval = await fetch(`${csrv.url}/leaderboard`, { headers: { "if-none-match": again.headers.get("etag")! } });
+      const reval = await fetchOnce(`${csrv.url}/leaderboard`, { headers: { "if-none-match": again.headers.get("etag")! } });
 
       console.log(`\nFrom the public page cache, wrk -c${CONNECTIONS}, load average ${load()}\n`);
       console.log(`| page | cached req/s | p50 / p95 / p99 | cached / rendered (-c${CONNECTIONS}) |`);
