@@ -148,17 +148,6 @@ export async function leaderboard(db: Db, q: LeaderboardQuery, audience: Audienc
   const rows = owner ? sql`owner_rows` : sql`leaderboard_rows`;
   const sustained = owner ? sql`owner_sustained` : sql`leaderboard_sustained`;
   const order = sql.raw(`${SUSTAINED_SORT[q.sort] ?? `c.${q.sort}`} ${q.dir} nulls last, c.runs desc, c.device_id, c.model_id, c.engine_id, c.backend, c.config`);
-  const joinSustained = sql`join devices dv on dv.id = c.device_id
-    left join ${sustained} su on su.device_id = c.device_id and su.model_id = c.model_id and su.engine_id = c.engine_id
-      and su.backend = c.backend and su.config = ${CONFIG_WITHOUT_CTX} and su.workload_id = ${q.sustained}`;
-  const page = sql`limit ${q.limit} offset ${(q.page - 1) * q.limit}`;
-  // The page's rows are picked before the joins (a row has one device, the view joined it, and at most
-  // one sustained row): otherwise every row of the board (10,000 at 100k results) is joined, its
-  // configuration rewritten by a regexp, and sorted, for the 50 shown. A sort by a sustained column
-  // needs the join first.
-  const from = SUSTAINED_SORT[q.sort]
-    ? sql`${rows} c ${joinSustained} where ${boardWhere(q)} order by ${order} ${page}`
-    : sql`(select * from ${rows} c where ${boardWhere(q)} order by ${order} ${page}) c ${joinSustained} order by ${order}`;
   const result = await db.execute(sql`
     select c.device_id as "deviceId", c.device_vendor as "deviceVendor", c.device_model as "deviceModel", c.device_class as "deviceClass",
       c.cpu_model as "cpuModel", c.model_id as "modelId", c.model_name as "modelName", c.model_family as "modelFamily",
@@ -172,7 +161,13 @@ export async function leaderboard(db: Db, q: LeaderboardQuery, audience: Audienc
       dv.display_name as "deviceName", su.workload_id as "sustainedWorkload", su.peak_ts as "sustainedPeakTokensPerSec", su.steady_ts as "sustainedSteadyTokensPerSec",
       su.throttle_ratio as "throttleRatio", su.time_to_throttle_s as "timeToThrottleS", su.start_cpu_c as "sustainedStartCpuC", su.runs as "sustainedRuns",
       ${owner ? sql`c.private_runs` : sql`0`}::int as "privateRuns"
-    from ${from}`);
+    from ${rows} c
+    join devices dv on dv.id = c.device_id
+    left join ${sustained} su on su.device_id = c.device_id and su.model_id = c.model_id and su.engine_id = c.engine_id
+      and su.backend = c.backend and su.config = ${CONFIG_WITHOUT_CTX} and su.workload_id = ${q.sustained}
+    where ${boardWhere(q)}
+    order by ${order}
+    limit ${q.limit} offset ${(q.page - 1) * q.limit}`);
   return rowsOf<LeaderboardRow>(result).map((r) => ({ ...r, lastRunAt: r.lastRunAt == null ? null : new Date(r.lastRunAt as string).toISOString() }));
 }
 
