@@ -86,8 +86,8 @@ export default async function ResultsPage({ searchParams }: { searchParams: Prom
   // A cursor that is not a result id reads as the newest results, with a note.
   const before = typeof beforeRaw === "string" && /^\d{1,15}$/.test(beforeRaw) && Number(beforeRaw) >= 1 ? Number(beforeRaw) : undefined;
   const badBefore = beforeRaw !== undefined && before === undefined;
-  const { results, nextCursor } = await listResults(db, { limit: HOME_RESULTS, plausible: "all", format: "json", cursor: before }, audience);
-  const chart = await homeChart(db, audience);
+  // Both reads at once: the chart does not depend on the page of results.
+  const [{ results, nextCursor }, chart] = await Promise.all([listResults(db, { limit: HOME_RESULTS, plausible: "all", format: "json", cursor: before }, audience), homeChart(db, audience)]);
   // The first measurement of this machine (owner only): its progress while it runs, then how it went.
   const firstRun = publicServer ? null : readFirstRun(serverDataDir());
   return (

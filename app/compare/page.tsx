@@ -173,6 +173,22 @@ function chartData(all: Cell[], requestedModel: string | undefined) {
   return { all, models, model, cells, names, byWorkload, val, energyKey, chartKey, chartScope, chartTier, otherScopes };
 }
 
+/**
+ * The memory scatter's points: every cell's (device, file MiB, peak MiB), each distinct point once.
+ * Cells of one model on one device mostly share their point (every workload and engine loads the
+ * same file): 4 devices at 100k results gave 800 points, most drawn on top of each other, all sent
+ * to the browser as the chart's props.
+ */
+function memoryPoints(all: Cell[]) {
+  const points = new Map<string, { series: string; fileMiB: number; peakMiB: number }>();
+  for (const c of all) {
+    if (c.peakRssBytes == null) continue;
+    const p = { series: c.deviceName, fileMiB: Math.round(c.fileBytes / 2 ** 20), peakMiB: Math.round(c.peakRssBytes / 2 ** 20) };
+    points.set(`${p.series}\u0000${p.fileMiB}\u0000${p.peakMiB}`, p);
+  }
+  return [...points.values()];
+}
+
 /** What the picker's filter words are matched against: the device, its class and its models. */
 const choiceText = (c: CompareChoice) => `${c.device} ${c.deviceClass} ${c.models}`.normalize("NFKC").toLowerCase();
 
@@ -268,7 +284,7 @@ function CompareCharts({ view, empty }: { view: ReturnType<typeof chartData>; em
           </ChartOr>
           <h2>Peak memory against model size (all models)</h2>
           <MemoryScatter
-            points={all.filter((c) => c.peakRssBytes != null).map((c) => ({ series: c.deviceName, fileMiB: Math.round(c.fileBytes / 2 ** 20), peakMiB: Math.round(c.peakRssBytes! / 2 ** 20) }))}
+            points={memoryPoints(all)}
             label="Scatter of peak memory against model file size, one colour per device"
           />
           <DataTable caption="The numbers behind the charts" columns={NUMBERS} rows={cells} rowKey={(c) => `${c.deviceId}-${c.workloadId}-${c.config}`} />

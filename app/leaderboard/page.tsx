@@ -33,11 +33,13 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   const pageSize = sp.limit && parsed.success ? Math.min(q0.limit, 200) : BOARD_PAGE;
   // The owner's board shows the owner's private runs only when asked ("include my private runs").
   const audience = q0.private === "1" ? pageAudience() : "public";
-  const facets = await leaderboardFacets(db, audience);
-  const total = await leaderboardTotal(db, q0, audience);
+  // The three reads at once; the rows of the page asked for are read beside the count, and again only
+  // when that page is past the last (then the last page is shown).
+  const asked = { ...q0, limit: pageSize, page: pageParam.page };
+  const [facets, total, askedRows] = await Promise.all([leaderboardFacets(db, audience), leaderboardTotal(db, q0, audience), leaderboard(db, asked, audience)]);
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const q = { ...q0, limit: pageSize, page: Math.min(pageParam.page, pages) };
-  const rows = await leaderboard(db, q, audience);
+  const q = { ...asked, page: Math.min(pageParam.page, pages) };
+  const rows = q.page === asked.page ? askedRows : await leaderboard(db, q, audience);
   const note = pageNote(pageParam, { page: q.page, pages });
   // The owner's dashboard may include the owner's unpublished runs; a public server never does.
   const owner = !isPublic();

@@ -44,6 +44,16 @@ describe("format", () => {
     expect(formatNumber(1234.56)).toBe("1,234.6");
     expect(formatBytes(1536)).toBe("1.5 KiB");
   });
+
+  it("formats as toLocaleString did, with its formatter made once per number of digits", () => {
+    for (const digits of [0, 1, 2, 3]) {
+      for (const v of [0, -0, 0.05, 2.5, 3.5, -3.25, 1234.56, 1234567.891, 5e-7, 1e21]) {
+        expect(formatNumber(v, digits)).toBe(v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+      }
+    }
+    expect(formatNumber(1234.5, 3)).toBe("1,234.500");
+    expect(formatNumber(1234.5, 0)).toBe("1,235");
+  });
 });
 
 describe("rate limiter", () => {

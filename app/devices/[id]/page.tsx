@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cache } from "react";
+import type { Audience } from "../../../lib/server/read/audience";
 import { dbId } from "../../../lib/core/contracts/text";
 import { notFound } from "next/navigation";
 import { publicReadDb, serverDeps } from "../../../lib/server/context";
@@ -69,16 +71,22 @@ const RUN_COLUMNS: Column<DeviceRun>[] = [
 
 export const dynamic = "force-dynamic";
 
-export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+/** The device and its page of runs, read once per request for the metadata and the page. */
+const readDevice = cache(async (id: number, audience: Audience, page: number) => getDevice(await publicReadDb(), id, audience, { page }));
+
+export async function generateMetadata({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }): Promise<Metadata> {
   const { id } = await params;
+  const sp = await searchParams;
   const parsed = dbId.safeParse(id);
   const db = await publicReadDb();
   const audience = pageAudience();
-  const r = /^\d{1,10}$/.test(id) && parsed.success ? await getDevice(db, parsed.data, audience) : null;
+  const valid = /^\d{1,10}$/.test(id) && parsed.success;
+  // With the page's own page of runs, the page's read of the device is this one.
+  const page = parsePageParam(sp.page).page;
+  const [r, figures] = valid ? await Promise.all([readDevice(parsed.data, audience, page), headlineFigures(db, { deviceId: parsed.data }, audience)]) : [null, []];
   if (!r) return notFoundMetadata("Device");
   const d = r.device;
   const name = d.displayName ?? `${d.vendor} ${d.model}`;
-  const figures = await headlineFigures(db, { deviceId: d.id }, audience);
   const best = figures.length ? `Fastest: ${figures.map((f) => describeFigure(f)).join("; ")}.` : "No ranked tg128 or pp512 result yet.";
   return pageMetadata({ title: `${name} · Tokenwatt`, description: `${name} (${d.deviceClass}, ${d.cpuModel}) measured with Tokenwatt. ${best}`, path: `/devices/${d.id}`, image: true });
 }
@@ -94,14 +102,17 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   if (!/^\d{1,10}$/.test(id) || !parsed.success) notFound();
   const n = parsed.data;
   const db = await publicReadDb();
-  const { may } = await pageCaller((await serverDeps()).db);
-  const r = await getDevice(db, n, audience, { page: pageParam.page });
+  // The page's reads at once (each stands on its own); the device's is shared with the metadata's.
+  const [{ may }, r, nvb, lanes, timeline, best, score] = await Promise.all([
+    serverDeps().then((deps) => pageCaller(deps.db)),
+    readDevice(n, audience, pageParam.page),
+    nativeVsBrowser(db, n, audience),
+    enginesSideBySide(db, n, audience),
+    deviceTimeline(db, n, audience),
+    bestPerWorkload(db, n, audience),
+    scoreRows(db, n, audience),
+  ]);
   if (!r) notFound();
-  const nvb = await nativeVsBrowser(db, n, audience);
-  const lanes = await enginesSideBySide(db, n, audience);
-  const timeline = await deviceTimeline(db, n, audience);
-  const best = await bestPerWorkload(db, n, audience);
-  const score = await scoreRows(db, n, audience);
   const d = r.device;
   // The badge shows what the public sees: a device with a published run (lib/server/api/badge.ts).
   const publicRuns = d.published || r.publishedRuns > 0;

@@ -4,6 +4,7 @@
  */
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cache } from "react";
 import { notFound } from "next/navigation";
 import { dbId } from "../../../lib/core/contracts/text";
 import { formatBytes, formatJPerToken, formatMedian, formatNumber } from "../../../lib/core/present/format";
@@ -32,12 +33,14 @@ const COLUMNS: Column<ModelDeviceRow>[] = [
   { header: "Runs", numeric: true, cell: (r) => r.runs },
 ];
 
+/** The model, read once per request for the metadata and the page. */
+const readModel = cache(async (id: number) => getModel(await publicReadDb(), id));
+
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const parsed = dbId.safeParse((await params).id);
   const db = await publicReadDb();
   const audience = pageAudience();
-  const m = parsed.success ? await getModel(db, parsed.data) : null;
-  const figures = m ? await headlineFigures(db, { modelId: m.id }, audience) : [];
+  const [m, figures] = parsed.success ? await Promise.all([readModel(parsed.data), headlineFigures(db, { modelId: parsed.data }, audience)]) : [null, []];
   // As the page: a model the public sees no measurement of is not there.
   if (!m || (audience === "public" && figures.length === 0)) return notFoundMetadata("Model");
   const name = `${m.name} ${m.quantization}`;
@@ -52,15 +55,19 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
   if (!/^\d{1,10}$/.test(id) || !parsed.success) notFound();
   const db = await publicReadDb();
   const audience = pageAudience();
-  const model = await getModel(db, parsed.data);
+  // One page of device configurations, fastest first, with the total (never every row): the reads at
+  // once, the page asked for beside the count and again only when it is past the last.
+  const [model, total, askedRows] = await Promise.all([
+    readModel(parsed.data),
+    modelDevicesTotal(db, parsed.data, audience),
+    modelDevices(db, parsed.data, audience, undefined, undefined, { limit: MODEL_DEVICES_PAGE, page: pageParam.page }),
+  ]);
   if (!model) notFound();
-  // One page of device configurations, fastest first, with the total (never every row).
-  const total = await modelDevicesTotal(db, model.id, audience);
   // A model nobody may see measured is not a public page.
   if (audience === "public" && total === 0) notFound();
   const pages = Math.max(1, Math.ceil(total / MODEL_DEVICES_PAGE));
   const page = Math.min(pageParam.page, pages);
-  const rows = await modelDevices(db, model.id, audience, undefined, undefined, { limit: MODEL_DEVICES_PAGE, page });
+  const rows = page === pageParam.page ? askedRows : await modelDevices(db, model.id, audience, undefined, undefined, { limit: MODEL_DEVICES_PAGE, page });
   const note = pageNote(pageParam, { page, pages });
   const reported = REPORTED_RESULTS.filter((r) => r.model.toLowerCase().startsWith(model.name.toLowerCase()));
   const chart = rows.filter((r) => r.tgTs != null).map((r) => ({ category: `${r.device} (${r.backend})`, "tg128 t/s": r.tgTs }));
