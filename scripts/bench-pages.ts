@@ -302,7 +302,7 @@ async function main() {
         console.log(`| ${p} | ${c.rps.toFixed(0)} | ${ms(c.p50)} / ${ms(c.p95)} / ${ms(c.p99)} | ${(c.rps / uncached[p]!.loaded.rps).toFixed(0)}x |${c.non2xx ? ` non-2xx: ${c.non2xx}` : ""}`);
       }
       console.log(
-        `\nPublish (hide device 1, refresh the views): ${publishMs.toFixed(0)} ms. First /leaderboard after it: ${after.headers.get("x-tokenwatt-cache")} in ${afterMs.toFixed(0)} ms ` +
+        `\nPublish (hide device 1: its groups made again): ${publishMs.toFixed(0)} ms. First /leaderboard after it: ${after.headers.get("x-tokenwatt-cache")} in ${afterMs.toFixed(0)} ms ` +
           `(ETag ${etag} -> ${after.headers.get("etag")}); next: ${again.headers.get("x-tokenwatt-cache")} in ${againMs.toFixed(1)} ms; ` +
           `If-None-Match with the current ETag: ${reval.status}.`,
       );
