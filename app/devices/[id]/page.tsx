@@ -94,7 +94,7 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   if (!/^\d{1,10}$/.test(id) || !parsed.success) notFound();
   const n = parsed.data;
   const db = await publicReadDb();
-  const { may } = await pageCaller((await serverDeps()).db);
+  const { may, mayOn } = await pageCaller((await serverDeps()).db);
   const r = await getDevice(db, n, audience, { page: pageParam.page });
   if (!r) notFound();
   const nvb = await nativeVsBrowser(db, n, audience);
@@ -128,8 +128,8 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
         )}
       </p>
       <DeviceSummary best={best} score={score} />
-      {may("rename-device") && <RenameForm id={d.id} name={d.displayName} />}
-      {(may("publish") || may("hide")) && (
+      {mayOn("rename-device", d.contributorId) && <RenameForm id={d.id} name={d.displayName} />}
+      {(may("publish") || mayOn("hide", d.contributorId)) && (
         <PublishForm target="device" id={String(d.id)} published={r.totalRuns > 0 && r.publishedRuns === r.totalRuns ? true : r.publishedRuns > 0 ? "some" : false} canPublish={may("publish")} />
       )}
       <EnginesTable cells={lanes} />
