@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import Link from "next/link";
 import { publicReadDb } from "../lib/server/context";
 import { listResults, type ResultRow } from "../lib/server/read/results";
@@ -136,6 +137,22 @@ export default async function ResultsPage({ searchParams }: { searchParams: Prom
   );
 }
 
+/** A row of the table beside the home chart: a bar measured or imported here, or a reported figure. */
+interface ChartTableRow {
+  key: string;
+  device: ReactNode;
+  model: string;
+  what: ReactNode;
+  tokensPerSec: string;
+}
+
+const CHART_COLUMNS: Column<ChartTableRow>[] = [
+  { header: "Device", rowHeader: true, cell: (r) => r.device },
+  { header: "Model", cell: (r) => r.model },
+  { header: "Figure", cell: (r) => r.what },
+  { header: "Tokens/s", numeric: true, cell: (r) => r.tokensPerSec },
+];
+
 const kindOf = (b: HomeChart["bars"][number]): StandingKind => (b.thisMachine ? "this machine" : b.imported ? "imported" : "measured");
 
 /**
@@ -153,6 +170,30 @@ function HomeChartPanel({ chart, publicServer }: { chart: HomeChart; publicServe
     ...chart.bars.map((b) => ({ category: `${b.thisMachine ? "▶ " : ""}${b.deviceName}${b.sameModel ? "" : ` (${b.modelName})`}`, kind: kindOf(b), value: Math.round(b.medianTs * 10) / 10 })),
     ...reported.map((r) => ({ category: `${r.device} (${r.model.split(" ").slice(0, 2).join(" ")})`, kind: "reported" as const, value: r.tokensPerSec })),
   ].sort((a, b) => b.value - a.value);
+  const tableRows: ChartTableRow[] = [
+    ...chart.bars.map((b) => ({
+      key: `${b.deviceId}-${b.modelName}-${b.engine}-${b.backend}`,
+      device: b.thisMachine && !publicServer ? <strong>this machine: {b.deviceName}</strong> : <Link href={`/devices/${b.deviceId}`}>{b.thisMachine ? <strong>{b.deviceName}</strong> : b.deviceName}</Link>,
+      model: `${b.modelName} ${b.quantization}`,
+      what: (
+        <>
+          {b.imported ? <>imported{b.sourceUrl && <> from <a href={b.sourceUrl}>{new URL(b.sourceUrl).hostname}</a></>}</> : "measured"} ({b.engine} {b.backend})
+        </>
+      ),
+      tokensPerSec: `${formatNumber(b.medianTs)} t/s`,
+    })),
+    ...reported.map((r) => ({
+      key: r.source + r.device + r.model,
+      device: r.device,
+      model: r.model,
+      what: (
+        <>
+          reported (<a href={r.source}>{r.source.replace(/^https:\/\/github\.com\//, "")}</a>, llama-bench {r.backend})
+        </>
+      ),
+      tokensPerSec: `${r.tokensPerSec.toLocaleString("en-US")} t/s`,
+    })),
+  ];
   return (
     <section className="panel" aria-labelledby="home-chart-h" data-testid="home-chart">
       <h2 id="home-chart-h">
@@ -164,40 +205,7 @@ function HomeChartPanel({ chart, publicServer }: { chart: HomeChart; publicServe
         output imported here, and figures reported in published llama-bench tables. A bigger model is slower on the same device: compare within a model where you can.
       </p>
       <StandingBars highlight={publicServer ? "the newest device" : "this machine"} rows={rows} unit="" label={`Median ${chart.workloadId} tokens per second: ${me} among ${size}, measured, imported and reported`} />
-      <div className="table-wrap" tabIndex={0}>
-        <table data-testid="home-chart-table">
-          <caption>The bars: device, model, what the figure is, {chart.workloadId} tokens/s</caption>
-          <tbody>
-            {chart.bars.map((b) => (
-              <tr key={`${b.deviceId}-${b.modelName}-${b.engine}-${b.backend}`}>
-                <th scope="row">{b.thisMachine && !publicServer ? <strong>this machine: {b.deviceName}</strong> : <Link href={`/devices/${b.deviceId}`}>{b.thisMachine ? <strong>{b.deviceName}</strong> : b.deviceName}</Link>}</th>
-                <td>
-                  {b.modelName} {b.quantization}
-                </td>
-                <td>
-                  {b.imported ? (
-                    <>imported{b.sourceUrl && <> from <a href={b.sourceUrl}>{new URL(b.sourceUrl).hostname}</a></>}</>
-                  ) : (
-                    "measured"
-                  )}{" "}
-                  ({b.engine} {b.backend})
-                </td>
-                <td className="num">{formatNumber(b.medianTs)} t/s</td>
-              </tr>
-            ))}
-            {reported.map((r) => (
-              <tr key={r.source + r.device + r.model}>
-                <th scope="row">{r.device}</th>
-                <td>{r.model}</td>
-                <td>
-                  reported (<a href={r.source}>{r.source.replace(/^https:\/\/github\.com\//, "")}</a>, llama-bench {r.backend})
-                </td>
-                <td className="num">{r.tokensPerSec.toLocaleString("en-US")} t/s</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption={`The bars: device, model, what the figure is, ${chart.workloadId} tokens/s`} columns={CHART_COLUMNS} rows={tableRows} rowKey={(r) => r.key} testId="home-chart-table" />
       <p className="hint">
         {reported.length
           ? `Reported figures are what their authors published (llama-bench ${chart.workloadId}), not measured here.`
