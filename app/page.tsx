@@ -17,7 +17,7 @@ export const dynamic = "force-dynamic";
 /** Results the home page lists at a time; `?before=` (a result id, the keyset cursor of /api/v1/results) pages back. */
 const HOME_RESULTS = 50;
 
-/** A workload's figure: tokens/s median (IQR), or the time to first token; a failed workload says why. */
+/** A workload's figure: tokens/s median (IQR, repetitions), or the time to first token; a failed workload says why. */
 function figure(r: ResultRow) {
   if (r.status !== "ok") {
     return (
@@ -29,32 +29,34 @@ function figure(r: ResultRow) {
   return (
     <>
       {r.workloadId === "ttft"
-        ? `${formatNumber(r.medianNs == null ? null : r.medianNs / 1e6)} ms @ ${r.nPrompt} tokens`
-        : `${formatNumber(r.medianTokensPerSec)}${formatSpread(r.p25TokensPerSec, r.p75TokensPerSec, null)}`}
+        ? `${formatNumber(r.medianNs == null ? null : r.medianNs / 1e6)} ms @ ${r.nPrompt} tokens${formatSpread(null, null, r.repetitions)}`
+        : `${formatNumber(r.medianTokensPerSec)}${formatSpread(r.p25TokensPerSec, r.p75TokensPerSec, r.repetitions)}`}
       {!r.plausible && <span className="badge flagged"> implausible</span>}
     </>
   );
 }
 
+// Eight columns that fit 1280 px: names, engines, energy labels, dates and headers wrap (table.results
+// in globals.css), the figures do not; quantization, backend and repetitions ride in their neighbours.
 const RESULT_COLUMNS: Column<ResultRow>[] = [
   {
     header: "Model",
     cell: (r) => (
       <>
-        {r.modelName} {r.modelWeights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+        {r.modelName} {r.modelQuantization} {r.modelWeights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
       </>
     ),
+    cellAttrs: () => ({ className: "wraps model" }),
   },
-  { header: "Quant", cell: (r) => r.modelQuantization },
-  { header: "Device", cell: (r) => <Link href={`/devices/${r.deviceId}`}>{r.deviceName ?? `${r.deviceVendor} ${r.deviceModel}`}</Link>, cellAttrs: (r) => ({ title: r.cpuModel }) },
-  { header: "Backend", cell: (r) => r.backend },
+  { header: "Device", cell: (r) => <Link href={`/devices/${r.deviceId}`}>{r.deviceName ?? `${r.deviceVendor} ${r.deviceModel}`}</Link>, cellAttrs: (r) => ({ title: r.cpuModel, className: "wraps device" }) },
   {
-    header: "Engine",
+    header: "Engine · backend",
     cell: (r) => (
       <>
-        {r.engineName} {r.engineVersion}
+        <span className="nowrap">{r.engineName}</span> {r.engineVersion} · {r.backend}
       </>
     ),
+    cellAttrs: () => ({ className: "wraps" }),
   },
   {
     header: "Workload",
@@ -64,10 +66,9 @@ const RESULT_COLUMNS: Column<ResultRow>[] = [
       </Link>
     ),
   },
-  { header: "tokens/s median (IQR) · TTFT ms", numeric: true, cell: figure },
-  { header: "Repetitions", numeric: true, cell: (r) => r.repetitions },
+  { header: "tokens/s median (IQR, n) · TTFT ms", numeric: true, cell: figure },
   { header: "Peak RSS", numeric: true, cell: (r) => formatBytes(r.peakRssBytes) },
-  { header: "J/token (scope, tier)", numeric: true, cell: (r) => formatJPerToken(r.jPerToken, r.energyScope, r.energyTier, 3, r.jPerTokenRange) },
+  { header: "J/token (scope, tier)", numeric: true, cell: (r) => formatJPerToken(r.jPerToken, r.energyScope, r.energyTier, 3, r.jPerTokenRange), cellAttrs: () => ({ className: "wraps" }) },
   {
     header: "Measured",
     cell: (r) => (
@@ -75,6 +76,7 @@ const RESULT_COLUMNS: Column<ResultRow>[] = [
         {r.startedAt.toISOString().slice(0, 16).replace("T", " ")} {!r.published && <span className="badge">private</span>}
       </>
     ),
+    cellAttrs: () => ({ className: "wraps" }),
   },
 ];
 
@@ -126,7 +128,7 @@ export default async function ResultsPage({ searchParams }: { searchParams: Prom
         </div>
       ) : (
         <>
-          <DataTable caption={`${results.length} ${before ? "earlier" : "most recent"} workload results`} columns={RESULT_COLUMNS} rows={results} rowKey={(r) => r.id} />
+          <DataTable className="results fits" caption={`${results.length} ${before ? "earlier" : "most recent"} workload results`} columns={RESULT_COLUMNS} rows={results} rowKey={(r) => r.id} />
           <nav className="pager" aria-label="Pages of results" data-testid="results-pager">
             {before ? <Link href="/">← Newest results</Link> : <span />}
             {nextCursor ? <Link href={`/?before=${nextCursor}`} rel="next">Older results →</Link> : <span className="hint">No older results</span>}
