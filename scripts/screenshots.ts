@@ -59,8 +59,8 @@ async function shoot(page: Page, url: string, name: string, width: number) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   const header = await page.evaluate(() => Math.round(document.querySelector(".site-header")!.getBoundingClientRect().height));
   // Tables wider than their frame hide columns behind a sideways scroll.
-  const scrolling = await page.evaluate(() => [...document.querySelectorAll(".table-wrap")].filter((w) => w.scrollWidth > w.clientWidth).length);
-  console.log(`${file}: header ${header} px high${overflow > 0 ? `, page ${overflow} px wider than the viewport` : ""}${scrolling ? `, ${scrolling} table(s) scroll sideways` : ""}`);
+  const scrolling = await page.evaluate(() => [...document.querySelectorAll(".table-wrap")].map((w) => w.scrollWidth - w.clientWidth).filter((px) => px > 0));
+  console.log(`${file}: header ${header} px high${overflow > 0 ? `, page ${overflow} px wider than the viewport` : ""}${scrolling.length ? `, tables wider than their frame by ${scrolling.join(", ")} px (they scroll sideways)` : ""}`);
 }
 
 const [pub, own] = await Promise.all([startServer({ TOKENWATT_PUBLIC: "1" }), startServer()]);
