@@ -36,7 +36,7 @@ function figure(r: ResultRow) {
   );
 }
 
-// Eight columns that fit 1280 px: names, engines, energy labels, dates and headers wrap (table.results
+// Eight columns that fit 1280 px: names, engines, energy labels, dates and headers wrap (td.wraps, table.fits
 // in globals.css), the figures do not; quantization, backend and repetitions ride in their neighbours.
 const RESULT_COLUMNS: Column<ResultRow>[] = [
   {
