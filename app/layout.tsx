@@ -36,7 +36,6 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             <a href="/run">Benchmark this browser</a>
             {!isPublic() && <Link href="/agents">Agents</Link>}
             <Link href="/docs/methodology">Methodology</Link>
-            <a href="/api/health">Health</a>
             <SessionLinks />
           </nav>
           <SearchBox id="site-search-q" label="Site search" />

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import Link from "next/link";
 import { publicReadDb } from "../lib/server/context";
 import { listResults, type ResultRow } from "../lib/server/read/results";
@@ -16,7 +17,7 @@ export const dynamic = "force-dynamic";
 /** Results the home page lists at a time; `?before=` (a result id, the keyset cursor of /api/v1/results) pages back. */
 const HOME_RESULTS = 50;
 
-/** A workload's figure: tokens/s median (IQR), or the time to first token; a failed workload says why. */
+/** A workload's figure: tokens/s median (IQR, repetitions), or the time to first token; a failed workload says why. */
 function figure(r: ResultRow) {
   if (r.status !== "ok") {
     return (
@@ -28,32 +29,34 @@ function figure(r: ResultRow) {
   return (
     <>
       {r.workloadId === "ttft"
-        ? `${formatNumber(r.medianNs == null ? null : r.medianNs / 1e6)} ms @ ${r.nPrompt} tokens`
-        : `${formatNumber(r.medianTokensPerSec)}${formatSpread(r.p25TokensPerSec, r.p75TokensPerSec, null)}`}
+        ? `${formatNumber(r.medianNs == null ? null : r.medianNs / 1e6)} ms @ ${r.nPrompt} tokens${formatSpread(null, null, r.repetitions)}`
+        : `${formatNumber(r.medianTokensPerSec)}${formatSpread(r.p25TokensPerSec, r.p75TokensPerSec, r.repetitions)}`}
       {!r.plausible && <span className="badge flagged"> implausible</span>}
     </>
   );
 }
 
+// Eight columns that fit 1280 px: names, engines, energy labels, dates and headers wrap (td.wraps, table.fits
+// in globals.css), the figures do not; quantization, backend and repetitions ride in their neighbours.
 const RESULT_COLUMNS: Column<ResultRow>[] = [
   {
     header: "Model",
     cell: (r) => (
       <>
-        {r.modelName} {r.modelWeights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
+        {r.modelName} {r.modelQuantization} {r.modelWeights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
       </>
     ),
+    cellAttrs: () => ({ className: "wraps model" }),
   },
-  { header: "Quant", cell: (r) => r.modelQuantization },
-  { header: "Device", cell: (r) => <Link href={`/devices/${r.deviceId}`}>{r.deviceName ?? `${r.deviceVendor} ${r.deviceModel}`}</Link>, cellAttrs: (r) => ({ title: r.cpuModel }) },
-  { header: "Backend", cell: (r) => r.backend },
+  { header: "Device", cell: (r) => <Link href={`/devices/${r.deviceId}`}>{r.deviceName ?? `${r.deviceVendor} ${r.deviceModel}`}</Link>, cellAttrs: (r) => ({ title: r.cpuModel, className: "wraps device" }) },
   {
-    header: "Engine",
+    header: "Engine · backend",
     cell: (r) => (
       <>
-        {r.engineName} {r.engineVersion}
+        <span className="nowrap">{r.engineName}</span> {r.engineVersion} · {r.backend}
       </>
     ),
+    cellAttrs: () => ({ className: "wraps" }),
   },
   {
     header: "Workload",
@@ -63,10 +66,9 @@ const RESULT_COLUMNS: Column<ResultRow>[] = [
       </Link>
     ),
   },
-  { header: "tokens/s median (IQR) · TTFT ms", numeric: true, cell: figure },
-  { header: "Repetitions", numeric: true, cell: (r) => r.repetitions },
+  { header: "tokens/s median (IQR, n) · TTFT ms", numeric: true, cell: figure },
   { header: "Peak RSS", numeric: true, cell: (r) => formatBytes(r.peakRssBytes) },
-  { header: "J/token (scope, tier)", numeric: true, cell: (r) => formatJPerToken(r.jPerToken, r.energyScope, r.energyTier, 3, r.jPerTokenRange) },
+  { header: "J/token (scope, tier)", numeric: true, cell: (r) => formatJPerToken(r.jPerToken, r.energyScope, r.energyTier, 3, r.jPerTokenRange), cellAttrs: () => ({ className: "wraps" }) },
   {
     header: "Measured",
     cell: (r) => (
@@ -74,6 +76,7 @@ const RESULT_COLUMNS: Column<ResultRow>[] = [
         {r.startedAt.toISOString().slice(0, 16).replace("T", " ")} {!r.published && <span className="badge">private</span>}
       </>
     ),
+    cellAttrs: () => ({ className: "wraps" }),
   },
 ];
 
@@ -125,7 +128,7 @@ export default async function ResultsPage({ searchParams }: { searchParams: Prom
         </div>
       ) : (
         <>
-          <DataTable caption={`${results.length} ${before ? "earlier" : "most recent"} workload results`} columns={RESULT_COLUMNS} rows={results} rowKey={(r) => r.id} />
+          <DataTable className="results fits" caption={`${results.length} ${before ? "earlier" : "most recent"} workload results`} columns={RESULT_COLUMNS} rows={results} rowKey={(r) => r.id} />
           <nav className="pager" aria-label="Pages of results" data-testid="results-pager">
             {before ? <Link href="/">← Newest results</Link> : <span />}
             {nextCursor ? <Link href={`/?before=${nextCursor}`} rel="next">Older results →</Link> : <span className="hint">No older results</span>}
@@ -135,6 +138,22 @@ export default async function ResultsPage({ searchParams }: { searchParams: Prom
     </>
   );
 }
+
+/** A row of the table beside the home chart: a bar measured or imported here, or a reported figure. */
+interface ChartTableRow {
+  key: string;
+  device: ReactNode;
+  model: string;
+  what: ReactNode;
+  tokensPerSec: string;
+}
+
+const CHART_COLUMNS: Column<ChartTableRow>[] = [
+  { header: "Device", rowHeader: true, cell: (r) => r.device },
+  { header: "Model", cell: (r) => r.model },
+  { header: "Figure", cell: (r) => r.what },
+  { header: "Tokens/s", numeric: true, cell: (r) => r.tokensPerSec },
+];
 
 const kindOf = (b: HomeChart["bars"][number]): StandingKind => (b.thisMachine ? "this machine" : b.imported ? "imported" : "measured");
 
@@ -153,6 +172,30 @@ function HomeChartPanel({ chart, publicServer }: { chart: HomeChart; publicServe
     ...chart.bars.map((b) => ({ category: `${b.thisMachine ? "▶ " : ""}${b.deviceName}${b.sameModel ? "" : ` (${b.modelName})`}`, kind: kindOf(b), value: Math.round(b.medianTs * 10) / 10 })),
     ...reported.map((r) => ({ category: `${r.device} (${r.model.split(" ").slice(0, 2).join(" ")})`, kind: "reported" as const, value: r.tokensPerSec })),
   ].sort((a, b) => b.value - a.value);
+  const tableRows: ChartTableRow[] = [
+    ...chart.bars.map((b) => ({
+      key: `${b.deviceId}-${b.modelName}-${b.engine}-${b.backend}`,
+      device: b.thisMachine && !publicServer ? <strong>this machine: {b.deviceName}</strong> : <Link href={`/devices/${b.deviceId}`}>{b.thisMachine ? <strong>{b.deviceName}</strong> : b.deviceName}</Link>,
+      model: `${b.modelName} ${b.quantization}`,
+      what: (
+        <>
+          {b.imported ? <>imported{b.sourceUrl && <> from <a href={b.sourceUrl}>{new URL(b.sourceUrl).hostname}</a></>}</> : "measured"} ({b.engine} {b.backend})
+        </>
+      ),
+      tokensPerSec: `${formatNumber(b.medianTs)} t/s`,
+    })),
+    ...reported.map((r) => ({
+      key: r.source + r.device + r.model,
+      device: r.device,
+      model: r.model,
+      what: (
+        <>
+          reported (<a href={r.source}>{r.source.replace(/^https:\/\/github\.com\//, "")}</a>, llama-bench {r.backend})
+        </>
+      ),
+      tokensPerSec: `${r.tokensPerSec.toLocaleString("en-US")} t/s`,
+    })),
+  ];
   return (
     <section className="panel" aria-labelledby="home-chart-h" data-testid="home-chart">
       <h2 id="home-chart-h">
@@ -164,40 +207,7 @@ function HomeChartPanel({ chart, publicServer }: { chart: HomeChart; publicServe
         output imported here, and figures reported in published llama-bench tables. A bigger model is slower on the same device: compare within a model where you can.
       </p>
       <StandingBars highlight={publicServer ? "the newest device" : "this machine"} rows={rows} unit="" label={`Median ${chart.workloadId} tokens per second: ${me} among ${size}, measured, imported and reported`} />
-      <div className="table-wrap" tabIndex={0}>
-        <table data-testid="home-chart-table">
-          <caption>The bars: device, model, what the figure is, {chart.workloadId} tokens/s</caption>
-          <tbody>
-            {chart.bars.map((b) => (
-              <tr key={`${b.deviceId}-${b.modelName}-${b.engine}-${b.backend}`}>
-                <th scope="row">{b.thisMachine && !publicServer ? <strong>this machine: {b.deviceName}</strong> : <Link href={`/devices/${b.deviceId}`}>{b.thisMachine ? <strong>{b.deviceName}</strong> : b.deviceName}</Link>}</th>
-                <td>
-                  {b.modelName} {b.quantization}
-                </td>
-                <td>
-                  {b.imported ? (
-                    <>imported{b.sourceUrl && <> from <a href={b.sourceUrl}>{new URL(b.sourceUrl).hostname}</a></>}</>
-                  ) : (
-                    "measured"
-                  )}{" "}
-                  ({b.engine} {b.backend})
-                </td>
-                <td className="num">{formatNumber(b.medianTs)} t/s</td>
-              </tr>
-            ))}
-            {reported.map((r) => (
-              <tr key={r.source + r.device + r.model}>
-                <th scope="row">{r.device}</th>
-                <td>{r.model}</td>
-                <td>
-                  reported (<a href={r.source}>{r.source.replace(/^https:\/\/github\.com\//, "")}</a>, llama-bench {r.backend})
-                </td>
-                <td className="num">{r.tokensPerSec.toLocaleString("en-US")} t/s</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption={`The bars: device, model, what the figure is, ${chart.workloadId} tokens/s`} columns={CHART_COLUMNS} rows={tableRows} rowKey={(r) => r.key} testId="home-chart-table" />
       <p className="hint">
         {reported.length
           ? `Reported figures are what their authors published (llama-bench ${chart.workloadId}), not measured here.`

@@ -203,7 +203,7 @@ function DevicePicker({ choices, filter, raw }: { choices: CompareChoice[]; filt
     <>
       <form method="get" action="/compare" className="publish-form" role="search" aria-label="Filter the devices">
         <label>
-          Filter <input name="q" type="search" defaultValue={raw} maxLength={SEARCH_MAX_CHARS} placeholder="e.g. ryzen, phone, Llama-3.2-1B" aria-invalid={!filter.ok} />
+          Filter <input name="q" type="search" defaultValue={raw} maxLength={SEARCH_MAX_CHARS} placeholder="e.g. ryzen, phone, Llama" size={28} aria-invalid={!filter.ok} />
         </label>
         <button type="submit">Filter</button>
         {!filter.ok && (

@@ -8,7 +8,7 @@
 import { cookies } from "next/headers";
 import { ANONYMOUS, type Caller } from "../../lib/server/access/caller";
 import { serverMode } from "../../lib/server/access/mode";
-import { mayAtAll, type Permission } from "../../lib/server/access/policy";
+import { mayAtAll, mayOwn, type Permission } from "../../lib/server/access/policy";
 import { Refused } from "../../lib/server/access/refused";
 import { callerOfTokenSession, TOKEN_SESSION_COOKIE } from "../../lib/server/access/token-session";
 import type { Db } from "../../lib/server/db/client";
@@ -28,10 +28,15 @@ export async function requestCaller(db: Db): Promise<Caller> {
 /** A server action's caller (the form itself carries no credential). */
 export const actionCaller = (db: Db, _f?: FormData): Promise<Caller> => requestCaller(db);
 
-/** A page's caller, and whether it may use the controls of `permission` (shown only then). */
-export async function pageCaller(db: Db): Promise<{ caller: Caller; may: (p: Permission) => boolean }> {
+/**
+ * A page's caller, and whether it may use the controls of `permission` (shown only then): `may` for
+ * a control on nothing in particular; `mayOn` for one on a device, given the contributor the device
+ * belongs to (null: none), so a contributor sees rename and hide on their own devices only, as the
+ * operation decides (lib/server/access/policy.ts authorizeOwn).
+ */
+export async function pageCaller(db: Db): Promise<{ caller: Caller; may: (p: Permission) => boolean; mayOn: (p: Permission, deviceContributorId: number | null) => boolean }> {
   const caller = await requestCaller(db);
-  return { caller, may: (p) => mayAtAll(caller, p) };
+  return { caller, may: (p) => mayAtAll(caller, p), mayOn: (p, owner) => mayOwn(caller, p, [owner]) };
 }
 
 /** An operation's refusal as the form shows it; anything else is rethrown. */

@@ -29,12 +29,14 @@ export function GroupedBars({ data, series, unit, label }: { data: Record<string
       <ResponsiveContainer width="100%" height={260}>
         <BarChart data={data}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="category" />
+          {/* Room for a name that wraps to two lines above the legend (it overlapped at 390 px). */}
+          <XAxis dataKey="category" height={48} />
           <YAxis unit={unit} width={80} />
           <Tooltip />
           <Legend />
           {series.map((s, k) => (
-            <Bar key={s} dataKey={s} fill={COLORS[k % COLORS.length]} isAnimationActive={false} />
+            // A lone bar (one device) would fill the chart's whole width.
+            <Bar key={s} dataKey={s} fill={COLORS[k % COLORS.length]} maxBarSize={80} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>

@@ -8,7 +8,7 @@ export function SearchBox({ id, label, value, className }: { id: string; label: 
       <label htmlFor={id} className="visually-hidden">
         Search devices and models
       </label>
-      <input id={id} type="search" name="q" defaultValue={value} maxLength={SEARCH_MAX_CHARS} placeholder="Search devices, CPUs, GPUs, models" autoComplete="off" />
+      <input id={id} type="search" name="q" defaultValue={value} maxLength={SEARCH_MAX_CHARS} placeholder="Device or model" autoComplete="off" />
       <button type="submit">Search</button>
     </form>
   );

@@ -200,6 +200,7 @@ export const REPORTED_COLUMNS: Column<ReportedResult>[] = [
         {r.device} <span className="badge reported">reported</span>
       </>
     ),
+    cellAttrs: () => ({ className: "wraps" }),
   },
   { header: "Model", cell: (r) => r.model },
   { header: "Quant", cell: (r) => r.quantization },
@@ -208,6 +209,7 @@ export const REPORTED_COLUMNS: Column<ReportedResult>[] = [
     header: "J/token",
     numeric: true,
     cell: (r) => (r.decodeJPerToken == null ? "—" : `${formatNumber(r.decodeJPerToken, 2)} J (${r.energyScope ?? "scope not stated"})`),
+    cellAttrs: () => ({ className: "wraps" }),
   },
   { header: "Note", cell: (r) => r.note, cellAttrs: () => ({ className: "source" }) },
   { header: "Source", cell: (r) => r.source, cellAttrs: () => ({ className: "source" }) },

@@ -114,7 +114,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         {select("engine", "Engine", facets.engine)}
         {select("engineVersion", "Engine version", facets.engineVersion)}
         {select("energyScope", "Energy scope", facets.energyScope)}
-        <label className="filter">
+        <label className="filter check">
           <input type="checkbox" name="metered" value="1" defaultChecked={q.metered === "1"} /> Metered only
         </label>
         {workloadSelect("pp", "Prompt workload", "pp512", (w) => isLeaderboardWorkload(w, "pp"))}
@@ -163,6 +163,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       <h2>Reported results (literature, not ranked)</h2>
       <DataTable
         testId="reported"
+        className="reported fits"
         caption="Figures published by others, labelled reported with their source; never mixed into the measured ranking."
         columns={REPORTED_COLUMNS}
         rows={REPORTED_RESULTS}

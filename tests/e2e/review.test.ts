@@ -18,9 +18,9 @@ describe("review queue in Chromium on a public server", () => {
   const tokens: Record<string, string> = {};
   const ids = { kept: "", refused: "" };
   const tokenwatt = (...args: string[]) => execFileSync(process.execPath, ["bin/tokenwatt.mjs", ...args], { env: srv.env, encoding: "utf8" }).trim().split("\n").pop()!;
-  const upload = async (deviceModel: string) => {
+  const upload = async (deviceModel: string, token = tokens.ana) => {
     const s = makeSubmission({ deviceModel });
-    const r = await fetch(`${srv.url}/api/v1/submissions`, { method: "POST", headers: { authorization: `Bearer ${tokens.ana}`, "content-type": "application/json" }, body: JSON.stringify(s) });
+    const r = await fetch(`${srv.url}/api/v1/submissions`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(s) });
     expect(r.status).toBe(201);
     return s.submissionId;
   };
@@ -120,5 +120,44 @@ describe("review queue in Chromium on a public server", () => {
     await page.goto(`${srv.url}/my-runs`);
     expect(await page.getByTestId("my-runs").count()).toBe(0);
     await page.context().close();
+  }, 120_000);
+
+  it("shows a contributor the rename and hide forms on their own device and run only, an admin on everyone's", async () => {
+    tokens.bob = tokenwatt("token", "create", "--name", "bob-desktop", "--contributor", "bob");
+    const bobRun = await upload("Bob Desktop", tokens.bob);
+    const admin = { authorization: `Bearer ${tokens.admin}`, "content-type": "application/json" };
+    expect((await fetch(`${srv.url}/api/v1/admin/publish`, { method: "POST", headers: admin, body: JSON.stringify({ submissionIds: [bobRun], published: true }) })).status).toBe(200);
+    const rows = (await (await fetch(`${srv.url}/api/v1/results?limit=100`, { headers: admin })).json()).results as { submissionId: string; deviceId: number }[];
+    const deviceOf = (run: string) => rows.find((r) => r.submissionId === run)!.deviceId;
+    const [anaDevice, bobDevice] = [deviceOf(ids.kept), deviceOf(bobRun)];
+    expect(anaDevice).not.toBe(bobDevice);
+    // The controls a page shows: the rename form, and the Hide and Publish buttons of the publish form.
+    const controls = async (page: Page, path: string) => {
+      await page.goto(`${srv.url}${path}`);
+      await page.getByRole("heading", { level: 1 }).waitFor();
+      return {
+        rename: await page.getByRole("form", { name: "Rename this device" }).count(),
+        hide: await page.getByRole("button", { name: /^Hide this/ }).count(),
+        publish: await page.getByRole("button", { name: /^Publish this/ }).count(),
+      };
+    };
+    const none = { rename: 0, hide: 0, publish: 0 };
+
+    const ana = await signIn(tokens.ana!);
+    expect(await controls(ana, `/devices/${anaDevice}`)).toEqual({ rename: 1, hide: 1, publish: 0 });
+    expect(await controls(ana, `/runs/${ids.kept}`)).toEqual({ rename: 0, hide: 1, publish: 0 });
+    expect(await controls(ana, `/devices/${bobDevice}`)).toEqual(none);
+    expect(await controls(ana, `/runs/${bobRun}`)).toEqual(none);
+    // The form she is shown works.
+    await controls(ana, `/devices/${anaDevice}`);
+    await ana.getByRole("form", { name: "Rename this device" }).getByLabel("Name").fill("Ana's laptop");
+    await ana.getByRole("button", { name: "Rename" }).click();
+    await expect(ana.getByTestId("rename-message").innerText()).resolves.toBe('Renamed to "Ana\'s laptop".');
+    await ana.context().close();
+
+    const reviewer = await signIn(tokens.admin!);
+    expect(await controls(reviewer, `/devices/${bobDevice}`)).toEqual({ rename: 1, hide: 1, publish: 0 });
+    expect(await controls(reviewer, `/runs/${bobRun}`)).toEqual({ rename: 0, hide: 1, publish: 0 });
+    await reviewer.context().close();
   }, 120_000);
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { audienceOf, pageAudience } from "../../lib/server/access/audience";
 import type { Caller } from "../../lib/server/access/caller";
-import { authorize, may } from "../../lib/server/access/policy";
+import { authorize, authorizeOwn, may, mayOwn } from "../../lib/server/access/policy";
 import { siteOrigin } from "../../lib/server/http/site-url";
 import { loadEnv } from "../../lib/server/env";
 import { Refused } from "../../lib/server/access/refused";
@@ -38,6 +38,37 @@ describe("the access policy", () => {
     expect(refusal(token("runner"))).toMatchObject({ code: "forbidden", message: "this needs an admin token or the owner" });
     expect(refusal(token("admin"))).toBeNull();
     expect(refusal(anonymous)).toBeInstanceOf(Refused);
+  });
+
+  it("lets a contributor rename and hide their own devices only, and says so before the form (mayOwn agrees with authorizeOwn)", () => {
+    const ana: Caller = { kind: "token", role: "runner", tokenId: 2, name: "ana", contributorId: 7 };
+    const allowed = (c: Caller, owners: (number | null)[]) => {
+      try {
+        authorizeOwn(c, "hide", owners);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const cases: [Caller, (number | null)[], boolean][] = [
+      [ana, [7], true],
+      [ana, [7, 7], true],
+      [ana, [8], false],
+      [ana, [7, 8], false],
+      [ana, [null], false],
+      [ana, [], false],
+      [token("runner"), [7], false],
+      [token("admin"), [8], true],
+      [owner, [null], true],
+      [anonymous, [7], false],
+    ];
+    for (const [c, owners, expected] of cases) {
+      expect(mayOwn(c, "hide", owners), `${c.kind} ${JSON.stringify(owners)}`).toBe(expected);
+      expect(allowed(c, owners)).toBe(expected);
+    }
+    // A contributor's own device gives no right the table does not grant them.
+    expect(mayOwn(ana, "publish", [7])).toBe(false);
+    expect(mayOwn(ana, "rename-device", [7])).toBe(true);
   });
 
   it("shows the owner and admins unpublished runs on any server, everyone else the public's; pages by the server's mode", () => {

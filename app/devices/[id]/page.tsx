@@ -103,7 +103,7 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   const n = parsed.data;
   const db = await publicReadDb();
   // The page's reads at once (each stands on its own); the device's is shared with the metadata's.
-  const [{ may }, r, nvb, lanes, timeline, best, score] = await Promise.all([
+  const [{ may, mayOn }, r, nvb, lanes, timeline, best, score] = await Promise.all([
     serverDeps().then((deps) => pageCaller(deps.db)),
     readDevice(n, audience, pageParam.page),
     nativeVsBrowser(db, n, audience),
@@ -139,8 +139,8 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
         )}
       </p>
       <DeviceSummary best={best} score={score} />
-      {may("rename-device") && <RenameForm id={d.id} name={d.displayName} />}
-      {(may("publish") || may("hide")) && (
+      {mayOn("rename-device", d.contributorId) && <RenameForm id={d.id} name={d.displayName} />}
+      {(may("publish") || mayOn("hide", d.contributorId)) && (
         <PublishForm target="device" id={String(d.id)} published={r.totalRuns > 0 && r.publishedRuns === r.totalRuns ? true : r.publishedRuns > 0 ? "some" : false} canPublish={may("publish")} />
       )}
       <EnginesTable cells={lanes} />

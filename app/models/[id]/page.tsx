@@ -23,12 +23,20 @@ export const dynamic = "force-dynamic";
 
 const COLUMNS: Column<ModelDeviceRow>[] = [
   { header: "Device", rowHeader: true, cell: (r) => <Link href={`/devices/${r.deviceId}`}>{r.device}</Link> },
-  { header: "Engine · backend", cell: (r) => `${r.engine} · ${r.backend}` },
-  { header: "Configuration", cell: (r) => <span className="hint">{r.config || "defaults"}</span> },
+  {
+    header: "Engine · backend",
+    cell: (r) => (
+      <>
+        <span className="nowrap">{r.engine}</span> · {r.backend}
+      </>
+    ),
+    cellAttrs: () => ({ className: "wraps" }),
+  },
+  { header: "Configuration", cell: (r) => <span className="hint">{r.config || "defaults"}</span>, cellAttrs: () => ({ className: "wraps" }) },
   { header: "Generation t/s (tg128)", numeric: true, cell: (r) => formatMedian(r.tgTs, r.tgP25, r.tgP75, r.tgReps, "") },
   { header: "Prompt t/s (pp512)", numeric: true, cell: (r) => formatMedian(r.ppTs, r.ppP25, r.ppP75, r.ppReps, "") },
-  { header: "TTFT", numeric: true, cell: (r) => (r.ttftMs == null ? "—" : `${formatNumber(r.ttftMs)} ms${r.ttftPromptTokens ? ` @ ${r.ttftPromptTokens} tokens` : ""}`) },
-  { header: "Decode J/token", numeric: true, cell: (r) => formatJPerToken(r.decodeJPerToken, r.decodeEnergyScope, r.decodeEnergyTier) },
+  { header: "TTFT", numeric: true, cell: (r) => (r.ttftMs == null ? "—" : `${formatNumber(r.ttftMs)} ms${r.ttftPromptTokens ? ` @ ${r.ttftPromptTokens} tokens` : ""}`), cellAttrs: () => ({ className: "wraps" }) },
+  { header: "Decode J/token", numeric: true, cell: (r) => formatJPerToken(r.decodeJPerToken, r.decodeEnergyScope, r.decodeEnergyTier), cellAttrs: () => ({ className: "wraps" }) },
   { header: "Peak memory", numeric: true, cell: (r) => formatBytes(r.peakRssBytes) },
   { header: "Runs", numeric: true, cell: (r) => r.runs },
 ];
@@ -95,7 +103,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
               {note}
             </p>
           )}
-          <DataTable caption={`${total.toLocaleString("en-US")} device configuration(s)${pages > 1 ? `, ${MODEL_DEVICES_PAGE} a page` : ""} measured with ${model.name} ${model.quantization}`} columns={COLUMNS} rows={rows} rowKey={(r) => `${r.deviceId}-${r.engine}-${r.backend}-${r.config}`} testId="model-devices" />
+          <DataTable caption={`${total.toLocaleString("en-US")} device configuration(s)${pages > 1 ? `, ${MODEL_DEVICES_PAGE} a page` : ""} measured with ${model.name} ${model.quantization}`} columns={COLUMNS} rows={rows} rowKey={(r) => `${r.deviceId}-${r.engine}-${r.backend}-${r.config}`} testId="model-devices" className="fits" />
           <Pager page={page} pages={pages} total={total} pageSize={MODEL_DEVICES_PAGE} href={(p) => `/models/${model.id}${p > 1 ? `?page=${p}` : ""}`} testId="model-devices-pager" noun="device configurations" />
         </>
       )}

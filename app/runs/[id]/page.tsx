@@ -98,7 +98,7 @@ function Sustained({ w }: { w: { workloadId: string; samplesNs: number[]; sample
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const db = await publicReadDb();
-  const { may } = await pageCaller((await serverDeps()).db);
+  const { may, mayOn } = await pageCaller((await serverDeps()).db);
   const run = await getRun(db, id, pageAudience());
   if (!run) notFound();
   const { sub, device, model, engine } = run;
@@ -120,7 +120,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         </span>{" "}
         {!sub.published && <span className="badge">private</span>}
       </h1>
-      {(may("publish") || may("hide")) && <PublishForm target="run" id={sub.id} published={sub.published} canPublish={may("publish")} />}
+      {(may("publish") || mayOn("hide", device.contributorId)) && <PublishForm target="run" id={sub.id} published={sub.published} canPublish={may("publish")} />}
       <p className="lede">
         <Link href={`/models/${model.id}`}>{model.name} {model.quantization}</Link> ({model.weights} weights) on <Link href={`/devices/${device.id}`}>{device.displayName ?? `${device.vendor} ${device.model}`}</Link>, {engine.name}{" "}
         {engine.version}, backend {sub.backend}. Started {sub.startedAt.toISOString()}.

@@ -60,14 +60,22 @@ export function mayAtAll(caller: Caller, permission: Permission): boolean {
 }
 
 /**
+ * Whether authorizeOwn would let `caller` act on devices whose contributors are `owners`; never
+ * throws. A page shows a control on a device only where this holds.
+ */
+export function mayOwn(caller: Caller, permission: Permission, owners: readonly (number | null)[]): boolean {
+  if (may(caller, permission)) return true;
+  const mine = asContributor(caller, permission);
+  return mine != null && owners.length > 0 && owners.every((o) => o === mine);
+}
+
+/**
  * For an action on devices: the roles of the table, or the contributor every one of those devices
  * belongs to (`owners`: each device's contributor id, null for one no contributor registered).
  */
 export function authorizeOwn(caller: Caller, permission: Permission, owners: readonly (number | null)[]): void {
-  if (may(caller, permission)) return;
-  const mine = asContributor(caller, permission);
-  if (mine != null && owners.length > 0 && owners.every((o) => o === mine)) return;
-  if (mine != null) throw new Refused("forbidden", "this device belongs to another contributor (or to no contributor): only they or an admin may do this");
+  if (mayOwn(caller, permission, owners)) return;
+  if (asContributor(caller, permission) != null) throw new Refused("forbidden", "this device belongs to another contributor (or to no contributor): only they or an admin may do this");
   authorize(caller, permission);
 }
 
