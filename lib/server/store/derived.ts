@@ -57,6 +57,8 @@ export function scheduleDerive(db: Db, delayMs = DERIVE_DEBOUNCE_MS): void {
         .catch((e: unknown) => {
           // drizzle wraps the driver's error: its cause says what failed.
           const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
+          // The database closed meanwhile (a shutdown, a test's end): its queue waits for the next open's reads.
+          if (/PGlite is closed|CONNECTION_ENDED|CONNECTION_DESTROYED/.test(cause)) return;
           console.error(`[tokenwatt] updating the leaderboard's tables failed (the runs stay queued for the next pass): ${cause}`);
         })
         .finally(() => {
