@@ -42,6 +42,8 @@ const BACKOFF = 4;
 
 const scheduled = new WeakMap<Db, ReturnType<typeof setTimeout>>();
 const lastPassMs = new WeakMap<Db, number>();
+/** Runs arrived after the pending pass was scheduled (it may not see them): one more pass after it. */
+const arrivedSince = new WeakSet<Db>();
 
 /**
  * After an ingest: one pass, DERIVE_DEBOUNCE_MS later (or longer, see BACKOFF), for everything
@@ -49,9 +51,13 @@ const lastPassMs = new WeakMap<Db, number>();
  * read makes their groups again).
  */
 export function scheduleDerive(db: Db, delayMs = DERIVE_DEBOUNCE_MS): void {
-  if (scheduled.has(db)) return;
+  if (scheduled.has(db)) {
+    arrivedSince.add(db);
+    return;
+  }
   const t = setTimeout(
     () => {
+      arrivedSince.delete(db);
       const t0 = performance.now();
       derivePending(db)
         .catch((e: unknown) => {
@@ -64,6 +70,7 @@ export function scheduleDerive(db: Db, delayMs = DERIVE_DEBOUNCE_MS): void {
         .finally(() => {
           lastPassMs.set(db, performance.now() - t0);
           scheduled.delete(db);
+          if (arrivedSince.has(db)) scheduleDerive(db, delayMs);
         });
     },
     Math.max(delayMs, BACKOFF * (lastPassMs.get(db) ?? 0)),
