@@ -141,3 +141,28 @@ export async function waitForFirstRun(srv: Pick<RunningServer, "dataDir" | "outp
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** The pids of a process group (a server started by startServer: start.mjs, the serving process and its workers), from /proc. */
+export function groupPids(pgid: number): number[] {
+  const pids: number[] = [];
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === pgid) pids.push(Number(d));
+    } catch {
+      /* process went away */
+    }
+  }
+  return pids;
+}
+
+/** Server settings that lift the per-client and per-process limits, for the ingest benchmarks (the database is what they measure). */
+export const UNLIMITED_INGEST_ENV = {
+  TOKENWATT_RATE_LIMIT_PER_MIN: "100000000",
+  TOKENWATT_RATE_LIMIT_BURST: "100000000",
+  TOKENWATT_PARSE_BUDGET_MB_PER_MIN: "1000000",
+  TOKENWATT_PARSE_BUDGET_GLOBAL_MB_PER_MIN: "1000000",
+  TOKENWATT_CPU_MS_PER_MIN_PER_TOKEN: "100000000",
+  TOKENWATT_CPU_MS_PER_MIN: "100000000",
+} as const;

@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { makeSubmission } from "../harness/fixtures";
 import { createPostgresDatabase } from "../harness/postgres";
-import { startServer, type RunningServer } from "../harness/server";
+import { startServer, UNLIMITED_INGEST_ENV, type RunningServer } from "../harness/server";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
@@ -69,12 +69,7 @@ async function main() {
       const srv = await startServer(
         {
           DATABASE_URL: db.url,
-          TOKENWATT_RATE_LIMIT_PER_MIN: "100000000",
-          TOKENWATT_RATE_LIMIT_BURST: "100000000",
-          TOKENWATT_PARSE_BUDGET_MB_PER_MIN: "1000000",
-          TOKENWATT_PARSE_BUDGET_GLOBAL_MB_PER_MIN: "1000000",
-          TOKENWATT_CPU_MS_PER_MIN_PER_TOKEN: "100000000",
-          TOKENWATT_CPU_MS_PER_MIN: "100000000",
+          ...UNLIMITED_INGEST_ENV,
         },
         [path.join(c.dir, "bin/start.mjs")],
       );

@@ -31,27 +31,12 @@ import { openDb, rowsOf } from "../lib/server/db/client";
 import { ingestCallArgs } from "../lib/server/store/ingest";
 import { makeSubmission } from "../harness/fixtures";
 import { createPostgresDatabase } from "../harness/postgres";
-import { startServer } from "../harness/server";
+import { groupPids, startServer, UNLIMITED_INGEST_ENV } from "../harness/server";
 import postgres from "postgres";
 import { summarizeCpuProfile } from "../harness/cpu-profile";
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const PROFILE = process.env.BENCH_PROFILE === "1";
-
-/** Pids of the process group started by the server (start.mjs -> server.mjs and its workers). */
-function groupPids(pgid: number): number[] {
-  const pids: number[] = [];
-  for (const d of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === pgid) pids.push(Number(d));
-    } catch {
-      /* process went away */
-    }
-  }
-  return pids;
-}
 
 /** User + system CPU time of the server's process tree, ms (clock ticks of 10 ms). */
 function treeCpuMs(pgid: number): number {
@@ -216,12 +201,7 @@ async function main() {
   const profileDir = PROFILE ? fs.mkdtempSync(path.join(os.tmpdir(), "tw-cpuprof-")) : null;
   const srv = await startServer({
     DATABASE_URL: dbase.url,
-    TOKENWATT_RATE_LIMIT_PER_MIN: "100000000",
-    TOKENWATT_RATE_LIMIT_BURST: "100000000",
-    TOKENWATT_PARSE_BUDGET_MB_PER_MIN: "1000000",
-    TOKENWATT_PARSE_BUDGET_GLOBAL_MB_PER_MIN: "1000000",
-    TOKENWATT_CPU_MS_PER_MIN_PER_TOKEN: "100000000",
-    TOKENWATT_CPU_MS_PER_MIN: "100000000",
+    ...UNLIMITED_INGEST_ENV,
     ...(profileDir && { TOKENWATT_WORKERS: "1" }),
   }, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "bin/server.mjs"] : undefined);
   let profileWindow: { fromUs: number; toUs: number; submissions: number } | null = null;

@@ -27,7 +27,7 @@ import { sql } from "drizzle-orm";
 import { openDb } from "../lib/server/db/client";
 import { setPublished } from "../lib/server/store/publish";
 import { createPostgresDatabase } from "../harness/postgres";
-import { startServer, type RunningServer } from "../harness/server";
+import { groupPids, startServer, type RunningServer } from "../harness/server";
 import { summarizeCpuProfile } from "../harness/cpu-profile";
 import { fillLoadData } from "./load-data";
 
@@ -116,21 +116,6 @@ function timedGet(url: string): Promise<{ status: number; ms: number }> {
       .get(url, { agent }, (res) => res.resume().on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 })))
       .on("error", reject),
   );
-}
-
-/** The processes of a server's process group (start.mjs and the serving process it starts). */
-function groupPids(pgid: number): number[] {
-  const pids: number[] = [];
-  for (const d of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === pgid) pids.push(Number(d));
-    } catch {
-      /* process went away */
-    }
-  }
-  return pids;
 }
 
 const TICK_MS = 1000 / Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
