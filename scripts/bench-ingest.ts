@@ -12,8 +12,13 @@
  * cores with the server.
  *
  * Per submission it reports the server's CPU time (the process tree's user + system time over
- * the run, divided by the submissions stored) and what one ingest call writes (EXPLAIN ANALYZE
- * with WAL: rows, WAL records and bytes): figures that hold on a busy machine, where throughput does not.
+ * the run, divided by the submissions stored), PostgreSQL's (every postgres process, exited backends
+ * included), the rest of the machine's busy time (wrk, anything else running), the transactions
+ * (xids) per submission (fewer than two where ingest calls shared a commit), and what one ingest call
+ * writes (EXPLAIN ANALYZE with WAL: rows, WAL records and bytes): figures that hold on a busy
+ * machine, where throughput does not. At 16 clients it adds pgbench of the batched call the server
+ * makes when uploads arrive together (tokenwatt_ingest_many of 16, two clients).
+ * BENCH_PROFILE=1 also reports the time in each database function (pg_stat_user_functions).
  *
  * Options (env): BENCH_SECONDS (default 10), TEST_DATABASE_URL (admin URL, default
  * postgres://postgres@127.0.0.1:5432/test), TOKENWATT_WORKERS (the server's processes; default one
@@ -51,6 +56,49 @@ function treeCpuMs(pgid: number): number {
     }
   }
   return ticks * 10;
+}
+
+/**
+ * User + system CPU time of every PostgreSQL process on this machine (its backends, WAL writer,
+ * checkpointer), ms, with the time of the backends that exited (the postmaster's reaped children):
+ * a backend that ends within the window takes its time with it otherwise.
+ */
+function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime, stime, cutime, cstime
+    } catch {
+      /* process went away */
+    }
+  }
+  return ticks * 10;
+}
+
+/**
+ * Transaction ids handed out so far (the next one, cluster-wide): every transaction that writes
+ * takes one. Each upload's rate-limit take is one; ingest calls that share a commit (group commit)
+ * show as fewer than two per submission. Other databases' writes on this server count too.
+ */
+async function xidsOf(url: string): Promise<number> {
+  const c = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await c`select pg_snapshot_xmax(pg_current_snapshot())::text as n`;
+    return Number(row!.n);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The machine's busy and total CPU time since boot (/proc/stat), ms across all cores. */
+function machineCpuMs(): { busy: number; total: number } {
+  const f = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = f[3]! + f[4]!; // idle, iowait
+  return { busy: (total - idle) * 10, total: total * 10 };
 }
 
 function treeRssBytes(pgid: number): number {
@@ -100,7 +148,7 @@ async function load(url: string, token: string, concurrency: number, seconds: nu
  * A pgbench script of the server's own ingest call: the rows ingest.ts builds for the bench's
  * submission (a fresh id per transaction), on dimension ids the HTTP runs created.
  */
-async function ingestCallScript(url: string): Promise<string> {
+async function ingestCallScript(url: string): Promise<{ single: string; batched: string }> {
   const parsed = parseSubmission(makeSubmission({ workloads: 10 }));
   if (!parsed.ok) throw new Error("the bench submission does not parse");
   const s: Submission = parsed.submission;
@@ -110,8 +158,15 @@ async function ingestCallScript(url: string): Promise<string> {
   if (!ids) throw new Error("no submission stored by the HTTP runs");
   const [sub, wr, readings, traces] = ingestCallArgs(s, { deviceId: ids.device_id, modelId: ids.model_id, engineId: ids.engine_id }, null, [], new Set(), undefined, false, null);
   const lit = (json: string) => `'${json.replaceAll("'", "''")}'::jsonb`;
-  return `select tokenwatt_ingest(jsonb_set(${lit(sub)}, '{id}', to_jsonb(gen_random_uuid()::text)), ${lit(wr)}, ${lit(readings)}, ${lit(traces)});\n`;
+  const single = `select tokenwatt_ingest(jsonb_set(${lit(sub)}, '{id}', to_jsonb(gen_random_uuid()::text)), ${lit(wr)}, ${lit(readings)}, ${lit(traces)});\n`;
+  // The batched call the server makes when uploads arrive together (lib/server/store/ingest-batch.ts), BATCH at a time.
+  const one = `jsonb_build_array(jsonb_set(${lit(sub)}, '{id}', to_jsonb(gen_random_uuid()::text)), ${lit(wr)}, ${lit(readings)}, ${lit(traces)})`;
+  const batched = `select tokenwatt_ingest_many(jsonb_build_array(${Array.from({ length: BATCH }, () => one).join(", ")}));\n`;
+  return { single, batched };
 }
+
+/** Submissions per batched call in the pgbench comparison (what the server's calls held at 16 clients here: 8-16). */
+const BATCH = 16;
 
 function pgbenchScript(url: string, script: string, clients: number, seconds: number): number {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-pgbench-"));
@@ -199,6 +254,9 @@ async function ingestCallWrites(url: string, script: string) {
 async function main() {
   const dbase = await createPostgresDatabase();
   const profileDir = PROFILE ? fs.mkdtempSync(path.join(os.tmpdir(), "tw-cpuprof-")) : null;
+  // Time in each plpgsql function (pg_stat_user_functions), for the profile: set before any connection.
+  if (PROFILE) execFileSync("psql", [dbase.url, "-q", "-c", `alter database "${new URL(dbase.url).pathname.slice(1)}" set track_functions = 'pl'`]);
+  let functionTimes: string[] = [];
   const srv = await startServer({
     DATABASE_URL: dbase.url,
     ...UNLIMITED_INGEST_ENV,
@@ -223,25 +281,37 @@ async function main() {
     // machine the load of other processes changes from minute to minute, and the ratio holds better.
     for (const c of [1, 16]) {
       const cpu0 = treeCpuMs(pgid);
+      const pg0 = postgresCpuMs();
+      const commits0 = await xidsOf(dbase.url);
+      const m0 = machineCpuMs();
       const t0 = process.hrtime.bigint();
       const waits = PROFILE && c === 16 ? sampleWaits(dbase.url) : null;
       const r = await load(srv.url, token, c, SECONDS);
       if (waits) waitSummary = await waits.stop();
+      const fnStats = waits ? functionStats(dbase.url) : null;
       const t1 = process.hrtime.bigint();
       const cpuMs = (treeCpuMs(pgid) - cpu0) / Math.max(1, r.ok);
+      const pgMs = (postgresCpuMs() - pg0) / Math.max(1, r.ok);
+      const commits = ((await xidsOf(dbase.url)) - commits0) / Math.max(1, r.ok);
+      const m1 = machineCpuMs();
+      const busyShare = (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total);
+      const otherMs = (m1.busy - m0.busy) / Math.max(1, r.ok) - cpuMs - pgMs;
       if (c === 16) profileWindow = { fromUs: Number(t0 / 1000n), toUs: Number(t1 / 1000n), submissions: r.ok };
+      if (fnStats) functionTimes = await fnStats();
       const plain = pgbench(dbase.url, c, SECONDS);
-      const call = pgbenchScript(dbase.url, script, c, SECONDS);
+      const call = pgbenchScript(dbase.url, script.single, c, SECONDS);
+      // The database's ceiling for the server's batched calls: two in flight at a time, as the server sends them.
+      const batched = c === 16 ? pgbenchScript(dbase.url, script.batched, 2, SECONDS) * BATCH : null;
       rows.push(
-        `| ${c} | ${r.perSec.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.failed} | ${cpuMs.toFixed(2)} | ${plain.toFixed(0)} | **${(r.perSec / plain).toFixed(2)}** | ${call.toFixed(0)} | ${(r.perSec / call).toFixed(2)} |`,
+        `| ${c} | ${r.perSec.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.failed} | ${cpuMs.toFixed(2)} | ${pgMs.toFixed(2)} | ${otherMs.toFixed(2)} | ${(busyShare * 100).toFixed(0)}% | ${commits.toFixed(2)} | ${plain.toFixed(0)} | **${(r.perSec / plain).toFixed(2)}** | ${call.toFixed(0)} | ${(r.perSec / call).toFixed(2)} | ${batched ? batched.toFixed(0) : "-"} |`,
       );
     }
     clearInterval(sampler);
     const large = await largeBodies(srv.url, token);
-    const writes = await ingestCallWrites(dbase.url, script);
+    const writes = await ingestCallWrites(dbase.url, script.single);
     console.log(`\nIngest through HTTP into PostgreSQL, 10 workloads per submission, ${SECONDS} s per run, ${os.cpus().length} cores, server workers ${PROFILE ? 1 : (process.env.TOKENWATT_WORKERS ?? "default")}, load average ${os.loadavg()[0]!.toFixed(1)}\n`);
-    console.log("| clients | submissions/s | p50 ms | p95 ms | failed | server CPU ms per submission | pgbench: 1+10 plain rows, tx/s | ratio | pgbench: the server's ingest call, tx/s | ratio |");
-    console.log("|---|---|---|---|---|---|---|---|---|---|");
+    console.log("| clients | submissions/s | p50 ms | p95 ms | failed | server CPU ms per submission | PostgreSQL CPU ms per submission | the rest of the machine (wrk, other work) | machine busy | transactions per submission | pgbench: 1+10 plain rows, tx/s | ratio | pgbench: the server's ingest call, tx/s | ratio | pgbench: batched calls of ${BATCH}, 2 clients, submissions/s |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     rows.forEach((r) => console.log(r));
     {
       const total = writes.rows.reduce((a, r) => a + r.n, 0);
@@ -259,12 +329,38 @@ async function main() {
     await srv.stop();
     await dbase.drop();
     if (profileDir && profileWindow) printProfile(profileDir, serverPids, profileWindow);
+    if (functionTimes.length) {
+      console.log("\nTime in the database's functions since the server started, per submission stored (pg_stat_user_functions; wall time in the function, its waits included)\n");
+      console.log("| function | calls per submission | ms per submission, in it and what it calls | ms per submission, itself |\n|---|---|---|---|");
+      functionTimes.forEach((l) => console.log(l));
+    }
     if (waitSummary.length) {
       console.log("\nThe bench database's backends over the 16-client run, sampled every 20 ms (pg_stat_activity): what they were doing\n");
       console.log("| state: wait event | statement | share of samples |\n|---|---|---|");
       waitSummary.forEach((l) => console.log(l));
     }
   }
+}
+
+/**
+ * pg_stat_user_functions of the bench's database (track_functions = 'pl'), per submission. Backends
+ * send their counts at most once a second while busy and within 10 s of going idle: it waits 11 s.
+ * Counts every call since the server started (the warm-up, the 1-client run and its pgbench runs
+ * too), per submission stored meanwhile.
+ */
+function functionStats(url: string) {
+  return async (): Promise<string[]> => {
+    await new Promise((r) => setTimeout(r, 11_000));
+    const c = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      const [{ n }] = (await c`select count(*)::int as n from submissions`) as unknown as [{ n: number }];
+      const rows = await c`select funcname, calls::float8 as calls, total_time, self_time from pg_stat_user_functions order by total_time desc limit 12`;
+      const per = Math.max(1, n);
+      return rows.map((r) => `| ${r.funcname} | ${(r.calls / per).toFixed(3)} | ${(r.total_time / per).toFixed(3)} | ${(r.self_time / per).toFixed(3)} |`);
+    } finally {
+      await c.end();
+    }
+  };
 }
 
 /**

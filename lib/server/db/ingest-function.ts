@@ -185,4 +185,20 @@ BEGIN
   RETURN jsonb_build_object('created', true, 'outputStatus', v_out.output_status, 'flags', v_out.flags);
 END;
 $$;
+
+-- Several submissions in one statement and one transaction (group commit, lib/server/store/ingest-batch.ts):
+-- p is a JSON array of [submission, workloads, readings, traces]; the answer, tokenwatt_ingest's
+-- for each, in the same order. An error rolls back all of them (the caller then sends each alone).
+CREATE OR REPLACE FUNCTION tokenwatt_ingest_many(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_out jsonb[] := '{}';
+  e jsonb;
+BEGIN
+  FOR e IN SELECT value FROM jsonb_array_elements(p) LOOP
+    v_out := v_out || tokenwatt_ingest(e->0, e->1, e->2, e->3);
+  END LOOP;
+  RETURN to_jsonb(v_out);
+END;
+$$;
 `;

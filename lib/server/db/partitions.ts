@@ -25,6 +25,31 @@ export function isMissingPartition(e: unknown): boolean {
   return false;
 }
 
+/** Whether an error is PostgreSQL's "deadlock detected" (40P01): the victim's transaction rolled back, and may run again. */
+export function isDeadlock(e: unknown): boolean {
+  for (let x: unknown = e, depth = 0; x && depth < 4; x = (x as { cause?: unknown }).cause, depth++) {
+    if ((x as { code?: unknown }).code === "40P01") return true;
+  }
+  return false;
+}
+
+/**
+ * Makes the missing partitions for an ingest that found none. Creating a partition locks the tables
+ * its foreign keys name, while concurrent ingests hold those and wait for the new partition: one of
+ * them is chosen as a deadlock's victim and rolled back. The creation is tried again (its advisory
+ * lock makes the processes take turns); an ingest that was the victim is tried again by its caller.
+ */
+export async function ensureResultPartitionsForIngest(db: Db): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureResultPartitions(db);
+      return;
+    } catch (e) {
+      if (!isDeadlock(e) || attempt >= 5) throw e;
+    }
+  }
+}
+
 /** Keeps partitions created ahead while the server runs. */
 export function startPartitionKeeper(db: () => Promise<Db>): () => void {
   const timer = setInterval(() => {

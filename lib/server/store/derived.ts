@@ -35,10 +35,12 @@ export const DERIVE_DEBOUNCE_MS = 200;
 
 /**
  * A pass costs about one group's results per queued group (a run of a device with 2,000 runs of one
- * model reads 20,000 results): under a stream of runs the next pass waits at least four times as long
- * as the last one took, so making the tables again keeps to a fifth of the database's time or less.
+ * model reads 20,000 results): under a stream of runs the next pass waits at least nine times as long
+ * as the last one took, so making the tables again keeps to a tenth of one database connection's time
+ * or less. Nothing waits on these passes: a run arrives private (publishing makes its groups in its
+ * own transaction), and the owner's reads make the queued groups first (`derivedTable`).
  */
-const BACKOFF = 4;
+const BACKOFF = 9;
 
 const scheduled = new WeakMap<Db, ReturnType<typeof setTimeout>>();
 const lastPassMs = new WeakMap<Db, number>();

@@ -3,7 +3,7 @@
  * A repeat of the same id (a runner retrying) is answered as a duplicate and writes nothing new;
  * concurrent repeats wait on the primary key and then see the first one.
  */
-import { ensureResultPartitions, isMissingPartition } from "../db/partitions";
+import { ensureResultPartitionsForIngest, isDeadlock, isMissingPartition } from "../db/partitions";
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Submission, WorkloadResult } from "../../core/contracts/submission";
@@ -14,7 +14,7 @@ import { fingerprintHash, isReferenceRun, type OutputStatus } from "../../core/m
 import { workloadPhase } from "../../core/contracts/workloads";
 import { sustainedSummary } from "../../core/measure/sustained";
 import type { Db } from "../db/client";
-import { executePrepared } from "../db/prepared";
+import { ingestBatcher, ingestOne, type IngestArgs, type IngestCallResult } from "./ingest-batch";
 import { builtInLayout, judgeLayout, type LayoutVerdict } from "../../core/measure/model-catalog";
 import { recordLayout, trustedLayoutFor, type LayoutSource } from "./model-catalog";
 import { devices, engines, models } from "../db/schema";
@@ -108,13 +108,16 @@ export interface IngestOptions {
 }
 
 export async function ingestSubmission(db: Db, s: Submission, tokenId: number | null, opts: IngestOptions = {}): Promise<IngestResult> {
-  try {
-    return await ingestOnce(db, s, tokenId, opts);
-  } catch (e) {
-    if (!isMissingPartition(e)) throw e;
-    // No monthly partition for now (the server outlived the ones made ahead): make them, once more.
-    await ensureResultPartitions(db);
-    return ingestOnce(db, s, tokenId, opts);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ingestOnce(db, s, tokenId, opts);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      // No monthly partition for now (the server outlived the ones made ahead): make them, then once more.
+      if (isMissingPartition(e)) await ensureResultPartitionsForIngest(db);
+      // Rolled back as a deadlock's victim (concurrent ingests while a partition is being made): once more.
+      else if (!isDeadlock(e)) throw e;
+    }
   }
 }
 
@@ -137,7 +140,7 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
 
   let deviceIdSeen: number | null = null;
   let stored: IngestCallResult = { created: false };
-  const write = async (tx: Tx): Promise<"created" | "duplicate"> => {
+  const write = async (tx: Tx, inTransaction: boolean): Promise<"created" | "duplicate"> => {
     const deviceId = await upsertDimension(
       tx,
       cache,
@@ -196,7 +199,9 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
 
     // A contributor's run waits for a reviewer (lib/server/store/review.ts); the owner's and admins' need none.
     const review = opts.contributorId != null ? "pending" : null;
-    stored = await callIngest(tx, ingestCallArgs(s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads, layout, opts.vouchedBy != null, review));
+    const args = ingestCallArgs(s, { deviceId, modelId, engineId }, tokenId, flags, flaggedWorkloads, layout, opts.vouchedBy != null, review);
+    // Known dimensions (no transaction of ours): the call may share its commit with others arriving at once.
+    stored = inTransaction ? await ingestOne(tx, args) : await ingestBatcher(db).submit(args, `${String(modelId).padStart(10, "0")}:${s.submissionId}`);
     return stored.created ? "created" : "duplicate";
   };
   // Known dimensions: the submission is one statement (atomic on its own). New ones: one transaction.
@@ -204,11 +209,11 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
   // other dimensions would have added (the transaction is rolled back).
   const known = [`d:${fp}`, `m:${mk}`, `e:${ek}`].every((k) => cache.has(k));
   let status: "created" | "duplicate";
-  if (known) status = await write(db as unknown as Tx);
+  if (known) status = await write(db as unknown as Tx, false);
   else {
     try {
       status = await db.transaction(async (tx) => {
-        const st = await write(tx);
+        const st = await write(tx, true);
         if (st === "duplicate" && fresh.size) throw new DuplicateRollback();
         return st;
       });
@@ -235,13 +240,6 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
   return { status, submissionId: s.submissionId, plausible: flags.length === 0, flags };
 }
 
-/** What the ingest function answers (lib/server/db/ingest-function.ts): the verdict as stored, for a run with a fingerprint. */
-interface IngestCallResult {
-  created: boolean;
-  outputStatus?: OutputStatus | null;
-  flags?: Flag[];
-}
-
 /**
  * The ingest function's four arguments for a submission (JSON text: the submission row, its
  * workload results, its power readings and traces as submission_power keeps them). bench:ingest
@@ -256,7 +254,7 @@ export function ingestCallArgs(
   layout: LayoutVerdict["layout"] | undefined,
   trusted: boolean,
   reviewStatus: "pending" | null,
-): [sub: string, workloads: string, readings: string, traces: string] {
+): IngestArgs {
   const sub = submissionRow(s, ids, tokenId, flags, trusted, reviewStatus);
   const wr = s.workloads.map((w) => workloadRow(w, !flaggedWorkloads.has(w.workloadId), s, layout));
   // Readings and traces as submitted (the contract's shapes), with where each was taken: the idle
@@ -268,17 +266,6 @@ export function ingestCallArgs(
   ];
   const traces = s.workloads.flatMap((w) => w.powerTrace.map((t) => ({ workloadId: w.workloadId, ...t })));
   return [JSON.stringify(sub), JSON.stringify(wr), JSON.stringify(readings), JSON.stringify(traces)];
-}
-
-/**
- * Writes the submission, its workload results, power readings and traces in one call of the
- * `tokenwatt_ingest` function: one round trip (a prepared statement where `tx` is the database
- * itself), with plans prepared once per connection. Writes nothing when the submission id exists.
- */
-async function callIngest(tx: Tx, args: ReturnType<typeof ingestCallArgs>): Promise<IngestCallResult> {
-  const [sub, wr, readings, traces] = args;
-  const rows = await executePrepared<{ result: IngestCallResult }>(tx, sql`select tokenwatt_ingest(${sub}::jsonb, ${wr}::jsonb, ${readings}::jsonb, ${traces}::jsonb) as result`);
-  return rows[0]?.result ?? { created: false };
 }
 
 /** A workload result as the ingest function takes it: keys are workload_results columns. */
