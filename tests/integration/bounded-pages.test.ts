@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { parsePageParam, pageNote } from "../../lib/core/present/paging";
 import { rowsOf, type Db } from "../../lib/server/db/client";
-import { deviceTimeline, getDevice, TIMELINE_RUNS } from "../../lib/server/read/runs";
+import { deviceTimeline, deviceTimelineFromResults, getDevice, TIMELINE_RUNS } from "../../lib/server/read/runs";
 import { leaderboard, leaderboardQuerySchema, leaderboardTotal } from "../../lib/server/read/leaderboard";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { setPublished } from "../../lib/server/store/publish";
@@ -81,6 +81,26 @@ describe.each(DB_KINDS)("bounded device page reads on %s", (kind) => {
       ["pp512", 3, null],
       ["tg128", 3, null],
     ]);
+  });
+
+  it("the maintained timeline table holds what the results give, for both audiences, before and after runs are hidden", async () => {
+    const same = async () => {
+      for (const audience of ["owner", "public"] as const) {
+        for (const id of [deviceId, smallId]) expect(await deviceTimeline(h.db, id, audience)).toEqual(await deviceTimelineFromResults(h.db, id, audience));
+      }
+    };
+    await same();
+    const hidden = rowsOf<{ id: string }>(await h.db.execute(sql`select id from submissions where device_id = ${deviceId} order by started_at desc limit 20`)).map((r) => r.id);
+    await setPublished(h.db, { submissionIds: hidden }, false);
+    try {
+      // The newest 20 hidden: the public's drawn runs move back to runs 231..280, and 230 are older.
+      const pub = (await deviceTimeline(h.db, deviceId, "public")).find((s) => s.workloadId === "tg128")!;
+      expect([pub.runs[0]!.tokensPerSec, pub.runs.at(-1)!.tokensPerSec, pub.older!.runs]).toEqual([231, 280, 230]);
+      await same();
+    } finally {
+      await setPublished(h.db, { submissionIds: hidden }, true);
+    }
+    await same();
   });
 
   it("a smaller bound moves the line between drawn and summarized runs", async () => {

@@ -17,6 +17,7 @@
  *   <a>_sustained         sustained (thermal) results per configuration without the context size
  *   <a>_facets            the filter menus' values, each with how many rows (or cells, for workloads) carry it
  *   <a>_lanes             per engine, backend and configuration of a device and model: the device page's engines and native-vs-browser tables
+ *   <a>_timeline          per device, model, backend and single-stream workload: the newest TIMELINE_RUNS runs and a summary of the older ones (the device page's timeline)
  * for the two audiences <a>: `leaderboard` (published runs: what anonymous visitors see) and `owner`
  * (published or not, with how many runs are private).
  *
@@ -45,7 +46,7 @@ type Audience = (typeof AUDIENCES)[number]["audience"];
 
 /** Every object this module makes, with its kind: dropped in this order before being made again. */
 export const DERIVED_OBJECTS = [
-  ...AUDIENCES.flatMap(({ prefix }) => ["rows", "facets", "cells", "sustained", "lanes"].map((t) => ({ name: `${prefix}_${t}`, kind: "table" as const }))),
+  ...AUDIENCES.flatMap(({ prefix }) => ["rows", "facets", "cells", "sustained", "lanes", "timeline"].map((t) => ({ name: `${prefix}_${t}`, kind: "table" as const }))),
   { name: "derived_queue", kind: "table" as const },
   { name: "result_configs", kind: "view" as const },
 ] as const;
@@ -235,6 +236,45 @@ FROM (
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
 }
 
+/** Runs of a timeline series kept and drawn: the newest ones; older runs are summarized (count, median, from, to). */
+export const TIMELINE_RUNS = 50;
+
+/**
+ * Timeline series of `where`'s results (on `wr`, the results; `s`, their submissions): per device,
+ * model (one file), backend and single-stream workload (pp/tg), across engines, the newest
+ * TIMELINE_RUNS runs with their run's median and spread, repetitions, engine and options, and one
+ * row (older) with the count, median and time span of the runs before them. Both audiences draw
+ * plausible, ok results with a median; the public's only published runs. The window sorts narrow
+ * rows by bytewise text (collate "C"); the options are read for the drawn runs only.
+ */
+function timelineSelect(audience: Audience, where: string): string {
+  return `
+WITH ranked AS (
+  SELECT wr.device_id, wr.model_id, wr.backend, wr.workload_id, wr.submission_id, wr.engine_id, s.started_at,
+    wr.median_ts, wr.stddev_ts, cardinality(wr.samples_ns) AS repetitions,
+    row_number() OVER (PARTITION BY wr.device_id, wr.model_id, wr.backend COLLATE "C", wr.workload_id COLLATE "C" ORDER BY s.started_at DESC, wr.submission_id DESC) AS rn
+  FROM workload_results wr
+  JOIN submissions s ON s.id = wr.submission_id
+  WHERE wr.status = 'ok' AND wr.plausible AND wr.median_ts IS NOT NULL AND wr.workload_id ~ '^(pp|tg)[0-9]+$'
+    ${audience === "public" ? "AND wr.published AND s.published " : ""}AND ${where}
+)
+SELECT x.device_id, x.model_id, x.backend, x.workload_id, false AS older, x.submission_id, x.engine_id, x.started_at,
+  x.median_ts, x.stddev_ts, x.repetitions,
+  concat_ws(' · ', 'threads ' || (o.options->>'threads'), 'ctx ' || (o.options->>'contextSize'), 'FA ' || (o.options->>'flashAttention'), 'GPU layers ' || (o.options->>'gpuLayers')) AS options,
+  NULL::int AS runs, NULL::timestamptz AS from_at
+FROM ranked x JOIN submissions o ON o.id = x.submission_id
+WHERE x.rn <= ${TIMELINE_RUNS}
+UNION ALL
+SELECT device_id, model_id, backend, workload_id, true, NULL, NULL, max(started_at),
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY median_ts), NULL, NULL, NULL, count(*)::int, min(started_at)
+FROM ranked
+WHERE rn > ${TIMELINE_RUNS}
+GROUP BY device_id, model_id, backend, workload_id`;
+}
+
+/** A group's timeline series: every engine's runs of its device, model and backend (a series spans engines). */
+const SERIES_RESULTS = "wr.submission_id IN (SELECT id FROM submissions WHERE device_id = p_device AND model_id = p_model AND backend = p_backend)";
+
 /** The filter menus' facets: a name and the rows' column that gives its values. */
 const FACET_COLUMNS = [
   ["model", "model_name"],
@@ -282,6 +322,8 @@ CREATE TABLE ${prefix}_sustained AS ${sustainedSelect(audience, "false")} WITH N
 ALTER TABLE ${prefix}_sustained ADD PRIMARY KEY (device_id, model_id, engine_id, backend, config, workload_id);
 CREATE TABLE ${prefix}_lanes AS ${lanesSelect(audience, "false")} WITH NO DATA;
 ALTER TABLE ${prefix}_lanes ADD PRIMARY KEY (device_id, model_id, engine_id, backend, workload_id, n_batch, fell_back, config);
+CREATE TABLE ${prefix}_timeline AS ${timelineSelect(audience, "false")} WITH NO DATA;
+CREATE INDEX ${prefix}_timeline_series ON ${prefix}_timeline (device_id, model_id, backend, workload_id);
 
 -- Every row of the audience again from its cells, with the rows' facets (when the pp/tg workloads changed).
 CREATE FUNCTION ${fn}_rows() RETURNS void LANGUAGE plpgsql AS $$
@@ -299,17 +341,19 @@ BEGIN
   DELETE FROM ${prefix}_cells;
   DELETE FROM ${prefix}_sustained;
   DELETE FROM ${prefix}_lanes;
+  DELETE FROM ${prefix}_timeline;
   DELETE FROM ${prefix}_facets;
   INSERT INTO ${prefix}_cells ${cellsSelect(audience, "true")};
   ${workloadFacetsDelta(prefix, `${prefix}_cells`, 1)};
   PERFORM ${fn}_rows();
   INSERT INTO ${prefix}_sustained ${sustainedSelect(audience, "true")};
   INSERT INTO ${prefix}_lanes ${lanesSelect(audience, "true")};
+  INSERT INTO ${prefix}_timeline ${timelineSelect(audience, "true")};
 END;
 $$;
 
 -- One group (a device, model, engine and backend) again from its results: its cells, rows, sustained
--- results and their facet counts. When the audience's pp/tg workloads change (a first tg256 run), every
+-- results and their facet counts, its lanes, and the timeline series of its device, model and backend. When the audience's pp/tg workloads change (a first tg256 run), every
 -- row is made again, since every configuration gets a row per new pair.
 CREATE FUNCTION ${fn}(p_device int, p_model int, p_engine int, p_backend text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -332,6 +376,8 @@ BEGIN
   END IF;
   INSERT INTO ${prefix}_sustained ${sustainedSelect(audience, GROUP_RESULTS())};
   INSERT INTO ${prefix}_lanes ${lanesSelect(audience, GROUP_RESULTS("rc"))};
+  DELETE FROM ${prefix}_timeline c WHERE c.device_id = p_device AND c.model_id = p_model AND c.backend = p_backend;
+  INSERT INTO ${prefix}_timeline ${timelineSelect(audience, SERIES_RESULTS)};
 END;
 $$;`;
 }

@@ -4,6 +4,7 @@ import { rowsOf, type Db } from "../db/client";
 import { devices, engines, models, submissionPower, submissions, workloadResults } from "../db/schema";
 import type { Audience } from "./audience";
 import { detectChanges, type TimelineChange, type TimelineRun } from "../../core/measure/timeline";
+import { TIMELINE_RUNS } from "../db/views";
 import { derivedTable } from "../store/derived";
 
 /** A run and its results; null for a private run when the audience is the public. */
@@ -288,7 +289,7 @@ export async function enginesSideBySide(db: Db, deviceId: number, audience: Audi
 }
 
 /** Runs of a timeline series read and drawn: the newest ones; older runs are summarized (count, median). */
-export const TIMELINE_RUNS = 50;
+export { TIMELINE_RUNS };
 
 export interface TimelineOlder {
   /** Runs before the drawn ones. */
@@ -311,15 +312,34 @@ export interface TimelineSeries {
 }
 
 /**
- * For one device: each model (one file: a name and quantization), backend and single-stream workload measured in two runs
- * or more, its newest runs in time order (at most `limit` per series) with the changes beyond run-to-run
- * noise among them (lib/core/measure/timeline.ts), and the count and median of the older runs. The rows
- * read are bounded: one pass over the device's results (wr_device_idx, no joins per row beyond the
- * device's own submissions), then models, engines and options for the newest runs only; the window sorts narrow rows by
- * model id and bytewise text (collate "C": a locale-aware sort of names took half the time).
- * docs/scale.md has the plan and the figures.
+ * For one device: each model (one file: a name and quantization), backend and single-stream workload
+ * measured in two runs or more, its newest TIMELINE_RUNS runs in time order with the changes beyond
+ * run-to-run noise among them (lib/core/measure/timeline.ts), and the count and median of the older
+ * runs. Read from the audience's maintained timeline table (lib/server/db/views.ts: kept per device,
+ * model and backend as runs arrive and change), so the page reads at most TIMELINE_RUNS + 1 rows a
+ * series, however many runs the device has. Another `limit` computes the series from the results
+ * (`deviceTimelineFromResults`). docs/scale.md has the plans and the figures.
  */
 export async function deviceTimeline(db: Db, deviceId: number, audience: Audience, o: { limit?: number } = {}): Promise<TimelineSeries[]> {
+  if (o.limit !== undefined && Math.max(2, Math.floor(o.limit)) !== TIMELINE_RUNS) return deviceTimelineFromResults(db, deviceId, audience, o);
+  const t = await derivedTable(db, audience, "timeline");
+  const r = await db.execute(sql`
+    select x.older, x.model_id as "modelId", m.name as "modelName", m.quantization, x.backend, x.workload_id as "workloadId", x.submission_id as "submissionId", x.started_at as "startedAt",
+      x.median_ts as "tokensPerSec", x.stddev_ts as "stddevTokensPerSec", x.repetitions, e.version as "engineVersion", e.build as "engineBuild", x.options, x.runs, x.from_at as "fromAt"
+    from ${t} x join models m on m.id = x.model_id left join engines e on e.id = x.engine_id
+    where x.device_id = ${deviceId}
+    order by m.name, m.quantization, x.model_id, x.backend, x.workload_id, x.older, x.started_at`);
+  return timelineSeries(rowsOf<TimelineRow>(r));
+}
+
+/**
+ * The same series computed from the device's results (any `limit`): one pass over the device's
+ * results (wr_device_idx, no joins per row beyond the device's own submissions), then models, engines
+ * and options for the newest runs only; the window sorts narrow rows by model id and bytewise text
+ * (collate "C": a locale-aware sort of names took half the time). What the maintained table holds
+ * for the default limit (tests/integration/bounded-pages.test.ts compares them).
+ */
+export async function deviceTimelineFromResults(db: Db, deviceId: number, audience: Audience, o: { limit?: number } = {}): Promise<TimelineSeries[]> {
   const limit = Math.max(2, Math.floor(o.limit ?? TIMELINE_RUNS));
   const pub = audience === "public";
   const r = await db.execute(sql`
@@ -345,27 +365,33 @@ export async function deviceTimeline(db: Db, deviceId: number, audience: Audienc
       x.runs, x.from_at as "fromAt"
     from series x join models m on m.id = x.model_id left join engines e on e.id = x.engine_id left join submissions s on s.id = x.submission_id
     order by m.name, m.quantization, x.model_id, x.backend, x.workload_id, x.older, x.started_at`);
-  type Row = {
-    older: boolean;
-    modelId: number;
-    modelName: string;
-    quantization: string;
-    backend: string;
-    workloadId: string;
-    submissionId: string;
-    startedAt: string | Date;
-    tokensPerSec: number;
-    stddevTokensPerSec: number | null;
-    repetitions: number;
-    engineVersion: string;
-    engineBuild: string | null;
-    options: string;
-    runs: number | null;
-    fromAt: string | Date | null;
-  };
+  return timelineSeries(rowsOf<TimelineRow>(r));
+}
+
+type TimelineRow = {
+  older: boolean;
+  modelId: number;
+  modelName: string;
+  quantization: string;
+  backend: string;
+  workloadId: string;
+  submissionId: string;
+  startedAt: string | Date;
+  tokensPerSec: number;
+  stddevTokensPerSec: number | null;
+  repetitions: number;
+  engineVersion: string;
+  engineBuild: string | null;
+  options: string;
+  runs: number | null;
+  fromAt: string | Date | null;
+};
+
+/** Series from timeline rows in series order (each series' drawn runs in time order, then its older summary). */
+function timelineSeries(rows: TimelineRow[]): TimelineSeries[] {
   const series = new Map<string, TimelineSeries>();
   const iso = (d: string | Date) => new Date(d).toISOString();
-  for (const x of rowsOf<Row>(r)) {
+  for (const x of rows) {
     const k = `${x.modelId}|${x.backend}|${x.workloadId}`;
     let s = series.get(k);
     if (!s) series.set(k, (s = { modelName: x.modelName, quantization: x.quantization, backend: x.backend, workloadId: x.workloadId, runs: [], changes: [], older: null }));

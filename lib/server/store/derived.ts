@@ -85,7 +85,7 @@ export function scheduleDerive(db: Db, delayMs = DERIVE_DEBOUNCE_MS): void {
  * One of an audience's tables (`leaderboard_*` for the public, `owner_*` for the owner), for a
  * query; for the owner made current first, so the owner reads their own runs at once.
  */
-export async function derivedTable(db: Db, audience: "public" | "owner", table: "cells" | "rows" | "sustained" | "facets" | "lanes"): Promise<SQL> {
+export async function derivedTable(db: Db, audience: "public" | "owner", table: "cells" | "rows" | "sustained" | "facets" | "lanes" | "timeline"): Promise<SQL> {
   if (audience === "owner") {
     await ensureDerived(db);
     return sql.raw(`owner_${table}`);
