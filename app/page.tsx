@@ -12,6 +12,7 @@ import { readFirstRun } from "../lib/server/read/first-run";
 import { DataTable, type Column } from "./components/data-table";
 import { FirstRunNotice } from "./first-run-notice";
 import { inProgress } from "../lib/core/contracts/first-run";
+import { vendorAndModel } from "../lib/core/present/device-name";
 
 export const dynamic = "force-dynamic";
 /** Results the home page lists at a time; `?before=` (a result id, the keyset cursor of /api/v1/results) pages back. */
@@ -48,7 +49,7 @@ const RESULT_COLUMNS: Column<ResultRow>[] = [
     ),
     cellAttrs: () => ({ className: "wraps model" }),
   },
-  { header: "Device", cell: (r) => <Link href={`/devices/${r.deviceId}`}>{r.deviceName ?? `${r.deviceVendor} ${r.deviceModel}`}</Link>, cellAttrs: (r) => ({ title: r.cpuModel, className: "wraps device" }) },
+  { header: "Device", cell: (r) => <Link href={`/devices/${r.deviceId}`}>{r.deviceName ?? vendorAndModel(r.deviceVendor, r.deviceModel)}</Link>, cellAttrs: (r) => ({ title: r.cpuModel, className: "wraps device" }) },
   {
     header: "Engine · backend",
     cell: (r) => (

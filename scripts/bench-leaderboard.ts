@@ -80,8 +80,9 @@ async function main() {
           await deviceTimeline(h.db, 7, "public");
         }, 20),
         "run page": await timeIt(() => getRun(h.db, run, "public")),
+        // The home page's reads: its newest 50 results (app/page.tsx HOME_RESULTS; 200 until the page read fewer) and its chart.
         "home (latest published results, chart)": await timeIt(async () => {
-          await listResults(h.db, { limit: 200, plausible: "all", format: "json" }, "public");
+          await listResults(h.db, { limit: 50, plausible: "all", format: "json" }, "public");
           await homeChart(h.db, "public");
         }, 20),
         "device page, summary, engines and native vs browser": await timeIt(async () => {
@@ -98,7 +99,7 @@ async function main() {
           await deviceTimeline(h.db, 7, "owner");
         }, 20),
         "owner: home (latest results, chart)": await timeIt(async () => {
-          await listResults(h.db, { limit: 200, plausible: "all", format: "json" }, "owner");
+          await listResults(h.db, { limit: 50, plausible: "all", format: "json" }, "owner");
           await homeChart(h.db, "owner");
         }, 20),
         // A run of device 7 (20,000 results at 10M) just arrived: the owner's next read makes its group again first.

@@ -6,6 +6,7 @@ import { formatBytes, formatJPerToken, formatNumber } from "../../lib/core/prese
 import type { ReportedResult } from "../../lib/core/present/reported";
 import { compositeScore } from "../../lib/core/measure/score";
 import type { Column } from "../components/data-table";
+import { vendorAndModel } from "../../lib/core/present/device-name";
 
 const spread = (p25: unknown, p75: unknown) => (p25 == null || p75 == null ? "" : ` (${formatNumber(Number(p25))}–${formatNumber(Number(p75))})`);
 /** A median over runs, its interquartile range in parentheses, what it was measured at (`at`), and n, the repetitions behind it. */
@@ -118,7 +119,7 @@ const deviceColumn: Column<LeaderboardRow> = {
   header: "Device",
   cell: (r) => (
     <>
-      <Link href={`/devices/${r.deviceId}`}>{r.deviceName ? String(r.deviceName) : `${r.deviceVendor} ${r.deviceModel}`}</Link>
+      <Link href={`/devices/${r.deviceId}`}>{r.deviceName ? String(r.deviceName) : vendorAndModel(r.deviceVendor == null ? null : String(r.deviceVendor), String(r.deviceModel))}</Link>
       {Number(r.privateRuns) > 0 && (
         <span className="badge private" title={`${r.privateRuns} of ${r.runs} runs not published`}>
           private

@@ -5,6 +5,7 @@ import { publicReadDb } from "../../../lib/server/context";
 import { headlineFigures } from "../../../lib/server/read/headline";
 import { getDevice } from "../../../lib/server/read/runs";
 import { OG_CONTENT_TYPE, OG_SIZE, shareFigure, shareImage } from "../../components/share-image";
+import { deviceName } from "../../../lib/core/present/device-name";
 
 export const alt = "The device's fastest measured generation and prompt speeds on Tokenwatt";
 export const size = OG_SIZE;
@@ -22,7 +23,7 @@ export default async function Image({ params }: { params: Promise<{ id: string }
   const d = r.device;
   return shareImage({
     kind: "device",
-    title: d.displayName ?? `${d.vendor} ${d.model}`,
+    title: deviceName(d),
     subtitle: `${d.deviceClass} · ${d.cpuModel}`,
     figures: (await headlineFigures(db, { deviceId: d.id }, audience)).map((f) => shareFigure(f, "model")),
     empty: "No ranked tg128 or pp512 result yet",

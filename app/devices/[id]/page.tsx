@@ -23,6 +23,7 @@ import { pageNote, parsePageParam } from "../../../lib/core/present/paging";
 import { Pager } from "../../components/pager";
 import { bestPerWorkload, scoreRows } from "../../../lib/server/read/device-summary";
 import { DeviceSummary } from "./summary";
+import { deviceName, vendorAndModel } from "../../../lib/core/present/device-name";
 
 type DeviceRun = NonNullable<Awaited<ReturnType<typeof getDevice>>>["runs"][number];
 const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
@@ -86,7 +87,7 @@ export async function generateMetadata({ params, searchParams }: { params: Promi
   const [r, figures] = valid ? await Promise.all([readDevice(parsed.data, audience, page), headlineFigures(db, { deviceId: parsed.data }, audience)]) : [null, []];
   if (!r) return notFoundMetadata("Device");
   const d = r.device;
-  const name = d.displayName ?? `${d.vendor} ${d.model}`;
+  const name = deviceName(d);
   const best = figures.length ? `Fastest: ${figures.map((f) => describeFigure(f)).join("; ")}.` : "No ranked tg128 or pp512 result yet.";
   return pageMetadata({ title: `${name} · Tokenwatt`, description: `${name} (${d.deviceClass}, ${d.cpuModel}) measured with Tokenwatt. ${best}`, path: `/devices/${d.id}`, image: true });
 }
@@ -122,9 +123,9 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   const gpus = (d.gpus as { vendor: string; model: string; vramBytes: number | null }[]) ?? [];
   return (
     <>
-      <h1>{d.displayName ?? `${d.vendor} ${d.model}`}</h1>
+      <h1>{deviceName(d)}</h1>
       <p className="lede">
-        {d.displayName && `${d.vendor} ${d.model}; `}
+        {d.displayName && `${vendorAndModel(d.vendor, d.model)}; `}
         {d.deviceClass}; {d.cpuModel} ({d.cpuCores} cores, {d.cpuThreads} threads); {d.ramBytes == null ? "RAM not reported" : `${formatBytes(d.ramBytes)} RAM`};{" "}
         {gpus.length ? gpus.map((g) => `${g.vendor} ${g.model} ${formatBytes(g.vramBytes)}`).join(", ") : "no GPU"}; {d.osPlatform} {d.osRelease}.{" "}
         <Link href={`/compare?devices=${d.id}`}>Compare with other devices</Link>
@@ -176,7 +177,7 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
         {r.runs.length > 1 && <button type="submit">Compare the ticked runs</button>}
       </form>
       {publicRuns ? (
-        <BadgeSnippet badgeUrl={new URL(`/api/v1/public/badge/device/${d.id}.svg`, origin).href} pageUrl={new URL(`/devices/${d.id}`, origin).href} name={d.displayName ?? `${d.vendor} ${d.model}`} />
+        <BadgeSnippet badgeUrl={new URL(`/api/v1/public/badge/device/${d.id}.svg`, origin).href} pageUrl={new URL(`/devices/${d.id}`, origin).href} name={deviceName(d)} />
       ) : (
         <p className="hint" data-testid="badge-unpublished">
           An embeddable badge comes with this device&apos;s first published run.

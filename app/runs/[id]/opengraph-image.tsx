@@ -4,6 +4,7 @@ import { publicReadDb } from "../../../lib/server/context";
 import { HEADLINE_WORKLOADS, formatTs } from "../../../lib/server/read/headline";
 import { getRun } from "../../../lib/server/read/runs";
 import { OG_CONTENT_TYPE, OG_SIZE, shareImage } from "../../components/share-image";
+import { deviceName } from "../../../lib/core/present/device-name";
 
 export const alt = "One benchmark run's generation and prompt speeds on Tokenwatt";
 export const size = OG_SIZE;
@@ -22,7 +23,7 @@ export default async function Image({ params }: { params: Promise<{ id: string }
   });
   return shareImage({
     kind: "run",
-    title: `${model.name} ${model.quantization} on ${device.displayName ?? `${device.vendor} ${device.model}`}`,
+    title: `${model.name} ${model.quantization} on ${deviceName(device)}`,
     subtitle: `${engine.name} ${engine.version} · ${sub.backend} · ${sub.startedAt.toISOString().slice(0, 10)}${model.weights === "synthetic" ? " · synthetic weights" : ""}`,
     figures,
     empty: "This run has no tg128 or pp512",

@@ -17,6 +17,7 @@ import { PublishForm } from "../../components/publish-form";
 import { pageAudience } from "../../../lib/server/access/audience";
 import { HEADLINE_WORKLOADS, formatTs } from "../../../lib/server/read/headline";
 import { notFoundMetadata, pageMetadata } from "../../components/page-metadata";
+import { deviceName } from "../../../lib/core/present/device-name";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +25,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   const run = await getRun(await publicReadDb(), (await params).id, pageAudience());
   if (!run) return notFoundMetadata("Run");
   const { sub, device, model, engine } = run;
-  const on = `${model.name} ${model.quantization} on ${device.displayName ?? `${device.vendor} ${device.model}`}`;
+  const on = `${model.name} ${model.quantization} on ${deviceName(device)}`;
   const figures = HEADLINE_WORKLOADS.flatMap((wid) => {
     const w = run.workloads.find((x) => x.workloadId === wid && x.status === "ok" && x.medianTokensPerSec != null);
     return w ? [`${wid} ${formatTs(w.medianTokensPerSec!)} t/s`] : [];
@@ -122,7 +123,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       </h1>
       {(may("publish") || mayOn("hide", device.contributorId)) && <PublishForm target="run" id={sub.id} published={sub.published} canPublish={may("publish")} />}
       <p className="lede">
-        <Link href={`/models/${model.id}`}>{model.name} {model.quantization}</Link> ({model.weights} weights) on <Link href={`/devices/${device.id}`}>{device.displayName ?? `${device.vendor} ${device.model}`}</Link>, {engine.name}{" "}
+        <Link href={`/models/${model.id}`}>{model.name} {model.quantization}</Link> ({model.weights} weights) on <Link href={`/devices/${device.id}`}>{deviceName(device)}</Link>, {engine.name}{" "}
         {engine.version}, backend {sub.backend}. Started {sub.startedAt.toISOString()}.
       </p>
       {flags.length > 0 && (

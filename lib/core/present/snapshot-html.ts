@@ -1,5 +1,6 @@
 /** A self-contained static HTML page of a leaderboard snapshot (pure; escaped; no scripts). */
 import { formatJPerToken } from "./format";
+import { vendorAndModel } from "./device-name";
 const esc = (v: unknown) => String(v ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const num = (v: unknown, d = 1) => (v == null || !Number.isFinite(Number(v)) ? "—" : Number(v).toFixed(d));
 
@@ -25,7 +26,7 @@ export function snapshotHtml(rows: SnapshotRow[], meta: { generatedAt: string; p
   const body = rows
     .map(
       (r) =>
-        `<tr><td>${esc(r.deviceVendor)} ${esc(r.deviceModel)}</td><td>${esc(r.modelName)}${r.weights === "synthetic" ? " (synthetic weights)" : ""}</td><td>${esc(r.quantization)}</td><td>${esc(r.engineName)} ${esc(r.engineVersion)}</td><td>${esc(r.backend)}</td><td class="n">${num(r.ppTokensPerSec)}</td><td class="n">${num(r.tgTokensPerSec)}</td><td class="n">${num(r.ttftMs)}</td><td class="n">${esc(formatJPerToken(r.decodeJPerToken == null ? null : Number(r.decodeJPerToken), r.decodeEnergyScope as string | null, r.decodeEnergyTier as string | null))}</td><td class="n">${esc(r.runs)}</td></tr>`,
+        `<tr><td>${esc(vendorAndModel(r.deviceVendor == null ? null : String(r.deviceVendor), String(r.deviceModel)))}</td><td>${esc(r.modelName)}${r.weights === "synthetic" ? " (synthetic weights)" : ""}</td><td>${esc(r.quantization)}</td><td>${esc(r.engineName)} ${esc(r.engineVersion)}</td><td>${esc(r.backend)}</td><td class="n">${num(r.ppTokensPerSec)}</td><td class="n">${num(r.tgTokensPerSec)}</td><td class="n">${num(r.ttftMs)}</td><td class="n">${esc(formatJPerToken(r.decodeJPerToken == null ? null : Number(r.decodeJPerToken), r.decodeEnergyScope as string | null, r.decodeEnergyTier as string | null))}</td><td class="n">${esc(r.runs)}</td></tr>`,
     )
     .join("\n");
   return `<!doctype html>

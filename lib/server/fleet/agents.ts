@@ -9,6 +9,7 @@ import { rowsOf, type Db } from "../db/client";
 import { deviceFingerprint } from "../store/ingest";
 import type { JobQueue } from "./job-queue";
 import { agents } from "../db/schema";
+import { vendorAndModel } from "../../core/present/device-name";
 
 export interface AgentIdentity {
   id: number;
@@ -120,7 +121,7 @@ export async function listAgents(db: Db, timeoutS: number, limit = 500): Promise
     id: Number(r.id),
     name: String(r.name),
     deviceClass: String(r.device_class),
-    deviceModel: `${r.vendor} ${r.device_model}`,
+    deviceModel: vendorAndModel(r.vendor == null ? null : String(r.vendor), String(r.device_model)),
     cpuModel: String(r.cpu_model ?? ""),
     version: String(r.version),
     status: String(r.status),

@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import type { Audience } from "./audience";
 import { derivedTable } from "../store/derived";
+import { deviceNameSql } from "./device-name";
 
 /** The workloads a headline names, generation first. */
 export const HEADLINE_WORKLOADS = ["tg128", "pp512"] as const;
@@ -34,7 +35,7 @@ export async function headlineFigures(db: Db, of: { deviceId: number } | { model
   const rows = rowsOf<HeadlineFigure>(
     await db.execute(sql`
       select distinct on (c.workload_id) c.workload_id as "workloadId", c.median_ts as "medianTs", c.runs, c.device_id as "deviceId",
-        coalesce(d.display_name, d.vendor || ' ' || d.model) as "deviceName", c.model_id as "modelId", m.name as "modelName", m.quantization, m.weights,
+        ${deviceNameSql("d")} as "deviceName", c.model_id as "modelId", m.name as "modelName", m.quantization, m.weights,
         e.name || ' ' || e.version as engine, c.backend
       from ${cells} c join devices d on d.id = c.device_id join models m on m.id = c.model_id join engines e on e.id = c.engine_id
       where ${where} and c.workload_id in ${sql.raw(`(${HEADLINE_WORKLOADS.map((w) => `'${w}'`).join(", ")})`)} and c.median_ts is not null

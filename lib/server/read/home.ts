@@ -10,6 +10,7 @@ import { SIZE_CLASSES, sizeClassOf, type SizeClass } from "../../core/present/re
 import { rowsOf, type Db } from "../db/client";
 import type { Audience } from "./audience";
 import { derivedTable } from "../store/derived";
+import { deviceNameSql } from "./device-name";
 
 export interface HomeBar {
   deviceId: number;
@@ -76,7 +77,7 @@ export async function homeChart(db: Db, audience: Audience): Promise<HomeChart |
         order by this_machine desc, c.model_id = ${latest.model_id} desc, median_ts desc, c.device_id, c.model_id, c.engine_id, c.backend
         limit ${HOME_BATCH} offset ${offset}
       )
-      select c.device_id as "deviceId", coalesce(d.display_name, d.vendor || ' ' || d.model) as "deviceName", c.backend, e.name as engine,
+      select c.device_id as "deviceId", ${deviceNameSql("d")} as "deviceName", c.backend, e.name as engine,
         c.median_ts as "medianTs", c.this_machine as "thisMachine", c.model_id = ${latest.model_id} as "sameModel", c.workload_id as "workloadId",
         c.model_id as "modelId", m.name as "modelName", m.quantization, m.weights, src.url is not null or src.imported as "imported", src.url as "sourceUrl"
       from best c join devices d on d.id = c.device_id join engines e on e.id = c.engine_id join models m on m.id = c.model_id

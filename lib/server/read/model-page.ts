@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import type { Audience } from "./audience";
 import { derivedTable } from "../store/derived";
+import { deviceNameSql } from "./device-name";
 
 export interface ModelInfoRow {
   id: number;
@@ -68,7 +69,7 @@ export async function modelDevices(db: Db, modelId: number, audience: Audience, 
   const page = o.limit ? sql`limit ${o.limit} offset ${((o.page ?? 1) - 1) * o.limit}` : sql``;
   return rowsOf<ModelDeviceRow>(
     await db.execute(sql`
-      select r.device_id as "deviceId", coalesce(d.display_name, d.vendor || ' ' || d.model) as device, r.device_class as "deviceClass", r.backend,
+      select r.device_id as "deviceId", ${deviceNameSql("d")} as device, r.device_class as "deviceClass", r.backend,
         r.engine_name || ' ' || r.engine_version as engine, r.config, r.pp_ts as "ppTs", r.pp_p25 as "ppP25", r.pp_p75 as "ppP75", r.pp_reps as "ppReps",
         r.tg_ts as "tgTs", r.tg_p25 as "tgP25", r.tg_p75 as "tgP75", r.tg_reps as "tgReps", r.ttft_ms as "ttftMs", r.ttft_prompt_tokens as "ttftPromptTokens",
         r.decode_j_per_token as "decodeJPerToken", r.decode_energy_scope as "decodeEnergyScope", r.decode_energy_tier as "decodeEnergyTier",

@@ -7,6 +7,7 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import type { Audience } from "./audience";
+import { vendorAndModelSql } from "./device-name";
 
 export interface NativeReference {
   deviceId: number;
@@ -23,7 +24,7 @@ export async function nativeReferences(db: Db, modelKeys: string[], audience: Au
   const out = new Map<string, NativeReference[]>();
   if (!modelKeys.length) return out;
   const r = await db.execute(sql`
-    select m.key, d.id as "deviceId", d.vendor || ' ' || d.model as "deviceName", d.cpu_model as "cpuModel", w.backend, w.workload_id as "workloadId",
+    select m.key, d.id as "deviceId", ${vendorAndModelSql("d")} as "deviceName", d.cpu_model as "cpuModel", w.backend, w.workload_id as "workloadId",
       case when w.workload_id = 'ttft' then percentile_cont(0.5) within group (order by w.median_ns) / 1e6
            else percentile_cont(0.5) within group (order by w.median_ts) end as median,
       max(s.started_at) as "lastRunAt"

@@ -6,6 +6,7 @@ import type { Audience } from "./audience";
 import { detectChanges, type TimelineChange, type TimelineRun } from "../../core/measure/timeline";
 import { TIMELINE_RUNS } from "../db/views";
 import { derivedTable } from "../store/derived";
+import { deviceNameSql } from "./device-name";
 
 /** A run and its results; null for a private run when the audience is the public. */
 export async function getRun(db: Db, id: string, audience: Audience) {
@@ -157,7 +158,7 @@ export async function compareDevices(db: Db, deviceIds: number[], audience: Audi
   const modelName = o.modelName;
   const source = await derivedTable(db, audience, "cells");
   const r = await db.execute(sql`
-    select c.device_id as "deviceId", coalesce(d.display_name, d.vendor || ' ' || d.model) as "deviceName", m.name as "modelName", m.quantization,
+    select c.device_id as "deviceId", ${deviceNameSql("d")} as "deviceName", m.name as "modelName", m.quantization,
       m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId", c.config,
       case when c.workload_id = 'ttft' then null else c.median_ts end as "medianTs",
       case when c.workload_id = 'ttft' then c.median_ns / 1e6 end as "ttftMs",
@@ -183,7 +184,7 @@ export async function compareDevices(db: Db, deviceIds: number[], audience: Audi
 export async function compareRuns(db: Db, runIds: string[], audience: Audience): Promise<CompareCell[]> {
   const r = await db.execute(sql`
     select s.device_id as "deviceId",
-      coalesce(d.display_name, d.vendor || ' ' || d.model) || ' · run ' || left(s.id::text, 8) || ' (' || to_char(s.started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ')' as "deviceName",
+      ${deviceNameSql("d")} || ' · run ' || left(s.id::text, 8) || ' (' || to_char(s.started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ')' as "deviceName",
       m.name as "modelName", m.quantization, m.file_bytes::float8 as "fileBytes", wr.workload_id as "workloadId", '' as config,
       case when wr.workload_id = 'ttft' then null else wr.median_ts end as "medianTs",
       case when wr.workload_id = 'ttft' then wr.median_ns / 1e6 end as "ttftMs",
@@ -424,7 +425,7 @@ export async function compareChoices(db: Db, audience: Audience, limit = 300): P
   const cells = await derivedTable(db, audience, "cells");
   return rowsOf<CompareChoice>(
     await db.execute(sql`
-      select d.id as "deviceId", coalesce(d.display_name, d.vendor || ' ' || d.model) as device, d.device_class as "deviceClass",
+      select d.id as "deviceId", ${deviceNameSql("d")} as device, d.device_class as "deviceClass",
         string_agg(distinct m.name || ' ' || m.quantization, ', ') as models, sum(c.runs)::int as runs
       from ${cells} c join devices d on d.id = c.device_id join models m on m.id = c.model_id
       group by d.id, d.display_name, d.vendor, d.model, d.device_class

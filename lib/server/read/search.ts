@@ -13,6 +13,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import type { Audience } from "./audience";
+import { deviceNameSql } from "./device-name";
 
 export interface DeviceHit {
   id: number;
@@ -64,7 +65,7 @@ function matching(terms: readonly string[], name: SQL, hay: SQL): { where: SQL; 
 export async function search(db: Db, terms: readonly string[], audience: Audience, limit = 20): Promise<SearchResult> {
   if (terms.length === 0) return { devices: [], models: [], moreDevices: false, moreModels: false };
   const pub = audience === "public";
-  const dName = sql`lower(coalesce(d.display_name, d.vendor || ' ' || d.model))`;
+  const dName = sql`lower(${deviceNameSql("d")})`;
   const dHay = sql`lower(concat_ws(' ', d.display_name, d.vendor, d.model, d.cpu_vendor, d.cpu_model, d.device_class, g.gpus, r.backends))`;
   const dm = matching(terms, dName, dHay);
   const devices = rowsOf<DeviceHit>(
@@ -73,7 +74,7 @@ export async function search(db: Db, terms: readonly string[], audience: Audienc
         select device_id, string_agg(distinct backend, ', ') as backends, count(*)::int as runs
         from submissions ${pub ? sql`where published` : sql``} group by device_id
       )
-      select d.id, coalesce(d.display_name, d.vendor || ' ' || d.model) as name, d.device_class as "deviceClass", d.cpu_model as "cpuModel",
+      select d.id, ${deviceNameSql("d")} as name, d.device_class as "deviceClass", d.cpu_model as "cpuModel",
         coalesce(g.gpus, '') as gpus, coalesce(r.backends, '') as backends, coalesce(r.runs, 0) as runs
       from devices d
       left join r on r.device_id = d.id

@@ -8,6 +8,7 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import { setPublished } from "./publish";
+import { deviceNameSql } from "../read/device-name";
 
 export interface QueueEntry {
   submissionId: string;
@@ -33,7 +34,7 @@ export async function reviewQueue(db: Db, limit = 100): Promise<QueueEntry[]> {
   const rows = rowsOf<Omit<QueueEntry, "receivedAt" | "flags" | "workloads"> & { receivedAt: string | Date; flags: unknown; workloads: unknown }>(
     await db.execute(sql`
       select s.id as "submissionId", c.name as contributor, coalesce(c.trusted, false) as "contributorTrusted", s.received_at as "receivedAt", d.id as "deviceId",
-        coalesce(d.display_name, d.vendor || ' ' || d.model) as device, m.name as model, m.quantization, s.backend,
+        ${deviceNameSql("d")} as device, m.name as model, m.quantization, s.backend,
         e.name || ' ' || e.version as engine, s.plausible, s.flags, s.output_status as "outputStatus",
         (select coalesce(jsonb_agg(jsonb_build_object(
             'workloadId', w.workload_id, 'plausible', w.plausible, 'medianTs', w.median_ts,
@@ -112,7 +113,7 @@ export interface ContributorRun {
 export async function contributorRuns(db: Db, contributorId: number, limit = 200): Promise<ContributorRun[]> {
   const rows = rowsOf<Omit<ContributorRun, "receivedAt"> & { receivedAt: string | Date }>(
     await db.execute(sql`
-      select s.id as "submissionId", s.received_at as "receivedAt", coalesce(d.display_name, d.vendor || ' ' || d.model) as device,
+      select s.id as "submissionId", s.received_at as "receivedAt", ${deviceNameSql("d")} as device,
         m.name || ' ' || m.quantization as model, s.plausible, s.review_status as "reviewStatus", s.review_reason as "reviewReason", s.published
       from submissions s
       join runner_tokens t on t.id = s.token_id
