@@ -1,5 +1,6 @@
 "use client";
 
+import { twoLines } from "../../lib/core/present/format";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from "recharts";
 
 const COLORS = ["#0b5cad", "#b5532a", "#2a7f62", "#7a3fb0"];
@@ -48,6 +49,22 @@ export function GroupedBars({ data, series, unit, label }: { data: Record<string
 export type StandingKind = "this machine" | "measured" | "imported" | "reported";
 const STANDING_COLORS: Record<StandingKind, string> = { "this machine": "#b5532a", measured: "#0b5cad", imported: "#2a7f62", reported: "#8a8a8a" };
 
+/** A category axis tick on up to two lines, the whole name in its tooltip (a name cut at one line lost the model). */
+function WrappedTick({ x, y, payload }: { x?: number | string; y?: number | string; payload?: { value?: string } }) {
+  const label = String(payload?.value ?? "");
+  const lines = twoLines(label);
+  return (
+    <text x={Number(x)} y={Number(y)} textAnchor="end" fontSize={12} fill="#444">
+      <title>{label}</title>
+      {lines.map((l, i) => (
+        <tspan key={i} x={Number(x)} dy={i === 0 ? (lines.length === 1 ? "0.35em" : "-0.25em") : "1.15em"}>
+          {l}
+        </tspan>
+      ))}
+    </text>
+  );
+}
+
 /**
  * Horizontal bars, one per device, coloured by what the figure is (the legend names each kind): where
  * this machine stands. Each row carries its value under its kind only, so the bars of one row never add up.
@@ -61,7 +78,7 @@ export function StandingBars({ rows, unit, label, highlight = "this machine" }: 
         <BarChart data={data} layout="vertical" margin={{ left: 4, right: 16 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
           <XAxis type="number" unit={unit} />
-          <YAxis type="category" dataKey="category" width={150} tick={{ fontSize: 12 }} tickFormatter={(v: string) => (v.length > 24 ? `${v.slice(0, 23)}…` : v)} />
+          <YAxis type="category" dataKey="category" width={150} interval={0} tick={<WrappedTick />} />
           <Tooltip />
           <Legend />
           {kinds.map((k) => (

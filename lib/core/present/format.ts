@@ -85,3 +85,15 @@ const FLAG_LABELS: Record<string, string> = {
 export function flagLabel(code: string): string {
   return FLAG_LABELS[code] ?? code.replace(/_/g, " ");
 }
+
+/** Splits a label into at most two lines of about `max` characters at spaces; a longer rest ends in an ellipsis. */
+export function twoLines(label: string, max = 22): [string] | [string, string] {
+  if (label.length <= max) return [label];
+  const words = label.split(" ");
+  let first = "";
+  while (words.length && (first ? `${first} ${words[0]}` : words[0]!).length <= max) first = first ? `${first} ${words.shift()}` : words.shift()!;
+  // A first word longer than a line is cut.
+  if (!first) return [`${label.slice(0, max - 1)}…`];
+  const rest = words.join(" ");
+  return rest ? [first, rest.length > max ? `${rest.slice(0, max - 1)}…` : rest] : [first];
+}
