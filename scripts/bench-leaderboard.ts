@@ -22,7 +22,7 @@ import { setPublished } from "../lib/server/store/publish";
 import { enginesSideBySide, nativeVsBrowser } from "../lib/server/read/runs";
 import { bestPerWorkload } from "../lib/server/read/device-summary";
 import { listResults } from "../lib/server/read/results";
-import { compareDevices, deviceTimeline, getDevice, getRun } from "../lib/server/read/runs";
+import { compareDevices, deviceTimelinePage, getDevice, getRun } from "../lib/server/read/runs";
 import { percentile } from "../lib/core/measure/stats";
 import { createPostgresDatabase } from "../harness/postgres";
 import { startServer } from "../harness/server";
@@ -77,7 +77,7 @@ async function main() {
         "compare 4 devices": await timeIt(() => compareDevices(h.db, [1, 2, 3, 4], "public")),
         "device page (device, runs, timeline)": await timeIt(async () => {
           await getDevice(h.db, 7, "public");
-          await deviceTimeline(h.db, 7, "public");
+          await deviceTimelinePage(h.db, 7, "public");
         }, 20),
         "run page": await timeIt(() => getRun(h.db, run, "public")),
         // The home page's reads: its newest 50 results (app/page.tsx HOME_RESULTS; 200 until the page read fewer) and its chart.
@@ -96,7 +96,7 @@ async function main() {
         "owner: compare 4 devices": await timeIt(() => compareDevices(h.db, [1, 2, 3, 4], "owner")),
         "owner: device page (device, runs, timeline)": await timeIt(async () => {
           await getDevice(h.db, 7, "owner");
-          await deviceTimeline(h.db, 7, "owner");
+          await deviceTimelinePage(h.db, 7, "owner");
         }, 20),
         "owner: home (latest results, chart)": await timeIt(async () => {
           await listResults(h.db, { limit: 50, plausible: "all", format: "json" }, "owner");

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
 import { parsePageParam, pageNote } from "../../lib/core/present/paging";
 import { rowsOf, type Db } from "../../lib/server/db/client";
-import { deviceTimeline, deviceTimelineFromResults, getDevice, TIMELINE_RUNS } from "../../lib/server/read/runs";
+import { deviceTimeline, deviceTimelineFromResults, deviceTimelinePage, getDevice, TIMELINE_RUNS, timelineSeriesKey } from "../../lib/server/read/runs";
 import { leaderboard, leaderboardQuerySchema, leaderboardTotal } from "../../lib/server/read/leaderboard";
 import { ingestSubmission } from "../../lib/server/store/ingest";
 import { setPublished } from "../../lib/server/store/publish";
@@ -101,6 +101,24 @@ describe.each(DB_KINDS)("bounded device page reads on %s", (kind) => {
       await setPublished(h.db, { submissionIds: hidden }, true);
     }
     await same();
+  });
+
+  it("draws the series with the newest runs and lists the others, any of which a pick draws too", async () => {
+    const all = await deviceTimeline(h.db, deviceId, "owner");
+    const one = await deviceTimelinePage(h.db, deviceId, "owner", { maxSeries: 1 });
+    // tg128's newest run is hour 300, pp512's hour 10: tg128 is drawn, pp512 listed.
+    expect(one.series).toEqual(all.filter((s) => s.workloadId === "tg128"));
+    const [pp] = rowsOf<{ model_id: number; median_ts: number; started_at: string }>(
+      await h.db.execute(sql`select wr.model_id, wr.median_ts, s.started_at::text from workload_results wr join submissions s on s.id = wr.submission_id
+        where wr.device_id = ${deviceId} and wr.workload_id = 'pp512' order by s.started_at desc limit 1`),
+    );
+    expect(one.others).toEqual([
+      { key: timelineSeriesKey(pp!.model_id, "cpu", "pp512"), modelName: all[0]!.modelName, quantization: all[0]!.quantization, backend: "cpu", workloadId: "pp512", runs: PP_RUNS, newestAt: "2026-01-01T10:00:00.000Z", newestTokensPerSec: pp!.median_ts },
+    ]);
+    const picked = await deviceTimelinePage(h.db, deviceId, "owner", { maxSeries: 1, pick: one.others[0]!.key });
+    expect([picked.series, picked.others]).toEqual([all, []]);
+    // The default draws every series of a device with fewer than TIMELINE_SERIES; an unknown pick changes nothing.
+    expect(await deviceTimelinePage(h.db, deviceId, "public", { pick: "9999~cpu~tg128" })).toEqual({ series: await deviceTimeline(h.db, deviceId, "public"), others: [] });
   });
 
   it("a smaller bound moves the line between drawn and summarized runs", async () => {

@@ -6,7 +6,7 @@ import { dbId } from "../../../lib/core/contracts/text";
 import { notFound } from "next/navigation";
 import { publicReadDb, serverDeps } from "../../../lib/server/context";
 import { pageCaller } from "../../components/action-caller";
-import { deviceTimeline, enginesSideBySide, getDevice, nativeVsBrowser, type NativeBrowserRow } from "../../../lib/server/read/runs";
+import { deviceTimelinePage, enginesSideBySide, getDevice, nativeVsBrowser, type NativeBrowserRow } from "../../../lib/server/read/runs";
 import { Timeline } from "./timeline";
 import { EnginesTable } from "./engines-table";
 import { BadgeSnippet } from "./badge-snippet";
@@ -109,7 +109,7 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
     readDevice(n, audience, pageParam.page),
     nativeVsBrowser(db, n, audience),
     enginesSideBySide(db, n, audience),
-    deviceTimeline(db, n, audience),
+    deviceTimelinePage(db, n, audience, { pick: typeof sp.series === "string" ? sp.series : null }),
     bestPerWorkload(db, n, audience),
     scoreRows(db, n, audience),
   ]);
@@ -145,7 +145,7 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
         <PublishForm target="device" id={String(d.id)} published={r.totalRuns > 0 && r.publishedRuns === r.totalRuns ? true : r.publishedRuns > 0 ? "some" : false} canPublish={may("publish")} />
       )}
       <EnginesTable cells={lanes} />
-      <Timeline series={timeline} />
+      <Timeline series={timeline.series} others={timeline.others} seriesHref={(key) => `/devices/${d.id}?${new URLSearchParams({ ...(publishedOnly ? { published: "1" } : {}), series: key })}#timeline-h`} />
       {nvb.length > 0 && (
         <DataTable
           testId="native-vs-browser"

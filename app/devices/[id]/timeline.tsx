@@ -1,11 +1,13 @@
-import type { TimelineSeries } from "../../../lib/server/read/runs";
+import Link from "next/link";
+import type { TimelineSeries, TimelineSeriesSummary } from "../../../lib/server/read/runs";
+import { TIMELINE_SERIES } from "../../../lib/server/read/runs";
 import { TimelineChart } from "../../components/charts";
 
 /** A configuration change (other threads, context...) is a different setting, not the same work getting faster or slower. */
 const CHANGE_LABEL = { improvement: "Improvement", regression: "Regression", configuration: "Configuration change" } as const;
 
 /** Per model, backend and workload: tokens/s over time and engine versions, changes beyond noise flagged; the newest runs drawn, older ones summarized. */
-export function Timeline({ series }: { series: TimelineSeries[] }) {
+export function Timeline({ series, others = [], seriesHref }: { series: TimelineSeries[]; others?: TimelineSeriesSummary[]; seriesHref?: (key: string) => string }) {
   if (!series.length) return null;
   return (
     <section className="panel" aria-labelledby="timeline-h" data-testid="timeline">
@@ -46,6 +48,24 @@ export function Timeline({ series }: { series: TimelineSeries[] }) {
           </div>
         );
       })}
+      {others.length > 0 && (
+        <div data-testid="timeline-others">
+          <h3>
+            {others.length.toLocaleString("en-US")} more series
+          </h3>
+          <p className="hint">
+            The {TIMELINE_SERIES} series with the newest runs are drawn above; draw another one from this list.
+          </p>
+          <ul>
+            {others.map((o) => (
+              <li key={o.key}>
+                {seriesHref ? <Link href={seriesHref(o.key)}>{`${o.modelName} ${o.quantization} · ${o.backend} · ${o.workloadId}`}</Link> : `${o.modelName} ${o.quantization} · ${o.backend} · ${o.workloadId}`}: {o.runs.toLocaleString("en-US")} run{o.runs === 1 ? "" : "s"}, newest {o.newestAt.slice(0, 10)} at{" "}
+                {o.newestTokensPerSec.toFixed(1)} t/s
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </section>
   );
 }

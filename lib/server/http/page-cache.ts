@@ -93,7 +93,7 @@ const PAGE_PARAMS: [RegExp, ReadonlySet<string>][] = [
   [/^\/leaderboard$/, new Set(Object.keys(leaderboardQuerySchema.shape))],
   [/^\/leaderboard\/browser$/, new Set(["workload"])],
   [/^\/compare$/, new Set(["devices", "device", "runs", "model", "published", "q"])],
-  [/^\/devices\//, new Set(["published", "page"])],
+  [/^\/devices\//, new Set(["published", "page", "series"])],
   // The home page's cursor (older results) and the leaderboard's page (its schema's keys) are pages of their own.
   [/^\/$/, new Set(["before"])],
   [/^\/models\//, new Set(["page"])],

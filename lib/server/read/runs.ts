@@ -333,6 +333,74 @@ export async function deviceTimeline(db: Db, deviceId: number, audience: Audienc
   return timelineSeries(rowsOf<TimelineRow>(r));
 }
 
+/** Series the device page draws at most: those with the newest runs; the others are listed, each drawable on its own. */
+export const TIMELINE_SERIES = 12;
+
+/** A series the page lists without drawing it. */
+export interface TimelineSeriesSummary {
+  /** `?series=` value that draws it: model id, backend and workload. */
+  key: string;
+  modelName: string;
+  quantization: string;
+  backend: string;
+  workloadId: string;
+  runs: number;
+  newestAt: string;
+  newestTokensPerSec: number;
+}
+
+/** The `?series=` key of a series. */
+export const timelineSeriesKey = (modelId: number, backend: string, workloadId: string) => `${modelId}~${backend}~${workloadId}`;
+
+/**
+ * The device page's timeline, bounded by series as well as by runs: a device measured with many
+ * models, backends and workloads (180 series at 10M results here) draws the `maxSeries` series with
+ * the newest runs, plus `pick` (a `?series=` key) where it names one; the others are listed with
+ * their run count and newest figure. Two reads of the maintained timeline table: one summary row a
+ * series, then the drawn series' rows only.
+ */
+export async function deviceTimelinePage(db: Db, deviceId: number, audience: Audience, o: { maxSeries?: number; pick?: string | null } = {}): Promise<{ series: TimelineSeries[]; others: TimelineSeriesSummary[] }> {
+  const maxSeries = Math.max(1, Math.floor(o.maxSeries ?? TIMELINE_SERIES));
+  const t = await derivedTable(db, audience, "timeline");
+  type Sum = { modelId: number; modelName: string; quantization: string; backend: string; workloadId: string; runs: number; drawn: number; newestAt: string | Date; newestTs: number };
+  const summary = rowsOf<Sum>(
+    await db.execute(sql`
+      select x.model_id as "modelId", m.name as "modelName", m.quantization, x.backend, x.workload_id as "workloadId",
+        (count(*) filter (where not x.older) + coalesce(max(x.runs) filter (where x.older), 0))::int as runs,
+        count(*) filter (where not x.older)::int as drawn,
+        max(x.started_at) filter (where not x.older) as "newestAt",
+        (array_agg(x.median_ts order by x.started_at desc) filter (where not x.older))[1] as "newestTs"
+      from ${t} x join models m on m.id = x.model_id
+      where x.device_id = ${deviceId}
+      group by x.model_id, m.name, m.quantization, x.backend, x.workload_id`),
+  ).filter((x) => Number(x.drawn) >= 2);
+  const keyOf = (x: Sum) => timelineSeriesKey(Number(x.modelId), x.backend, x.workloadId);
+  const byNewest = [...summary].sort((a, b) => new Date(b.newestAt).getTime() - new Date(a.newestAt).getTime() || keyOf(a).localeCompare(keyOf(b)));
+  const picked = o.pick ? summary.find((x) => keyOf(x) === o.pick) : undefined;
+  const chosen = new Set(byNewest.slice(0, maxSeries).map(keyOf));
+  if (picked) chosen.add(keyOf(picked));
+  const drawn = summary.filter((x) => chosen.has(keyOf(x)));
+  let series: TimelineSeries[] = [];
+  if (drawn.length) {
+    const r = await db.execute(sql`
+      select x.older, x.model_id as "modelId", m.name as "modelName", m.quantization, x.backend, x.workload_id as "workloadId", x.submission_id as "submissionId", x.started_at as "startedAt",
+        x.median_ts as "tokensPerSec", x.stddev_ts as "stddevTokensPerSec", x.repetitions, e.version as "engineVersion", e.build as "engineBuild", x.options, x.runs, x.from_at as "fromAt"
+      from ${t} x join models m on m.id = x.model_id left join engines e on e.id = x.engine_id
+      where x.device_id = ${deviceId}
+        and (x.model_id, x.backend, x.workload_id) in (select * from unnest(${`{${drawn.map((d) => d.modelId).join(",")}}`}::int[], ${pgTextArray(drawn.map((d) => d.backend))}::text[], ${pgTextArray(drawn.map((d) => d.workloadId))}::text[]))
+      order by m.name, m.quantization, x.model_id, x.backend, x.workload_id, x.older, x.started_at`);
+    series = timelineSeries(rowsOf<TimelineRow>(r));
+  }
+  const others = summary
+    .filter((x) => !chosen.has(keyOf(x)))
+    .sort((a, b) => a.modelName.localeCompare(b.modelName) || a.quantization.localeCompare(b.quantization) || a.backend.localeCompare(b.backend) || a.workloadId.localeCompare(b.workloadId))
+    .map((x) => ({ key: keyOf(x), modelName: x.modelName, quantization: x.quantization, backend: x.backend, workloadId: x.workloadId, runs: Number(x.runs), newestAt: new Date(x.newestAt).toISOString(), newestTokensPerSec: Number(x.newestTs) }));
+  return { series, others };
+}
+
+/** A PostgreSQL text array literal (values quoted), for unnest. */
+const pgTextArray = (xs: string[]) => `{${xs.map((x) => `"${x.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
+
 /**
  * The same series computed from the device's results (any `limit`): one pass over the device's
  * results (wr_device_idx, no joins per row beyond the device's own submissions), then models, engines
