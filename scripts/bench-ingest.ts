@@ -310,7 +310,7 @@ async function main() {
     const large = await largeBodies(srv.url, token);
     const writes = await ingestCallWrites(dbase.url, script.single);
     console.log(`\nIngest through HTTP into PostgreSQL, 10 workloads per submission, ${SECONDS} s per run, ${os.cpus().length} cores, server workers ${PROFILE ? 1 : (process.env.TOKENWATT_WORKERS ?? "default")}, load average ${os.loadavg()[0]!.toFixed(1)}\n`);
-    console.log("| clients | submissions/s | p50 ms | p95 ms | failed | server CPU ms per submission | PostgreSQL CPU ms per submission | the rest of the machine (wrk, other work) | machine busy | transactions per submission | pgbench: 1+10 plain rows, tx/s | ratio | pgbench: the server's ingest call, tx/s | ratio | pgbench: batched calls of ${BATCH}, 2 clients, submissions/s |");
+    console.log(`| clients | submissions/s | p50 ms | p95 ms | failed | server CPU ms per submission | PostgreSQL CPU ms per submission | the rest of the machine (wrk, other work) | machine busy | transactions per submission | pgbench: 1+10 plain rows, tx/s | ratio | pgbench: the server's ingest call, tx/s | ratio | pgbench: batched calls of ${BATCH}, 2 clients, submissions/s |`);
     console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     rows.forEach((r) => console.log(r));
     {

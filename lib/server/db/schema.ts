@@ -177,6 +177,9 @@ export const submissions = pgTable(
     index("submissions_output_ref_idx").on(t.modelId, t.fingerprintVersion).where(sql`fingerprint_role = 'reference'`),
     index("submissions_model_idx").on(t.modelId),
     index("submissions_received_idx").on(t.receivedAt),
+    // Imported runs (llama-bench tables with their source) of a device, model and engine: the home chart's
+    // bars look up whether each is imported (a partial index: measured runs have no source, so it stays small).
+    index("submissions_source_idx").on(t.deviceId, t.modelId, t.engineId).where(sql`source is not null`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "submissions_source_idx" ON "submissions" USING btree ("device_id","model_id","engine_id") WHERE source is not null;
