@@ -23,8 +23,30 @@ export function PowerTraceChart({ tMs, powerW, label }: { tMs: number[]; powerW:
   );
 }
 
-/** Grouped bars: one group per category, one bar per series (devices). */
-export function GroupedBars({ data, series, unit, label }: { data: Record<string, string | number | null>[]; series: string[]; unit: string; label: string }) {
+/**
+ * Grouped bars: one group per category, one bar per series (devices). `horizontal`: one row per
+ * category with its name beside it on up to two lines (every name stays readable at 390 px, where
+ * names under vertical bars overlapped and the chart showed only some of them).
+ */
+export function GroupedBars({ data, series, unit, label, horizontal = false }: { data: Record<string, string | number | null>[]; series: string[]; unit: string; label: string; horizontal?: boolean }) {
+  if (horizontal) {
+    return (
+      <div className="chart" role="img" aria-label={label}>
+        <ResponsiveContainer width="100%" height={Math.max(140, 34 * series.length * data.length + 70)}>
+          <BarChart data={data} layout="vertical" margin={{ left: 4, right: 16 }}>
+            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+            <XAxis type="number" unit={unit} />
+            <YAxis type="category" dataKey="category" width={150} interval={0} tick={<WrappedTick />} />
+            <Tooltip />
+            <Legend />
+            {series.map((s, k) => (
+              <Bar key={s} dataKey={s} fill={COLORS[k % COLORS.length]} maxBarSize={28} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    );
+  }
   return (
     <div className="chart" role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height={260}>

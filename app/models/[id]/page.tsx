@@ -97,7 +97,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
       ) : (
         <>
           <h2>Generation speed by device</h2>
-          <GroupedBars data={chart} series={["tg128 t/s"]} unit=" t/s" label={`Bar chart of ${model.name} ${model.quantization} generation tokens per second by device`} />
+          <GroupedBars horizontal data={chart} series={["tg128 t/s"]} unit=" t/s" label={`Bar chart of ${model.name} ${model.quantization} generation tokens per second by device`} />
           {note && (
             <p className="field-error" role="alert" data-testid="page-note">
               {note}
