@@ -31,20 +31,11 @@ export function PowerTraceChart({ tMs, powerW, label }: { tMs: number[]; powerW:
 export function GroupedBars({ data, series, unit, label, horizontal = false }: { data: Record<string, string | number | null>[]; series: string[]; unit: string; label: string; horizontal?: boolean }) {
   if (horizontal) {
     return (
-      <div className="chart" role="img" aria-label={label}>
-        <ResponsiveContainer width="100%" height={Math.max(140, 34 * series.length * data.length + 70)}>
-          <BarChart data={data} layout="vertical" margin={{ left: 4, right: 16 }}>
-            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-            <XAxis type="number" unit={unit} />
-            <YAxis type="category" dataKey="category" width={150} interval={0} tick={<WrappedTick />} />
-            <Tooltip />
-            <Legend />
-            {series.map((s, k) => (
-              <Bar key={s} dataKey={s} fill={COLORS[k % COLORS.length]} maxBarSize={28} isAnimationActive={false} />
-            ))}
-          </BarChart>
-        </ResponsiveContainer>
-      </div>
+      <HorizontalBars data={data} rows={series.length * data.length} unit={unit} label={label}>
+        {series.map((s, k) => (
+          <Bar key={s} dataKey={s} fill={COLORS[k % COLORS.length]} maxBarSize={28} isAnimationActive={false} />
+        ))}
+      </HorizontalBars>
     );
   }
   return (
@@ -95,17 +86,26 @@ export function StandingBars({ rows, unit, label, highlight = "this machine" }: 
   const kinds = (Object.keys(STANDING_COLORS) as StandingKind[]).filter((k) => rows.some((r) => r.kind === k));
   const data = rows.map((r) => ({ category: r.category, [r.kind]: r.value }));
   return (
+    <HorizontalBars data={data} rows={rows.length} unit={unit} label={label}>
+      {kinds.map((k) => (
+        <Bar key={k} dataKey={k} name={k === "this machine" ? highlight : k} stackId="one" fill={STANDING_COLORS[k]} isAnimationActive={false} />
+      ))}
+    </HorizontalBars>
+  );
+}
+
+/** The frame of a horizontal bar chart: one row per category, its name beside it on up to two lines; `children` are the bars. */
+function HorizontalBars({ data, rows, unit, label, children }: { data: Record<string, string | number | null>[]; rows: number; unit: string; label: string; children: React.ReactNode }) {
+  return (
     <div className="chart" role="img" aria-label={label}>
-      <ResponsiveContainer width="100%" height={Math.max(140, 34 * rows.length + 70)}>
+      <ResponsiveContainer width="100%" height={Math.max(140, 34 * rows + 70)}>
         <BarChart data={data} layout="vertical" margin={{ left: 4, right: 16 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
           <XAxis type="number" unit={unit} />
           <YAxis type="category" dataKey="category" width={150} interval={0} tick={<WrappedTick />} />
           <Tooltip />
           <Legend />
-          {kinds.map((k) => (
-            <Bar key={k} dataKey={k} name={k === "this machine" ? highlight : k} stackId="one" fill={STANDING_COLORS[k]} isAnimationActive={false} />
-          ))}
+          {children}
         </BarChart>
       </ResponsiveContainer>
     </div>
