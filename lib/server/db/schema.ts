@@ -276,7 +276,10 @@ export const workloadResults = pgTable(
     primaryKey({ name: "workload_results_pkey", columns: [t.id, t.createdAt] }),
     index("wr_submission_idx").on(t.submissionId),
     index("wr_board_idx").on(t.workloadId, t.modelId, t.deviceId, t.engineId, t.backend),
-    index("wr_device_idx").on(t.deviceId, t.workloadId),
+    // A group's results (device, model, backend, engine: the leaderboard's maintained tables make a
+    // group again from them, lib/server/db/views.ts) and a device's (its leading column), in one probe
+    // per partition (drizzle/0032; it replaced wr_device_idx on device and workload).
+    index("wr_group_idx").on(t.deviceId, t.modelId, t.backend, t.engineId),
     index("wr_public_idx").on(t.workloadId, t.modelId).where(sql`${t.published} and ${t.plausible}`),
   ],
 );

@@ -86,15 +86,13 @@ const spread = (q: number, perRun: string, ofRun: string) =>
 const ENERGY_MATCH = "b.j_per_token IS NOT NULL AND b.energy_scope = e.energy_scope AND b.energy_tier = e.energy_tier";
 
 /**
- * A group's results, by their submissions: a result's device, model, engine and backend are its
- * submission's (copied at ingest), and reaching the results through the group's submissions reads
- * only the group's rows (the submission id index of each monthly partition), where the device index
- * would read every result of the device (20,000 at 10M here, for a group of 100).
+ * A group's predicate on a relation's columns: one device, model, engine and backend (the function's
+ * parameters). On results: a result's device, model, engine and backend are its submission's (copied at
+ * ingest), and the group index (wr_group_idx: device, model, backend, engine) reads only the group's
+ * rows, one probe per monthly partition. Reaching them through the group's submissions instead (the
+ * submission id index) took a probe per submission and partition: 2,592 for a group of 96 runs over
+ * 27 partitions, four times per group made again (docs/scale.md).
  */
-const GROUP_RESULTS = (alias = "") =>
-  `${alias ? `${alias}.` : ""}submission_id IN (SELECT id FROM submissions WHERE device_id = p_device AND model_id = p_model AND engine_id = p_engine AND backend = p_backend)`;
-
-/** A group's predicate on a relation's columns: one device, model, engine and backend (the function's parameters). */
 const GROUP = (alias = "") => {
   const a = alias ? `${alias}.` : "";
   return `${a}device_id = p_device AND ${a}model_id = p_model AND ${a}engine_id = p_engine AND ${a}backend = p_backend`;
@@ -273,7 +271,7 @@ GROUP BY device_id, model_id, backend, workload_id`;
 }
 
 /** A group's timeline series: every engine's runs of its device, model and backend (a series spans engines). */
-const SERIES_RESULTS = "wr.submission_id IN (SELECT id FROM submissions WHERE device_id = p_device AND model_id = p_model AND backend = p_backend)";
+const SERIES_RESULTS = "wr.device_id = p_device AND wr.model_id = p_model AND wr.backend = p_backend";
 
 /** The filter menus' facets: a name and the rows' column that gives its values. */
 const FACET_COLUMNS = [
@@ -354,8 +352,11 @@ $$;
 
 -- One group (a device, model, engine and backend) again from its results: its cells, rows, sustained
 -- results and their facet counts, its lanes, and the timeline series of its device, model and backend. When the audience's pp/tg workloads change (a first tg256 run), every
--- row is made again, since every configuration gets a row per new pair.
-CREATE FUNCTION ${fn}(p_device int, p_model int, p_engine int, p_backend text) RETURNS void LANGUAGE plpgsql AS $$
+-- row is made again, since every configuration gets a row per new pair. Its statements are planned
+-- once per connection (a generic plan: a custom plan of a statement over every monthly partition took
+-- longer to plan than to run, about 40 of a group's 60 ms at 10M results; docs/scale.md).
+CREATE FUNCTION ${fn}(p_device int, p_model int, p_engine int, p_backend text) RETURNS void LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   v_before text[] := ${pairWorkloads(prefix)};
 BEGIN
@@ -365,7 +366,7 @@ BEGIN
   ${workloadFacetsDelta(prefix, "old", -1)};
   DELETE FROM ${prefix}_sustained c WHERE ${GROUP("c")};
   DELETE FROM ${prefix}_lanes c WHERE ${GROUP("c")};
-  INSERT INTO ${prefix}_cells ${cellsSelect(audience, GROUP_RESULTS())};
+  INSERT INTO ${prefix}_cells ${cellsSelect(audience, GROUP())};
   ${workloadFacetsDelta(prefix, `(SELECT workload_id FROM ${prefix}_cells c WHERE ${GROUP("c")}) c`, 1)};
   DELETE FROM ${prefix}_facets WHERE n <= 0;
   IF ${pairWorkloads(prefix)} IS DISTINCT FROM v_before THEN
@@ -374,8 +375,8 @@ BEGIN
     WITH new AS (INSERT INTO ${prefix}_rows ${rowsSelect(prefix, GROUP("c"))} RETURNING *)
     ${rowFacetsDelta(prefix, "new", 1)};
   END IF;
-  INSERT INTO ${prefix}_sustained ${sustainedSelect(audience, GROUP_RESULTS())};
-  INSERT INTO ${prefix}_lanes ${lanesSelect(audience, GROUP_RESULTS("rc"))};
+  INSERT INTO ${prefix}_sustained ${sustainedSelect(audience, GROUP())};
+  INSERT INTO ${prefix}_lanes ${lanesSelect(audience, GROUP("rc"))};
   DELETE FROM ${prefix}_timeline c WHERE c.device_id = p_device AND c.model_id = p_model AND c.backend = p_backend;
   INSERT INTO ${prefix}_timeline ${timelineSelect(audience, SERIES_RESULTS)};
 END;

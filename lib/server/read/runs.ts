@@ -403,7 +403,7 @@ const pgTextArray = (xs: string[]) => `{${xs.map((x) => `"${x.replaceAll("\\", "
 
 /**
  * The same series computed from the device's results (any `limit`): one pass over the device's
- * results (wr_device_idx, no joins per row beyond the device's own submissions), then models, engines
+ * results (wr_group_idx by its leading column, no joins per row beyond the device's own submissions), then models, engines
  * and options for the newest runs only; the window sorts narrow rows by model id and bytewise text
  * (collate "C": a locale-aware sort of names took half the time). What the maintained table holds
  * for the default limit (tests/integration/bounded-pages.test.ts compares them).
