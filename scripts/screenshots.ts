@@ -20,7 +20,7 @@ const WIDTHS = [390, 1280] as const;
 
 const token = (srv: RunningServer, ...args: string[]) => execFileSync(process.execPath, ["bin/tokenwatt.mjs", "token", "create", ...args], { env: srv.env, encoding: "utf8" }).trim().split("\n").pop()!;
 
-async function fill(srv: RunningServer): Promise<{ device: number; model: number }> {
+async function fill(srv: RunningServer): Promise<{ device: number; model: number; run: string }> {
   const admin = { authorization: `Bearer ${token(srv, "--name", "shots-admin", "--role", "admin")}`, "content-type": "application/json" };
   const recorded = JSON.parse(fs.readFileSync("tests/fixtures/submissions/honest/llama-3.2-1b-q4_0-2-core-vm.json", "utf8"));
   const qwen = makeSubmission({ workloads: 5, deviceModel: "Desk Tower" });
@@ -44,7 +44,7 @@ async function fill(srv: RunningServer): Promise<{ device: number; model: number
   // The model of most devices: the fixtures' (the recorded run's model is measured on one device only).
   const board = (await (await fetch(`${srv.url}/api/v1/public/leaderboard`)).json()).rows as { deviceId: number; modelId: number }[];
   const model = board.find((r) => r.deviceId === device)!.modelId;
-  return { device, model };
+  return { device, model, run: recorded.submissionId as string };
 }
 
 async function shoot(page: Page, url: string, name: string, width: number) {
@@ -75,6 +75,7 @@ try {
     ["/search?q=fixture", "search"],
     ["/compare", "compare"],
     [`/devices/${ids.device}`, "device"],
+    [`/runs/${ids.run}`, "run"],
   ];
   const page = await browser.newPage();
   for (const width of WIDTHS) for (const [p, name] of pages) await shoot(page, `${pub.url}${p}`, name, width);

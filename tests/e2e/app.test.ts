@@ -157,6 +157,8 @@ describe("npm start on a fresh machine", () => {
       await sustained.locator(".recharts-line-curve").first().waitFor({ timeout: 30_000 });
       expect(await sustained.innerText()).toMatch(/Sustained decoding, 3 intervals of 1 s: peak [\d.,]+ tokens\/s, steady state [\d.,]+ tokens\/s/);
       expect(await page.getByTestId("thermal-start").first().innerText()).toBe("Started at CPU/SoC 51.0 °C (command).");
+      // The machine's CPU time while it ran, as the runner measured it (Linux: /proc/stat), kept with the run.
+      expect(await page.getByTestId("cpu-load").first().innerText()).toMatch(/^CPU while it ran \(shares of \d+ logical CPUs over [\d.]+ s, \/proc\/stat\): this run \d+%, other processes \d+%, steal \d+%\.$/);
       // The sustained result ranks unless the gate kept it off (a machine busy with other tests, or
       // too noisy, is flagged, never ranked): then its page says why.
       const sustainedRow = ((await page.evaluate(() => fetch("/api/v1/results?workload=sustained@3s").then((r) => r.json()))) as { results: { plausible: boolean; submissionId: string }[] }).results.find((r) => r.submissionId === newest)!;

@@ -43,7 +43,11 @@ describe.each(DB_KINDS)("a run's downloads on %s", (kind) => {
   const h = withTestDb(kind);
 
   it("give back the submission as uploaded, and llama-bench JSON and CSV that import to the same figures", async () => {
-    const original = submissionSchema.parse(makeSubmission({ workloads: 10, deviceModel: "Download Box" }));
+    // The CPU load as a Linux runner sends it (a quiet machine: not busy), on all but the last workload.
+    const raw = makeSubmission({ workloads: 10, deviceModel: "Download Box" }) as ReturnType<typeof makeSubmission> & { workloads: Record<string, unknown>[] };
+    raw.workloads.slice(0, -1).forEach((w, i) => (w.load = { wallNs: 3e9 + i, ownCpuNs: 2.4e9, otherCpuNs: 0.1e9, stealNs: i % 2 ? null : 0, logicalCpus: 8, source: "procfs" }));
+    const original = submissionSchema.parse(raw);
+    expect(original.workloads.filter((w) => w.load)).toHaveLength(9);
     expect((await ingestSubmission(h.db, original, null)).status).toBe("created");
     const admin = await createToken(h.db, "dl-admin", "admin");
 
@@ -51,7 +55,7 @@ describe.each(DB_KINDS)("a run's downloads on %s", (kind) => {
     expect(r.status).toBe(200);
     expect(r.headers.get("content-disposition")).toContain("submission.json");
     const back = submissionSchema.parse(await r.json());
-    // Every field the runner sent, as sent (the fixture sends nothing of what is not kept: load, layout hints).
+    // Every field the runner sent, as sent, the CPU load included (the fixture sends nothing of what is not kept: layout hints).
     expect(back).toEqual(original);
 
     // llama-bench -o json: the repetitions themselves; importing them gives the same samples and figures.

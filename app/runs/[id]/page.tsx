@@ -4,13 +4,12 @@ import { notFound } from "next/navigation";
 import { publicReadDb, serverDeps } from "../../../lib/server/context";
 import { pageCaller } from "../../components/action-caller";
 import { getRun } from "../../../lib/server/read/runs";
-import { formatBytes, formatJPerToken, formatMedian, formatNumber, formatTtft, flagLabel } from "../../../lib/core/present/format";
+import { formatBytes, formatJPerToken, formatMedian, formatNumber, formatTtft, flagLabel, loadLine } from "../../../lib/core/present/format";
 import { ttftStats } from "../../../lib/core/measure/stats";
 import { BatchSweepChart, PowerTraceChart, SustainedChart } from "../../components/charts";
 import { MIN_THROTTLE_DROP, sustainedSummary, THROTTLE_ALPHA } from "../../../lib/core/measure/sustained";
-import type { SustainedSeries, ThermalStart } from "../../../lib/core/contracts/submission";
 import { unbatchedId } from "../../../lib/core/contracts/workloads";
-import type { ImportSource, WebGpuInfo } from "../../../lib/core/contracts/submission";
+import type { ImportSource, SustainedSeries, ThermalStart, WebGpuInfo, WorkloadResult } from "../../../lib/core/contracts/submission";
 import { OutputCheck, WebGpuPlacement } from "./output-check";
 import { BatchSweepTable, SamplesTable } from "./workload-tables";
 import { PublishForm } from "../../components/publish-form";
@@ -18,6 +17,8 @@ import { pageAudience } from "../../../lib/server/access/audience";
 import { HEADLINE_WORKLOADS, formatTs } from "../../../lib/server/read/headline";
 import { notFoundMetadata, pageMetadata } from "../../components/page-metadata";
 import { deviceName } from "../../../lib/core/present/device-name";
+
+type WorkloadLoad = NonNullable<WorkloadResult["load"]>;
 
 export const dynamic = "force-dynamic";
 
@@ -243,7 +244,8 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                 ` (measured before per-repetition windows: ${formatJPerToken(w.decodeJPerToken ?? w.prefillJPerToken, w.energyScope, w.energyTier)} over one window from the first repetition to the last, untimed work included)`}
               {w.jPerTokenAboveIdle != null && ` (${formatNumber(w.jPerTokenAboveIdle, 3)} J above idle${w.jPerTokenAboveIdle < 0 ? ": below the idle baseline, noise" : ""})`}
               {w.energySensors?.length ? `; sensors ${w.energySensors.join(", ")}` : ""}.{" "}
-              <span data-testid="thermal-start">{thermalLine(w.thermalStart as ThermalStart | null)}</span>
+              <span data-testid="thermal-start">{thermalLine(w.thermalStart as ThermalStart | null)}</span>{" "}
+              <span data-testid="cpu-load">{loadLine(w.load as WorkloadLoad | null)}</span>
             </p>
             {w.sustained != null && w.status === "ok" && <Sustained w={w} />}
             <SamplesTable w={w} />

@@ -97,3 +97,13 @@ export function twoLines(label: string, max = 22): [string] | [string, string] {
   const rest = words.join(" ");
   return rest ? [first, rest.length > max ? `${rest.slice(0, max - 1)}…` : rest] : [first];
 }
+
+/** The machine's CPU time while a workload's timed repetitions ran (the contract's `load`), as one sentence for the run page. */
+export function loadLine(l: { wallNs: number; ownCpuNs: number; otherCpuNs: number; stealNs: number | null; logicalCpus: number; source: "procfs" | "os" } | null): string {
+  if (!l) return "CPU while it ran: not measured.";
+  const capacity = l.wallNs * l.logicalCpus;
+  if (capacity <= 0) return "CPU while it ran: not measured (no wall time).";
+  const pct = (ns: number) => `${formatNumber((ns / capacity) * 100, 0)}%`;
+  const steal = l.stealNs == null ? "steal not measured" : `steal ${pct(l.stealNs)}`;
+  return `CPU while it ran (shares of ${l.logicalCpus} logical CPUs over ${formatNumber(l.wallNs / 1e9, 1)} s, ${l.source === "procfs" ? "/proc/stat" : "os.cpus()"}): this run ${pct(l.ownCpuNs)}, other processes ${pct(l.otherCpuNs)}, ${steal}.`;
+}

@@ -262,6 +262,8 @@ export const workloadResults = pgTable(
     /** The temperatures and battery level the timed part started at ({cpuC, gpuC, batteryPct, sources}); start_cpu_c copies the CPU's for filters. */
     thermalStart: jsonb("thermal_start"),
     startCpuC: doublePrecision("start_cpu_c"),
+    /** The machine's CPU time while the timed repetitions ran, as the runner sent it (the contract's `load`: own, other, steal, wall, logical CPUs); the busy check reads it at ingest (drizzle/0033). */
+    load: jsonb("load"),
     /** `sustained` only: per-interval temperatures ({intervalS, cpuC[], gpuC[], batteryPct[]}) and the summary derived on ingest (lib/core/measure/sustained.ts). */
     sustained: jsonb("sustained"),
     peakTs: doublePrecision("peak_ts"),

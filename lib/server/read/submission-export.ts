@@ -3,12 +3,12 @@
  * page's "submission" download gives, and what the llama-bench download is printed from. Every
  * field the server keeps is given back as it arrived: the device as submitted (device_snapshot),
  * engine, model, options, samples, memory, energy, power readings and traces, fingerprint, WebGPU
- * placement and import source. Not kept at ingest, so not given back: each workload's CPU load
- * (`load`: null), the model's layout hints (the server trusts its catalog's), the phase energies'
- * own scope and sensors (the workload's are used), and of an imported summary (llama-bench csv,
- * sql, markdown) whether its repetition count was assumed (given as assumed) and its printed mean
- * rate (given as the rate of its mean time, which the server derives at ingest; the mean time and
- * both deviations are the printed ones).
+ * placement, import source and each workload's CPU load (`load`; null for runs stored before
+ * drizzle/0033). Not kept at ingest, so not given back: the model's layout hints (the server
+ * trusts its catalog's), the phase energies' own scope and sensors (the workload's are used), and
+ * of an imported summary (llama-bench csv, sql, markdown) whether its repetition count was assumed
+ * (given as assumed) and its printed mean rate (given as the rate of its mean time, which the
+ * server derives at ingest; the mean time and both deviations are the printed ones).
  */
 import type { Submission, WorkloadResult } from "../../core/contracts/submission";
 import { submissionSchema } from "../../core/contracts/submission";
@@ -64,7 +64,8 @@ function workload(w: Run["workloads"][number], run: Run): unknown {
     powerTrace: run.traces.filter((t) => t.workloadResultId === w.id).map((t) => ({ sensor: t.sensor, scope: t.scope, tMs: t.tMs, powerW: t.powerW })),
     thermalStart: w.thermalStart,
     sustained: w.sustained,
-    load: null,
+    // Stored since drizzle/0033; null for runs stored before it.
+    load: (w.load as WorkloadResult["load"]) ?? null,
     aggregate,
   } satisfies Record<keyof WorkloadResult, unknown>;
 }

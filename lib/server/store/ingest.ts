@@ -341,6 +341,7 @@ export function workloadRow(w: WorkloadResult, plausible: boolean, s: Pick<Submi
     roofline_bytes_per_token: roofline?.bytesPerToken ?? null,
     thermal_start: w.thermalStart,
     start_cpu_c: w.thermalStart?.cpuC ?? null,
+    load: w.load,
     sustained: w.sustained,
     peak_ts: sus?.peakTokensPerS ?? null,
     steady_ts: sus?.steadyTokensPerS ?? null,

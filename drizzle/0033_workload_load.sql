@@ -1,0 +1,1 @@
+ALTER TABLE "workload_results" ADD COLUMN "load" jsonb;
