@@ -8,10 +8,11 @@
  * full rebuild from the results (issue 32).
  */
 import fs from "node:fs";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { migrate, rowsOf, type DbHandle } from "../../lib/server/db/client";
-import { applyViews, DERIVED_OBJECTS, VIEWS_HASH, type RunSql } from "../../lib/server/db/views";
+import { migrate, MIGRATIONS_DIR, rowsOf, type DbHandle } from "../../lib/server/db/client";
+import { applyViews, DERIVED_OBJECTS, migrationKeepsDerived, VIEWS_HASH, type RunSql } from "../../lib/server/db/views";
 import { deriveAll, derivePending, derivedPending, scheduleDerive } from "../../lib/server/store/derived";
 import { explainOutput } from "../../lib/server/store/output-explanation";
 import { ingestSubmission } from "../../lib/server/store/ingest";
@@ -188,6 +189,48 @@ describe.each(DB_KINDS)("a database from before the run statistics on %s (migrat
       fs.rmSync(dir, { recursive: true, force: true });
       await drop();
       await fresh.drop();
+    }
+  });
+});
+
+describe.each(DB_KINDS)("a migration and the maintained tables on %s", (kind) => {
+  it("keeps them through one that only adds (no rebuild at start), and makes them again after one that changes results", async () => {
+    const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, "meta", "_journal.json"), "utf8")) as { entries: { idx: number; tag: string; when: number }[] };
+    const latest = journal.entries.at(-1)!;
+    const { h, drop } = await openUnmigrated(kind);
+    const older = migrationsUpTo(latest.idx - 1);
+    const touching = migrationsUpTo(latest.idx);
+    try {
+      // The database as the previous version left it, its tables made, with a run's results (the columns every migration since keeps).
+      await migrate(h, older);
+      await insertOldCatalog(h);
+      const id = "00000000-0000-4000-8000-000000000002";
+      await insertOldSubmission(h, id);
+      await h.db.execute(sql`insert into workload_results (submission_id, device_id, model_id, engine_id, backend, workload_id, n_prompt, n_gen, n_depth, status, samples_ns, samples_prompt_tokens, samples_gen_tokens, median_ts, plausible, published)
+        values (${id}, 1, 1, 1, 'cpu', 'tg128', 0, 128, 0, 'ok', '{2000000000}'::bigint[], '{0}'::int[], '{128}'::int[], 64, true, true)`);
+      await deriveAll(h.db);
+      const cells = () => rows<{ x: string; median_ts: number }>(h, "select xmin::text as x, median_ts from owner_cells where workload_id = 'tg128'");
+      const before = await cells();
+      expect(before.map((c) => c.median_ts)).toEqual([64]);
+
+      // This version's last migration only adds: the tables stay as they were (the same row versions), not made again.
+      expect(migrationKeepsDerived(fs.readFileSync(path.join(MIGRATIONS_DIR, `${latest.tag}.sql`), "utf8"))).toBe(true);
+      await migrate(h, MIGRATIONS_DIR);
+      expect(await cells()).toEqual(before);
+      expect(await rows(h, "select hash from schema_objects where name = 'views'")).toEqual([{ hash: VIEWS_HASH }]);
+
+      // One that changes the results: the tables are made again from them.
+      const change = "UPDATE workload_results SET median_ts = median_ts * 2;";
+      expect(migrationKeepsDerived(change)).toBe(false);
+      const j = JSON.parse(fs.readFileSync(path.join(touching, "meta", "_journal.json"), "utf8")) as typeof journal;
+      j.entries.push({ ...latest, idx: latest.idx + 1, tag: "9999_double_medians", when: latest.when + 1 });
+      fs.writeFileSync(path.join(touching, "meta", "_journal.json"), JSON.stringify(j));
+      fs.writeFileSync(path.join(touching, "9999_double_medians.sql"), change);
+      await migrate(h, touching);
+      expect((await cells()).map((c) => c.median_ts)).toEqual([128]);
+    } finally {
+      for (const d of [older, touching]) fs.rmSync(d, { recursive: true, force: true });
+      await drop();
     }
   });
 });

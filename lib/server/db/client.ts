@@ -167,7 +167,7 @@ export async function migrate(h: DbHandle, migrationsDir = MIGRATIONS_DIR): Prom
       const results = await h.pglite!.exec(text);
       return (results.at(-1)?.rows ?? []) as Record<string, unknown>[];
     };
-    await dropViewsBeforeMigrations(exec, await migrationsPending(exec, migrationsDir));
+    await dropViewsBeforeMigrations(exec, await pendingMigrations(exec, migrationsDir));
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the PGlite migrator wants its own driver type; h.db is that driver here
     await run(h.db as any, config);
     await exec(INGEST_FUNCTION_SQL);
@@ -183,7 +183,7 @@ export async function migrate(h: DbHandle, migrationsDir = MIGRATIONS_DIR): Prom
   const exec: RunSql = async (text) => [...(await client.unsafe(text))] as Record<string, unknown>[];
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-    await dropViewsBeforeMigrations(exec, await migrationsPending(exec, migrationsDir));
+    await dropViewsBeforeMigrations(exec, await pendingMigrations(exec, migrationsDir));
     await run(drizzle(client), config);
     await exec(INGEST_FUNCTION_SQL);
     await applyViews(exec);
@@ -195,12 +195,16 @@ export async function migrate(h: DbHandle, migrationsDir = MIGRATIONS_DIR): Prom
 }
 
 /** Whether drizzle-kit's journal lists migrations this database has not applied. */
-async function migrationsPending(exec: RunSql, migrationsDir: string): Promise<boolean> {
-  const journal = JSON.parse(fs.readFileSync(path.join(migrationsDir, "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
+/**
+ * The SQL of the migrations this database has not applied yet, in order (drizzle applies the
+ * journal's entries past the ones recorded); null for a database without any (a new one).
+ */
+async function pendingMigrations(exec: RunSql, migrationsDir: string): Promise<string[] | null> {
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsDir, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
   const exists = await exec("SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS ok");
-  if (exists[0]?.ok !== true) return true;
+  if (exists[0]?.ok !== true) return null;
   const applied = await exec("SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations");
-  return Number(applied[0]?.n ?? 0) < journal.entries.length;
+  return journal.entries.slice(Number(applied[0]?.n ?? 0)).map((e) => fs.readFileSync(path.join(migrationsDir, `${e.tag}.sql`), "utf8"));
 }
 
 /** Monthly partitions of workload_results up to 3 months ahead (lib/server/db/partitions.ts), at every open. */
