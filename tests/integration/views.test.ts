@@ -194,15 +194,29 @@ describe.each(DB_KINDS)("a database from before the run statistics on %s (migrat
 });
 
 describe.each(DB_KINDS)("a migration and the maintained tables on %s", (kind) => {
-  it("keeps them through one that only adds (no rebuild at start), and makes them again after one that changes results", async () => {
+  it("keeps them through one that only adds (no rebuild at start), makes them again after one that changes results or drops one of them", async () => {
     const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, "meta", "_journal.json"), "utf8")) as { entries: { idx: number; tag: string; when: number }[] };
     const latest = journal.entries.at(-1)!;
+    /** This version's migrations and more after them (drizzle applies the ones dated after the newest applied). */
+    const withMore = (more: [tag: string, sql: string][]) => {
+      const dir = migrationsUpTo(latest.idx);
+      const j = JSON.parse(fs.readFileSync(path.join(dir, "meta", "_journal.json"), "utf8")) as typeof journal;
+      more.forEach(([tag, text], k) => {
+        j.entries.push({ ...latest, idx: latest.idx + 1 + k, tag, when: latest.when + 1 + k });
+        fs.writeFileSync(path.join(dir, `${tag}.sql`), text);
+      });
+      fs.writeFileSync(path.join(dir, "meta", "_journal.json"), JSON.stringify(j));
+      return dir;
+    };
+    const adding: [string, string] = ["9998_add_a_column", 'ALTER TABLE "devices" ADD COLUMN "test_note" text, ADD COLUMN "test_rank" int;--> statement-breakpoint\nCREATE INDEX "devices_test_rank_idx" ON "devices" ("test_rank");'];
+    const changing: [string, string] = ["9999_double_medians", "UPDATE workload_results SET median_ts = median_ts * 2;"];
+    expect(migrationKeepsDerived(adding[1])).toBe(true);
+    expect(migrationKeepsDerived(changing[1])).toBe(false);
+    const dirs = [withMore([adding]), withMore([adding, changing])];
     const { h, drop } = await openUnmigrated(kind);
-    const older = migrationsUpTo(latest.idx - 1);
-    const touching = migrationsUpTo(latest.idx);
     try {
-      // The database as the previous version left it, its tables made, with a run's results (the columns every migration since keeps).
-      await migrate(h, older);
+      // This version's database, its tables made, with a run's results.
+      await migrate(h, MIGRATIONS_DIR);
       await insertOldCatalog(h);
       const id = "00000000-0000-4000-8000-000000000002";
       await insertOldSubmission(h, id);
@@ -213,23 +227,28 @@ describe.each(DB_KINDS)("a migration and the maintained tables on %s", (kind) =>
       const before = await cells();
       expect(before.map((c) => c.median_ts)).toEqual([64]);
 
-      // This version's last migration only adds: the tables stay as they were (the same row versions), not made again.
-      expect(migrationKeepsDerived(fs.readFileSync(path.join(MIGRATIONS_DIR, `${latest.tag}.sql`), "utf8"))).toBe(true);
-      await migrate(h, MIGRATIONS_DIR);
+      // A migration that only adds: the tables stay as they were (the same row versions), not made again.
+      await migrate(h, dirs[0]);
+      expect(await rows(h, "select count(*)::int as n from information_schema.columns where table_name = 'devices' and column_name = 'test_note'")).toEqual([{ n: 1 }]);
       expect(await cells()).toEqual(before);
       expect(await rows(h, "select hash from schema_objects where name = 'views'")).toEqual([{ hash: VIEWS_HASH }]);
 
       // One that changes the results: the tables are made again from them.
-      const change = "UPDATE workload_results SET median_ts = median_ts * 2;";
-      expect(migrationKeepsDerived(change)).toBe(false);
-      const j = JSON.parse(fs.readFileSync(path.join(touching, "meta", "_journal.json"), "utf8")) as typeof journal;
-      j.entries.push({ ...latest, idx: latest.idx + 1, tag: "9999_double_medians", when: latest.when + 1 });
-      fs.writeFileSync(path.join(touching, "meta", "_journal.json"), JSON.stringify(j));
-      fs.writeFileSync(path.join(touching, "9999_double_medians.sql"), change);
-      await migrate(h, touching);
+      await migrate(h, dirs[1]);
       expect((await cells()).map((c) => c.median_ts)).toEqual([128]);
+
+      // One of the tables or triggers gone behind the module's back (the hash unchanged): made again at the next open.
+      await h.db.execute(sql`drop table owner_lanes`);
+      await h.db.execute(sql`drop trigger submissions_derive_update on submissions`);
+      await migrate(h, dirs[1]);
+      expect(await rows(h, "select count(*)::int as n from owner_lanes")).toEqual([{ n: 1 }]);
+      expect(await rows(h, "select count(*)::int as n from pg_trigger where tgname = 'submissions_derive_update'")).toEqual([{ n: 1 }]);
+      // And nothing made again at an open that finds them whole.
+      const whole = await cells();
+      await migrate(h, dirs[1]);
+      expect(await cells()).toEqual(whole);
     } finally {
-      for (const d of [older, touching]) fs.rmSync(d, { recursive: true, force: true });
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
       await drop();
     }
   });

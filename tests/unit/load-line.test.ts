@@ -12,7 +12,7 @@ describe("loadLine", () => {
     expect(loadLine({ wallNs: 2e9, ownCpuNs: 1e9, otherCpuNs: 0, stealNs: null, logicalCpus: 8, source: "os" })).toBe(
       "CPU while it ran (shares of 8 logical CPUs over 2.0 s, os.cpus()): this run 6%, other processes 0%, steal not measured.",
     );
-    expect(loadLine(null)).toBe("CPU while it ran: not measured.");
-    expect(loadLine({ wallNs: 0, ownCpuNs: 0, otherCpuNs: 0, stealNs: 0, logicalCpus: 4, source: "procfs" })).toBe("CPU while it ran: not measured (no wall time).");
+    expect(loadLine(null)).toBe("CPU while it ran: not recorded.");
+    expect(loadLine({ wallNs: 0, ownCpuNs: 0, otherCpuNs: 0, stealNs: 0, logicalCpus: 4, source: "procfs" })).toBe("CPU while it ran: not recorded (no wall time).");
   });
 });

@@ -25,10 +25,15 @@ describe("migrationKeepsDerived", () => {
     expect(migrationKeepsDerived('ALTER TABLE "submissions" ADD COLUMN "x" int;--> statement-breakpoint\nUPDATE submissions SET x = 1;')).toBe(false);
     expect(migrationKeepsDerived('ALTER TABLE "workload_results" ALTER COLUMN "median_ts" TYPE real;')).toBe(false);
     expect(migrationKeepsDerived('ALTER TABLE "workload_results" DROP COLUMN "load";')).toBe(false);
+    // An ALTER TABLE that adds and also changes or drops: judged by every action.
+    expect(migrationKeepsDerived('ALTER TABLE "workload_results" ADD COLUMN "x" int, ALTER COLUMN "backend" TYPE varchar(20);')).toBe(false);
+    expect(migrationKeepsDerived('ALTER TABLE "workload_results" ADD COLUMN "x" int, DROP COLUMN "median_ts" CASCADE;')).toBe(false);
     // Two statements in one chunk: each is judged.
     expect(migrationKeepsDerived('CREATE INDEX "a" ON "t" ("x"); DELETE FROM t;')).toBe(false);
   });
   it("reads comment lines and several statements of a chunk", () => {
     expect(migrationKeepsDerived('-- a note\nCREATE INDEX "a" ON "t" ("x");\nCREATE INDEX "b" ON "t" ("y");')).toBe(true);
+    // Several additions in one ALTER, commas inside a constraint's parentheses and in a default's quotes.
+    expect(migrationKeepsDerived(`ALTER TABLE "devices" ADD COLUMN "a" text DEFAULT 'x, y', ADD COLUMN "b" int, ADD CONSTRAINT "u" UNIQUE ("a", "b");`)).toBe(true);
   });
 });

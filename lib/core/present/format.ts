@@ -100,9 +100,10 @@ export function twoLines(label: string, max = 22): [string] | [string, string] {
 
 /** The machine's CPU time while a workload's timed repetitions ran (the contract's `load`), as one sentence for the run page. */
 export function loadLine(l: { wallNs: number; ownCpuNs: number; otherCpuNs: number; stealNs: number | null; logicalCpus: number; source: "procfs" | "os" } | null): string {
-  if (!l) return "CPU while it ran: not measured.";
+  // Imported runs carry none; runs stored before drizzle/0033 had theirs judged ("busy") but not kept.
+  if (!l) return "CPU while it ran: not recorded.";
   const capacity = l.wallNs * l.logicalCpus;
-  if (capacity <= 0) return "CPU while it ran: not measured (no wall time).";
+  if (capacity <= 0) return "CPU while it ran: not recorded (no wall time).";
   const pct = (ns: number) => `${formatNumber((ns / capacity) * 100, 0)}%`;
   const steal = l.stealNs == null ? "steal not measured" : `steal ${pct(l.stealNs)}`;
   return `CPU while it ran (shares of ${l.logicalCpus} logical CPUs over ${formatNumber(l.wallNs / 1e9, 1)} s, ${l.source === "procfs" ? "/proc/stat" : "os.cpus()"}): this run ${pct(l.ownCpuNs)}, other processes ${pct(l.otherCpuNs)}, ${steal}.`;

@@ -194,17 +194,18 @@ export async function migrate(h: DbHandle, migrationsDir = MIGRATIONS_DIR): Prom
   }
 }
 
-/** Whether drizzle-kit's journal lists migrations this database has not applied. */
 /**
- * The SQL of the migrations this database has not applied yet, in order (drizzle applies the
- * journal's entries past the ones recorded); null for a database without any (a new one).
+ * The SQL of the migrations this database has not applied yet, in order, by drizzle's own rule (its
+ * migrator applies the journal's entries dated after the newest one recorded); null for a database
+ * without any (a new one).
  */
 async function pendingMigrations(exec: RunSql, migrationsDir: string): Promise<string[] | null> {
-  const journal = JSON.parse(fs.readFileSync(path.join(migrationsDir, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsDir, "meta", "_journal.json"), "utf8")) as { entries: { tag: string; when: number }[] };
   const exists = await exec("SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS ok");
   if (exists[0]?.ok !== true) return null;
-  const applied = await exec("SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations");
-  return journal.entries.slice(Number(applied[0]?.n ?? 0)).map((e) => fs.readFileSync(path.join(migrationsDir, `${e.tag}.sql`), "utf8"));
+  const newest = await exec("SELECT max(created_at)::text AS at FROM drizzle.__drizzle_migrations");
+  const at = newest[0]?.at == null ? null : Number(newest[0].at);
+  return journal.entries.filter((e) => at === null || e.when > at).map((e) => fs.readFileSync(path.join(migrationsDir, `${e.tag}.sql`), "utf8"));
 }
 
 /** Monthly partitions of workload_results up to 3 months ahead (lib/server/db/partitions.ts), at every open. */

@@ -507,20 +507,53 @@ async function appliedHash(run: RunSql): Promise<string | null> {
 
 /**
  * Statements a migration may hold and keep the maintained tables as they are: new tables, columns,
- * constraints, indexes and comments change no row the tables are made from and no column their view and
- * triggers read. Anything else (a changed or dropped column, a data move, a DO block) makes them
- * again from every result after the migrations.
+ * constraints, indexes and comments change no row the tables are made from and no column their view
+ * and triggers read. Anything else (a changed or dropped column, a data move, a DO block, an ALTER
+ * TABLE with any action but ADD COLUMN or ADD CONSTRAINT) makes them again from every result after
+ * the migrations. (An added column is not in `result_configs`, whose `wr.*` was expanded when it was
+ * made; nothing of this module reads it until this module changes, which makes everything again.)
  */
 const KEEPS_DERIVED = /^(CREATE (UNIQUE )?INDEX|DROP INDEX|CREATE (UNLOGGED )?TABLE|ALTER TABLE ("[\w.]+"|[\w.]+) ADD (COLUMN|CONSTRAINT)|COMMENT ON)\s/i;
+const ALTER_TABLE = /^ALTER TABLE ("[\w.]+"|[\w.]+)\s+/i;
 
-/** Whether a migration's SQL leaves the maintained tables valid (every statement one of KEEPS_DERIVED). */
+/** A statement's parts separated by commas outside parentheses and quotes (an ALTER TABLE's actions). */
+function topLevelParts(statement: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < statement.length; i++) {
+    const c = statement[i]!;
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "," && depth === 0) {
+      parts.push(statement.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(statement.slice(start));
+  return parts.map((x) => x.trim());
+}
+
+/** Whether one statement keeps the maintained tables: one of KEEPS_DERIVED, and an ALTER TABLE's every action an ADD COLUMN or ADD CONSTRAINT. */
+function statementKeepsDerived(statement: string): boolean {
+  if (!KEEPS_DERIVED.test(statement) || statement.includes(";")) return false;
+  const table = ALTER_TABLE.exec(statement);
+  if (!table) return true;
+  return topLevelParts(statement.slice(table[0].length)).every((action) => /^ADD (COLUMN|CONSTRAINT)\s/i.test(action));
+}
+
+/** Whether a migration's SQL leaves the maintained tables valid (every statement one that keeps them). */
 export function migrationKeepsDerived(migrationSql: string): boolean {
   const statements = migrationSql
     .split("--> statement-breakpoint")
     .flatMap((chunk) => chunk.split(/;\s*(?:\n|$)/))
     .map((x) => x.replace(/^\s*(--[^\n]*\n\s*)*/, "").trim())
     .filter(Boolean);
-  return statements.every((x) => KEEPS_DERIVED.test(x) && !x.includes(";"));
+  return statements.every(statementKeepsDerived);
 }
 
 /**
@@ -535,9 +568,22 @@ export async function dropViewsBeforeMigrations(run: RunSql, pending: string[] |
   await run(`BEGIN;\n${DROP_VIEWS_SQL}\nDELETE FROM schema_objects WHERE name = 'views';\nCOMMIT;`);
 }
 
-/** After migrations: makes the views, tables and functions again where their SQL changed (or they were dropped), and fills the tables; returns whether it did. */
+/** Whether every table, view and trigger of this module is there (a migration or a person may have dropped one). */
+async function derivedIntact(run: RunSql): Promise<boolean> {
+  const names = DERIVED_OBJECTS.map((o) => `'${o.name}'`).join(", ");
+  const r = await run(
+    `SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname IN (${names}) AND c.relkind IN ('r', 'v'))::int AS rels,
+       (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'submissions'::regclass AND tgname IN ('submissions_derive_insert', 'submissions_derive_update', 'submissions_derive_delete'))::int AS triggers`,
+  );
+  return Number(r[0]?.rels) === DERIVED_OBJECTS.length && Number(r[0]?.triggers) === 3;
+}
+
+/**
+ * After migrations: makes the views, tables and functions again where their SQL changed (or they, or
+ * any one of them, were dropped), and fills the tables; returns whether it did.
+ */
 export async function applyViews(run: RunSql): Promise<boolean> {
-  if ((await appliedHash(run)) === VIEWS_HASH) return false;
+  if ((await appliedHash(run)) === VIEWS_HASH && (await derivedIntact(run))) return false;
   await run(
     `BEGIN;\n${DROP_VIEWS_SQL}\n${VIEWS_SQL}\nSELECT tokenwatt_derive_all();\nINSERT INTO schema_objects (name, hash) VALUES ('views', '${VIEWS_HASH}')\n` +
       `ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, applied_at = now();\nCOMMIT;`,
