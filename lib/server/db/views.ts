@@ -560,8 +560,8 @@ export function migrationKeepsDerived(migrationSql: string): boolean {
  * Before pending migrations run (`pending`: their SQL; null on a new database): where this database
  * has the views and tables of this module (drizzle/0024 or later applied) and a migration may change
  * what they read, drops them, so that it can change any column; they are made again from every
- * result after it (about 8.5 minutes at 10M results here). Migrations that only add tables, columns
- * or indexes keep them: the server starts without that rebuild.
+ * result after it (about 8.5 minutes at 10M results here). Migrations that only add tables, columns,
+ * constraints or indexes keep them: the server starts without that rebuild.
  */
 export async function dropViewsBeforeMigrations(run: RunSql, pending: string[] | null): Promise<void> {
   if (!pending?.length || pending.every(migrationKeepsDerived) || (await appliedHash(run)) === null) return;
