@@ -4,8 +4,10 @@
  * load moves from minute to minute, two benches run a few minutes apart do not compare; here both
  * servers run at once, each on its own fresh database, and short wrk runs alternate between them
  * (the order swapped each round), so both see the same load. Per server and client count: the
- * median and range over the rounds of submissions/s and of the server's CPU time per submission
- * (its process tree's user + system time over the run), with the load average.
+ * median and range over the rounds of submissions/s, of the server's CPU time per submission
+ * (its process tree's user + system time over the run) and of PostgreSQL's (the backends connected to
+ * that server's database: its ingest calls, its token checks, its leaderboard passes), with the load
+ * average.
  *
  * Options (env): BENCH_ROUNDS (default 5), BENCH_SECONDS (per run, default 5), TEST_DATABASE_URL.
  * The server's settings are bench:ingest's (limits out of the way, default workers).
@@ -54,6 +56,24 @@ function wrk(url: string, token: string, clients: number, seconds: number, bodyF
   });
 }
 
+/** User + system CPU time of the PostgreSQL backends connected to one database, ms (a backend is one pool connection: it lives through the runs). */
+function backendsCpuMs(url: string): number {
+  const pids = execFileSync("psql", [url, "-At", "-c", "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()"], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean);
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(rest[11]) + Number(rest[12]);
+    } catch {
+      /* backend went away */
+    }
+  }
+  return ticks * 10;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
@@ -62,7 +82,7 @@ async function main() {
   const checkouts = [{ name: `this (${path.basename(process.cwd())})`, dir: process.cwd() }, { name: `other (${path.basename(path.resolve(other))})`, dir: path.resolve(other) }];
   const bodyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tw-ab-")), "body.json");
   fs.writeFileSync(bodyFile, JSON.stringify(makeSubmission({ workloads: 10, id: "__ID__" })));
-  const started: { name: string; srv: RunningServer; token: string; drop: () => Promise<void>; runs: Map<number, { perSec: number; cpuMs: number }[]> }[] = [];
+  const started: { name: string; srv: RunningServer; token: string; dbUrl: string; drop: () => Promise<void>; runs: Map<number, { perSec: number; cpuMs: number; pgMs: number }[]> }[] = [];
   try {
     for (const c of checkouts) {
       const db = await createPostgresDatabase();
@@ -74,7 +94,7 @@ async function main() {
         [path.join(c.dir, "bin/start.mjs")],
       );
       const token = execFileSync(process.execPath, [path.join(c.dir, "bin/tokenwatt.mjs"), "token", "create", "--name", "bench"], { env: srv.env, cwd: c.dir, encoding: "utf8" }).trim().split("\n").pop()!;
-      started.push({ name: c.name, srv, token, drop: db.drop, runs: new Map() });
+      started.push({ name: c.name, srv, token, dbUrl: db.url, drop: db.drop, runs: new Map() });
     }
     for (const s of started) await wrk(s.srv.url, s.token, 4, 2, bodyFile); // warm-up: JIT, pools, dimension rows
     const loads: number[] = [];
@@ -82,20 +102,22 @@ async function main() {
       for (const clients of [1, 16]) {
         for (const s of round % 2 ? [...started].reverse() : started) {
           const cpu0 = groupCpuMs(s.srv.pid);
+          const pg0 = backendsCpuMs(s.dbUrl);
           const r = await wrk(s.srv.url, s.token, clients, SECONDS, bodyFile);
           const cpuMs = (groupCpuMs(s.srv.pid) - cpu0) / Math.max(1, r.ok);
-          s.runs.set(clients, [...(s.runs.get(clients) ?? []), { perSec: r.perSec, cpuMs }]);
+          const pgMs = (backendsCpuMs(s.dbUrl) - pg0) / Math.max(1, r.ok);
+          s.runs.set(clients, [...(s.runs.get(clients) ?? []), { perSec: r.perSec, cpuMs, pgMs }]);
           loads.push(os.loadavg()[0]!);
         }
       }
     }
     console.log(`\nIngest side by side: ${ROUNDS} rounds of ${SECONDS} s runs alternating between the two servers, ${os.cpus().length} cores, load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} (median ${median(loads).toFixed(1)})\n`);
-    console.log("| checkout | clients | submissions/s, median (range) | server CPU ms per submission, median (range) |\n|---|---|---|---|");
+    console.log("| checkout | clients | submissions/s, median (range) | server CPU ms per submission, median (range) | PostgreSQL CPU ms per submission (its database's backends), median (range) |\n|---|---|---|---|---|");
     for (const clients of [1, 16]) {
       for (const s of started) {
         const runs = s.runs.get(clients)!;
         const range = (xs: number[], d: number) => `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)})`;
-        console.log(`| ${s.name} | ${clients} | ${range(runs.map((r) => r.perSec), 0)} | ${range(runs.map((r) => r.cpuMs), 2)} |`);
+        console.log(`| ${s.name} | ${clients} | ${range(runs.map((r) => r.perSec), 0)} | ${range(runs.map((r) => r.cpuMs), 2)} | ${range(runs.map((r) => r.pgMs), 2)} |`);
       }
     }
   } finally {

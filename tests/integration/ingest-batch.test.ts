@@ -11,8 +11,8 @@ import { rowsOf, type DbHandle } from "../../lib/server/db/client";
 import { submissions } from "../../lib/server/db/schema";
 import { parseSubmission, type SubmissionInput } from "../../lib/core/contracts/submission";
 import { FINGERPRINT } from "../../lib/core/measure/fingerprint";
-import { ingestSubmission } from "../../lib/server/store/ingest";
-import { ingestBatcher } from "../../lib/server/store/ingest-batch";
+import { ingestCallArgs, ingestSubmission } from "../../lib/server/store/ingest";
+import { ingestBatcher, ingestMany } from "../../lib/server/store/ingest-batch";
 import { makeSubmission } from "../../harness/fixtures";
 import { DB_KINDS, withTestDb } from "../helpers/db";
 
@@ -71,6 +71,34 @@ describe.each(DB_KINDS)("ingest calls that share a commit on %s", (kind) => {
     expect(stats.fallbacks).toBe(before.fallbacks);
   });
 
+  it("a shared call stores the rows one call at a time would, and answers the same", async () => {
+    // Known device, model and engine first (uploads of known rows share calls).
+    await ingestSubmission(h.db, parsed(makeSubmission({ workloads: 3 })), null);
+    const pairs = Array.from({ length: 12 }, (_, i) => {
+      const one = parsed(makeSubmission({ workloads: 1 + (i % 4) }));
+      return [one, { ...one, submissionId: crypto.randomUUID() }] as const;
+    });
+    const alone: string[] = [];
+    for (const [s] of pairs) alone.push((await ingestSubmission(h.db, s, null)).status);
+    const before = { ...ingestBatcher(h.db).stats };
+    const together = (await Promise.all(pairs.map(([, s]) => ingestSubmission(h.db, s, null)))).map((a) => a.status);
+    expect(ingestBatcher(h.db).stats.largest).toBeGreaterThan(1);
+    expect(ingestBatcher(h.db).stats.fallbacks).toBe(before.fallbacks);
+    expect(together).toEqual(alone);
+    // Every column but the ids and times, pair by pair: the submission, its results in order, its power row.
+    const stored = async (id: string) => {
+      const q = (t: string, order = "") => `select to_jsonb(x) - 'id' - 'submission_id' - 'received_at' - 'created_at' as r from ${t} x where ${t === "submissions" ? "id" : "submission_id"} = '${id}' ${order}`;
+      const rows = async (t: string, order = "") => rowsOf<{ r: Record<string, unknown> }>(await h.db.execute(sql.raw(q(t, order)))).map((x) => x.r);
+      return { sub: await rows("submissions"), wr: await rows("workload_results", "order by id"), power: await rows("submission_power") };
+    };
+    for (const [a, b] of pairs) {
+      const [x, y] = [await stored(a.submissionId), await stored(b.submissionId)];
+      expect(x.sub).toHaveLength(1);
+      expect(x.wr.length).toBeGreaterThan(0);
+      expect(y).toEqual(x);
+    }
+  });
+
   it("a batch that fails (this month's partition gone) is sent again one by one, and every run is stored", async () => {
     await ingestSubmission(h.db, parsed(makeSubmission({ workloads: 2 })), null);
     const d = new Date();
@@ -85,5 +113,43 @@ describe.each(DB_KINDS)("ingest calls that share a commit on %s", (kind) => {
     expect(answers.map((a) => a.status)).toEqual(runs.map(() => "created"));
     expect(await count(h, "select count(*)::int n from workload_results")).toBe(16);
     expect(ingestBatcher(h.db).stats.fallbacks).toBeGreaterThan(before.fallbacks);
+  });
+});
+
+describe.each(DB_KINDS)("a reference and the runs it checks in one shared call on %s", (kind) => {
+  const h = withTestDb(kind);
+
+  it("each run is checked once: the ones before the reference when it arrives, the ones after against it", async () => {
+    // Known rows (device, model, engine, the browser engine), no reference yet: runs without a fingerprint.
+    const plain = (wasm: boolean) => parsed({ ...withTokens(REF, wasm), fingerprint: null });
+    await ingestSubmission(h.db, plain(false), null, { vouchedBy: "owner" });
+    await ingestSubmission(h.db, plain(true), null, { vouchedBy: "owner" });
+    const ids = async (engine: string) =>
+      rowsOf<{ deviceId: number; modelId: number; engineId: number }>(
+        await h.db.execute(sql`select s.device_id as "deviceId", s.model_id as "modelId", s.engine_id as "engineId" from submissions s join engines e on e.id = s.engine_id where e.name = ${engine} limit 1`),
+      )[0]!;
+    const args = async (s: ReturnType<typeof parsed>) => ingestCallArgs(s, await ids(s.engine.name), null, [], new Set(), undefined, true, null);
+    // One call, in the batcher's order (model, then id): a candidate before the reference, one after it, a repeat of the first.
+    const early = { ...parsed(withTokens(REF, true)), submissionId: "00000000-0000-4000-8000-000000000001" };
+    const reference = { ...parsed(withTokens(REF)), submissionId: "80000000-0000-4000-8000-000000000001" };
+    const late = { ...parsed(withTokens(REF.map((t, i) => (i >= 2 ? t + 1 : t)), true)), submissionId: "ffffffff-0000-4000-8000-000000000001" };
+    const answers = await ingestMany(h.db, [await args(early), await args(early), await args(reference), await args(late), await args(plain(false))]);
+
+    expect(answers).toEqual([
+      { created: true, outputStatus: "match", flags: [] },
+      { created: false },
+      { created: true, outputStatus: "reference", flags: [] },
+      { created: true, outputStatus: "differs", flags: [expect.objectContaining({ code: "output_differs" })] },
+      { created: true },
+    ]);
+    const stored = rowsOf<{ id: string; output_status: string; output_reference: string | null; plausible: boolean }>(
+      await h.db.execute(sql`select id, output_status, output_reference, plausible from submissions where fingerprint_tokens is not null order by id`),
+    );
+    expect(stored).toEqual([
+      { id: early.submissionId, output_status: "match", output_reference: reference.submissionId, plausible: true },
+      { id: reference.submissionId, output_status: "reference", output_reference: null, plausible: true },
+      { id: late.submissionId, output_status: "differs", output_reference: reference.submissionId, plausible: false },
+    ]);
+    expect(await count(h, `select count(*)::int n from workload_results where submission_id = '${early.submissionId}'`)).toBe(early.workloads.length);
   });
 });

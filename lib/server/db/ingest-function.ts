@@ -187,16 +187,67 @@ END;
 $$;
 
 -- Several submissions in one statement and one transaction (group commit, lib/server/store/ingest-batch.ts):
--- p is a JSON array of [submission, workloads, readings, traces]; the answer, tokenwatt_ingest's
--- for each, in the same order. An error rolls back all of them (the caller then sends each alone).
+-- p is a JSON array of [submission, workloads, readings, traces]; the answer, one per element in the
+-- same order, as tokenwatt_ingest gives it. An error rolls back all of them (the caller then sends each
+-- alone). Set-based: one INSERT per table for the whole batch (a statement's set-up, its partition
+-- routing and its indexes opened once, not once per submission: docs/scale.md, "sixth round"). The
+-- first element of a repeated id is the one stored; an id already stored writes nothing. The output
+-- checks then run in the batch's order (the caller's: by model, then id), each run once: a reference
+-- checks the runs of its file waiting for one, batch members included, so those are not checked
+-- again. A run with a fingerprint is answered with its verdict as the batch commits it.
 CREATE OR REPLACE FUNCTION tokenwatt_ingest_many(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
+  v_ords int[];
   v_out jsonb[] := '{}';
-  e jsonb;
+  v_row record;
+  e record;
 BEGIN
-  FOR e IN SELECT value FROM jsonb_array_elements(p) LOOP
-    v_out := v_out || tokenwatt_ingest(e->0, e->1, e->2, e->3);
+  WITH el AS (
+    SELECT value AS v, ord::int AS ord FROM jsonb_array_elements(p) WITH ORDINALITY AS x(value, ord)
+  ), firsts AS (
+    SELECT DISTINCT ON ((v->0->>'id')) v, ord FROM el ORDER BY (v->0->>'id'), ord
+  ), ins AS (
+    INSERT INTO submissions (${list(SUBMISSION_COLUMNS)})
+    SELECT ${list(SUBMISSION_COLUMNS, "s.")}
+    FROM firsts f CROSS JOIN LATERAL jsonb_populate_record(NULL::submissions, f.v->0) AS s
+    ORDER BY s.id
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id
+  )
+  SELECT coalesce(array_agg(f.ord ORDER BY f.ord), '{}') INTO v_ords FROM ins JOIN firsts f ON (f.v->0->>'id')::uuid = ins.id;
+
+  IF cardinality(v_ords) > 0 THEN
+    INSERT INTO workload_results (${list([...WORKLOAD_FROM_SUBMISSION, ...WORKLOAD_COLUMNS])})
+    SELECT (el.v->0->>'id')::uuid, (el.v->0->>'device_id')::int, (el.v->0->>'model_id')::int, (el.v->0->>'engine_id')::int, el.v->0->>'backend',
+      ${list(WORKLOAD_COLUMNS, "x.")}
+    FROM jsonb_array_elements(p) WITH ORDINALITY AS el(v, ord)
+    CROSS JOIN LATERAL jsonb_populate_recordset(NULL::workload_results, el.v->1) AS x
+    WHERE el.ord = ANY (v_ords)
+    ORDER BY el.ord;
+    INSERT INTO submission_power (${list(SUBMISSION_POWER_COLUMNS)})
+    SELECT (el.v->0->>'id')::uuid, el.v->2, el.v->3
+    FROM jsonb_array_elements(p) WITH ORDINALITY AS el(v, ord)
+    WHERE el.ord = ANY (v_ords) AND (jsonb_array_length(el.v->2) > 0 OR jsonb_array_length(el.v->3) > 0)
+    ORDER BY el.ord;
+    -- The output checks, in the batch's order; a run a reference already checked is not checked again.
+    FOR e IN SELECT (el.v->0->>'id')::uuid AS id FROM jsonb_array_elements(p) WITH ORDINALITY AS el(v, ord)
+      WHERE el.ord = ANY (v_ords) AND el.v->0->>'fingerprint_tokens' IS NOT NULL ORDER BY el.ord LOOP
+      IF (SELECT output_status IS NULL FROM submissions WHERE id = e.id) THEN
+        PERFORM tokenwatt_check_output(e.id);
+      END IF;
+    END LOOP;
+  END IF;
+
+  FOR e IN SELECT el.v, el.ord::int AS ord FROM jsonb_array_elements(p) WITH ORDINALITY AS el(v, ord) ORDER BY el.ord LOOP
+    IF NOT (e.ord = ANY (v_ords)) THEN
+      v_out := v_out || '{"created": false}'::jsonb;
+    ELSIF e.v->0->>'fingerprint_tokens' IS NULL THEN
+      v_out := v_out || '{"created": true}'::jsonb;
+    ELSE
+      SELECT output_status, flags INTO v_row FROM submissions WHERE id = (e.v->0->>'id')::uuid;
+      v_out := v_out || jsonb_build_object('created', true, 'outputStatus', v_row.output_status, 'flags', v_row.flags);
+    END IF;
   END LOOP;
   RETURN to_jsonb(v_out);
 END;

@@ -14,6 +14,9 @@
  * included) is what each caller gets. Within a batch, submissions go in the order of their model
  * and id, the order every batch takes the locks it needs (the output check's lock per model, the
  * primary key of a repeated id), so two batches rarely wait on each other in opposite orders.
+ * The batched call writes each table once for all its submissions (one INSERT each, not one per
+ * submission) and then runs the output checks in that order; a run with a fingerprint is answered
+ * with its verdict as the batch stores it (a reference later in the same batch has checked it).
  */
 import type { Db } from "../db/client";
 import { executePrepared } from "../db/prepared";
