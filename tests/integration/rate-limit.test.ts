@@ -44,6 +44,31 @@ describe.each(DB_KINDS)("shared rate limits on %s", (kind) => {
     expect(await buckets()).toEqual(before);
   });
 
+  it("token takes arriving together go in one statement: the first of a burst are allowed, the rest wait; unknown and revoked tokens take nothing", async () => {
+    const l = createSharedRateLimiter(h.db, 60, 3);
+    const [a, b, gone] = [await createToken(h.db, "together-a"), await createToken(h.db, "together-b"), await createToken(h.db, "together-gone")];
+    await revokeToken(h.db, "together-gone");
+    // The first take goes alone (nothing in flight); the ten arriving meanwhile share the next statement.
+    const hashes = [a, a, a, a, a, b, b, "tw_unknown", gone, a, a].map((s) => hashToken(s));
+    const before = { ...l.stats };
+    const r = await Promise.all(hashes.map((x) => l.takeForToken!(x)));
+    expect(l.stats.statements - before.statements).toBe(2);
+    expect(l.stats.takes - before.takes).toBe(hashes.length);
+    // a: a burst of 3, in arrival order (one a second refills: none within the test).
+    expect([0, 1, 2, 3, 4, 9, 10].map((i) => r[i]!.wait === 0)).toEqual([true, true, true, false, false, false, false]);
+    for (const i of [3, 4, 9, 10]) expect(r[i]!.wait).toBeGreaterThanOrEqual(1);
+    expect([5, 6].map((i) => r[i]!)).toEqual([expect.objectContaining({ wait: 0 }), expect.objectContaining({ wait: 0 })]);
+    expect(r[5]!.token).toMatchObject({ name: "together-b", revokedAt: null });
+    expect(r[7]).toEqual({ token: null, wait: 0 });
+    expect(r[8]!.token!.revokedAt).toBeTruthy();
+    expect(r[8]!.wait).toBe(0);
+    const buckets = rowsOf<{ key: string; tokens: number; granted: number }>(await h.db.execute(sql`select key, tokens, granted from rate_buckets where key like 'token:%' order by key`));
+    const id = (n: string) => r[hashes.indexOf(hashToken(n))]!.token!.id;
+    expect(buckets.some((x) => x.key === `token:${r[8]!.token!.id}`)).toBe(false);
+    expect(buckets.find((x) => x.key === `token:${id(a)}`)!.tokens).toBeLessThan(1);
+    expect(buckets.find((x) => x.key === `token:${id(b)}`)!.tokens).toBeCloseTo(1, 1);
+  });
+
   it("two processes' limiters (two connections) share one budget", async () => {
     if (kind === "pglite") return; // the embedded database belongs to one process
     const other = await openDb({ databaseUrl: h.url!, migrate: false });

@@ -417,6 +417,12 @@ export const rateBuckets = pgTable("rate_buckets", {
   at: timestamp("at", { withTimezone: true }).notNull(),
   /** Whether the last take was allowed (read back by the statement that took). */
   ok: boolean("ok").notNull(),
+  /**
+   * How many the last take granted (read back by the statement that took): takes of one key that
+   * arrive together go in one statement asking for several (rate-limit.ts), and the first `granted`
+   * of them are allowed.
+   */
+  granted: integer("granted").notNull().default(0),
 });
 
 /**

@@ -59,13 +59,18 @@ export interface KeyLimiter {
   takeForToken?(tokenHash: string): Promise<{ token: TokenRow | null; wait: number }>;
 }
 
+/** Token checks and takes in one statement at most (those that arrived while the last one ran). */
+export const TAKES_PER_STATEMENT = 64;
+
 /**
  * The same token bucket in PostgreSQL (`rate_buckets`, an unlogged table: buckets are not worth a
  * WAL record, and a crash only refills them), so every server process on one database (node:cluster
- * workers, several hosts) shares one budget per key: one statement per take, the refill computed by
- * the database's clock. Buckets that have refilled are deleted now and then.
+ * workers, several hosts) shares one budget per key: one statement per take (per group of token
+ * takes arriving together, below), the refill computed by the database's clock. Buckets that have
+ * refilled are deleted now and then.
  */
-export function createSharedRateLimiter(db: Db, ratePerMin: number, burst: number): KeyLimiter {
+
+export function createSharedRateLimiter(db: Db, ratePerMin: number, burst: number): KeyLimiter & { stats: { statements: number; takes: number } } {
   const perS = ratePerMin / 60;
   let takes = 0;
   // The refill, as of now(): the bucket's tokens plus what flowed in since its last take, at most the burst.
@@ -81,6 +86,72 @@ export function createSharedRateLimiter(db: Db, ratePerMin: number, burst: numbe
     }
   };
   const waitOf = (row: { ok: boolean; tokens: number }) => (row.ok ? 0 : Math.max(1, Math.ceil((1 - Number(row.tokens)) / perS)));
+
+  // Token checks and takes that arrive while one statement is in the database wait and go together
+  // in the next (no timer: one upload at a time sees one statement, as before). Each token's takes
+  // are one ask for several from its bucket; the first `granted` of them, in the order they arrived,
+  // are allowed, the rest wait as a refused take does. Every upload's token is still read in the
+  // statement that takes for it: a revoked token is refused by the next statement.
+  const queue: { hash: string; resolve: (r: { token: TokenRow | null; wait: number }) => void; reject: (e: unknown) => void }[] = [];
+  let inFlight = false;
+  const stats = { statements: 0, takes: 0 };
+  const pump = () => {
+    if (inFlight || queue.length === 0) return;
+    inFlight = true;
+    const batch = queue.splice(0, TAKES_PER_STATEMENT);
+    void takeTogether(batch).finally(() => {
+      inFlight = false;
+      pump();
+    });
+  };
+  const takeTogether = async (batch: typeof queue) => {
+    stats.statements++;
+    stats.takes += batch.length;
+    const asks = new Map<string, number>();
+    for (const p of batch) asks.set(p.hash, (asks.get(p.hash) ?? 0) + 1);
+    let rows: { h: string; id: number; name: string; role: string; revoked_at: Date | string | null; contributor_id: number | null; granted: number | null; tokens: number | null }[];
+    try {
+      // The insert's rows come from the tokens' rows: none for an unknown or revoked token (nothing taken).
+      rows = await executePrepared(
+        db,
+        sql`
+          with req as (select r.h, r.n from jsonb_to_recordset(${JSON.stringify([...asks].map(([h, n]) => ({ h, n })))}::jsonb) as r(h text, n int)),
+          t as (select rt.id, rt.name, rt.role, rt.revoked_at, rt.contributor_id, req.h, least(req.n, floor(${burst}::float8))::int as n
+            from runner_tokens rt join req on rt.token_hash = req.h),
+          taken as (
+            insert into rate_buckets as b (key, tokens, at, ok, granted)
+            select 'token:' || t.id, ${burst}::float8 - t.n, now(), t.n >= 1, t.n from t where t.revoked_at is null order by t.id
+            on conflict (key) do update set
+              granted = least(excluded.granted, floor(${refilled}))::int,
+              ok = least(excluded.granted, floor(${refilled})) >= 1,
+              tokens = ${refilled} - least(excluded.granted, floor(${refilled})),
+              at = now()
+            returning key, granted, tokens)
+          select t.h, t.id, t.name, t.role, t.revoked_at, t.contributor_id, taken.granted, taken.tokens from t left join taken on taken.key = 'token:' || t.id`,
+      );
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    const byHash = new Map(rows.map((r) => [r.h, r]));
+    const allowed = new Map<string, number>();
+    for (const p of batch) {
+      const row = byHash.get(p.hash);
+      if (!row) {
+        p.resolve({ token: null, wait: 0 });
+        continue;
+      }
+      const token: TokenRow = { id: row.id, name: row.name, role: row.role, revokedAt: row.revoked_at, contributorId: row.contributor_id };
+      if (row.granted == null) {
+        p.resolve({ token, wait: 0 });
+        continue;
+      }
+      tookOne();
+      const k = allowed.get(p.hash) ?? 0;
+      allowed.set(p.hash, k + 1);
+      p.resolve({ token, wait: k < row.granted ? 0 : waitOf({ ok: false, tokens: Number(row.tokens) }) });
+    }
+  };
   return {
     async take(key) {
       const r = await executePrepared<{ ok: boolean; tokens: number }>(
@@ -93,25 +164,12 @@ export function createSharedRateLimiter(db: Db, ratePerMin: number, burst: numbe
       tookOne();
       return waitOf(r[0]!);
     },
-    async takeForToken(tokenHash) {
-      // The insert's rows come from the token's: none for an unknown or revoked token (nothing taken).
-      const r = await executePrepared<{ id: number; name: string; role: string; revoked_at: Date | string | null; contributor_id: number | null; ok: boolean | null; tokens: number | null }>(
-        db,
-        sql`
-          with t as (select id, name, role, revoked_at, contributor_id from runner_tokens where token_hash = ${tokenHash}),
-          taken as (
-            insert into rate_buckets as b (key, tokens, at, ok)
-            select 'token:' || t.id, ${burst - 1}::float8, now(), ${burst >= 1}::boolean from t where t.revoked_at is null
-            ${onConflict}
-            returning ok, tokens)
-          select t.id, t.name, t.role, t.revoked_at, t.contributor_id, taken.ok, taken.tokens from t left join taken on true`,
-      );
-      const row = r[0];
-      if (!row) return { token: null, wait: 0 };
-      const token: TokenRow = { id: row.id, name: row.name, role: row.role, revokedAt: row.revoked_at, contributorId: row.contributor_id };
-      if (row.ok == null) return { token, wait: 0 };
-      tookOne();
-      return { token, wait: waitOf({ ok: row.ok, tokens: Number(row.tokens) }) };
+    takeForToken(tokenHash) {
+      return new Promise((resolve, reject) => {
+        queue.push({ hash: tokenHash, resolve, reject });
+        pump();
+      });
     },
+    stats,
   };
 }
