@@ -206,7 +206,8 @@ BEGIN
   WITH el AS (
     SELECT value AS v, ord::int AS ord FROM jsonb_array_elements(p) WITH ORDINALITY AS x(value, ord)
   ), firsts AS (
-    SELECT DISTINCT ON ((v->0->>'id')) v, ord FROM el ORDER BY (v->0->>'id'), ord
+    -- By the id as a uuid, not as text: one id written in upper and in lower case is one submission.
+    SELECT DISTINCT ON ((v->0->>'id')::uuid) v, ord FROM el ORDER BY (v->0->>'id')::uuid, ord
   ), ins AS (
     INSERT INTO submissions (${list(SUBMISSION_COLUMNS)})
     SELECT ${list(SUBMISSION_COLUMNS, "s.")}
@@ -222,9 +223,9 @@ BEGIN
     SELECT (el.v->0->>'id')::uuid, (el.v->0->>'device_id')::int, (el.v->0->>'model_id')::int, (el.v->0->>'engine_id')::int, el.v->0->>'backend',
       ${list(WORKLOAD_COLUMNS, "x.")}
     FROM jsonb_array_elements(p) WITH ORDINALITY AS el(v, ord)
-    CROSS JOIN LATERAL jsonb_populate_recordset(NULL::workload_results, el.v->1) AS x
+    CROSS JOIN LATERAL jsonb_populate_recordset(NULL::workload_results, el.v->1) WITH ORDINALITY AS x
     WHERE el.ord = ANY (v_ords)
-    ORDER BY el.ord;
+    ORDER BY el.ord, x.ordinality;
     INSERT INTO submission_power (${list(SUBMISSION_POWER_COLUMNS)})
     SELECT (el.v->0->>'id')::uuid, el.v->2, el.v->3
     FROM jsonb_array_elements(p) WITH ORDINALITY AS el(v, ord)

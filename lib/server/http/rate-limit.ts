@@ -59,7 +59,7 @@ export interface KeyLimiter {
   takeForToken?(tokenHash: string): Promise<{ token: TokenRow | null; wait: number }>;
 }
 
-/** Token checks and takes in one statement at most (those that arrived while the last one ran). */
+/** Tokens in one statement at most (each with every take of it that arrived while the last statement ran). */
 export const TAKES_PER_STATEMENT = 64;
 
 /**
@@ -94,15 +94,33 @@ export function createSharedRateLimiter(db: Db, ratePerMin: number, burst: numbe
   // statement that takes for it: a revoked token is refused by the next statement.
   const queue: { hash: string; resolve: (r: { token: TokenRow | null; wait: number }) => void; reject: (e: unknown) => void }[] = [];
   let inFlight = false;
+  /** Statements sent, and the token checks they answered (unknown and revoked tokens included). */
   const stats = { statements: 0, takes: 0 };
   const pump = () => {
     if (inFlight || queue.length === 0) return;
     inFlight = true;
-    const batch = queue.splice(0, TAKES_PER_STATEMENT);
-    void takeTogether(batch).finally(() => {
-      inFlight = false;
-      pump();
-    });
+    // Every waiting take of the first TAKES_PER_STATEMENT tokens: a flood from one token is one row
+    // of the statement, and does not hold back the other tokens' checks behind it.
+    const tokens = new Set<string>();
+    const batch: typeof queue = [];
+    const rest: typeof queue = [];
+    for (const p of queue) {
+      if (tokens.has(p.hash) || tokens.size < TAKES_PER_STATEMENT) {
+        tokens.add(p.hash);
+        batch.push(p);
+      } else rest.push(p);
+    }
+    queue.splice(0, queue.length, ...rest);
+    void takeTogether(batch)
+      .catch((e: unknown) => {
+        // Whatever failed after the statement: the takes not answered yet get the error (a promise keeps
+        // its first answer), so none hangs.
+        for (const p of batch) p.reject(e);
+      })
+      .finally(() => {
+        inFlight = false;
+        pump();
+      });
   };
   const takeTogether = async (batch: typeof queue) => {
     stats.statements++;

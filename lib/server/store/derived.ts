@@ -79,6 +79,15 @@ export function scheduleDerive(db: Db, delayMs = DERIVE_DEBOUNCE_MS): void {
       arrivedSince.delete(db);
       const t0 = performance.now();
       derivePending(db)
+        .then((groups) => {
+          // Timed only when it made groups: a pass that found the queue empty (the owner's reads made
+          // them) or failed says nothing of how long the next one takes.
+          if (groups === 0) return;
+          const last = lastPassMs.get(db);
+          if (last !== undefined) previousPassMs.set(db, last);
+          lastPassMs.set(db, performance.now() - t0);
+          lastPassEnd.set(db, performance.now());
+        })
         .catch((e: unknown) => {
           // drizzle wraps the driver's error: its cause says what failed.
           const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
@@ -87,10 +96,6 @@ export function scheduleDerive(db: Db, delayMs = DERIVE_DEBOUNCE_MS): void {
           console.error(`[tokenwatt] updating the leaderboard's tables failed (the runs stay queued for the next pass): ${cause}`);
         })
         .finally(() => {
-          const last = lastPassMs.get(db);
-          if (last !== undefined) previousPassMs.set(db, last);
-          lastPassMs.set(db, performance.now() - t0);
-          lastPassEnd.set(db, performance.now());
           scheduled.delete(db);
           if (arrivedSince.has(db)) scheduleDerive(db, delayMs);
         });
