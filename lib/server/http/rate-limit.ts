@@ -167,7 +167,10 @@ export function createSharedRateLimiter(db: Db, ratePerMin: number, burst: numbe
       tookOne();
       const k = allowed.get(p.hash) ?? 0;
       allowed.set(p.hash, k + 1);
-      p.resolve({ token, wait: k < row.granted ? 0 : waitOf({ ok: false, tokens: Number(row.tokens) }) });
+      // The j-th refused take (from 0) could pass once j + 1 tokens have flowed in: refused takes of
+      // one statement are told to come back one refill apart, not all at the same second.
+      const j = k - row.granted;
+      p.resolve({ token, wait: j < 0 ? 0 : Math.max(1, Math.ceil((j + 1 - Number(row.tokens)) / perS)) });
     }
   };
   return {
