@@ -69,7 +69,6 @@ export const TAKES_PER_STATEMENT = 64;
  * takes arriving together, below), the refill computed by the database's clock. Buckets that have
  * refilled are deleted now and then.
  */
-
 export function createSharedRateLimiter(db: Db, ratePerMin: number, burst: number): KeyLimiter & { stats: { statements: number; takes: number } } {
   const perS = ratePerMin / 60;
   let takes = 0;
