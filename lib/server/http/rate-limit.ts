@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { executePrepared } from "../db/prepared";
+import { GroupQueue } from "../db/group-queue";
 import type { TokenRow } from "../store/tokens";
 
 /**
@@ -91,65 +92,48 @@ export function createSharedRateLimiter(db: Db, ratePerMin: number, burst: numbe
   // are one ask for several from its bucket; the first `granted` of them, in the order they arrived,
   // are allowed, the rest wait as a refused take does. Every upload's token is still read in the
   // statement that takes for it: a revoked token is refused by the next statement.
-  const queue: { hash: string; resolve: (r: { token: TokenRow | null; wait: number }) => void; reject: (e: unknown) => void }[] = [];
-  let inFlight = false;
+  type Take = { hash: string; resolve: (r: { token: TokenRow | null; wait: number }) => void; reject: (e: unknown) => void };
   /** Statements sent, and the token checks they answered (unknown and revoked tokens included). */
   const stats = { statements: 0, takes: 0 };
-  const pump = () => {
-    if (inFlight || queue.length === 0) return;
-    inFlight = true;
-    // Every waiting take of the first TAKES_PER_STATEMENT tokens: a flood from one token is one row
-    // of the statement, and does not hold back the other tokens' checks behind it.
+  // Every waiting take of the first TAKES_PER_STATEMENT tokens: a flood from one token is one row of
+  // the statement, and does not hold back the other tokens' checks behind it.
+  const byTokens = (waiting: Take[]) => {
     const tokens = new Set<string>();
-    const batch: typeof queue = [];
-    const rest: typeof queue = [];
-    for (const p of queue) {
+    const batch: Take[] = [];
+    const rest: Take[] = [];
+    for (const p of waiting) {
       if (tokens.has(p.hash) || tokens.size < TAKES_PER_STATEMENT) {
         tokens.add(p.hash);
         batch.push(p);
       } else rest.push(p);
     }
-    queue.splice(0, queue.length, ...rest);
-    void takeTogether(batch)
-      .catch((e: unknown) => {
-        // Whatever failed after the statement: the takes not answered yet get the error (a promise keeps
-        // its first answer), so none hangs.
-        for (const p of batch) p.reject(e);
-      })
-      .finally(() => {
-        inFlight = false;
-        pump();
-      });
+    waiting.splice(0, waiting.length, ...rest);
+    return batch;
   };
-  const takeTogether = async (batch: typeof queue) => {
+  const takeTogether = async (batch: Take[]) => {
     stats.statements++;
     stats.takes += batch.length;
     const asks = new Map<string, number>();
     for (const p of batch) asks.set(p.hash, (asks.get(p.hash) ?? 0) + 1);
-    let rows: { h: string; id: number; name: string; role: string; revoked_at: Date | string | null; contributor_id: number | null; granted: number | null; tokens: number | null }[];
-    try {
-      // The insert's rows come from the tokens' rows: none for an unknown or revoked token (nothing taken).
-      rows = await executePrepared(
-        db,
-        sql`
-          with req as (select r.h, r.n from jsonb_to_recordset(${JSON.stringify([...asks].map(([h, n]) => ({ h, n })))}::jsonb) as r(h text, n int)),
-          t as (select rt.id, rt.name, rt.role, rt.revoked_at, rt.contributor_id, req.h, least(req.n, floor(${burst}::float8))::int as n
-            from runner_tokens rt join req on rt.token_hash = req.h),
-          taken as (
-            insert into rate_buckets as b (key, tokens, at, ok, granted)
-            select 'token:' || t.id, ${burst}::float8 - t.n, now(), t.n >= 1, t.n from t where t.revoked_at is null order by t.id
-            on conflict (key) do update set
-              granted = least(excluded.granted, floor(${refilled}))::int,
-              ok = least(excluded.granted, floor(${refilled})) >= 1,
-              tokens = ${refilled} - least(excluded.granted, floor(${refilled})),
-              at = now()
-            returning key, granted, tokens)
-          select t.h, t.id, t.name, t.role, t.revoked_at, t.contributor_id, taken.granted, taken.tokens from t left join taken on taken.key = 'token:' || t.id`,
-      );
-    } catch (e) {
-      for (const p of batch) p.reject(e);
-      return;
-    }
+    // The insert's rows come from the tokens' rows: none for an unknown or revoked token (nothing taken).
+    // A statement that fails rejects every take of the batch (GroupQueue).
+    const rows = await executePrepared<{ h: string; id: number; name: string; role: string; revoked_at: Date | string | null; contributor_id: number | null; granted: number | null; tokens: number | null }>(
+      db,
+      sql`
+        with req as (select r.h, r.n from jsonb_to_recordset(${JSON.stringify([...asks].map(([h, n]) => ({ h, n })))}::jsonb) as r(h text, n int)),
+        t as (select rt.id, rt.name, rt.role, rt.revoked_at, rt.contributor_id, req.h, least(req.n, floor(${burst}::float8))::int as n
+          from runner_tokens rt join req on rt.token_hash = req.h),
+        taken as (
+          insert into rate_buckets as b (key, tokens, at, ok, granted)
+          select 'token:' || t.id, ${burst}::float8 - t.n, now(), t.n >= 1, t.n from t where t.revoked_at is null order by t.id
+          on conflict (key) do update set
+            granted = least(excluded.granted, floor(${refilled}))::int,
+            ok = least(excluded.granted, floor(${refilled})) >= 1,
+            tokens = ${refilled} - least(excluded.granted, floor(${refilled})),
+            at = now()
+          returning key, granted, tokens)
+        select t.h, t.id, t.name, t.role, t.revoked_at, t.contributor_id, taken.granted, taken.tokens from t left join taken on taken.key = 'token:' || t.id`,
+    );
     const byHash = new Map(rows.map((r) => [r.h, r]));
     const allowed = new Map<string, number>();
     for (const p of batch) {
@@ -172,6 +156,7 @@ export function createSharedRateLimiter(db: Db, ratePerMin: number, burst: numbe
       p.resolve({ token, wait: j < 0 ? 0 : Math.max(1, Math.ceil((j + 1 - Number(row.tokens)) / perS)) });
     }
   };
+  const group = new GroupQueue<Take>({ maxInFlight: 1, take: byTokens, send: takeTogether });
   return {
     async take(key) {
       const r = await executePrepared<{ ok: boolean; tokens: number }>(
@@ -185,10 +170,7 @@ export function createSharedRateLimiter(db: Db, ratePerMin: number, burst: numbe
       return waitOf(r[0]!);
     },
     takeForToken(tokenHash) {
-      return new Promise((resolve, reject) => {
-        queue.push({ hash: tokenHash, resolve, reject });
-        pump();
-      });
+      return new Promise((resolve, reject) => group.push({ hash: tokenHash, resolve, reject }));
     },
     stats,
   };

@@ -20,6 +20,7 @@
  */
 import type { Db } from "../db/client";
 import { executePrepared } from "../db/prepared";
+import { GroupQueue } from "../db/group-queue";
 import { sql } from "drizzle-orm";
 import type { Flag } from "../../core/measure/plausibility";
 import type { OutputStatus } from "../../core/measure/fingerprint";
@@ -62,32 +63,19 @@ export interface IngestCalls {
 }
 
 export class IngestBatcher {
-  private queue: Pending[] = [];
-  private inFlight = 0;
+  private readonly group: GroupQueue<Pending>;
   readonly stats: BatchStats = { calls: 0, submissions: 0, largest: 0, fallbacks: 0 };
 
   constructor(
     private readonly calls: IngestCalls,
-    private readonly maxInFlight = INGEST_MAX_IN_FLIGHT,
-    private readonly maxBatch = INGEST_MAX_BATCH,
-  ) {}
-
-  submit(args: IngestArgs, sortKey: string): Promise<IngestCallResult> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ args, key: sortKey, resolve, reject });
-      this.pump();
-    });
+    maxInFlight = INGEST_MAX_IN_FLIGHT,
+    maxBatch = INGEST_MAX_BATCH,
+  ) {
+    this.group = new GroupQueue<Pending>({ maxInFlight, take: (waiting) => waiting.splice(0, maxBatch), send: (batch) => this.send(batch) });
   }
 
-  private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      this.inFlight++;
-      void this.send(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
+  submit(args: IngestArgs, sortKey: string): Promise<IngestCallResult> {
+    return new Promise((resolve, reject) => this.group.push({ args, key: sortKey, resolve, reject }));
   }
 
   private async send(batch: Pending[]): Promise<void> {
