@@ -29,6 +29,9 @@ export interface AxeViolation {
 /** axe-core's WCAG 2 A/AA checks on the page as it is now; returns the violations. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   const { source } = await import("axe-core");
+  // After a client-side navigation (a server action's redirect) Next puts the new page's <title> in
+  // a moment after its content: axe judges the page once it has one (or reports it missing after 5 s).
+  await page.waitForFunction(() => document.title.trim() !== "", null, { timeout: 5_000 }).catch(() => {});
   // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
   // govern (a <script> element without the page's nonce would be blocked).
   await page.evaluate(source);
