@@ -154,11 +154,35 @@ $$;
 `;
 
 export const INGEST_FUNCTION_SQL = CHECK_OUTPUT_SQL + `
--- One submission: the batched call with a batch of one (one home for what a submission writes).
 CREATE OR REPLACE FUNCTION tokenwatt_ingest(p_sub jsonb, p_wr jsonb, p_readings jsonb, p_traces jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
+DECLARE
+  v_id uuid;
+  v_out record;
 BEGIN
-  RETURN tokenwatt_ingest_many(jsonb_build_array(jsonb_build_array(p_sub, p_wr, p_readings, p_traces)))->0;
+  INSERT INTO submissions (${list(SUBMISSION_COLUMNS)})
+  SELECT ${list(SUBMISSION_COLUMNS, "s.")}
+  FROM jsonb_populate_record(NULL::submissions, p_sub) AS s
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id INTO v_id;
+  IF v_id IS NULL THEN
+    RETURN '{"created": false}'::jsonb;
+  END IF;
+
+  INSERT INTO workload_results (${list([...WORKLOAD_FROM_SUBMISSION, ...WORKLOAD_COLUMNS])})
+  SELECT v_id, (p_sub->>'device_id')::int, (p_sub->>'model_id')::int, (p_sub->>'engine_id')::int, p_sub->>'backend',
+    ${list(WORKLOAD_COLUMNS, "x.")}
+  FROM jsonb_populate_recordset(NULL::workload_results, p_wr) AS x;
+  IF jsonb_array_length(p_readings) > 0 OR jsonb_array_length(p_traces) > 0 THEN
+    INSERT INTO submission_power (${list(SUBMISSION_POWER_COLUMNS)}) VALUES (v_id, p_readings, p_traces);
+  END IF;
+  -- The output check (a run with a fingerprint only): its verdict may flag the run.
+  IF p_sub->>'fingerprint_tokens' IS NULL THEN
+    RETURN '{"created": true}'::jsonb;
+  END IF;
+  PERFORM tokenwatt_check_output(v_id);
+  SELECT output_status, flags INTO v_out FROM submissions WHERE id = v_id;
+  RETURN jsonb_build_object('created', true, 'outputStatus', v_out.output_status, 'flags', v_out.flags);
 END;
 $$;
 
