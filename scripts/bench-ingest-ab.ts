@@ -9,8 +9,10 @@
  * that server's database: its ingest calls, its token checks, its leaderboard passes), with the load
  * average.
  *
- * Options (env): BENCH_ROUNDS (default 5), BENCH_SECONDS (per run, default 5), TEST_DATABASE_URL.
- * The server's settings are bench:ingest's (limits out of the way, default workers).
+ * Options (env): BENCH_ROUNDS (default 5), BENCH_SECONDS (per run, default 5), TEST_DATABASE_URL;
+ * BENCH_THIS_ENV and BENCH_OTHER_ENV: a JSON object of environment variables for one server only
+ * (`OTHER_CHECKOUT` may be `.`: one build, two settings, e.g. '{"NODE_OPTIONS":"--max-semi-space-size=32"}').
+ * The server's settings are otherwise bench:ingest's (limits out of the way, default workers).
  */
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -79,7 +81,20 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main() {
   const other = process.argv[2];
   if (!other || !fs.existsSync(path.join(other, "bin/start.mjs"))) throw new Error("usage: tsx scripts/bench-ingest-ab.ts OTHER_CHECKOUT (a checkout with its own build)");
-  const checkouts = [{ name: `this (${path.basename(process.cwd())})`, dir: process.cwd() }, { name: `other (${path.basename(path.resolve(other))})`, dir: path.resolve(other) }];
+  const envOf = (name: string): Record<string, string> => {
+    const text = process.env[name];
+    if (!text) return {};
+    const v: unknown = JSON.parse(text);
+    if (!v || typeof v !== "object" || Array.isArray(v) || Object.values(v).some((x) => typeof x !== "string")) throw new Error(`${name} must be a JSON object of strings`);
+    return v as Record<string, string>;
+  };
+  const label = (dir: string, env: Record<string, string>) => `${path.basename(dir)}${Object.keys(env).length ? ` ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(" ")}` : ""}`;
+  const thisEnv = envOf("BENCH_THIS_ENV");
+  const otherEnv = envOf("BENCH_OTHER_ENV");
+  const checkouts = [
+    { name: `this (${label(process.cwd(), thisEnv)})`, dir: process.cwd(), env: thisEnv },
+    { name: `other (${label(path.resolve(other), otherEnv)})`, dir: path.resolve(other), env: otherEnv },
+  ];
   const bodyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tw-ab-")), "body.json");
   fs.writeFileSync(bodyFile, JSON.stringify(makeSubmission({ workloads: 10, id: "__ID__" })));
   const started: { name: string; srv: RunningServer; token: string; dbUrl: string; drop: () => Promise<void>; runs: Map<number, { perSec: number; cpuMs: number; pgMs: number }[]> }[] = [];
@@ -90,6 +105,7 @@ async function main() {
         {
           DATABASE_URL: db.url,
           ...UNLIMITED_INGEST_ENV,
+          ...c.env,
         },
         [path.join(c.dir, "bin/start.mjs")],
       );

@@ -43,8 +43,14 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-/** Calls in the database at once before arrivals wait to go together. */
-export const INGEST_MAX_IN_FLIGHT = 2;
+/**
+ * Calls in the database at once (per server process) before arrivals wait to go together. One: at
+ * 16 clients, with two in flight 42% of submissions still went alone (a call and a commit each);
+ * with one, they wait for the call in the database and share the next. bench-ingest-ab.ts, 1 against
+ * 2 (2026-12-06): 632 against 582 and 726 against 594 submissions/s, less CPU a submission on
+ * both sides (docs/scale.md, seventh round). Four measured worse than two.
+ */
+export const INGEST_MAX_IN_FLIGHT = 1;
 /** Submissions in one call at most (a batch is one transaction holding its rows' locks until it commits). */
 export const INGEST_MAX_BATCH = 32;
 
