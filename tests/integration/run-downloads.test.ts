@@ -5,6 +5,8 @@
  * published runs only; the badge answers 404 for a device the public cannot see and 400 for a bad id.
  */
 import { describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { rowsOf } from "../../lib/server/db/client";
 import { submissionSchema, type Submission } from "../../lib/core/contracts/submission";
 import { llamaBenchRows } from "../../lib/core/present/llama-bench";
 import { deriveStats } from "../../lib/core/measure/stats";
@@ -55,7 +57,7 @@ describe.each(DB_KINDS)("a run's downloads on %s", (kind) => {
     expect(r.status).toBe(200);
     expect(r.headers.get("content-disposition")).toContain("submission.json");
     const back = submissionSchema.parse(await r.json());
-    // Every field the runner sent, as sent, the CPU load included (the fixture sends nothing of what is not kept: layout hints).
+    // Every field the runner sent, as sent, the CPU load included.
     expect(back).toEqual(original);
 
     // llama-bench -o json: the repetitions themselves; importing them gives the same samples and figures.
@@ -106,6 +108,38 @@ describe.each(DB_KINDS)("a run's downloads on %s", (kind) => {
       expect(figures(stored)[id]!.stddevTs).toBe(fc[id]!.stddevTs);
       expect(figures(stored)[id]!.avgNs).toBe(fc[id]!.avgNs);
     }
+  });
+
+  it("give back the model's layout as stated and each phase energy's own scope, sensors, tier and range; a run stored before they were kept gives the workload's", async () => {
+    const raw = makeSubmission({ workloads: 3, deviceModel: "Layout Box" });
+    // Llama-3.2-1B's layout as a runner reads it from the GGUF: most of the file read per token, 16 layers x 8 KV heads x 64 x 2 x 2 bytes of KV cache.
+    raw.model = { ...raw.model, weightsReadPerTokenBytes: 700_000_000, kvBytesPerToken: 32_768 };
+    const decode = raw.workloads.find((w) => w.decodeEnergyPerToken)!;
+    const prefill = raw.workloads.find((w) => w.prefillEnergyPerToken)!;
+    // The decode phase measured on more sensors than the workload's figure; the prefill phase modelled, with its range.
+    decode.decodeEnergyPerToken = { ...decode.decodeEnergyPerToken!, scope: "package+dram", sensors: ["intel-rapl:0", "intel-rapl:0:0"] };
+    prefill.prefillEnergyPerToken = { ...prefill.prefillEnergyPerToken!, tier: "modelled", rangeJ: [0.04, 0.06] };
+    const original = submissionSchema.parse(raw);
+    expect((await ingestSubmission(h.db, original, null)).status).toBe("created");
+    const back = (await storedSubmission(h.db, original.submissionId, "owner"))!;
+    expect(back).toEqual(original);
+    expect(back.model).toMatchObject({ weightsReadPerTokenBytes: 700_000_000, kvBytesPerToken: 32_768 });
+    const d = back.workloads.find((w) => w.workloadId === decode.workloadId)!;
+    expect(d.decodeEnergyPerToken).toMatchObject({ totalJ: 0.5, scope: "package+dram", sensors: ["intel-rapl:0", "intel-rapl:0:0"], tier: "counter" });
+    expect(d.energyPerToken).toMatchObject({ scope: "package", sensors: ["intel-rapl:0"] });
+    expect(back.workloads.find((w) => w.workloadId === prefill.workloadId)!.prefillEnergyPerToken).toMatchObject({ tier: "modelled", rangeJ: [0.04, 0.06] });
+    // Only what differs from the workload's own is stored: phases that share it leave the column empty.
+    const kept = rowsOf<{ workload_id: string; phase_energy: unknown }>(await h.db.execute(sql`select workload_id, phase_energy from workload_results where submission_id = ${original.submissionId} order by id`));
+    expect(kept.filter((r) => r.phase_energy != null).map((r) => r.workload_id).sort()).toEqual([decode.workloadId, prefill.workloadId].sort());
+
+    // A run stored before drizzle/0035: no layout, and each phase labelled with its workload's scope, sensors and tier.
+    await h.db.execute(sql`update submissions set model_weights_read_per_token_bytes = null, model_kv_bytes_per_token = null where id = ${original.submissionId}`);
+    await h.db.execute(sql`update workload_results set phase_energy = null where submission_id = ${original.submissionId}`);
+    const before = (await storedSubmission(h.db, original.submissionId, "owner"))!;
+    expect(before).not.toEqual(original);
+    expect(before.model).toMatchObject({ weightsReadPerTokenBytes: null, kvBytesPerToken: null });
+    expect(before.workloads.find((w) => w.workloadId === decode.workloadId)!.decodeEnergyPerToken).toMatchObject({ totalJ: 0.5, scope: "package", sensors: ["intel-rapl:0"], tier: "counter" });
+    expect(before.workloads.find((w) => w.workloadId === prefill.workloadId)!.prefillEnergyPerToken).toMatchObject({ tier: "counter", rangeJ: null });
   });
 
   it("leave out what llama-bench cannot run, and show the public published runs only", async () => {

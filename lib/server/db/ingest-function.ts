@@ -23,6 +23,7 @@ export const SUBMISSION_COLUMNS = [
   "id", "schema_version", "suite_version", "token_id", "device_id", "model_id", "engine_id", "backend", "runner_name", "runner_version",
   "runner_commit", "options", "device_snapshot", "memory_bandwidth_gbps", "started_at", "finished_at", "plausible", "flags",
   "webgpu", "fingerprint_version", "fingerprint_prompt_tokens", "fingerprint_tokens", "fingerprint_hash", "fingerprint_role", "fingerprint_top_k", "source", "review_status",
+  "model_weights_read_per_token_bytes", "model_kv_bytes_per_token",
 ] as const;
 
 /** Submission columns tokenwatt_check_output fills: the run's output against the native CPU reference. */
@@ -41,7 +42,7 @@ export const WORKLOAD_COLUMNS = [
   "samples_energy_j", "j_per_token", "j_per_token_above_idle", "energy_scope", "energy_tier", "energy_sensors", "j_per_token_range",
   "roofline_efficiency", "roofline_bytes_per_token", "baseline_rss_bytes", "kv_used_bytes", "other_bytes",
   "n_batch", "samples_first_token_ns", "median_ns", "p25_ns", "p75_ns", "median_ts", "p25_ts", "p75_ts", "median_first_token_ns",
-  "thermal_start", "start_cpu_c", "load", "sustained", "peak_ts", "steady_ts", "throttle_ratio", "time_to_throttle_s",
+  "thermal_start", "start_cpu_c", "load", "phase_energy", "sustained", "peak_ts", "steady_ts", "throttle_ratio", "time_to_throttle_s",
 ] as const;
 
 export const SUBMISSION_POWER_COLUMNS = ["submission_id", "readings", "traces"] as const;

@@ -171,6 +171,14 @@ export const submissions = pgTable(
     reviewReason: text("review_reason"),
     reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
     reviewedBy: text("reviewed_by"),
+    /**
+     * The model's layout as the submission stated it (the contract's model.weightsReadPerTokenBytes and
+     * kvBytesPerToken; drizzle/0035): kept so the run's download gives back what was sent and a claim
+     * can be audited later. Ingest judges them (lib/core/measure/model-catalog.ts judgeLayout): where
+     * the server knows the model's layout its own is used, elsewhere these held to what a file can be.
+     */
+    modelWeightsReadPerTokenBytes: big("model_weights_read_per_token_bytes"),
+    modelKvBytesPerToken: integer("model_kv_bytes_per_token"),
   },
   (t) => [
     index("submissions_device_idx").on(t.deviceId),
@@ -264,6 +272,13 @@ export const workloadResults = pgTable(
     startCpuC: doublePrecision("start_cpu_c"),
     /** The machine's CPU time while the timed repetitions ran, as the runner sent it (the contract's `load`: own, other, steal, wall, logical CPUs); the busy check reads it at ingest (drizzle/0033). */
     load: jsonb("load"),
+    /**
+     * The prefill and decode energies' own scope, sensors, tier and range ({prefill?, decode?}, each
+     * the contract's energyPerToken without its figures) where they are not the workload's own
+     * (energy_scope, energy_sensors, energy_tier, no range); null when both phases are (drizzle/0035).
+     * Their J/token figures are the prefill_ and decode_ columns above.
+     */
+    phaseEnergy: jsonb("phase_energy"),
     /** `sustained` only: per-interval temperatures ({intervalS, cpuC[], gpuC[], batteryPct[]}) and the summary derived on ingest (lib/core/measure/sustained.ts). */
     sustained: jsonb("sustained"),
     peakTs: doublePrecision("peak_ts"),

@@ -4,11 +4,12 @@
  * field the server keeps is given back as it arrived: the device as submitted (device_snapshot),
  * engine, model, options, samples, memory, energy, power readings and traces, fingerprint, WebGPU
  * placement, import source and each workload's CPU load (`load`; null for runs stored before
- * drizzle/0033). Not kept at ingest, so not given back: the model's layout hints (the server
- * trusts its catalog's), the phase energies' own scope and sensors (the workload's are used), and
- * of an imported summary (llama-bench csv, sql, markdown) whether its repetition count was assumed
- * (given as assumed) and its printed mean rate (given as the rate of its mean time, which the
- * server derives at ingest; the mean time and both deviations are the printed ones).
+ * drizzle/0033), the model's layout as stated and the phase energies' own scope, sensors, tier and
+ * range (drizzle/0035; runs stored before it give the workload's, and no layout). Not kept at
+ * ingest, so not given back: of an imported summary (llama-bench csv, sql, markdown) whether its
+ * repetition count was assumed (given as assumed) and its printed mean rate (given as the rate of
+ * its mean time, which the server derives at ingest; the mean time and both deviations are the
+ * printed ones).
  */
 import type { Submission, WorkloadResult } from "../../core/contracts/submission";
 import { submissionSchema } from "../../core/contracts/submission";
@@ -33,8 +34,11 @@ const reading = (r: Reading) => ({
 });
 
 function workload(w: Run["workloads"][number], run: Run): unknown {
-  const energy = (totalJ: number | null, aboveIdleJ: number | null, rangeJ: number[] | null = null) =>
-    totalJ == null && aboveIdleJ == null ? null : { totalJ, aboveIdleJ, scope: w.energyScope, sensors: w.energySensors ?? [], tier: w.energyTier, rangeJ };
+  // A phase's scope, sensors, tier and range where they were not the workload's own (drizzle/0035).
+  type Meta = { scope: string | null; sensors: string[]; tier: string | null; rangeJ: number[] | null };
+  const own = (w.phaseEnergy ?? {}) as { prefill?: Meta; decode?: Meta };
+  const energy = (totalJ: number | null, aboveIdleJ: number | null, rangeJ: number[] | null = null, meta?: Meta) =>
+    totalJ == null && aboveIdleJ == null && !meta ? null : { totalJ, aboveIdleJ, ...(meta ?? { scope: w.energyScope, sensors: w.energySensors ?? [], tier: w.energyTier, rangeJ }) };
   // An imported summary (llama-bench csv, sql, markdown): one mean repetition, with the deviations it printed.
   const summary = ["csv", "sql", "markdown"].includes((run.sub.source as { format?: string } | null)?.format ?? "");
   const aggregate =
@@ -59,8 +63,8 @@ function workload(w: Run["workloads"][number], run: Run): unknown {
     memory: { peakRssBytes: w.peakRssBytes, modelBytes: w.modelBytes, kvBytes: w.kvBytes, vramBytes: w.vramBytes, baselineRssBytes: w.baselineRssBytes, kvUsedBytes: w.kvUsedBytes, otherBytes: w.otherBytes },
     power: run.readings.filter((r) => r.kind === "workload" && r.workloadResultId === w.id).map(reading),
     energyPerToken: energy(w.jPerToken, w.jPerTokenAboveIdle, w.jPerTokenRange),
-    prefillEnergyPerToken: energy(w.prefillJPerToken, w.prefillJPerTokenAboveIdle),
-    decodeEnergyPerToken: energy(w.decodeJPerToken, w.decodeJPerTokenAboveIdle),
+    prefillEnergyPerToken: energy(w.prefillJPerToken, w.prefillJPerTokenAboveIdle, null, own.prefill),
+    decodeEnergyPerToken: energy(w.decodeJPerToken, w.decodeJPerTokenAboveIdle, null, own.decode),
     powerTrace: run.traces.filter((t) => t.workloadResultId === w.id).map((t) => ({ sensor: t.sensor, scope: t.scope, tMs: t.tMs, powerW: t.powerW })),
     thermalStart: w.thermalStart,
     sustained: w.sustained,
@@ -87,7 +91,18 @@ export async function storedSubmission(db: Db, id: string, audience: Audience): 
     runner: { name: sub.runnerName, version: sub.runnerVersion, commit: sub.runnerCommit },
     device,
     engine: { name: engine.name, version: engine.version, build: engine.build },
-    model: { name: model.name, family: model.family, parameterCount: model.parameterCount, quantization: model.quantization, fileBytes: model.fileBytes, sha256: model.sha256, weights: model.weights, source: modelSource ?? null },
+    model: {
+      name: model.name,
+      family: model.family,
+      parameterCount: model.parameterCount,
+      quantization: model.quantization,
+      fileBytes: model.fileBytes,
+      sha256: model.sha256,
+      weights: model.weights,
+      source: modelSource ?? null,
+      weightsReadPerTokenBytes: sub.modelWeightsReadPerTokenBytes,
+      kvBytesPerToken: sub.modelKvBytesPerToken,
+    },
     options: sub.options,
     idlePower: run.readings.filter((r) => r.kind === "idle").map(reading),
     idlePowerAfter: run.readings.filter((r) => r.kind === "idle-after").map(reading),

@@ -6,7 +6,7 @@
 import { ensureResultPartitionsForIngest, isDeadlock, isMissingPartition } from "../db/partitions";
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import type { Submission, WorkloadResult } from "../../core/contracts/submission";
+import type { EnergyPerToken, Submission, WorkloadResult } from "../../core/contracts/submission";
 import { checkSubmission, type Flag } from "../../core/measure/plausibility";
 import { deriveStats, runSummary } from "../../core/measure/stats";
 import { decodeRoofline } from "../../core/measure/roofline";
@@ -342,12 +342,28 @@ export function workloadRow(w: WorkloadResult, plausible: boolean, s: Pick<Submi
     thermal_start: w.thermalStart,
     start_cpu_c: w.thermalStart?.cpuC ?? null,
     load: w.load,
+    phase_energy: phaseEnergy(w),
     sustained: w.sustained,
     peak_ts: sus?.peakTokensPerS ?? null,
     steady_ts: sus?.steadyTokensPerS ?? null,
     throttle_ratio: sus?.throttleRatio ?? null,
     time_to_throttle_s: sus?.timeToThrottleS ?? null,
   };
+}
+
+/** A phase energy's scope, sensors, tier and range where they are not its workload's own (kept in the columns); null where they are. */
+function phaseMeta(phase: EnergyPerToken | null, whole: EnergyPerToken | null) {
+  if (!phase) return null;
+  const sensors = whole?.sensors ?? [];
+  const same = phase.rangeJ == null && phase.scope === (whole?.scope ?? null) && phase.tier === (whole?.tier ?? null) && phase.sensors.length === sensors.length && phase.sensors.every((x, i) => x === sensors[i]);
+  return same ? null : { scope: phase.scope, sensors: phase.sensors, tier: phase.tier, rangeJ: phase.rangeJ };
+}
+
+/** workload_results.phase_energy: the phases' own scope, sensors, tier and range where either differs from the workload's (null: neither does). */
+function phaseEnergy(w: WorkloadResult) {
+  const prefill = phaseMeta(w.prefillEnergyPerToken, w.energyPerToken);
+  const decode = phaseMeta(w.decodeEnergyPerToken, w.energyPerToken);
+  return prefill || decode ? { ...(prefill && { prefill }), ...(decode && { decode }) } : null;
 }
 
 /** The submission as the ingest function takes it: keys are submissions columns. */
@@ -387,5 +403,7 @@ export function submissionRow(s: Submission, ids: { deviceId: number; modelId: n
     fingerprint_top_k: s.fingerprint?.topK ?? null,
     source: s.source,
     review_status: reviewStatus,
+    model_weights_read_per_token_bytes: s.model.weightsReadPerTokenBytes,
+    model_kv_bytes_per_token: s.model.kvBytesPerToken,
   };
 }
