@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { FIRST_RUN_FILE, inProgress, parseFirstRunStatus, type FirstRunStatus } from "../lib/core/contracts/first-run";
+import { pgliteTemplateDataDir } from "./db-template";
 
 export interface RunningServer {
   url: string;
@@ -55,6 +56,12 @@ export async function startServer(extraEnv: Record<string, string> = {}, nodeArg
     NEXT_TELEMETRY_DISABLED: "1",
     ...extraEnv,
   };
+  // The embedded database starts from a migrated copy (harness/db-template.ts: initdb and every
+  // migration took 3-5 s a server), unless the server is to measure its first run (an empty database)
+  // or is given a data directory of its own.
+  if (!env.DATABASE_URL && env.TOKENWATT_DATA_DIR === dataDir && env.TOKENWATT_FIRST_RUN === "0") {
+    fs.cpSync(await pgliteTemplateDataDir(), path.join(dataDir, "pgdata"), { recursive: true });
+  }
   let out = "";
   const child: ChildProcess = spawn(process.execPath, nodeArgs, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   child.stdout!.on("data", (d) => (out += d));

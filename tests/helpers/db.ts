@@ -8,6 +8,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll } from "vitest";
 import { createPostgresDatabase } from "../../harness/postgres";
+import { pgliteTemplateTarball } from "../../harness/db-template";
 import { MIGRATIONS_DIR, openDb, type DbHandle } from "../../lib/server/db/client";
 
 export const DB_KINDS = ["pglite", "postgres"] as const;
@@ -19,7 +20,8 @@ export interface TestDb extends DbHandle {
 
 export async function openTestDb(kind: DbKind): Promise<TestDb> {
   if (kind === "pglite") {
-    const h = await openDb({ databaseUrl: null, dataDir: ":memory:" });
+    // From a migrated copy (harness/db-template.ts): the same database as initdb and every migration, in a third of the time.
+    const h = await openDb({ databaseUrl: null, dataDir: ":memory:", loadDataDir: await pgliteTemplateTarball() });
     return { ...h, drop: () => h.close() };
   }
   const { url, drop } = await createPostgresDatabase();
