@@ -54,6 +54,23 @@ beforeAll(async () => {
 }, 60_000);
 
 describe("a run with a CPU hog beside it", () => {
+  // First, while this process does nothing else: after an embedded database (the test below) V8's
+  // background threads go on working on PGlite (its WebAssembly's compilation, its memory) for a
+  // moment, which this process's own CPU time counts (150 ms in the next half second timed alone;
+  // 0.59 of the machine in a run where this test came after it).
+  it("the modelled meter counts the runner's processes, not the hogs", async () => {
+    startHogs();
+    await sleep(200);
+    const own0 = ownCpuTimes();
+    const all0 = osCpuTimes();
+    await sleep(500);
+    const own = utilisationBetween(own0, ownCpuTimes())!;
+    const all = utilisationBetween(all0, osCpuTimes())!;
+    stopHogs();
+    expect(all).toBeGreaterThan(0.6);
+    expect(own).toBeLessThan(0.3);
+  });
+
   it("records others' CPU time and is flagged busy, with the share in the reason", () => {
     const w = submission.workloads[0]!;
     expect(w.load).not.toBeNull();
@@ -75,18 +92,5 @@ describe("a run with a CPU hog beside it", () => {
     } finally {
       await h.drop();
     }
-  });
-
-  it("the modelled meter counts the runner's processes, not the hogs", async () => {
-    startHogs();
-    await sleep(200);
-    const own0 = ownCpuTimes();
-    const all0 = osCpuTimes();
-    await sleep(500);
-    const own = utilisationBetween(own0, ownCpuTimes())!;
-    const all = utilisationBetween(all0, osCpuTimes())!;
-    stopHogs();
-    expect(all).toBeGreaterThan(0.6);
-    expect(own).toBeLessThan(0.3);
   });
 });
