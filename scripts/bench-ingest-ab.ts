@@ -84,7 +84,12 @@ async function main() {
   const envOf = (name: string): Record<string, string> => {
     const text = process.env[name];
     if (!text) return {};
-    const v: unknown = JSON.parse(text);
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${name} must be a JSON object of strings, e.g. '{"TOKENWATT_WORKERS":"2"}': ${(e as Error).message}`);
+    }
     if (!v || typeof v !== "object" || Array.isArray(v) || Object.values(v).some((x) => typeof x !== "string")) throw new Error(`${name} must be a JSON object of strings`);
     return v as Record<string, string>;
   };
