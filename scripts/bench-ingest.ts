@@ -158,10 +158,11 @@ async function ingestCallScript(url: string): Promise<{ single: string; batched:
   if (!ids) throw new Error("no submission stored in the pgbench database");
   const [sub, wr, readings, traces] = ingestCallArgs(s, { deviceId: ids.device_id, modelId: ids.model_id, engineId: ids.engine_id }, null, [], new Set(), undefined, false, null);
   const lit = (json: string) => `'${json.replaceAll("'", "''")}'::jsonb`;
-  const single = `select tokenwatt_ingest(jsonb_set(${lit(sub)}, '{id}', to_jsonb(gen_random_uuid()::text)), ${lit(wr)}, ${lit(readings)}, ${lit(traces)});\n`;
+  const single = `select tokenwatt_ingest(jsonb_set(${lit(sub)}, '{id}', to_jsonb(gen_random_uuid()::text)), ${lit(wr).replace(/jsonb$/, "json")}, ${lit(readings)}, ${lit(traces)});\n`;
   // The batched call the server makes when uploads arrive together (lib/server/store/ingest-batch.ts), BATCH at a time.
-  const one = `jsonb_build_array(jsonb_set(${lit(sub)}, '{id}', to_jsonb(gen_random_uuid()::text)), ${lit(wr)}, ${lit(readings)}, ${lit(traces)})`;
-  const batched = `select tokenwatt_ingest_many(jsonb_build_array(${Array.from({ length: BATCH }, () => one).join(", ")}));\n`;
+  const one = `jsonb_build_array(jsonb_set(${lit(sub)}, '{id}', to_jsonb(gen_random_uuid()::text)), ${lit(readings)}, ${lit(traces)}, ${s.workloads.length})`;
+  const workloads = `'[${Array.from({ length: BATCH }, () => wr).join(",").replaceAll("'", "''")}]'::json`;
+  const batched = `select tokenwatt_ingest_many(jsonb_build_array(${Array.from({ length: BATCH }, () => one).join(", ")}), ${workloads});\n`;
   return { single, batched };
 }
 

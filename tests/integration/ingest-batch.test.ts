@@ -99,6 +99,28 @@ describe.each(DB_KINDS)("ingest calls that share a commit on %s", (kind) => {
     }
   });
 
+  it("a batch whose workload rows do not line up with its submissions is refused whole, and writes nothing", async () => {
+    await ingestSubmission(h.db, parsed(makeSubmission({ workloads: 2 })), null);
+    const [ids] = rowsOf<{ deviceId: number; modelId: number; engineId: number }>(
+      await h.db.execute(sql`select device_id as "deviceId", model_id as "modelId", engine_id as "engineId" from submissions limit 1`),
+    );
+    const runs = [parsed(makeSubmission({ workloads: 2 })), parsed(makeSubmission({ workloads: 3 }))];
+    const args = runs.map((s) => ingestCallArgs(s, ids!, null, [], new Set(), undefined, false, null));
+    const before = await count(h, "select count(*)::int n from submissions");
+    // The second said to hold 2 rows (it holds 3): refused.
+    const refusal = (p: Promise<unknown>) => p.then(() => "stored", (e: Error & { cause?: Error }) => (e.cause ?? e).message);
+    expect(await refusal(ingestMany(h.db, [args[0]!, [...args[1]!.slice(0, 4), 2] as (typeof args)[0]]))).toMatch(/5 workload rows where the submissions name 4/);
+    // The second's list missing from the workload rows (two submissions, one list): refused.
+    const call = (withLists: number) =>
+      h.db.execute(sql`select tokenwatt_ingest_many(${`[${args.map((a) => `[${a[0]},${a[2]},${a[3]},${a[4]}]`).join(",")}]`}::jsonb, ${`[${args.slice(0, withLists).map((a) => a[1]).join(",")}]`}::json)`);
+    expect(await refusal(call(1))).toMatch(/2 workload rows where the submissions name 5/);
+    expect(await count(h, "select count(*)::int n from submissions")).toBe(before);
+    // Both lists: stored, each with its own rows.
+    await call(2);
+    expect(await count(h, "select count(*)::int n from submissions")).toBe(before + 2);
+    for (const s of runs) expect(await count(h, `select count(*)::int n from workload_results where submission_id = '${s.submissionId}'`)).toBe(s.workloads.length);
+  });
+
   it("a batch that fails (this month's partition gone) is sent again one by one, and every run is stored", async () => {
     await ingestSubmission(h.db, parsed(makeSubmission({ workloads: 2 })), null);
     const d = new Date();

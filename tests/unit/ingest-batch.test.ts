@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { IngestBatcher, type IngestArgs, type IngestCallResult, type IngestCalls } from "../../lib/server/store/ingest-batch";
 
-const args = (id: string): IngestArgs => [JSON.stringify({ id }), "[]", "[]", "[]"];
+const args = (id: string): IngestArgs => [JSON.stringify({ id }), "[]", "[]", "[]", 0];
 const idOf = (a: IngestArgs) => (JSON.parse(a[0]) as { id: string }).id;
 
 /** Calls that answer when told to (`release`), recording what was sent. */

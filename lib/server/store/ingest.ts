@@ -265,7 +265,7 @@ export function ingestCallArgs(
     ...s.workloads.flatMap((w) => w.power.map((p) => ({ kind: "workload", workloadId: w.workloadId, ...p }))),
   ];
   const traces = s.workloads.flatMap((w) => w.powerTrace.map((t) => ({ workloadId: w.workloadId, ...t })));
-  return [JSON.stringify(withoutNulls(sub)), JSON.stringify(wr.map(withoutNulls)), JSON.stringify(readings), JSON.stringify(traces)];
+  return [JSON.stringify(withoutNulls(sub)), JSON.stringify(wr.map(withoutNulls)), JSON.stringify(readings), JSON.stringify(traces), wr.length];
 }
 
 /**
