@@ -2,7 +2,7 @@
  * The `tokenwatt_ingest` plpgsql function, from this one source: `migrate()` re-applies it (CREATE
  * OR REPLACE) at every open, after drizzle-kit's migrations, so its column lists follow the schema
  * of the running code (drizzle/0001 holds its first version; a migration only drops it where its
- * signature or return type changes, as 0030 did). tests/unit/ingest-function.test.ts checks that
+ * signature or return type changes, as 0030 and 0036 did). tests/unit/ingest-function.test.ts checks that
  * every column of these tables is either written here or filled by the database (ids, defaults),
  * and that the rows ingest.ts builds carry them.
  *
@@ -12,8 +12,9 @@
  * names; the workload rows as `json`, the rest as `jsonb`: the workload rows are most of the bytes,
  * nearly all numbers, which jsonb parses into numerics that the row then reads back through text
  * (json hands each number's text to its column's type once: a batch of 8 took 0.8-0.95 ms less to
- * parse and read, and the server's ingest 12% more submissions/s, docs/scale.md "eighth round"). Returns `{created: false}`, writing nothing, when the submission id exists (idempotent);
- * else `{created: true}`, with the output check's verdict and the flags as stored where the run
+ * parse and read, and the server's ingest 12% more submissions/s, docs/scale.md "eighth round").
+ * Returns `{created: false}`, writing nothing, when the submission id exists (idempotent); else
+ * `{created: true}`, with the output check's verdict and the flags as stored where the run
  * has a fingerprint (`outputStatus`, `flags`), so the caller needs no second round trip.
  */
 
