@@ -18,7 +18,9 @@
  * writes (EXPLAIN ANALYZE with WAL: rows, WAL records and bytes): figures that hold on a busy
  * machine, where throughput does not. At 16 clients it adds pgbench of the batched call the server
  * makes when uploads arrive together (tokenwatt_ingest_many of 16, two clients).
- * BENCH_PROFILE=1 also reports the time in each database function (pg_stat_user_functions).
+ * Per run it also reports the submissions per ingest call (the batches uploads arriving together
+ * share) and the share of the run an ingest call spent in its function (pg_stat_user_functions).
+ * BENCH_PROFILE=1 also reports the time in each database function.
  *
  * Options (env): BENCH_SECONDS (default 10), TEST_DATABASE_URL (admin URL, default
  * postgres://postgres@127.0.0.1:5432/test), TOKENWATT_WORKERS (the server's processes; default one
@@ -276,8 +278,9 @@ async function main() {
   const dbase = await createPostgresDatabase();
   const pgbenchDb = await pgbenchDatabase();
   const profileDir = PROFILE ? fs.mkdtempSync(path.join(os.tmpdir(), "tw-cpuprof-")) : null;
-  // Time in each plpgsql function (pg_stat_user_functions), for the profile: set before any connection.
-  if (PROFILE) execFileSync("psql", [dbase.url, "-q", "-c", `alter database "${new URL(dbase.url).pathname.slice(1)}" set track_functions = 'pl'`]);
+  // Time in each plpgsql function (pg_stat_user_functions): the ingest calls' batches and time in
+  // every run, and the profile's table. Set before any connection.
+  execFileSync("psql", [dbase.url, "-q", "-c", `alter database "${new URL(dbase.url).pathname.slice(1)}" set track_functions = 'pl'`]);
   let functionTimes: string[] = [];
   const srv = await startServer({
     DATABASE_URL: dbase.url,
@@ -302,6 +305,7 @@ async function main() {
     // Each HTTP run is followed at once by the two pgbench runs it is compared with: on a shared
     // machine the load of other processes changes from minute to minute, and the ratio holds better.
     for (const c of [1, 16]) {
+      const calls0 = await ingestCallStats(dbase.url);
       const cpu0 = treeCpuMs(pgid);
       const pg0 = postgresCpuMs();
       const commits0 = await xidsOf(dbase.url);
@@ -324,16 +328,22 @@ async function main() {
       const call = pgbenchScript(pgbenchDb.url, script.single, c, SECONDS);
       // The database's ceiling for the server's batched calls: two in flight at a time, as the server sends them.
       const batched = c === 16 ? pgbenchScript(pgbenchDb.url, script.batched, 2, SECONDS) * BATCH : null;
+      // The backends report their function counts within 10 s of going idle (see functionStats).
+      const wallMs = Number(t1 - t0) / 1e6;
+      const sinceRunMs = Number(process.hrtime.bigint() - t1) / 1e6;
+      if (sinceRunMs < 11_000) await new Promise((r) => setTimeout(r, 11_000 - sinceRunMs));
+      const calls1 = await ingestCallStats(dbase.url);
+      const lane = { perCall: r.ok / Math.max(1, calls1.calls - calls0.calls), share: (calls1.ms - calls0.ms) / wallMs };
       rows.push(
-        `| ${c} | ${r.perSec.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.failed} | ${cpuMs.toFixed(2)} | ${pgMs.toFixed(2)} | ${otherMs.toFixed(2)} | ${(busyShare * 100).toFixed(0)}% | ${commits.toFixed(2)} | ${plain.toFixed(0)} | **${(r.perSec / plain).toFixed(2)}** | ${call.toFixed(0)} | ${(r.perSec / call).toFixed(2)} | ${batched ? batched.toFixed(0) : "-"} |`,
+        `| ${c} | ${r.perSec.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.failed} | ${cpuMs.toFixed(2)} | ${pgMs.toFixed(2)} | ${otherMs.toFixed(2)} | ${(busyShare * 100).toFixed(0)}% | ${commits.toFixed(2)} | ${plain.toFixed(0)} | **${(r.perSec / plain).toFixed(2)}** | ${call.toFixed(0)} | ${(r.perSec / call).toFixed(2)} | ${batched ? batched.toFixed(0) : "-"} | ${lane.perCall.toFixed(1)} | ${(lane.share * 100).toFixed(0)}% |`,
       );
     }
     clearInterval(sampler);
     const large = await largeBodies(srv.url, token);
     const writes = await ingestCallWrites(pgbenchDb.url, script.single);
     console.log(`\nIngest through HTTP into PostgreSQL, 10 workloads per submission, ${SECONDS} s per run, ${os.cpus().length} cores, server workers ${PROFILE ? 1 : (process.env.TOKENWATT_WORKERS ?? "default")}, load average ${os.loadavg()[0]!.toFixed(1)}\n`);
-    console.log(`| clients | submissions/s | p50 ms | p95 ms | failed | server CPU ms per submission | PostgreSQL CPU ms per submission | the rest of the machine (wrk, other work) | machine busy | transactions per submission | pgbench: 1+10 plain rows, tx/s | ratio | pgbench: the server's ingest call, tx/s | ratio | pgbench: batched calls of ${BATCH}, 2 clients, submissions/s |`);
-    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    console.log(`| clients | submissions/s | p50 ms | p95 ms | failed | server CPU ms per submission | PostgreSQL CPU ms per submission | the rest of the machine (wrk, other work) | machine busy | transactions per submission | pgbench: 1+10 plain rows, tx/s | ratio | pgbench: the server's ingest call, tx/s | ratio | pgbench: batched calls of ${BATCH}, 2 clients, submissions/s | submissions per ingest call | ingest calls' time in their function, share of the run |`);
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     rows.forEach((r) => console.log(r));
     {
       const total = writes.rows.reduce((a, r) => a + r.n, 0);
@@ -362,6 +372,23 @@ async function main() {
       console.log("| state: wait event | statement | share of samples |\n|---|---|---|");
       waitSummary.forEach((l) => console.log(l));
     }
+  }
+}
+
+/**
+ * Calls of the two ingest functions so far and their time in the function, ms (pg_stat_user_functions
+ * of the bench's database): submissions per call is the batch size; the time, over a run's wall time,
+ * how much of it an ingest call was running in the database (one at a time from one server process:
+ * the rest of the ingest lane is its arguments' parsing, the commit and the server reading the answer).
+ */
+async function ingestCallStats(url: string): Promise<{ calls: number; ms: number }> {
+  const c = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await c`select coalesce(sum(calls), 0)::float8 as calls, coalesce(sum(total_time), 0)::float8 as ms
+      from pg_stat_user_functions where funcname in ('tokenwatt_ingest', 'tokenwatt_ingest_many')`;
+    return { calls: Number(row!.calls), ms: Number(row!.ms) };
+  } finally {
+    await c.end();
   }
 }
 
