@@ -83,6 +83,9 @@ describe("page cache", () => {
     expect(renders).toBe(n);
     expect((await get("/devices/7", { "if-none-match": 'W/"build1-1"' })).status).toBe(200);
     expect(renders).toBe(n + 1);
+    // "*" (any current representation) is not this page's ETag: a path that answers 404 has none.
+    expect((await get("/devices/8?status=404", { "if-none-match": "*" })).status).toBe(404);
+    expect(renders).toBe(n + 2);
   });
 
   it("keeps no error page, no page that sets a cookie, nothing for HEAD; HEAD of a kept page has no body", async () => {
@@ -95,6 +98,45 @@ describe("page cache", () => {
     await get("/compare?x=head");
     const h = await get("/compare?x=head", {}, "HEAD");
     expect(h).toMatchObject({ cache: "hit", body: "" });
+  });
+
+  it("gives only a 200 without a cookie the shared caching headers: an error, a 404 or a cookie keeps the page's own no-store", async () => {
+    const cdn = createPageCache({ maxBytes: 4096, version: async () => version, buildId: "build1", cdnMaxAgeS: 60 });
+    const s2 = http.createServer((req, res) => void cdn.serve(req, res, render));
+    await new Promise<void>((r) => s2.listen(0, "127.0.0.1", r));
+    const at = `http://127.0.0.1:${(s2.address() as AddressInfo).port}`;
+    try {
+      const head = async (q: string) => {
+        const r = await fetch(at + q);
+        await r.arrayBuffer();
+        return { status: r.status, etag: r.headers.get("etag"), cc: r.headers.get("cache-control"), cache: r.headers.get("x-tokenwatt-cache") };
+      };
+      expect(await head("/devices/51")).toEqual({ status: 200, etag: 'W/"build1-' + version + '"', cc: "public, max-age=0, s-maxage=60, must-revalidate", cache: "miss" });
+      // Unknown parameters do not make a variant (pageCacheKey): one path each.
+      for (const q of ["/devices/52?status=500", "/devices/53?status=404", "/devices/54?cookie=1"]) {
+        const r = await head(q);
+        expect(r, q).toMatchObject({ etag: null, cc: "private, no-cache, no-store, max-age=0, must-revalidate", cache: "miss" });
+      }
+      // Through writeHead as well (the status and headers given there): the same rule.
+      const w = http.createServer((req, res) =>
+        void cdn.serve(req, res, (_q, r) => {
+          r.writeHead(req.url!.endsWith("/55") ? 404 : 200, { "Cache-Control": "no-store", ETag: "x" });
+          r.end("page");
+        }),
+      );
+      await new Promise<void>((r) => w.listen(0, "127.0.0.1", r));
+      const wat = `http://127.0.0.1:${(w.address() as AddressInfo).port}`;
+      try {
+        const gone = await fetch(wat + "/devices/55");
+        expect([gone.status, gone.headers.get("cache-control"), gone.headers.get("etag")]).toEqual([404, "no-store", "x"]);
+        const ok = await fetch(wat + "/devices/56");
+        expect([ok.status, ok.headers.get("cache-control"), ok.headers.get("etag")]).toEqual([200, "public, max-age=0, s-maxage=60, must-revalidate", 'W/"build1-' + version + '"']);
+      } finally {
+        await new Promise<void>((r) => w.close(() => r()));
+      }
+    } finally {
+      await new Promise<void>((r) => s2.close(() => r()));
+    }
   });
 
   it("never serves client navigation, actions or other paths from memory", async () => {

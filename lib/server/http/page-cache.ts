@@ -246,7 +246,7 @@ export function createPageCache(o: PageCacheOptions): PageCache {
         // A render that fails or whose client goes away releases its waiters too.
         res.once("close", finish);
       }
-      capture(res, { ETag: etag, "Cache-Control": cacheControl, "X-Tokenwatt-Cache": "miss" }, (status, headers, body) => {
+      capture(res, { ETag: etag, "Cache-Control": cacheControl }, (status, headers, body) => {
         const decode = DECODE[String(headers["content-encoding"] ?? "identity").toLowerCase()];
         if (!keep || status !== 200 || headers["set-cookie"] !== undefined || !decode) return finish();
         const kept: OutgoingHttpHeaders = {};
@@ -261,22 +261,33 @@ export function createPageCache(o: PageCacheOptions): PageCache {
   };
 }
 
+/**
+ * Whether If-None-Match names this version's ETag. `*` is not taken: it means "any current
+ * representation", which a path that answers 404 has not, and the cache cannot tell without rendering.
+ */
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
-  return ifNoneMatch.split(",").some((t) => t.trim() === etag || t.trim() === "*");
+  return ifNoneMatch.split(",").some((t) => t.trim() === etag);
 }
 
 /**
  * Lets the handler write as usual and hands over what it wrote when it ends: status, headers and
- * the body exactly as sent (compressed, when the handler compressed it). `override` replaces the
- * handler's own caching headers before anything is sent.
+ * the body exactly as sent (compressed, when the handler compressed it). `caching` (the ETag and the
+ * shared Cache-Control) replaces the handler's own caching headers before anything is sent, on a 200
+ * without a cookie only: an error page or a 404 shared by a CDN for `s-maxage` would outlive its cause,
+ * and a page that sets a cookie is one reader's; those keep the handler's own (Next: no-store).
  */
-function capture(res: ServerResponse, override: Record<string, string>, done: (status: number, headers: OutgoingHttpHeaders, body: Buffer) => void) {
+function capture(res: ServerResponse, caching: Record<string, string>, done: (status: number, headers: OutgoingHttpHeaders, body: Buffer) => void) {
   const chunks: Buffer[] = [];
   let failed = false;
-  const setOverrides = () => {
-    if (res.headersSent) return;
-    for (const [k, v] of Object.entries(override)) res.setHeader(k, v);
+  const shareable = (status: number, headers?: Record<string, unknown>) =>
+    status === 200 && !res.hasHeader("set-cookie") && !Object.keys(headers ?? {}).some((k) => k.toLowerCase() === "set-cookie");
+  const setOverrides = (status = res.statusCode, headers?: Record<string, unknown>) => {
+    if (res.headersSent) return false;
+    res.setHeader("X-Tokenwatt-Cache", "miss");
+    if (!shareable(status, headers)) return false;
+    for (const [k, v] of Object.entries(caching)) res.setHeader(k, v);
+    return true;
   };
   const take = (chunk: unknown, enc: unknown) => {
     if (chunk == null || typeof chunk === "function") return;
@@ -286,10 +297,10 @@ function capture(res: ServerResponse, override: Record<string, string>, done: (s
   };
   const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
   res.writeHead = ((status: number, ...rest: unknown[]) => {
-    setOverrides();
-    // Headers passed to writeHead win over setHeader's: take the handler's caching headers out.
-    const hdrs = rest.find((r) => r && typeof r === "object") as Record<string, unknown> | undefined;
-    if (hdrs && !Array.isArray(hdrs)) for (const k of Object.keys(hdrs)) if (["cache-control", "etag"].includes(k.toLowerCase())) delete hdrs[k];
+    const given = rest.find((r) => r && typeof r === "object") as Record<string, unknown> | undefined;
+    const hdrs = given && !Array.isArray(given) ? given : undefined;
+    // Headers passed to writeHead win over setHeader's: take the handler's caching headers out where ours apply.
+    if (setOverrides(status, hdrs) && hdrs) for (const k of Object.keys(hdrs)) if (["cache-control", "etag"].includes(k.toLowerCase())) delete hdrs[k];
     return writeHead(status, ...rest);
   }) as typeof res.writeHead;
   const write = res.write.bind(res) as (...a: unknown[]) => boolean;
