@@ -77,12 +77,39 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
     expect((await post(makeSubmission({ workloads: 1 }), code)).status).toBe(201);
   });
 
-  it("removes codes that expired unused more than a day ago when it creates one", async () => {
+  it("removes codes that expired more than a day ago, used or not, when it creates one; keeps younger ones", async () => {
     const { code } = await createPairingCode(h.db);
     const hash = codeHash(code.replace("-", ""));
+    const used = await createPairingCode(h.db);
+    expect((await post(makeSubmission({ workloads: 1 }), used.code)).status).toBe(201);
+    const usedHash = codeHash(used.code.replace("-", ""));
+    const young = await createPairingCode(h.db);
+    const youngHash = codeHash(young.code.replace("-", ""));
     await h.db.update(pairingCodes).set({ expiresAt: new Date(Date.now() - 2 * 86_400_000) }).where(eq(pairingCodes.codeHash, hash));
+    await h.db.update(pairingCodes).set({ expiresAt: new Date(Date.now() - 2 * 86_400_000) }).where(eq(pairingCodes.codeHash, usedHash));
+    await h.db.update(pairingCodes).set({ expiresAt: new Date(Date.now() - 3_600_000) }).where(eq(pairingCodes.codeHash, youngHash));
     await createPairingCode(h.db);
     expect(await h.db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, hash))).toEqual([]);
+    expect(await h.db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, usedHash))).toEqual([]);
+    expect(await h.db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, youngHash))).toHaveLength(1);
+  });
+
+  it("answers a retry of a delivered submission until a day after the code's expiry, then refuses it", async () => {
+    const { code } = await createPairingCode(h.db);
+    const hash = codeHash(code.replace("-", ""));
+    const sub = makeSubmission({ workloads: 1 });
+    expect((await post(sub, code)).status).toBe(201);
+    // Expired an hour ago: the phone's retry of the same run is still answered as a duplicate.
+    await h.db.update(pairingCodes).set({ expiresAt: new Date(Date.now() - 3_600_000) }).where(eq(pairingCodes.codeHash, hash));
+    const retry = await post(sub, code);
+    expect(retry.status).toBe(200);
+    expect((await retry.json()).status).toBe("duplicate");
+    // Past the day: the code is spent for good.
+    await h.db.update(pairingCodes).set({ expiresAt: new Date(Date.now() - 86_400_000 - 60_000) }).where(eq(pairingCodes.codeHash, hash));
+    const late = await post(sub, code);
+    expect(late.status).toBe(401);
+    expect((await late.json()).error.code).toBe("pairing_used");
+    expect(await claimPairingCode(h.db, code, sub.submissionId)).toEqual({ ok: false, reason: "used" });
   });
 
   it("refuses expired, unknown and malformed codes, and stores nothing", async () => {
@@ -218,6 +245,11 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
       h.db,
     );
     expect(bad.status).toBe(400);
+    // At most an hour: a code is for a phone paired while its owner looks at it.
+    const ttl = async (ttlSeconds: number) =>
+      (await callApi(new Request("http://localhost:3000/api/v1/pairing-codes", { method: "POST", headers: { ...owner, "content-type": "application/json" }, body: JSON.stringify({ ttlSeconds }) }), h.db)).status;
+    expect([await ttl(3600), await ttl(3601), await ttl(86_400)]).toEqual([201, 400, 400]);
+    await expect(createPairingCode(h.db, 3601)).rejects.toThrow(/10 s to 1 h/);
     process.env.TOKENWATT_PUBLIC = "1";
     resetServerEnvForTests();
     try {

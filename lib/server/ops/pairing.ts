@@ -6,13 +6,13 @@ import QRCode from "qrcode";
 import { z } from "zod";
 import { authorize } from "../access/policy";
 import { BODY_LIMITS } from "../env";
-import { createPairingCode, DEFAULT_PAIRING_TTL_S } from "../store/pairing";
+import { createPairingCode, DEFAULT_PAIRING_TTL_S, MAX_PAIRING_TTL_S } from "../store/pairing";
 import { phoneOrigin } from "../store/phone-origin";
 import { operation } from "./operation";
 
 export const createPairing = operation({
   permission: "pair",
-  input: z.object({ ttlSeconds: z.int().min(10).max(86_400).optional() }).strict(),
+  input: z.object({ ttlSeconds: z.int().min(10).max(MAX_PAIRING_TTL_S).optional() }).strict(),
   http: { method: "POST", path: "/api/v1/pairing-codes", status: 201, bodyLimit: BODY_LIMITS.pairingBytes },
   async run(ctx, caller, { ttlSeconds }) {
     authorize(caller, "pair");

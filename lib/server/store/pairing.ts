@@ -23,6 +23,13 @@ export function codeHash(code: string): string {
 const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 export const PAIRING_CODE_LENGTH = 8;
 export const DEFAULT_PAIRING_TTL_S = 600;
+/** The longest a code may live: a phone is paired while its owner looks at the code. */
+export const MAX_PAIRING_TTL_S = 3600;
+/**
+ * How long after its expiry a code that delivered a submission still answers a retry of that very
+ * submission ("delivered": the phone never got the answer), and after which every code is removed.
+ */
+export const PAIRING_KEEP_S = 86_400;
 
 /** Upper-cases and drops separators, so "abcd-efgh" and "ABCD EFGH" are the same code. */
 export function normalizePairingCode(input: string): string | null {
@@ -38,11 +45,12 @@ export function formatPairingCode(code: string): string {
 }
 
 export async function createPairingCode(db: Db, ttlS = DEFAULT_PAIRING_TTL_S): Promise<{ code: string; expiresAt: Date }> {
-  if (!Number.isInteger(ttlS) || ttlS < 10 || ttlS > 86_400) throw new RangeError("pairing code lifetime must be 10 s to 24 h");
+  if (!Number.isInteger(ttlS) || ttlS < 10 || ttlS > MAX_PAIRING_TTL_S) throw new RangeError("pairing code lifetime must be 10 s to 1 h");
   const code = Array.from({ length: PAIRING_CODE_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join("");
   const expiresAt = new Date(Date.now() + ttlS * 1000);
-  // Codes that expired unused a day ago are of no use to anyone: the table stays small.
-  await db.delete(pairingCodes).where(and(isNull(pairingCodes.usedAt), lt(pairingCodes.expiresAt, sql`now() - interval '1 day'`)));
+  // Codes that expired a day ago, used or not, are of no use to anyone (a delivered one answers
+  // retries only until then): the table stays small.
+  await db.delete(pairingCodes).where(lt(pairingCodes.expiresAt, sql`now() - make_interval(secs => ${PAIRING_KEEP_S})`));
   await db.insert(pairingCodes).values({ codeHash: codeHash(code), expiresAt });
   return { code: formatPairingCode(code), expiresAt };
 }
@@ -65,9 +73,12 @@ export async function claimPairingCode(db: Db, input: string, submissionId?: str
   if (won[0]) return { ok: true, id: won[0].id };
   const row = (await db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, hash)))[0];
   if (!row) return { ok: false, reason: "unknown" };
-  if (row.usedAt && submissionId && row.submissionId === submissionId) return { ok: true, id: row.id, delivered: true };
+  if (row.usedAt && submissionId && row.submissionId === submissionId && deliveredRetryOpen(row.expiresAt)) return { ok: true, id: row.id, delivered: true };
   return { ok: false, reason: row.usedAt ? "used" : "expired" };
 }
+
+/** Whether a used code still answers a retry of its submission: until PAIRING_KEEP_S after its expiry. */
+const deliveredRetryOpen = (expiresAt: Date) => expiresAt.getTime() + PAIRING_KEEP_S * 1000 > Date.now();
 
 /** The upload failed after the claim (invalid submission, database error): the code stays usable. */
 export async function releasePairingCode(db: Db, id: number): Promise<void> {
@@ -87,7 +98,7 @@ export async function pairingCodeState(db: Db, input: string): Promise<"open" | 
   if (!code) return "malformed";
   const row = (await db.select().from(pairingCodes).where(eq(pairingCodes.codeHash, codeHash(code))))[0];
   if (!row) return "unknown";
-  if (row.usedAt) return row.submissionId ? "delivered" : "used";
+  if (row.usedAt) return row.submissionId && deliveredRetryOpen(row.expiresAt) ? "delivered" : "used";
   return row.expiresAt.getTime() > Date.now() ? "open" : "expired";
 }
 
