@@ -18,12 +18,14 @@ export interface ApiOptions {
   clientIp?: string;
   parseBudget?: ParseBudget;
   cpuBudget?: CpuBudget;
+  /** Which kind the database is (default pglite): what a handler that differs by kind sees. */
+  dbKind?: ServerDeps["dbKind"];
 }
 
 export function apiDeps(db: Db, o: ApiOptions = {}): ServerDeps {
   return {
     db,
-    dbKind: "pglite",
+    dbKind: o.dbKind ?? "pglite",
     limiter: o.limiter ?? createRateLimiter(1e9, 1e9),
     parseBudget: o.parseBudget,
     cpuBudget: o.cpuBudget,

@@ -3,9 +3,11 @@ import path from "node:path";
 import { defaultInputs } from "../../lib/core/tco/model";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { count, eq } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { claimPairingCode, createPairingCode } from "../../lib/server/store/pairing";
-import { pairingCodes, submissions } from "../../lib/server/db/schema";
+import { pairingCodes, submissions, tcoScenarios } from "../../lib/server/db/schema";
+import { SCENARIOS_PER_HOUR } from "../../lib/server/store/scenarios";
+import { openDb } from "../../lib/server/db/client";
 import { createToken } from "../../lib/server/store/tokens";
 import { codeHash } from "../../lib/server/store/pairing";
 import { createRateLimiter } from "../../lib/server/http/rate-limit";
@@ -276,6 +278,39 @@ describe("public write budgets", () => {
       expect(statuses.slice(5)).toEqual([429, 429]);
       expect((await save("other client", "203.0.113.9")).status).toBe(201);
     } finally {
+      await h.drop();
+    }
+  });
+
+  it.each(DB_KINDS)("on %s, everyone together saves at most SCENARIOS_PER_HOUR scenarios an hour; older ones do not count", async (kind) => {
+    const h = await openTestDb(kind);
+    try {
+      const save = (clientIp: string) =>
+        callApi(new Request("http://t/api/v1/scenarios", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "flood", inputs: defaultInputs() }) }), h.db, { clientIp, dbKind: kind });
+      await h.db.execute(sql`insert into tco_scenarios (name, inputs, model_version) select 'x' || i, '{}', 'v' from generate_series(1, ${SCENARIOS_PER_HOUR - 1}) i`);
+      expect((await save("198.51.100.1")).status).toBe(201);
+      const r = await save("198.51.100.2"); // another client, the hour's budget spent
+      expect(r.status).toBe(429);
+      expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(/at most 600 saved scenarios an hour/);
+      expect(Number((await h.db.select({ n: count() }).from(tcoScenarios))[0]!.n)).toBe(SCENARIOS_PER_HOUR);
+      await h.db.execute(sql`update tco_scenarios set created_at = now() - interval '61 minutes' where name like 'x%'`);
+      expect((await save("198.51.100.3")).status).toBe(201);
+    } finally {
+      await h.drop();
+    }
+  });
+
+  it("on PostgreSQL, a client's budget is one across server processes (a bucket in the database)", async () => {
+    const h = await openTestDb("postgres");
+    const other = await openDb({ databaseUrl: h.url!, maxConnections: 2 }); // a second server process on the same database
+    try {
+      const save = (db: typeof h.db) =>
+        callApi(new Request("http://t/api/v1/scenarios", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "s", inputs: defaultInputs() }) }), db, { clientIp: "192.0.2.44", dbKind: "postgres" });
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await save(h.db)).status, (await save(other.db)).status);
+      expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
+    } finally {
+      await other.close();
       await h.drop();
     }
   });

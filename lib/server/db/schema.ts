@@ -321,13 +321,18 @@ export const submissionPower = pgTable("submission_power", {
   traces: jsonb("traces").notNull(),
 });
 
-export const tcoScenarios = pgTable("tco_scenarios", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  name: text("name").notNull(),
-  inputs: jsonb("inputs").notNull(),
-  modelVersion: text("model_version").notNull(),
-  createdAt: createdAt(),
-});
+export const tcoScenarios = pgTable(
+  "tco_scenarios",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    inputs: jsonb("inputs").notNull(),
+    modelVersion: text("model_version").notNull(),
+    createdAt: createdAt(),
+  },
+  // The last hour's saves, counted at every save (lib/server/store/scenarios.ts, SCENARIOS_PER_HOUR).
+  (t) => [index("tco_scenarios_created_idx").on(t.createdAt)],
+);
 
 /**
  * Pairing codes let a browser (a phone on the LAN) upload one submission without a long-lived

@@ -1,0 +1,1 @@
+CREATE INDEX "tco_scenarios_created_idx" ON "tco_scenarios" USING btree ("created_at");
