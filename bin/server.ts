@@ -90,6 +90,9 @@ async function serveHttp(env: Env): Promise<void> {
     announceServer(env.PORT);
     if (!cluster.isPrimary) return;
     console.log(`[tokenwatt] listening on http://${host}:${env.PORT} (${host === "0.0.0.0" ? "every interface" : "this machine only; --lan for phones"})`);
+    if (isPublic() && env.TOKENWATT_HOSTS.length === 0) {
+      console.warn("[tokenwatt] warning: a public server without TOKENWATT_HOSTS answers any Host name (no allow-list): set it to the site's names (docs/configuration.md)");
+    }
     if (!isPublic()) {
       const urls = ownerLoginUrls(serverDataDir(), ensureOwnerCredential(serverDataDir()), env.PORT);
       console.log(`[tokenwatt] owner login (keep it private; again with \`npx tokenwatt login-url\`): ${urls.ownHost}`);
