@@ -11,7 +11,6 @@ const nextConfig: NextConfig = {
     "postgres",
     "node-llama-cpp",
     "systeminformation",
-    "pg-boss",
   ],
   poweredByHeader: false,
   // The pages' forms (publish, hide, rename, queue a suite) send a few hundred bytes: a 1 MB action

@@ -13,7 +13,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import si from "systeminformation";
 import type { ThermalStart } from "../../lib/core/contracts/submission";
-import { nowNs, readPeriodically } from "./power/meter";
+import { readPeriodically } from "./power/meter";
 
 const run = promisify(execFile);
 
@@ -188,12 +188,6 @@ export async function recordThermal(probe: ThermalProbe, periodMs = 1000): Promi
       return rec;
     },
   };
-}
-
-/** One read now, stamped. */
-export async function readThermalNow(probe: ThermalProbe): Promise<{ tNs: number; reading: ThermalReading }> {
-  const t = nowNs();
-  return { tNs: t, reading: await probe.read() };
 }
 
 /**

@@ -53,7 +53,6 @@ export const jobRequestSchema = z
   })
   .strict();
 export type JobRequest = z.infer<typeof jobRequestSchema>;
-export type JobRequestInput = z.input<typeof jobRequestSchema>;
 
 export const jobTargetSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("agent"), agentId: z.int().min(1).max(2_147_483_647) }).strict(),
@@ -107,9 +106,6 @@ export const failBodySchema = z
     abandoned: z.boolean().default(false),
   })
   .strict();
-
-export const JOB_STATES = ["queued", "running", "completed", "failed", "abandoned"] as const;
-export type JobState = (typeof JOB_STATES)[number];
 
 /** A job as the agent receives it from POST /api/v1/agents/jobs/next. */
 export interface AgentJob {

@@ -38,8 +38,6 @@ export const CCF_CPU_COEFFICIENTS: Readonly<Record<string, CpuPowerCoefficients>
 /** CCF's fallback when the micro-architecture is unknown (MIN_WATTS_AVG, MAX_WATTS_AVG). */
 export const CCF_CPU_AVERAGE: CpuPowerCoefficients = { minW: 0.74, maxW: 3.54 };
 
-export const MODELLED_SOURCE = "Cloud Carbon Footprint compute model (SPECpower-derived W per thread), CPU utilisation measured";
-
 export function modelledPowerW(threads: number, utilisation: number, c: CpuPowerCoefficients = CCF_CPU_AVERAGE): number {
   const u = Math.min(1, Math.max(0, utilisation));
   return threads * (c.minW + u * (c.maxW - c.minW));

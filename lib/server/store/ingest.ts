@@ -71,7 +71,6 @@ function remember(cache: Map<string, number>, key: string, id: number): void {
   cache.set(key, id);
   while (cache.size > DIMENSION_CACHE_MAX) cache.delete(cache.keys().next().value!);
 }
-export const dimensionCacheSize = (db: Db) => cacheOf(db).size;
 
 /** Thrown inside the transaction to roll back the dimension rows of a repeated submission id. */
 class DuplicateRollback extends Error {}

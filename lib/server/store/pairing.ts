@@ -3,11 +3,10 @@
  * LAN) upload one submission. Only an HMAC of the code, keyed by the server secret, is stored. Consuming is one conditional
  * UPDATE, so two uploads racing with the same code cannot both win.
  */
-import { randomInt } from "node:crypto";
+import { createHmac, randomInt } from "node:crypto";
 import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { pairingCodes } from "../db/schema";
-import { createHmac } from "node:crypto";
 import { ownerCredential } from "./owner-credential";
 import { serverDataDir } from "../env";
 
