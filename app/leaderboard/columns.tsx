@@ -59,7 +59,17 @@ export const BOARD_COLUMNS: Record<PickableColumn, BoardColumn> = {
   },
   prefill_j_per_token: { label: "Prefill J/token", field: "prefillJPerToken", cell: (r) => formatJPerToken(num(r.prefillJPerToken), text(r.prefillEnergyScope), text(r.prefillEnergyTier)) },
   decode_j_per_token: { label: "Decode J/token", field: "decodeJPerToken", cell: (r) => formatJPerToken(num(r.decodeJPerToken), text(r.decodeEnergyScope), text(r.decodeEnergyTier)) },
-  tokens_per_joule: { label: "Tokens per J", field: "tokensPerJoule", cell: (r) => formatNumber(num(r.tokensPerJoule), 2) },
+  // 1 / decode J/token: in the generation's scope, said as the J/token cells say theirs.
+  tokens_per_joule: {
+    label: "Tokens per J",
+    field: "tokensPerJoule",
+    cell: (r) => (
+      <>
+        {formatNumber(num(r.tokensPerJoule), 2)}
+        {r.tokensPerJoule != null && <span className="hint"> ({text(r.decodeEnergyScope) ?? "unlabelled"})</span>}
+      </>
+    ),
+  },
   peak_rss_bytes: { label: "Peak memory", field: "peakRssBytes", cell: (r) => formatBytes(num(r.peakRssBytes)) },
   roofline_efficiency: { label: "Decode roofline", field: "rooflineEfficiency", cell: (r) => (r.rooflineEfficiency == null ? "—" : `${formatNumber(Number(r.rooflineEfficiency) * 100, 0)}%`) },
   steady_ts: {

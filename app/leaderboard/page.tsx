@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { publicReadDb } from "../../lib/server/context";
-import { leaderboard, leaderboardFacets, leaderboardQuerySchema, leaderboardTotal, SIZE_CLASSES } from "../../lib/server/read/leaderboard";
+import { leaderboard, leaderboardEnergy, leaderboardFacets, leaderboardQuerySchema, leaderboardTotal, SIZE_CLASSES } from "../../lib/server/read/leaderboard";
 import { pageNote, parsePageParam } from "../../lib/core/present/paging";
 import { Pager } from "../components/pager";
 import { isLeaderboardWorkload, parseWorkloadId } from "../../lib/core/contracts/workloads";
@@ -11,6 +11,7 @@ import { DataTable } from "../components/data-table";
 import { BOARD_COLUMNS, boardColumns, REPORTED_COLUMNS } from "./columns";
 import { ColumnPicker, ViewLinks } from "./board-controls";
 import { pageMetadata } from "../components/page-metadata";
+import { EnergyRankingNote } from "./energy-ranking";
 
 export const dynamic = "force-dynamic";
 /** Rows the board renders a page (the API's default `limit` stays 200). */
@@ -33,13 +34,15 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   const pageSize = sp.limit && parsed.success ? Math.min(q0.limit, 200) : BOARD_PAGE;
   // The owner's board shows the owner's private runs only when asked ("include my private runs").
   const audience = q0.private === "1" ? pageAudience() : "public";
-  // The three reads at once; the rows of the page asked for are read beside the count, and again only
-  // when that page is past the last (then the last page is shown).
+  // The facets beside the energy ranking (one scope's rows under an energy sort; nothing read for another
+  // sort); then the rows of the page asked for beside the count, and again only when that page is past
+  // the last (then the last page is shown).
   const asked = { ...q0, limit: pageSize, page: pageParam.page };
-  const [facets, total, askedRows] = await Promise.all([leaderboardFacets(db, audience), leaderboardTotal(db, q0, audience), leaderboard(db, asked, audience)]);
+  const [facets, energy] = await Promise.all([leaderboardFacets(db, audience), leaderboardEnergy(db, q0, audience)]);
+  const [total, askedRows] = await Promise.all([leaderboardTotal(db, q0, audience, energy), leaderboard(db, asked, audience, energy)]);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const q = { ...asked, page: Math.min(pageParam.page, pages) };
-  const rows = q.page === asked.page ? askedRows : await leaderboard(db, q, audience);
+  const rows = q.page === asked.page ? askedRows : await leaderboard(db, q, audience, energy);
   const note = pageNote(pageParam, { page: q.page, pages });
   // The owner's dashboard may include the owner's unpublished runs; a public server never does.
   const owner = !isPublic();
@@ -88,7 +91,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         repetitions behind it (<Link href="/docs/methodology">methodology</Link>; what keeps a run off:{" "}
         <Link href="/docs/plausibility">plausibility</Link>). TTFT is in milliseconds at the prompt length shown. Different engine versions are separate rows. Every J/token
         says what it covers (wall, battery, SoC, or the CPU package, DRAM and GPU it sums) and how it was measured (external
-        meter, on-chip counter, sampled power, battery drain); a cell never mixes scopes. Compare J/token within one scope.
+        meter, on-chip counter, sampled power, battery drain); a cell never mixes scopes, and a board sorted by an energy figure ranks one scope at a time.
         Sustained t/s is the steady state of minutes of continuous decoding (peak in parentheses); the throttle ratio is steady over
         peak, with the time it took to slow down.{" "}
         {owner && (
@@ -99,8 +102,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       </p>
       {!parsed.success && (
         <p className="field-error" role="alert">
-          Some filters were not understood ({parsed.error.issues.map((i) => i.path.join(".") || i.message).join(", ")}); showing the
-          default board.
+          Some filters were not understood ({parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ")}); showing
+          the default board.
         </p>
       )}
       <form className="filters" method="get" action="/leaderboard">
@@ -113,7 +116,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         {select("backend", "Backend", facets.backend)}
         {select("engine", "Engine", facets.engine)}
         {select("engineVersion", "Engine version", facets.engineVersion)}
-        {select("energyScope", "Energy scope", facets.energyScope)}
+        {/* An energy sort's scopes (the prefill's may differ from the generation's) are offered too. */}
+        {select("energyScope", "Energy scope", [...new Set([...facets.energyScope, ...(energy?.scopes.map((s) => s.scope) ?? [])])].sort())}
         <label className="filter check">
           <input type="checkbox" name="metered" value="1" defaultChecked={q.metered === "1"} /> Metered only
         </label>
@@ -135,10 +139,15 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           {note}
         </p>
       )}
+      {energy && <EnergyRankingNote ranking={energy} label={BOARD_COLUMNS[energy.sort].label} href={href} />}
       {rows.length === 0 ? (
         <div className="empty">
           <p>
-            {withPrivate ? "No plausible results match." : "No published results match. Results are private until a publisher publishes them (npx tokenwatt publish, or the Publish button on a run or device page)."}
+            {energy && energy.scopes.length > 0
+              ? "No row of this scope to rank; pick another scope above."
+              : withPrivate
+                ? "No plausible results match."
+                : "No published results match. Results are private until a publisher publishes them (npx tokenwatt publish, or the Publish button on a run or device page)."}
           </p>
         </div>
       ) : (
@@ -151,7 +160,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <DataTable
             testId="leaderboard"
             className="board"
-            caption={`${total.toLocaleString("en-US")} rows${pages > 1 ? `, ${pageSize} a page` : ""}; ${q.pp}, ${q.tg} and ${q.sustained}; ranked by ${BOARD_COLUMNS[q.sort].label} (${q.dir === "desc" ? "high to low" : "low to high"})`}
+            caption={`${total.toLocaleString("en-US")} rows${pages > 1 ? `, ${pageSize} a page` : ""}; ${q.pp}, ${q.tg} and ${q.sustained}; ranked by ${BOARD_COLUMNS[q.sort].label}${energy?.scope ? ` within energy scope ${energy.scope}` : ""} (${q.dir === "desc" ? "high to low" : "low to high"})`}
             columns={board.columns}
             rows={rows}
             rowKey={(r) => `${r.deviceId}-${r.modelId}-${r.engineName}-${r.engineVersion}-${r.backend}-${r.config}`}

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../../lib/server/db/client";
 import { ingestCallArgs, ingestSubmission } from "../../lib/server/store/ingest";
-import { leaderboard, leaderboardQuerySchema } from "../../lib/server/read/leaderboard";
+import { leaderboard, leaderboardEnergy, leaderboardQuerySchema, leaderboardTotal } from "../../lib/server/read/leaderboard";
 import { readPublicVersion, setPublished } from "../../lib/server/store/publish";
 import { createToken } from "../../lib/server/store/tokens";
 import { parseSubmission, type Submission } from "../../lib/core/contracts/submission";
@@ -24,6 +24,30 @@ const tokensOf = (w: any) => w.samples.reduce((a: number, x: any) => a + x.promp
 /** A reading of `joules` over the workload's repetitions, so that its power, window and the workload's J/token agree. */
 const reading = (w: any, scope: string, sensor: string, tier: string, joules: number) => readingOver(w, { scope, sensor, tier }, joules);
 const tgScale = (k: number) => (s: any) => scaleSpeed(s.workloads[1], k);
+/** A sensorless device's energy, modelled at 0.4 J/token in the package scope with its range. */
+const modelled = (s: any) => {
+  s.device.model = "Sensorless";
+  for (const w of s.workloads) {
+    const e = { totalJ: 0.4, aboveIdleJ: null, scope: "package", sensors: ["modelled:cpu"], tier: "modelled", rangeJ: [0.2, 0.9] };
+    const joules = 0.4 * tokensOf(w);
+    w.power = [{ ...reading(w, "package", "modelled:cpu", "modelled", joules), method: "estimated", rangeJ: [joules / 2, joules * 2.25] }];
+    Object.assign(w, { energyPerToken: e, decodeEnergyPerToken: w.decodeEnergyPerToken ? e : null, prefillEnergyPerToken: w.prefillEnergyPerToken ? e : null });
+  }
+};
+/**
+ * Every workload's energy measured in one scope at `j` J/token (prefill and decode alike), on a desktop
+ * (2-3 J/token at 300 tokens/s of prefill: 600-900 W, within what its wall or package may draw).
+ */
+const measuredAt = (scope: string, sensor: string, tier: string, j: number, method = "counter") => (s: any) => {
+  s.device.deviceClass = "desktop";
+  for (const w of s.workloads) {
+    const e = { totalJ: j, aboveIdleJ: null, scope, sensors: [sensor], tier };
+    w.power = [{ ...reading(w, scope, sensor, tier, j * tokensOf(w)), method }];
+    w.energyPerToken = e;
+    w.decodeEnergyPerToken = w.decodeEnergyPerToken ? e : null;
+    w.prefillEnergyPerToken = w.prefillEnergyPerToken ? e : null;
+  }
+};
 
 describe.each(DB_KINDS)("leaderboard and publishing on %s", (kind) => {
   let h: TestDb;
@@ -153,16 +177,7 @@ describe.each(DB_KINDS)("leaderboard energy scopes on %s", (kind) => {
   it("never mixes scopes in a cell: the best tier's scope, its median, and which it is; a metered-only filter", async () => {
     const h = await openTestDb(kind);
     try {
-      const wall = (j: number) => (s: any) => {
-        s.device.deviceClass = "desktop"; // 2-3 J/token at 300 tokens/s of prefill: 600-900 W at the wall
-        for (const w of s.workloads) {
-          const e = { totalJ: j, aboveIdleJ: null, scope: "wall", sensors: ["external:plug"], tier: "external" };
-          w.power = [reading(w, "wall", "external:plug", "external", j * tokensOf(w))];
-          w.energyPerToken = e;
-          w.decodeEnergyPerToken = w.decodeEnergyPerToken ? e : null;
-          w.prefillEnergyPerToken = w.prefillEnergyPerToken ? e : null;
-        }
-      };
+      const wall = (j: number) => measuredAt("wall", "external:plug", "external", j);
       const unmetered = (s: any) => {
         s.device.model = "No Meter";
         for (const w of s.workloads) Object.assign(w, { energyPerToken: null, decodeEnergyPerToken: null, prefillEnergyPerToken: null, power: [] });
@@ -188,15 +203,6 @@ describe.each(DB_KINDS)("leaderboard energy scopes on %s", (kind) => {
   it("stores modelled energy with its range, and keeps it off the board", async () => {
     const h = await openTestDb(kind);
     try {
-      const modelled = (s: any) => {
-        s.device.model = "Sensorless";
-        for (const w of s.workloads) {
-          const e = { totalJ: 0.4, aboveIdleJ: null, scope: "package", sensors: ["modelled:cpu"], tier: "modelled", rangeJ: [0.2, 0.9] };
-          const joules = 0.4 * tokensOf(w);
-          w.power = [{ ...reading(w, "package", "modelled:cpu", "modelled", joules), method: "estimated", rangeJ: [joules / 2, joules * 2.25] }];
-          Object.assign(w, { energyPerToken: e, decodeEnergyPerToken: w.decodeEnergyPerToken ? e : null, prefillEnergyPerToken: w.prefillEnergyPerToken ? e : null });
-        }
-      };
       const s = sub(modelled);
       await ingestSubmission(h.db, s, null);
       const stored = rowsOf<{ range: number[]; tier: string; reading: number[] }>(
@@ -212,6 +218,91 @@ describe.each(DB_KINDS)("leaderboard energy scopes on %s", (kind) => {
       const rows = await leaderboard(h.db, leaderboardQuerySchema.parse({}));
       expect(rows.find((r) => r.deviceModel === "Sensorless")).toMatchObject({ decodeJPerToken: null, decodeEnergyTier: null });
       expect(await leaderboard(h.db, leaderboardQuerySchema.parse({ metered: "1" }))).toEqual([]);
+    } finally {
+      await h.drop();
+    }
+  });
+
+  it("ranks an energy sort within one scope: the one with the most rows unless one is named; never interleaved, never modelled (review measurement N6)", async () => {
+    const h = await openTestDb(kind);
+    try {
+      const named = (model: string, m: (s: any) => void) => (s: any) => {
+        m(s);
+        s.device.model = model;
+      };
+      // Three wall rows (two by an external meter, one by sampled power) and two CPU-package rows whose
+      // J/token fall between the wall's: one ranking across scopes would interleave them (1, 1.5, 2, 2.5, 3).
+      const runs = [
+        sub(named("Wall A", measuredAt("wall", "external:plug", "external", 1))),
+        sub(named("Wall B", measuredAt("wall", "external:plug", "external", 3))),
+        sub(named("Wall C", measuredAt("wall", "external:stream", "sampled", 2, "sampled"))),
+        sub(named("Package A", measuredAt("package", "intel-rapl:0", "counter", 1.5))),
+        sub(named("Package B", measuredAt("package", "intel-rapl:0", "counter", 2.5))),
+        sub(modelled),
+        sub((s: any) => {
+          s.device.model = "No Meter";
+          for (const w of s.workloads) Object.assign(w, { energyPerToken: null, decodeEnergyPerToken: null, prefillEnergyPerToken: null, power: [] });
+        }),
+      ];
+      for (const s of runs) expect((await ingestSubmission(h.db, s, null)).flags, s.device.model).toEqual([]);
+      await setPublished(h.db, { allPlausible: true }, true);
+      const q = (p: Record<string, string>) => leaderboardQuerySchema.parse(p);
+      const models = async (p: Record<string, string>) => (await leaderboard(h.db, q(p))).map((r) => r.deviceModel);
+
+      // The default: the wall (3 rows against 2), every figure and its ordering.
+      const energy = await leaderboardEnergy(h.db, q({ sort: "decode_j_per_token" }));
+      expect(energy).toEqual({
+        sort: "decode_j_per_token",
+        scope: "wall",
+        chosen: "default",
+        scopes: [
+          { scope: "wall", rows: 3, tiers: [{ tier: "external", rows: 2 }, { tier: "sampled", rows: 1 }] },
+          { scope: "package", rows: 2, tiers: [{ tier: "counter", rows: 2 }] },
+        ],
+      });
+      expect(await models({ sort: "decode_j_per_token", dir: "asc" })).toEqual(["Wall A", "Wall C", "Wall B"]);
+      expect(await models({ sort: "decode_j_per_token" })).toEqual(["Wall B", "Wall C", "Wall A"]);
+      expect(await models({ sort: "tokens_per_joule" })).toEqual(["Wall A", "Wall C", "Wall B"]);
+      expect(await models({ sort: "prefill_j_per_token", dir: "asc" })).toEqual(["Wall A", "Wall C", "Wall B"]);
+      const walls = await leaderboard(h.db, q({ sort: "decode_j_per_token" }));
+      expect(walls.map((r) => r.decodeEnergyScope)).toEqual(["wall", "wall", "wall"]);
+      expect(await leaderboardTotal(h.db, q({ sort: "decode_j_per_token" }))).toBe(3);
+
+      // A scope named: its rows only, ranked; the ranking says it was asked for.
+      expect(await models({ sort: "decode_j_per_token", dir: "asc", energyScope: "package" })).toEqual(["Package A", "Package B"]);
+      expect(await models({ sort: "tokens_per_joule", energyScope: "package" })).toEqual(["Package A", "Package B"]);
+      expect(await leaderboardTotal(h.db, q({ sort: "decode_j_per_token", energyScope: "package" }))).toBe(2);
+      expect(await leaderboardEnergy(h.db, q({ sort: "decode_j_per_token", energyScope: "package" }))).toMatchObject({ scope: "package", chosen: "asked" });
+      // A well-formed scope no row has: an empty board, never another scope's rows.
+      expect(await models({ sort: "decode_j_per_token", energyScope: "battery" })).toEqual([]);
+      // The modelled package figure is never ranked among the measured ones.
+      expect(await models({ sort: "decode_j_per_token", energyScope: "package", dir: "desc" })).not.toContain("Sensorless");
+
+      // A sort that is not an energy keeps every row, and energyScope stays a plain filter there.
+      expect((await models({ sort: "tg_ts" })).sort()).toEqual(["No Meter", "Package A", "Package B", "Sensorless", "Wall A", "Wall B", "Wall C"]);
+      expect((await models({ sort: "tg_ts", energyScope: "package" })).sort()).toEqual(["Package A", "Package B"]);
+      expect(await leaderboardEnergy(h.db, q({ sort: "tg_ts" }))).toBeNull();
+
+      // The API says which scope it ranked; a scope that is no scope is refused as any bad parameter is.
+      const get = (qs: string) => callApi(new Request(`http://t/api/v1/public/leaderboard${qs}`), h.db);
+      const json = await (await get("?sort=decode_j_per_token&dir=asc")).json();
+      expect(json.energyRanking).toMatchObject({ scope: "wall", chosen: "default", scopes: [{ scope: "wall" }, { scope: "package" }] });
+      expect(json.rows.map((r: any) => r.deviceModel)).toEqual(["Wall A", "Wall C", "Wall B"]);
+      expect((await (await get("?sort=tokens_per_joule&energyScope=package")).json()).rows.map((r: any) => r.deviceModel)).toEqual(["Package A", "Package B"]);
+      expect((await (await get("")).json()).energyRanking).toBeNull();
+      const csv = await get("?sort=decode_j_per_token&format=csv");
+      expect(csv.headers.get("x-energy-scope")).toBe("wall");
+      expect((await csv.text()).trim().split("\r\n")).toHaveLength(1 + 3);
+      for (const bad of ["bogus", "Wall", "package%2B", "gpu%2Bwall"]) {
+        const r = await get(`?sort=decode_j_per_token&energyScope=${bad}`);
+        expect(r.status, bad).toBe(400);
+        expect((await r.json()).error, bad).toMatchObject({ code: "invalid_query", issues: [{ path: "energyScope", message: expect.stringMatching(/^an energy scope/) }] });
+      }
+
+      // A tie (two wall rows, two package rows) goes to the widest scope, whatever order the rows come in.
+      await setPublished(h.db, { submissionIds: [runs[2]!.submissionId] }, false);
+      expect(await leaderboardEnergy(h.db, q({ sort: "decode_j_per_token" }))).toMatchObject({ scope: "wall", scopes: [{ scope: "wall", rows: 2 }, { scope: "package", rows: 2 }] });
+      expect(await models({ sort: "decode_j_per_token" })).toEqual(["Wall B", "Wall A"]);
     } finally {
       await h.drop();
     }

@@ -90,7 +90,7 @@ export type EnergyTier = (typeof ENERGY_TIERS)[number];
  */
 export const READING_FLAGS = ["short_window", "gap"] as const;
 /** A J/token's scope: one scope, or the non-overlapping parts it sums (package+dram+gpu). */
-const ENERGY_SCOPE_PATTERN = /^(wall|battery|soc|package|dram|gpu)(\+(package|dram|gpu))*$/;
+export const ENERGY_SCOPE_PATTERN = /^(wall|battery|soc|package|dram|gpu)(\+(package|dram|gpu))*$/;
 export const DEVICE_CLASSES = ["phone", "tablet", "laptop", "desktop", "server", "sbc", "unknown"] as const;
 
 export const gpuSchema = z.object({

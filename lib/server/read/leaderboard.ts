@@ -15,6 +15,7 @@ import { rowsOf, type Db } from "../db/client";
 import { SIZE_CLASSES } from "../../core/present/reported";
 import { MAX_PAGE } from "../../core/present/paging";
 import { derivedTable } from "../store/derived";
+import { ENERGY_SCOPE_HINT, ENERGY_SORT_PHASE, energyRanking, isEnergyScope, isEnergySort, type EnergyRanking, type ScopeTierCount } from "../../core/present/energy-ranking";
 
 export { SIZE_CLASSES };
 export const SORTABLE = ["pp_ts", "tg_ts", "ttft_ms", "decode_j_per_token", "prefill_j_per_token", "tokens_per_joule", "peak_rss_bytes", "roofline_efficiency", "runs", "steady_ts", "throttle_ratio"] as const;
@@ -53,7 +54,11 @@ export const leaderboardQuerySchema = z
     engineVersion: safeString(100).optional(),
     /** "1": rows whose generation J/token was measured (any scope); energyScope narrows to one scope. */
     metered: z.enum(["1"]).optional(),
-    energyScope: safeString(40).optional(),
+    /**
+     * The energy scope of the rows: under an energy sort, the scope ranked (of the sorted figure's phase;
+     * absent: the scope with the most rows, see leaderboardEnergy); else the generation J/token's scope.
+     */
+    energyScope: z.string().max(40).refine(isEnergyScope, ENERGY_SCOPE_HINT).optional(),
     /** The sustained workload whose columns the rows carry (`sustained`, or another length: `sustained@60s`). */
     sustained: z
       .string()
@@ -142,8 +147,11 @@ const CONFIG_WITHOUT_CTX = sql.raw(`regexp_replace(c.config, '^ctx [0-9]+( · |$
  * The leaderboard's rows: for the owner's audience the owner's views (their runs published or not,
  * `privateRuns` counting the unpublished), for the public published runs only. The owner's board
  * passes the owner's audience when its "include my private runs" switch (`q.private`) is on.
+ * Sorted by an energy figure, the rows of one scope only: `energy` as leaderboardEnergy answered for
+ * `q` (a caller that shows it passes it, so it is read once), else read here.
  */
-export async function leaderboard(db: Db, q: LeaderboardQuery, audience: Audience = "public"): Promise<LeaderboardRow[]> {
+export async function leaderboard(db: Db, q: LeaderboardQuery, audience: Audience = "public", energy?: EnergyRanking | null): Promise<LeaderboardRow[]> {
+  const ranking = energy === undefined ? await leaderboardEnergy(db, q, audience) : energy;
   const owner = audience === "owner";
   const rows = await derivedTable(db, owner ? "owner" : "public", "rows");
   const sustained = await derivedTable(db, owner ? "owner" : "public", "sustained");
@@ -165,21 +173,55 @@ export async function leaderboard(db: Db, q: LeaderboardQuery, audience: Audienc
     join devices dv on dv.id = c.device_id
     left join ${sustained} su on su.device_id = c.device_id and su.model_id = c.model_id and su.engine_id = c.engine_id
       and su.backend = c.backend and su.config = ${CONFIG_WITHOUT_CTX} and su.workload_id = ${q.sustained}
-    where ${boardWhere(q)}
+    where ${boardWhere(q, ranking)}
     order by ${order}
     limit ${q.limit} offset ${(q.page - 1) * q.limit}`);
   return rowsOf<LeaderboardRow>(result).map((r) => ({ ...r, lastRunAt: r.lastRunAt == null ? null : new Date(r.lastRunAt as string).toISOString() }));
 }
 
-/** How many rows the board has for `q`'s filters (all pages): one count over the same view. */
-export async function leaderboardTotal(db: Db, q: LeaderboardQuery, audience: Audience = "public"): Promise<number> {
+/** How many rows the board has for `q`'s filters (all pages): one count over the same view; `energy` as for leaderboard. */
+export async function leaderboardTotal(db: Db, q: LeaderboardQuery, audience: Audience = "public", energy?: EnergyRanking | null): Promise<number> {
+  const ranking = energy === undefined ? await leaderboardEnergy(db, q, audience) : energy;
   const rows = await derivedTable(db, audience, "rows");
-  const [r] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from ${rows} c where ${boardWhere(q)}`));
+  const [r] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from ${rows} c where ${boardWhere(q, ranking)}`));
   return Number(r?.n ?? 0);
 }
 
-/** The filters of a board query, on the rows view aliased `c`. */
-function boardWhere(q: LeaderboardQuery): SQL {
+/** The rows view's columns of an energy sort: the figure, and the scope and tier of its phase. */
+const energyColumns = (sort: keyof typeof ENERGY_SORT_PHASE) => {
+  const phase = ENERGY_SORT_PHASE[sort];
+  return { figure: sql.raw(`c.${sort}`), scope: sql.raw(`c.${phase}_energy_scope`), tier: sql.raw(`c.${phase}_energy_tier`) };
+};
+
+/**
+ * How a board sorted by an energy figure is ranked (lib/core/present/energy-ranking.ts): the rows
+ * matching `q`'s other filters with the figure measured, counted per scope and tier, and the scope
+ * ranked. Null, and nothing read, for any other sort.
+ */
+export async function leaderboardEnergy(db: Db, q: LeaderboardQuery, audience: Audience = "public"): Promise<EnergyRanking | null> {
+  if (!isEnergySort(q.sort)) return null;
+  const col = energyColumns(q.sort);
+  const rows = await derivedTable(db, audience, "rows");
+  const counts = rowsOf<ScopeTierCount>(
+    await db.execute(sql`select ${col.scope} as scope, ${col.tier} as tier, count(*)::int as "rows" from ${rows} c
+      where ${boardWhere({ ...q, energyScope: undefined }, null)} and ${measured(q.sort)}
+      group by 1, 2`),
+  );
+  return energyRanking(q.sort, q.energyScope, counts.map((r) => ({ ...r, rows: Number(r.rows) })));
+}
+
+/** Rows whose `sort` figure was measured (a modelled figure is never ranked; the cells leave it out already). */
+function measured(sort: keyof typeof ENERGY_SORT_PHASE): SQL {
+  const col = energyColumns(sort);
+  return sql`${col.figure} is not null and ${col.scope} is not null and ${col.tier} is distinct from 'modelled'`;
+}
+
+/**
+ * The filters of a board query, on the rows view aliased `c`. Under an energy sort (`ranking`), the
+ * rows of the ranked scope with the figure measured: no other scope is interleaved, and none at all
+ * when no row has the figure.
+ */
+function boardWhere(q: LeaderboardQuery, ranking: EnergyRanking | null): SQL {
   const where: SQL[] = [sql`c.pp_workload = ${q.pp}`, sql`c.tg_workload = ${q.tg}`];
   if (q.model) where.push(sql`c.model_name = ${q.model}`);
   if (q.family) where.push(sql`c.model_family = ${q.family}`);
@@ -194,7 +236,8 @@ function boardWhere(q: LeaderboardQuery): SQL {
   if (q.engine) where.push(sql`c.engine_name = ${q.engine}`);
   if (q.engineVersion) where.push(sql`c.engine_version = ${q.engineVersion}`);
   if (q.metered) where.push(sql`c.decode_j_per_token is not null`);
-  if (q.energyScope) where.push(sql`c.decode_energy_scope = ${q.energyScope}`);
+  if (ranking) where.push(ranking.scope == null ? sql`false` : sql`${measured(ranking.sort)} and ${energyColumns(ranking.sort).scope} = ${ranking.scope}`);
+  else if (q.energyScope) where.push(sql`c.decode_energy_scope = ${q.energyScope}`);
   return sql.join(where, sql` and `);
 }
 
