@@ -8,6 +8,7 @@ import { isPublic } from "../../lib/server/access/mode";
 import { formatJPerToken, formatMedian } from "../../lib/core/present/format";
 import { workloadPhase } from "../../lib/core/contracts/workloads";
 import { GroupedBars, MemoryScatter } from "../components/charts";
+import { byWorkload, deviceSeries, pickModel, runSeries, type SeriesCell } from "./chart-data";
 import { pageAudience } from "../../lib/server/access/audience";
 import { DataTable, type Column } from "../components/data-table";
 import { pageMetadata } from "../components/page-metadata";
@@ -33,7 +34,7 @@ const runsSchema = z
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
-  if (sp.runs !== undefined) return <CompareRuns runs={Array.isArray(sp.runs) ? sp.runs.join(",") : sp.runs} model={typeof sp.model === "string" && sp.model ? sp.model : undefined} />;
+  if (sp.runs !== undefined) return <CompareRuns runs={Array.isArray(sp.runs) ? sp.runs.join(",") : sp.runs} />;
   // The picker's checkboxes send device=1&device=2; links and bookmarks devices=1,2.
   const picked = [sp.device].flat().filter((x): x is string => typeof x === "string" && x !== "");
   const devicesParam = picked.length ? picked.join(",") : typeof sp.devices === "string" ? sp.devices : "";
@@ -58,22 +59,22 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const audience = sp.published === "1" ? "public" : pageAudience();
   const includePrivate = audience === "owner";
   const all = await compareDevices(db, parsed.data.devices, audience);
-  const view = chartData(all, parsed.data.model);
-  const { model, models } = view;
+  const { model, models } = pickModel(all, parsed.data.model);
+  const view = chartData(all, deviceSeries(all.filter((c) => c.modelId === model?.id)));
   return (
     <>
       <h1>Compare hardware</h1>
       <p className="lede">
-        {includePrivate ? "Plausible results, yours included before publishing (marked private)," : "Published, plausible results"} of {parsed.data.devices.length} device(s) for {model ?? "—"}.{" "}
+        {includePrivate ? "Plausible results, yours included before publishing (marked private)," : "Published, plausible results"} of {parsed.data.devices.length} device(s) for {model?.label ?? "—"}.{" "}
         {!isPublic() && (
-          <Link href={`/compare?${new URLSearchParams({ ...(typeof sp.devices === "string" ? { devices: sp.devices } : {}), ...(model ? { model } : {}), ...(includePrivate ? { published: "1" } : {}) })}`} data-testid="published-toggle">
+          <Link href={`/compare?${new URLSearchParams({ devices: parsed.data.devices.join(","), ...(model ? { model: String(model.id) } : {}), ...(includePrivate ? { published: "1" } : {}) })}`} data-testid="published-toggle">
             {includePrivate ? "Published only" : "Include private runs"}
           </Link>
         )}{" "}
         Model:{" "}
         {models.map((m) => (
-          <Link key={m} href={`/compare?devices=${parsed.data.devices.join(",")}&model=${encodeURIComponent(m)}`} aria-current={m === model ? "true" : undefined}>
-            {m}{" "}
+          <Link key={m.id} href={`/compare?devices=${parsed.data.devices.join(",")}&model=${m.id}`} aria-current={m.id === model?.id ? "true" : undefined}>
+            {m.label}{" "}
           </Link>
         ))}
       </p>
@@ -82,13 +83,19 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
           Each run of a device on its own: tick runs on the <Link href={`/devices/${parsed.data.devices[0]}`}>device page</Link> and compare them side by side.
         </p>
       )}
-      <CompareCharts view={view} empty={includePrivate ? "No plausible results for these devices yet." : "No published results for these devices."} />
+      <CompareCharts
+        view={view}
+        empty={all.length && !model ? "These devices have no results of that model: pick one above." : includePrivate ? "No plausible results for these devices yet." : "No published results for these devices."}
+      />
     </>
   );
 }
 
-/** Runs side by side, each its own series (`/compare?runs=a,b`). */
-async function CompareRuns({ runs, model }: { runs: string; model?: string }) {
+/**
+ * Runs side by side, each its own series (`/compare?runs=a,b`), whatever their models: the runs
+ * were picked one by one, so each is drawn, named by its model where they differ.
+ */
+async function CompareRuns({ runs }: { runs: string }) {
   const parsed = runsSchema.safeParse(runs);
   if (!parsed.success) {
     return (
@@ -102,19 +109,16 @@ async function CompareRuns({ runs, model }: { runs: string; model?: string }) {
   }
   const db = await publicReadDb();
   const all = await compareRuns(db, parsed.data, pageAudience());
-  const view = chartData(all, model);
-  const found = new Set(all.map((c) => c.deviceName)).size;
+  const view = chartData(all, runSeries(all));
+  const found = new Set(all.map((c) => c.runId)).size;
+  const { models } = pickModel(all, undefined);
   return (
     <>
       <h1>Compare runs</h1>
       <p className="lede" data-testid="runs-lede">
-        {found} of {parsed.data.length} run(s) side by side, each with its own figures (the mean over its repetitions), not pooled
-        {isPublic() ? "; published runs only" : "; yours included before publishing (marked private)"}. Model:{" "}
-        {view.models.map((m) => (
-          <Link key={m} href={`/compare?runs=${parsed.data.join(",")}&model=${encodeURIComponent(m)}`} aria-current={m === view.model ? "true" : undefined}>
-            {m}{" "}
-          </Link>
-        ))}
+        {found} of {parsed.data.length} run(s) side by side, each with its own figures (the median over its repetitions), not pooled
+        {isPublic() ? "; published runs only" : "; yours included before publishing (marked private)"}. {models.length > 1 ? "Models" : "Model"}:{" "}
+        {models.map((m) => m.label).join(", ") || "—"}.
         {found < parsed.data.length && " (a run that is flagged implausible, failed, private on a public server or unknown is left out)"}
       </p>
       <CompareCharts view={view} empty="None of these runs has a plausible result to show." />
@@ -124,9 +128,9 @@ async function CompareRuns({ runs, model }: { runs: string; model?: string }) {
 
 type Cell = Awaited<ReturnType<typeof compareDevices>>[number];
 
-/** The numbers behind the charts, a row per device (or configuration) and workload. */
-const NUMBERS: Column<Cell>[] = [
-  { header: "Device", cell: (c) => c.deviceName },
+/** The numbers behind the charts, a row per series (a device, a way it was measured, or a run) and workload. */
+const NUMBERS: Column<SeriesCell>[] = [
+  { header: "Device", cell: (c) => c.series },
   { header: "Workload", cell: (c) => c.workloadId },
   {
     header: "tokens/s median (IQR, n) · TTFT ms",
@@ -146,31 +150,18 @@ const NUMBERS: Column<Cell>[] = [
   },
 ];
 
-/** The chart series and tables of a set of cells, for one model (the requested one, else the most common). */
-function chartData(all: Cell[], requestedModel: string | undefined) {
-  const models = [...new Set(all.map((c) => c.modelName))];
-  // Default model: the one measured on the most selected devices.
-  const model =
-    requestedModel ??
-    models.sort((a, b) => new Set(all.filter((c) => c.modelName === b).map((c) => c.deviceId)).size - new Set(all.filter((c) => c.modelName === a).map((c) => c.deviceId)).size)[0];
-  const cells = all.filter((c) => c.modelName === model);
-  // A device measured with several configurations is a series per configuration.
-  const multi = new Set(cells.filter((c, _, all) => all.some((o) => o.deviceId === c.deviceId && o.config !== c.config)).map((c) => c.deviceId));
-  for (const c of cells) if (multi.has(c.deviceId)) c.deviceName = `${c.deviceName} (${c.config || "defaults"})`;
-  const names = [...new Set(cells.map((c) => c.deviceName))];
-  const byWorkload = (pick: (c: (typeof cells)[number]) => number | null, ids?: string[]) =>
-    [...new Set(cells.map((c) => c.workloadId))]
-      .filter((w) => !ids || ids.includes(w))
-      .map((w) => ({ category: w, ...Object.fromEntries(names.map((n) => [n, pick(cells.find((c) => c.workloadId === w && c.deviceName === n)!) ?? null])) }));
-  const val = (f: (c: (typeof cells)[number]) => number | null) => (c: (typeof cells)[number] | undefined) => (c ? f(c) : null);
+/** The chart series and tables of `all` (every model, for the memory scatter) and the cells drawn, each in its series. */
+function chartData(all: Cell[], cells: SeriesCell[]) {
+  const names = [...new Set(cells.map((c) => c.series))];
+  const rows = (pick: (c: SeriesCell) => number | null, ids?: string[]) => byWorkload(cells, pick, ids);
   // The energy chart shows one scope and tier only (the most common among these cells): J/token at
   // the wall and at the CPU package are different quantities.
-  const energyKey = (c: (typeof cells)[number]) => `${c.energyScope}|${c.energyTier}`;
+  const energyKey = (c: SeriesCell) => `${c.energyScope}|${c.energyTier}`;
   const measuredCells = cells.filter((c) => c.energyScope && (c.decodeJPerToken ?? c.prefillJPerToken) != null);
   const chartKey = [...new Set(measuredCells.map(energyKey))].sort((a, b) => measuredCells.filter((c) => energyKey(c) === b).length - measuredCells.filter((c) => energyKey(c) === a).length)[0];
   const [chartScope, chartTier] = chartKey?.split("|") ?? [];
   const otherScopes = measuredCells.filter((c) => energyKey(c) !== chartKey).length;
-  return { all, models, model, cells, names, byWorkload, val, energyKey, chartKey, chartScope, chartTier, otherScopes };
+  return { all, cells, names, rows, energyKey, chartKey, chartScope, chartTier, otherScopes };
 }
 
 /**
@@ -240,9 +231,9 @@ function ChartOr({ data, names, why, children }: { data: Record<string, unknown>
 }
 
 function CompareCharts({ view, empty }: { view: ReturnType<typeof chartData>; empty: string }) {
-  const { all, cells, names, byWorkload, val, energyKey, chartKey, chartScope, chartTier, otherScopes } = view;
-  const energyData = byWorkload(val((c) => (energyKey(c) === chartKey ? (c.decodeJPerToken ?? c.prefillJPerToken) : null))).filter((r) => names.some((n) => r[n as keyof typeof r] != null));
-  const rooflineData = byWorkload(val((c) => (c.rooflineEfficiency == null ? null : c.rooflineEfficiency * 100)), cells.filter((c) => workloadPhase(c.workloadId) === "decode").map((c) => c.workloadId));
+  const { all, cells, names, rows, energyKey, chartKey, chartScope, chartTier, otherScopes } = view;
+  const energyData = rows((c) => (energyKey(c) === chartKey ? (c.decodeJPerToken ?? c.prefillJPerToken) : null)).filter((r) => names.some((n) => r[n] != null));
+  const rooflineData = rows((c) => (c.rooflineEfficiency == null ? null : c.rooflineEfficiency * 100), cells.filter((c) => workloadPhase(c.workloadId) === "decode").map((c) => c.workloadId));
   return (
     <>
       {cells.length === 0 ? (
@@ -252,17 +243,17 @@ function CompareCharts({ view, empty }: { view: ReturnType<typeof chartData>; em
       ) : (
         <>
           <h2>Throughput by workload (tokens/s, median)</h2>
-          <GroupedBars data={byWorkload(val((c) => c.medianTs)).filter((r) => r.category !== "ttft")} series={names} unit=" t/s" label="Grouped bar chart of tokens per second by workload, one bar per device" />
+          <GroupedBars data={rows((c) => c.medianTs).filter((r) => r.category !== "ttft")} series={names} unit=" t/s" label="Grouped bar chart of tokens per second by workload, one bar per device" />
           {cells.some((c) => c.ttftMs != null) && (
             <>
               <h2>Time to first token (ms, median)</h2>
-              <GroupedBars data={byWorkload(val((c) => c.ttftMs), ["ttft"])} series={names} unit=" ms" label="Time to first token in milliseconds, one bar per device" />
+              <GroupedBars data={rows((c) => c.ttftMs, ["ttft"])} series={names} unit=" ms" label="Time to first token in milliseconds, one bar per device" />
             </>
           )}
           {cells.some((c) => c.workloadId === "tg128@d4096") && (
             <>
               <h2>Generation against context depth</h2>
-              <GroupedBars data={byWorkload(val((c) => c.medianTs), ["tg128", "tg128@d4096"])} series={names} unit=" t/s" label="tg128 at depth 0 and 4096, one bar per device" />
+              <GroupedBars data={rows((c) => c.medianTs, ["tg128", "tg128@d4096"])} series={names} unit=" t/s" label="tg128 at depth 0 and 4096, one bar per device" />
             </>
           )}
           <h2>Energy per token (J, median{chartScope ? `; ${chartScope} scope, ${chartTier}` : ""})</h2>
@@ -287,7 +278,7 @@ function CompareCharts({ view, empty }: { view: ReturnType<typeof chartData>; em
             points={memoryPoints(all)}
             label="Scatter of peak memory against model file size, one colour per device"
           />
-          <DataTable caption="The numbers behind the charts" columns={NUMBERS} rows={cells} rowKey={(c) => `${c.deviceId}-${c.workloadId}-${c.config}`} />
+          <DataTable caption="The numbers behind the charts" columns={NUMBERS} rows={cells} rowKey={(c) => `${c.seriesKey}-${c.workloadId}`} />
         </>
       )}
     </>

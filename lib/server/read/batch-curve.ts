@@ -2,17 +2,26 @@
  * Measured data-center J/token against the serving batch, for the TCO model: the `server` suite's
  * decode workloads (tg128 and tg128@bB) of published, plausible runs on a GPU backend (CUDA,
  * Vulkan, Metal, ROCm-class devices report one of these) or a device of class `server`, with a
- * measured (not modelled) energy per token in a GPU or wider scope. One curve per model and
- * device: the median J/token at each batch, with the runs it comes from.
+ * measured (not modelled) energy per token in a GPU or wider scope: one that covers the GPU (its
+ * parts include `gpu`, lib/core/measure/energy.ts) or the whole device (`wall`, `battery`, `soc`).
+ * A CPU package or DRAM figure (a RAPL counter, on a server-class CPU run or on a GPU run with no
+ * GPU sensor) leaves out the accelerator the curve is about, so it is no point on it. One curve per
+ * model and device: the median J/token at each batch, with the runs it comes from.
  */
 import { and, eq, inArray, isNotNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { devices, models, submissions, workloadResults } from "../db/schema";
+import type { PowerScope } from "../../core/contracts/submission";
 
 export const BATCH_CURVE_REFERENCE = {
   workloads: "tg128, tg128@bB",
   backends: ["cuda", "vulkan", "metal"],
   statistic: "median of J/token (total) at each batch",
+  /**
+   * A J/token's scope is admitted when one of its parts (`package+dram+gpu` has three) is one of
+   * these: the GPU itself, or a scope of the whole device (energy.ts's WHOLE_DEVICE).
+   */
+  scopeParts: ["gpu", "wall", "battery", "soc"] satisfies PowerScope[],
 } as const;
 
 export interface MeasuredBatchCurve {
@@ -50,7 +59,7 @@ export async function measuredBatchCurves(db: Db): Promise<MeasuredBatchCurve[]>
         eq(workloadResults.plausible, true),
         eq(workloadResults.status, "ok"),
         isNotNull(workloadResults.jPerToken),
-        isNotNull(workloadResults.energyScope),
+        sql`string_to_array(${workloadResults.energyScope}, '+') && array[${sql.join(BATCH_CURVE_REFERENCE.scopeParts.map((p) => sql`${p}`), sql`, `)}]::text[]`,
         ne(workloadResults.energyTier, "modelled"),
         or(inArray(workloadResults.backend, [...BATCH_CURVE_REFERENCE.backends]), eq(devices.deviceClass, "server")),
         inArray(workloadResults.submissionId, db.select({ id: submissions.id }).from(submissions).where(eq(submissions.plausible, true))),

@@ -122,9 +122,21 @@ export async function getDevice(db: Db, id: number, audience: Audience, o: { pag
 export interface CompareCell {
   deviceId: number;
   deviceName: string;
+  /**
+   * The model file's identity (name, quantization, size, hash, real or synthetic weights: one models
+   * row). Two files of one model, or its synthetic and real weights, are two models: never one cell.
+   */
+  modelId: number;
   modelName: string;
   quantization: string;
+  /** `real` or `synthetic` (random weights of the model's shape: speed and memory only). */
+  weights: string;
   fileBytes: number;
+  /** The engine ("node-llama-cpp 3.21.1") and backend: a device measured with two engines or backends has cells for each. */
+  engine: string;
+  backend: string;
+  /** `compareRuns` only: the run the cell is of (each run is a series of its own); null for a pooled cell. */
+  runId: string | null;
   workloadId: string;
   /** The configuration (threads, flash attention, batch...): a device measured two ways has a cell per way. */
   config: string;
@@ -138,6 +150,11 @@ export interface CompareCell {
   reps: number;
   /** `ttft` only: the prompt's length in tokens. */
   promptTokens: number | null;
+  /**
+   * Measured J/token only, in one scope and tier per cell (null: no meter, or a modelled estimate).
+   * Both compare modes apply the cells' rule (lib/server/db/views.ts, energy_pick): a run's figure
+   * shows alone exactly as it would pooled in its cell.
+   */
   decodeJPerToken: number | null;
   prefillJPerToken: number | null;
   /** What those J/token cover and how they were measured (one scope per cell). */
@@ -151,15 +168,15 @@ export interface CompareCell {
 }
 
 /**
- * Cells of 1-4 devices, optionally for one model, for side-by-side charts: published ones, or with
- * for the owner's audience the owner's unpublished runs too.
+ * Cells of 1-4 devices, optionally of one model file (its id), for side-by-side charts: published
+ * ones, or with for the owner's audience the owner's unpublished runs too. One per device, model,
+ * engine, backend, workload and configuration: the maintained cells' own key.
  */
-export async function compareDevices(db: Db, deviceIds: number[], audience: Audience, o: { modelName?: string } = {}): Promise<CompareCell[]> {
-  const modelName = o.modelName;
+export async function compareDevices(db: Db, deviceIds: number[], audience: Audience, o: { modelId?: number } = {}): Promise<CompareCell[]> {
   const source = await derivedTable(db, audience, "cells");
   const r = await db.execute(sql`
-    select c.device_id as "deviceId", ${deviceNameSql("d")} as "deviceName", m.name as "modelName", m.quantization,
-      m.file_bytes::float8 as "fileBytes", c.workload_id as "workloadId", c.config,
+    select c.device_id as "deviceId", ${deviceNameSql("d")} as "deviceName", m.id as "modelId", m.name as "modelName", m.quantization, m.weights,
+      m.file_bytes::float8 as "fileBytes", e.name || ' ' || e.version as engine, c.backend, null::text as "runId", c.workload_id as "workloadId", c.config,
       case when c.workload_id = 'ttft' then null else c.median_ts end as "medianTs",
       case when c.workload_id = 'ttft' then c.median_ns / 1e6 end as "ttftMs",
       case when c.workload_id = 'ttft' then c.p25_ns / 1e6 else c.p25_ts end as p25,
@@ -169,36 +186,41 @@ export async function compareDevices(db: Db, deviceIds: number[], audience: Audi
       c.energy_scope as "energyScope", c.energy_tier as "energyTier",
       c.median_peak_rss_bytes::float8 as "peakRssBytes", c.median_roofline_efficiency as "rooflineEfficiency", c.runs,
       ${audience === "owner" ? sql`c.private_runs` : sql`0`} as "privateRuns"
-    from ${source} c join devices d on d.id = c.device_id join models m on m.id = c.model_id
+    from ${source} c join devices d on d.id = c.device_id join models m on m.id = c.model_id join engines e on e.id = c.engine_id
     where c.device_id in (${sql.join(deviceIds.map((x) => sql`${x}`), sql`, `)})
-      ${modelName ? sql`and m.name = ${modelName}` : sql``}
-    order by c.device_id, c.workload_id`);
+      ${o.modelId != null ? sql`and c.model_id = ${o.modelId}` : sql``}
+    order by c.device_id, c.model_id, c.engine_id, c.backend, c.config, c.workload_id`);
   return rowsOf<CompareCell>(r);
 }
 
 /**
  * Runs side by side (1-4 submissions, not pooled): each run is a series of its own, named by its
  * device and start time, with its workloads' figures (the median over its repetitions). Ok results of
- * plausible runs; a public server shows published runs only.
+ * plausible runs; a public server shows published runs only. Energy as the cells take it: a measured
+ * J/token (not modelled) with its scope and tier, else none, so a run reads the same in both modes.
  */
 export async function compareRuns(db: Db, runIds: string[], audience: Audience): Promise<CompareCell[]> {
   const r = await db.execute(sql`
     select s.device_id as "deviceId",
       ${deviceNameSql("d")} || ' · run ' || left(s.id::text, 8) || ' (' || to_char(s.started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ')' as "deviceName",
-      m.name as "modelName", m.quantization, m.file_bytes::float8 as "fileBytes", wr.workload_id as "workloadId", '' as config,
+      m.id as "modelId", m.name as "modelName", m.quantization, m.weights, m.file_bytes::float8 as "fileBytes",
+      e.name || ' ' || e.version as engine, wr.backend, s.id::text as "runId", wr.workload_id as "workloadId", '' as config,
       case when wr.workload_id = 'ttft' then null else wr.median_ts end as "medianTs",
       case when wr.workload_id = 'ttft' then wr.median_ns / 1e6 end as "ttftMs",
       case when wr.workload_id = 'ttft' then wr.p25_ns / 1e6 else wr.p25_ts end as p25,
       case when wr.workload_id = 'ttft' then wr.p75_ns / 1e6 else wr.p75_ts end as p75,
       cardinality(wr.samples_ns) as reps, case when wr.workload_id = 'ttft' then wr.samples_prompt_tokens[1] end as "promptTokens",
-      wr.decode_j_per_token as "decodeJPerToken", wr.prefill_j_per_token as "prefillJPerToken",
-      wr.energy_scope as "energyScope", wr.energy_tier as "energyTier",
+      case when x.measured then wr.decode_j_per_token end as "decodeJPerToken", case when x.measured then wr.prefill_j_per_token end as "prefillJPerToken",
+      case when x.measured then wr.energy_scope end as "energyScope", case when x.measured then wr.energy_tier end as "energyTier",
       wr.peak_rss_bytes::float8 as "peakRssBytes", wr.roofline_efficiency as "rooflineEfficiency", 1 as runs,
       case when s.published then 0 else 1 end as "privateRuns"
     from submissions s join workload_results wr on wr.submission_id = s.id join devices d on d.id = s.device_id join models m on m.id = s.model_id
+      join engines e on e.id = s.engine_id
+      -- The cells' energy_pick (lib/server/db/views.ts): a figure with a scope and a measured tier.
+      cross join lateral (select wr.j_per_token is not null and wr.energy_scope is not null and wr.energy_tier is not null and wr.energy_tier <> 'modelled' as measured) x
     where s.id in (${sql.join(runIds.map((x) => sql`${x}::uuid`), sql`, `)}) and s.plausible and wr.plausible and wr.status = 'ok'
       ${audience === "public" ? sql`and s.published` : sql``}
-    order by s.started_at, wr.workload_id`);
+    order by s.started_at, s.id, wr.workload_id`);
   return rowsOf<CompareCell>(r);
 }
 
