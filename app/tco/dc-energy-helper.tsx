@@ -3,7 +3,7 @@
 /** The cloud-model helper: the replaced model's IT J/token from a J/token-vs-batch curve (reference or measured here). */
 import { memo, useMemo, useState } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { batchWhereDcBeatsDevice, CLOUD_MODELS, curveJPerToken } from "../../lib/core/tco/dc-energy";
+import { batchWhereDcBeatsDevice, CLOUD_MODELS, curveJPerToken, defaultServerOverhead, overheadScope, SERVER_OVERHEAD } from "../../lib/core/tco/dc-energy";
 import type { MeasuredBatchCurve } from "../../lib/server/read/batch-curve";
 import { fmt } from "../../lib/core/tco/format";
 
@@ -14,6 +14,8 @@ interface HelperCurve {
   points: readonly (readonly [number, number])[];
   kind: "reported" | "measured here";
   source: string;
+  /** What its J/token covers: decides whether the server overhead applies (overheadScope). */
+  energyScope: string;
   submissionIds: string[];
 }
 
@@ -25,11 +27,20 @@ function helperCurves(measuredCurves: MeasuredBatchCurve[]): HelperCurve[] {
       points: c.points,
       kind: "measured here" as const,
       source: `Measured by Tokenwatt runners: ${c.runs} published server-suite result(s) of ${c.model} ${c.quantization} on ${c.device} (${c.backend}), median J/token at each batch`,
+      energyScope: c.energyScope,
       submissionIds: c.submissionIds,
     })),
-    ...Object.entries(CLOUD_MODELS).map(([k, m]) => ({ key: k, label: `${m.label}: reference run`, points: m.points, kind: "reported" as const, source: m.source, submissionIds: [] })),
+    ...Object.entries(CLOUD_MODELS).map(([k, m]) => ({ key: k, label: `${m.label}: reference run (gpu scope)`, points: m.points, kind: "reported" as const, source: m.source, energyScope: m.energyScope, submissionIds: [] })),
   ];
 }
+
+/** Beside the overhead field: what the curve's scope already holds, so what the overhead adds. */
+const OVERHEAD_NOTES = {
+  "gpu-only": `The curve is the GPU alone: x the server overhead for the rest of the server. ${SERVER_OVERHEAD.source}.`,
+  whole: "The curve's scope is the whole machine (wall or battery): it already holds the rest of the server, so no overhead is applied.",
+  partial:
+    "The curve's scope holds part of the server (the CPU package, memory or SoC, with the GPU where measured), not the network, fans, storage or power-supply losses; no source gives their share, so the overhead starts at 1 (a lower bound): enter one for the rest if you have it.",
+} as const;
 
 /**
  * Derives the DC energy per token input from the cloud model and its serving batch size, on the
@@ -52,7 +63,10 @@ export const DcEnergyHelper = memo(function DcEnergyHelper({
   const [key, setKey] = useState<string>(curves.find((c) => c.kind === "measured here")?.key ?? "phi-3-mini-3.8b");
   const curve = curves.find((c) => c.key === key) ?? curves[0]!;
   const [batch, setBatch] = useState("64");
-  const [overhead, setOverhead] = useState("1.4");
+  // null: the curve's own default (its scope decides); a choice of curve resets it.
+  const [typedOverhead, setOverhead] = useState<string | null>(null);
+  const scope = overheadScope(curve.energyScope);
+  const overhead = scope === "whole" ? "1" : (typedOverhead ?? String(Number(defaultServerOverhead(curve.energyScope).toFixed(2))));
   const b = Number(batch);
   const o = Number(overhead);
   const ok = Number.isFinite(b) && b >= 1 && b <= 4096 && Number.isFinite(o) && o >= 1 && o <= 3;
@@ -64,7 +78,14 @@ export const DcEnergyHelper = memo(function DcEnergyHelper({
       <legend>Cloud model size and batching</legend>
       <div className="field">
         <label htmlFor="dc-model">Cloud model it replaces (J/token vs batch)</label>
-        <select id="dc-model" value={curve.key} onChange={(e) => setKey(e.target.value)}>
+        <select
+          id="dc-model"
+          value={curve.key}
+          onChange={(e) => {
+            setKey(e.target.value);
+            setOverhead(null);
+          }}
+        >
           {curves.map((c) => (
             <option key={c.key} value={c.key}>
               {c.label}
@@ -77,11 +98,14 @@ export const DcEnergyHelper = memo(function DcEnergyHelper({
         <input id="dc-batch" type="number" value={batch} onChange={(e) => setBatch(e.target.value)} aria-invalid={!ok} />
       </div>
       <div className="field">
-        <label htmlFor="dc-overhead">Server overhead over GPU power (1 to 3)</label>
-        <input id="dc-overhead" type="number" step="0.05" value={overhead} onChange={(e) => setOverhead(e.target.value)} aria-invalid={!ok} />
+        <label htmlFor="dc-overhead">Server overhead over the measured scope&apos;s power (1 to 3)</label>
+        <input id="dc-overhead" type="number" step="0.05" value={overhead} onChange={(e) => setOverhead(e.target.value)} aria-invalid={!ok} disabled={scope === "whole"} aria-describedby="dc-overhead-note" />
+        <p className="hint" id="dc-overhead-note" data-testid="dc-overhead-note">
+          {OVERHEAD_NOTES[scope]}
+        </p>
       </div>
       {ok ? (
-        <button type="button" onClick={() => onUse(Number(j!.toPrecision(3)), `${curve.source}: at batch ${b}, x ${o} server overhead`, curve.kind)}>
+        <button type="button" onClick={() => onUse(Number(j!.toPrecision(3)), `${curve.source}: at batch ${b}, ${curve.energyScope} scope x ${o} server overhead`, curve.kind)}>
           Use {Number(j!.toPrecision(3))} J/token (IT)
         </button>
       ) : (
@@ -102,7 +126,7 @@ export const DcEnergyHelper = memo(function DcEnergyHelper({
       <p className="hint" data-testid="dc-beats-device">
         {beats == null
           ? `Within this curve the data center never reaches the device's ${fmt(device.wallJPerToken, 3)} J/token at the wall.`
-          : `The data center (facility: GPU x ${fmt(o, 2)} x PUE ${fmt(device.pue, 2)}) uses less energy per token than the device (${fmt(device.wallJPerToken, 3)} J/token at the wall) from batch ${beats} on.`}
+          : `The data center (facility: measured ${curve.energyScope} scope x ${fmt(o, 2)} x PUE ${fmt(device.pue, 2)}) uses less energy per token than the device (${fmt(device.wallJPerToken, 3)} J/token at the wall) from batch ${beats} on.`}
       </p>
       <p className="hint">
         <span className={`badge ${curve.kind === "measured here" ? "measured" : "reported"}`}>{curve.kind}</span> {curve.source}; log-log interpolation between measured batch sizes

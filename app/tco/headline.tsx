@@ -1,6 +1,6 @@
 /** The headline: the verdict sentence, the feasibility panel, data-center-only versus net. Net figures are withheld for an infeasible scenario. */
 import type { Feasibility } from "../../lib/core/tco/feasibility";
-import { fmt, m3, mwh, pct, tons, usd } from "../../lib/core/tco/format";
+import { count, fmt, m3, mwh, pct, tons, usd } from "../../lib/core/tco/format";
 import type { TcoInputs, TcoResult } from "../../lib/core/tco/model";
 import { verdict } from "../../lib/core/tco/verdict";
 import { DataTable, type Column } from "../components/data-table";
@@ -15,7 +15,8 @@ export function FeasibilityPanel({ f, inputs }: { f: Feasibility; inputs: TcoInp
       </h3>
       <ul>
         <li>
-          <strong>{fmt(f.tokensPerDeviceDay, 0)}</strong> tokens on each of {fmt(inputs.mode === "bottomUp" ? inputs.users / 1e9 : inputs.devices / 1e9, 2)} billion devices
+          <strong>{fmt(f.tokensPerDeviceDay, 0)}</strong> tokens generated on each of {fmt(inputs.mode === "bottomUp" ? inputs.users / 1e9 : inputs.devices / 1e9, 2)} billion devices (moved and
+          tried-then-escalated both)
         </li>
         {f.checks.map((c) => (
           <li key={c.key} className={`level-${c.level}`}>
@@ -33,6 +34,26 @@ export function FeasibilityPanel({ f, inputs }: { f: Feasibility; inputs: TcoInp
         share, the devices, the fleet&apos;s J/token or the device class to make an infeasible scenario feasible.
       </p>
     </div>
+  );
+}
+
+/**
+ * What the devices are charged for: the tokens they serve instead of the data center, and the
+ * requests they try and then escalate (model.ts: T_esc), said with the figures of this year.
+ */
+export function DeviceCharged({ inputs, r }: { inputs: TcoInputs; r: TcoResult }) {
+  const moved = r.device.tokensPerYear;
+  const escalated = r.device.escalatedTokensPerYear;
+  const attempts =
+    inputs.offloadMode === "coverage"
+      ? "Coverage mode takes the queries the small model does not cover to go to the data center without a device attempt, so no failed attempt is charged (a lower bound if devices try first)."
+      : `and ${count(escalated)} tokens of requests tried on the devices and then escalated to the data center (${pct(inputs.cloudFallbackRate, 1)} of the on-device requests): the data center serves those again, and the devices' attempt is charged in full.`;
+  return (
+    <p className="hint" data-testid="device-charged">
+      The devices are charged, at {fmt(inputs.deviceJPerToken * (1 - inputs.deviceEfficiencyGain) ** (r.year - inputs.baseYear), 3)} J/token battery side in {r.year}, for the {count(moved)} tokens a year they serve instead of the data center
+      {inputs.offloadMode === "coverage" ? ". " : ", "}
+      {attempts}
+    </p>
   );
 }
 
@@ -102,8 +123,16 @@ export function Headline({ inputs, r, f }: { inputs: TcoInputs; r: TcoResult; f:
           baseline ({usd(r.baseline.costUsd)}, {mwh(r.baseline.energyMwh)}).
         </p>
       )}
+      {r.longRunBelowShortRun && (
+        <p className="notice" role="status" data-testid="long-below-short">
+          In {r.year} the long-run cost avoided ({usd(r.dc.costAvoidedLongRunUsd)}) is below the short run&apos;s energy bill ({usd(r.dc.costAvoidedShortRunUsd)}): the baseline cost does not
+          grow with the electricity price, which escalates by {pct(inputs.priceEscalation, 1)} a year. The inputs contradict each other in this year; lower the price escalation or raise
+          the baseline cost.
+        </p>
+      )}
       <FeasibilityPanel f={f} inputs={inputs} />
       <DataTable className="compare" testId="results" caption="Data-center-only versus net (system-wide), per year" columns={columns} rows={rows} rowKey={(x) => x.measure} />
+      <DeviceCharged inputs={inputs} r={r} />
     </>
   );
 }

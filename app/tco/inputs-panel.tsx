@@ -4,7 +4,8 @@
 import { ADOPTION_CURVES, ASSUMPTIONS, type AssumptionKey } from "../../lib/core/tco/assumptions";
 import type { FieldErrors } from "../../lib/core/tco/inputs";
 import type { TcoInputs } from "../../lib/core/tco/model";
-import { DEVICE_CLASSES, REGIONS } from "../../lib/core/tco/presets";
+import { useState } from "react";
+import { DEVICE_CLASSES, regionKeeps, REGIONS, type RegionKey } from "../../lib/core/tco/presets";
 import { fmt } from "../../lib/core/tco/format";
 import type { MeasuredBatchCurve } from "../../lib/server/read/batch-curve";
 import type { MeasuredDeviceEnergy } from "../../lib/server/read/measured-energy";
@@ -33,6 +34,12 @@ export interface InputsPanelProps {
 export function InputsPanel({ raw, errors, inputs, set, onRegion, onDeviceClass, onHelperUse, measured, measuredCurves }: InputsPanelProps) {
   const e = errors as Record<string, string | undefined>;
   const field = (k: AssumptionKey) => <AssumptionField key={k} k={k} value={raw[k]} error={e[k]} set={set} />;
+  // What the last region chosen on each side left as it was (no sourced figure): said beside the choice.
+  const [kept, setKept] = useState<Partial<Record<"dc" | "users", { region: string; lines: string[] }>>>({});
+  const chooseRegion = (side: "dc" | "users", region: string) => {
+    if (region in REGIONS) setKept((k) => ({ ...k, [side]: { region: REGIONS[region as RegionKey].label, lines: regionKeeps(inputs, side, region as RegionKey) } }));
+    onRegion(side, region);
+  };
   const exec = EXEC.filter((k) => (inputs.mode === "topDown" || (k !== "dcCostUsd" && k !== "dcPowerMw")) && (inputs.replacedModel === "custom" || k !== "dcItJPerToken"));
   return (
     <details className="panel inputs-panel" open>
@@ -64,14 +71,20 @@ export function InputsPanel({ raw, errors, inputs, set, onRegion, onDeviceClass,
       />
       <Select id="in-powerSource" label="Power source" value={raw.powerSource ?? ""} onChange={(v) => set("powerSource", v)} options={[["battery", "Battery (phone, laptop)"], ["mains", "Mains (desktop: no battery wear, minutes only)"]]} />
       {(["dc", "users"] as const).map((side) => (
-        <Select
-          key={side}
-          id={`region-${side}`}
-          label={`${side === "dc" ? "Data-center region" : "Users' region"} (grid, water, price)`}
-          value=""
-          onChange={(v) => onRegion(side, v)}
-          options={[["", "Keep the values below"], ...Object.entries(REGIONS).map(([k, r]): [string, string] => [k, r.label])]}
-        />
+        <div key={side}>
+          <Select
+            id={`region-${side}`}
+            label={`${side === "dc" ? "Data-center region" : "Users' region"} (grid, water, price)`}
+            value=""
+            onChange={(v) => chooseRegion(side, v)}
+            options={[["", "Keep the values below"], ...Object.entries(REGIONS).map(([k, r]): [string, string] => [k, r.label])]}
+          />
+          {kept[side] && kept[side].lines.length > 0 && (
+            <p className="notice" role="status" data-testid={`region-kept-${side}`}>
+              {kept[side].region} set where sourced. {kept[side].lines.join(". ")}.
+            </p>
+          )}
+        </div>
       ))}
       <details className="hint">
         <summary>Sources of the regions, device classes and AI-capable sales</summary>

@@ -11,6 +11,8 @@ export interface CloudModelCurve {
   /** [batch size, GPU J/token] measured. */
   points: [number, number][];
   source: string;
+  /** What the J/token covers (a scope as the runners record it): the reference runs read NVML's GPU counter. */
+  energyScope: string;
 }
 
 export const CLOUD_MODELS = {
@@ -21,6 +23,7 @@ export const CLOUD_MODELS = {
       [256, 0.035],
     ],
     source: "Measured by Tokenwatt on one H200 (700 W limit), HF eager generate, NVML energy counter",
+    energyScope: "gpu",
   },
   "phi-3-mini-3.8b": {
     label: "Phi-3-mini 3.8B class",
@@ -31,6 +34,7 @@ export const CLOUD_MODELS = {
       [256, 0.122],
     ],
     source: "Measured by Tokenwatt on one H200 (700 W limit), HF eager generate, NVML energy counter",
+    energyScope: "gpu",
   },
 } as const satisfies Record<string, CloudModelCurve>;
 export type CloudModelKey = keyof typeof CLOUD_MODELS;
@@ -55,8 +59,42 @@ export function curveJPerToken(points: readonly (readonly [number, number])[], b
 }
 
 /**
- * IT energy per token (GPU + the rest of the server): GPU J/token x server overhead factor (CPU,
- * memory, network, fans; ~1.3-1.5 of GPU power for an 8-GPU server: DGX H100 10.2 kW for 8 x 700 W).
+ * Server power over GPU power (CPU, memory, network, fans, power supply), derived from NVIDIA's
+ * datasheets: a DGX H100 draws at most 10.2 kW for 8 H100 SXM GPUs of 700 W TDP each, 10.2 / 5.6 =
+ * 1.82 at nameplate. Both are maxima: the ratio under a real serving load is not sourced.
+ */
+export const SERVER_OVERHEAD = {
+  base: 10.2 / (8 * 0.7),
+  source: "Derived at nameplate: DGX H100 10.2 kW for 8 x H100 SXM at 700 W TDP = 1.82 (NVIDIA datasheets); the ratio under a real serving load is not sourced",
+} as const;
+
+/**
+ * How much of the server around the GPU a measured energy scope already holds, and so whether the
+ * server overhead applies (scopes as lib/core/contracts/submission.ts writes them: one of wall,
+ * battery, soc, package, dram, gpu, or parts joined by +):
+ * - "gpu-only": the GPU alone (our reference runs: NVML's GPU counter): the overhead applies;
+ * - "whole": wall or battery, the whole machine: nothing to add, the overhead is 1;
+ * - "partial": the SoC or CPU package / DRAM (with or without the GPU): CPU and memory are in, the
+ *   network, fans, storage and power-supply losses are not, and no source gives their share: the
+ *   overhead starts at 1 (a lower bound) and the user may enter one for the rest.
+ */
+export type OverheadScope = "gpu-only" | "whole" | "partial";
+
+export function overheadScope(scope: string): OverheadScope {
+  const parts = scope.split("+");
+  if (parts.includes("wall") || parts.includes("battery")) return "whole";
+  if (parts.every((p) => p === "gpu")) return "gpu-only";
+  return "partial";
+}
+
+/** The overhead the helper starts from for a curve measured in `scope`: the nameplate ratio over the GPU alone, else 1. */
+export function defaultServerOverhead(scope: string): number {
+  return overheadScope(scope) === "gpu-only" ? SERVER_OVERHEAD.base : 1;
+}
+
+/**
+ * IT energy per token (GPU + the rest of the server): GPU J/token x server overhead factor (see
+ * SERVER_OVERHEAD; 1 for a curve whose scope already holds the server).
  */
 export function itJPerToken(model: CloudModelKey, batch: number, serverOverhead: number): number {
   return gpuJPerToken(model, batch) * serverOverhead;

@@ -44,6 +44,7 @@ export function scenarioCsv(name: string, inputs: TcoInputs, totals: HorizonTota
     net_water_m3: round(r.net.waterSavedM3),
     battery_share_per_device_day: round(r.perDevice.batteryShare),
     tokens_per_device_day: round(r.perDevice.tokensPerDay),
+    tokens_tried_on_devices_then_escalated: round(r.device.escalatedTokensPerYear),
   }));
   return [
     toCsv(meta, ["field", "value"]),

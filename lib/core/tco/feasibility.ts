@@ -1,6 +1,6 @@
 /**
  * Is the offloaded volume physically possible on the devices? (pure). Per device per day: the tokens
- * moved, the share of a battery they drain, and the minutes of generation they take at the device's
+ * generated (moved, and tried before escalating to the data center), the share of a battery they drain, and the minutes of generation they take at the device's
  * sustained speed (thermal throttling included). A scenario over an "infeasible" limit has no
  * meaningful net, who-pays or NPV: the page withholds those headlines until the inputs change.
  *

@@ -16,3 +16,5 @@ export const m3 = (v: number) => `${fmt(v / 1e6, 2)} million m³`;
 export const pct = (v: number, digits = 1) => `${fmt(v * 100, digits)}%`;
 /** A signed amount: + saves, − pays. */
 export const signed = (v: number, f: (x: number) => string) => (v > 0 ? `+${f(v)}` : f(v));
+/** A large count in words: 10.51 trillion, 365 billion, 2.5 million, 900. */
+export const count = (v: number) => abs(v, (x) => (x >= 1e12 ? `${fmt(x / 1e12, 2)} trillion` : x >= 1e9 ? `${fmt(x / 1e9, 2)} billion` : x >= 1e6 ? `${fmt(x / 1e6, 2)} million` : fmt(x, 0)));

@@ -6,11 +6,21 @@
 import { z } from "zod";
 import "../contracts/zod-browser";
 import { ADOPTION_CURVES, ASSUMPTIONS, ASSUMPTION_KEYS, type AdoptionCurveKey } from "./assumptions";
+import { fmt, usd } from "./format";
 import { defaultInputs, type TcoInputs } from "./model";
 
 /**
+ * A plain decimal number as text: digits with an optional point, sign and decimal exponent ("0.25",
+ * "-3", "1.5e9", "5e-7": what String(number) writes for the inputs a URL carries). Not hex, octal or
+ * binary ("0x10", which Number() reads as 16), "Infinity", "NaN", separators ("1,000", "1_000").
+ */
+const PLAIN_DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+export const isPlainDecimal = (text: string): boolean => PLAIN_DECIMAL.test(text.trim());
+
+/**
  * A number from a form, a URL or JSON: a blank, whitespace or null is refused with a field message
- * (z.coerce would read "" and null as 0).
+ * (z.coerce would read "" and null as 0), and so is text that is not a plain decimal (Number() would
+ * read "0x10" as 16 and "Infinity" as a number).
  */
 const num = (min: number, max: number, label: string) =>
   z
@@ -18,6 +28,10 @@ const num = (min: number, max: number, label: string) =>
     .transform((v, ctx) => {
       if (typeof v === "string" && v.trim() === "") {
         ctx.addIssue({ code: "custom", message: `${label}: enter a number (it is blank)` });
+        return z.NEVER;
+      }
+      if (typeof v === "string" && !isPlainDecimal(v)) {
+        ctx.addIssue({ code: "custom", message: `${label}: enter a number in plain decimals, such as 0.25 or 1.5e9 (not "${v.trim().slice(0, 20)}")` });
         return z.NEVER;
       }
       return Number(v);
@@ -46,6 +60,11 @@ export const inputsSchema = z.object({
   powerSource: z.enum(["battery", "mains"], { error: "powerSource must be battery or mains" }),
 });
 
+/** The top-down baseline's base-year electricity bill: average facility MW x 8,760 h x 1,000 kWh/MWh x the DC price (USD). */
+export function energyBillUsd(i: Pick<TcoInputs, "dcPowerMw" | "dcElectricityUsdPerKwh">): number {
+  return i.dcPowerMw * 8760 * 1000 * i.dcElectricityUsdPerKwh;
+}
+
 export type FieldErrors = Partial<Record<keyof TcoInputs, string>>;
 
 export function validateInputs(raw: Record<string, unknown>): { ok: true; inputs: TcoInputs } | { ok: false; errors: FieldErrors } {
@@ -62,6 +81,19 @@ export function validateInputs(raw: Record<string, unknown>): { ok: true; inputs
   const year = Number(raw.year);
   const baseYear = Number(raw.baseYear);
   if (!errors.year && !errors.baseYear && year < baseYear) errors.year = "Year: must not be before the base year";
+  // Top-down: the baseline's cost holds its electricity, so it cannot be below its own energy bill
+  // (the long-run cost avoided would fall below the short run's).
+  if (raw.mode === "topDown" && !errors.mode && !errors.dcCostUsd && !errors.dcPowerMw && !errors.dcElectricityUsdPerKwh) {
+    const costUsd = Number(raw.dcCostUsd);
+    const powerMw = Number(raw.dcPowerMw);
+    const priceUsdPerKwh = Number(raw.dcElectricityUsdPerKwh);
+    const billUsd = energyBillUsd({ dcPowerMw: powerMw, dcElectricityUsdPerKwh: priceUsdPerKwh });
+    if (costUsd < billUsd) {
+      errors.dcCostUsd =
+        `${ASSUMPTIONS.dcCostUsd.label}: ${usd(costUsd)} is below its own electricity bill, ${usd(billUsd)} (${fmt(powerMw, 0)} MW x 8,760 h x $${priceUsdPerKwh}/kWh), ` +
+        "so the long-run cost avoided would fall below the short run's: raise the cost, or lower the power or the price";
+    }
+  }
   if (r.success && Object.keys(errors).length === 0) return { ok: true, inputs: r.data as TcoInputs };
   return { ok: false, errors };
 }
@@ -72,7 +104,11 @@ export function inputsFromSearchParams(params: URLSearchParams, base: TcoInputs 
   const unknown: string[] = [];
   for (const [k, v] of params) {
     if (k in base) raw[k] = v;
-    else if (k === "fleetJPerToken") raw.fleetItJPerToken = String(Number(v) / Number(params.get("pue") ?? base.pue)); // a v2 link: facility J
+    else if (k === "fleetJPerToken") {
+      // a v2 link: facility J; text that is not a plain decimal is kept as typed, so it is refused with its message
+      const pue = params.get("pue") ?? String(base.pue);
+      raw.fleetItJPerToken = isPlainDecimal(v) && isPlainDecimal(pue) ? String(Number(v) / Number(pue)) : v;
+    }
     else if (k !== "preset" && k !== "scenario" && k !== "deviceRef") unknown.push(k);
   }
   const r = validateInputs(raw);

@@ -29,8 +29,12 @@
  *   Electricity prices (DC and residential) x (1 + priceEscalation)^t (real change; 0 = constant).
  *   carbon: E_dc CI_dc + provisioned IT MW x embodied per MW-year.  water: (E_dc / PUE) WUE + E_dc W_gen.
  * Device side (added):
- *   device energy E_bat = T_dev j_dev k_dev / 3.6e9 MWh (battery side; a mains device's own side of
- *   its power supply); wall energy E_wall = E_bat / eta (charger or power supply).
+ *   requests tried on the device and then escalated (direct mode): T_esc = s f rho T. The data center
+ *   serves them again (they are outside e), and the device's attempt is charged in full (it generated
+ *   before it escalated). Coverage mode: T_esc = 0 (the uncovered queries go to the data center
+ *   without a device attempt, as a router that knows the coverage up front would send them).
+ *   device energy E_bat = (T_dev + T_esc) j_dev k_dev / 3.6e9 MWh (battery side; a mains device's own
+ *   side of its power supply); wall energy E_wall = E_bat / eta (charger or power supply).
  *   battery wear per kWh w = service price / (cycle life x capacity kWh) x marginal share; 0 on mains.
  *   AI-attributed purchases (the adoption curve): A_y = share of year y's device sales AI-capable anyway
  *   (a sourced forecast, `capableSalesShare`; 0 for the curve "none"). Running the share s of demand
@@ -44,15 +48,19 @@
  * Who pays: the operator saves the DC cost (long run; short run beside it), energy and carbon; users
  * pay the device side; society sees the difference (net). With a carbon price p_c, society's dollars
  * with carbon = net dollars + p_c x net carbon saved. $ per million tokens moved: DC cost avoided
- * (long run) / T_dev x 1e6 and users' dollars / T_dev x 1e6. Per device per day: T_dev, E_bat and
- * E_wall / devices / 365 (devices = users in bottom-up); battery share = battery Wh per day / capacity (0 on mains).
+ * (long run) / T_dev x 1e6 and users' dollars / T_dev x 1e6. Per device per day: the tokens the devices
+ * generate (T_dev + T_esc), E_bat and E_wall / devices / 365 (devices = users in bottom-up); battery
+ * share = battery Wh per day / capacity (0 on mains).
+ * Check: the operator's long run (capacity too) is never below its short run (energy bill); top-down
+ * inputs whose base-year cost is below its own electricity bill are refused (inputs.ts), and a later
+ * year where escalating prices bring the bill above the cost is flagged (`longRunBelowShortRun`).
  * Horizon: totals over horizonYears from `year`; NPV valued at the start of `year`, year k discounted
  * by (1 + r)^(k + o), o = 0, 0.5 or 1 (discounting at the start, middle or end of each year).
  * Zero offload moves nothing: every output is 0.
  */
 import { ASSUMPTIONS, capableSalesShare, type AdoptionCurveKey, type AssumptionKey } from "./assumptions";
 
-export const MODEL_VERSION = "3";
+export const MODEL_VERSION = "3.1";
 const J_PER_MWH = 3.6e9;
 const HOURS_PER_YEAR = 8760;
 
@@ -98,6 +106,12 @@ export interface TcoResult {
   baselineShareAvoided: number;
   /** True when e r > 1 was capped: the replaced model cannot use more energy than the whole fleet. */
   replacedCapped: boolean;
+  /**
+   * True when the long-run cost avoided (capacity too) is below the short run's energy bill: in
+   * top-down, a baseline cost C0 below its own electricity bill (refused in the base year by
+   * validateInputs) or a later year whose escalating price makes it so. The inputs contradict each other.
+   */
+  longRunBelowShortRun: boolean;
   baseline: { energyMwh: number; costUsd: number };
   dc: {
     energyAvoidedMwh: number;
@@ -110,7 +124,10 @@ export interface TcoResult {
     waterAvoidedM3: number;
   };
   device: {
+    /** Tokens moved: served on the devices instead of the data center (e T). */
     tokensPerYear: number;
+    /** Tokens of requests tried on the devices and then escalated to the data center (s f rho T; 0 in coverage mode): charged here, served there too. */
+    escalatedTokensPerYear: number;
     batteryEnergyMwh: number;
     energyAddedMwh: number;
     avgPowerAddedMw: number;
@@ -134,7 +151,7 @@ export interface TcoResult {
   whoPays: { operator: Party; users: Party; society: Party; operatorShortRunUsd: number; societyShortRunUsd: number };
   /** $ per million tokens: what the data center spends on the moved work, what the devices add per moved token. */
   usdPerMTokens: { dc: number; device: number };
-  /** Per device per day: the readouts that say whether the volume is plausible. */
+  /** Per device per day: the readouts that say whether the volume is plausible (tokensPerDay: what the devices generate, moved and tried-then-escalated tokens both). */
   perDevice: { devices: number; tokensPerDay: number; batteryWhPerDay: number; wallWhPerDay: number; usdPerDay: number; batteryShare: number };
 }
 
@@ -184,6 +201,18 @@ export function effectiveDcShare(
 ): number {
   const kept = i.offloadMode === "coverage" ? 0 : i.cloudFallbackRate;
   return i.offloadShare * (i.onDeviceFraction * (1 - kept) + (1 - i.onDeviceFraction) * (1 - i.hybridDcFraction));
+}
+
+/**
+ * Fraction of all DC GenAI work (tokens) tried on a device and then escalated to the data center:
+ * the fallback rate of the on-device share, s f rho, in direct mode. Coverage mode: 0, the uncovered
+ * queries are taken to go to the data center without a device attempt (the model has no input for a
+ * device that tries everything first).
+ */
+export function escalatedShare(
+  i: Pick<TcoInputs, "offloadShare" | "onDeviceFraction" | "cloudFallbackRate"> & { offloadMode?: TcoInputs["offloadMode"] },
+): number {
+  return i.offloadMode === "coverage" ? 0 : i.offloadShare * i.onDeviceFraction * i.cloudFallbackRate;
 }
 
 /** IT J/token of the replaced cloud model: the fleet's when the offloaded work is average work. */
@@ -248,9 +277,11 @@ export function evaluate(i: TcoInputs): TcoResult {
   // 1 MWh x 1 L/kWh = 1,000 L = 1 m3, so MWh x L/kWh is m3.
   const dcWaterM3 = (energyAvoidedMwh / i.pue) * i.wueLPerKwh + energyAvoidedMwh * i.generationWaterLPerKwh;
 
-  // Devices: the tokens that left the data center run there.
+  // Devices: the tokens that left the data center run there, and so do the attempts that escalated
+  // (the data center serves those again: they are outside e, the device's energy is spent all the same).
   const deviceTokens = e * tokens;
-  const batteryMwh = (deviceTokens * i.deviceJPerToken * kDev) / J_PER_MWH;
+  const escalatedTokens = escalatedShare({ ...i, offloadShare: s }) * tokens;
+  const batteryMwh = ((deviceTokens + escalatedTokens) * i.deviceJPerToken * kDev) / J_PER_MWH;
   const wallMwh = batteryMwh / i.chargingEfficiency;
   const devices = i.mode === "bottomUp" ? i.users : i.devices;
   const purchasesPerYear = devices / i.deviceLifeYears;
@@ -271,6 +302,8 @@ export function evaluate(i: TcoInputs): TcoResult {
   const perDay = (x: number) => x / devices / 365;
   const netCarbonT = dcCarbonT - deviceCarbonT;
   const perM = (usdPerYear: number) => (deviceTokens > 0 ? (usdPerYear / deviceTokens) * 1e6 : 0);
+  // Slack for rounding: the two sides are the same product in another order when the cost is the bill alone.
+  const longRunBelowShortRun = costAvoidedLongRunUsd < energyCost * (1 - 1e-9) - 1e-6;
   return {
     year: i.year,
     offloadShare: s,
@@ -278,6 +311,7 @@ export function evaluate(i: TcoInputs): TcoResult {
     effectiveDcShare: e,
     baselineShareAvoided: q,
     replacedCapped: e * ratio > 1,
+    longRunBelowShortRun,
     baseline: { energyMwh: baselineMwh, costUsd: baselineCostUsd },
     dc: {
       energyAvoidedMwh,
@@ -291,6 +325,7 @@ export function evaluate(i: TcoInputs): TcoResult {
     },
     device: {
       tokensPerYear: deviceTokens,
+      escalatedTokensPerYear: escalatedTokens,
       batteryEnergyMwh: batteryMwh,
       energyAddedMwh: wallMwh,
       avgPowerAddedMw: wallMwh / HOURS_PER_YEAR,
@@ -322,7 +357,7 @@ export function evaluate(i: TcoInputs): TcoResult {
     usdPerMTokens: { dc: perM(costAvoidedLongRunUsd), device: perM(usersUsd) },
     perDevice: {
       devices,
-      tokensPerDay: perDay(deviceTokens),
+      tokensPerDay: perDay(deviceTokens + escalatedTokens),
       batteryWhPerDay: perDay(batteryMwh * 1e6),
       wallWhPerDay: perDay(wallMwh * 1e6),
       usdPerDay: perDay(usersUsd),
@@ -404,21 +439,47 @@ export interface BreakEvens {
    * (the devices' embodied share alone outweighs the data center's carbon, or users' grid is carbon-free).
    */
   carbonBatteryJPerToken: number | null;
+  /**
+   * What the break-evens are computed from: "share": the chosen year's offload; "first-tokens": no
+   * offload that year, so from the per-token economics of the first tokens moved (the limit as the
+   * share goes to 0 with the chosen routing; both sides scale with the share, so it is the break-even
+   * of any small share); "nothing-moved": the routing moves no work to the devices (all of it hybrid,
+   * all of the hybrid work still in the data center): there is no device energy to break even, every
+   * figure is null.
+   */
+  basis: "share" | "first-tokens" | "nothing-moved";
 }
+
+/** A share small enough that nothing is capped (q = e r < 1) and large enough for exact ratios. */
+const FIRST_TOKENS_SHARE = 1e-6;
 
 /**
  * Break-evens, in the chosen year's device energy per token input (the base year's J/token, before
- * the trajectory's efficiency gain). Net energy 0: T_dev j k_dev / eta = E_dc. Net carbon 0:
- * C_dc = T_dev j k_dev / eta / 3.6e9 x CI_users / 1000 + embodied.
+ * the trajectory's efficiency gain). Net energy 0: (T_dev + T_esc) j k_dev / eta = E_dc. Net carbon 0:
+ * C_dc = (T_dev + T_esc) j k_dev / eta / 3.6e9 x CI_users / 1000 + embodied. At zero offload they are
+ * those of the first tokens moved (basis "first-tokens"), not null: uncapped, the energy break-even
+ * j* = j_rep PUE eta (k_dc / k_dev) e / (e + s f rho) does not depend on the share, only on its routing.
  */
 export function breakEvens(i: TcoInputs): BreakEvens {
-  const r = evaluate(i);
-  const perJ = r.device.tokensPerYear * (1 - i.deviceEfficiencyGain) ** (i.year - i.baseYear); // battery J per unit of the input
-  if (perJ === 0) return { energyBatteryJPerToken: null, energyWallJPerToken: null, carbonBatteryJPerToken: null };
+  const chosen = evaluate(i);
+  const firstTokens = chosen.offloadShare === 0;
+  // Coverage mode's routing at a small share: direct, with no escalation (coverage charges no device attempt).
+  const at = firstTokens
+    ? { ...i, offloadMode: "direct" as const, rampYears: 0, offloadShare: FIRST_TOKENS_SHARE, cloudFallbackRate: i.offloadMode === "coverage" ? 0 : i.cloudFallbackRate }
+    : i;
+  const r = firstTokens ? evaluate(at) : chosen;
+  const tokensRun = r.device.tokensPerYear + r.device.escalatedTokensPerYear;
+  const perJ = tokensRun * (1 - i.deviceEfficiencyGain) ** (i.year - i.baseYear); // battery J per unit of the input
+  if (perJ === 0) return { energyBatteryJPerToken: null, energyWallJPerToken: null, carbonBatteryJPerToken: null, basis: "nothing-moved" };
   const energyBattery = (r.dc.energyAvoidedMwh * J_PER_MWH * i.chargingEfficiency) / perJ;
   const room = r.dc.carbonAvoidedT - r.device.carbonEmbodiedT;
   const carbon = i.deviceGridGPerKwh > 0 && room > 0 ? (room * 1000 * J_PER_MWH * i.chargingEfficiency) / (perJ * i.deviceGridGPerKwh) : null;
-  return { energyBatteryJPerToken: energyBattery, energyWallJPerToken: energyBattery / i.chargingEfficiency, carbonBatteryJPerToken: carbon };
+  return {
+    energyBatteryJPerToken: energyBattery,
+    energyWallJPerToken: energyBattery / i.chargingEfficiency,
+    carbonBatteryJPerToken: carbon,
+    basis: firstTokens ? "first-tokens" : "share",
+  };
 }
 
 /** Battery-side break-even device energy per token (kept for callers of v1). */

@@ -1,4 +1,5 @@
 /** Scenario presets. */
+import { ASSUMPTIONS } from "./assumptions";
 import { defaultInputs, type TcoInputs } from "./model";
 
 /**
@@ -31,8 +32,8 @@ export function tiriasPreset(): TcoInputs {
 
 /**
  * Electricity by region, for the data center and for the users (one region each): grid carbon,
- * water consumed generating it, price. Only sourced figures: a region without a sourced price keeps
- * the current one.
+ * water consumed generating it, price. Only sourced figures: where a region has none (null), the
+ * current input is kept and `regionKeeps` says so beside the choice, never silently.
  */
 export const REGIONS = {
   us: { label: "United States", gridGPerKwh: 369, generationWaterLPerKwh: 3.13, dcUsdPerKwh: 0.08, residentialUsdPerKwh: 0.16, source: "Ember 2023 (OWID); EcoLogits (WRI); EIA 2023 averages (industrial ~8, residential ~16 cents/kWh)" },
@@ -41,23 +42,41 @@ export const REGIONS = {
 } as const;
 export type RegionKey = keyof typeof REGIONS;
 
-/** The inputs with the data center's or the users' electricity set to a region's. */
+/** The inputs a region sets on each side, and the region's figure for each (null: none sourced). */
+const REGION_FIELDS = {
+  dc: [
+    ["dcGridGPerKwh", "gridGPerKwh"],
+    ["generationWaterLPerKwh", "generationWaterLPerKwh"],
+    ["dcElectricityUsdPerKwh", "dcUsdPerKwh"],
+  ],
+  users: [
+    ["deviceGridGPerKwh", "gridGPerKwh"],
+    ["userGenerationWaterLPerKwh", "generationWaterLPerKwh"],
+    ["residentialUsdPerKwh", "residentialUsdPerKwh"],
+  ],
+} as const;
+
+/**
+ * What choosing `region` for one side leaves as it is, one sentence per input: the region has no
+ * sourced figure for it, so the current value stays (e.g. EU-27 has no sourced data-center price or
+ * generation water: the US price and whatever water figure was there are kept).
+ */
+export function regionKeeps(i: TcoInputs, side: "dc" | "users", region: RegionKey): string[] {
+  const r = REGIONS[region];
+  return REGION_FIELDS[side]
+    .filter(([, field]) => r[field] == null)
+    .map(([key, field]) => {
+      const whose = Object.values(REGIONS).find((o) => o[field] === i[key]);
+      return `${ASSUMPTIONS[key].label} kept at ${i[key]} ${ASSUMPTIONS[key].unit}${whose ? ` (the ${whose.label} figure)` : ""}: no ${r.label} figure sourced`;
+    });
+}
+
+/** The inputs with the data center's or the users' electricity set to a region's (where it has a sourced figure). */
 export function withRegion(i: TcoInputs, side: "dc" | "users", region: RegionKey): TcoInputs {
   const r = REGIONS[region];
-  if (side === "dc") {
-    return {
-      ...i,
-      dcGridGPerKwh: r.gridGPerKwh,
-      generationWaterLPerKwh: r.generationWaterLPerKwh ?? i.generationWaterLPerKwh,
-      dcElectricityUsdPerKwh: r.dcUsdPerKwh ?? i.dcElectricityUsdPerKwh,
-    };
-  }
-  return {
-    ...i,
-    deviceGridGPerKwh: r.gridGPerKwh,
-    userGenerationWaterLPerKwh: r.generationWaterLPerKwh ?? i.userGenerationWaterLPerKwh,
-    residentialUsdPerKwh: r.residentialUsdPerKwh ?? i.residentialUsdPerKwh,
-  };
+  const out = { ...i };
+  for (const [key, field] of REGION_FIELDS[side]) out[key] = r[field] ?? i[key];
+  return out;
 }
 
 /**
