@@ -8,11 +8,11 @@ import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
-import type { Backend, Device, EngineInfo, Fingerprint, ModelInfo, PowerReading, Submission, WorkloadResult } from "../../lib/core/contracts/submission";
+import type { Backend, Device, EngineInfo, Fingerprint, ModelInfo, Submission, WorkloadResult } from "../../lib/core/contracts/submission";
 import { unbatchedId, type WorkloadSpec } from "../../lib/core/contracts/workloads";
 import { buildSubmission, memoryParts, NO_MEMORY, workloadResult, type MeasuredSample } from "../../lib/core/measure/build-submission";
 import { FINGERPRINT } from "../../lib/core/measure/fingerprint";
-import { energyPerToken, repetitionEnergies, workloadReadings, type RepInterval } from "../../lib/core/measure/energy";
+import { energyPerToken, repetitionEnergies, workloadReadings, type IdleBaseline, type RepInterval } from "../../lib/core/measure/energy";
 import { childProcessEnv, runnerEnv } from "../env";
 import { reportedGpuBandwidth } from "../../lib/core/measure/gpu-bandwidth";
 import { runnerCommit } from "../provenance";
@@ -51,6 +51,8 @@ export interface SessionOptions {
   repetitions: number;
   meters: PowerMeter[];
   idleSeconds: number;
+  /** Quiet time before each idle baseline, ms (tests: 0); default IDLE_SETTLE_MS. */
+  idleSettleMs?: number;
   /** Skip the bandwidth benchmark (tests); null leaves the roofline unknown. */
   bandwidthGBps?: number | null;
   /** The GPU memory's bandwidth the user gives (GB/s and source); else the vendor's figure where listed. */
@@ -222,9 +224,10 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
   // "auto" may land on a GPU: its meters are read as for a GPU backend.
   const { meters, notes: meterNotes } = metersFor(opts.meters, opts.backend === "auto" ? "cuda" : opts.backend, { visibleDevices: env.CUDA_VISIBLE_DEVICES, deviceOrder: env.CUDA_DEVICE_ORDER });
   for (const n of meterNotes) opts.onNote?.(n);
-  const idle = await measureIdle(meters, opts.idleSeconds);
-  const idleWithPower: PowerReading[] = idle.map((r) => ({ ...r, idlePowerW: r.avgPowerW }));
-  const workloads: WorkloadResult[] = [];
+  const idle = await measureIdle(meters, opts.idleSeconds, opts.idleSettleMs);
+  // Each workload's result is made once the baseline after the workloads is in: its above-idle
+  // energy interpolates between the two baselines over its own repetitions.
+  const workloads: ((after: IdleBaseline | null) => WorkloadResult)[] = [];
   let engineInfo: EngineInfo | null = null;
   let used: EngineUsed | null = null;
   // A batch sweep stops at the first batch that fails (out of memory, as a rule): larger ones would too.
@@ -236,7 +239,7 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
     const stop = w.nBatch > 1 ? stoppedAt.get(unbatchedId(w.id)) : undefined;
     if (stop) {
       const why = `not run: the batch sweep stopped at ${stop.id} (${stop.why})`;
-      workloads.push(workloadResult(w, { status: "error", error: why }));
+      workloads.push(() => workloadResult(w, { status: "error", error: why }));
       opts.onProgress?.({ workloadId: w.id, phase: "failed" });
       continue;
     }
@@ -269,7 +272,8 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
     }
     engineInfo ??= out.engine;
     used ??= out.used;
-    workloads.push(measuredWorkload(w, out, idle, opts.model.info.kvBytesPerToken, (out.used?.backend ?? opts.backend) === "cpu", opts.thermal?.sources ?? []));
+    const onCpu = (out.used?.backend ?? opts.backend) === "cpu";
+    workloads.push((after) => measuredWorkload(w, out, { before: idle, after }, opts.model.info.kvBytesPerToken, onCpu, opts.thermal?.sources ?? []));
     opts.onProgress?.({ workloadId: w.id, phase: out.status === "ok" ? "done" : "failed" });
   }
   // A GPU backend that offloaded nothing (no usable GPU memory: a software Vulkan device such as
@@ -278,9 +282,9 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
   if (usedNow && usedNow.backend !== "cpu" && usedNow.gpuLayers === 0) {
     opts.onNote?.(`the ${usedNow.backend} backend loaded but offloaded no layers (no usable GPU memory on this device): these figures are the CPU's; the submission records gpuLayers 0`);
   }
-  const idleAfter = await measureIdle(meters, opts.idleSeconds);
-  for (const d of idleDrift(idle, idleAfter)) {
-    opts.onNote?.(`idle ${d.sensor}: ${d.beforeW.toFixed(2)} W before, ${d.afterW.toFixed(2)} W after the run (drift ${(d.afterW - d.beforeW).toFixed(2)} W)`);
+  const idleAfter = await measureIdle(meters, opts.idleSeconds, opts.idleSettleMs);
+  for (const d of idleDrift(idle.readings, idleAfter.readings)) {
+    opts.onNote?.(`idle ${d.sensor}: ${d.beforeW.toFixed(2)} W before, ${d.afterW.toFixed(2)} W after the run (drift ${(d.afterW - d.beforeW).toFixed(2)} W; above-idle interpolates between them)`);
   }
   return buildSubmission({
     submissionId: randomUUID(),
@@ -310,18 +314,19 @@ export async function runSession(opts: SessionOptions): Promise<Submission> {
           repetitions: opts.repetitions,
           flashAttention: opts.llama.flashAttention ?? null,
         },
-    idlePower: idleWithPower,
-    idlePowerAfter: idleAfter.map((r) => ({ ...r, idlePowerW: r.avgPowerW })),
-    workloads,
+    idlePower: idle.readings.map((r) => ({ ...r, idlePowerW: r.avgPowerW })),
+    idlePowerAfter: idleAfter.readings.map((r) => ({ ...r, idlePowerW: r.avgPowerW })),
+    workloads: workloads.map((finish) => finish(idleAfter)),
     fingerprint,
   });
 }
 
 /**
  * A workload's result with its energy: each sensor's energy over the timed repetitions only, each
- * repetition's energy in the device scope on its sample, J/token in that scope.
+ * repetition's energy in the device scope on its sample, J/token in that scope, above idle with the
+ * idle power interpolated between the two baselines over the repetitions.
  */
-function measuredWorkload(w: WorkloadSpec, out: ChildOutcome, idle: PowerReading[], kvBytesPerToken: number | null, onCpu: boolean, thermalSources: string[]): WorkloadResult {
+function measuredWorkload(w: WorkloadSpec, out: ChildOutcome, idle: { before: IdleBaseline; after: IdleBaseline | null }, kvBytesPerToken: number | null, onCpu: boolean, thermalSources: string[]): WorkloadResult {
   if (out.status !== "ok") return workloadResult(w, { status: out.status, error: out.error ?? "the workload failed" }, { memory: out.memory });
   const nPrompt = w.phase === "ttft" ? (out.samples[0]?.promptTokens ?? w.nPrompt) : w.nPrompt;
   const memory = { ...NO_MEMORY, ...out.memory };
@@ -329,7 +334,9 @@ function measuredWorkload(w: WorkloadSpec, out: ChildOutcome, idle: PowerReading
   const perSensor = workloadReadings(out.recordings, out.intervals);
   const readings = withIdle(
     perSensor.map((p) => p.reading),
-    idle,
+    idle.before,
+    idle.after,
+    out.intervals,
   );
   const repEnergy = repetitionEnergies(readings, new Map(perSensor.map((p) => [p.reading.sensor, p.repEnergyJ])), out.samples.length);
   const samples = out.samples.map((smp, i) => ({ ...smp, energyJ: repEnergy[i] ?? null }));

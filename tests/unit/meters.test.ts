@@ -199,14 +199,25 @@ describe("idle baseline and energy per token", () => {
     write(`${root}/intel-rapl:0/name`, "package-0\n");
     write(`${root}/intel-rapl:0/energy_uj`, "0\n");
     write(`${root}/intel-rapl:0/max_energy_range_uj`, "1000000000\n");
+    const t0 = now();
     const idle = await measureIdle(detectRapl(root).meters, 0.05, 0);
-    expect(idle[0]!.method).toBe("counter");
-    const readings = withIdle([reading({ scope: "package", sensor: "intel-rapl:0", durationNs: 2e9, energyJ: 30, avgPowerW: 15 })], [{ ...idle[0]!, avgPowerW: 5 }]);
+    expect(idle.readings[0]!.method).toBe("counter");
+    // The window's middle, on the meters' clock: after the start, at least half the 50 ms span in.
+    expect(idle.midNs).toBeGreaterThan(t0 + 25e6);
+    expect(idle.midNs).toBeLessThan(now());
+    const at5 = { readings: [{ ...idle.readings[0]!, avgPowerW: 5 }], midNs: 0 };
+    const reps = [{ t0Ns: 1e9, t1Ns: 3e9 }];
+    // Only a baseline before: its power, as before interpolation.
+    const readings = withIdle([reading({ scope: "package", sensor: "intel-rapl:0", durationNs: 2e9, energyJ: 30, avgPowerW: 15 })], at5, null, reps);
     expect(readings[0]!.idlePowerW).toBe(5);
     // 30 J over 2 s with 5 W idle: 20 J above idle; 100 tokens
     expect(energyPerToken(readings, 100)).toEqual({ totalJ: 0.3, aboveIdleJ: 0.2, scope: "package", sensors: ["intel-rapl:0"], tier: "counter", rangeJ: null });
     // A baseline above the run is noise, reported as a negative figure rather than hidden as 0.
-    expect(energyPerToken(withIdle(readings, [{ ...idle[0]!, avgPowerW: 20 }]), 100)!.aboveIdleJ).toBeCloseTo(-0.1, 9);
+    expect(energyPerToken(withIdle(readings, { ...at5, readings: [{ ...idle.readings[0]!, avgPowerW: 20 }] }, null, reps), 100)!.aboveIdleJ).toBeCloseTo(-0.1, 9);
+    // With a baseline after (9 W, its middle at 8 s), the repetitions' middle (2 s) is a quarter of the way: 6 W.
+    const drifted = withIdle(readings, at5, { readings: [{ ...idle.readings[0]!, avgPowerW: 9 }], midNs: 8e9 }, reps);
+    expect(drifted[0]!.idlePowerW).toBeCloseTo(6, 12);
+    expect(energyPerToken(drifted, 100)!.aboveIdleJ).toBeCloseTo((30 - 6 * 2) / 100, 12);
   });
 
   it("prefers the widest scope and adds package, dram and gpu", () => {

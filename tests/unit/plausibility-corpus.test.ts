@@ -185,11 +185,18 @@ describe("forged corpus: every forgery is refused with its reason", () => {
     );
     expectRefused("a forged above-idle J/token", fixture((x) => ((tg(x).energyPerToken.aboveIdleJ = 1e-9), (tg(x).decodeEnergyPerToken.aboveIdleJ = 1e-9))), "inconsistent_energy", "tg128");
     expectRefused("an idle power that is not the idle reading", fixture((x) => (tg(x).power[0].idlePowerW = 0.5)), "inconsistent_energy", "tg128");
+    const idleAfter = (w: number) => (x: any) => (x.idlePowerAfter = [{ ...x.idlePower[0], energyJ: 2 * w, avgPowerW: w }]);
+    expectHonest("an idle baseline that moved 0.5 W (5% of the 10 W the workloads add)", fixture(idleAfter(5.5)));
+    expectRefused("an idle baseline that moved 3 W (30% of the 10 W the workloads add)", fixture(idleAfter(8)), "idle_drift", "tg128");
+    expectRefused("an idle power outside both baselines", fixture((x) => (idleAfter(5.5)(x), (tg(x).power[0].idlePowerW = 6))), "inconsistent_energy", "tg128");
   });
 
   it("a real run on this machine while two other jobs kept both cores busy: tg128 at 2 t/s (40+ quiet), flagged noisy", () => {
     const s = parsed(JSON.parse(fs.readFileSync("tests/fixtures/submissions/busy/llama-3.2-1b-q4_0-shared-2-cores.json", "utf8")));
     for (const w of s.workloads) expectRefused(`busy machine ${w.workloadId}`, s, "noisy", w.workloadId);
+    // Its (modelled, then machine-wide) idle read 1.56 W before and 7.06 W after: the other jobs
+    // started in between, and moved the baseline by as much as the workloads added.
+    for (const w of s.workloads) expectRefused(`idle baseline moved ${w.workloadId}`, s, "idle_drift", w.workloadId);
   });
 
   it("a real run on this machine with the runner recording others' CPU time: busy where another job ran beside it, plausible where it did not", () => {

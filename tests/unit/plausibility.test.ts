@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseSubmission } from "../../lib/core/contracts/submission";
+import { energyPerToken } from "../../lib/core/measure/energy";
 import { checkSubmission } from "../../lib/core/measure/plausibility";
 import { bytesPerDecodedToken, cacheResident, decodeRoofline, rooflineEfficiency, weightsBandwidth } from "../../lib/core/measure/roofline";
 import { makeSubmission } from "../../harness/fixtures";
@@ -99,6 +100,34 @@ describe("plausibility, recomputed on the server", () => {
     expect(checkSubmission(huge).map((f) => f.message).join()).toMatch(/outside what a package sensor of a laptop device reads/);
     // per-repetition energies that do not add up to the J/token
     expect(codes(parsed((x) => x.workloads[1].samples.forEach((smp: any) => (smp.energyJ = 1))))).toEqual(["tg128:inconsistent_energy"]);
+  });
+
+  it("idle power between the baselines before and after the workloads: interpolated passes, outside them does not", () => {
+    const after = (w: number) => (x: any) => (x.idlePowerAfter = [{ ...x.idlePower[0], energyJ: 2 * w, avgPowerW: w }]);
+    // tg128's reading 15 W over the fixture's 5 W idle; an idle of 5.4 W interpolated, its above-idle recomputed as the runner would.
+    const idleAt = (w: number) => (x: any) => {
+      const tg = x.workloads[1];
+      tg.power[0].idlePowerW = w;
+      const tokens = tg.samples.reduce((a: number, smp: any) => a + smp.genTokens, 0);
+      tg.energyPerToken.aboveIdleJ = tg.decodeEnergyPerToken.aboveIdleJ = energyPerToken(tg.power, tokens)!.aboveIdleJ;
+    };
+    expect(codes(parsed((x) => (after(5.8)(x), idleAt(5.4)(x))))).toEqual([]);
+    expect(codes(parsed((x) => (after(5.8)(x), idleAt(5.8)(x))))).toEqual([]);
+    expect(codes(parsed((x) => (after(5.8)(x), idleAt(6.5)(x))))).toEqual(["tg128:inconsistent_energy"]);
+    expect(checkSubmission(parsed((x) => (after(5.8)(x), idleAt(4.5)(x))))[0]!.message).toMatch(/idle readings are 5\.000 W before and 5\.800 W after the workloads/);
+    // Without a baseline after, the one before it must be (as before interpolation).
+    expect(codes(parsed(idleAt(5.4)))).toEqual(["tg128:inconsistent_energy"]);
+  });
+
+  it("flags a workload whose idle baselines drifted apart by more than 10% of what it added above idle", () => {
+    const after = (w: number) => (x: any) => (x.idlePowerAfter = [{ ...x.idlePower[0], energyJ: 2 * w, avgPowerW: w }]);
+    const all = ["pp512", "tg128", "pp512+tg128", "tg128@d4096", "ttft"].map((id) => `${id}:idle_drift`);
+    // Every workload adds 10 W over the 5 W idle: 0.9 W of drift passes, 2 W does not, up or down.
+    expect(codes(parsed(after(5.9)))).toEqual([]);
+    expect(codes(parsed(after(4.1)))).toEqual([]);
+    expect(codes(parsed(after(7)))).toEqual(all);
+    expect(codes(parsed(after(3)))).toEqual(all);
+    expect(checkSubmission(parsed(after(7)))[0]!.message).toMatch(/idle baseline \(package\) moved from 5\.000 W before the workloads to 7\.000 W after them/);
   });
 
   it("checks browser runs and small models too", () => {

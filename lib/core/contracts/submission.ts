@@ -221,7 +221,11 @@ export const powerReadingSchema = z.object({
   durationNs: z.int().min(1).max(MAX_DURATION_NS * 1000),
   energyJ: joules.nullable().default(null),
   avgPowerW: watts.nullable().default(null),
-  /** Idle power of the same sensor, measured before the run; subtracted for "above idle". */
+  /**
+   * Idle power of the same sensor over this reading's window, W: interpolated between the idle
+   * readings before and after the workloads (the reading before where there is none after);
+   * subtracted for "above idle".
+   */
   idlePowerW: watts.nullable().default(null),
   tier: z.enum(ENERGY_TIERS).nullable().default(null),
   flags: z.array(z.enum(READING_FLAGS)).max(READING_FLAGS.length).default([]),

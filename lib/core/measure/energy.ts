@@ -1,9 +1,10 @@
 /**
  * Energy of a workload and per token (pure). A workload's readings hold the energy of its timed
  * repetitions only: each repetition's [t0, t1] is cut out of each sensor's recording
- * (energy-window.ts) and summed. "Above idle" subtracts the idle power of the same sensors,
- * measured before the run, times those intervals: the energy the inference added; it is not clamped
- * (a negative value says the baseline moved more than the workload added: noise).
+ * (energy-window.ts) and summed. "Above idle" subtracts the idle power of the same sensors over
+ * those intervals (interpolated between the baselines before and after the run, interpolatedIdleW):
+ * the energy the inference added; it is not clamped (a negative value says the baseline moved more
+ * than the workload added: noise).
  */
 import { ENERGY_TIERS, type EnergyPerToken, type EnergyTier, type PowerReading, type PowerScope } from "../contracts/submission";
 import { energyInWindow, type Recording } from "./energy-window";
@@ -21,6 +22,44 @@ export interface SensorRecordingLike extends Recording {
   tier: EnergyTier;
   /** A modelled sensor's range for an energy over a window of `durationS` seconds. */
   rangeJ?: (energyJ: number, durationS: number) => [number, number];
+}
+
+/**
+ * An idle baseline: each sensor's idle reading (its mean power over the baseline window) and the
+ * middle of that window, ns of the monotonic clock the repetitions are stamped with.
+ */
+export interface IdleBaseline {
+  readings: readonly PowerReading[];
+  midNs: number;
+}
+
+const idleReadingW = (b: IdleBaseline | null, sensor: string): number | null =>
+  b?.readings.find((r) => r.sensor === sensor && r.method !== "unavailable" && r.avgPowerW != null)?.avgPowerW ?? null;
+
+/**
+ * Idle power of `sensor` over the repetitions' intervals, W, interpolated between the baseline taken
+ * before the workloads and the one taken after them.
+ *
+ * It assumes the idle power moves linearly in time between the middles of the two baseline windows
+ * (a slow drift: the package and the room warming, a battery's voltage sagging, a steady
+ * background ramp). The idle energy under an interval is then the interpolated power at its middle
+ * times its length, and over several intervals the power at their duration-weighted mean middle, so
+ * the figure times the intervals' total length is the idle energy those intervals hold. A step or
+ * an excursion between the baselines is not linear, and nothing here can see it: the server flags a
+ * workload whose baselines moved far apart for what it added (plausibility.ts, `idle_drift`).
+ * Times outside the two middles take the nearer baseline (no extrapolation). Without an
+ * after-baseline for the sensor: the before-baseline, as before interpolation; without a
+ * before-baseline: null (no above-idle figure).
+ */
+export function interpolatedIdleW(sensor: string, before: IdleBaseline, after: IdleBaseline | null, intervals: readonly RepInterval[]): number | null {
+  const beforeW = idleReadingW(before, sensor);
+  if (beforeW == null) return null;
+  const afterW = idleReadingW(after, sensor);
+  const totalNs = intervals.reduce((a, i) => a + (i.t1Ns - i.t0Ns), 0);
+  if (afterW == null || after == null || after.midNs <= before.midNs || totalNs <= 0) return beforeW;
+  const meanMidNs = intervals.reduce((a, i) => a + ((i.t0Ns + i.t1Ns) / 2) * (i.t1Ns - i.t0Ns), 0) / totalNs;
+  const share = Math.min(1, Math.max(0, (meanMidNs - before.midNs) / (after.midNs - before.midNs)));
+  return beforeW + (afterW - beforeW) * share;
 }
 
 /** Per sensor: the workload's reading (timed intervals only) and each repetition's energy. */
@@ -76,7 +115,7 @@ export function deviceScope(readings: readonly PowerReading[]): { parts: PowerRe
   return { parts, scope, tier: worst < ENERGY_TIERS.length ? ENERGY_TIERS[worst]! : null };
 }
 
-/** The device's energy in its scope: total, idle power of the same sensors, window length. */
+/** The device's energy in its scope: total, idle power of the same sensors (over its window), window length. */
 export function deviceEnergy(
   readings: readonly PowerReading[],
 ): { energyJ: number; rangeJ: [number, number] | null; idleW: number | null; durationNs: number; scope: string; sensors: string[]; tier: EnergyTier | null } | null {

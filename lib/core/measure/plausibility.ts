@@ -17,14 +17,19 @@
  * - tokens/s below ceilings no device reaches, per phase;
  * - energy: each reading's window is the timed samples, its energy is its average power times its
  *   window, its power is within what that scope draws on that class of device, its tier is one its
- *   method can give (a modelled figure never passes as measured), its idle power is the run's idle
- *   reading, and the workload's J/token and above-idle J/token are what the readings give;
+ *   method can give (a modelled figure never passes as measured), its idle power lies between the
+ *   run's idle readings before and after the workloads (the runner interpolates between them), and
+ *   the workload's J/token and above-idle J/token are what the readings give;
+ * - idle drift: the baselines before and after the workloads moved apart by more than a tenth of
+ *   what the workload added above idle ("idle_drift"): its above-idle figure is not known to 10%, and
+ *   is withheld; its speed and total J/token do not depend on the baseline and stay ranked;
  * - load: a run measured while other processes used the CPU, or in a VM whose host took its time
  *   (steal), is "busy"; one whose repetitions spread widely is "noisy". Both are kept off rankings.
+ * Every other flag keeps its workload off rankings (speed and energy alike).
  */
 import type { PowerReading, Submission, WorkloadResult } from "../contracts/submission";
 import { parseWorkloadId } from "../contracts/workloads";
-import { energyPerToken } from "./energy";
+import { deviceEnergy, energyPerToken } from "./energy";
 import { judgeLayout, builtInLayout, type LayoutVerdict, type TrustedLayout } from "./model-catalog";
 import { computePeak, memoryPeak, minDecodeStepSeconds, minPrefillSeconds, powerRange } from "./physics";
 import { deriveStats } from "./stats";
@@ -51,6 +56,25 @@ export const BUSY_STEAL_SHARE = 0.05;
 export const BUSY_MIN_WALL_NS = 1e9;
 /** Noisy: the repetitions' tokens/s spread more than this (coefficient of variation), from 3 repetitions. */
 export const NOISY_CV = 0.15;
+/**
+ * Idle drift: the idle baselines before and after the workloads (summed over the workload's
+ * energy scope) may differ by at most this share of the power the workload added above idle. The
+ * runner interpolates linearly between them, which is exact for a steady drift; for a step or an
+ * excursion the error left in the workload's above-idle energy is up to |after - before| over what
+ * it added, so past this share its above-idle figure is not known to 10% (review N5: "flag |drift|
+ * above ~10% of (active - idle)"). Judged per workload against its own added power, not a run mean:
+ * a workload that adds little (TTFT) is the one whose figure the drift spoils.
+ */
+export const IDLE_DRIFT_SHARE = 0.1;
+
+/**
+ * Flags that withhold a workload's above-idle energy (the figures the baseline enters: J/token above
+ * idle, per phase too) and leave it ranked, because what they doubt is the baseline alone. Every other
+ * flag takes the workload off the rankings.
+ */
+export const ABOVE_IDLE_ONLY_FLAGS: readonly Flag["code"][] = ["idle_drift"];
+/** Whether a flag takes its workload (or, run-wide, the run) off the rankings. */
+export const rankingFlag = (f: Pick<Flag, "code">) => !ABOVE_IDLE_ONLY_FLAGS.includes(f.code);
 
 export const FLAG_CODES = [
   "inconsistent_workload",
@@ -64,6 +88,7 @@ export const FLAG_CODES = [
   "busy",
   "noisy",
   "output_differs",
+  "idle_drift",
 ] as const;
 
 export interface Flag {
@@ -144,7 +169,10 @@ function physics(w: WorkloadResult, s: Pick<Submission, "device" | "options">, l
   return null;
 }
 
-function energyProblems(w: WorkloadResult, s: Pick<Submission, "device" | "idlePower">): { code: "inconsistent_energy" | "implausible_power"; message: string } | null {
+/** A sensor's idle power in a baseline (the run's idlePower or idlePowerAfter), W; null where it has none. */
+const idleW = (baseline: readonly PowerReading[], sensor: string): number | null => baseline.find((x) => x.sensor === sensor && x.avgPowerW != null)?.avgPowerW ?? null;
+
+function energyProblems(w: WorkloadResult, s: Pick<Submission, "device" | "idlePower" | "idlePowerAfter">): { code: "inconsistent_energy" | "implausible_power"; message: string } | null {
   const timedNs = w.samples.reduce((a, x) => a + x.durationNs, 0);
   const bad = (message: string) => ({ code: "inconsistent_energy" as const, message });
   for (const r of w.power) {
@@ -160,9 +188,20 @@ function energyProblems(w: WorkloadResult, s: Pick<Submission, "device" | "idleP
       return { code: "implausible_power", message: `${r.sensor}: ${watts.toPrecision(3)} W is outside what a ${r.scope} sensor of a ${s.device.deviceClass} device reads while it computes (${range.min}-${range.max} W)` };
     }
     if (r.idlePowerW != null) {
-      const idle = s.idlePower.find((x) => x.sensor === r.sensor && x.avgPowerW != null);
-      if (!idle) return bad(`${r.sensor}: an idle power of ${r.idlePowerW} W with no idle reading of that sensor`);
-      if (!near(idle.avgPowerW!, r.idlePowerW, ENERGY_TOLERANCE)) return bad(`${r.sensor}: an idle power of ${r.idlePowerW} W, but its idle reading is ${idle.avgPowerW!.toPrecision(4)} W`);
+      // Interpolated over the workload's own repetitions, it lies between the two baselines; where
+      // the window's times are not in the submission, that is what the server can check.
+      const before = idleW(s.idlePower, r.sensor);
+      if (before == null) return bad(`${r.sensor}: an idle power of ${r.idlePowerW} W with no idle reading of that sensor`);
+      const after = idleW(s.idlePowerAfter, r.sensor);
+      const [lo, hi] = after == null ? [before, before] : [Math.min(before, after), Math.max(before, after)];
+      const between = (r.idlePowerW >= lo && r.idlePowerW <= hi) || near(r.idlePowerW, lo, ENERGY_TOLERANCE) || near(r.idlePowerW, hi, ENERGY_TOLERANCE);
+      if (!between) {
+        return bad(
+          after == null
+            ? `${r.sensor}: an idle power of ${r.idlePowerW} W, but its idle reading is ${before.toPrecision(4)} W`
+            : `${r.sensor}: an idle power of ${r.idlePowerW} W, but its idle readings are ${before.toPrecision(4)} W before and ${after.toPrecision(4)} W after the workloads (it lies between them)`,
+        );
+      }
     }
   }
   const e = w.energyPerToken;
@@ -183,6 +222,36 @@ function energyProblems(w: WorkloadResult, s: Pick<Submission, "device" | "idleP
     }
   }
   return null;
+}
+
+/**
+ * The idle baselines before and after the workloads, in the workload's energy scope, moved apart by
+ * more than IDLE_DRIFT_SHARE of the power the workload added above idle. Null where the workload has
+ * no above-idle figure or a baseline of one of its sensors is missing (nothing to judge).
+ */
+export function idleDriftProblem(w: WorkloadResult, s: Pick<Submission, "idlePower" | "idlePowerAfter">): string | null {
+  const e = deviceEnergy(w.power);
+  if (!e || e.idleW == null) return null;
+  let beforeW = 0;
+  let afterW = 0;
+  for (const sensor of e.sensors) {
+    const b = idleW(s.idlePower, sensor);
+    const a = idleW(s.idlePowerAfter, sensor);
+    if (b == null || a == null) return null;
+    beforeW += b;
+    afterW += a;
+  }
+  const driftW = afterW - beforeW;
+  const addedW = e.energyJ / (e.durationNs / 1e9) - e.idleW;
+  // Rounding is not drift: a baseline equal to a millionth of itself did not move (a constant power
+  // averaged over two windows differs in the last bits).
+  if (Math.abs(driftW) <= Math.max(IDLE_DRIFT_SHARE * Math.max(0, addedW), 1e-6 * Math.abs(beforeW))) return null;
+  const moved = `the idle baseline (${e.scope}) moved from ${beforeW.toPrecision(4)} W before the workloads to ${afterW.toPrecision(4)} W after them (${driftW > 0 ? "+" : ""}${driftW.toPrecision(3)} W)`;
+  const added =
+    addedW > 0
+      ? `${(Math.abs(driftW / addedW) * 100).toFixed(0)}% of the ${addedW.toPrecision(3)} W this workload added above idle (over ${IDLE_DRIFT_SHARE * 100}%)`
+      : `while this workload added nothing measurable above idle (${addedW.toPrecision(3)} W)`;
+  return `${moved}, ${added}: its above-idle energy is not known to within ${IDLE_DRIFT_SHARE * 100}%`;
 }
 
 /** A reading's tier must be one its method and sensor can give: a modelled figure is never "measured". */
@@ -211,7 +280,7 @@ function loadProblems(w: WorkloadResult, spread: { cv: number; n: number } | nul
   return null;
 }
 
-export function checkWorkload(w: WorkloadResult, s: Pick<Submission, "device" | "model" | "options" | "idlePower">, verdict: LayoutVerdict = judgeLayout(s.model, builtInLayout(s.model))): Flag[] {
+export function checkWorkload(w: WorkloadResult, s: Pick<Submission, "device" | "model" | "options" | "idlePower" | "idlePowerAfter">, verdict: LayoutVerdict = judgeLayout(s.model, builtInLayout(s.model))): Flag[] {
   if (w.status !== "ok") return [];
   const flag = (code: Flag["code"], message: string): Flag => ({ workloadId: w.workloadId, code, message });
   const shape = workloadShape(w);
@@ -232,6 +301,8 @@ export function checkWorkload(w: WorkloadResult, s: Pick<Submission, "device" | 
   if (phys) flags.push(flag("exceeds_physics", phys));
   const energy = energyProblems(w, s);
   if (energy) flags.push(flag(energy.code, energy.message));
+  const drift = idleDriftProblem(w, s);
+  if (drift) flags.push(flag("idle_drift", drift));
   // A sustained run's intervals are meant to change (throttling): its spread is not noise.
   const spread = stats && spec.phase !== "sustained" && stats.avgTokensPerSec > 0 ? { cv: stats.stddevTokensPerSec / stats.avgTokensPerSec, n: w.samples.length } : null;
   const load = loadProblems(w, spread);

@@ -81,6 +81,7 @@ const FLAG_LABELS: Record<string, string> = {
   busy: "busy machine",
   noisy: "noisy",
   output_differs: "output differs",
+  idle_drift: "idle baseline drifted",
 };
 export function flagLabel(code: string): string {
   return FLAG_LABELS[code] ?? code.replace(/_/g, " ");

@@ -7,7 +7,7 @@ import { ensureResultPartitionsForIngest, isDeadlock, isMissingPartition } from 
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { EnergyPerToken, Submission, WorkloadResult } from "../../core/contracts/submission";
-import { checkSubmission, type Flag } from "../../core/measure/plausibility";
+import { checkSubmission, rankingFlag, type Flag } from "../../core/measure/plausibility";
 import { deriveStats, runSummary } from "../../core/measure/stats";
 import { decodeRoofline } from "../../core/measure/roofline";
 import { fingerprintHash, isReferenceRun, type OutputStatus } from "../../core/measure/fingerprint";
@@ -130,7 +130,8 @@ async function ingestOnce(db: Db, s: Submission, tokenId: number | null, opts: I
   }
   const layout = judgeLayout(s.model, trusted ?? builtInLayout(s.model)).layout;
   const flags = checkSubmission(s, { trustedLayout: trusted });
-  const flaggedWorkloads = new Set(flags.map((f) => f.workloadId));
+  // Off the rankings: the workloads of a flag that doubts more than the idle baseline (rankingFlag).
+  const flaggedWorkloads = new Set(flags.filter(rankingFlag).map((f) => f.workloadId));
   const fresh = new Map<string, number>();
   const cache = cacheOf(db);
   const fp = deviceFingerprint(s.device);
@@ -255,7 +256,12 @@ export function ingestCallArgs(
   reviewStatus: "pending" | null,
 ): IngestArgs {
   const sub = submissionRow(s, ids, tokenId, flags, trusted, reviewStatus);
-  const wr = s.workloads.map((w) => workloadRow(w, !flaggedWorkloads.has(w.workloadId), s, layout));
+  const aboveIdleWithheld = new Set(flags.filter((f) => !rankingFlag(f)).map((f) => f.workloadId));
+  const wr = s.workloads.map((w) => {
+    const row = workloadRow(w, !flaggedWorkloads.has(w.workloadId), s, layout);
+    // A baseline that drifted (idle_drift): the figures it enters are not known, and not stored.
+    return aboveIdleWithheld.has(w.workloadId) ? { ...row, j_per_token_above_idle: null, prefill_j_per_token_above_idle: null, decode_j_per_token_above_idle: null } : row;
+  });
   // Readings and traces as submitted (the contract's shapes), with where each was taken: the idle
   // baselines, then each workload's, in the submission's order (schema.ts, submissionPower).
   const readings = [

@@ -1,5 +1,6 @@
 /** Finds the meters this device has, measures the idle baseline, and records all meters at once. */
 import type { Backend, PowerReading } from "../../../lib/core/contracts/submission";
+import { interpolatedIdleW, type IdleBaseline, type RepInterval } from "../../../lib/core/measure/energy";
 import { meanPowerW } from "../../../lib/core/measure/energy-window";
 import { detectBattery } from "./battery";
 import { externalCommandMeter, externalHttpMeter } from "./external";
@@ -92,22 +93,31 @@ export async function recordAll(meters: readonly PowerMeter[]): Promise<() => Pr
 
 /** Sensor periods a baseline spans at least, so that it averages over the sensor's own noise. */
 export const IDLE_MIN_PERIODS = 10;
-/** Quiet time before a baseline, ms: the previous work's heat and frequency settle. */
-export const IDLE_SETTLE_MS = 1000;
+/**
+ * Quiet time before a baseline, ms. The first baseline follows the all-core memory-bandwidth
+ * benchmark and the second the last workload: a package's temperature, fans and clocks take
+ * seconds to come back down after such load, and a baseline read while they do is idle power plus
+ * their tail (one second did not cover it; review N5 asks for at least 10 s). Both baselines wait
+ * the same, so neither is read warmer than the other.
+ */
+export const IDLE_SETTLE_MS = 10_000;
 
 /**
  * Idle power per meter: a settle period, then at least `seconds` (and at least IDLE_MIN_PERIODS
- * sensor periods) with nothing running. The session takes it before and after the run.
+ * sensor periods) with nothing running, with the middle of that window on the meters' clock. The
+ * session takes it before and after the workloads and interpolates between the two.
  */
-export async function measureIdle(meters: readonly PowerMeter[], seconds: number, settleMs = IDLE_SETTLE_MS): Promise<PowerReading[]> {
-  if (meters.length === 0 || seconds <= 0) return [];
-  await new Promise((r) => setTimeout(r, settleMs));
+export async function measureIdle(meters: readonly PowerMeter[], seconds: number, settleMs = IDLE_SETTLE_MS): Promise<IdleBaseline> {
+  if (meters.length === 0 || seconds <= 0) return { readings: [], midNs: nowNs() };
+  // Only a sensor reads heat's tail: the modelled meter charges the runner's own CPU time, which is
+  // idle at once (a machine without sensors, the first run's usual case, waits no 10 s twice).
+  if (meters.some((m) => m.tier !== "modelled")) await new Promise((r) => setTimeout(r, settleMs));
   const spanMs = Math.max(seconds * 1000, ...meters.map((m) => m.periodMs * IDLE_MIN_PERIODS));
   const stop = await recordAll(meters);
   const t0 = nowNs();
   await new Promise((r) => setTimeout(r, spanMs));
   const t1 = nowNs();
-  return (await stop()).map((rec) => {
+  const readings = (await stop()).map((rec): PowerReading => {
     const w = meanPowerW(rec, t0, t1);
     return {
       method: w == null ? "unavailable" : rec.method,
@@ -122,11 +132,16 @@ export async function measureIdle(meters: readonly PowerMeter[], seconds: number
       rangeJ: w == null || !rec.rangeJ ? null : rec.rangeJ((w * (t1 - t0)) / 1e9, (t1 - t0) / 1e9),
     };
   });
+  return { readings, midNs: (t0 + t1) / 2 };
 }
 
-/** Copies each meter's idle power into the matching workload reading. */
-export function withIdle(readings: PowerReading[], idle: readonly PowerReading[]): PowerReading[] {
-  return readings.map((r) => ({ ...r, idlePowerW: idle.find((i) => i.sensor === r.sensor && i.method !== "unavailable")?.avgPowerW ?? null }));
+/**
+ * Each workload reading with its sensor's idle power over the workload's repetitions, interpolated
+ * between the baselines before and after the workloads (lib/core/measure/energy.ts
+ * interpolatedIdleW); with no after-baseline, the before-baseline's.
+ */
+export function withIdle(readings: PowerReading[], before: IdleBaseline, after: IdleBaseline | null, intervals: readonly RepInterval[]): PowerReading[] {
+  return readings.map((r) => ({ ...r, idlePowerW: interpolatedIdleW(r.sensor, before, after, intervals) }));
 }
 
 /** Idle drift per sensor (after - before, W), for the log: a large one says the baseline is not stable. */
