@@ -1,6 +1,8 @@
 /**
  * The harness: warm-up, repetitions with the cache cleared between them, depth prefilled untimed,
- * raw samples kept (llama-bench's definitions). Knows nothing of the model or engine internals.
+ * raw samples kept (llama-bench's workload definitions; the engine's decode samples each token,
+ * which llama-bench does not: docs/measuring.md, "Decode with sampling"). Knows nothing of the
+ * model or engine internals.
  */
 import type { MeasuredSample as Sample } from "../../lib/core/measure/build-submission";
 import { timedSamples, TTFT_PROMPT, type WorkloadSpec } from "../../lib/core/contracts/workloads";
