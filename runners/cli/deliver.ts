@@ -36,6 +36,9 @@ export function checkDestination(d: Destination): void {
 
 export const outbox = () => new Outbox(path.join(dataDir(), "outbox"));
 
+/** The run's page on `server` (app/runs/[id]), under any path the server is mounted at. */
+export const runPageUrl = (server: string, submissionId: string) => new URL(`runs/${submissionId}`, server.endsWith("/") ? server : `${server}/`).toString();
+
 /** Stores submissions in the local store, each removed from the outbox once stored. */
 export async function storeLocally(subs: Submission[], deps: CliDeps, log: (m: string) => void): Promise<SinkOutcome[]> {
   const box = outbox();
@@ -65,7 +68,7 @@ export async function deliver(submission: Submission, d: Destination, deps: CliD
     const r = await uploadWithRetries(d.server, d.token!, submission);
     if (r.ok) {
       box.done(submission.submissionId);
-      log(`uploaded ${submission.submissionId} to ${d.server} (${r.status})`);
+      log(`uploaded ${submission.submissionId} to ${d.server} (${r.status}); its page: ${runPageUrl(d.server, submission.submissionId)} (public once published)`);
       return true;
     }
     log(`upload failed: ${r.message}. The submission waits in ${box.dir}; send it later with \`npx tokenwatt upload --server ${d.server} --token ...\``);

@@ -297,6 +297,11 @@ describe("outbox", () => {
       expect(c2).toMatchObject({ delivered: 0, duplicates: 1 });
       const rows = await db.db.select().from(submissions).where(eq(submissions.id, submission!.submissionId));
       expect(rows).toHaveLength(1);
+      // A run uploaded at once says where its page is.
+      const said: string[] = [];
+      const up = await bench(opts({ model: "synthetic:tiny-test:Q8_0", workloads: "pp32,tg8", server, token }), cliDeps, (m) => said.push(m), quiet);
+      expect(up.code).toBe(0);
+      expect(said.join("\n")).toContain(`uploaded ${up.submission!.submissionId} to ${server} (created); its page: ${server}/runs/${up.submission!.submissionId}`);
     } finally {
       srv.close();
       await db.drop();
