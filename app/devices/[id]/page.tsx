@@ -14,7 +14,7 @@ import { siteUrl } from "../../components/site-url";
 import { PublishForm } from "../../components/publish-form";
 import { RenameForm } from "../../components/rename-form";
 import { isPublic } from "../../../lib/server/access/mode";
-import { formatBytes } from "../../../lib/core/present/format";
+import { formatBytes, formatUtcMinute } from "../../../lib/core/present/format";
 import { pageAudience } from "../../../lib/server/access/audience";
 import { DataTable, type Column } from "../../components/data-table";
 import { notFoundMetadata, pageMetadata } from "../../components/page-metadata";
@@ -26,7 +26,6 @@ import { DeviceSummary } from "./summary";
 import { deviceName, vendorAndModel } from "../../../lib/core/present/device-name";
 
 type DeviceRun = NonNullable<Awaited<ReturnType<typeof getDevice>>>["runs"][number];
-const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
 const modelCell = (x: { modelName: string; quantization: string; weights: string }) => (
   <>
     {x.modelName} {x.quantization} {x.weights === "synthetic" && <span className="badge synthetic">synthetic weights</span>}
@@ -47,8 +46,8 @@ const NATIVE_VS_BROWSER: Column<NativeBrowserRow>[] = [
 ];
 
 const RUN_COLUMNS: Column<DeviceRun>[] = [
-  { header: "Compare", cell: (x) => <input type="checkbox" name="runs" value={x.id} aria-label={`Compare the run of ${minute(x.startedAt)}`} /> },
-  { header: "Run", cell: (x) => <Link href={`/runs/${x.id}`}>{minute(x.startedAt)}</Link> },
+  { header: "Compare", cell: (x) => <input type="checkbox" name="runs" value={x.id} aria-label={`Compare the run of ${formatUtcMinute(x.startedAt)}`} /> },
+  { header: "Run", cell: (x) => <Link href={`/runs/${x.id}`}>{formatUtcMinute(x.startedAt)}</Link> },
   { header: "Model", cell: modelCell },
   {
     header: "Engine",

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { publicReadDb, serverDeps } from "../../../lib/server/context";
 import { pageCaller } from "../../components/action-caller";
 import { getRun } from "../../../lib/server/read/runs";
-import { formatBytes, formatJPerToken, formatMedian, formatNumber, formatTtft, flagLabel, loadLine } from "../../../lib/core/present/format";
+import { formatBytes, formatJPerToken, formatMedian, formatNumber, formatTtft, flagLabel, formatOptions, formatUtcMinute, loadLine } from "../../../lib/core/present/format";
 import { ttftStats } from "../../../lib/core/measure/stats";
 import { BatchSweepChart, PowerTraceChart, SustainedChart } from "../../components/charts";
 import { MIN_THROTTLE_DROP, sustainedSummary, THROTTLE_ALPHA } from "../../../lib/core/measure/sustained";
@@ -125,7 +125,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       {(may("publish") || mayOn("hide", device.contributorId)) && <PublishForm target="run" id={sub.id} published={sub.published} canPublish={may("publish")} />}
       <p className="lede">
         <Link href={`/models/${model.id}`}>{model.name} {model.quantization}</Link> ({model.weights} weights) on <Link href={`/devices/${device.id}`}>{deviceName(device)}</Link>, {engine.name}{" "}
-        {engine.version}, backend {sub.backend}. Started {sub.startedAt.toISOString()}.
+        {engine.version}, backend {sub.backend}. Started <time dateTime={sub.startedAt.toISOString()}>{formatUtcMinute(sub.startedAt)}</time>.
       </p>
       {flags.length > 0 && (
         <ul className="field-error" aria-label="Plausibility flags">
@@ -177,7 +177,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         )}
         <dt>Options</dt>
         <dd>
-          <code>{JSON.stringify(sub.options)}</code>
+          <code>{formatOptions(sub.options)}</code>
         </dd>
         <dt>Memory bandwidth</dt>
         <dd>{bandwidthLine(sub.memoryBandwidthGBps, sub.deviceSnapshot as { memoryBandwidthMethod?: string | null; deviceMemoryBandwidth?: { gbps: number; source: string; note: string | null } | null })}</dd>

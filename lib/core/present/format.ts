@@ -61,6 +61,23 @@ export function formatMedian(median: number | null | undefined, p25: number | nu
   return `${formatNumber(median, digits)} ${unit}${formatSpread(p25, p75, n, digits)}`;
 }
 
+/** A time to the minute, in UTC and saying so: "2026-12-06 09:44 UTC" (pages are read across time zones). */
+export function formatUtcMinute(d: Date): string {
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/**
+ * A run's options as "threads 4 · flashAttention auto · batchSize 512": each set option once, in
+ * the order the runner wrote them; an option without a value (null) left out, a nested value as JSON.
+ */
+export function formatOptions(options: unknown): string {
+  if (options == null || typeof options !== "object" || Array.isArray(options)) return "—";
+  const parts = Object.entries(options as Record<string, unknown>)
+    .filter(([, v]) => v != null)
+    .map(([k, v]) => `${k} ${typeof v === "object" ? JSON.stringify(v) : String(v)}`);
+  return parts.length ? parts.join(" · ") : "—";
+}
+
 /** WebGPU adapter limits as "maxBufferSize 1,073,741,824; ...". */
 export function formatLimits(limits: Record<string, number>): string {
   return Object.entries(limits)

@@ -103,7 +103,7 @@ export async function readJsonBody(body: JsonBodySource, maxBytes: number): Prom
       chunks.push(value);
     }
   }
-  if (size === 0) throw new HttpError(400, "empty_body", "request body is empty; send a JSON submission");
+  if (size === 0) throw new HttpError(400, "empty_body", "request body is empty: this endpoint takes a JSON body (docs/api.md)");
   const text = chunks.length === 1 ? Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength).toString("utf8") : Buffer.concat(chunks).toString("utf8");
   try {
     return JSON.parse(text);
