@@ -1,4 +1,8 @@
 import fs from "node:fs";
+import os from "node:os";
+import { listBrowserModels } from "../../lib/server/catalog/browser-models";
+import { parseSubmission } from "../../lib/core/contracts/submission";
+import { ingestSubmission } from "../../lib/server/store/ingest";
 import path from "node:path";
 import { defaultInputs } from "../../lib/core/tco/model";
 import { createHash } from "node:crypto";
@@ -221,6 +225,36 @@ describe.each(DB_KINDS)("pairing codes on %s", (kind) => {
     } finally {
       delete process.env.TOKENWATT_LAN;
       resetServerEnvForTests();
+    }
+  });
+
+  it("with --lan, a paired phone's catalog shows the published native references only; the owner's, private ones too", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tw-catalog-"));
+    fs.symlinkSync(path.resolve("../shared/models/stories260K.gguf"), path.join(dir, "stories260K.gguf"));
+    process.env.TOKENWATT_MODELS_DIR = dir;
+    process.env.TOKENWATT_LAN = "1";
+    resetServerEnvForTests();
+    try {
+      const [listed] = (await listBrowserModels()).filter((m) => m.path.endsWith("stories260K.gguf"));
+      // A private native CPU run of that very file (not published).
+      const s = makeSubmission({ workloads: 2 });
+      const parsed = parseSubmission({ ...s, model: { ...listed!.info } });
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+      await ingestSubmission(h.db, parsed.submission, null);
+      const refsOf = async (q: string, clientIp: string) => {
+        const r = await callApi(new Request(`http://x/api/v1/browser/models${q}`), h.db, { clientIp });
+        expect(r.status).toBe(200);
+        const models = (await r.json()).models as { fileName?: string; native: { deviceId: number }[] }[];
+        return models.flatMap((m) => m.native).length;
+      };
+      expect(await refsOf("", "127.0.0.1")).toBeGreaterThan(0); // the owner, on this machine
+      const { code } = await createPairingCode(h.db);
+      expect(await refsOf(`?pair=${code}`, "192.168.1.23")).toBe(0); // a phone: published ones only, and none is
+    } finally {
+      delete process.env.TOKENWATT_MODELS_DIR;
+      delete process.env.TOKENWATT_LAN;
+      resetServerEnvForTests();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

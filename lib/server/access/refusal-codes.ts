@@ -11,7 +11,7 @@ export const REFUSALS = {
   unknown_token: [401, "unknown token"],
   token_revoked: [403, "this token has been revoked"],
   forbidden: [403, "this token's role may not do this"],
-  pairing_required: [401, "on this public server, the model catalog needs a live pairing code (?pair=CODE) or a token"],
+  pairing_required: [401, "the model catalog needs a live pairing code (?pair=CODE, from the /run link the owner's dashboard gives) or a token"],
   // Pairing codes (Authorization: Pairing CODE).
   pairing_malformed: [401, "a pairing code has 8 letters and digits, like ABCD-EF23"],
   pairing_unknown: [401, "unknown pairing code; create a new one on the dashboard's Run page"],

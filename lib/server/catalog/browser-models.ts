@@ -113,6 +113,13 @@ export async function listBrowserModels(roots = modelRoots()): Promise<(BrowserM
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
+/** Whether the owner asks: an owner-mode server on loopback only, or with --lan this machine or the owner's logged-in browser. */
+function ownerAsks(req: Request, clientIp: string | null): boolean {
+  if (isPublic()) return false;
+  if (serverEnv().TOKENWATT_LAN !== "1") return true;
+  return (clientIp != null && LOOPBACK.test(clientIp)) || isOwnerBrowser(req);
+}
+
 /**
  * The owner's server on loopback only: the catalog is open (only this machine can ask). With
  * `--lan` (phones): open to this machine and the owner's logged-in browser; a phone on the LAN needs
@@ -120,10 +127,7 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
  * pairing code (`?pair=`) or a token, not anyone who asks.
  */
 async function catalogRefusal(req: Request, deps: ServerDeps, clientIp: string | null): Promise<Response | null> {
-  if (!isPublic()) {
-    if (serverEnv().TOKENWATT_LAN !== "1") return null;
-    if ((clientIp && LOOPBACK.test(clientIp)) || isOwnerBrowser(req)) return null;
-  }
+  if (ownerAsks(req, clientIp)) return null;
   if (req.headers.get("authorization")) {
     const who = await identify(req, deps.db);
     return who.ok ? null : who.refusal;
@@ -143,7 +147,9 @@ export const getModelList: Handler = async (req, deps, _params, info) => {
   if (refused) return refused;
   const listed = (await listBrowserModels()).map(({ path: _p, ...m }) => m);
   // Native llama.cpp's figures on the same file: the /run page shows each browser engine's tax.
-  const refs = await nativeReferences(deps.db, listed.map((m) => modelKey(m.info)), pageAudience());
+  // The owner's own private runs are references for the owner; a paired phone (someone the owner gave
+  // a code) or a token's holder sees the published ones, as on a public server.
+  const refs = await nativeReferences(deps.db, listed.map((m) => modelKey(m.info)), ownerAsks(req, info.clientIp) ? pageAudience() : "public");
   const models = listed.map((m) => ({ ...m, native: refs.get(modelKey(m.info)) ?? [] }));
   return Response.json({ models }, { headers: { "cache-control": "no-store" } });
 };
