@@ -1,11 +1,11 @@
 import { serverContext } from "../../lib/server/context";
 import { loadScenario } from "../../lib/server/store/scenarios";
-import { SIZE_CLASSES } from "../../lib/server/read/leaderboard";
 import { measuredDeviceEnergy } from "../../lib/server/read/measured-energy";
 import { measuredBatchCurves } from "../../lib/server/read/batch-curve";
 import { inputsFromSearchParams, upgradeInputs, validateInputs } from "../../lib/core/tco/inputs";
 import { defaultInputs } from "../../lib/core/tco/model";
-import { bottomUpPreset, tiriasPreset } from "../../lib/core/tco/presets";
+import { tiriasPreset } from "../../lib/core/tco/presets";
+import { measuredBottomUp, referenceClassFromParam, referenceModelsFromParam } from "./measured-reference";
 import { TcoApp } from "./tco-app";
 import { pageMetadata } from "../components/page-metadata";
 
@@ -17,15 +17,16 @@ export default async function TcoPage({ searchParams }: { searchParams: Promise<
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(sp)) if (typeof v === "string") params.set(k, v);
   const { db } = await serverContext();
-  // ?deviceRef=1-3B (a size class) or ?deviceRef=model:<name>: which models the measured device J/token covers.
-  const ref = params.get("deviceRef");
-  const which = !ref ? null : ref.startsWith("model:") ? { model: ref.slice(6).slice(0, 200) } : ref in SIZE_CLASSES ? { sizeClass: ref as keyof typeof SIZE_CLASSES } : undefined;
-  const notices: string[] = [];
-  if (which === undefined) notices.push(`deviceRef "${ref}" is not a size class (${Object.keys(SIZE_CLASSES).join(", ")}) or model:<name>; using every model.`);
-  const measured = await measuredDeviceEnergy(db, which ?? null);
+  // Which models and which device class the measured device J/token covers (?deviceRef=, ?deviceClass=).
+  const { models: which, notice: modelsNotice } = referenceModelsFromParam(params.get("deviceRef"));
+  const { deviceClass, notice: classNotice } = referenceClassFromParam(params.get("deviceClass"));
+  const notices = [modelsNotice, classNotice].filter((n): n is string => n != null);
+  const measured = await measuredDeviceEnergy(db, { deviceClass, models: which });
+  // Apple's SoC figure (no DRAM, display or board) is shown apart, as a lower bound; the preset never takes it.
+  const socLowerBound = await measuredDeviceEnergy(db, { deviceClass, models: which, scope: "soc" });
   const measuredCurves = await measuredBatchCurves(db);
 
-  let base = params.get("preset") === "bottomUp" ? bottomUpPreset(measured?.jPerToken ?? null) : params.get("preset") === "tirias2028" ? tiriasPreset() : defaultInputs();
+  let base = params.get("preset") === "bottomUp" ? measuredBottomUp(deviceClass, measured) : params.get("preset") === "tirias2028" ? tiriasPreset() : defaultInputs();
   let scenarioName: string | null = null;
   const scenarioId = params.get("scenario");
   if (scenarioId) {
@@ -56,7 +57,7 @@ export default async function TcoPage({ searchParams }: { searchParams: Promise<
           {n}
         </p>
       ))}
-      <TcoApp initialRaw={raw} baseInputs={base} measured={measured} measuredCurves={measuredCurves} scenarioName={scenarioName} />
+      <TcoApp initialRaw={raw} baseInputs={base} measured={measured} socLowerBound={socLowerBound} referenceClass={deviceClass} measuredCurves={measuredCurves} scenarioName={scenarioName} />
     </>
   );
 }

@@ -11,12 +11,13 @@ import { scenarioCsv } from "../../lib/core/tco/export";
 import { fmt } from "../../lib/core/tco/format";
 import { inputsToSearchParams, validateInputs } from "../../lib/core/tco/inputs";
 import { defaultInputs, horizon, MODEL_VERSION, type TcoInputs } from "../../lib/core/tco/model";
-import { bottomUpPreset, DEVICE_CLASSES, REGIONS, tiriasPreset, withDeviceClass, withRegion, type DeviceClassKey, type RegionKey } from "../../lib/core/tco/presets";
+import { DEVICE_CLASSES, REGIONS, tiriasPreset, withDeviceClass, withRegion, type DeviceClassKey, type RegionKey } from "../../lib/core/tco/presets";
 import type { MeasuredBatchCurve } from "../../lib/server/read/batch-curve";
 import type { MeasuredDeviceEnergy } from "../../lib/server/read/measured-energy";
 import { AssumptionsTable, type Provenance } from "./assumptions-table";
 import type { Raw } from "./fields";
 import { InputsPanel } from "./inputs-panel";
+import { measuredBottomUp } from "./measured-reference";
 import { Results } from "./results";
 import { useUncertainty } from "./use-uncertainty";
 import "./tco.css";
@@ -26,14 +27,17 @@ const rawOf = (i: TcoInputs): Raw => Object.fromEntries(Object.entries(i).map(([
 export interface TcoAppProps {
   initialRaw: Raw;
   baseInputs: TcoInputs;
+  /** The battery-side reference of `referenceClass` devices (the bottom-up preset's J/token), and the SoC-scope lower bound shown beside it. */
   measured: MeasuredDeviceEnergy | null;
+  socLowerBound?: MeasuredDeviceEnergy | null;
+  referenceClass?: DeviceClassKey;
   measuredCurves: MeasuredBatchCurve[];
   scenarioName: string | null;
   /** Read-only: opened from a signed share link; no saving. */
   readOnly?: boolean;
 }
 
-export function TcoApp({ initialRaw, baseInputs, measured, measuredCurves, scenarioName, readOnly = false }: TcoAppProps) {
+export function TcoApp({ initialRaw, baseInputs, measured, socLowerBound = null, referenceClass = "phone", measuredCurves, scenarioName, readOnly = false }: TcoAppProps) {
   const [raw, setRaw] = useState<Raw>(initialRaw);
   const validation = useMemo(() => validateInputs(raw), [raw]);
   const lastValid = useRef<TcoInputs>(validation.ok ? validation.inputs : baseInputs);
@@ -107,14 +111,14 @@ export function TcoApp({ initialRaw, baseInputs, measured, measuredCurves, scena
         <button
           onClick={() =>
             apply(
-              bottomUpPreset(measured?.jPerToken ?? null),
+              measuredBottomUp(referenceClass, measured),
               measured
-                ? { deviceJPerToken: { kind: "measured here", source: `Median of ${measured.runs} published ${measured.reference.workloadId} results measured by Tokenwatt runners (${measured.scopes.join(", ")} scope)` } }
+                ? { deviceJPerToken: { kind: "measured here", source: `Median of ${measured.runs} published ${measured.reference.workloadId} results of ${measured.deviceClass}s measured by Tokenwatt runners (${measured.scope} scope)` } }
                 : {},
             )
           }
         >
-          Preset: bottom-up{measured ? " (measured devices)" : ""}
+          Preset: bottom-up{measured ? ` (measured ${measured.deviceClass}s)` : ""}
         </button>
         <button onClick={() => apply(defaultInputs())}>Reset</button>
         {!readOnly && <button onClick={save}>Save scenario</button>}
@@ -144,6 +148,8 @@ export function TcoApp({ initialRaw, baseInputs, measured, measuredCurves, scena
           onDeviceClass={(c) => c in DEVICE_CLASSES && setRaw(rawOf(withDeviceClass(inputs, c as DeviceClassKey)))}
           onHelperUse={onHelperUse}
           measured={measured}
+          socLowerBound={socLowerBound}
+          referenceClass={referenceClass}
           measuredCurves={measuredCurves}
         />
       </div>

@@ -16,7 +16,7 @@ import { probeDevice } from "../../runners/native/device/probe";
 import { externalCommandMeter, externalHttpMeter } from "../../runners/native/power/external";
 import { CounterMeter, nowNs } from "../../runners/native/power/meter";
 import { runSession } from "../../runners/native/session";
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { workloadResults } from "../../lib/server/db/schema";
 import { getRun } from "../../lib/server/read/runs";
 import { ingestSubmission } from "../../lib/server/store/ingest";
@@ -129,9 +129,12 @@ describe.each(DB_KINDS)("energy fields stored on %s", (kind) => {
 
 describe.each(DB_KINDS)("measured device energy for the TCO model on %s", (kind) => {
   const h = withTestDb(kind);
-  it("takes published tg128 results in a battery or SoC scope, above idle, with n, spread and runs", async () => {
-    const label = (scope: string, tier: string, aboveIdleJ: number, model: string) => {
-      const s = makeSubmission({ workloads: 2, deviceModel: model }); // pp512, tg128
+  it("takes published tg128 battery results of the scenario's device class, above idle, unflagged, with n, spread and runs; SoC apart", async () => {
+    type Opts = { scope?: string; tier?: string; deviceClass?: "phone" | "laptop"; flags?: ("short_window" | "gap")[]; drift?: boolean; otherSensorFlagged?: boolean };
+    const label = (aboveIdleJ: number, device: string, o: Opts = {}) => {
+      const { scope = "battery", tier = "battery", deviceClass = "phone", flags = [] } = o;
+      const s = makeSubmission({ workloads: 2, deviceModel: device }); // pp512, tg128
+      s.device!.deviceClass = deviceClass;
       const w = s.workloads![1]!;
       w.energyPerToken = { totalJ: aboveIdleJ * 2, aboveIdleJ, scope, sensors: ["x"], tier: tier as "battery" };
       // readings over the timed repetitions that give that J/token, and an idle power (the run's
@@ -141,26 +144,81 @@ describe.each(DB_KINDS)("measured device energy for the TCO model on %s", (kind)
       const joules = aboveIdleJ * 2 * tokens;
       const idleW = (aboveIdleJ * tokens) / seconds;
       const method = tier === "counter" ? "counter" : "sampled";
-      w.power = [{ method, scope: scope as "battery", sensor: "x", tier: tier as "battery", energyJ: joules, avgPowerW: joules / seconds, durationNs: Math.round(seconds * 1e9), idlePowerW: idleW }];
+      const durationNs = Math.round(seconds * 1e9);
+      w.power = [{ method, scope: scope as "battery", sensor: "x", tier: tier as "battery", energyJ: joules, avgPowerW: joules / seconds, durationNs, idlePowerW: idleW, flags }];
+      // A flagged reading of a sensor the J/token does not sum (the CPU package beside the battery) leaves it in.
+      if (o.otherSensorFlagged) w.power.push({ method: "counter", scope: "package", sensor: "intel-rapl:0", tier: "counter", energyJ: joules / 4, avgPowerW: joules / 4 / seconds, durationNs, idlePowerW: null, flags: ["gap"] });
       s.idlePower = [{ method, scope: scope as "battery", sensor: "x", tier: tier as "battery", energyJ: idleW * 2, avgPowerW: idleW, durationNs: 2e9 }];
+      // An idle baseline that tripled between before and after: idle_drift, its above-idle figure withheld (null).
+      if (o.drift) s.idlePowerAfter = [{ method, scope: scope as "battery", sensor: "x", tier: tier as "battery", energyJ: idleW * 6, avgPowerW: idleW * 3, durationNs: 2e9 }];
       w.decodeEnergyPerToken = w.energyPerToken;
       const p = parseSubmission(s);
       if (!p.ok) throw new Error(JSON.stringify(p.issues));
       return p.submission;
     };
-    const subs = [label("battery", "battery", 0.8, "Phone A"), label("soc", "sampled", 1.0, "Mac B"), label("battery", "battery", 1.2, "Phone C"), label("wall", "external", 5, "Plugged D"), label("package", "counter", 0.1, "Desktop E"), label("battery", "battery", 9, "Private F")];
-    for (const s of subs) await ingestSubmission(h.db, s, null);
-    expect(await measuredDeviceEnergy(h.db)).toBeNull(); // nothing published yet
-    await setPublished(h.db, { submissionIds: subs.slice(0, 5).map((s) => s.submissionId) }, true);
-    const m = (await measuredDeviceEnergy(h.db))!;
-    expect(m).toMatchObject({ jPerToken: 1, runs: 3, scopes: ["battery", "soc"] });
-    expect(m.p25).toBeCloseTo(0.9, 9);
-    expect(m.p75).toBeCloseTo(1.1, 9);
-    expect(m.submissionIds.sort()).toEqual(subs.slice(0, 3).map((s) => s.submissionId).sort());
+    const counted = [label(0.2, "Phone A"), label(0.3, "Phone B"), label(0.4, "Phone C", { otherSensorFlagged: true })];
+    const socPhone = label(0.15, "Phone SoC", { scope: "soc", tier: "sampled" });
+    const laptop = label(0.6, "Laptop L", { deviceClass: "laptop" });
+    const socLaptop = label(0.25, "Mac M", { scope: "soc", tier: "sampled", deviceClass: "laptop" });
+    const leftOut = [
+      label(0.1, "Plugged D", { scope: "wall", tier: "external" }),
+      label(0.12, "Phone E", { scope: "package", tier: "counter" }),
+      label(0.45, "Phone Short", { flags: ["short_window"] }),
+      label(0.5, "Phone Gap", { flags: ["gap"] }),
+      label(0.55, "Phone Drift", { drift: true }),
+    ];
+    const unpublished = label(0.9, "Private F");
+    const published = [...counted, socPhone, laptop, socLaptop, ...leftOut];
+    for (const s of [...published, unpublished]) await ingestSubmission(h.db, s, null);
+    const phone = { deviceClass: "phone" } as const;
+    expect(await measuredDeviceEnergy(h.db, phone)).toBeNull(); // nothing published yet
+    await setPublished(h.db, { submissionIds: published.map((s) => s.submissionId) }, true);
+    // Every run left out is plausible: each is left out for its own reason (scope, flag, class, null figure),
+    // and the drifting run keeps its place; only its above-idle figure is withheld, which the reference skips.
+    const tg = await h.db.select({ plausible: workloadResults.plausible }).from(workloadResults).where(eq(workloadResults.workloadId, "tg128"));
+    expect(tg.map((r) => r.plausible)).toEqual(tg.map(() => true));
+    const drift = leftOut[4]!.submissionId;
+    const [driftRow] = await h.db.select().from(workloadResults).where(and(eq(workloadResults.submissionId, drift), eq(workloadResults.workloadId, "tg128")));
+    expect(driftRow).toMatchObject({ plausible: true, published: true, energyScope: "battery", jPerTokenAboveIdle: null });
+
+    const m = (await measuredDeviceEnergy(h.db, phone))!;
+    expect(m.jPerToken).toBeCloseTo(0.3, 9);
+    expect(m).toMatchObject({ runs: 3, scope: "battery", deviceClass: "phone" });
+    expect(m.p25).toBeCloseTo(0.25, 9);
+    expect(m.p75).toBeCloseTo(0.35, 9);
+    expect(m.submissionIds.sort()).toEqual(counted.map((s) => s.submissionId).sort());
+    // Another class gets its own: the laptop's battery run only; no desktop was measured.
+    expect(await measuredDeviceEnergy(h.db, { deviceClass: "laptop" })).toMatchObject({ jPerToken: 0.6, runs: 1, submissionIds: [laptop.submissionId], deviceClass: "laptop" });
+    expect(await measuredDeviceEnergy(h.db, { deviceClass: "desktop" })).toBeNull();
+    // The SoC scope is kept apart, per class: a lower bound, never pooled with battery.
+    expect(await measuredDeviceEnergy(h.db, { ...phone, scope: "soc" })).toMatchObject({ jPerToken: 0.15, runs: 1, scope: "soc", submissionIds: [socPhone.submissionId] });
+    expect(await measuredDeviceEnergy(h.db, { deviceClass: "laptop", scope: "soc" })).toMatchObject({ jPerToken: 0.25, runs: 1, submissionIds: [socLaptop.submissionId] });
     // A declared reference narrows the models: the fixture is Llama-3.2-1B (1.24 B parameters).
-    expect(await measuredDeviceEnergy(h.db, { sizeClass: "1-3B" })).toMatchObject({ jPerToken: 1, runs: 3, models: { sizeClass: "1-3B" } });
-    expect(await measuredDeviceEnergy(h.db, { sizeClass: "<1B" })).toBeNull();
-    expect(await measuredDeviceEnergy(h.db, { model: "Llama-3.2-1B" })).toMatchObject({ runs: 3 });
-    expect(await measuredDeviceEnergy(h.db, { model: "nope" })).toBeNull();
+    expect(await measuredDeviceEnergy(h.db, { ...phone, models: { sizeClass: "1-3B" } })).toMatchObject({ runs: 3, models: { sizeClass: "1-3B" } });
+    expect(await measuredDeviceEnergy(h.db, { ...phone, models: { sizeClass: "<1B" } })).toBeNull();
+    expect(await measuredDeviceEnergy(h.db, { ...phone, models: { model: "Llama-3.2-1B" } })).toMatchObject({ runs: 3 });
+    expect(await measuredDeviceEnergy(h.db, { ...phone, models: { model: "nope" } })).toBeNull();
+  });
+
+  it("leaves out a result whose figure's reading is flagged, and keeps it once the flag is gone (the same rows otherwise)", async () => {
+    // Both sides of the flag check on one result: submission_power edited in place, nothing else.
+    const s = makeSubmission({ workloads: 2, deviceModel: "Phone Z" });
+    s.device!.deviceClass = "phone";
+    s.model!.name = "Flag-Check-1B"; // its own model: the test above's results stay out of this reference
+    const w = s.workloads![1]!;
+    const tokens = w.samples!.reduce((a, x) => a + x.genTokens, 0);
+    const seconds = w.samples!.reduce((a, x) => a + x.durationNs, 0) / 1e9;
+    w.energyPerToken = { totalJ: 2, aboveIdleJ: 1, scope: "battery", sensors: ["bat"], tier: "battery" };
+    w.decodeEnergyPerToken = w.energyPerToken;
+    w.power = [{ method: "sampled", scope: "battery", sensor: "bat", tier: "battery", energyJ: 2 * tokens, avgPowerW: (2 * tokens) / seconds, durationNs: Math.round(seconds * 1e9), idlePowerW: tokens / seconds, flags: ["gap"] }];
+    s.idlePower = [{ method: "sampled", scope: "battery", sensor: "bat", tier: "battery", energyJ: (2 * tokens) / seconds, avgPowerW: tokens / seconds, durationNs: 2e9 }];
+    const p = parseSubmission(s);
+    if (!p.ok) throw new Error(JSON.stringify(p.issues));
+    await ingestSubmission(h.db, p.submission, null);
+    await setPublished(h.db, { submissionIds: [s.submissionId!] }, true);
+    const q = { deviceClass: "phone", models: { model: "Flag-Check-1B" } } as const;
+    expect(await measuredDeviceEnergy(h.db, q)).toBeNull();
+    await h.db.execute(sql`update submission_power set readings = (select jsonb_agg(jsonb_set(r, '{flags}', '[]'::jsonb)) from jsonb_array_elements(readings) r) where submission_id = ${s.submissionId}`);
+    expect(await measuredDeviceEnergy(h.db, q)).toMatchObject({ jPerToken: 1, runs: 1, submissionIds: [s.submissionId] });
   });
 });

@@ -109,7 +109,7 @@ export function inputsFromSearchParams(params: URLSearchParams, base: TcoInputs 
       const pue = params.get("pue") ?? String(base.pue);
       raw.fleetItJPerToken = isPlainDecimal(v) && isPlainDecimal(pue) ? String(Number(v) / Number(pue)) : v;
     }
-    else if (k !== "preset" && k !== "scenario" && k !== "deviceRef") unknown.push(k);
+    else if (k !== "preset" && k !== "scenario" && k !== "deviceRef" && k !== "deviceClass") unknown.push(k);
   }
   const r = validateInputs(raw);
   return { ...r, unknown };

@@ -81,7 +81,7 @@ export function withRegion(i: TcoInputs, side: "dc" | "users", region: RegionKey
 
 /**
  * Bottom-up preset: demand from users, device energy per token from measured results when the
- * caller has them (median tg128 J/token in a battery or SoC scope, above idle), else the reported
+ * caller has them (median tg128 J/token in a battery scope, above idle), else the reported
  * phone figure.
  */
 export function bottomUpPreset(measuredDeviceJPerToken: number | null): TcoInputs {
