@@ -157,6 +157,21 @@ describe("a public server speaks to visitors", () => {
     await page.close();
   }, 60_000);
 
+  it("tells crawlers what a public server shows (robots.txt, sitemap.xml), and an owner's server to stay out", async () => {
+    const robots = await fetch(`${pub.url}/robots.txt`);
+    expect(robots.status).toBe(200);
+    const rules = await robots.text();
+    expect(rules).toMatch(/^Allow: \/$/m);
+    for (const p of ["/api/", "/signin", "/review"]) expect(rules).toContain(`Disallow: ${p}`);
+    expect(rules).toContain(`Sitemap: ${pub.url}/sitemap.xml`);
+    const map = await (await fetch(`${pub.url}/sitemap.xml`)).text();
+    for (const p of ["/leaderboard", `/devices/${ids.device}`, `/models/${ids.model}`]) expect(map).toContain(`<loc>${pub.url}${p}</loc>`);
+    expect(map).not.toContain(`/devices/${ids.privateDevice}<`);
+    const ownRules = await fetch(`${own.url}/robots.txt`);
+    expect(ownRules.status).toBe(200);
+    expect(await ownRules.text()).toMatch(/^Disallow: \/$/m);
+  }, 60_000);
+
   it("links a run's downloads: llama-bench JSON and CSV that the importer reads, and the submission", async () => {
     const page = await browser.newPage();
     await page.goto(`${pub.url}/runs/${ids.run}`);
