@@ -9,7 +9,7 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } f
 import type { AssumptionKey } from "../../lib/core/tco/assumptions";
 import { scenarioCsv } from "../../lib/core/tco/export";
 import { fmt } from "../../lib/core/tco/format";
-import { inputsToSearchParams, validateInputs } from "../../lib/core/tco/inputs";
+import { inputsToSearchParams, validateInputs, withPageParams } from "../../lib/core/tco/inputs";
 import { defaultInputs, horizon, MODEL_VERSION, type TcoInputs } from "../../lib/core/tco/model";
 import { DEVICE_CLASSES, REGIONS, tiriasPreset, withDeviceClass, withRegion, type DeviceClassKey, type RegionKey } from "../../lib/core/tco/presets";
 import type { MeasuredBatchCurve } from "../../lib/server/read/batch-curve";
@@ -53,7 +53,7 @@ export function TcoApp({ initialRaw, baseInputs, measured, socLowerBound = null,
   // The URL follows the inputs once they rest (replaceState on every slider step cost ~12 ms each).
   useEffect(() => {
     if (!validation.ok || readOnly) return;
-    const q = inputsToSearchParams(validation.inputs).toString();
+    const q = withPageParams(inputsToSearchParams(validation.inputs), new URLSearchParams(window.location.search)).toString();
     const t = setTimeout(() => window.history.replaceState(null, "", q ? `/tco?${q}` : "/tco"), 200);
     return () => clearTimeout(t);
   }, [validation, readOnly]);

@@ -43,6 +43,11 @@ describe("TCO what-if page", () => {
     expect(await chart.innerHTML()).not.toBe(pathsBefore);
     expect(await bars.count()).toBeGreaterThan(3);
     await page.waitForURL(/offloadShare=0\.3/); // the URL follows once the inputs rest
+    // The page's own parameters (which measured reference it shows) stay in the address as inputs change.
+    await page.goto(`${srv.url}/tco?deviceClass=laptop`);
+    await page.locator("#in-offloadShare").focus();
+    await page.keyboard.press("ArrowRight");
+    await page.waitForURL((u) => u.searchParams.get("deviceClass") === "laptop" && u.searchParams.has("offloadShare"));
     await page.close();
   });
 

@@ -7,7 +7,7 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { InputsPanel } from "../../app/tco/inputs-panel";
-import { inputsFromSearchParams } from "../../lib/core/tco/inputs";
+import { inputsFromSearchParams, PAGE_PARAMS, withPageParams } from "../../lib/core/tco/inputs";
 import { defaultInputs } from "../../lib/core/tco/model";
 import { DEVICE_ENERGY_REFERENCE, type MeasuredDeviceEnergy } from "../../lib/server/read/measured-energy";
 import { measuredBottomUp, referenceClassFromParam, referenceModelsFromParam } from "../../app/tco/measured-reference";
@@ -80,3 +80,14 @@ describe("the inputs panel names the reference's class and keeps the SoC figure 
     expect(inputsFromSearchParams(new URLSearchParams("deviceClass=laptop&deviceRef=1-3B")).unknown).toEqual([]);
   });
 });
+
+describe("the address bar keeps the page's parameters while the inputs change", () => {
+  it("carries deviceRef and deviceClass over, and nothing else of the old address", () => {
+    const next = new URLSearchParams("offloadShare=0.3");
+    const current = new URLSearchParams("preset=tirias2028&deviceClass=laptop&deviceRef=1-3B&offloadShare=0.2&junk=1");
+    expect(withPageParams(next, current).toString()).toBe("offloadShare=0.3&deviceRef=1-3B&deviceClass=laptop");
+    expect(withPageParams(next, new URLSearchParams("")).toString()).toBe("offloadShare=0.3");
+    expect(PAGE_PARAMS).toEqual(["deviceRef", "deviceClass"]);
+  });
+});
+

@@ -98,6 +98,23 @@ export function validateInputs(raw: Record<string, unknown>): { ok: true; inputs
   return { ok: false, errors };
 }
 
+/**
+ * The page's own parameters, not inputs: which measured device reference /tco shows. The address bar
+ * keeps them while the inputs change (withPageParams); an input edit does not change the reference.
+ */
+export const PAGE_PARAMS = ["deviceRef", "deviceClass"] as const;
+const ACTION_PARAMS = ["preset", "scenario"];
+
+/** `next` with the page parameters `current` has (the address the inputs are written into). */
+export function withPageParams(next: URLSearchParams, current: URLSearchParams): URLSearchParams {
+  const out = new URLSearchParams(next);
+  for (const k of PAGE_PARAMS) {
+    const v = current.get(k);
+    if (v != null) out.set(k, v);
+  }
+  return out;
+}
+
 /** Inputs from URL parameters over the defaults; unknown parameters are reported, not ignored. */
 export function inputsFromSearchParams(params: URLSearchParams, base: TcoInputs = defaultInputs()) {
   const raw: Record<string, unknown> = { ...base };
@@ -109,7 +126,7 @@ export function inputsFromSearchParams(params: URLSearchParams, base: TcoInputs 
       const pue = params.get("pue") ?? String(base.pue);
       raw.fleetItJPerToken = isPlainDecimal(v) && isPlainDecimal(pue) ? String(Number(v) / Number(pue)) : v;
     }
-    else if (k !== "preset" && k !== "scenario" && k !== "deviceRef" && k !== "deviceClass") unknown.push(k);
+    else if (!ACTION_PARAMS.includes(k) && !(PAGE_PARAMS as readonly string[]).includes(k)) unknown.push(k);
   }
   const r = validateInputs(raw);
   return { ...r, unknown };
