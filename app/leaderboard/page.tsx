@@ -145,7 +145,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <p>
             {energy && energy.scopes.length > 0
               ? "No row of this scope to rank; pick another scope above."
-              : withPrivate
+              : energy
+                ? "Nothing to rank by this figure here (no measured energy): sort by speed or memory to see the board."
+                : withPrivate
                 ? "No plausible results match."
                 : "No published results match. Results are private until a publisher publishes them (npx tokenwatt publish, or the Publish button on a run or device page)."}
           </p>
